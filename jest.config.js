@@ -1,0 +1,24 @@
+// Two tiers: unit specs live beside the code; e2e specs boot the real, built processes.
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
+const moduleNameMapper = { '^@cargohold/(.*)$': '<rootDir>/libs/$1/src' };
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,migrations}/**/src/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+      transform,
+      moduleNameMapper,
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      transform,
+      moduleNameMapper,
+      testEnvironment: 'node',
+      testTimeout: 120000,
+    },
+  ],
+};

@@ -1,0 +1,90 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import * as path from 'node:path';
+import { EnvironmentVariables } from './environment';
+
+export interface S3Config {
+  bucket: string;
+  endpoint?: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
+  redirect: boolean;
+}
+
+/** The one typed configuration object; nothing else reads process.env. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  /** Unset means: the launcher starts an embedded PostgreSQL under dataDir/pg. */
+  databaseUrl?: string;
+  /** Unset means: the launcher starts redis-server under dataDir/redis. */
+  redisUrl?: string;
+  storage: { driver: 'filesystem'; root: string } | { driver: 's3'; s3: S3Config };
+  admin: { username: string; password?: string; bootstrapToken?: string };
+  registryTokenTtl: number;
+  gcReviewDelay: number;
+  uploadPurgeAge: number;
+  deleteEnabled: boolean;
+  log: { level: string; format: 'json' | 'pretty' };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, reason: string) {
+    super(`invalid configuration: ${variable} ${reason}`);
+  }
+}
+
+function firstProblem(errors: ValidationError[]): ConfigError {
+  const error = errors[0];
+  const reason = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+  // class-validator prefixes messages with the property name; keep one clean line.
+  return new ConfigError(error.property, reason.replace(new RegExp(`^${error.property} `), ''));
+}
+
+/** Validates the environment and returns the configuration, or throws one ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const vars = plainToInstance(EnvironmentVariables, present, { excludeExtraneousValues: false });
+  const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
+  if (errors.length > 0) throw firstProblem(errors);
+
+  const port = vars.PORT ?? 5000;
+  const host = vars.HOST ?? '127.0.0.1';
+  const dataDir = path.resolve(vars.DATA_DIR ?? './.data');
+  const publicUrl = (vars.PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  const storage: AppConfig['storage'] =
+    vars.STORAGE_DRIVER === 's3'
+      ? {
+          driver: 's3',
+          s3: {
+            bucket: vars.S3_BUCKET!,
+            endpoint: vars.S3_ENDPOINT,
+            region: vars.S3_REGION ?? 'us-east-1',
+            accessKeyId: vars.S3_ACCESS_KEY_ID,
+            secretAccessKey: vars.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: vars.S3_FORCE_PATH_STYLE === 'true',
+            redirect: vars.S3_REDIRECT === 'true',
+          },
+        }
+      : { driver: 'filesystem', root: path.join(dataDir, 'storage') };
+
+  return {
+    port,
+    host,
+    publicUrl,
+    dataDir,
+    databaseUrl: vars.DATABASE_URL,
+    redisUrl: vars.REDIS_URL,
+    storage,
+    admin: { username: vars.ADMIN_USERNAME ?? 'root', password: vars.ADMIN_PASSWORD, bootstrapToken: vars.BOOTSTRAP_ADMIN_TOKEN },
+    registryTokenTtl: vars.REGISTRY_TOKEN_TTL ?? 300,
+    gcReviewDelay: vars.GC_REVIEW_DELAY ?? 86400,
+    uploadPurgeAge: vars.UPLOAD_PURGE_AGE ?? 86400,
+    deleteEnabled: vars.REGISTRY_DELETE_ENABLED !== 'false',
+    log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' },
+  };
+}

@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+
+/** The raw environment as the contract (CONTRACT.md) names it, validated once at boot. */
+export class EnvironmentVariables {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  @IsOptional() @IsString()
+  HOST?: string;
+
+  @IsOptional() @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'must be an http(s) URL' })
+  PUBLIC_URL?: string;
+
+  @IsOptional() @IsString()
+  DATA_DIR?: string;
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/[^\s]+$/, { message: 'must be a postgres:// connection string' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @IsIn(['filesystem', 's3'], { message: 'must be one of: filesystem, s3' })
+  STORAGE_DRIVER?: string;
+
+  @ValidateIf((env: EnvironmentVariables) => env.STORAGE_DRIVER === 's3')
+  @IsString({ message: 'is required when STORAGE_DRIVER=s3' })
+  S3_BUCKET?: string;
+
+  @IsOptional() @IsString() S3_ENDPOINT?: string;
+  @IsOptional() @IsString() S3_REGION?: string;
+  @IsOptional() @IsString() S3_ACCESS_KEY_ID?: string;
+  @IsOptional() @IsString() S3_SECRET_ACCESS_KEY?: string;
+  @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' }) S3_FORCE_PATH_STYLE?: string;
+  @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' }) S3_REDIRECT?: string;
+
+  @IsOptional() @Matches(/^[a-z0-9][a-z0-9_.-]{0,254}$/i, { message: 'must be a valid username' })
+  ADMIN_USERNAME?: string;
+
+  @IsOptional() @IsString() ADMIN_PASSWORD?: string;
+  @IsOptional() @IsString() BOOTSTRAP_ADMIN_TOKEN?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(30) @Max(86400)
+  REGISTRY_TOKEN_TTL?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  GC_REVIEW_DELAY?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(60)
+  UPLOAD_PURGE_AGE?: number;
+
+  @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
+  REGISTRY_DELETE_ENABLED?: string;
+
+  @IsOptional() @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+    message: 'must be one of: trace, debug, info, warn, error, fatal, silent',
+  })
+  LOG_LEVEL?: string;
+
+  @IsOptional() @IsIn(['json', 'pretty'], { message: 'must be json or pretty' })
+  LOG_FORMAT?: string;
+
+}

@@ -1,0 +1,2 @@
+export * from './app-config';
+export { EnvironmentVariables } from './environment';

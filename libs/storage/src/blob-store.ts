@@ -1,0 +1,80 @@
+import { Readable } from 'node:stream';
+
+/** An inclusive byte range, as HTTP Range and Content-Range express it. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface BlobInfo {
+  digest: string;
+  size: number;
+  modifiedAt: Date;
+}
+
+export interface UploadInfo {
+  id: string;
+  size: number;
+  modifiedAt: Date;
+}
+
+/**
+ * Content-addressed byte storage. It knows nothing of repositories or the database:
+ * PostgreSQL says what exists, the store only holds bytes.
+ *
+ * Committed blobs live at `blobs/<algorithm>/<first two hex>/<hex>` and are written once.
+ * Uploads are written under `uploads/<id>` first and become visible only through commitUpload,
+ * so a reader never sees a half-written blob.
+ */
+export interface BlobStore {
+  readonly driver: 'filesystem' | 's3';
+
+  /** Size of a committed blob, or null when it is absent. */
+  stat(digest: string): Promise<BlobInfo | null>;
+  /** Streams a committed blob, or an inclusive range of it. Rejects with BlobNotFoundError when absent. */
+  read(digest: string, range?: ByteRange): Promise<Readable>;
+  /** Removes committed blobs; absent ones are ignored. */
+  delete(digests: string[]): Promise<void>;
+  /** Every committed blob, for consistency checks and orphan collection. */
+  list(): AsyncIterable<BlobInfo>;
+  /** A time-limited URL the client may fetch the blob from directly, when the driver supports it. */
+  redirectUrl(digest: string, expiresInSeconds: number): Promise<string | null>;
+
+  /** Starts an empty upload. */
+  createUpload(id: string): Promise<void>;
+  /**
+   * Writes the stream at `offset` (which must equal the upload's current size, or UploadOffsetError),
+   * consuming it fully, and returns the upload's new size.
+   */
+  appendUpload(id: string, offset: number, data: Readable): Promise<number>;
+  /** Current size of an upload. Rejects with UploadNotFoundError when absent. */
+  uploadSize(id: string): Promise<number>;
+  /** Streams the bytes written so far, from `start`, to rebuild a hash state on another replica. */
+  readUpload(id: string, start?: number): Promise<Readable>;
+  /** Makes the upload's bytes the committed blob `digest` and removes the upload. Idempotent when the blob exists. */
+  commitUpload(id: string, digest: string): Promise<void>;
+  /** Removes an upload and its bytes; absent ones are ignored. */
+  abortUpload(id: string): Promise<void>;
+  /** Every upload in progress, for purging abandoned ones. */
+  listUploads(): AsyncIterable<UploadInfo>;
+  /** Cheap reachability probe used by readiness checks. */
+  ping(): Promise<void>;
+}
+
+export class BlobNotFoundError extends Error {
+  constructor(readonly digest: string) {
+    super(`blob ${digest} not found in storage`);
+  }
+}
+
+export class UploadNotFoundError extends Error {
+  constructor(readonly uploadId: string) {
+    super(`upload ${uploadId} not found in storage`);
+  }
+}
+
+export class UploadOffsetError extends Error {
+  constructor(readonly uploadId: string, readonly expected: number, readonly actual: number) {
+    super(`upload ${uploadId} is at offset ${actual}, not ${expected}`);
+  }
+}
