@@ -1,1 +1,5 @@
-export {};
+import { CreateIdentity1763800000000 } from './1763800000000-CreateIdentity';
+import { CreateRegistry1763800001000 } from './1763800001000-CreateRegistry';
+
+/** Every migration, oldest first. A landed migration is never edited: add a new one. */
+export const MIGRATIONS = [CreateIdentity1763800000000, CreateRegistry1763800001000];

@@ -23,6 +23,8 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Unset means: the launcher starts redis-server under dataDir/redis. */
   redisUrl?: string;
+  /** Prefix of every Redis key. */
+  redisPrefix: string;
   storage: { driver: 'filesystem'; root: string } | { driver: 's3'; s3: S3Config };
   admin: { username: string; password?: string; bootstrapToken?: string };
   registryTokenTtl: number;
@@ -79,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     databaseUrl: vars.DATABASE_URL,
     redisUrl: vars.REDIS_URL,
+    redisPrefix: vars.REDIS_PREFIX ?? 'cargohold',
     storage,
     admin: { username: vars.ADMIN_USERNAME ?? 'root', password: vars.ADMIN_PASSWORD, bootstrapToken: vars.BOOTSTRAP_ADMIN_TOKEN },
     registryTokenTtl: vars.REGISTRY_TOKEN_TTL ?? 300,

@@ -54,6 +54,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
   REGISTRY_DELETE_ENABLED?: string;
 
+  /** Prefix of every Redis key (queues, caches), so several platforms or test runs can share one Redis. */
+  @IsOptional() @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'must be 1-64 letters, digits, ":", "_" or "-"' })
+  REDIS_PREFIX?: string;
+
   @IsOptional() @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
     message: 'must be one of: trace, debug, info, warn, error, fatal, silent',
   })

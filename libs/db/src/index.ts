@@ -1,1 +1,4 @@
-export {};
+export { DataSource, EntityManager } from 'typeorm';
+export * from './data-source';
+export * from './errors';
+export * from './migrate';

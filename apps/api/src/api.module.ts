@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '@cargohold/config';
+import { CoreModule } from '@cargohold/platform';
+import { HealthController } from './health/health.controller';
+import { RegistryModule } from './registry/registry.module';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [CoreModule.forRoot(config, 'api'), RegistryModule],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,35 @@
+import { IncomingMessage } from 'node:http';
+import { RegistryAction } from './registry-routes';
+
+/** Who is calling, as far as the registry is concerned. */
+export interface RegistryPrincipal {
+  /** Username, or null for anonymous. */
+  subject: string | null;
+  /** The repositories and actions the caller's token grants. */
+  can(repository: string, action: RegistryAction): boolean;
+  /** Whether the caller may list the whole catalog. */
+  isAdmin: boolean;
+}
+
+export type AccessDecision =
+  | { allowed: true; principal: RegistryPrincipal }
+  | { allowed: false; status: 401 | 403; challenge?: string; message: string };
+
+/**
+ * The one place /v2/ decides who may do what. Handlers never check permissions themselves:
+ * the router asks this guard before dispatching, with the repository and actions the route needs.
+ */
+export interface RegistryAccessGuard {
+  authorize(req: IncomingMessage, repository: string | null, actions: RegistryAction[]): Promise<AccessDecision>;
+}
+
+export const REGISTRY_ACCESS_GUARD = Symbol('REGISTRY_ACCESS_GUARD');
+
+/** Until token authentication lands, the registry runs open: everyone may do everything (bind it to loopback). */
+export class OpenAccessGuard implements RegistryAccessGuard {
+  private static readonly principal: RegistryPrincipal = { subject: null, can: () => true, isAdmin: true };
+
+  async authorize(): Promise<AccessDecision> {
+    return { allowed: true, principal: OpenAccessGuard.principal };
+  }
+}

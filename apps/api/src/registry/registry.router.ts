@@ -1,0 +1,92 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Logger } from '@cargohold/common';
+import { parseRepositoryName, RegistryError } from '@cargohold/registry';
+import { BlobHandler } from './blob.handler';
+import { ManifestHandler } from './manifest.handler';
+import { RegistryAccessGuard, RegistryPrincipal } from './registry-access';
+import { RegistryRequest, sendError, sendJson } from './registry-http';
+import { matchRegistryRoute, RegistryRoute, requiredActions } from './registry-routes';
+import { UploadHandler } from './upload.handler';
+
+const API_VERSION_HEADER = 'Docker-Distribution-API-Version';
+
+/**
+ * The /v2/ surface, served on the raw Node request rather than through Express and Nest's router:
+ * repository names contain slashes, request bodies are streamed straight into storage, and the
+ * manifest GET hot path pays for no middleware.
+ */
+export class RegistryRouter {
+  constructor(
+    private readonly guard: RegistryAccessGuard,
+    private readonly uploads: UploadHandler,
+    private readonly blobs: BlobHandler,
+    private readonly manifests: ManifestHandler,
+  ) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const queryAt = rawUrl.indexOf('?');
+    const pathname = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+    const request: RegistryRequest = {
+      req,
+      res,
+      method: req.method ?? 'GET',
+      query: new URLSearchParams(queryAt === -1 ? '' : rawUrl.slice(queryAt + 1)),
+      log,
+    };
+    res.setHeader(API_VERSION_HEADER, 'registry/2.0');
+    try {
+      const route = matchRegistryRoute(pathname);
+      if (!route) throw new RegistryError('NAME_UNKNOWN', 'unknown registry endpoint', { path: pathname.slice(0, 256) }, 404);
+      const name = 'name' in route ? parseRepositoryName(route.name).path : null;
+      const decision = await this.guard.authorize(req, name, requiredActions(route, request.method));
+      if (!decision.allowed) {
+        if (decision.challenge) res.setHeader('WWW-Authenticate', decision.challenge);
+        throw new RegistryError(decision.status === 401 ? 'UNAUTHORIZED' : 'DENIED', decision.message);
+      }
+      await this.dispatch(request, route, decision.principal);
+    } catch (error) {
+      sendError(request, error);
+    }
+  }
+
+  private async dispatch(request: RegistryRequest, route: RegistryRoute, principal: RegistryPrincipal): Promise<void> {
+    const method = request.method;
+    switch (route.kind) {
+      case 'base':
+        return this.only(method, ['GET', 'HEAD'], () => sendJson(request.res, 200, {}));
+      case 'catalog':
+        return this.only(method, ['GET'], () => this.manifests.catalogList(request, principal));
+      case 'tags':
+        return this.only(method, ['GET'], () => this.manifests.tagsList(request, route.name));
+      case 'referrers':
+        return this.only(method, ['GET'], () => this.manifests.referrers(request, route.name, route.digest));
+      case 'manifest':
+        if (method === 'GET' || method === 'HEAD') return this.manifests.get(request, route.name, route.reference);
+        if (method === 'PUT') return this.manifests.put(request, route.name, route.reference);
+        if (method === 'DELETE') return this.manifests.delete(request, route.name, route.reference);
+        return this.unsupported(method);
+      case 'uploads':
+        return this.only(method, ['POST'], () => this.uploads.start(request, route.name, principal));
+      case 'upload':
+        if (method === 'PATCH') return this.uploads.patch(request, route.name, route.id);
+        if (method === 'PUT') return this.uploads.put(request, route.name, route.id);
+        if (method === 'GET') return this.uploads.status(request, route.name, route.id);
+        if (method === 'DELETE') return this.uploads.cancel(request, route.name, route.id);
+        return this.unsupported(method);
+      case 'blob':
+        if (method === 'GET' || method === 'HEAD') return this.blobs.get(request, route.name, route.digest);
+        if (method === 'DELETE') return this.blobs.delete(request, route.name, route.digest);
+        return this.unsupported(method);
+    }
+  }
+
+  private async only(method: string, allowed: string[], run: () => unknown): Promise<void> {
+    if (!allowed.includes(method)) this.unsupported(method);
+    await run();
+  }
+
+  private unsupported(method: string): never {
+    throw new RegistryError('UNSUPPORTED', `${method} is not supported on this endpoint`);
+  }
+}

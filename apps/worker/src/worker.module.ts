@@ -1,0 +1,22 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '@cargohold/config';
+import { QueueName } from '@cargohold/jobs';
+import { CoreModule, registryContextProvider } from '@cargohold/platform';
+import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        CoreModule.forRoot(config, 'worker'),
+        BullModule.forRoot({ connection: { url: config.redisUrl, maxRetriesPerRequest: null }, prefix: config.redisPrefix }),
+        BullModule.registerQueue({ name: QueueName.Maintenance }),
+      ],
+      providers: [registryContextProvider, MaintenanceProcessor, MaintenanceScheduler],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { createLogger, Logger } from '@cargohold/common';
+import { AppConfig } from '@cargohold/config';
+import { createDataSource } from '@cargohold/db';
+import { createBlobStore } from '@cargohold/storage';
+import { APP_CONFIG, BLOB_STORE, LOGGER, REDIS } from './tokens';
+
+/**
+ * The resources every process shares: the validated configuration, PostgreSQL, Redis, the blob store and the logger.
+ * The launcher has already started the embedded services and run migrations, so URLs are always set here.
+ */
+@Global()
+@Module({})
+export class CoreModule implements OnApplicationShutdown {
+  static forRoot(config: AppConfig, component: string): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: createLogger({ ...config.log, component }) },
+        {
+          provide: DataSource,
+          useFactory: async () => createDataSource(requireUrl(config.databaseUrl, 'DATABASE_URL'), { applicationName: `cargohold-${component}` }).initialize(),
+        },
+        {
+          provide: REDIS,
+          useFactory: () =>
+            new Redis(requireUrl(config.redisUrl, 'REDIS_URL'), { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false }),
+        },
+        { provide: BLOB_STORE, useFactory: () => createBlobStore(config.storage) },
+      ],
+      exports: [APP_CONFIG, LOGGER, DataSource, REDIS, BLOB_STORE],
+    };
+  }
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    this.redis.disconnect();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+function requireUrl(url: string | undefined, name: string): string {
+  if (!url) throw new Error(`${name} is not set: start the process through the launcher (pnpm start) or set it`);
+  return url;
+}
+
+export type { Logger };

@@ -1,0 +1,93 @@
+import { EntityManager } from 'typeorm';
+
+export interface LinkedBlob {
+  digest: string;
+  size: number;
+  mediaType: string | null;
+}
+
+/** The `blobs` and `repository_blobs` tables: which bytes exist, and which repository may serve them. */
+export class BlobRepository {
+  /** The hot path of a blob GET/HEAD: one indexed lookup by repository path and digest. */
+  async findLinked(db: EntityManager, repositoryPath: string, digest: string): Promise<LinkedBlob | null> {
+    const rows = await db.query(
+      `SELECT b.digest, b.size, b.media_type AS "mediaType"
+         FROM repositories r
+         JOIN repository_blobs rb ON rb.repository_id = r.id AND rb.blob_digest = $2
+         JOIN blobs b ON b.digest = rb.blob_digest
+        WHERE r.path = $1 AND r.status IS NULL`,
+      [repositoryPath, digest],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Inserts the blob row if needed and locks it until the transaction ends. Garbage collection
+   * locks the same row before deleting a blob, so a push that holds this lock always wins.
+   */
+  async upsertAndLock(db: EntityManager, digest: string, size: number): Promise<void> {
+    await db.query(`INSERT INTO blobs (digest, size) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [digest, size]);
+    await db.query(`SELECT digest FROM blobs WHERE digest = $1 FOR UPDATE`, [digest]);
+  }
+
+  /** Locks an existing blob row for a mount; null when the blob no longer exists. */
+  async lockExisting(db: EntityManager, digest: string): Promise<{ size: number } | null> {
+    const rows = await db.query(`SELECT size FROM blobs WHERE digest = $1 FOR UPDATE`, [digest]);
+    return rows[0] ?? null;
+  }
+
+  async link(db: EntityManager, repositoryId: number, digest: string): Promise<void> {
+    await db.query(
+      `INSERT INTO repository_blobs (repository_id, blob_digest) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [repositoryId, digest],
+    );
+    // A blob pushed again is no longer garbage.
+    await db.query(`DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
+  }
+
+  /** Removes a repository's link to a blob; true when there was one. */
+  async unlink(db: EntityManager, repositoryId: number, digest: string, reviewAfterSeconds: number): Promise<boolean> {
+    const rows = await db.query(
+      `WITH gone AS (DELETE FROM repository_blobs WHERE repository_id = $1 AND blob_digest = $2 RETURNING blob_digest)
+       SELECT blob_digest FROM gone`,
+      [repositoryId, digest],
+    );
+    if (rows.length === 0) return false;
+    await queueBlobReview(db, [digest], reviewAfterSeconds, 'blob_unlinked');
+    return true;
+  }
+
+  /**
+   * Of the given digests, those the repository cannot serve. The blob rows are share-locked so
+   * garbage collection cannot delete them while the manifest that references them is written.
+   */
+  async findMissingInRepository(db: EntityManager, repositoryId: number, digests: string[]): Promise<string[]> {
+    if (digests.length === 0) return [];
+    const rows = await db.query(
+      `SELECT b.digest FROM blobs b
+         JOIN repository_blobs rb ON rb.blob_digest = b.digest AND rb.repository_id = $1
+        WHERE b.digest = ANY($2)
+        ORDER BY b.digest
+          FOR SHARE OF b`,
+      [repositoryId, digests],
+    );
+    const present = new Set(rows.map((row: { digest: string }) => row.digest));
+    return digests.filter((digest) => !present.has(digest));
+  }
+
+  async sizes(db: EntityManager, digests: string[]): Promise<Map<string, number>> {
+    if (digests.length === 0) return new Map();
+    const rows = await db.query(`SELECT digest, size FROM blobs WHERE digest = ANY($1)`, [digests]);
+    return new Map(rows.map((row: { digest: string; size: number }) => [row.digest, row.size]));
+  }
+}
+
+export async function queueBlobReview(db: EntityManager, digests: string[], delaySeconds: number, reason: string): Promise<void> {
+  if (digests.length === 0) return;
+  await db.query(
+    `INSERT INTO gc_blob_review_queue (blob_digest, review_after, reason)
+     SELECT d, now() + make_interval(secs => $2), $3 FROM unnest($1::text[]) AS d
+     ON CONFLICT (blob_digest) DO UPDATE SET review_after = EXCLUDED.review_after, reason = EXCLUDED.reason`,
+    [digests, delaySeconds, reason],
+  );
+}

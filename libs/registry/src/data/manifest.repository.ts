@@ -1,0 +1,139 @@
+import { EntityManager } from 'typeorm';
+
+export interface StoredManifest {
+  id: number;
+  digest: string;
+  mediaType: string;
+  payload: Buffer;
+}
+
+export interface ManifestHead {
+  id: number;
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface NewManifest {
+  repositoryId: number;
+  digest: string;
+  mediaType: string;
+  artifactType: string | null;
+  subjectDigest: string | null;
+  configDigest: string | null;
+  totalSize: number;
+  payload: Buffer;
+  blobDigests: string[];
+  childIds: number[];
+}
+
+export interface ReferrerRow {
+  digest: string;
+  mediaType: string;
+  artifactType: string | null;
+  size: number;
+  payload: Buffer;
+}
+
+/** The `manifests`, `manifest_blobs` and `manifest_references` tables. */
+export class ManifestRepository {
+  /** Manifest GET by tag: one indexed query from path and tag to the payload. */
+  async findByTag(db: EntityManager, repositoryPath: string, tag: string, withPayload: boolean): Promise<StoredManifest | ManifestHead | null> {
+    const rows = await db.query(
+      `SELECT m.id, m.digest, m.media_type AS "mediaType", ${withPayload ? 'm.payload' : 'octet_length(m.payload) AS size'}
+         FROM repositories r
+         JOIN tags t ON t.repository_id = r.id AND t.name = $2
+         JOIN manifests m ON m.id = t.manifest_id
+        WHERE r.path = $1 AND r.status IS NULL`,
+      [repositoryPath, tag],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findByDigest(db: EntityManager, repositoryPath: string, digest: string, withPayload: boolean): Promise<StoredManifest | ManifestHead | null> {
+    const rows = await db.query(
+      `SELECT m.id, m.digest, m.media_type AS "mediaType", ${withPayload ? 'm.payload' : 'octet_length(m.payload) AS size'}
+         FROM repositories r
+         JOIN manifests m ON m.repository_id = r.id AND m.digest = $2
+        WHERE r.path = $1 AND r.status IS NULL`,
+      [repositoryPath, digest],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Ids of the given manifests in the repository, locked against deletion while a parent is written. */
+  async lockChildren(db: EntityManager, repositoryId: number, digests: string[]): Promise<Map<string, number>> {
+    if (digests.length === 0) return new Map();
+    const rows = await db.query(
+      `SELECT id, digest FROM manifests WHERE repository_id = $1 AND digest = ANY($2) ORDER BY id FOR SHARE`,
+      [repositoryId, digests],
+    );
+    return new Map(rows.map((row: { id: number; digest: string }) => [row.digest, row.id]));
+  }
+
+  /** Inserts the manifest with its references, or returns the existing one (same digest means same bytes). */
+  async insert(db: EntityManager, manifest: NewManifest): Promise<number> {
+    const inserted = await db.query(
+      `INSERT INTO manifests (repository_id, digest, media_type, artifact_type, subject_digest, config_digest, total_size, payload)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (repository_id, digest) DO NOTHING
+       RETURNING id`,
+      [manifest.repositoryId, manifest.digest, manifest.mediaType, manifest.artifactType, manifest.subjectDigest,
+        manifest.configDigest, manifest.totalSize, manifest.payload],
+    );
+    if (inserted.length === 0) {
+      const existing = await db.query(
+        `SELECT id FROM manifests WHERE repository_id = $1 AND digest = $2 FOR SHARE`,
+        [manifest.repositoryId, manifest.digest],
+      );
+      return existing[0].id;
+    }
+    const id: number = inserted[0].id;
+    if (manifest.blobDigests.length > 0) {
+      await db.query(
+        `INSERT INTO manifest_blobs (manifest_id, blob_digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+        [id, [...new Set(manifest.blobDigests)]],
+      );
+    }
+    if (manifest.childIds.length > 0) {
+      await db.query(
+        `INSERT INTO manifest_references (parent_id, child_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`,
+        [id, [...new Set(manifest.childIds)]],
+      );
+    }
+    return id;
+  }
+
+  /** Deletes a manifest and the tags that point to it; returns the digests of blobs it referenced, or null if absent. */
+  async delete(db: EntityManager, repositoryId: number, digest: string): Promise<{ id: number; blobDigests: string[] } | null> {
+    const rows = await db.query(`SELECT id FROM manifests WHERE repository_id = $1 AND digest = $2 FOR UPDATE`, [repositoryId, digest]);
+    if (rows.length === 0) return null;
+    const id: number = rows[0].id;
+    const blobs = await db.query(`SELECT blob_digest AS digest FROM manifest_blobs WHERE manifest_id = $1`, [id]);
+    await db.query(`DELETE FROM tags WHERE manifest_id = $1`, [id]);
+    await db.query(`DELETE FROM manifests WHERE id = $1`, [id]);
+    return { id, blobDigests: blobs.map((row: { digest: string }) => row.digest) };
+  }
+
+  async isReferencedByIndex(db: EntityManager, manifestId: number): Promise<boolean> {
+    const rows = await db.query(`SELECT 1 FROM manifest_references WHERE child_id = $1 LIMIT 1`, [manifestId]);
+    return rows.length > 0;
+  }
+
+  async findReferrers(db: EntityManager, repositoryPath: string, subjectDigest: string, artifactType?: string): Promise<ReferrerRow[]> {
+    const params: unknown[] = [repositoryPath, subjectDigest];
+    let filter = '';
+    if (artifactType !== undefined) {
+      params.push(artifactType);
+      filter = `AND m.artifact_type = $3`;
+    }
+    return db.query(
+      `SELECT m.digest, m.media_type AS "mediaType", m.artifact_type AS "artifactType", octet_length(m.payload) AS size, m.payload
+         FROM repositories r
+         JOIN manifests m ON m.repository_id = r.id AND m.subject_digest = $2
+        WHERE r.path = $1 ${filter}
+        ORDER BY m.created_at, m.id`,
+      params,
+    );
+  }
+}

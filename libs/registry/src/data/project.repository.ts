@@ -1,0 +1,18 @@
+import { EntityManager } from 'typeorm';
+
+export interface OwningProject {
+  id: number;
+  fullPath: string;
+}
+
+/** Finds the project an image path belongs to: the longest project path that prefixes it. */
+export class ProjectLookupRepository {
+  async findOwning(db: EntityManager, candidatePaths: string[]): Promise<OwningProject | null> {
+    if (candidatePaths.length === 0) return null;
+    const rows = await db.query(
+      `SELECT id, full_path AS "fullPath" FROM projects WHERE full_path = ANY($1) ORDER BY length(full_path) DESC LIMIT 1`,
+      [candidatePaths],
+    );
+    return rows[0] ?? null;
+  }
+}

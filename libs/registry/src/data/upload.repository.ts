@@ -1,0 +1,50 @@
+import { EntityManager } from 'typeorm';
+
+export interface UploadRow {
+  id: string;
+  repositoryPath: string;
+  projectId: number;
+  size: number;
+  createdAt: Date;
+}
+
+const COLUMNS = `id, repository_path AS "repositoryPath", project_id AS "projectId", size, created_at AS "createdAt"`;
+
+/** The `uploads` table: upload sessions, shared by every api replica. */
+export class UploadRepository {
+  async create(db: EntityManager, id: string, repositoryPath: string, projectId: number): Promise<void> {
+    await db.query(`INSERT INTO uploads (id, repository_path, project_id) VALUES ($1, $2, $3)`, [id, repositoryPath, projectId]);
+  }
+
+  async find(db: EntityManager, id: string): Promise<UploadRow | null> {
+    const rows = await db.query(`SELECT ${COLUMNS} FROM uploads WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Moves the recorded size forward only from the size the writer started at (optimistic concurrency). */
+  async advance(db: EntityManager, id: string, from: number, to: number): Promise<boolean> {
+    const rows = await db.query(
+      `WITH moved AS (UPDATE uploads SET size = $3, updated_at = now() WHERE id = $1 AND size = $2 RETURNING id)
+       SELECT id FROM moved`,
+      [id, from, to],
+    );
+    return rows.length > 0;
+  }
+
+  async delete(db: EntityManager, id: string): Promise<void> {
+    await db.query(`DELETE FROM uploads WHERE id = $1`, [id]);
+  }
+
+  async listStale(db: EntityManager, olderThanSeconds: number, limit: number): Promise<string[]> {
+    const rows = await db.query(
+      `SELECT id FROM uploads WHERE updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+    return rows.map((row: { id: string }) => row.id);
+  }
+
+  async countForProject(db: EntityManager, projectId: number): Promise<number> {
+    const rows = await db.query(`SELECT count(*)::int AS n FROM uploads WHERE project_id = $1`, [projectId]);
+    return rows[0].n;
+  }
+}

@@ -1,0 +1,34 @@
+import { createHash, Hash } from 'node:crypto';
+import { Readable, Transform, TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/** Passes bytes through unchanged while feeding a hash and counting them: the digest is known when the write ends. */
+export class HashingStream extends Transform {
+  bytes = 0;
+
+  constructor(readonly hash: Hash) {
+    super({ highWaterMark: 1 << 20 });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    callback(null, chunk);
+  }
+}
+
+/** Feeds a whole stream into a hash (used to rebuild a hash state from bytes already stored). */
+export async function hashStream(source: Readable, hash: Hash): Promise<number> {
+  let bytes = 0;
+  await pipeline(source, async function* (chunks: AsyncIterable<Buffer>) {
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      bytes += chunk.length;
+    }
+  });
+  return bytes;
+}
+
+export function newHash(algorithm: 'sha256' | 'sha512'): Hash {
+  return createHash(algorithm);
+}

@@ -1,0 +1,138 @@
+import {
+  computeDigest,
+  MAX_MANIFEST_BYTES,
+  parseDigest,
+  parseManifest,
+  ParsedManifest,
+  parseReference,
+  referencedBlobs,
+  referencedManifests,
+  RegistryError,
+} from './domain';
+import { ManifestHead, StoredManifest } from './data/manifest.repository';
+import { queueManifestReview } from './data/tag.repository';
+import { queueBlobReview } from './data/blob.repository';
+import { candidateProjectPaths } from './domain/name';
+import { RegistryContext } from './registry-context';
+
+export interface PushedManifest {
+  digest: string;
+  subjectDigest?: string;
+}
+
+/** Manifest push, pull and delete by tag or digest. Payloads are stored and served byte for byte. */
+export class ManifestService {
+  constructor(private readonly ctx: RegistryContext) {}
+
+  async get(repositoryPath: string, reference: string): Promise<StoredManifest> {
+    return (await this.find(repositoryPath, reference, true)) as StoredManifest;
+  }
+
+  async head(repositoryPath: string, reference: string): Promise<ManifestHead> {
+    return (await this.find(repositoryPath, reference, false)) as ManifestHead;
+  }
+
+  async put(repositoryPath: string, reference: string, payload: Buffer, contentType: string | undefined): Promise<PushedManifest> {
+    if (payload.length > MAX_MANIFEST_BYTES) {
+      throw new RegistryError('SIZE_INVALID', `manifest exceeds the ${MAX_MANIFEST_BYTES} byte limit`, undefined, 413);
+    }
+    const ref = parseReference(reference);
+    const manifest = parseManifest(payload, contentType);
+    const digest = computeDigest(payload, ref.kind === 'digest' ? ref.digest.algorithm : 'sha256');
+    if (ref.kind === 'digest' && ref.digest.value !== digest) {
+      throw new RegistryError('DIGEST_INVALID', 'the manifest digest does not match the reference', { expected: ref.digest.value, actual: digest });
+    }
+    const project = await this.ctx.projects.findOwning(this.ctx.db.manager, candidateProjectPaths(repositoryPath));
+    if (!project) throw new RegistryError('NAME_UNKNOWN', `no project owns the repository ${repositoryPath}`, { name: repositoryPath });
+
+    await this.ctx.db.transaction(async (db) => {
+      const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
+      const blobDigests = referencedBlobs(manifest);
+      const missingBlobs = await this.ctx.blobs.findMissingInRepository(db, repository.id, blobDigests);
+      if (missingBlobs.length > 0) throw new RegistryError('MANIFEST_BLOB_UNKNOWN', undefined, { digests: missingBlobs });
+      const childDigests = referencedManifests(manifest);
+      const children = await this.ctx.manifests.lockChildren(db, repository.id, childDigests);
+      const missingChildren = childDigests.filter((child) => !children.has(child));
+      if (missingChildren.length > 0) throw new RegistryError('MANIFEST_BLOB_UNKNOWN', undefined, { digests: missingChildren });
+
+      const manifestId = await this.ctx.manifests.insert(db, {
+        repositoryId: repository.id,
+        digest,
+        mediaType: manifest.mediaType,
+        artifactType: manifest.artifactType ?? null,
+        subjectDigest: manifest.subject?.digest ?? null,
+        configDigest: manifest.config?.digest ?? null,
+        totalSize: totalSize(manifest, payload.length),
+        payload,
+        blobDigests,
+        childIds: [...children.values()],
+      });
+      const untagged =
+        ref.kind === 'tag' ? await this.ctx.tags.upsert(db, repository.id, ref.tag, manifestId) : manifestId;
+      // A manifest that lost its tag, or arrived without one, is reviewed by GC later; the review rechecks everything.
+      if (untagged !== null) await queueManifestReview(db, [untagged], this.ctx.settings.gcReviewDelay, ref.kind === 'tag' ? 'tag_moved' : 'pushed_untagged');
+    });
+    return { digest, subjectDigest: manifest.subject?.digest };
+  }
+
+  /** DELETE by tag removes the tag; DELETE by digest removes the manifest and every tag pointing to it. */
+  async delete(repositoryPath: string, reference: string): Promise<void> {
+    if (!this.ctx.settings.deleteEnabled) throw new RegistryError('UNSUPPORTED', 'deletes are disabled on this registry');
+    const ref = parseReference(reference);
+    await this.ctx.db.transaction(async (db) => {
+      const repository = await this.ctx.repositories.findByPath(db, repositoryPath);
+      if (!repository) throw new RegistryError('NAME_UNKNOWN', undefined, { name: repositoryPath });
+      if (ref.kind === 'tag') {
+        const manifestId = await this.ctx.tags.delete(db, repository.id, ref.tag);
+        if (manifestId === null) throw new RegistryError('MANIFEST_UNKNOWN', undefined, { tag: ref.tag });
+        await queueManifestReview(db, [manifestId], this.ctx.settings.gcReviewDelay, 'tag_deleted');
+        return;
+      }
+      const existing = await this.ctx.manifests.findByDigest(db, repositoryPath, ref.digest.value, false);
+      if (!existing) throw new RegistryError('MANIFEST_UNKNOWN', undefined, { digest: ref.digest.value });
+      if (await this.ctx.manifests.isReferencedByIndex(db, existing.id)) {
+        throw new RegistryError('DENIED', 'the manifest is referenced by an index: delete the index first', { digest: ref.digest.value }, 409);
+      }
+      const deleted = await this.ctx.manifests.delete(db, repository.id, ref.digest.value);
+      await queueBlobReview(db, deleted?.blobDigests ?? [], this.ctx.settings.gcReviewDelay, 'manifest_deleted');
+    });
+  }
+
+  /** The referrers API: an image index of the manifests whose subject is `digest`. */
+  async referrers(repositoryPath: string, digest: string, artifactType?: string): Promise<Buffer> {
+    const subject = parseDigest(digest).value;
+    const rows = await this.ctx.manifests.findReferrers(this.ctx.db.manager, repositoryPath, subject, artifactType);
+    const manifests = rows.map((row) => {
+      const descriptor: Record<string, unknown> = { mediaType: row.mediaType, digest: row.digest, size: row.size };
+      if (row.artifactType) descriptor.artifactType = row.artifactType;
+      const annotations = readAnnotations(row.payload);
+      if (annotations) descriptor.annotations = annotations;
+      return descriptor;
+    });
+    return Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+  }
+
+  private async find(repositoryPath: string, reference: string, withPayload: boolean): Promise<StoredManifest | ManifestHead> {
+    const ref = parseReference(reference);
+    const found =
+      ref.kind === 'tag'
+        ? await this.ctx.manifests.findByTag(this.ctx.db.manager, repositoryPath, ref.tag, withPayload)
+        : await this.ctx.manifests.findByDigest(this.ctx.db.manager, repositoryPath, ref.digest.value, withPayload);
+    if (!found) throw new RegistryError('MANIFEST_UNKNOWN', undefined, ref.kind === 'tag' ? { tag: ref.tag } : { digest: ref.digest.value });
+    return found;
+  }
+}
+
+function totalSize(manifest: ParsedManifest, payloadLength: number): number {
+  const parts = [manifest.config, ...manifest.layers, ...manifest.manifests];
+  return parts.reduce((sum, descriptor) => sum + (descriptor?.size ?? 0), payloadLength);
+}
+
+function readAnnotations(payload: Buffer): Record<string, string> | undefined {
+  try {
+    const parsed = JSON.parse(payload.toString('utf8')) as { annotations?: Record<string, string> };
+    return parsed.annotations && Object.keys(parsed.annotations).length > 0 ? parsed.annotations : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,31 @@
+import { DataSource } from 'typeorm';
+import { BlobStore } from '@cargohold/storage';
+import { BlobRepository } from './data/blob.repository';
+import { ImageRepositoryRepository } from './data/image-repository.repository';
+import { ManifestRepository } from './data/manifest.repository';
+import { ProjectLookupRepository } from './data/project.repository';
+import { TagRepository } from './data/tag.repository';
+import { UploadRepository } from './data/upload.repository';
+
+export interface RegistrySettings {
+  /** Seconds an untagged manifest or unlinked blob waits before garbage collection may delete it. */
+  gcReviewDelay: number;
+  /** Whether blob and manifest DELETE are allowed through /v2/. */
+  deleteEnabled: boolean;
+}
+
+/** What the registry services share: the database, the blob store, the data access objects and settings. */
+export class RegistryContext {
+  readonly blobs = new BlobRepository();
+  readonly repositories = new ImageRepositoryRepository();
+  readonly manifests = new ManifestRepository();
+  readonly tags = new TagRepository();
+  readonly uploads = new UploadRepository();
+  readonly projects = new ProjectLookupRepository();
+
+  constructor(
+    readonly db: DataSource,
+    readonly store: BlobStore,
+    readonly settings: RegistrySettings,
+  ) {}
+}

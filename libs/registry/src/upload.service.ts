@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { Hash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { UploadOffsetError } from '@cargohold/storage';
+import { candidateProjectPaths, parseDigest, ParsedDigest, RegistryError } from './domain';
+import { ByteRange } from './domain/range';
+import { HashingStream, hashStream, newHash } from './hashing';
+import { RegistryContext } from './registry-context';
+import { UploadHashCache } from './upload-hash-cache';
+import { UploadRow } from './data/upload.repository';
+
+export interface UploadChunk {
+  body: Readable;
+  /** The chunk's place in the blob, when the client sent Content-Range. */
+  range?: ByteRange;
+  /** Content-Length of the chunk, when the client sent it. */
+  length?: number;
+}
+
+/**
+ * Blob uploads (OCI distribution "push"): monolithic, POST-then-PUT and chunked, plus cross-repository mounts.
+ * Bytes are hashed as they stream into the store; a blob becomes visible only after its digest checks out.
+ */
+export class UploadService {
+  constructor(
+    private readonly ctx: RegistryContext,
+    private readonly hashes = new UploadHashCache(),
+  ) {}
+
+  /** Opens an upload session in the repository; the repository's project must exist. */
+  async start(repositoryPath: string): Promise<{ id: string }> {
+    const project = await this.owningProject(repositoryPath);
+    const id = randomUUID();
+    await this.ctx.store.createUpload(id);
+    await this.ctx.uploads.create(this.ctx.db.manager, id, repositoryPath, project.id);
+    return { id };
+  }
+
+  /** POST ?digest= with the whole blob as the body. */
+  async uploadMonolithic(repositoryPath: string, digest: string, chunk: UploadChunk): Promise<{ digest: string; size: number }> {
+    const expected = parseDigest(digest);
+    const project = await this.owningProject(repositoryPath);
+    const id = randomUUID();
+    await this.ctx.store.createUpload(id);
+    try {
+      const { size, hash } = await this.write(id, 0, newHash('sha256'), chunk);
+      await this.verify(id, expected, hash);
+      await this.commit(id, repositoryPath, project, expected.value, size);
+      return { digest: expected.value, size };
+    } catch (error) {
+      await this.ctx.store.abortUpload(id).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** PATCH: appends a chunk; returns the upload's new size. */
+  async append(repositoryPath: string, id: string, chunk: UploadChunk): Promise<{ size: number }> {
+    const upload = await this.find(repositoryPath, id);
+    const { size } = await this.appendTo(upload, chunk);
+    return { size };
+  }
+
+  /** PUT ?digest=: the optional last chunk, then digest verification and commit. */
+  async finish(repositoryPath: string, id: string, digest: string, chunk?: UploadChunk): Promise<{ digest: string; size: number }> {
+    const expected = parseDigest(digest);
+    const upload = await this.find(repositoryPath, id);
+    let size = upload.size;
+    let hash: Hash | undefined;
+    if (chunk) ({ size, hash } = await this.appendTo(upload, chunk));
+    hash ??= await this.hashState(upload.id, size);
+    const project = { id: upload.projectId, fullPath: '' };
+    try {
+      await this.verify(id, expected, hash);
+    } catch (error) {
+      await this.cancel(repositoryPath, id);
+      throw error;
+    }
+    await this.commit(id, repositoryPath, await this.projectOf(repositoryPath, project.id), expected.value, size);
+    await this.ctx.uploads.delete(this.ctx.db.manager, id);
+    return { digest: expected.value, size };
+  }
+
+  async status(repositoryPath: string, id: string): Promise<{ size: number }> {
+    const upload = await this.find(repositoryPath, id);
+    return { size: upload.size };
+  }
+
+  async cancel(repositoryPath: string, id: string): Promise<void> {
+    await this.find(repositoryPath, id);
+    this.hashes.forget(id);
+    await this.ctx.uploads.delete(this.ctx.db.manager, id);
+    await this.ctx.store.abortUpload(id);
+  }
+
+  /**
+   * Links a blob the caller may read in `fromPath` into `repositoryPath` without moving bytes.
+   * False when the source does not hold the blob, so the caller falls back to a normal upload.
+   */
+  async mount(repositoryPath: string, digest: string, fromPath: string): Promise<boolean> {
+    const parsed = parseDigest(digest);
+    const source = await this.ctx.blobs.findLinked(this.ctx.db.manager, fromPath, parsed.value);
+    if (!source) return false;
+    const project = await this.owningProject(repositoryPath);
+    return this.ctx.db.transaction(async (db) => {
+      const locked = await this.ctx.blobs.lockExisting(db, parsed.value);
+      if (!locked) return false;
+      const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
+      await this.ctx.blobs.link(db, repository.id, parsed.value);
+      return true;
+    });
+  }
+
+  /** Removes upload sessions untouched for `olderThanSeconds` (abandoned pushes); returns how many. */
+  async purgeStale(olderThanSeconds: number): Promise<number> {
+    const ids = await this.ctx.uploads.listStale(this.ctx.db.manager, olderThanSeconds, 1000);
+    for (const id of ids) {
+      this.hashes.forget(id);
+      await this.ctx.store.abortUpload(id);
+      await this.ctx.uploads.delete(this.ctx.db.manager, id);
+    }
+    return ids.length;
+  }
+
+  private async appendTo(upload: UploadRow, chunk: UploadChunk): Promise<{ size: number; hash: Hash }> {
+    if (chunk.range) {
+      if (chunk.range.start !== upload.size) {
+        throw new RegistryError('RANGE_INVALID', `chunk starts at ${chunk.range.start} but the upload is at ${upload.size}`, undefined, 416);
+      }
+      const rangeLength = chunk.range.end - chunk.range.start + 1;
+      if (chunk.length !== undefined && chunk.length !== rangeLength) {
+        throw new RegistryError('RANGE_INVALID', `Content-Range covers ${rangeLength} bytes but Content-Length is ${chunk.length}`, undefined, 416);
+      }
+    }
+    const hash = await this.hashState(upload.id, upload.size);
+    const { size } = await this.write(upload.id, upload.size, hash, chunk);
+    const advanced = await this.ctx.uploads.advance(this.ctx.db.manager, upload.id, upload.size, size);
+    if (!advanced) {
+      this.hashes.forget(upload.id);
+      throw new RegistryError('BLOB_UPLOAD_INVALID', 'the upload was changed by a concurrent request');
+    }
+    this.hashes.put(upload.id, size, hash.copy());
+    return { size, hash };
+  }
+
+  private async write(id: string, offset: number, hash: Hash, chunk: UploadChunk): Promise<{ size: number; hash: Hash }> {
+    const hashing = new HashingStream(hash);
+    try {
+      const size = await this.ctx.store.appendUpload(id, offset, chunk.body.pipe(hashing));
+      return { size, hash };
+    } catch (error) {
+      this.hashes.forget(id);
+      if (error instanceof UploadOffsetError) {
+        throw new RegistryError('RANGE_INVALID', error.message, undefined, 416);
+      }
+      throw error;
+    }
+  }
+
+  /** The sha256 state after `offset` bytes: from this process's cache, or rebuilt from the stored bytes. */
+  private async hashState(id: string, offset: number): Promise<Hash> {
+    const cached = this.hashes.take(id, offset);
+    if (cached) return cached;
+    const hash = newHash('sha256');
+    if (offset > 0) await hashStream(await this.ctx.store.readUpload(id), hash);
+    return hash;
+  }
+
+  private async verify(id: string, expected: ParsedDigest, sha256: Hash): Promise<void> {
+    let actual: string;
+    if (expected.algorithm === 'sha256') {
+      actual = `sha256:${sha256.digest('hex')}`;
+    } else {
+      // sha512 is rare: hash the stored bytes again rather than hashing every push twice.
+      const hash = newHash('sha512');
+      await hashStream(await this.ctx.store.readUpload(id), hash);
+      actual = `sha512:${hash.digest('hex')}`;
+    }
+    this.hashes.forget(id);
+    if (actual !== expected.value) {
+      throw new RegistryError('DIGEST_INVALID', undefined, { expected: expected.value, actual });
+    }
+  }
+
+  /**
+   * Makes the bytes visible: under the blob row's lock (which garbage collection also takes), move the
+   * upload to its content address and link it to the repository, so a concurrent GC can never delete it.
+   */
+  private async commit(id: string, repositoryPath: string, project: { id: number; fullPath: string }, digest: string, size: number): Promise<void> {
+    await this.ctx.db.transaction(async (db) => {
+      const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
+      await this.ctx.blobs.upsertAndLock(db, digest, size);
+      await this.ctx.store.commitUpload(id, digest);
+      await this.ctx.blobs.link(db, repository.id, digest);
+    });
+  }
+
+  private async find(repositoryPath: string, id: string): Promise<UploadRow> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
+      throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
+    }
+    const upload = await this.ctx.uploads.find(this.ctx.db.manager, id);
+    if (!upload || upload.repositoryPath !== repositoryPath) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
+    return upload;
+  }
+
+  private async owningProject(repositoryPath: string): Promise<{ id: number; fullPath: string }> {
+    const project = await this.ctx.projects.findOwning(this.ctx.db.manager, candidateProjectPaths(repositoryPath));
+    if (!project) {
+      throw new RegistryError('NAME_UNKNOWN', `no project owns the repository ${repositoryPath}`, { name: repositoryPath });
+    }
+    return project;
+  }
+
+  private async projectOf(repositoryPath: string, projectId: number): Promise<{ id: number; fullPath: string }> {
+    const project = await this.owningProject(repositoryPath);
+    if (project.id !== projectId) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 'the repository moved during the upload');
+    return project;
+  }
+}

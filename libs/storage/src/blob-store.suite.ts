@@ -1,0 +1,327 @@
+/// <reference types="jest" />
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { BlobInfo, BlobNotFoundError, BlobStore, UploadInfo, UploadNotFoundError, UploadOffsetError } from './blob-store';
+
+/**
+ * Conformance tests every BlobStore driver must pass. Not exported from the package index because
+ * it registers jest tests; specs import it by path:
+ *
+ *   describeBlobStore('filesystem', async () => ({ store, cleanup }));
+ *
+ * The factory is called once per test and must return an empty store.
+ */
+export function describeBlobStore(
+  name: string,
+  factory: () => Promise<{ store: BlobStore; cleanup: () => Promise<void> }>,
+): void {
+  describe(`BlobStore conformance: ${name}`, () => {
+    let store: BlobStore;
+    let cleanup: (() => Promise<void>) | undefined;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await factory());
+    });
+
+    afterEach(async () => {
+      await cleanup?.();
+      cleanup = undefined;
+    });
+
+    /** Creates, fills and commits an upload; returns the blob's digest. */
+    async function putBlob(bytes: Buffer, id = uploadId()): Promise<string> {
+      const digest = sha256(bytes);
+      await store.createUpload(id);
+      await store.appendUpload(id, 0, chunks(bytes));
+      await store.commitUpload(id, digest);
+      return digest;
+    }
+
+    describe('uploads', () => {
+      it('round-trips bytes through create, append, commit and read', async () => {
+        const bytes = randomBytes(100_000);
+        const digest = sha256(bytes);
+        const id = uploadId();
+
+        await store.createUpload(id);
+        expect(await store.uploadSize(id)).toBe(0);
+        expect(await store.appendUpload(id, 0, chunks(bytes))).toBe(bytes.length);
+        expect(await store.uploadSize(id)).toBe(bytes.length);
+        await store.commitUpload(id, digest);
+
+        expect(await store.stat(digest)).toMatchObject({ digest, size: bytes.length });
+        const readBack = await collect(await store.read(digest));
+        expect(sha256(readBack)).toBe(digest);
+        expect(readBack.equals(bytes)).toBe(true);
+        // Committing consumes the upload.
+        await expect(store.uploadSize(id)).rejects.toBeInstanceOf(UploadNotFoundError);
+      });
+
+      it('appends several multi-chunk streams at the right offsets', async () => {
+        const parts = [randomBytes(10), randomBytes(70_000), Buffer.alloc(0), randomBytes(3)];
+        const id = uploadId();
+        await store.createUpload(id);
+
+        let offset = 0;
+        for (const part of parts) {
+          offset = await store.appendUpload(id, offset, chunks(part, 4096));
+        }
+        const whole = Buffer.concat(parts);
+        expect(offset).toBe(whole.length);
+        expect(await store.uploadSize(id)).toBe(whole.length);
+        expect((await collect(await store.readUpload(id))).equals(whole)).toBe(true);
+      });
+
+      it('rejects an append at the wrong offset and leaves the upload unchanged', async () => {
+        const id = uploadId();
+        await store.createUpload(id);
+        await store.appendUpload(id, 0, chunks(Buffer.from('abc')));
+
+        for (const wrong of [0, 2, 4, 1000]) {
+          const attempt = store.appendUpload(id, wrong, chunks(Buffer.from('XYZ')));
+          await expect(attempt).rejects.toBeInstanceOf(UploadOffsetError);
+          await expect(attempt).rejects.toMatchObject({ uploadId: id, expected: wrong, actual: 3 });
+        }
+        expect(await store.uploadSize(id)).toBe(3);
+        expect((await collect(await store.readUpload(id))).toString()).toBe('abc');
+      });
+
+      it('reads an upload from a start offset', async () => {
+        const bytes = randomBytes(50_000);
+        const id = uploadId();
+        await store.createUpload(id);
+        await store.appendUpload(id, 0, chunks(bytes));
+
+        expect((await collect(await store.readUpload(id))).equals(bytes)).toBe(true);
+        expect((await collect(await store.readUpload(id, 0))).equals(bytes)).toBe(true);
+        expect((await collect(await store.readUpload(id, 12_345))).equals(bytes.subarray(12_345))).toBe(true);
+        expect((await collect(await store.readUpload(id, bytes.length - 1))).equals(bytes.subarray(-1))).toBe(true);
+      });
+
+      it('rejects operations on an unknown upload with UploadNotFoundError', async () => {
+        const id = uploadId();
+        await expect(store.uploadSize(id)).rejects.toBeInstanceOf(UploadNotFoundError);
+        await expect(store.appendUpload(id, 0, chunks(Buffer.from('x')))).rejects.toBeInstanceOf(UploadNotFoundError);
+        await expect(store.readUpload(id)).rejects.toBeInstanceOf(UploadNotFoundError);
+        await expect(store.commitUpload(id, sha256(Buffer.from('x')))).rejects.toBeInstanceOf(UploadNotFoundError);
+        await expect(store.stat(sha256(Buffer.from('x')))).resolves.toBeNull();
+      });
+
+      it('aborts an upload, and ignores aborting an unknown one', async () => {
+        const id = uploadId();
+        await store.createUpload(id);
+        await store.appendUpload(id, 0, chunks(Buffer.from('doomed')));
+
+        await store.abortUpload(id);
+        await expect(store.uploadSize(id)).rejects.toBeInstanceOf(UploadNotFoundError);
+        expect((await all(store.listUploads())).map((u) => u.id)).not.toContain(id);
+        await expect(store.abortUpload(id)).resolves.toBeUndefined();
+        await expect(store.abortUpload(uploadId())).resolves.toBeUndefined();
+      });
+
+      it('lists uploads in progress with their sizes', async () => {
+        const [a, b] = [uploadId(), uploadId()];
+        await store.createUpload(a);
+        await store.createUpload(b);
+        await store.appendUpload(b, 0, chunks(randomBytes(1234)));
+
+        const uploads = await all(store.listUploads());
+        expect(bySize(uploads, (u) => u.id)).toEqual({ [a]: 0, [b]: 1234 });
+        for (const upload of uploads) expectRecent(upload.modifiedAt);
+      });
+    });
+
+    describe('interrupted appends', () => {
+      it('keeps the previous size when the source stream errors mid-way', async () => {
+        const id = uploadId();
+        await store.createUpload(id);
+        await store.appendUpload(id, 0, chunks(Buffer.from('hello ')));
+
+        const failing = Readable.from(
+          (async function* () {
+            yield randomBytes(64 * 1024);
+            yield randomBytes(64 * 1024);
+            throw new Error('client went away');
+          })(),
+        );
+        await expect(store.appendUpload(id, 6, failing)).rejects.toThrow('client went away');
+
+        expect(await store.uploadSize(id)).toBe(6);
+        // The client resumes from the size it last saw.
+        expect(await store.appendUpload(id, 6, chunks(Buffer.from('world')))).toBe(11);
+        expect((await collect(await store.readUpload(id))).toString()).toBe('hello world');
+      });
+
+      it('keeps the previous size when the source is destroyed without an error (disconnect)', async () => {
+        const id = uploadId();
+        await store.createUpload(id);
+        await store.appendUpload(id, 0, chunks(Buffer.from('abc')));
+
+        const source = new Readable({ read() {} });
+        source.push(randomBytes(32 * 1024));
+        setTimeout(() => source.destroy(), 20);
+        await expect(store.appendUpload(id, 3, source)).rejects.toThrow();
+
+        expect(await store.uploadSize(id)).toBe(3);
+        expect((await collect(await store.readUpload(id))).toString()).toBe('abc');
+      });
+    });
+
+    describe('commit', () => {
+      it('is idempotent for the same digest, from another upload or a retry', async () => {
+        const bytes = randomBytes(4096);
+        const [first, second] = [uploadId(), uploadId()];
+        const digest = await putBlob(bytes, first);
+        expect(await putBlob(bytes, second)).toBe(digest);
+
+        // A retried commit of an upload that was already committed also succeeds.
+        await expect(store.commitUpload(first, digest)).resolves.toBeUndefined();
+        await expect(store.uploadSize(second)).rejects.toBeInstanceOf(UploadNotFoundError);
+        expect(await store.stat(digest)).toMatchObject({ size: bytes.length });
+        expect((await collect(await store.read(digest))).equals(bytes)).toBe(true);
+      });
+    });
+
+    describe('committed blobs', () => {
+      it('reads inclusive byte ranges: first byte, middle, last byte, whole', async () => {
+        const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 7) % 256));
+        const digest = await putBlob(bytes);
+        const last = bytes.length - 1;
+
+        const range = async (start: number, end: number) => collect(await store.read(digest, { start, end }));
+        expect((await range(0, 0)).equals(bytes.subarray(0, 1))).toBe(true);
+        expect((await range(100, 499)).equals(bytes.subarray(100, 500))).toBe(true);
+        expect((await range(last, last)).equals(bytes.subarray(last))).toBe(true);
+        expect((await range(0, last)).equals(bytes)).toBe(true);
+      });
+
+      it('stats an absent blob as null and rejects reading it with BlobNotFoundError', async () => {
+        const digest = sha256(Buffer.from('never stored'));
+        expect(await store.stat(digest)).toBeNull();
+        await expect(store.read(digest)).rejects.toBeInstanceOf(BlobNotFoundError);
+        await expect(store.read(digest)).rejects.toMatchObject({ digest });
+        await expect(store.read(digest, { start: 0, end: 0 })).rejects.toBeInstanceOf(BlobNotFoundError);
+      });
+
+      it('deletes blobs and ignores absent ones', async () => {
+        const kept = await putBlob(Buffer.from('kept'));
+        const doomed = await putBlob(Buffer.from('doomed'));
+        const absent = sha256(Buffer.from('absent'));
+
+        await store.delete([doomed, absent]);
+        expect(await store.stat(doomed)).toBeNull();
+        await expect(store.read(doomed)).rejects.toBeInstanceOf(BlobNotFoundError);
+        expect(await store.stat(kept)).toMatchObject({ size: 4 });
+        await expect(store.delete([doomed, absent])).resolves.toBeUndefined();
+        await expect(store.delete([])).resolves.toBeUndefined();
+      });
+
+      it('lists committed blobs with their sizes', async () => {
+        expect(await all(store.list())).toEqual([]);
+        const a = await putBlob(Buffer.from('a'));
+        const b = await putBlob(randomBytes(5000));
+        // Uploads in progress are not blobs.
+        await store.createUpload(uploadId());
+
+        const blobs = await all(store.list());
+        expect(bySize(blobs, (blob) => blob.digest)).toEqual({ [a]: 1, [b]: 5000 });
+        for (const blob of blobs) expectRecent(blob.modifiedAt);
+      });
+    });
+
+    it('rejects malformed digests and upload ids', async () => {
+      for (const digest of ['sha256:../../etc/passwd', 'sha256:ABC', `md5:${'a'.repeat(32)}`, '']) {
+        await expect(store.stat(digest)).rejects.toThrow('invalid digest');
+        await expect(store.read(digest)).rejects.toThrow('invalid digest');
+      }
+      for (const id of ['..', '../x', 'a/b', '']) {
+        await expect(store.createUpload(id)).rejects.toThrow('invalid upload id');
+      }
+    });
+
+    it('answers ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    it('streams a 64 MiB blob in several appends and reads it back intact', async () => {
+      const total = 64 * 1024 * 1024;
+      const appends = 4;
+      const id = uploadId();
+      const written = createHash('sha256');
+      await store.createUpload(id);
+
+      let offset = 0;
+      for (let i = 0; i < appends; i++) {
+        offset = await store.appendUpload(id, offset, generated(total / appends, 1024 * 1024, written));
+      }
+      expect(offset).toBe(total);
+      const digest = `sha256:${written.digest('hex')}`;
+      await store.commitUpload(id, digest);
+
+      expect(await store.stat(digest)).toMatchObject({ size: total });
+      const read = createHash('sha256');
+      let readSize = 0;
+      for await (const chunk of await store.read(digest)) {
+        read.update(chunk as Buffer);
+        readSize += (chunk as Buffer).length;
+      }
+      expect(readSize).toBe(total);
+      expect(`sha256:${read.digest('hex')}`).toBe(digest);
+    }, 120_000);
+  });
+}
+
+let uploadCounter = 0;
+function uploadId(): string {
+  uploadCounter += 1;
+  return `upload-${process.pid}-${uploadCounter}-${randomBytes(4).toString('hex')}`;
+}
+
+function sha256(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** The bytes as a stream of `size`-byte chunks, so drivers see more than one write. */
+function chunks(bytes: Buffer, size = 16 * 1024): Readable {
+  const parts: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += size) parts.push(bytes.subarray(at, at + size));
+  return Readable.from(parts);
+}
+
+/** `total` random bytes produced lazily, chunk by chunk, feeding `hash` as they are produced. */
+function generated(total: number, chunkSize: number, hash: ReturnType<typeof createHash>): Readable {
+  return Readable.from(
+    (function* () {
+      for (let left = total; left > 0; left -= chunkSize) {
+        const chunk = randomBytes(Math.min(chunkSize, left));
+        hash.update(chunk);
+        yield chunk;
+      }
+    })(),
+  );
+}
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of stream) parts.push(chunk as Buffer);
+  return Buffer.concat(parts);
+}
+
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) result.push(item);
+  return result;
+}
+
+/**
+ * A real, current timestamp. Not toBeInstanceOf(Date): fs.Stats dates come from Node's realm, not
+ * jest's sandbox. The hour of slack tolerates object-store clock skew.
+ */
+function expectRecent(date: Date): void {
+  expect(typeof date.getTime).toBe('function');
+  expect(Math.abs(date.getTime() - Date.now())).toBeLessThan(60 * 60 * 1000);
+}
+
+function bySize<T extends BlobInfo | UploadInfo>(items: T[], key: (item: T) => string): Record<string, number> {
+  return Object.fromEntries(items.map((item) => [key(item), item.size]));
+}

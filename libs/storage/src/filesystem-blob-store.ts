@@ -1,0 +1,300 @@
+import { constants, createWriteStream, Dirent, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  BlobInfo,
+  BlobNotFoundError,
+  BlobStore,
+  ByteRange,
+  UploadInfo,
+  UploadNotFoundError,
+  UploadOffsetError,
+} from './blob-store';
+import { KeyedMutex } from './keyed-mutex';
+import {
+  assertDigest,
+  assertUploadId,
+  blobKeySegments,
+  DIGEST_ALGORITHMS,
+  isValidDigest,
+  isValidUploadId,
+  uploadKeySegments,
+} from './storage-keys';
+
+const DATA_FILE = 'data';
+
+/**
+ * Stores blobs as plain files under `root`:
+ *
+ *   <root>/blobs/<algorithm>/<2 hex>/<hex>   committed, immutable
+ *   <root>/uploads/<id>/data                 in progress
+ *
+ * Bytes are only ever streamed, never buffered whole. The store does not verify digests: the
+ * registry hashes uploads as they stream through and tells commitUpload which address to use.
+ *
+ * Appends, commits and aborts of one upload are serialised in-process; several processes sharing
+ * one root must route an upload's requests to one process (or rely on the offset check, which
+ * catches the common retry race but is not a cross-process lock).
+ */
+export class FilesystemBlobStore implements BlobStore {
+  readonly driver = 'filesystem' as const;
+  private readonly uploadLocks = new KeyedMutex();
+
+  constructor(private readonly root: string) {}
+
+  async stat(digest: string): Promise<BlobInfo | null> {
+    const file = this.blobPath(digest);
+    try {
+      const stats = await fsp.stat(file);
+      return stats.isFile() ? { digest, size: stats.size, modifiedAt: stats.mtime } : null;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  /** A range reaching past the end of the blob yields the bytes that exist, as S3 does. */
+  async read(digest: string, range?: ByteRange): Promise<Readable> {
+    const file = this.blobPath(digest);
+    if (range) assertRange(range);
+    // Opening eagerly turns a missing blob into a rejection here rather than a stream error later,
+    // after the caller may already have sent response headers.
+    const handle = await openOr(file, 'r', () => new BlobNotFoundError(digest));
+    return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+  }
+
+  async delete(digests: string[]): Promise<void> {
+    // Validate everything first so a bad entry cannot leave the batch half done.
+    const files = digests.map((digest) => this.blobPath(digest));
+    for (const file of files) {
+      try {
+        await fsp.unlink(file);
+      } catch (error) {
+        if (!isMissing(error)) throw error;
+      }
+      await removeIfEmpty(path.dirname(file));
+    }
+  }
+
+  async *list(): AsyncIterable<BlobInfo> {
+    const blobs = path.join(this.root, 'blobs');
+    for (const algorithm of DIGEST_ALGORITHMS) {
+      for await (const prefix of entries(path.join(blobs, algorithm))) {
+        if (!prefix.isDirectory()) continue;
+        for await (const entry of entries(path.join(blobs, algorithm, prefix.name))) {
+          const digest = `${algorithm}:${entry.name}`;
+          // Skip anything that is not a blob at its proper address (stray or foreign files).
+          if (!entry.isFile() || !isValidDigest(digest) || !entry.name.startsWith(prefix.name)) continue;
+          const info = await this.stat(digest);
+          if (info) yield info; // null: deleted while we were walking
+        }
+      }
+    }
+  }
+
+  async redirectUrl(digest: string, _expiresInSeconds: number): Promise<string | null> {
+    assertDigest(digest);
+    return null; // files are served by the application itself
+  }
+
+  async createUpload(id: string): Promise<void> {
+    const dir = this.uploadDir(id);
+    await fsp.mkdir(dir, { recursive: true });
+    // 'wx': ids are meant to be fresh, and silently truncating someone's upload would lose data.
+    const handle = await fsp.open(path.join(dir, DATA_FILE), 'wx');
+    await handle.close();
+  }
+
+  /**
+   * Writes in place at `offset` after checking it equals the current size.
+   * On a precondition failure (unknown upload, wrong offset) `data` is left untouched for the
+   * caller to drain or destroy. If `data` fails mid-way the upload is truncated back to `offset`
+   * and the error is rethrown, so the client can resume from the size it last saw.
+   */
+  async appendUpload(id: string, offset: number, data: Readable): Promise<number> {
+    const file = this.uploadFile(id);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError('invalid upload offset');
+    return this.uploadLocks.run(id, async () => {
+      const size = await this.uploadSize(id);
+      if (size !== offset) throw new UploadOffsetError(id, offset, size);
+
+      // 'r+' writes in place at `start` and, unlike 'a', fails rather than creates when the upload
+      // was aborted by another process in the meantime.
+      const sink = createWriteStream(file, { flags: 'r+', start: offset });
+      try {
+        await pipeline(data, sink);
+      } catch (error) {
+        await closed(sink); // no write may land after the truncate
+        await fsp.truncate(file, offset).catch(() => undefined); // best effort; the original error matters more
+        throw isMissing(error) ? new UploadNotFoundError(id) : error;
+      }
+      return offset + sink.bytesWritten;
+    });
+  }
+
+  async uploadSize(id: string): Promise<number> {
+    const file = this.uploadFile(id);
+    try {
+      return (await fsp.stat(file)).size;
+    } catch (error) {
+      if (isMissing(error)) throw new UploadNotFoundError(id);
+      throw error;
+    }
+  }
+
+  async readUpload(id: string, start = 0): Promise<Readable> {
+    const file = this.uploadFile(id);
+    if (!Number.isSafeInteger(start) || start < 0) throw new RangeError('invalid upload offset');
+    const handle = await openOr(file, 'r', () => new UploadNotFoundError(id));
+    return handle.createReadStream({ start });
+  }
+
+  async commitUpload(id: string, digest: string): Promise<void> {
+    const source = this.uploadFile(id);
+    const target = this.blobPath(digest);
+    await this.uploadLocks.run(id, async () => {
+      // Same address means same bytes, so an existing blob makes this a no-op apart from cleanup;
+      // this also makes a retried commit succeed after the first one removed the upload.
+      if (await this.stat(digest)) return this.removeUpload(id);
+
+      // Flush the bytes before the rename publishes them, or a crash could expose a short blob.
+      const handle = await openOr(source, 'r+', () => new UploadNotFoundError(id));
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await renameIntoPlace(source, target, id);
+      await syncDirectory(path.dirname(target));
+      await this.removeUpload(id);
+    });
+  }
+
+  async abortUpload(id: string): Promise<void> {
+    assertUploadId(id);
+    await this.uploadLocks.run(id, () => this.removeUpload(id));
+  }
+
+  async *listUploads(): AsyncIterable<UploadInfo> {
+    for await (const entry of entries(path.join(this.root, 'uploads'))) {
+      if (!entry.isDirectory() || !isValidUploadId(entry.name)) continue;
+      try {
+        const stats = await fsp.stat(path.join(this.root, 'uploads', entry.name, DATA_FILE));
+        yield { id: entry.name, size: stats.size, modifiedAt: stats.mtime };
+      } catch (error) {
+        if (!isMissing(error)) throw error; // committed or aborted while we were walking
+      }
+    }
+  }
+
+  async ping(): Promise<void> {
+    await fsp.mkdir(this.root, { recursive: true });
+    await fsp.access(this.root, constants.W_OK);
+  }
+
+  private blobPath(digest: string): string {
+    return path.join(this.root, ...blobKeySegments(digest));
+  }
+
+  private uploadDir(id: string): string {
+    return path.join(this.root, ...uploadKeySegments(id));
+  }
+
+  private uploadFile(id: string): string {
+    return path.join(this.uploadDir(id), DATA_FILE);
+  }
+
+  private async removeUpload(id: string): Promise<void> {
+    await fsp.rm(this.uploadDir(id), { recursive: true, force: true });
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function assertRange(range: ByteRange): void {
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new RangeError('invalid byte range');
+  }
+}
+
+async function openOr(file: string, flags: string, notFound: () => Error): Promise<fsp.FileHandle> {
+  try {
+    return await fsp.open(file, flags);
+  } catch (error) {
+    if (isMissing(error)) throw notFound();
+    throw error;
+  }
+}
+
+/** Resolves once the stream has released its file descriptor (pipeline may settle earlier). */
+function closed(stream: Writable): Promise<void> {
+  if (stream.closed) return Promise.resolve();
+  return new Promise((resolve) => stream.once('close', () => resolve()));
+}
+
+/**
+ * rename(2) is atomic, so readers see either no blob or the whole blob. delete() may remove the
+ * (momentarily empty) 2-hex directory between our mkdir and our rename, hence the retry.
+ */
+async function renameIntoPlace(source: string, target: string, id: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await fsp.rename(source, target);
+      return;
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      if (!(await exists(source))) throw new UploadNotFoundError(id);
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+/** Makes a rename durable on Linux; some platforms cannot open directories, which is fine. */
+async function syncDirectory(dir: string): Promise<void> {
+  try {
+    const handle = await fsp.open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // best effort
+  }
+}
+
+/** Removes a directory if it is empty; a racing writer or a missing directory is not an error. */
+async function removeIfEmpty(dir: string): Promise<void> {
+  try {
+    await fsp.rmdir(dir);
+  } catch {
+    // ENOTEMPTY, EEXIST, ENOENT: all mean "leave it"
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fsp.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Directory entries, streamed via opendir so huge directories are not read into one array. */
+async function* entries(dir: string): AsyncIterable<Dirent> {
+  let handle;
+  try {
+    handle = await fsp.opendir(dir);
+  } catch (error) {
+    if (isMissing(error)) return;
+    throw error;
+  }
+  yield* handle; // the Dir closes itself when iteration ends or is abandoned
+}
