@@ -1,1 +1,26 @@
-export {};
+/** Identity and access: users, groups, projects, members, every kind of token, and registry permissions. */
+export * from './domain';
+export type { PageRequest, Paged } from './data/paging';
+export type { UserRecord, UserFilter } from './data/user.repository';
+export type { NamespaceRecord, GroupFilter, Viewer } from './data/namespace.repository';
+export type { ProjectRecord, ProjectFilter, ProjectOrder } from './data/project.repository';
+export type { MemberRecord, MemberSource } from './data/member.repository';
+export type { PersonalAccessTokenRecord, TokenFilter } from './data/personal-access-token.repository';
+export type { DeployTokenRecord, DeployTokenFilter } from './data/deploy-token.repository';
+export type { CiJobRecord } from './data/ci-job.repository';
+export * from './iam-context';
+export * from './iam-services';
+export * from './access.service';
+export * from './user.service';
+export * from './group.service';
+export * from './project.service';
+export * from './member.service';
+export * from './personal-access-token.service';
+export * from './resource-access-token.service';
+export * from './deploy-token.service';
+export * from './ci-job.service';
+export * from './job-token-scope.service';
+export * from './credential.service';
+export * from './registry-permission.service';
+export * from './bootstrap.service';
+export * from './auth-failure-throttle';

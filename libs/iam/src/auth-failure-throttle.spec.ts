@@ -1,0 +1,37 @@
+import { AuthFailureThrottle } from './auth-failure-throttle';
+
+describe('AuthFailureThrottle', () => {
+  let clock = 0;
+  const make = () => new AuthFailureThrottle({ freeFailures: 2, baseDelayMs: 100, maxDelayMs: 1000, windowMs: 60_000, maxEntries: 3 }, () => clock);
+
+  beforeEach(() => (clock = 1_000_000));
+
+  it('lets a few failures pass, then doubles the penalty up to the cap', () => {
+    const throttle = make();
+    const penalties: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      throttle.recordFailure('1.2.3.4');
+      penalties.push(throttle.penaltyMs('1.2.3.4'));
+    }
+    expect(penalties).toEqual([0, 0, 100, 200, 400, 800, 1000, 1000]);
+    expect(throttle.penaltyMs('5.6.7.8')).toBe(0);
+  });
+
+  it('forgives after a success or after the window', () => {
+    const throttle = make();
+    for (let i = 0; i < 4; i++) throttle.recordFailure('a');
+    expect(throttle.penaltyMs('a')).toBe(200);
+    throttle.recordSuccess('a');
+    expect(throttle.penaltyMs('a')).toBe(0);
+    for (let i = 0; i < 4; i++) throttle.recordFailure('b');
+    clock += 60_001;
+    expect(throttle.penaltyMs('b')).toBe(0);
+  });
+
+  it('bounds memory by dropping the oldest addresses', () => {
+    const throttle = make();
+    for (const key of ['a', 'b', 'c', 'd']) for (let i = 0; i < 3; i++) throttle.recordFailure(key);
+    expect(throttle.penaltyMs('a')).toBe(0);
+    expect(throttle.penaltyMs('d')).toBe(100);
+  });
+});

@@ -1,0 +1,52 @@
+import { EntityManager } from 'typeorm';
+
+export interface CiJobRecord {
+  id: number;
+  projectId: number;
+  userId: number;
+  name: string;
+  status: 'running' | 'finished';
+  expiresAt: Date;
+  finishedAt: Date | null;
+  createdAt: Date;
+  /** Running and not timed out: only then does its token work. */
+  active: boolean;
+}
+
+const COLUMNS = `j.id, j.project_id AS "projectId", j.user_id AS "userId", j.name, j.status, j.expires_at AS "expiresAt",
+  j.finished_at AS "finishedAt", j.created_at AS "createdAt", (j.status = 'running' AND j.expires_at > now()) AS active`;
+
+/** The `ci_jobs` table: jobs started through the API, each with its job token's digest. */
+export class CiJobRepository {
+  async insert(db: EntityManager, job: { projectId: number; userId: number; name: string; digest: Buffer; timeoutSeconds: number }): Promise<CiJobRecord> {
+    const rows = await db.query(
+      `INSERT INTO ci_jobs AS j (project_id, user_id, name, token_digest, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING ${COLUMNS}`,
+      [job.projectId, job.userId, job.name, job.digest, job.timeoutSeconds],
+    );
+    return rows[0];
+  }
+
+  async findById(db: EntityManager, id: number): Promise<CiJobRecord | null> {
+    const rows = await db.query(`SELECT ${COLUMNS} FROM ci_jobs j WHERE j.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async findByDigest(db: EntityManager, digest: Buffer): Promise<(CiJobRecord & { tokenDigest: Buffer }) | null> {
+    const rows = await db.query(`SELECT ${COLUMNS}, j.token_digest AS "tokenDigest" FROM ci_jobs j WHERE j.token_digest = $1`, [digest]);
+    return rows[0] ?? null;
+  }
+
+  async isActive(db: EntityManager, id: number): Promise<boolean> {
+    const rows = await db.query(`SELECT 1 FROM ci_jobs WHERE id = $1 AND status = 'running' AND expires_at > now()`, [id]);
+    return rows.length > 0;
+  }
+
+  async finish(db: EntityManager, id: number): Promise<CiJobRecord | null> {
+    const rows = await db.query(
+      `UPDATE ci_jobs j SET status = 'finished', finished_at = COALESCE(j.finished_at, now()) WHERE j.id = $1 RETURNING ${COLUMNS}`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+}

@@ -1,0 +1,81 @@
+import { EntityManager } from 'typeorm';
+import { PageRequest, Paged, pagedQuery } from './paging';
+
+export interface DeployTokenRecord {
+  id: number;
+  projectId: number | null;
+  groupId: number | null;
+  name: string;
+  username: string;
+  scopes: string[];
+  expiresAt: Date | null;
+  revoked: boolean;
+  expired: boolean;
+  createdAt: Date;
+}
+
+export interface NewDeployToken {
+  projectId: number | null;
+  groupId: number | null;
+  name: string;
+  /** null: GitLab's default `gitlab+deploy-token-<id>`. */
+  username: string | null;
+  digest: Buffer;
+  scopes: string[];
+  expiresAt: Date | null;
+}
+
+export interface DeployTokenFilter {
+  projectId?: number;
+  groupId?: number;
+  active?: boolean;
+}
+
+const COLUMNS = `d.id, d.project_id AS "projectId", d.group_id AS "groupId", d.name, d.username, d.scopes, d.expires_at AS "expiresAt",
+  d.revoked, (d.expires_at IS NOT NULL AND d.expires_at <= now()) AS expired, d.created_at AS "createdAt"`;
+
+/** The `deploy_tokens` table. */
+export class DeployTokenRepository {
+  async insert(db: EntityManager, token: NewDeployToken): Promise<DeployTokenRecord> {
+    // The default username contains the id, so the id is drawn first and used in the same INSERT.
+    const rows = await db.query(
+      `WITH next AS (SELECT nextval(pg_get_serial_sequence('deploy_tokens', 'id')) AS id)
+       INSERT INTO deploy_tokens AS d (id, project_id, group_id, name, username, token_digest, scopes, expires_at)
+       SELECT next.id, $1, $2, $3, COALESCE($4, 'gitlab+deploy-token-' || next.id), $5, $6, $7 FROM next
+       RETURNING ${COLUMNS}`,
+      [token.projectId, token.groupId, token.name, token.username, token.digest, token.scopes, token.expiresAt],
+    );
+    return rows[0];
+  }
+
+  async findById(db: EntityManager, id: number): Promise<DeployTokenRecord | null> {
+    const rows = await db.query(`SELECT ${COLUMNS} FROM deploy_tokens d WHERE d.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async findByDigest(db: EntityManager, digest: Buffer): Promise<(DeployTokenRecord & { tokenDigest: Buffer }) | null> {
+    const rows = await db.query(`SELECT ${COLUMNS}, d.token_digest AS "tokenDigest" FROM deploy_tokens d WHERE d.token_digest = $1`, [digest]);
+    return rows[0] ?? null;
+  }
+
+  async list(db: EntityManager, filter: DeployTokenFilter, page: PageRequest): Promise<Paged<DeployTokenRecord>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.projectId !== undefined) {
+      params.push(filter.projectId);
+      where.push(`d.project_id = $${params.length}`);
+    }
+    if (filter.groupId !== undefined) {
+      params.push(filter.groupId);
+      where.push(`d.group_id = $${params.length}`);
+    }
+    if (filter.active === true) where.push(`NOT d.revoked AND (d.expires_at IS NULL OR d.expires_at > now())`);
+    if (filter.active === false) where.push(`(d.revoked OR d.expires_at <= now())`);
+    const sql = `SELECT ${COLUMNS} FROM deploy_tokens d${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    return pagedQuery(db, sql, params, '"id" ASC', page, (row: DeployTokenRecord) => row);
+  }
+
+  async revoke(db: EntityManager, id: number): Promise<void> {
+    await db.query(`UPDATE deploy_tokens SET revoked = true WHERE id = $1`, [id]);
+  }
+}

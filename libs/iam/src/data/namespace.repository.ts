@@ -1,0 +1,141 @@
+import { EntityManager } from 'typeorm';
+import { Visibility } from '../domain/visibility';
+import { activeMembership, ancestorsCte, descendantsCte, likePattern, PageRequest, Paged, pagedQuery } from './paging';
+
+export interface NamespaceRecord {
+  id: number;
+  kind: 'user' | 'group';
+  name: string;
+  path: string;
+  fullPath: string;
+  parentId: number | null;
+  ownerId: number | null;
+  visibility: Visibility;
+  description: string;
+  createdAt: Date;
+  /** Display names from the top-level group down, joined by " / " (GitLab's full_name). */
+  fullName: string;
+}
+
+export type NewNamespace = Omit<NamespaceRecord, 'id' | 'createdAt' | 'fullName'>;
+
+/** Who is looking: decides which groups are visible. */
+export interface Viewer {
+  userId: number | null;
+  isAdmin: boolean;
+  /** A real signed-in user (not a bot): sees internal groups. */
+  signedIn: boolean;
+}
+
+export interface GroupFilter {
+  parentId?: number;
+  topLevelOnly?: boolean;
+  search?: string;
+  /** Only groups the viewer is a member of (directly or through an ancestor). */
+  membership?: boolean;
+}
+
+// full_name is computed from the ancestors' names, so renaming a parent never leaves stale copies.
+const COLUMNS = `n.id, n.kind, n.name, n.path, n.full_path AS "fullPath", n.parent_id AS "parentId", n.owner_id AS "ownerId",
+  n.visibility, n.description, n.created_at AS "createdAt",
+  (WITH RECURSIVE chain AS (
+     SELECT id, parent_id, name, 0 AS depth FROM namespaces WHERE id = n.id
+     UNION ALL SELECT p.id, p.parent_id, p.name, c.depth + 1 FROM namespaces p JOIN chain c ON p.id = c.parent_id)
+   SELECT string_agg(name, ' / ' ORDER BY depth DESC) FROM chain) AS "fullName"`;
+
+/** Groups a user belongs to, with every subgroup below them: `member_groups(id)`. $1 is the user id. */
+const MEMBER_GROUPS_CTE = `member_groups AS (
+    SELECT m.source_id AS id FROM members m WHERE m.user_id = $1 AND m.source_type = 'namespace' AND ${activeMembership('m')}
+    UNION
+    SELECT c.id FROM namespaces c JOIN member_groups g ON c.parent_id = g.id
+  )`;
+
+/** The `namespaces` table: user namespaces and (nested) groups. */
+export class NamespaceRepository {
+  async insert(db: EntityManager, ns: NewNamespace): Promise<NamespaceRecord> {
+    const rows = await db.query(
+      `INSERT INTO namespaces (kind, name, path, full_path, parent_id, owner_id, visibility, description)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [ns.kind, ns.name, ns.path, ns.fullPath, ns.parentId, ns.ownerId, ns.visibility, ns.description],
+    );
+    return (await this.findById(db, rows[0].id))!;
+  }
+
+  async findById(db: EntityManager, id: number): Promise<NamespaceRecord | null> {
+    const rows = await db.query(`SELECT ${COLUMNS} FROM namespaces n WHERE n.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async findByFullPath(db: EntityManager, fullPath: string): Promise<NamespaceRecord | null> {
+    const rows = await db.query(`SELECT ${COLUMNS} FROM namespaces n WHERE n.full_path = lower($1)`, [fullPath]);
+    return rows[0] ?? null;
+  }
+
+  async findUserNamespace(db: EntityManager, userId: number): Promise<NamespaceRecord | null> {
+    const rows = await db.query(`SELECT ${COLUMNS} FROM namespaces n WHERE n.kind = 'user' AND n.owner_id = $1`, [userId]);
+    return rows[0] ?? null;
+  }
+
+  /** The namespace and its ancestors, nearest first. */
+  async ancestorIds(db: EntityManager, id: number): Promise<number[]> {
+    const rows = await db.query(`WITH RECURSIVE ${ancestorsCte('$1')} SELECT id FROM ancestors ORDER BY depth`, [id]);
+    return rows.map((row: { id: number }) => row.id);
+  }
+
+  /** Whether `id` is `ancestorId` or lies below it. */
+  async isWithin(db: EntityManager, id: number, ancestorId: number): Promise<boolean> {
+    const rows = await db.query(`WITH RECURSIVE ${ancestorsCte('$1')} SELECT 1 FROM ancestors WHERE id = $2`, [id, ancestorId]);
+    return rows.length > 0;
+  }
+
+  /** Whether the user is a member of a group below `id` or of a project inside one: such users see `id` too. */
+  async hasDescendantMembership(db: EntityManager, id: number, userId: number): Promise<boolean> {
+    const rows = await db.query(
+      `WITH RECURSIVE ${descendantsCte('$1')}
+       SELECT 1 FROM members m
+        WHERE m.user_id = $2 AND ${activeMembership('m')}
+          AND ((m.source_type = 'namespace' AND m.source_id IN (SELECT id FROM descendants))
+            OR (m.source_type = 'project' AND m.source_id IN (SELECT p.id FROM projects p WHERE p.namespace_id IN (SELECT id FROM descendants))))
+        LIMIT 1`,
+      [id, userId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Groups the viewer may see, filtered. */
+  async listGroups(db: EntityManager, viewer: Viewer, filter: GroupFilter, page: PageRequest): Promise<Paged<NamespaceRecord>> {
+    const params: unknown[] = [viewer.userId ?? 0];
+    const where = [`n.kind = 'group'`];
+    if (filter.membership) where.push(`n.id IN (SELECT id FROM member_groups)`);
+    else if (!viewer.isAdmin) {
+      where.push(
+        `(n.visibility = 'public'${viewer.signedIn ? ` OR n.visibility = 'internal'` : ''} OR n.id IN (SELECT id FROM member_groups))`,
+      );
+    }
+    if (filter.parentId !== undefined) {
+      params.push(filter.parentId);
+      where.push(`n.parent_id = $${params.length}`);
+    }
+    if (filter.topLevelOnly) where.push('n.parent_id IS NULL');
+    if (filter.search !== undefined) {
+      params.push(likePattern(filter.search));
+      where.push(`(n.name ILIKE $${params.length} OR n.path ILIKE $${params.length})`);
+    }
+    const sql = `WITH RECURSIVE ${MEMBER_GROUPS_CTE} SELECT ${COLUMNS} FROM namespaces n WHERE ${where.join(' AND ')}`;
+    return pagedQuery(db, sql, params, '"name" ASC, "id" ASC', page, (row: NamespaceRecord) => row);
+  }
+
+  /** Whether a group or project already uses this full path: they share one path space. */
+  async pathTaken(db: EntityManager, fullPath: string): Promise<boolean> {
+    const rows = await db.query(
+      `SELECT 1 FROM namespaces WHERE full_path = $1 UNION ALL SELECT 1 FROM projects WHERE full_path = $1 LIMIT 1`,
+      [fullPath],
+    );
+    return rows.length > 0;
+  }
+
+  /** Serialises creations of the same path across replicas until the transaction ends. */
+  async lockPath(db: EntityManager, fullPath: string): Promise<void> {
+    await db.query(`SELECT pg_advisory_xact_lock(hashtext('cargohold:path:' || $1))`, [fullPath]);
+  }
+}

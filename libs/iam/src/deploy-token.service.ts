@@ -1,0 +1,86 @@
+import { AccessLevel } from './domain/access-level';
+import { Actor } from './domain/actor';
+import { IamError } from './domain/iam-error';
+import { allIn, DEPLOY_TOKEN_SCOPES } from './domain/scopes';
+import { digestToken, generateTokenSecret, TokenPrefix } from './domain/token-secret';
+import { DeployTokenFilter, DeployTokenRecord } from './data/deploy-token.repository';
+import { PageRequest, Paged } from './data/paging';
+import { AccessService, requireAdmin, requireUser } from './access.service';
+import { IamContext } from './iam-context';
+import { SourceRef } from './member.service';
+import { CreatedToken } from './personal-access-token.service';
+
+export interface NewDeployTokenInput {
+  name: string;
+  scopes: string[];
+  expiresAt: Date | null;
+  username?: string | null;
+}
+
+/** Letters, digits and `_ - . +`, like GitLab's default `gitlab+deploy-token-1`. */
+const DEPLOY_USERNAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]{0,254}$/;
+
+/** Deploy tokens of projects and groups: machine credentials without a user, for the registry only. */
+export class DeployTokenService {
+  constructor(
+    private readonly ctx: IamContext,
+    private readonly access: AccessService,
+  ) {}
+
+  async create(actor: Actor | null, ref: SourceRef, input: NewDeployTokenInput): Promise<CreatedToken<DeployTokenRecord>> {
+    const owner = await this.resolve(actor, ref);
+    if (!input.name || input.name.trim().length === 0) throw IamError.invalid("can't be blank", 'name');
+    if (!allIn(input.scopes, DEPLOY_TOKEN_SCOPES)) throw IamError.invalid('does not have a valid value', 'scopes');
+    if (input.username != null && (!DEPLOY_USERNAME.test(input.username) || input.username === 'gitlab-ci-token')) {
+      throw IamError.invalid('can contain only letters, digits, "_", "-", "+" and "."', 'username');
+    }
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw IamError.invalid('must be in the future', 'expires_at');
+    const secret = generateTokenSecret(TokenPrefix.DEPLOY);
+    const record = await this.ctx.deployTokens.insert(this.ctx.manager, {
+      ...owner,
+      name: input.name,
+      username: input.username ?? null,
+      digest: digestToken(secret),
+      scopes: input.scopes,
+      expiresAt: input.expiresAt,
+    });
+    return { ...record, token: secret };
+  }
+
+  async list(actor: Actor | null, ref: SourceRef, filter: Pick<DeployTokenFilter, 'active'>, page: PageRequest): Promise<Paged<DeployTokenRecord>> {
+    const owner = await this.resolve(actor, ref);
+    return this.ctx.deployTokens.list(this.ctx.manager, { ...filter, ...ownerFilter(owner) }, page);
+  }
+
+  /** Every deploy token of the instance: administrators only. */
+  async listAll(actor: Actor | null, filter: Pick<DeployTokenFilter, 'active'>, page: PageRequest): Promise<Paged<DeployTokenRecord>> {
+    requireAdmin(actor);
+    return this.ctx.deployTokens.list(this.ctx.manager, filter, page);
+  }
+
+  async get(actor: Actor | null, ref: SourceRef, tokenId: number): Promise<DeployTokenRecord> {
+    const owner = await this.resolve(actor, ref);
+    const token = await this.ctx.deployTokens.findById(this.ctx.manager, tokenId);
+    if (!token || token.projectId !== owner.projectId || token.groupId !== owner.groupId) throw IamError.notFound('Deploy Token');
+    return token;
+  }
+
+  async revoke(actor: Actor | null, ref: SourceRef, tokenId: number): Promise<void> {
+    const token = await this.get(actor, ref, tokenId);
+    await this.ctx.deployTokens.revoke(this.ctx.manager, token.id);
+  }
+
+  private async resolve(actor: Actor | null, ref: SourceRef): Promise<{ projectId: number | null; groupId: number | null }> {
+    requireUser(actor);
+    if (ref.kind === 'project') {
+      const { project } = await this.access.requireProject(actor, ref.ref, AccessLevel.MAINTAINER);
+      return { projectId: project.id, groupId: null };
+    }
+    const { group } = await this.access.requireGroup(actor, ref.ref, AccessLevel.MAINTAINER);
+    return { projectId: null, groupId: group.id };
+  }
+}
+
+function ownerFilter(owner: { projectId: number | null; groupId: number | null }): Pick<DeployTokenFilter, 'projectId' | 'groupId'> {
+  return owner.projectId !== null ? { projectId: owner.projectId } : { groupId: owner.groupId! };
+}

@@ -1,0 +1,44 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { CiJobRepository } from './data/ci-job.repository';
+import { DeployTokenRepository } from './data/deploy-token.repository';
+import { JobTokenAllowlistRepository } from './data/job-token-allowlist.repository';
+import { MemberRepository } from './data/member.repository';
+import { NamespaceRepository } from './data/namespace.repository';
+import { PersonalAccessTokenRepository } from './data/personal-access-token.repository';
+import { ProjectRepository } from './data/project.repository';
+import { UserRepository } from './data/user.repository';
+
+export interface IamSettings {
+  /** External base URL (PUBLIC_URL): web_url fields and CI_REGISTRY. */
+  publicUrl: string;
+  /** How long a CI job (and so its job token) lives unless finished earlier. */
+  jobTimeoutSeconds: number;
+}
+
+export const DEFAULT_JOB_TIMEOUT_SECONDS = 3600;
+
+/** What the identity services share: the database, the data access objects and settings. */
+export class IamContext {
+  readonly users = new UserRepository();
+  readonly namespaces = new NamespaceRepository();
+  readonly projects = new ProjectRepository();
+  readonly members = new MemberRepository();
+  readonly personalAccessTokens = new PersonalAccessTokenRepository();
+  readonly deployTokens = new DeployTokenRepository();
+  readonly ciJobs = new CiJobRepository();
+  readonly jobTokenAllowlist = new JobTokenAllowlistRepository();
+
+  constructor(
+    readonly db: DataSource,
+    readonly settings: IamSettings,
+  ) {}
+
+  get manager(): EntityManager {
+    return this.db.manager;
+  }
+
+  /** One short transaction; services compose several writes through it. */
+  transaction<T>(work: (db: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+}

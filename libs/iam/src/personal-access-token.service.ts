@@ -1,0 +1,85 @@
+import { EntityManager } from 'typeorm';
+import { Actor } from './domain/actor';
+import { checkExpiryDate } from './domain/dates';
+import { IamError } from './domain/iam-error';
+import { TOKEN_SCOPES, allIn } from './domain/scopes';
+import { digestToken, generateTokenSecret, TokenPrefix } from './domain/token-secret';
+import { PageRequest, Paged } from './data/paging';
+import { PersonalAccessTokenRecord, TokenFilter } from './data/personal-access-token.repository';
+import { requireAdmin, requireUser } from './access.service';
+import { IamContext } from './iam-context';
+
+export interface NewTokenInput {
+  name: string;
+  scopes: string[];
+  /** YYYY-MM-DD; null: never expires. */
+  expiresAt: string | null;
+  description?: string | null;
+}
+
+/** A freshly created token: the only moment its secret is known. */
+export type CreatedToken<T> = T & { token: string };
+
+export function checkTokenInput(input: NewTokenInput, allowedScopes: readonly string[]): void {
+  if (!input.name || input.name.trim().length === 0) throw IamError.invalid("can't be blank", 'name');
+  if (!allIn(input.scopes, allowedScopes)) throw IamError.invalid('does not have a valid value', 'scopes');
+  checkExpiryDate(input.expiresAt);
+}
+
+/** Personal access tokens: created by administrators (or the CLI), listed and revoked by their owners. */
+export class PersonalAccessTokenService {
+  constructor(private readonly ctx: IamContext) {}
+
+  async createForUser(actor: Actor | null, userId: number, input: NewTokenInput): Promise<CreatedToken<PersonalAccessTokenRecord>> {
+    requireAdmin(actor);
+    checkTokenInput(input, TOKEN_SCOPES);
+    const user = await this.ctx.users.findById(this.ctx.manager, userId);
+    if (!user || user.bot) throw IamError.notFound('User');
+    const token = generateTokenSecret(TokenPrefix.PERSONAL);
+    return { ...(await this.issue(this.ctx.manager, userId, input, token)), token };
+  }
+
+  /** Stores a token for the user. `secret` is generated unless given (the bootstrap token has a fixed value). */
+  async issue(db: EntityManager, userId: number, input: NewTokenInput, secret: string): Promise<PersonalAccessTokenRecord> {
+    checkTokenInput(input, TOKEN_SCOPES);
+    return this.ctx.personalAccessTokens.insert(db, {
+      userId,
+      name: input.name,
+      description: input.description ?? null,
+      digest: digestToken(secret),
+      scopes: input.scopes,
+      expiresAt: input.expiresAt,
+    });
+  }
+
+  /** Administrators see everyone's tokens; others only their own. */
+  async list(actor: Actor | null, filter: TokenFilter, page: PageRequest): Promise<Paged<PersonalAccessTokenRecord>> {
+    const user = requireUser(actor);
+    const scoped = user.isAdmin ? filter : { ...filter, userId: user.userId };
+    return this.ctx.personalAccessTokens.list(this.ctx.manager, scoped, page);
+  }
+
+  async get(actor: Actor | null, id: number): Promise<PersonalAccessTokenRecord> {
+    const user = requireUser(actor);
+    const token = await this.ctx.personalAccessTokens.findById(this.ctx.manager, id);
+    // Someone else's token is reported as missing, not forbidden: ids must not reveal anything.
+    if (!token || (!user.isAdmin && token.userId !== user.userId)) throw IamError.notFound('Personal Access Token');
+    return token;
+  }
+
+  async self(actor: Actor | null): Promise<PersonalAccessTokenRecord> {
+    const user = requireUser(actor);
+    if (user.personalAccessTokenId === undefined) throw IamError.notFound('Personal Access Token');
+    return this.get(user, user.personalAccessTokenId);
+  }
+
+  async revoke(actor: Actor | null, id: number): Promise<void> {
+    const token = await this.get(actor, id);
+    await this.ctx.personalAccessTokens.revoke(this.ctx.manager, token.id);
+  }
+
+  async revokeSelf(actor: Actor | null): Promise<void> {
+    const token = await this.self(actor);
+    await this.ctx.personalAccessTokens.revoke(this.ctx.manager, token.id);
+  }
+}

@@ -1,0 +1,85 @@
+import { AccessLevel, isMemberAccessLevel } from './domain/access-level';
+import { Actor } from './domain/actor';
+import { IamError } from './domain/iam-error';
+import { RESOURCE_TOKEN_SCOPES } from './domain/scopes';
+import { digestToken, generateTokenSecret, TokenPrefix } from './domain/token-secret';
+import { PageRequest, Paged } from './data/paging';
+import { PersonalAccessTokenRecord } from './data/personal-access-token.repository';
+import { AccessService, requireUser } from './access.service';
+import { IamContext } from './iam-context';
+import { SourceRef } from './member.service';
+import { checkTokenInput, CreatedToken, NewTokenInput } from './personal-access-token.service';
+import { UserService } from './user.service';
+
+export type ResourceAccessTokenRecord = PersonalAccessTokenRecord & { accessLevel: number };
+
+/**
+ * Project and group access tokens. As in GitLab, each token gets its own bot user, which is a member of the
+ * project or group with the token's access level and owns a personal access token.
+ */
+export class ResourceAccessTokenService {
+  constructor(
+    private readonly ctx: IamContext,
+    private readonly access: AccessService,
+    private readonly users: UserService,
+  ) {}
+
+  async create(
+    actor: Actor | null,
+    ref: SourceRef,
+    input: NewTokenInput & { accessLevel?: number },
+  ): Promise<CreatedToken<ResourceAccessTokenRecord>> {
+    const user = requireUser(actor);
+    const resource = await this.resolve(actor, ref);
+    checkTokenInput(input, RESOURCE_TOKEN_SCOPES);
+    const accessLevel = input.accessLevel ?? AccessLevel.MAINTAINER;
+    if (!isMemberAccessLevel(accessLevel)) throw IamError.invalid('does not have a valid value', 'access_level');
+    // Nobody creates a token more powerful than themselves.
+    if (accessLevel > resource.level) throw IamError.forbidden(`${user.username} cannot create a token with a higher access level than their own`);
+    const secret = generateTokenSecret(TokenPrefix.PERSONAL);
+    const host = new URL(this.ctx.settings.publicUrl).hostname;
+    const record = await this.ctx.transaction(async (db) => {
+      const bot = await this.users.createBot(db, `${ref.kind}_${resource.id}`, input.name, host);
+      const source = resource.sourceType === 'project' ? { type: 'project' as const, id: resource.id, namespaceId: resource.namespaceId! } : { type: 'group' as const, id: resource.id };
+      await this.ctx.members.insert(db, source, { userId: bot.id, accessLevel, expiresAt: input.expiresAt, createdById: user.userId });
+      const token = await this.ctx.personalAccessTokens.insert(db, {
+        userId: bot.id,
+        name: input.name,
+        description: input.description ?? null,
+        digest: digestToken(secret),
+        scopes: input.scopes,
+        expiresAt: input.expiresAt,
+      });
+      return { ...token, accessLevel };
+    });
+    return { ...record, token: secret };
+  }
+
+  async list(actor: Actor | null, ref: SourceRef, page: PageRequest): Promise<Paged<ResourceAccessTokenRecord>> {
+    const resource = await this.resolve(actor, ref);
+    return this.ctx.personalAccessTokens.listForResource(this.ctx.manager, resource.sourceType, resource.id, page);
+  }
+
+  async get(actor: Actor | null, ref: SourceRef, tokenId: number): Promise<ResourceAccessTokenRecord> {
+    const resource = await this.resolve(actor, ref);
+    const token = await this.ctx.personalAccessTokens.findForResource(this.ctx.manager, resource.sourceType, resource.id, tokenId);
+    if (!token) throw IamError.notFound('Access Token');
+    return token;
+  }
+
+  async revoke(actor: Actor | null, ref: SourceRef, tokenId: number): Promise<void> {
+    const token = await this.get(actor, ref, tokenId);
+    await this.ctx.personalAccessTokens.revoke(this.ctx.manager, token.id);
+  }
+
+  /** Maintainers manage project access tokens; group access tokens take an Owner, as in GitLab. */
+  private async resolve(actor: Actor | null, ref: SourceRef) {
+    requireUser(actor);
+    if (ref.kind === 'project') {
+      const { project, level } = await this.access.requireProject(actor, ref.ref, AccessLevel.MAINTAINER);
+      return { sourceType: 'project' as const, id: project.id, namespaceId: project.namespaceId as number | null, level };
+    }
+    const { group, level } = await this.access.requireGroup(actor, ref.ref, AccessLevel.OWNER);
+    return { sourceType: 'namespace' as const, id: group.id, namespaceId: null, level };
+  }
+}

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { isPgError, PG_UNIQUE_VIOLATION } from '@cargohold/db';
+import { Actor } from './domain/actor';
+import { IamError } from './domain/iam-error';
+import { hashPassword } from './domain/password-hash';
+import { PATH_COMPONENT } from './domain/paths';
+import { PageRequest, Paged } from './data/paging';
+import { UserFilter, UserRecord } from './data/user.repository';
+import { requireAdmin, requireUser } from './access.service';
+import { IamContext } from './iam-context';
+
+export interface NewUserInput {
+  username: string;
+  email?: string | null;
+  name?: string;
+  /** Without one, the user signs in only with tokens. */
+  password?: string | null;
+  isAdmin?: boolean;
+}
+
+/** GitLab's minimum. */
+export const MIN_PASSWORD_LENGTH = 8;
+
+/**
+ * Usernames name the user's namespace, which is the first part of image paths, so (lowercased) they must
+ * be a valid OCI name component.
+ */
+export function usernameProblem(username: string): string | null {
+  if (username.length === 0 || username.length > 255) return 'is too long (maximum is 255 characters)';
+  if (!PATH_COMPONENT.test(username.toLowerCase())) return 'can contain only letters, digits, "_", "-" and ".", and must start and end with a letter or digit';
+  return null;
+}
+
+/** Users: creation by administrators, lookups, blocking. */
+export class UserService {
+  constructor(private readonly ctx: IamContext) {}
+
+  async create(actor: Actor | null, input: NewUserInput): Promise<UserRecord> {
+    requireAdmin(actor);
+    return this.ctx.transaction((db) => this.createInTransaction(db, input));
+  }
+
+  /** Creates the user and its personal namespace. For callers that already authorised (CLI, bootstrap). */
+  async createInTransaction(db: EntityManager, input: NewUserInput): Promise<UserRecord> {
+    const problem = usernameProblem(input.username);
+    if (problem) throw IamError.invalid(problem, 'username');
+    if (input.password != null && input.password.length < MIN_PASSWORD_LENGTH) {
+      throw IamError.invalid(`is too short (minimum is ${MIN_PASSWORD_LENGTH} characters)`, 'password');
+    }
+    const namespacePath = input.username.toLowerCase();
+    await this.ctx.namespaces.lockPath(db, namespacePath);
+    if (await this.ctx.users.findByUsername(db, input.username)) throw IamError.conflict('Username has already been taken');
+    if (await this.ctx.namespaces.pathTaken(db, namespacePath)) throw IamError.conflict('Username has already been taken');
+    if (input.email && (await this.ctx.users.emailTaken(db, input.email))) throw IamError.conflict('Email has already been taken');
+    try {
+      const user = await this.ctx.users.insert(db, {
+        username: input.username,
+        email: input.email ?? null,
+        name: input.name ?? input.username,
+        passwordHash: input.password != null ? await hashPassword(input.password) : null,
+        isAdmin: input.isAdmin ?? false,
+        bot: false,
+      });
+      await this.ctx.namespaces.insert(db, {
+        kind: 'user',
+        name: user.username,
+        path: namespacePath,
+        fullPath: namespacePath,
+        parentId: null,
+        ownerId: user.id,
+        visibility: 'public',
+        description: '',
+      });
+      return user;
+    } catch (error) {
+      // Two requests for the same name raced past the checks above.
+      if (isPgError(error, PG_UNIQUE_VIOLATION)) throw IamError.conflict('Username has already been taken');
+      throw error;
+    }
+  }
+
+  /** A bot user for a project or group access token. Bots have no password and no namespace. */
+  async createBot(db: EntityManager, prefix: string, name: string, publicHost: string): Promise<UserRecord> {
+    const username = `${prefix}_bot_${randomBytes(8).toString('hex')}`;
+    return this.ctx.users.insert(db, {
+      username,
+      email: `${username}@noreply.${publicHost}`,
+      name,
+      passwordHash: null,
+      isAdmin: false,
+      bot: true,
+    });
+  }
+
+  async current(actor: Actor | null): Promise<UserRecord> {
+    const user = requireUser(actor);
+    const record = await this.ctx.users.findById(this.ctx.manager, user.userId);
+    if (!record) throw IamError.unauthorized();
+    return record;
+  }
+
+  async get(actor: Actor | null, id: number): Promise<UserRecord> {
+    requireUser(actor);
+    const record = await this.ctx.users.findById(this.ctx.manager, id);
+    if (!record) throw IamError.notFound('User');
+    return record;
+  }
+
+  async list(actor: Actor | null, filter: UserFilter, page: PageRequest): Promise<Paged<UserRecord>> {
+    const user = requireUser(actor);
+    // Only administrators see blocked users and filter by state.
+    const state = user.isAdmin ? filter.state : 'active';
+    return this.ctx.users.list(this.ctx.manager, { ...filter, state, includeBots: user.isAdmin && filter.includeBots }, page);
+  }
+
+  async setBlocked(actor: Actor | null, id: number, blocked: boolean): Promise<UserRecord> {
+    const admin = requireAdmin(actor);
+    const record = await this.ctx.users.findById(this.ctx.manager, id);
+    if (!record) throw IamError.notFound('User');
+    if (blocked && record.id === admin.userId) throw IamError.forbidden('You cannot block yourself');
+    await this.ctx.users.setState(this.ctx.manager, id, blocked ? 'blocked' : 'active');
+    return { ...record, state: blocked ? 'blocked' : 'active' };
+  }
+}
