@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@cargohold/config';
 import { CoreModule } from '@cargohold/platform';
 import { HealthController } from './health/health.controller';
+import { IamModule } from './iam/iam.module';
 import { RegistryModule } from './registry/registry.module';
 
 @Module({})
@@ -9,7 +10,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, 'api'), RegistryModule],
+      imports: [CoreModule.forRoot(config, 'api'), RegistryModule, IamModule],
       controllers: [HealthController],
     };
   }

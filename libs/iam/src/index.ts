@@ -4,7 +4,7 @@ export type { PageRequest, Paged } from './data/paging';
 export type { UserRecord, UserFilter } from './data/user.repository';
 export type { NamespaceRecord, GroupFilter, Viewer } from './data/namespace.repository';
 export type { ProjectRecord, ProjectFilter, ProjectOrder } from './data/project.repository';
-export type { MemberRecord, MemberSource } from './data/member.repository';
+export type { MemberRecord, MemberSource, MemberUser } from './data/member.repository';
 export type { PersonalAccessTokenRecord, TokenFilter } from './data/personal-access-token.repository';
 export type { DeployTokenRecord, DeployTokenFilter } from './data/deploy-token.repository';
 export type { CiJobRecord } from './data/ci-job.repository';

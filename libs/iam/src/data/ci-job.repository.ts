@@ -11,29 +11,32 @@ export interface CiJobRecord {
   createdAt: Date;
   /** Running and not timed out: only then does its token work. */
   active: boolean;
+  user: { id: number; username: string; name: string; state: 'active' | 'blocked' };
 }
 
 const COLUMNS = `j.id, j.project_id AS "projectId", j.user_id AS "userId", j.name, j.status, j.expires_at AS "expiresAt",
-  j.finished_at AS "finishedAt", j.created_at AS "createdAt", (j.status = 'running' AND j.expires_at > now()) AS active`;
+  j.finished_at AS "finishedAt", j.created_at AS "createdAt", (j.status = 'running' AND j.expires_at > now()) AS active,
+  json_build_object('id', u.id, 'username', u.username, 'name', u.name, 'state', u.state) AS "user"`;
+const FROM = `ci_jobs j JOIN users u ON u.id = j.user_id`;
 
 /** The `ci_jobs` table: jobs started through the API, each with its job token's digest. */
 export class CiJobRepository {
   async insert(db: EntityManager, job: { projectId: number; userId: number; name: string; digest: Buffer; timeoutSeconds: number }): Promise<CiJobRecord> {
     const rows = await db.query(
       `INSERT INTO ci_jobs AS j (project_id, user_id, name, token_digest, expires_at)
-       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING ${COLUMNS}`,
+       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5)) RETURNING j.id`,
       [job.projectId, job.userId, job.name, job.digest, job.timeoutSeconds],
     );
-    return rows[0];
+    return (await this.findById(db, rows[0].id))!;
   }
 
   async findById(db: EntityManager, id: number): Promise<CiJobRecord | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM ci_jobs j WHERE j.id = $1`, [id]);
+    const rows = await db.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE j.id = $1`, [id]);
     return rows[0] ?? null;
   }
 
   async findByDigest(db: EntityManager, digest: Buffer): Promise<(CiJobRecord & { tokenDigest: Buffer }) | null> {
-    const rows = await db.query(`SELECT ${COLUMNS}, j.token_digest AS "tokenDigest" FROM ci_jobs j WHERE j.token_digest = $1`, [digest]);
+    const rows = await db.query(`SELECT ${COLUMNS}, j.token_digest AS "tokenDigest" FROM ${FROM} WHERE j.token_digest = $1`, [digest]);
     return rows[0] ?? null;
   }
 
@@ -44,9 +47,9 @@ export class CiJobRepository {
 
   async finish(db: EntityManager, id: number): Promise<CiJobRecord | null> {
     const rows = await db.query(
-      `UPDATE ci_jobs j SET status = 'finished', finished_at = COALESCE(j.finished_at, now()) WHERE j.id = $1 RETURNING ${COLUMNS}`,
+      `UPDATE ci_jobs j SET status = 'finished', finished_at = COALESCE(j.finished_at, now()) WHERE j.id = $1 RETURNING j.id`,
       [id],
     );
-    return rows[0] ?? null;
+    return rows.length > 0 ? this.findById(db, id) : null;
   }
 }

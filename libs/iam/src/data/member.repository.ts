@@ -14,10 +14,24 @@ export interface MemberRecord {
   expiresAt: string | null;
   createdById: number | null;
   createdAt: Date;
+  user: MemberUser;
+  createdBy: MemberUser | null;
+}
+
+export interface MemberUser {
+  id: number;
+  username: string;
+  name: string;
+  state: 'active' | 'blocked';
+  bot: boolean;
 }
 
 const COLUMNS = `m.id, m.source_type AS "sourceType", m.source_id AS "sourceId", m.user_id AS "userId", m.access_level AS "accessLevel",
-  m.expires_at::text AS "expiresAt", m.created_by_id AS "createdById", m.created_at AS "createdAt"`;
+  m.expires_at::text AS "expiresAt", m.created_by_id AS "createdById", m.created_at AS "createdAt",
+  json_build_object('id', u.id, 'username', u.username, 'name', u.name, 'state', u.state, 'bot', u.bot) AS "user",
+  CASE WHEN cb.id IS NULL THEN NULL
+       ELSE json_build_object('id', cb.id, 'username', cb.username, 'name', cb.name, 'state', cb.state, 'bot', cb.bot) END AS "createdBy"`;
+const FROM = `members m JOIN users u ON u.id = m.user_id LEFT JOIN users cb ON cb.id = m.created_by_id`;
 
 function sourceType(source: MemberSource): 'namespace' | 'project' {
   return source.type === 'group' ? 'namespace' : 'project';
@@ -31,7 +45,7 @@ function effectiveCte(source: MemberSource): string {
   const namespaceParam = source.type === 'project' ? '$2' : '$1';
   const direct = source.type === 'project' ? `(m.source_type = 'project' AND m.source_id = $1) OR ` : '';
   return `${ancestorsCte(namespaceParam)}, effective AS (
-    SELECT ${COLUMNS} FROM members m
+    SELECT ${COLUMNS} FROM ${FROM}
      WHERE (${direct}(m.source_type = 'namespace' AND m.source_id IN (SELECT id FROM ancestors))) AND ${activeMembership('m')}
   )`;
 }
@@ -44,7 +58,7 @@ function effectiveParams(source: MemberSource): unknown[] {
 export class MemberRepository {
   async find(db: EntityManager, source: MemberSource, userId: number): Promise<MemberRecord | null> {
     const rows = await db.query(
-      `SELECT ${COLUMNS} FROM members m WHERE m.source_type = $1 AND m.source_id = $2 AND m.user_id = $3 AND ${activeMembership('m')}`,
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE m.source_type = $1 AND m.source_id = $2 AND m.user_id = $3 AND ${activeMembership('m')}`,
       [sourceType(source), source.id, userId],
     );
     return rows[0] ?? null;
@@ -65,20 +79,20 @@ export class MemberRepository {
        ON CONFLICT (source_type, source_id, user_id) DO UPDATE
          SET access_level = EXCLUDED.access_level, expires_at = EXCLUDED.expires_at, created_by_id = EXCLUDED.created_by_id, created_at = now()
          WHERE NOT ${activeMembership('m')}
-       RETURNING ${COLUMNS}`,
+       RETURNING m.id`,
       [sourceType(source), source.id, member.userId, member.accessLevel, member.expiresAt, member.createdById],
     );
-    return rows[0] ?? null;
+    return rows.length > 0 ? this.find(db, source, member.userId) : null;
   }
 
   async update(db: EntityManager, source: MemberSource, userId: number, changes: { accessLevel: number; expiresAt?: string | null }): Promise<MemberRecord | null> {
     const rows = await db.query(
       `UPDATE members m SET access_level = $4, expires_at = CASE WHEN $5 THEN $6::date ELSE m.expires_at END
         WHERE m.source_type = $1 AND m.source_id = $2 AND m.user_id = $3 AND ${activeMembership('m')}
-        RETURNING ${COLUMNS}`,
+        RETURNING m.id`,
       [sourceType(source), source.id, userId, changes.accessLevel, changes.expiresAt !== undefined, changes.expiresAt ?? null],
     );
-    return rows[0] ?? null;
+    return rows.length > 0 ? this.find(db, source, userId) : null;
   }
 
   async delete(db: EntityManager, source: MemberSource, userId: number): Promise<boolean> {
@@ -91,7 +105,7 @@ export class MemberRepository {
   }
 
   async listDirect(db: EntityManager, source: MemberSource, page: PageRequest): Promise<Paged<MemberRecord>> {
-    const sql = `SELECT ${COLUMNS} FROM members m WHERE m.source_type = $1 AND m.source_id = $2 AND ${activeMembership('m')}`;
+    const sql = `SELECT ${COLUMNS} FROM ${FROM} WHERE m.source_type = $1 AND m.source_id = $2 AND ${activeMembership('m')}`;
     return pagedQuery(db, sql, [sourceType(source), source.id], '"userId" ASC', page, (row: MemberRecord) => row);
   }
 

@@ -1,0 +1,50 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { MEMBER_ACCESS_LEVELS, VISIBILITIES, Visibility } from '@cargohold/iam';
+import { PaginationQuery } from '../../rest/pagination';
+import { ToBoolean } from '../../rest/validation';
+
+export class CreateProjectDto {
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(255)
+  name?: string;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(255)
+  path?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt()
+  namespace_id?: number;
+
+  @IsOptional() @IsIn(VISIBILITIES)
+  visibility?: Visibility;
+
+  @IsOptional() @IsString() @MaxLength(2000)
+  description?: string;
+}
+
+export class ListProjectsQuery extends PaginationQuery {
+  @IsOptional() @IsString() @MaxLength(255)
+  search?: string;
+
+  @IsOptional() @IsIn(VISIBILITIES)
+  visibility?: Visibility;
+
+  /** Only projects the caller is a member of. */
+  @IsOptional() @ToBoolean() @IsBoolean()
+  membership?: boolean;
+
+  /** Only projects the caller owns (Owner level). */
+  @IsOptional() @ToBoolean() @IsBoolean()
+  owned?: boolean;
+
+  @IsOptional() @Type(() => Number) @IsIn(MEMBER_ACCESS_LEVELS)
+  min_access_level?: number;
+
+  @IsOptional() @IsIn(['id', 'name', 'path', 'created_at'])
+  order_by?: 'id' | 'name' | 'path' | 'created_at';
+
+  @IsOptional() @IsIn(['asc', 'desc'])
+  sort?: 'asc' | 'desc';
+
+  @IsOptional() @ToBoolean() @IsBoolean()
+  simple?: boolean;
+}

@@ -1,0 +1,63 @@
+import { Body, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppConfig } from '@cargohold/config';
+import { Actor, IamServices } from '@cargohold/iam';
+import { APP_CONFIG } from '@cargohold/platform';
+import { CurrentActor } from '../rest/current-actor.decorator';
+import { paginate } from '../rest/pagination';
+import { resourceRef } from '../rest/parse-id.pipe';
+import { RestController } from '../rest/rest-controller.decorator';
+import { AllowAnonymous } from '../rest/route-access.decorator';
+import { CreateGroupDto, ListGroupsQuery } from './dto/groups.dto';
+import { presentGroup } from './presenters/group.presenter';
+
+/** `/groups`: groups and nested subgroups. */
+@RestController('groups')
+export class GroupsController {
+  constructor(
+    private readonly iam: IamServices,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @AllowAnonymous()
+  async list(@CurrentActor() actor: Actor | null, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Query() query: ListGroupsQuery) {
+    const groups = await paginate(req, res, query, this.config.publicUrl, (page) =>
+      this.iam.groups.list(actor, { search: query.search, topLevelOnly: query.top_level_only, membership: query.owned }, page),
+    );
+    return groups.map((group) => presentGroup(group, this.config.publicUrl));
+  }
+
+  @Post()
+  async create(@CurrentActor() actor: Actor | null, @Body() body: CreateGroupDto) {
+    const group = await this.iam.groups.create(actor, {
+      name: body.name,
+      path: body.path,
+      parentId: body.parent_id ?? null,
+      visibility: body.visibility,
+      description: body.description,
+    });
+    return presentGroup(group, this.config.publicUrl);
+  }
+
+  @Get(':id')
+  @AllowAnonymous()
+  async get(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
+    return presentGroup(await this.iam.groups.get(actor, resourceRef(id)), this.config.publicUrl);
+  }
+
+  @Get(':id/subgroups')
+  @AllowAnonymous()
+  async subgroups(
+    @CurrentActor() actor: Actor | null,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Query() query: ListGroupsQuery,
+  ) {
+    const groups = await paginate(req, res, query, this.config.publicUrl, (page) =>
+      this.iam.groups.subgroups(actor, resourceRef(id), { search: query.search, membership: query.owned }, page),
+    );
+    return groups.map((group) => presentGroup(group, this.config.publicUrl));
+  }
+}

@@ -1,0 +1,67 @@
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppConfig } from '@cargohold/config';
+import { Actor, IamServices } from '@cargohold/iam';
+import { APP_CONFIG } from '@cargohold/platform';
+import { CurrentActor } from '../rest/current-actor.decorator';
+import { paginate } from '../rest/pagination';
+import { ParseIdPipe } from '../rest/parse-id.pipe';
+import { RestController } from '../rest/rest-controller.decorator';
+import { CreatePersonalAccessTokenDto, ListPersonalAccessTokensQuery } from './dto/tokens.dto';
+import { presentPersonalAccessToken } from './presenters/token.presenter';
+
+/** Personal access tokens: administrators create them for users; owners list and revoke their own. */
+@RestController()
+export class PersonalAccessTokensController {
+  constructor(
+    private readonly iam: IamServices,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post('users/:user_id/personal_access_tokens')
+  async create(@CurrentActor() actor: Actor | null, @Param('user_id', new ParseIdPipe('user_id')) userId: number, @Body() body: CreatePersonalAccessTokenDto) {
+    const token = await this.iam.personalAccessTokens.createForUser(actor, userId, {
+      name: body.name,
+      scopes: body.scopes,
+      expiresAt: body.expires_at ?? null,
+      description: body.description ?? null,
+    });
+    return presentPersonalAccessToken(token);
+  }
+
+  @Get('personal_access_tokens')
+  async list(
+    @CurrentActor() actor: Actor | null,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Query() query: ListPersonalAccessTokensQuery,
+  ) {
+    const tokens = await paginate(req, res, query, this.config.publicUrl, (page) =>
+      this.iam.personalAccessTokens.list(actor, { userId: query.user_id, state: query.state, revoked: query.revoked, search: query.search }, page),
+    );
+    return tokens.map((token) => presentPersonalAccessToken(token));
+  }
+
+  // "self" routes come before ":id" so that "self" is never parsed as an id.
+  @Get('personal_access_tokens/self')
+  async self(@CurrentActor() actor: Actor | null) {
+    return presentPersonalAccessToken(await this.iam.personalAccessTokens.self(actor));
+  }
+
+  @Delete('personal_access_tokens/self')
+  @HttpCode(204)
+  async revokeSelf(@CurrentActor() actor: Actor | null): Promise<void> {
+    await this.iam.personalAccessTokens.revokeSelf(actor);
+  }
+
+  @Get('personal_access_tokens/:id')
+  async get(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number) {
+    return presentPersonalAccessToken(await this.iam.personalAccessTokens.get(actor, id));
+  }
+
+  @Delete('personal_access_tokens/:id')
+  @HttpCode(204)
+  async revoke(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number): Promise<void> {
+    await this.iam.personalAccessTokens.revoke(actor, id);
+  }
+}

@@ -1,0 +1,18 @@
+import { NamespaceRecord } from '@cargohold/iam';
+
+/** GitLab's Group entity. */
+export function presentGroup(group: NamespaceRecord, baseUrl: string) {
+  return {
+    id: group.id,
+    name: group.name,
+    path: group.path,
+    description: group.description,
+    visibility: group.visibility,
+    full_name: group.fullName,
+    full_path: group.fullPath,
+    parent_id: group.parentId,
+    web_url: `${baseUrl}/groups/${group.fullPath}`,
+    avatar_url: null,
+    created_at: group.createdAt,
+  };
+}

@@ -1,0 +1,64 @@
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppConfig } from '@cargohold/config';
+import { AccessLevel, Actor, IamServices } from '@cargohold/iam';
+import { APP_CONFIG } from '@cargohold/platform';
+import { CurrentActor } from '../rest/current-actor.decorator';
+import { paginate } from '../rest/pagination';
+import { resourceRef } from '../rest/parse-id.pipe';
+import { RestController } from '../rest/rest-controller.decorator';
+import { AllowAnonymous, AllowJobToken } from '../rest/route-access.decorator';
+import { CreateProjectDto, ListProjectsQuery } from './dto/projects.dto';
+import { presentProject } from './presenters/project.presenter';
+
+/** `/projects`: projects in user namespaces and groups. */
+@RestController('projects')
+export class ProjectsController {
+  constructor(
+    private readonly iam: IamServices,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @AllowAnonymous()
+  async list(@CurrentActor() actor: Actor | null, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Query() query: ListProjectsQuery) {
+    const minAccessLevel = query.owned ? AccessLevel.OWNER : (query.min_access_level ?? (query.membership ? AccessLevel.GUEST : undefined));
+    const projects = await paginate(req, res, query, this.config.publicUrl, (page) =>
+      this.iam.projects.list(
+        actor,
+        { search: query.search, visibility: query.visibility, minAccessLevel },
+        { by: query.order_by ?? 'created_at', desc: (query.sort ?? 'desc') === 'desc' },
+        page,
+      ),
+    );
+    return projects.map((project) => presentProject(project, this.config.publicUrl));
+  }
+
+  @Post()
+  async create(@CurrentActor() actor: Actor | null, @Body() body: CreateProjectDto) {
+    const project = await this.iam.projects.create(actor, {
+      name: body.name,
+      path: body.path,
+      namespaceId: body.namespace_id,
+      visibility: body.visibility,
+      description: body.description,
+    });
+    return presentProject(project, this.config.publicUrl);
+  }
+
+  @Get(':id')
+  @AllowAnonymous()
+  @AllowJobToken()
+  async get(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
+    const { project, level } = await this.iam.projects.get(actor, resourceRef(id));
+    return presentProject(project, this.config.publicUrl, actor ? level : undefined);
+  }
+
+  /** GitLab answers 202 Accepted (its deletion is asynchronous; ours is done when this returns). */
+  @Delete(':id')
+  @HttpCode(202)
+  async delete(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
+    await this.iam.projects.delete(actor, resourceRef(id));
+    return { message: '202 Accepted' };
+  }
+}

@@ -1,0 +1,70 @@
+import { Body, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppConfig } from '@cargohold/config';
+import { Actor, IamServices } from '@cargohold/iam';
+import { APP_CONFIG } from '@cargohold/platform';
+import { CurrentActor } from '../rest/current-actor.decorator';
+import { paginate } from '../rest/pagination';
+import { ParseIdPipe } from '../rest/parse-id.pipe';
+import { RestController } from '../rest/rest-controller.decorator';
+import { AllowScopes } from '../rest/route-access.decorator';
+import { CreateUserDto, ListUsersQuery } from './dto/users.dto';
+import { presentUser, presentUserBasic } from './presenters/user.presenter';
+
+/** `/user` and `/users` (GitLab's Users API, the parts a registry platform needs). */
+@RestController()
+export class UsersController {
+  constructor(
+    private readonly iam: IamServices,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('user')
+  @AllowScopes('read_user')
+  async current(@CurrentActor() actor: Actor | null) {
+    return presentUser(await this.iam.users.current(actor), this.config.publicUrl, true);
+  }
+
+  @Get('users')
+  @AllowScopes('read_user')
+  async list(@CurrentActor() actor: Actor | null, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Query() query: ListUsersQuery) {
+    const state = query.blocked ? 'blocked' : query.active ? 'active' : undefined;
+    const users = await paginate(req, res, query, this.config.publicUrl, (page) =>
+      this.iam.users.list(actor, { username: query.username, search: query.search, state }, page),
+    );
+    return users.map((user) => (actor?.isAdmin ? presentUser(user, this.config.publicUrl, true) : presentUserBasic(user, this.config.publicUrl)));
+  }
+
+  @Post('users')
+  async create(@CurrentActor() actor: Actor | null, @Body() body: CreateUserDto) {
+    const user = await this.iam.users.create(actor, {
+      username: body.username,
+      email: body.email,
+      name: body.name,
+      password: body.password,
+      isAdmin: body.admin ?? false,
+    });
+    return presentUser(user, this.config.publicUrl, true);
+  }
+
+  @Get('users/:id')
+  @AllowScopes('read_user')
+  async get(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number) {
+    const user = await this.iam.users.get(actor, id);
+    return presentUser(user, this.config.publicUrl, actor?.isAdmin === true || actor?.userId === user.id);
+  }
+
+  @Post('users/:id/block')
+  @HttpCode(201)
+  async block(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number) {
+    await this.iam.users.setBlocked(actor, id, true);
+    return true;
+  }
+
+  @Post('users/:id/unblock')
+  @HttpCode(201)
+  async unblock(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number) {
+    await this.iam.users.setBlocked(actor, id, false);
+    return true;
+  }
+}

@@ -1,0 +1,24 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Inject } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Logger } from '@cargohold/common';
+import { LOGGER } from '@cargohold/platform';
+import { restErrorFor } from './rest-errors';
+
+/** Renders every error on /api/v4 in GitLab's body shape; anything unmapped is a 500 and gets logged. */
+@Catch()
+export class GitlabExceptionFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
+    const mapped = restErrorFor(error);
+    if (res.headersSent) return;
+    if (mapped) {
+      res.status(mapped.status).json(mapped.body);
+      return;
+    }
+    this.logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error in REST API');
+    res.status(500).json({ message: '500 Internal Server Error' });
+  }
+}
