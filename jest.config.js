@@ -3,6 +3,7 @@ const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jes
 const moduleNameMapper = { '^@cargohold/(.*)$': '<rootDir>/libs/$1/src' };
 
 module.exports = {
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -18,7 +19,6 @@ module.exports = {
       transform,
       moduleNameMapper,
       testEnvironment: 'node',
-      testTimeout: 120000,
     },
   ],
 };

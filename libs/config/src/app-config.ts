@@ -23,6 +23,8 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Unset means: the launcher starts redis-server under dataDir/redis. */
   redisUrl?: string;
+  /** Whether this process must apply pending migrations itself (false when the launcher already did). */
+  migrateOnStart: boolean;
   /** Prefix of every Redis key. */
   redisPrefix: string;
   storage: { driver: 'filesystem'; root: string } | { driver: 's3'; s3: S3Config };
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     databaseUrl: vars.DATABASE_URL,
     redisUrl: vars.REDIS_URL,
+    migrateOnStart: vars.CARGOHOLD_MIGRATED !== '1',
     redisPrefix: vars.REDIS_PREFIX ?? 'cargohold',
     storage,
     admin: { username: vars.ADMIN_USERNAME ?? 'root', password: vars.ADMIN_PASSWORD, bootstrapToken: vars.BOOTSTRAP_ADMIN_TOKEN },

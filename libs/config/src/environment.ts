@@ -54,6 +54,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
   REGISTRY_DELETE_ENABLED?: string;
 
+  /** Set by the launcher after it ran migrations, so its child processes skip that step. */
+  @IsOptional() @IsIn(['0', '1'], { message: 'must be 0 or 1' })
+  CARGOHOLD_MIGRATED?: string;
+
   /** Prefix of every Redis key (queues, caches), so several platforms or test runs can share one Redis. */
   @IsOptional() @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'must be 1-64 letters, digits, ":", "_" or "-"' })
   REDIS_PREFIX?: string;

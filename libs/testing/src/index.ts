@@ -1,1 +1,6 @@
-export {};
+export * from './ports';
+export * from './test-database';
+export * from './platform-process';
+export * from './oci-layout';
+export * from './registry-client';
+export * from './seed';

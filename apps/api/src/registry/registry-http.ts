@@ -61,8 +61,7 @@ export function sendError(request: RegistryRequest, error: unknown): void {
     registryError = new RegistryError('UNAVAILABLE', 'the metadata database is unavailable, retry later');
   } else {
     log.error({ err: error }, 'registry request failed');
-    registryError = new RegistryError('UNAVAILABLE', 'internal error', undefined, 500);
-    (registryError as { code: string }).code = 'UNKNOWN';
+    registryError = new RegistryError('UNKNOWN', 'internal error');
   }
   if (res.headersSent) {
     res.destroy();
@@ -94,6 +93,6 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 export function pageSize(query: URLSearchParams): number | undefined {
   const n = query.get('n');
   if (n === null || n === '') return undefined;
-  if (!/^\d{1,9}$/.test(n)) throw new RegistryError('PAGINATION_NUMBER_INVALID' as never, 'n must be a non-negative integer', { n }, 400);
+  if (!/^\d{1,9}$/.test(n)) throw new RegistryError('PAGINATION_NUMBER_INVALID', 'n must be a non-negative integer', { n });
   return Number(n);
 }

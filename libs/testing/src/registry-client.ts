@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export function digestOf(bytes: Buffer | string): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** Runs a real client (skopeo, docker) and returns its stdout; failures carry stderr for the report. */
+export async function runClient(command: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync(command, args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+    return stdout;
+  } catch (error) {
+    const failure = error as { stderr?: string; message: string };
+    throw new Error(`${command} ${args.join(' ')} failed: ${failure.stderr ?? failure.message}`);
+  }
+}
+
+/** Pushes a blob monolithically through the HTTP API (POST ?digest=); returns its digest. */
+export async function pushBlob(baseUrl: string, name: string, bytes: Buffer, headers: Record<string, string> = {}): Promise<string> {
+  const digest = digestOf(bytes);
+  const response = await fetch(`${baseUrl}/v2/${name}/blobs/uploads/?digest=${digest}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/octet-stream', ...headers },
+    body: bytes,
+  });
+  if (response.status !== 201) throw new Error(`blob push failed: ${response.status} ${await response.text()}`);
+  return digest;
+}
+
+/** Pushes a manifest; returns the response. */
+export function putManifest(baseUrl: string, name: string, reference: string, manifest: unknown, mediaType: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${baseUrl}/v2/${name}/manifests/${reference}`, {
+    method: 'PUT',
+    headers: { 'Content-Type': mediaType, ...headers },
+    body: typeof manifest === 'string' || Buffer.isBuffer(manifest) ? (manifest as string) : JSON.stringify(manifest),
+  });
+}
