@@ -47,7 +47,8 @@ export class CiJobRepository {
 
   async finish(db: EntityManager, id: number): Promise<CiJobRecord | null> {
     const rows = await db.query(
-      `UPDATE ci_jobs j SET status = 'finished', finished_at = COALESCE(j.finished_at, now()) WHERE j.id = $1 RETURNING j.id`,
+      `WITH changed AS (UPDATE ci_jobs j SET status = 'finished', finished_at = COALESCE(j.finished_at, now()) WHERE j.id = $1 RETURNING j.id)
+       SELECT id FROM changed`,
       [id],
     );
     return rows.length > 0 ? this.findById(db, id) : null;

@@ -17,7 +17,8 @@ export class JobTokenAllowlistRepository {
 
   async remove(db: EntityManager, sourceProjectId: number, targetProjectId: number): Promise<boolean> {
     const rows = await db.query(
-      `DELETE FROM job_token_allowlist WHERE source_project_id = $1 AND target_project_id = $2 RETURNING source_project_id`,
+      `WITH gone AS (DELETE FROM job_token_allowlist WHERE source_project_id = $1 AND target_project_id = $2 RETURNING source_project_id)
+       SELECT source_project_id FROM gone`,
       [sourceProjectId, targetProjectId],
     );
     return rows.length > 0;

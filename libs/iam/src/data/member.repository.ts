@@ -87,16 +87,18 @@ export class MemberRepository {
 
   async update(db: EntityManager, source: MemberSource, userId: number, changes: { accessLevel: number; expiresAt?: string | null }): Promise<MemberRecord | null> {
     const rows = await db.query(
-      `UPDATE members m SET access_level = $4, expires_at = CASE WHEN $5 THEN $6::date ELSE m.expires_at END
-        WHERE m.source_type = $1 AND m.source_id = $2 AND m.user_id = $3 AND ${activeMembership('m')}
-        RETURNING m.id`,
+      `WITH changed AS (
+         UPDATE members m SET access_level = $4, expires_at = CASE WHEN $5 THEN $6::date ELSE m.expires_at END
+          WHERE m.source_type = $1 AND m.source_id = $2 AND m.user_id = $3 AND ${activeMembership('m')}
+          RETURNING m.id)
+       SELECT id FROM changed`,
       [sourceType(source), source.id, userId, changes.accessLevel, changes.expiresAt !== undefined, changes.expiresAt ?? null],
     );
     return rows.length > 0 ? this.find(db, source, userId) : null;
   }
 
   async delete(db: EntityManager, source: MemberSource, userId: number): Promise<boolean> {
-    const rows = await db.query(`DELETE FROM members WHERE source_type = $1 AND source_id = $2 AND user_id = $3 RETURNING id`, [
+    const rows = await db.query(`WITH gone AS (DELETE FROM members WHERE source_type = $1 AND source_id = $2 AND user_id = $3 RETURNING id) SELECT id FROM gone`, [
       sourceType(source),
       source.id,
       userId,

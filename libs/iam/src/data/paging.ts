@@ -32,6 +32,9 @@ export async function pagedQuery<R, T>(
   return { items: rows.map(map), total };
 }
 
+// Note: TypeORM's EntityManager.query returns [rows, rowCount] for UPDATE and DELETE statements, so every
+// UPDATE/DELETE ... RETURNING in this folder is wrapped in a CTE and read back with a SELECT.
+
 /** Escapes LIKE wildcards so a search term matches literally. */
 export function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

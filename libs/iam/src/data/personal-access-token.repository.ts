@@ -123,7 +123,7 @@ export class PersonalAccessTokenRepository {
   }
 
   async revoke(db: EntityManager, id: number): Promise<boolean> {
-    const rows = await db.query(`UPDATE personal_access_tokens SET revoked = true WHERE id = $1 AND NOT revoked RETURNING id`, [id]);
+    const rows = await db.query(`WITH changed AS (UPDATE personal_access_tokens SET revoked = true WHERE id = $1 AND NOT revoked RETURNING id) SELECT id FROM changed`, [id]);
     return rows.length > 0;
   }
 
