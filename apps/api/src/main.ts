@@ -23,7 +23,12 @@ async function bootstrap(): Promise<void> {
   const server = createServer((req, res) => {
     const isRegistry = req.url !== undefined && (req.url === '/v2' || req.url.startsWith('/v2/') || req.url.startsWith('/v2?'));
     const log = beginRequest(req, res, logger, isRegistry ? 'registry' : 'api');
-    if (isRegistry) void registry.handle(req, res, log);
+    if (isRegistry) {
+      registry.handle(req, res, log).catch((error: unknown) => {
+        log.error({ err: error }, 'unhandled registry failure');
+        res.destroy();
+      });
+    }
     else expressApp(req, res);
   });
   server.keepAliveTimeout = 65_000;

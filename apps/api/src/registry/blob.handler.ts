@@ -41,6 +41,10 @@ export class BlobHandler {
     stream.on('data', (chunk: Buffer) => (sent += chunk.length));
     try {
       await pipeline(stream, res);
+    } catch (error) {
+      // Clients routinely hang up mid-blob (a cancelled pull, a probe that read enough): not a server failure.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+      request.log.debug({ digest: blob.digest, sent }, 'client closed the blob download early');
     } finally {
       registryBytes.inc({ direction: 'out' }, sent);
     }

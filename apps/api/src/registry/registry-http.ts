@@ -67,6 +67,7 @@ export function sendError(request: RegistryRequest, error: unknown): void {
     res.destroy();
     return;
   }
+  if (registryError.status === 416 && 'size' in registryError) res.setHeader('Content-Range', `bytes */${(registryError as { size: number }).size}`);
   // The rest of an unread request body is discarded so the connection can be reused or closed cleanly.
   if (!req.readableEnded) req.resume();
   const body = method === 'HEAD' ? undefined : JSON.stringify(registryError.toOciBody());

@@ -6,7 +6,7 @@ describe('OCI_ERRORS', () => {
     ['BLOB_UPLOAD_INVALID', 400, 'blob upload invalid'],
     ['BLOB_UPLOAD_UNKNOWN', 404, 'blob upload unknown to registry'],
     ['DIGEST_INVALID', 400, 'provided digest did not match uploaded content'],
-    ['MANIFEST_BLOB_UNKNOWN', 404, 'manifest references a manifest or blob unknown to registry'],
+    ['MANIFEST_BLOB_UNKNOWN', 400, 'manifest references a manifest or blob unknown to registry'],
     ['MANIFEST_INVALID', 400, 'manifest invalid'],
     ['MANIFEST_UNKNOWN', 404, 'manifest unknown to registry'],
     ['NAME_INVALID', 400, 'invalid repository name'],
@@ -19,12 +19,14 @@ describe('OCI_ERRORS', () => {
     ['RANGE_INVALID', 416, 'invalid content range'],
     ['UNAVAILABLE', 503, 'service unavailable'],
     ['TAG_INVALID', 400, 'invalid tag'],
+    ['PAGINATION_NUMBER_INVALID', 400, 'invalid number of results requested'],
+    ['UNKNOWN', 500, 'unknown error'],
   ])('%s is %i "%s"', (code, status, message) => {
     expect(OCI_ERRORS[code]).toEqual({ status, message });
   });
 
-  it('has exactly the 17 codes', () => {
-    expect(Object.keys(OCI_ERRORS)).toHaveLength(17);
+  it('has exactly the 19 codes', () => {
+    expect(Object.keys(OCI_ERRORS)).toHaveLength(19);
   });
 
   it('is frozen', () => {

@@ -25,7 +25,10 @@ export type OciErrorCode =
   | 'UNAVAILABLE'
   // Not in the OCI table, but Docker's registry uses it and our contract names
   // tags separately from digests, so a bad tag gets its own code.
-  | 'TAG_INVALID';
+  | 'TAG_INVALID'
+  // Docker's registry codes for a bad `n` and for failures with no better code.
+  | 'PAGINATION_NUMBER_INVALID'
+  | 'UNKNOWN';
 
 export interface OciErrorInfo {
   readonly status: number;
@@ -38,8 +41,9 @@ export const OCI_ERRORS: Readonly<Record<OciErrorCode, OciErrorInfo>> = Object.f
   BLOB_UPLOAD_INVALID: { status: 400, message: 'blob upload invalid' },
   BLOB_UPLOAD_UNKNOWN: { status: 404, message: 'blob upload unknown to registry' },
   DIGEST_INVALID: { status: 400, message: 'provided digest did not match uploaded content' },
+  // 400 as in distribution: the request is wrong, the URL is not.
   MANIFEST_BLOB_UNKNOWN: {
-    status: 404,
+    status: 400,
     message: 'manifest references a manifest or blob unknown to registry',
   },
   MANIFEST_INVALID: { status: 400, message: 'manifest invalid' },
@@ -54,6 +58,8 @@ export const OCI_ERRORS: Readonly<Record<OciErrorCode, OciErrorInfo>> = Object.f
   RANGE_INVALID: { status: 416, message: 'invalid content range' },
   UNAVAILABLE: { status: 503, message: 'service unavailable' },
   TAG_INVALID: { status: 400, message: 'invalid tag' },
+  PAGINATION_NUMBER_INVALID: { status: 400, message: 'invalid number of results requested' },
+  UNKNOWN: { status: 500, message: 'unknown error' },
 });
 
 export interface OciErrorEntry {
