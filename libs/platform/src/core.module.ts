@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createLogger, Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
-import { createDataSource } from '@cargohold/db';
+import { createDataSource, runMigrations } from '@cargohold/db';
 import { createBlobStore } from '@cargohold/storage';
 import { APP_CONFIG, BLOB_STORE, LOGGER, REDIS } from './tokens';
 
@@ -22,7 +22,12 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: LOGGER, useValue: createLogger({ ...config.log, component }) },
         {
           provide: DataSource,
-          useFactory: async () => createDataSource(requireUrl(config.databaseUrl, 'DATABASE_URL'), { applicationName: `cargohold-${component}` }).initialize(),
+          useFactory: async () => {
+            const url = requireUrl(config.databaseUrl, 'DATABASE_URL');
+            // Migrations run under an advisory lock, so replicas started together apply each one once.
+            if (config.migrateOnStart) await runMigrations(url);
+            return createDataSource(url, { applicationName: `cargohold-${component}` }).initialize();
+          },
         },
         {
           provide: REDIS,
