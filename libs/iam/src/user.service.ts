@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { EntityManager } from 'typeorm';
-import { isPgError, PG_UNIQUE_VIOLATION } from '@cargohold/db';
 import { Actor } from './domain/actor';
 import { IamError } from './domain/iam-error';
 import { hashPassword } from './domain/password-hash';
 import { PATH_COMPONENT } from './domain/paths';
 import { PageRequest, Paged } from './data/paging';
+import { isUniqueViolation } from './data/pg-errors';
 import { UserFilter, UserRecord } from './data/user.repository';
 import { requireAdmin, requireUser } from './access.service';
 import { IamContext } from './iam-context';
@@ -75,7 +75,7 @@ export class UserService {
       return user;
     } catch (error) {
       // Two requests for the same name raced past the checks above.
-      if (isPgError(error, PG_UNIQUE_VIOLATION)) throw IamError.conflict('Username has already been taken');
+      if (isUniqueViolation(error)) throw IamError.conflict('Username has already been taken');
       throw error;
     }
   }
