@@ -1,0 +1,6 @@
+import { CliCommand } from './cli-command';
+import { tokensCreateCommand } from './commands/tokens-create.command';
+import { usersCreateCommand } from './commands/users-create.command';
+
+/** Every CLI command. Add new ones (cleanup:run, gc:run, storage:check) here, each in its own file. */
+export const COMMANDS: CliCommand[] = [usersCreateCommand, tokensCreateCommand];
