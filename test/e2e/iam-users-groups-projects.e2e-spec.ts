@@ -1,4 +1,17 @@
-import { createTestDatabase, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  createTestDatabase,
+  freePort,
+  RunningProcess,
+  spawnProcess,
+  startPlatform,
+  TEST_REDIS_URL,
+  TestDatabase,
+  TestPlatform,
+  waitForReady,
+} from '@cargohold/testing';
 import { BOOTSTRAP_TOKEN, enc, RestClient } from './iam-rest-client';
 
 /** Users, groups, subgroups and projects through /api/v4, against the real built api. */
@@ -223,5 +236,50 @@ describe('iam: users, groups, projects', () => {
       const leftovers = await db.query(`SELECT id FROM members WHERE source_type = 'project' AND source_id = $1`, [doomed.body.id]);
       expect(leftovers).toEqual([]);
     });
+  });
+});
+
+describe('iam: bootstrap with replicas starting at once', () => {
+  let db: TestDatabase;
+  const processes: RunningProcess[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await Promise.all(processes.map((proc) => proc.stop()));
+    await db?.drop();
+  });
+
+  it('creates exactly one administrator and one bootstrap token', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cargohold-bootstrap-'));
+    const ports = [await freePort(), await freePort()];
+    for (const port of ports) {
+      processes.push(
+        spawnProcess('api', {
+          DATABASE_URL: db.url,
+          REDIS_URL: TEST_REDIS_URL,
+          REDIS_PREFIX: `test-bootstrap-${port}`,
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'warn',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP_TOKEN,
+        }),
+      );
+    }
+    await Promise.all(processes.map((proc, i) => waitForReady(`http://127.0.0.1:${ports[i]}/-/readiness`, proc)));
+    const announcements = processes.filter((proc) => proc.output().includes('Initial administrator "root" created with password: '));
+    expect(announcements).toHaveLength(1);
+    const [{ users, tokens }] = await db.query<{ users: number; tokens: number }>(
+      `SELECT (SELECT count(*)::int FROM users) AS users, (SELECT count(*)::int FROM personal_access_tokens) AS tokens`,
+    );
+    expect({ users, tokens }).toEqual({ users: 1, tokens: 1 });
+    for (const port of ports) {
+      const me = await new RestClient(`http://127.0.0.1:${port}`).get('/user', { token: BOOTSTRAP_TOKEN });
+      expect(me.body.username).toBe('root');
+    }
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });
