@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, digestOf, pushBlob, putManifest, seedProject, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
+import { createTestDatabase, digestOf, pushBlob, putManifest, RegistrySession, seedProject, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -9,12 +9,14 @@ describe('registry /v2/ (OCI distribution spec)', () => {
   let db: TestDatabase;
   let platform: TestPlatform;
   let base: string;
+  let registry: RegistrySession;
   const repo = 'acme/app';
 
   beforeAll(async () => {
     db = await createTestDatabase();
     platform = await startPlatform({ databaseUrl: db.url, worker: false });
     base = platform.url;
+    registry = new RegistrySession(base, { username: 'root', password: platform.adminToken });
     await seedProject(db, 'acme/app');
     await seedProject(db, 'acme/other');
   });
@@ -25,9 +27,9 @@ describe('registry /v2/ (OCI distribution spec)', () => {
   });
 
   async function pushImage(name: string, tag: string, layerBytes = randomBytes(1024)) {
-    const layer = await pushBlob(base, name, layerBytes);
+    const layer = await pushBlob(base, name, layerBytes, registry.fetch);
     const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
-    const config = await pushBlob(base, name, configBytes);
+    const config = await pushBlob(base, name, configBytes, registry.fetch);
     const manifest = {
       schemaVersion: 2,
       mediaType: OCI_MANIFEST,
@@ -35,13 +37,25 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer, size: layerBytes.length }],
     };
     const body = JSON.stringify(manifest);
-    const response = await putManifest(base, name, tag, body, OCI_MANIFEST);
+    const response = await putManifest(base, name, tag, body, OCI_MANIFEST, registry.fetch);
     expect(response.status).toBe(201);
     return { digest: digestOf(body), body, layer, config };
   }
 
+  it('challenges anonymous requests with the token realm and the scope they need', async () => {
+    const base401 = await fetch(`${base}/v2/`);
+    expect(base401.status).toBe(401);
+    expect(base401.headers.get('www-authenticate')).toBe(`Bearer realm="${base}/jwt/auth",service="container_registry"`);
+    const manifest401 = await fetch(`${base}/v2/${repo}/manifests/latest`);
+    expect(manifest401.status).toBe(401);
+    expect(manifest401.headers.get('www-authenticate')).toBe(
+      `Bearer realm="${base}/jwt/auth",service="container_registry",scope="repository:${repo}:pull"`,
+    );
+    expect((await manifest401.json()).errors[0].code).toBe('UNAUTHORIZED');
+  });
+
   it('answers the base endpoint with the API version header', async () => {
-    const response = await fetch(`${base}/v2/`);
+    const response = await registry.fetch(`${base}/v2/`);
     expect(response.status).toBe(200);
     expect(response.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
   });
@@ -49,30 +63,30 @@ describe('registry /v2/ (OCI distribution spec)', () => {
   describe('blob uploads', () => {
     it('accepts a monolithic POST ?digest= and serves the bytes back with HEAD, GET and Range', async () => {
       const bytes = randomBytes(70_000);
-      const digest = await pushBlob(base, repo, bytes);
-      const head = await fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'HEAD' });
+      const digest = await pushBlob(base, repo, bytes, registry.fetch);
+      const head = await registry.fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'HEAD' });
       expect(head.status).toBe(200);
       expect(head.headers.get('content-length')).toBe(String(bytes.length));
       expect(head.headers.get('docker-content-digest')).toBe(digest);
       expect(head.headers.get('etag')).toBe(`"${digest}"`);
-      const get = await fetch(`${base}/v2/${repo}/blobs/${digest}`);
+      const get = await registry.fetch(`${base}/v2/${repo}/blobs/${digest}`);
       expect(Buffer.from(await get.arrayBuffer()).equals(bytes)).toBe(true);
-      const ranged = await fetch(`${base}/v2/${repo}/blobs/${digest}`, { headers: { Range: 'bytes=100-199' } });
+      const ranged = await registry.fetch(`${base}/v2/${repo}/blobs/${digest}`, { headers: { Range: 'bytes=100-199' } });
       expect(ranged.status).toBe(206);
       expect(ranged.headers.get('content-range')).toBe(`bytes 100-199/${bytes.length}`);
       expect(Buffer.from(await ranged.arrayBuffer()).equals(bytes.subarray(100, 200))).toBe(true);
-      const unsatisfiable = await fetch(`${base}/v2/${repo}/blobs/${digest}`, { headers: { Range: `bytes=${bytes.length + 5}-` } });
+      const unsatisfiable = await registry.fetch(`${base}/v2/${repo}/blobs/${digest}`, { headers: { Range: `bytes=${bytes.length + 5}-` } });
       expect(unsatisfiable.status).toBe(416);
     });
 
     it('accepts POST then a single PUT with the body', async () => {
       const bytes = randomBytes(5000);
-      const start = await fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+      const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
       expect(start.status).toBe(202);
       const location = start.headers.get('location')!;
       expect(location).toMatch(new RegExp(`^/v2/${repo}/blobs/uploads/[0-9a-f-]{36}$`));
       expect(start.headers.get('range')).toBe('0-0');
-      const put = await fetch(`${base}${location}?digest=${digestOf(bytes)}`, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
+      const put = await registry.fetch(`${base}${location}?digest=${digestOf(bytes)}`, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
       expect(put.status).toBe(201);
       expect(put.headers.get('docker-content-digest')).toBe(digestOf(bytes));
       expect(put.headers.get('location')).toBe(`/v2/${repo}/blobs/${digestOf(bytes)}`);
@@ -80,59 +94,59 @@ describe('registry /v2/ (OCI distribution spec)', () => {
 
     it('accepts chunked PATCH uploads, reports progress and refuses out-of-order chunks with 416', async () => {
       const bytes = randomBytes(300_000);
-      const start = await fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+      const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
       const location = start.headers.get('location')!;
-      const first = await fetch(`${base}${location}`, {
+      const first = await registry.fetch(`${base}${location}`, {
         method: 'PATCH',
         body: bytes.subarray(0, 100_000),
         headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': '0-99999' },
       });
       expect(first.status).toBe(202);
       expect(first.headers.get('range')).toBe('0-99999');
-      const skipped = await fetch(`${base}${location}`, {
+      const skipped = await registry.fetch(`${base}${location}`, {
         method: 'PATCH',
         body: bytes.subarray(200_000),
         headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': '200000-299999' },
       });
       expect(skipped.status).toBe(416);
-      const status = await fetch(`${base}${location}`);
+      const status = await registry.fetch(`${base}${location}`);
       expect(status.status).toBe(204);
       expect(status.headers.get('range')).toBe('0-99999');
-      const second = await fetch(`${base}${location}`, {
+      const second = await registry.fetch(`${base}${location}`, {
         method: 'PATCH',
         body: bytes.subarray(100_000, 200_000),
         headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': '100000-199999' },
       });
       expect(second.status).toBe(202);
-      const put = await fetch(`${base}${location}?digest=${digestOf(bytes)}`, {
+      const put = await registry.fetch(`${base}${location}?digest=${digestOf(bytes)}`, {
         method: 'PUT',
         body: bytes.subarray(200_000),
         headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': '200000-299999' },
       });
       expect(put.status).toBe(201);
-      const get = await fetch(`${base}/v2/${repo}/blobs/${digestOf(bytes)}`);
+      const get = await registry.fetch(`${base}/v2/${repo}/blobs/${digestOf(bytes)}`);
       expect(digestOf(Buffer.from(await get.arrayBuffer()))).toBe(digestOf(bytes));
     });
 
     it('continues a chunked upload on a second api replica', async () => {
       const replica = await platform.startApiReplica();
       const bytes = randomBytes(250_000);
-      const start = await fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+      const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
       const location = start.headers.get('location')!;
       const urls = [base, replica.url, base];
       for (let i = 0; i < 3; i++) {
         const from = i * 100_000;
         const chunk = bytes.subarray(from, Math.min(from + 100_000, bytes.length));
-        const patch = await fetch(`${urls[i]}${location}`, {
+        const patch = await registry.fetch(`${urls[i]}${location}`, {
           method: 'PATCH',
           body: chunk,
           headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `${from}-${from + chunk.length - 1}` },
         });
         expect(patch.status).toBe(202);
       }
-      const put = await fetch(`${replica.url}${location}?digest=${digestOf(bytes)}`, { method: 'PUT' });
+      const put = await registry.fetch(`${replica.url}${location}?digest=${digestOf(bytes)}`, { method: 'PUT' });
       expect(put.status).toBe(201);
-      const get = await fetch(`${base}/v2/${repo}/blobs/${digestOf(bytes)}`);
+      const get = await registry.fetch(`${base}/v2/${repo}/blobs/${digestOf(bytes)}`);
       expect(Buffer.from(await get.arrayBuffer()).equals(bytes)).toBe(true);
       await replica.process.stop();
     });
@@ -140,17 +154,17 @@ describe('registry /v2/ (OCI distribution spec)', () => {
     it('answers DIGEST_INVALID on a mismatch and leaves nothing behind', async () => {
       const bytes = randomBytes(1000);
       const wrong = digestOf(randomBytes(10));
-      const start = await fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+      const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
       const location = start.headers.get('location')!;
-      const put = await fetch(`${base}${location}?digest=${wrong}`, { method: 'PUT', body: bytes });
+      const put = await registry.fetch(`${base}${location}?digest=${wrong}`, { method: 'PUT', body: bytes });
       expect(put.status).toBe(400);
       expect((await put.json()).errors[0].code).toBe('DIGEST_INVALID');
-      expect((await fetch(`${base}${location}`)).status).toBe(404);
-      expect((await fetch(`${base}/v2/${repo}/blobs/${wrong}`, { method: 'HEAD' })).status).toBe(404);
-      expect((await fetch(`${base}/v2/${repo}/blobs/${digestOf(bytes)}`, { method: 'HEAD' })).status).toBe(404);
+      expect((await registry.fetch(`${base}${location}`)).status).toBe(404);
+      expect((await registry.fetch(`${base}/v2/${repo}/blobs/${wrong}`, { method: 'HEAD' })).status).toBe(404);
+      expect((await registry.fetch(`${base}/v2/${repo}/blobs/${digestOf(bytes)}`, { method: 'HEAD' })).status).toBe(404);
       const rows = await db.query(`SELECT digest FROM blobs WHERE digest IN ($1, $2)`, [wrong, digestOf(bytes)]);
       expect(rows).toHaveLength(0);
-      const monolithic = await fetch(`${base}/v2/${repo}/blobs/uploads/?digest=${wrong}`, { method: 'POST', body: bytes });
+      const monolithic = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/?digest=${wrong}`, { method: 'POST', body: bytes });
       expect(monolithic.status).toBe(400);
       expect((await monolithic.json()).errors[0].code).toBe('DIGEST_INVALID');
     });
@@ -158,37 +172,43 @@ describe('registry /v2/ (OCI distribution spec)', () => {
     it('accepts sha512 digests', async () => {
       const bytes = randomBytes(2000);
       const digest = `sha512:${require('node:crypto').createHash('sha512').update(bytes).digest('hex')}`;
-      const response = await fetch(`${base}/v2/${repo}/blobs/uploads/?digest=${digest}`, { method: 'POST', body: bytes });
+      const response = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/?digest=${digest}`, { method: 'POST', body: bytes });
       expect(response.status).toBe(201);
-      const get = await fetch(`${base}/v2/${repo}/blobs/${digest}`);
+      const get = await registry.fetch(`${base}/v2/${repo}/blobs/${digest}`);
       expect(Buffer.from(await get.arrayBuffer()).equals(bytes)).toBe(true);
     });
 
     it('cancels an upload with DELETE', async () => {
-      const start = await fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+      const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
       const location = start.headers.get('location')!;
-      expect((await fetch(`${base}${location}`, { method: 'DELETE' })).status).toBe(204);
-      const status = await fetch(`${base}${location}`);
+      expect((await registry.fetch(`${base}${location}`, { method: 'DELETE' })).status).toBe(204);
+      const status = await registry.fetch(`${base}${location}`);
       expect(status.status).toBe(404);
       expect((await status.json()).errors[0].code).toBe('BLOB_UPLOAD_UNKNOWN');
     });
 
-    it('mounts a blob from another repository, and falls back to an upload when the source lacks it', async () => {
+    it('mounts a blob from another repository the token may pull, and falls back to an upload otherwise', async () => {
       const bytes = randomBytes(3000);
-      const digest = await pushBlob(base, 'acme/other', bytes);
-      expect((await fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'HEAD' })).status).toBe(404);
-      const mount = await fetch(`${base}/v2/${repo}/blobs/uploads/?mount=${digest}&from=acme/other`, { method: 'POST' });
+      const digest = await pushBlob(base, 'acme/other', bytes, registry.fetch);
+      expect((await registry.fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'HEAD' })).status).toBe(404);
+      // A token for the target only: the source is not readable through it, so the mount becomes an upload.
+      const narrow = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/?mount=${digest}&from=acme/other`, { method: 'POST' });
+      expect(narrow.status).toBe(202);
+      // As docker does, ask for both repositories in one token.
+      const token = await registry.token(`${base}/jwt/auth`, 'container_registry', `repository:${repo}:pull,push repository:acme/other:pull`);
+      const auth = { Authorization: `Bearer ${token}` };
+      const mount = await fetch(`${base}/v2/${repo}/blobs/uploads/?mount=${digest}&from=acme/other`, { method: 'POST', headers: auth });
       expect(mount.status).toBe(201);
       expect(mount.headers.get('location')).toBe(`/v2/${repo}/blobs/${digest}`);
-      expect((await fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'HEAD' })).status).toBe(200);
-      const fallback = await fetch(`${base}/v2/${repo}/blobs/uploads/?mount=${digestOf(randomBytes(8))}&from=acme/other`, { method: 'POST' });
+      expect((await fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'HEAD', headers: auth })).status).toBe(200);
+      const fallback = await fetch(`${base}/v2/${repo}/blobs/uploads/?mount=${digestOf(randomBytes(8))}&from=acme/other`, { method: 'POST', headers: auth });
       expect(fallback.status).toBe(202);
       expect(fallback.headers.get('location')).toMatch(/\/blobs\/uploads\//);
     });
 
     it('serves a blob only through a repository that holds it', async () => {
-      const digest = await pushBlob(base, 'acme/other', randomBytes(500));
-      const response = await fetch(`${base}/v2/${repo}/blobs/${digest}`);
+      const digest = await pushBlob(base, 'acme/other', randomBytes(500), registry.fetch);
+      const response = await registry.fetch(`${base}/v2/${repo}/blobs/${digest}`);
       expect(response.status).toBe(404);
       expect((await response.json()).errors[0].code).toBe('BLOB_UNKNOWN');
     });
@@ -198,12 +218,12 @@ describe('registry /v2/ (OCI distribution spec)', () => {
     it('stores a manifest byte for byte and serves it by tag and by digest', async () => {
       const image = await pushImage(repo, 'v1');
       for (const reference of ['v1', image.digest]) {
-        const get = await fetch(`${base}/v2/${repo}/manifests/${reference}`, { headers: { Accept: OCI_MANIFEST } });
+        const get = await registry.fetch(`${base}/v2/${repo}/manifests/${reference}`, { headers: { Accept: OCI_MANIFEST } });
         expect(get.status).toBe(200);
         expect(get.headers.get('content-type')).toBe(OCI_MANIFEST);
         expect(get.headers.get('docker-content-digest')).toBe(image.digest);
         expect(await get.text()).toBe(image.body);
-        const head = await fetch(`${base}/v2/${repo}/manifests/${reference}`, { method: 'HEAD' });
+        const head = await registry.fetch(`${base}/v2/${repo}/manifests/${reference}`, { method: 'HEAD' });
         expect(head.status).toBe(200);
         expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(image.body)));
       }
@@ -216,17 +236,17 @@ describe('registry /v2/ (OCI distribution spec)', () => {
         config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digestOf('nope'), size: 4 },
         layers: [],
       };
-      const unknown = await putManifest(base, repo, 'bad', missing, OCI_MANIFEST);
+      const unknown = await putManifest(base, repo, 'bad', missing, OCI_MANIFEST, registry.fetch);
       expect(unknown.status).toBe(400);
       expect((await unknown.json()).errors[0].code).toBe('MANIFEST_BLOB_UNKNOWN');
-      const invalid = await putManifest(base, repo, 'bad', '{not json', OCI_MANIFEST);
+      const invalid = await putManifest(base, repo, 'bad', '{not json', OCI_MANIFEST, registry.fetch);
       expect(invalid.status).toBe(400);
       expect((await invalid.json()).errors[0].code).toBe('MANIFEST_INVALID');
       const image = await pushImage(repo, 'v2');
-      const wrongDigest = await putManifest(base, repo, digestOf('other'), image.body, OCI_MANIFEST);
+      const wrongDigest = await putManifest(base, repo, digestOf('other'), image.body, OCI_MANIFEST, registry.fetch);
       expect(wrongDigest.status).toBe(400);
       expect((await wrongDigest.json()).errors[0].code).toBe('DIGEST_INVALID');
-      const huge = await putManifest(base, repo, 'huge', 'x'.repeat(5 * 1024 * 1024), OCI_MANIFEST);
+      const huge = await putManifest(base, repo, 'huge', 'x'.repeat(5 * 1024 * 1024), OCI_MANIFEST, registry.fetch);
       expect(huge.status).toBe(413);
       const tags = await db.query(`SELECT t.name FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = $1 AND t.name IN ('bad', 'huge')`, [repo]);
       expect(tags).toHaveLength(0);
@@ -243,20 +263,20 @@ describe('registry /v2/ (OCI distribution spec)', () => {
           { mediaType: OCI_MANIFEST, digest: b.digest, size: Buffer.byteLength(b.body), platform: { architecture: 'arm64', os: 'linux' } },
         ],
       };
-      const ok = await putManifest(base, repo, 'multi', index, OCI_INDEX);
+      const ok = await putManifest(base, repo, 'multi', index, OCI_INDEX, registry.fetch);
       expect(ok.status).toBe(201);
-      const get = await fetch(`${base}/v2/${repo}/manifests/multi`);
+      const get = await registry.fetch(`${base}/v2/${repo}/manifests/multi`);
       expect(get.headers.get('content-type')).toBe(OCI_INDEX);
       const broken = { ...index, manifests: [{ mediaType: OCI_MANIFEST, digest: digestOf('absent'), size: 6 }] };
-      const refused = await putManifest(base, repo, 'broken', broken, OCI_INDEX);
+      const refused = await putManifest(base, repo, 'broken', broken, OCI_INDEX, registry.fetch);
       expect(refused.status).toBe(400);
       expect((await refused.json()).errors[0].code).toBe('MANIFEST_BLOB_UNKNOWN');
     });
 
     it('serves referrers with the OCI-Subject header on push and artifactType filtering', async () => {
       const subject = await pushImage(repo, 'signed');
-      const empty = await pushBlob(base, repo, Buffer.from('{}'));
-      const signatureLayer = await pushBlob(base, repo, Buffer.from('signature'));
+      const empty = await pushBlob(base, repo, Buffer.from('{}'), registry.fetch);
+      const signatureLayer = await pushBlob(base, repo, Buffer.from('signature'), registry.fetch);
       const artifact = {
         schemaVersion: 2,
         mediaType: OCI_MANIFEST,
@@ -267,10 +287,10 @@ describe('registry /v2/ (OCI distribution spec)', () => {
         annotations: { 'org.example.kind': 'signature' },
       };
       const body = JSON.stringify(artifact);
-      const push = await putManifest(base, repo, digestOf(body), body, OCI_MANIFEST);
+      const push = await putManifest(base, repo, digestOf(body), body, OCI_MANIFEST, registry.fetch);
       expect(push.status).toBe(201);
       expect(push.headers.get('oci-subject')).toBe(subject.digest);
-      const referrers = await fetch(`${base}/v2/${repo}/referrers/${subject.digest}`);
+      const referrers = await registry.fetch(`${base}/v2/${repo}/referrers/${subject.digest}`);
       expect(referrers.status).toBe(200);
       expect(referrers.headers.get('content-type')).toBe(OCI_INDEX);
       const index = await referrers.json();
@@ -283,19 +303,19 @@ describe('registry /v2/ (OCI distribution spec)', () => {
           annotations: artifact.annotations,
         },
       ]);
-      const filtered = await fetch(`${base}/v2/${repo}/referrers/${subject.digest}?artifactType=application/spdx%2Bjson`);
+      const filtered = await registry.fetch(`${base}/v2/${repo}/referrers/${subject.digest}?artifactType=application/spdx%2Bjson`);
       expect(filtered.headers.get('oci-filters-applied')).toBe('artifactType');
       expect((await filtered.json()).manifests).toEqual([]);
     });
 
     it('deletes a tag, then a manifest by digest', async () => {
       const image = await pushImage(repo, 'doomed');
-      await putManifest(base, repo, 'doomed-too', image.body, OCI_MANIFEST);
-      expect((await fetch(`${base}/v2/${repo}/manifests/doomed`, { method: 'DELETE' })).status).toBe(202);
-      expect((await fetch(`${base}/v2/${repo}/manifests/doomed`)).status).toBe(404);
-      expect((await fetch(`${base}/v2/${repo}/manifests/doomed-too`)).status).toBe(200);
-      expect((await fetch(`${base}/v2/${repo}/manifests/${image.digest}`, { method: 'DELETE' })).status).toBe(202);
-      const gone = await fetch(`${base}/v2/${repo}/manifests/doomed-too`);
+      await putManifest(base, repo, 'doomed-too', image.body, OCI_MANIFEST, registry.fetch);
+      expect((await registry.fetch(`${base}/v2/${repo}/manifests/doomed`, { method: 'DELETE' })).status).toBe(202);
+      expect((await registry.fetch(`${base}/v2/${repo}/manifests/doomed`)).status).toBe(404);
+      expect((await registry.fetch(`${base}/v2/${repo}/manifests/doomed-too`)).status).toBe(200);
+      expect((await registry.fetch(`${base}/v2/${repo}/manifests/${image.digest}`, { method: 'DELETE' })).status).toBe(202);
+      const gone = await registry.fetch(`${base}/v2/${repo}/manifests/doomed-too`);
       expect(gone.status).toBe(404);
       expect((await gone.json()).errors[0].code).toBe('MANIFEST_UNKNOWN');
       const queued = await db.query(`SELECT blob_digest FROM gc_blob_review_queue WHERE blob_digest = $1`, [image.layer]);
@@ -303,9 +323,9 @@ describe('registry /v2/ (OCI distribution spec)', () => {
     });
 
     it('deletes a blob from a repository', async () => {
-      const digest = await pushBlob(base, repo, randomBytes(100));
-      expect((await fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'DELETE' })).status).toBe(202);
-      expect((await fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'HEAD' })).status).toBe(404);
+      const digest = await pushBlob(base, repo, randomBytes(100), registry.fetch);
+      expect((await registry.fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'DELETE' })).status).toBe(202);
+      expect((await registry.fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'HEAD' })).status).toBe(404);
     });
   });
 
@@ -313,27 +333,27 @@ describe('registry /v2/ (OCI distribution spec)', () => {
     it('lists tags lexically with n/last pagination and a Link header', async () => {
       const name = 'acme/app/paged';
       const image = await pushImage(name, 'b');
-      for (const tag of ['a', 'c', 'B', 'd']) expect((await putManifest(base, name, tag, image.body, OCI_MANIFEST)).status).toBe(201);
-      const all = await (await fetch(`${base}/v2/${name}/tags/list`)).json();
+      for (const tag of ['a', 'c', 'B', 'd']) expect((await putManifest(base, name, tag, image.body, OCI_MANIFEST, registry.fetch)).status).toBe(201);
+      const all = await (await registry.fetch(`${base}/v2/${name}/tags/list`)).json();
       expect(all).toEqual({ name, tags: ['B', 'a', 'b', 'c', 'd'] });
-      const first = await fetch(`${base}/v2/${name}/tags/list?n=2`);
+      const first = await registry.fetch(`${base}/v2/${name}/tags/list?n=2`);
       expect((await first.json()).tags).toEqual(['B', 'a']);
       expect(first.headers.get('link')).toBe(`</v2/${name}/tags/list?n=2&last=a>; rel="next"`);
-      const second = await fetch(`${base}/v2/${name}/tags/list?n=2&last=a`);
+      const second = await registry.fetch(`${base}/v2/${name}/tags/list?n=2&last=a`);
       expect((await second.json()).tags).toEqual(['b', 'c']);
-      const last = await fetch(`${base}/v2/${name}/tags/list?n=2&last=c`);
+      const last = await registry.fetch(`${base}/v2/${name}/tags/list?n=2&last=c`);
       expect((await last.json()).tags).toEqual(['d']);
       expect(last.headers.get('link')).toBeNull();
-      expect((await fetch(`${base}/v2/acme/app/never/tags/list`)).status).toBe(404);
+      expect((await registry.fetch(`${base}/v2/acme/app/never/tags/list`)).status).toBe(404);
     });
 
     it('lists the catalog with pagination', async () => {
-      const first = await fetch(`${base}/v2/_catalog?n=1`);
+      const first = await registry.fetch(`${base}/v2/_catalog?n=1`);
       expect(first.status).toBe(200);
       const body = await first.json();
       expect(body.repositories).toHaveLength(1);
       expect(first.headers.get('link')).toMatch(/rel="next"/);
-      const all = await (await fetch(`${base}/v2/_catalog`)).json();
+      const all = await (await registry.fetch(`${base}/v2/_catalog`)).json();
       expect(all.repositories).toEqual(expect.arrayContaining(['acme/app', 'acme/other', 'acme/app/paged']));
     });
   });
@@ -348,21 +368,21 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       ['/v2/acme/app/blobs/sha256:ABC', 'DIGEST_INVALID'],
       ['/v2/acme/app/blobs/md5:d41d8cd98f00b204e9800998ecf8427e', 'DIGEST_INVALID'],
     ])('answers %s with %s', async (path, code) => {
-      const response = await fetch(`${base}${path}`);
+      const response = await registry.fetch(`${base}${path}`);
       expect(response.status).toBe(400);
       expect((await response.json()).errors[0].code).toBe(code);
     });
 
     it('refuses a push to a path no project owns', async () => {
-      const response = await fetch(`${base}/v2/nobody/nothing/blobs/uploads/`, { method: 'POST' });
-      expect(response.status).toBe(404);
-      expect((await response.json()).errors[0].code).toBe('NAME_UNKNOWN');
+      const response = await registry.fetch(`${base}/v2/nobody/nothing/blobs/uploads/`, { method: 'POST' });
+      expect(response.status).toBe(403);
+      expect((await response.json()).errors[0].code).toBe('DENIED');
       const rows = await db.query(`SELECT id FROM repositories WHERE path = 'nobody/nothing'`);
       expect(rows).toHaveLength(0);
     });
 
     it('answers unsupported methods with 405 UNSUPPORTED', async () => {
-      const response = await fetch(`${base}/v2/${repo}/tags/list`, { method: 'POST' });
+      const response = await registry.fetch(`${base}/v2/${repo}/tags/list`, { method: 'POST' });
       expect(response.status).toBe(405);
       expect((await response.json()).errors[0].code).toBe('UNSUPPORTED');
     });

@@ -24,3 +24,4 @@ export * from './credential.service';
 export * from './registry-permission.service';
 export * from './bootstrap.service';
 export * from './auth-failure-throttle';
+export * from './registry-token';

@@ -4,3 +4,4 @@ export * from './platform-process';
 export * from './oci-layout';
 export * from './registry-client';
 export * from './seed';
+export * from './registry-session';

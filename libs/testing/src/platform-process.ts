@@ -21,6 +21,8 @@ export interface RunningProcess {
 
 export interface TestPlatform {
   url: string;
+  /** The administrator's personal access token (BOOTSTRAP_ADMIN_TOKEN), scopes api, read_registry, write_registry. */
+  adminToken: string;
   port: number;
   dataDir: string;
   env: Record<string, string>;
@@ -98,6 +100,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Test
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
+    BOOTSTRAP_ADMIN_TOKEN: `glpat-test-${randomBytes(12).toString('hex')}`,
     ...options.env,
   };
   const startApi = async () => {
@@ -112,6 +115,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Test
   const worker = options.worker === false ? undefined : spawnProcess('worker', env);
   return {
     url: first.url,
+    adminToken: env.BOOTSTRAP_ADMIN_TOKEN,
     port: first.port,
     dataDir,
     env,

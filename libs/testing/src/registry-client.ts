@@ -20,11 +20,13 @@ export async function runClient(command: string, args: string[], env: Record<str
 }
 
 /** Pushes a blob monolithically through the HTTP API (POST ?digest=); returns its digest. */
-export async function pushBlob(baseUrl: string, name: string, bytes: Buffer, headers: Record<string, string> = {}): Promise<string> {
+export type FetchFn = (url: string, init?: RequestInit) => Promise<Response>;
+
+export async function pushBlob(baseUrl: string, name: string, bytes: Buffer, fetchFn: FetchFn = fetch): Promise<string> {
   const digest = digestOf(bytes);
-  const response = await fetch(`${baseUrl}/v2/${name}/blobs/uploads/?digest=${digest}`, {
+  const response = await fetchFn(`${baseUrl}/v2/${name}/blobs/uploads/?digest=${digest}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/octet-stream', ...headers },
+    headers: { 'Content-Type': 'application/octet-stream' },
     body: bytes,
   });
   if (response.status !== 201) throw new Error(`blob push failed: ${response.status} ${await response.text()}`);
@@ -32,10 +34,10 @@ export async function pushBlob(baseUrl: string, name: string, bytes: Buffer, hea
 }
 
 /** Pushes a manifest; returns the response. */
-export function putManifest(baseUrl: string, name: string, reference: string, manifest: unknown, mediaType: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${baseUrl}/v2/${name}/manifests/${reference}`, {
+export function putManifest(baseUrl: string, name: string, reference: string, manifest: unknown, mediaType: string, fetchFn: FetchFn = fetch): Promise<Response> {
+  return fetchFn(`${baseUrl}/v2/${name}/manifests/${reference}`, {
     method: 'PUT',
-    headers: { 'Content-Type': mediaType, ...headers },
+    headers: { 'Content-Type': mediaType },
     body: typeof manifest === 'string' || Buffer.isBuffer(manifest) ? (manifest as string) : JSON.stringify(manifest),
   });
 }

@@ -24,12 +24,3 @@ export interface RegistryAccessGuard {
 }
 
 export const REGISTRY_ACCESS_GUARD = Symbol('REGISTRY_ACCESS_GUARD');
-
-/** Until token authentication lands, the registry runs open: everyone may do everything (bind it to loopback). */
-export class OpenAccessGuard implements RegistryAccessGuard {
-  private static readonly principal: RegistryPrincipal = { subject: null, can: () => true, isAdmin: true };
-
-  async authorize(): Promise<AccessDecision> {
-    return { allowed: true, principal: OpenAccessGuard.principal };
-  }
-}

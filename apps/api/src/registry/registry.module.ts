@@ -1,17 +1,26 @@
 import { Module } from '@nestjs/common';
-import { registryContextProvider } from '@cargohold/platform';
+import { AppConfig } from '@cargohold/config';
+import { RegistryTokenVerifier } from '@cargohold/iam';
+import { APP_CONFIG, registryContextProvider } from '@cargohold/platform';
+import { TokenModule } from '../token/token.module';
 import { BlobService, CatalogService, ManifestService, RegistryContext, TagService, UploadService } from '@cargohold/registry';
 import { BlobHandler } from './blob.handler';
 import { ManifestHandler } from './manifest.handler';
-import { OpenAccessGuard, REGISTRY_ACCESS_GUARD, RegistryAccessGuard } from './registry-access';
+import { REGISTRY_ACCESS_GUARD, RegistryAccessGuard } from './registry-access';
+import { JwtAccessGuard } from './jwt-access.guard';
 import { RegistryRouter } from './registry.router';
 import { UploadHandler } from './upload.handler';
 
 /** Wires the framework-free registry services (libs/registry) into the api's raw /v2/ router. */
 @Module({
+  imports: [TokenModule],
   providers: [
     registryContextProvider,
-    { provide: REGISTRY_ACCESS_GUARD, useClass: OpenAccessGuard },
+    {
+      provide: REGISTRY_ACCESS_GUARD,
+      inject: [RegistryTokenVerifier, APP_CONFIG],
+      useFactory: (verifier: RegistryTokenVerifier, config: AppConfig) => new JwtAccessGuard(verifier, `${config.publicUrl}/jwt/auth`),
+    },
     {
       provide: RegistryRouter,
       inject: [RegistryContext, REGISTRY_ACCESS_GUARD],

@@ -1,0 +1,36 @@
+import { RegistryAction } from '../domain/actor';
+
+/** One entry of a JWT `access` claim, as in the Docker token authentication specification. */
+export interface AccessEntry {
+  type: 'repository' | 'registry';
+  name: string;
+  actions: string[];
+}
+
+const KNOWN_ACTIONS = new Set(['pull', 'push', 'delete', '*']);
+
+/**
+ * Parses `scope` parameters (`repository:<name>:<actions>`, `registry:catalog:*`); several may be given, and
+ * one parameter may hold several separated by spaces. Unknown types and malformed entries are dropped, as
+ * distribution does, rather than failing the whole login.
+ */
+export function parseScopes(values: string[]): AccessEntry[] {
+  const entries: AccessEntry[] = [];
+  for (const value of values.flatMap((v) => v.split(' ')).filter(Boolean)) {
+    const first = value.indexOf(':');
+    const last = value.lastIndexOf(':');
+    if (first <= 0 || last === first) continue;
+    const type = value.slice(0, first);
+    const name = value.slice(first + 1, last);
+    const actions = value.slice(last + 1).split(',').filter((action) => KNOWN_ACTIONS.has(action));
+    if (type === 'repository' && name.length > 0 && name.length <= 255) entries.push({ type, name, actions });
+    if (type === 'registry' && name === 'catalog') entries.push({ type, name, actions: ['*'] });
+  }
+  return entries;
+}
+
+/** The requested actions the caller may really perform ('*' asks for everything). */
+export function grantActions(requested: string[], allowed: RegistryAction[]): RegistryAction[] {
+  const wanted = requested.includes('*') ? allowed : requested;
+  return allowed.filter((action) => wanted.includes(action));
+}
