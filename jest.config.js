@@ -1,6 +1,6 @@
 // Two tiers: unit specs live beside the code; e2e specs boot the real, built processes.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
-const moduleNameMapper = { '^@cargohold/(.*)$': '<rootDir>/libs/$1/src' };
+const moduleNameMapper = { '^@cargohold/migrations$': '<rootDir>/migrations/src', '^@cargohold/(.*)$': '<rootDir>/libs/$1/src' };
 
 module.exports = {
   testTimeout: 120000,

@@ -1,23 +1,54 @@
 /** Queue names: stable, kebab-case, shared by the api (producer) and the worker (consumer). */
 export enum QueueName {
+  /** Housekeeping: abandoned upload purge. */
   Maintenance = 'maintenance',
+  /** Deletes asked for through the management API: bulk tag delete, repository delete. */
+  RegistryDeletes = 'registry-deletes',
+  /** Cleanup policies: the scheduler and one run per project. */
+  Cleanup = 'cleanup',
+  /** Online garbage collection of untagged manifests and unreferenced blobs. */
+  Gc = 'gc',
+  /** Webhook deliveries. */
+  Webhooks = 'webhooks',
 }
 
-/** Job names and their payloads. Payloads carry ids only, never whole objects. */
+/** Job names and their payloads. Payloads carry ids and parameters only, never whole objects. */
 export enum JobName {
   PurgeStaleUploads = 'purge-stale-uploads',
+  BulkDeleteTags = 'bulk-delete-tags',
+  DeleteRepository = 'delete-repository',
+  ScheduleCleanupPolicies = 'schedule-cleanup-policies',
+  RunCleanupPolicy = 'run-cleanup-policy',
+  GcReview = 'gc-review',
+  DeliverWebhook = 'deliver-webhook',
+}
+
+/** GitLab's bulk tag delete parameters, validated by the api before they are enqueued. */
+export interface TagRetentionParams {
+  nameRegexDelete?: string;
+  nameRegexKeep?: string;
+  keepN?: number;
+  /** Seconds. */
+  olderThan?: number;
 }
 
 export interface JobPayloads {
   [JobName.PurgeStaleUploads]: { olderThanSeconds: number };
+  [JobName.BulkDeleteTags]: { repositoryId: number; params: TagRetentionParams; requestedBy: number | null };
+  [JobName.DeleteRepository]: { repositoryId: number; requestedBy: number | null };
+  [JobName.ScheduleCleanupPolicies]: Record<string, never>;
+  [JobName.RunCleanupPolicy]: { projectId: number };
+  [JobName.GcReview]: Record<string, never>;
+  [JobName.DeliverWebhook]: { deliveryId: number };
 }
 
 /** Which queue each job runs on. */
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PurgeStaleUploads]: QueueName.Maintenance,
+  [JobName.BulkDeleteTags]: QueueName.RegistryDeletes,
+  [JobName.DeleteRepository]: QueueName.RegistryDeletes,
+  [JobName.ScheduleCleanupPolicies]: QueueName.Cleanup,
+  [JobName.RunCleanupPolicy]: QueueName.Cleanup,
+  [JobName.GcReview]: QueueName.Gc,
+  [JobName.DeliverWebhook]: QueueName.Webhooks,
 };
-
-/** Redis key prefix for BullMQ, so several platforms (or test runs) can share one Redis. */
-export function queuePrefix(prefix?: string): string {
-  return prefix && prefix.length > 0 ? prefix : 'cargohold';
-}

@@ -1,0 +1,88 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { EmbeddedServer } from './embedded-postgres';
+import { REDIS_NOT_FOUND_MESSAGE, startEmbeddedRedis } from './embedded-redis';
+import { isAlive, readPid } from './local-process';
+import { redisRaw, respCommand } from './redis-ping';
+
+jest.setTimeout(60_000);
+
+/** Runs one command after AUTH over a raw socket and returns its reply (simple string, integer or bulk string). */
+async function redis(url: string, ...command: string[]): Promise<string | null> {
+  const { port, password } = new URL(url);
+  const reply = await redisRaw(
+    Number(port),
+    respCommand('AUTH', decodeURIComponent(password)) + respCommand(...command),
+    (text) => /^\+OK\r\n([+\-:][^\r]*\r\n|\$-1\r\n|\$\d+\r\n[^\r]*\r\n)$/.test(text),
+    2_000,
+  );
+  const answer = reply.slice('+OK\r\n'.length).split('\r\n');
+  if (answer[0].startsWith('-')) throw new Error(answer[0]);
+  if (answer[0] === '$-1') return null;
+  return answer[0].startsWith('$') ? answer[1] : answer[0].slice(1);
+}
+
+/** Every server a test starts is stopped afterwards even when the test fails, so no redis-server outlives jest. */
+const started: EmbeddedServer[] = [];
+async function start(dataDir: string): Promise<EmbeddedServer> {
+  const server = await startEmbeddedRedis(dataDir, () => undefined);
+  started.push(server);
+  return server;
+}
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((server) => server.stop()));
+});
+
+describe('startEmbeddedRedis', () => {
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cargohold-redis-'));
+  });
+  afterAll(async () => {
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers PING with its password, and keeps data across restarts (append-only file)', async () => {
+    const first = await start(dataDir);
+    expect(first.url).toMatch(/^redis:\/\/:[0-9a-f]+@127\.0\.0\.1:\d+$/);
+    expect(await redis(first.url, 'PING')).toBe('PONG');
+    expect(await redis(first.url, 'SET', 'queue:job', 'pending')).toBe('OK');
+    const pid = await readPid(path.join(dataDir, 'redis', 'redis.pid'));
+    await first.stop();
+    expect(isAlive(pid!)).toBe(false);
+    await expect(redis(first.url, 'PING')).rejects.toThrow();
+
+    const second = await start(dataDir);
+    expect(second.url).toBe(first.url);
+    expect(await redis(second.url, 'GET', 'queue:job')).toBe('pending');
+    await second.stop();
+  });
+
+  it('reuses a redis-server that is already running for the folder', async () => {
+    const owner = await start(dataDir);
+    const replica = await start(dataDir);
+    expect(replica.url).toBe(owner.url);
+    await replica.stop();
+    expect(await redis(owner.url, 'PING')).toBe('PONG');
+    await owner.stop();
+  });
+
+  it('ignores a stale pid file whose pid belongs to another process', async () => {
+    await fs.writeFile(path.join(dataDir, 'redis', 'redis.pid'), `${process.pid}\n`);
+    const server = await start(dataDir);
+    expect(await redis(server.url, 'GET', 'queue:job')).toBe('pending');
+    await server.stop();
+  });
+
+  it('names the fix when redis-server is not installed', async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = dataDir; // a folder without redis-server
+    try {
+      await expect(startEmbeddedRedis(dataDir, () => undefined)).rejects.toThrow(REDIS_NOT_FOUND_MESSAGE);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});

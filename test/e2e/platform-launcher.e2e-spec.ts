@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createTestDatabase, freePort, spawnProcess, TEST_REDIS_URL, waitForReady } from '@cargohold/testing';
+
+/** The README's first command: the launcher behind `pnpm start`, with embedded defaults and with real services. */
+describe('platform launcher (pnpm start)', () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'launcher-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('starts with no environment at all: embedded PostgreSQL and Redis, api and worker, then stops cleanly and restarts on the same data', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const env = { DATA_DIR: dataDir, PORT: String(port), ADMIN_PASSWORD: 'first-start-password' };
+    const first = spawnProcess('launcher', env, ['all']);
+    await waitForReady(`http://127.0.0.1:${port}/-/readiness`, first, 60_000);
+    const v2 = await fetch(`http://127.0.0.1:${port}/v2/`);
+    expect(v2.status).toBe(401);
+    expect(v2.headers.get('www-authenticate')).toBe(`Bearer realm="http://127.0.0.1:${port}/jwt/auth",service="container_registry"`);
+    const login = await fetch(`http://127.0.0.1:${port}/jwt/auth?service=container_registry`, {
+      headers: { Authorization: `Basic ${Buffer.from('root:first-start-password').toString('base64')}` },
+    });
+    expect(login.status).toBe(200);
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(first.output()).toContain('embedded PostgreSQL stopped');
+
+    // The second start reuses the data: no new initdb, and the administrator created before still logs in.
+    const second = spawnProcess('launcher', { DATA_DIR: dataDir, PORT: String(port) }, ['all']);
+    await waitForReady(`http://127.0.0.1:${port}/-/readiness`, second, 60_000);
+    expect(second.output()).not.toContain('initialising embedded PostgreSQL');
+    const again = await fetch(`http://127.0.0.1:${port}/jwt/auth?service=container_registry`, {
+      headers: { Authorization: `Basic ${Buffer.from('root:first-start-password').toString('base64')}` },
+    });
+    expect(again.status).toBe(200);
+    expect(await second.stop('SIGTERM')).toBe(0);
+  });
+
+  it('starts against the machine PostgreSQL and Redis given DATABASE_URL and REDIS_URL', async () => {
+    const db = await createTestDatabase();
+    try {
+      const port = await freePort();
+      const launcher = spawnProcess('launcher', { DATA_DIR: tempDir(), PORT: String(port), DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `launcher-${port}` }, ['all']);
+      await waitForReady(`http://127.0.0.1:${port}/-/readiness`, launcher, 60_000);
+      expect(launcher.output()).not.toContain('embedded');
+      const migrations = await db.query<{ name: string }>('SELECT name FROM schema_migrations');
+      expect(migrations.length).toBeGreaterThanOrEqual(3);
+      expect(await launcher.stop('SIGTERM')).toBe(0);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it.each([
+    [{ STORAGE_DRIVER: 'ftp' }, /^invalid configuration: STORAGE_DRIVER must be one of: filesystem, s3$/],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, /^invalid configuration: DATABASE_URL must be a postgres:\/\/ connection string$/],
+    [{ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres', REDIS_URL: 'redis://127.0.0.1:1' }, /^cannot reach Redis at redis:\/\/127\.0\.0\.1:1.*ECONNREFUSED/],
+  ])('ends bad configuration %j with one line and exit code 1', async (env, line) => {
+    const launcher = spawnProcess('launcher', { DATA_DIR: tempDir(), PORT: String(await freePort()), ...env }, ['all']);
+    expect(await launcher.exited).toBe(1);
+    const errorLines = launcher
+      .output()
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('{'));
+    expect(errorLines).toHaveLength(1);
+    expect(errorLines[0]).toMatch(line);
+    expect(launcher.output()).not.toMatch(/\n\s+at /);
+  });
+});
