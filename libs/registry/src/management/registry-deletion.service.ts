@@ -1,0 +1,102 @@
+import { EntityManager } from 'typeorm';
+import { queueBlobReview } from '../data/blob.repository';
+import { queueManifestReview } from '../data/tag.repository';
+import { RegistryContext } from '../registry-context';
+import { compileRetentionRules, planRetention, RetentionPlan } from '../retention/retention-rules';
+import { BulkDeleteRules } from './registry-management.service';
+import { RepositoryDeletionRepository } from './repository-deletion.repository';
+import { RepositoryQueryRepository } from './repository-query.repository';
+import { TagCandidate, TagQueryRepository } from './tag-query.repository';
+
+export interface BulkDeleteResult {
+  /** False when the repository is gone or being deleted: nothing to do. */
+  ran: boolean;
+  deleted: number;
+  kept?: RetentionPlan<TagCandidate>['kept'];
+}
+
+export interface RepositoryDeleteResult {
+  outcome: 'deleted' | 'gone' | 'not_scheduled';
+  tags: number;
+  manifests: number;
+  blobs: number;
+}
+
+/** Rounds of "delete what is left, then try to drop the row" before giving up and letting the job retry. */
+const MAX_ROUNDS = 5;
+
+/**
+ * The asynchronous deletes the management API schedules, run by the worker. Every operation is idempotent:
+ * it works from the current database state, in short batched transactions, so a retry or a second run
+ * after a crash finishes the work without harm.
+ */
+export class RegistryDeletionService {
+  private readonly repositories = new RepositoryQueryRepository();
+  private readonly tags = new TagQueryRepository();
+  private readonly deletion = new RepositoryDeletionRepository();
+
+  constructor(
+    private readonly ctx: RegistryContext,
+    private readonly batchSize = 500,
+  ) {}
+
+  /**
+   * Applies GitLab's bulk delete rules at `now` (the time the request was made, so a retry judges ages the same
+   * way). Only tags still pointing where they pointed when judged are deleted; their manifests go to GC review.
+   */
+  async bulkDeleteTags(repositoryId: number, rules: BulkDeleteRules, now: Date): Promise<BulkDeleteResult> {
+    const repository = await this.repositories.findById(this.ctx.db.manager, repositoryId);
+    if (!repository || repository.status !== null) return { ran: false, deleted: 0 };
+    const compiled = compileRetentionRules(rules);
+    const candidates = await this.tags.candidates(this.ctx.db.manager, repositoryId);
+    const plan = planRetention(candidates, compiled, now);
+    let deleted = 0;
+    for (let start = 0; start < plan.delete.length; start += this.batchSize) {
+      const batch = plan.delete.slice(start, start + this.batchSize);
+      deleted += await this.ctx.db.transaction(async (db) => {
+        const gone = await this.tags.deleteUnmoved(db, repositoryId, batch);
+        await queueManifestReview(db, gone.manifestIds, this.ctx.settings.gcReviewDelay, 'tag_deleted');
+        return gone.deleted;
+      });
+    }
+    return { ran: true, deleted, kept: plan.kept };
+  }
+
+  /**
+   * Removes a repository scheduled for deletion: tags, then manifests (indexes before their children), then its
+   * blob links, each blob queued for GC review; finally the row itself once nothing is left in it.
+   */
+  async deleteRepository(repositoryId: number): Promise<RepositoryDeleteResult> {
+    const result: RepositoryDeleteResult = { outcome: 'gone', tags: 0, manifests: 0, blobs: 0 };
+    const repository = await this.repositories.findById(this.ctx.db.manager, repositoryId);
+    if (!repository) return result;
+    if (repository.status === null) return { ...result, outcome: 'not_scheduled' };
+    await this.deletion.setStatus(this.ctx.db.manager, repositoryId, 'delete_ongoing');
+
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      result.tags += await this.drain((db) => this.deletion.deleteTagsBatch(db, repositoryId, this.batchSize));
+      result.manifests += await this.drain((db) => this.deletion.deleteManifestsBatch(db, repositoryId, this.batchSize));
+      result.blobs += await this.drain(async (db) => {
+        const digests = await this.deletion.unlinkBlobsBatch(db, repositoryId, this.batchSize);
+        await queueBlobReview(db, digests, this.ctx.settings.gcReviewDelay, 'repository_deleted');
+        return digests.length;
+      });
+      const outcome = await this.ctx.db.transaction((db) => this.deletion.deleteIfEmpty(db, repositoryId));
+      if (outcome !== 'not_empty') return { ...result, outcome: outcome === 'deleted' ? 'deleted' : 'gone' };
+      // A push slipped in between the batches: go round again.
+    }
+    throw new Error(`repository ${repositoryId} keeps receiving content while being deleted; will retry`);
+  }
+
+  /** After the last attempt failed: GitLab shows `delete_failed`, and a new DELETE request may schedule it again. */
+  async markDeleteFailed(repositoryId: number): Promise<void> {
+    await this.deletion.setStatus(this.ctx.db.manager, repositoryId, 'delete_failed');
+  }
+
+  /** Runs a batch step in its own transaction until it reports nothing done; returns the total. */
+  private async drain(step: (db: EntityManager) => Promise<number>): Promise<number> {
+    let total = 0;
+    for (let done = await this.ctx.db.transaction(step); done > 0; done = await this.ctx.db.transaction(step)) total += done;
+    return total;
+  }
+}

@@ -1,0 +1,165 @@
+import { queueManifestReview } from '../data/tag.repository';
+import { isValidTag } from '../domain';
+import { RegistryContext } from '../registry-context';
+import { compileRetentionRules, RetentionRuleError, RetentionRuleName } from '../retention/retention-rules';
+import { ManagementError } from './management-error';
+import { RegistryUsage, RepositoryFilter, RepositoryQueryRepository, RepositoryRecord } from './repository-query.repository';
+import { RepositoryDeletionRepository } from './repository-deletion.repository';
+import { KeysetRequest, TagDetailsRecord, TagQueryRepository } from './tag-query.repository';
+
+export interface RepositoryView extends RepositoryRecord {
+  tagsCount?: number;
+  tags?: string[];
+  size?: number;
+}
+
+export interface RepositoryExtras {
+  tags?: boolean;
+  tagsCount?: boolean;
+  size?: boolean;
+}
+
+export interface OffsetRequest {
+  limit: number;
+  offset: number;
+}
+
+/** GitLab's bulk delete parameters as the API received them (names as in the REST API). */
+export interface BulkDeleteRequest {
+  name_regex_delete?: string;
+  name_regex?: string;
+  name_regex_keep?: string;
+  keep_n?: number;
+  older_than?: string;
+}
+
+/** The validated rules, ready for a job payload (structurally the jobs lib's TagRetentionParams). */
+export interface BulkDeleteRules {
+  nameRegexDelete: string;
+  nameRegexKeep?: string;
+  keepN?: number;
+  /** Seconds. */
+  olderThan?: number;
+}
+
+const PARAMETER_NAMES: Record<RetentionRuleName, keyof BulkDeleteRequest> = {
+  nameRegexDelete: 'name_regex_delete',
+  nameRegexKeep: 'name_regex_keep',
+  keepN: 'keep_n',
+  olderThan: 'older_than',
+};
+
+/**
+ * The registry management API's domain: listings, details, sizes, single tag deletes and scheduling the
+ * asynchronous deletes. Callers have already decided who may see which project; this class never checks roles.
+ */
+export class RegistryManagementService {
+  private readonly repositories = new RepositoryQueryRepository();
+  private readonly tags = new TagQueryRepository();
+  private readonly deletion = new RepositoryDeletionRepository();
+
+  constructor(private readonly ctx: RegistryContext) {}
+
+  async listRepositories(filter: RepositoryFilter, page: OffsetRequest, extras: RepositoryExtras = {}): Promise<{ items: RepositoryView[]; total: number }> {
+    const { items, total } = await this.repositories.list(this.ctx.db.manager, filter, page.limit, page.offset);
+    return { items: await this.withExtras(items, extras), total };
+  }
+
+  async findRepository(id: number): Promise<RepositoryRecord> {
+    const repository = await this.repositories.findById(this.ctx.db.manager, id);
+    if (!repository) throw ManagementError.notFound('Repository');
+    return repository;
+  }
+
+  async describeRepository(repository: RepositoryRecord, extras: RepositoryExtras): Promise<RepositoryView> {
+    const [view] = await this.withExtras([repository], extras);
+    if (extras.size) view.size = await this.repositories.size(this.ctx.db.manager, repository.id);
+    return view;
+  }
+
+  async listTags(repositoryId: number, page: OffsetRequest, name?: string): Promise<{ items: string[]; total: number }> {
+    const db = this.ctx.db.manager;
+    const [items, total] = await Promise.all([this.tags.page(db, repositoryId, page.limit, page.offset, name), this.tags.count(db, repositoryId, name)]);
+    return { items, total };
+  }
+
+  /** One keyset page; `next` is the `last` of the following page when there is one. */
+  async listTagsKeyset(repositoryId: number, request: KeysetRequest): Promise<{ items: string[]; next?: string }> {
+    const names = await this.tags.keysetPage(this.ctx.db.manager, repositoryId, { ...request, limit: request.limit + 1 });
+    if (names.length <= request.limit) return { items: names };
+    const items = names.slice(0, request.limit);
+    return { items, next: items[items.length - 1] };
+  }
+
+  async tagDetails(repositoryId: number, name: string): Promise<TagDetailsRecord> {
+    const details = isValidTag(name) ? await this.tags.details(this.ctx.db.manager, repositoryId, name) : null;
+    if (!details) throw ManagementError.notFound('Tag');
+    return details;
+  }
+
+  /** As DELETE /v2/<name>/manifests/<tag>: the tag row goes, its manifest is queued for GC review. */
+  async deleteTag(repositoryId: number, name: string): Promise<void> {
+    if (!isValidTag(name)) throw ManagementError.notFound('Tag');
+    await this.ctx.db.transaction(async (db) => {
+      const manifestId = await this.ctx.tags.delete(db, repositoryId, name);
+      if (manifestId === null) throw ManagementError.notFound('Tag');
+      await queueManifestReview(db, [manifestId], this.ctx.settings.gcReviewDelay, 'tag_deleted');
+    });
+  }
+
+  /** Marks the repository `delete_scheduled`; the caller enqueues the job after this returns (after commit). */
+  async scheduleRepositoryDelete(repositoryId: number): Promise<void> {
+    if (!(await this.deletion.markScheduled(this.ctx.db.manager, repositoryId))) throw ManagementError.notFound('Repository');
+  }
+
+  async usage(projectIds: number[]): Promise<RegistryUsage> {
+    return this.repositories.usage(this.ctx.db.manager, projectIds);
+  }
+
+  /** Checks GitLab's bulk delete parameters synchronously, so a bad regex is a 400 and never reaches the worker. */
+  validateBulkDelete(request: BulkDeleteRequest): BulkDeleteRules {
+    const nameRegexDelete = request.name_regex_delete ?? request.name_regex;
+    if (nameRegexDelete === undefined) {
+      throw ManagementError.invalidParameter('name_regex, name_regex_delete are missing, at least one parameter must be provided');
+    }
+    // The deprecated name_regex is validated too when both are given, as GitLab validates every regex parameter.
+    if (request.name_regex !== undefined && request.name_regex_delete !== undefined) {
+      asParameterError(() => compileRetentionRules({ nameRegexDelete: request.name_regex! }), () => 'name_regex');
+    }
+    const rules = {
+      nameRegexDelete,
+      nameRegexKeep: request.name_regex_keep || undefined,
+      keepN: request.keep_n,
+      olderThan: request.older_than || undefined,
+    };
+    const compiled = asParameterError(
+      () => compileRetentionRules(rules),
+      (rule) => (rule === 'nameRegexDelete' && request.name_regex_delete === undefined ? 'name_regex' : PARAMETER_NAMES[rule]),
+    );
+    return { ...rules, olderThan: compiled.olderThanSeconds ?? undefined };
+  }
+
+  private async withExtras(items: RepositoryRecord[], extras: RepositoryExtras): Promise<RepositoryView[]> {
+    const ids = items.map((item) => item.id);
+    const db = this.ctx.db.manager;
+    const [counts, names] = await Promise.all([
+      extras.tagsCount ? this.repositories.tagCounts(db, ids) : undefined,
+      extras.tags ? this.repositories.tagNames(db, ids) : undefined,
+    ]);
+    return items.map((item) => ({
+      ...item,
+      ...(counts ? { tagsCount: counts.get(item.id) ?? 0 } : {}),
+      ...(names ? { tags: names.get(item.id) ?? [] } : {}),
+    }));
+  }
+}
+
+/** Runs a rule check, turning a RetentionRuleError into GitLab's 400 naming the REST parameter. */
+function asParameterError<T>(check: () => T, parameterOf: (rule: RetentionRuleName) => string): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof RetentionRuleError) throw ManagementError.invalidParameter(`${parameterOf(error.rule)} ${error.reason}`);
+    throw error;
+  }
+}

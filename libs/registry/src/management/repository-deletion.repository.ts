@@ -1,0 +1,98 @@
+import { EntityManager } from 'typeorm';
+
+export type DeletionStatus = 'delete_scheduled' | 'delete_ongoing' | 'delete_failed';
+
+/**
+ * The writes of a repository delete. Each batch is its own short transaction in the caller, so a repository
+ * with a million tags never holds locks for long, and every step deletes "what is left": running it again
+ * after a crash or a retry continues where it stopped.
+ */
+export class RepositoryDeletionRepository {
+  /** Marks the repository for deletion; false when it is gone. Already scheduled or failed ones are rescheduled. */
+  async markScheduled(db: EntityManager, repositoryId: number): Promise<boolean> {
+    const rows = await db.query(
+      `WITH marked AS (
+         UPDATE repositories SET status = 'delete_scheduled', updated_at = now()
+          WHERE id = $1 AND (status IS NULL OR status IN ('delete_scheduled', 'delete_failed'))
+         RETURNING id)
+       SELECT id FROM marked`,
+      [repositoryId],
+    );
+    if (rows.length > 0) return true;
+    // An ongoing delete is already what was asked for.
+    const ongoing = await db.query(`SELECT 1 FROM repositories WHERE id = $1`, [repositoryId]);
+    return ongoing.length > 0;
+  }
+
+  /** Moves a repository that is being deleted to `status`; null when it no longer exists or is not being deleted. */
+  async setStatus(db: EntityManager, repositoryId: number, status: DeletionStatus): Promise<string | null> {
+    const rows = await db.query(
+      `WITH changed AS (
+         UPDATE repositories SET status = $2, updated_at = now() WHERE id = $1 AND status IS NOT NULL RETURNING status)
+       SELECT status FROM changed`,
+      [repositoryId, status],
+    );
+    return rows[0]?.status ?? null;
+  }
+
+  async deleteTagsBatch(db: EntityManager, repositoryId: number, limit: number): Promise<number> {
+    const [row] = await db.query(
+      `WITH gone AS (
+         DELETE FROM tags WHERE id IN (SELECT id FROM tags WHERE repository_id = $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id)
+       SELECT count(*)::int AS n FROM gone`,
+      [repositoryId, limit],
+    );
+    return row.n;
+  }
+
+  /**
+   * Deletes manifests no index and no tag references: parents go first (their references cascade), so
+   * each batch frees the children for the next one. Content addressing rules out cycles.
+   */
+  async deleteManifestsBatch(db: EntityManager, repositoryId: number, limit: number): Promise<number> {
+    const [row] = await db.query(
+      `WITH victims AS (
+         SELECT m.id FROM manifests m
+          WHERE m.repository_id = $1
+            AND NOT EXISTS (SELECT 1 FROM manifest_references r WHERE r.child_id = m.id)
+            AND NOT EXISTS (SELECT 1 FROM tags t WHERE t.manifest_id = m.id)
+          LIMIT $2 FOR UPDATE OF m SKIP LOCKED),
+       gone AS (DELETE FROM manifests WHERE id IN (SELECT id FROM victims) RETURNING id)
+       SELECT count(*)::int AS n FROM gone`,
+      [repositoryId, limit],
+    );
+    return row.n;
+  }
+
+  /** Removes the repository's links to blobs; returns the digests, which the caller queues for GC review. */
+  async unlinkBlobsBatch(db: EntityManager, repositoryId: number, limit: number): Promise<string[]> {
+    const rows = await db.query(
+      `WITH gone AS (
+         DELETE FROM repository_blobs
+          WHERE repository_id = $1
+            AND blob_digest IN (SELECT blob_digest FROM repository_blobs WHERE repository_id = $1 LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING blob_digest)
+       SELECT blob_digest AS digest FROM gone`,
+      [repositoryId, limit],
+    );
+    return rows.map((row: { digest: string }) => row.digest);
+  }
+
+  /**
+   * Deletes the repository row if nothing is left in it. The row lock serialises with pushes (which upsert
+   * the same row), so a push that slipped in during the batches is seen here and the caller goes round again.
+   */
+  async deleteIfEmpty(db: EntityManager, repositoryId: number): Promise<'deleted' | 'gone' | 'not_empty'> {
+    const locked = await db.query(`SELECT id FROM repositories WHERE id = $1 FOR UPDATE`, [repositoryId]);
+    if (locked.length === 0) return 'gone';
+    const [left] = await db.query(
+      `SELECT EXISTS (SELECT 1 FROM tags WHERE repository_id = $1)
+           OR EXISTS (SELECT 1 FROM manifests WHERE repository_id = $1)
+           OR EXISTS (SELECT 1 FROM repository_blobs WHERE repository_id = $1) AS "notEmpty"`,
+      [repositoryId],
+    );
+    if (left.notEmpty) return 'not_empty';
+    await db.query(`DELETE FROM repositories WHERE id = $1`, [repositoryId]);
+    return 'deleted';
+  }
+}

@@ -1,0 +1,110 @@
+import { EntityManager } from 'typeorm';
+import { escapeLike } from './repository-query.repository';
+
+export interface TagDetailsRecord {
+  name: string;
+  digest: string;
+  configDigest: string | null;
+  totalSize: number;
+  createdAt: Date;
+}
+
+/** What retention needs to decide about a tag, and what the delete needs to remove exactly that tag. */
+export interface TagCandidate {
+  name: string;
+  manifestId: number;
+  /** The last push of the tag: GitLab's `updated_at || created_at`, so a tag moved yesterday is young. */
+  pushedAt: Date;
+}
+
+export interface KeysetRequest {
+  limit: number;
+  desc: boolean;
+  /** The last name of the previous page. */
+  last?: string;
+  /** Substring of the tag name, case-insensitive. */
+  name?: string;
+}
+
+/**
+ * Tag listings for the management API. Names are COLLATE "C", so ORDER BY name and the keyset comparisons
+ * walk ix_tags_on_repository_id_and_name (forward or backward) and a page costs the same at any depth.
+ */
+export class TagQueryRepository {
+  async count(db: EntityManager, repositoryId: number, name?: string): Promise<number> {
+    const [filter, params] = nameFilter(name, [repositoryId]);
+    const [row] = await db.query(`SELECT count(*)::int AS n FROM tags WHERE repository_id = $1 ${filter}`, params);
+    return row.n;
+  }
+
+  /** Offset pagination (GitLab's default for tags). Deep pages cost their offset; keyset pages do not. */
+  async page(db: EntityManager, repositoryId: number, limit: number, offset: number, name?: string): Promise<string[]> {
+    const [filter, params] = nameFilter(name, [repositoryId]);
+    const rows = await db.query(
+      `SELECT name FROM tags WHERE repository_id = $1 ${filter} ORDER BY name LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, limit, offset],
+    );
+    return rows.map((row: { name: string }) => row.name);
+  }
+
+  async keysetPage(db: EntityManager, repositoryId: number, request: KeysetRequest): Promise<string[]> {
+    const [filter, params] = nameFilter(request.name, [repositoryId]);
+    let after = '';
+    if (request.last !== undefined) {
+      params.push(request.last);
+      after = `AND name ${request.desc ? '<' : '>'} $${params.length}`;
+    }
+    params.push(request.limit);
+    const rows = await db.query(
+      `SELECT name FROM tags WHERE repository_id = $1 ${filter} ${after} ORDER BY name ${request.desc ? 'DESC' : 'ASC'} LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((row: { name: string }) => row.name);
+  }
+
+  async details(db: EntityManager, repositoryId: number, name: string): Promise<TagDetailsRecord | null> {
+    const rows = await db.query(
+      `SELECT t.name, m.digest, m.config_digest AS "configDigest", m.total_size AS "totalSize", t.created_at AS "createdAt"
+         FROM tags t JOIN manifests m ON m.id = t.manifest_id
+        WHERE t.repository_id = $1 AND t.name = $2`,
+      [repositoryId, name],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Every tag of the repository with its push time: retention needs the whole set to order it. */
+  async candidates(db: EntityManager, repositoryId: number): Promise<TagCandidate[]> {
+    return db.query(
+      `SELECT name, manifest_id AS "manifestId", GREATEST(created_at, updated_at) AS "pushedAt" FROM tags WHERE repository_id = $1`,
+      [repositoryId],
+    );
+  }
+
+  /**
+   * Deletes the tags that still point where they pointed when retention judged them: a tag re-pushed in
+   * between is new and stays. Returns how many went and the manifests that lost a tag (for the GC review queue).
+   */
+  async deleteUnmoved(
+    db: EntityManager,
+    repositoryId: number,
+    tags: Array<Pick<TagCandidate, 'name' | 'manifestId'>>,
+  ): Promise<{ deleted: number; manifestIds: number[] }> {
+    if (tags.length === 0) return { deleted: 0, manifestIds: [] };
+    const rows = await db.query(
+      `WITH gone AS (
+         DELETE FROM tags t USING unnest($2::text[], $3::bigint[]) AS v(name, manifest_id)
+          WHERE t.repository_id = $1 AND t.name = v.name AND t.manifest_id = v.manifest_id
+         RETURNING t.manifest_id)
+       SELECT manifest_id AS "manifestId", count(*)::int AS n FROM gone GROUP BY manifest_id`,
+      [repositoryId, tags.map((t) => t.name), tags.map((t) => t.manifestId)],
+    );
+    const counted = rows as Array<{ manifestId: number; n: number }>;
+    return { deleted: counted.reduce((sum, row) => sum + row.n, 0), manifestIds: counted.map((row) => row.manifestId) };
+  }
+}
+
+function nameFilter(name: string | undefined, params: unknown[]): [string, unknown[]] {
+  if (!name) return ['', params];
+  params.push(`%${escapeLike(name)}%`);
+  return [`AND name ILIKE $${params.length}`, params];
+}
