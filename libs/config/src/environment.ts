@@ -54,6 +54,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
   REGISTRY_DELETE_ENABLED?: string;
 
+  /** Seconds between two bulk tag deletes of one repository (GitLab allows one an hour); 0 disables the limit. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(604800)
+  REGISTRY_BULK_DELETE_INTERVAL?: number;
+
   /** Set by the launcher after it ran migrations, so its child processes skip that step. */
   @IsOptional() @IsIn(['0', '1'], { message: 'must be 0 or 1' })
   CARGOHOLD_MIGRATED?: string;
