@@ -1,5 +1,6 @@
 import { createBlobStore } from './create-blob-store';
 import { FilesystemBlobStore } from './filesystem-blob-store';
+import { S3BlobStore } from './s3-blob-store';
 
 describe('createBlobStore', () => {
   it('builds a filesystem store for the filesystem driver', () => {
@@ -8,7 +9,15 @@ describe('createBlobStore', () => {
     expect(store.driver).toBe('filesystem');
   });
 
-  it('refuses the s3 driver until it exists', () => {
-    expect(() => createBlobStore({ driver: 's3', s3: { bucket: 'b' } })).toThrow('the s3 storage driver is not available yet');
+  it('builds an s3 store for the s3 driver without contacting the server', () => {
+    const s3 = { bucket: 'b', region: 'us-east-1', endpoint: 'http://127.0.0.1:1', forcePathStyle: true, redirect: false };
+    const store = createBlobStore({ driver: 's3', s3 });
+    expect(store).toBeInstanceOf(S3BlobStore);
+    expect(store.driver).toBe('s3');
+  });
+
+  it('refuses an s3 configuration without a bucket', () => {
+    const s3 = { bucket: '', region: 'us-east-1', forcePathStyle: false, redirect: false };
+    expect(() => createBlobStore({ driver: 's3', s3 })).toThrow('needs a bucket (S3_BUCKET)');
   });
 });

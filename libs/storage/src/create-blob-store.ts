@@ -1,14 +1,16 @@
 import { BlobStore } from './blob-store';
 import { FilesystemBlobStore } from './filesystem-blob-store';
+import { S3BlobStore } from './s3-blob-store';
+import { S3BlobStoreConfig } from './s3-config';
 
 /** Mirrors the `storage` section of the application config, without depending on it. */
-export type BlobStoreConfig = { driver: 'filesystem'; root: string } | { driver: 's3'; s3: unknown };
+export type BlobStoreConfig = { driver: 'filesystem'; root: string } | { driver: 's3'; s3: S3BlobStoreConfig };
 
 export function createBlobStore(config: BlobStoreConfig): BlobStore {
   switch (config.driver) {
     case 'filesystem':
       return new FilesystemBlobStore(config.root);
     case 's3':
-      throw new Error('the s3 storage driver is not available yet');
+      return new S3BlobStore(config.s3);
   }
 }
