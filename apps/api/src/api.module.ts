@@ -4,13 +4,14 @@ import { CoreModule } from '@cargohold/platform';
 import { HealthController } from './health/health.controller';
 import { IamModule } from './iam/iam.module';
 import { RegistryModule } from './registry/registry.module';
+import { RegistryManagementModule } from './registry-management/registry-management.module';
 
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, 'api'), RegistryModule, IamModule],
+      imports: [CoreModule.forRoot(config, 'api'), RegistryModule, IamModule, RegistryManagementModule],
       controllers: [HealthController],
     };
   }

@@ -7,6 +7,7 @@ import { Logger } from '@cargohold/common';
 import { ConfigError, loadConfig } from '@cargohold/config';
 import { LOGGER } from '@cargohold/platform';
 import { ApiModule } from './api.module';
+import { setupOpenApi } from './openapi/openapi-docs';
 import { beginRequest } from './http/request-logging';
 import { RegistryRouter } from './registry/registry.router';
 
@@ -15,6 +16,7 @@ async function bootstrap(): Promise<void> {
   const expressApp = express();
   expressApp.disable('x-powered-by');
   const app = await NestFactory.create(ApiModule.forRoot(config), new ExpressAdapter(expressApp), { logger: ['error', 'warn'] });
+  setupOpenApi(app, config.publicUrl);
   await app.init();
 
   const logger = app.get<Logger>(LOGGER);

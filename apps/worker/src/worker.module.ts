@@ -5,6 +5,7 @@ import { QueueName } from '@cargohold/jobs';
 import { CoreModule, registryContextProvider } from '@cargohold/platform';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
+import { RegistryDeletesModule } from './registry-deletes/registry-deletes.module';
 
 @Module({})
 export class WorkerModule {
@@ -15,6 +16,7 @@ export class WorkerModule {
         CoreModule.forRoot(config, 'worker'),
         BullModule.forRoot({ connection: { url: config.redisUrl, maxRetriesPerRequest: null }, prefix: config.redisPrefix }),
         BullModule.registerQueue({ name: QueueName.Maintenance }),
+        RegistryDeletesModule,
       ],
       providers: [registryContextProvider, MaintenanceProcessor, MaintenanceScheduler],
     };

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { IamError, IamErrorCode } from '@cargohold/iam';
+import { ManagementError, ManagementErrorCode } from '@cargohold/registry';
 
 /** A GitLab-shaped error response. */
 export interface RestErrorResponse {
@@ -40,6 +41,7 @@ const STATUS_TEXT: Record<number, string> = {
  */
 export function restErrorFor(error: unknown): RestErrorResponse | null {
   if (error instanceof IamError) return iamError(error);
+  if (error instanceof ManagementError) return managementError(error);
   if (error instanceof RestValidationError) return { status: 400, body: { error: error.message } };
   if (error instanceof InsufficientScopeError) {
     return {
@@ -70,6 +72,20 @@ function iamError(error: IamError): RestErrorResponse {
       return { status: 400, body: { message: error.field ? { [error.field]: [error.message] } : `400 Bad request - ${error.message}` } };
     case IamErrorCode.UNPROCESSABLE:
       return { status: 422, body: { message: error.message } };
+    default:
+      return assertNever(error.code);
+  }
+}
+
+/** The registry management API (libs/registry/src/management). */
+function managementError(error: ManagementError): RestErrorResponse {
+  switch (error.code) {
+    case ManagementErrorCode.NOT_FOUND:
+      return { status: 404, body: { message: `404 ${error.message}` } };
+    case ManagementErrorCode.INVALID_PARAMETER:
+      return { status: 400, body: { error: error.message } };
+    case ManagementErrorCode.BAD_REQUEST:
+      return { status: 400, body: { message: error.message } };
     default:
       return assertNever(error.code);
   }

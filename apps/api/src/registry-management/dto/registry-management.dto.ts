@@ -1,0 +1,80 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { PaginationQuery } from '../../rest/pagination';
+import { ToBoolean } from '../../rest/validation';
+
+export class ListRepositoriesQuery extends PaginationQuery {
+  @ApiPropertyOptional({ description: 'Include every tag of each repository.' })
+  @IsOptional() @ToBoolean() @IsBoolean()
+  tags?: boolean;
+
+  @ApiPropertyOptional({ description: 'Include the number of tags of each repository.' })
+  @IsOptional() @ToBoolean() @IsBoolean()
+  tags_count?: boolean;
+}
+
+export class SearchRepositoriesQuery extends PaginationQuery {
+  @ApiPropertyOptional({ description: 'Part of the image path (case-insensitive). Without it, every repository the caller can pull from.' })
+  @IsOptional() @IsString() @MaxLength(255)
+  search?: string;
+
+  @ApiPropertyOptional({ description: 'Include the number of tags of each repository.' })
+  @IsOptional() @ToBoolean() @IsBoolean()
+  tags_count?: boolean;
+}
+
+export class RepositoryDetailsQuery {
+  @ApiPropertyOptional({ description: 'Include every tag.' })
+  @IsOptional() @ToBoolean() @IsBoolean()
+  tags?: boolean;
+
+  @ApiPropertyOptional({ description: 'Include the number of tags.' })
+  @IsOptional() @ToBoolean() @IsBoolean()
+  tags_count?: boolean;
+
+  @ApiPropertyOptional({ description: 'Include the deduplicated size in bytes of the blobs the repository holds.' })
+  @IsOptional() @ToBoolean() @IsBoolean()
+  size?: boolean;
+}
+
+export class ListTagsQuery extends PaginationQuery {
+  @ApiPropertyOptional({ enum: ['keyset', 'offset'], description: 'keyset: pages by tag name with a Link rel="next" header (fast at any depth).' })
+  @IsOptional() @IsString()
+  pagination?: string;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'Keyset pagination: order by tag name.' })
+  @IsOptional() @IsIn(['asc', 'desc'])
+  sort?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({ description: 'Keyset pagination: the last tag name of the previous page.' })
+  @IsOptional() @IsString() @MaxLength(128)
+  last?: string;
+
+  @ApiPropertyOptional({ description: 'Only tags whose name contains this text (case-insensitive).' })
+  @IsOptional() @IsString() @MaxLength(128)
+  name?: string;
+}
+
+/** GitLab's bulk delete parameters; they may come in the query string or a form/JSON body, as GitLab accepts. */
+export class BulkDeleteTagsDto {
+  @ApiPropertyOptional({ description: 'RE2 regex of the tag names to delete (the whole name must match); `.*` deletes all.' })
+  @IsOptional() @IsString()
+  name_regex_delete?: string;
+
+  @ApiPropertyOptional({ deprecated: true, description: 'Deprecated: use name_regex_delete.' })
+  @IsOptional() @IsString()
+  name_regex?: string;
+
+  @ApiPropertyOptional({ description: 'RE2 regex of tag names to keep; wins over name_regex_delete.' })
+  @IsOptional() @IsString()
+  name_regex_keep?: string;
+
+  @ApiPropertyOptional({ description: 'How many of the newest matching tags to keep.' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  keep_n?: number;
+
+  @ApiPropertyOptional({ description: 'Only delete tags older than this: `1h`, `7d`, `1month`.' })
+  @IsOptional() @IsString() @MaxLength(64)
+  older_than?: string;
+}

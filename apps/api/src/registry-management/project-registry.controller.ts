@@ -1,0 +1,138 @@
+import { Body, Delete, Get, Header, HttpCode, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AppConfig } from '@cargohold/config';
+import { Actor } from '@cargohold/iam';
+import { APP_CONFIG } from '@cargohold/platform';
+import { CurrentActor } from '../rest/current-actor.decorator';
+import { MAX_PER_PAGE, DEFAULT_PER_PAGE, paginate } from '../rest/pagination';
+import { ParseIdPipe, resourceRef } from '../rest/parse-id.pipe';
+import { RestController } from '../rest/rest-controller.decorator';
+import { AllowAnonymous, AllowJobToken } from '../rest/route-access.decorator';
+import { ApiOffsetPagination, RegistryApiDoc } from './api-docs.decorators';
+import { BulkDeleteTagsDto, ListRepositoriesQuery, ListTagsQuery } from './dto/registry-management.dto';
+import { setKeysetNextLink } from './keyset-link';
+import { presentRepository, presentTag, presentTagDetails, presentUsage } from './registry-management.presenter';
+import { RegistryRequests } from './registry-requests.service';
+
+const REPOSITORY = ':id/registry/repositories/:repository_id';
+
+/** `/projects/:id/registry/...`: GitLab's project container registry API. */
+@RestController('projects')
+export class ProjectRegistryController {
+  constructor(
+    private readonly requests: RegistryRequests,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get(':id/registry/repositories')
+  @AllowAnonymous()
+  @AllowJobToken()
+  @RegistryApiDoc('List the registry repositories of a project')
+  @ApiOffsetPagination()
+  async list(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Query() query: ListRepositoriesQuery, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const extras = { tags: query.tags, tagsCount: query.tags_count };
+    const items = await paginate(req, res, query, this.config.publicUrl, (page) => this.requests.projectRepositories(actor, resourceRef(id), page, extras));
+    return items.map((item) => presentRepository(item.repository, this.config.publicUrl, item.canAdmin));
+  }
+
+  /** GitLab answers 202 with the bare status as body; the worker deletes the repository afterwards. */
+  @Delete(REPOSITORY)
+  @HttpCode(202)
+  @Header('Content-Type', 'application/json')
+  @AllowJobToken()
+  @RegistryApiDoc('Schedule the deletion of a registry repository (Maintainer)')
+  @ApiAcceptedResponse({ description: 'The repository is delete_scheduled; the worker removes it' })
+  async deleteRepository(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('repository_id', new ParseIdPipe('repository_id')) repositoryId: number) {
+    await this.requests.deleteRepository(actor, resourceRef(id), repositoryId);
+    return '202';
+  }
+
+  @Get(`${REPOSITORY}/tags`)
+  @AllowAnonymous()
+  @AllowJobToken()
+  @RegistryApiDoc('List the tags of a registry repository (offset or keyset pagination)')
+  @ApiOffsetPagination()
+  async tags(
+    @CurrentActor() actor: Actor | null,
+    @Param('id') id: string,
+    @Param('repository_id', new ParseIdPipe('repository_id')) repositoryId: number,
+    @Query() query: ListTagsQuery,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const ref = resourceRef(id);
+    if (query.pagination === 'keyset') {
+      const perPage = Math.min(query.per_page ?? DEFAULT_PER_PAGE, MAX_PER_PAGE);
+      const sort = query.sort ?? 'asc';
+      const page = await this.requests.tagsKeyset(actor, ref, repositoryId, { limit: perPage, desc: sort === 'desc', last: query.last, name: query.name });
+      if (page.next !== undefined) setKeysetNextLink(req, res, this.config.publicUrl, { perPage, last: page.next, sort });
+      return page.items.map((name) => presentTag(page.repository.path, name, this.config.publicUrl));
+    }
+    let path = '';
+    const names = await paginate(req, res, query, this.config.publicUrl, async (page) => {
+      const found = await this.requests.tags(actor, ref, repositoryId, page, query.name);
+      path = found.repository.path;
+      return found;
+    });
+    return names.map((name) => presentTag(path, name, this.config.publicUrl));
+  }
+
+  /** Parameters may come as a form or JSON body (GitLab's curl examples) or in the query string. */
+  @Delete(`${REPOSITORY}/tags`)
+  @HttpCode(202)
+  @Header('Content-Type', 'application/json')
+  @AllowJobToken()
+  @RegistryApiDoc('Delete tags in bulk by GitLab\'s rules, asynchronously (Maintainer; once an hour per repository)', [400, 401, 403, 404])
+  @ApiAcceptedResponse({ description: 'Validated and handed to the worker' })
+  async bulkDelete(
+    @CurrentActor() actor: Actor | null,
+    @Param('id') id: string,
+    @Param('repository_id', new ParseIdPipe('repository_id')) repositoryId: number,
+    @Query() query: BulkDeleteTagsDto,
+    @Body() body: BulkDeleteTagsDto,
+  ) {
+    await this.requests.bulkDeleteTags(actor, resourceRef(id), repositoryId, { ...query, ...body });
+    return '202';
+  }
+
+  @Get(`${REPOSITORY}/tags/:tag_name`)
+  @AllowAnonymous()
+  @AllowJobToken()
+  @RegistryApiDoc('Get the details of a tag')
+  async tag(
+    @CurrentActor() actor: Actor | null,
+    @Param('id') id: string,
+    @Param('repository_id', new ParseIdPipe('repository_id')) repositoryId: number,
+    @Param('tag_name') tagName: string,
+  ) {
+    const { repository, details } = await this.requests.tagDetails(actor, resourceRef(id), repositoryId, tagName);
+    return presentTagDetails(repository.path, details, this.config.publicUrl);
+  }
+
+  /** As DELETE /v2/<path>/manifests/<tag>: the tag goes, the image stays until GC finds it unreferenced. */
+  @Delete(`${REPOSITORY}/tags/:tag_name`)
+  @HttpCode(200)
+  @Header('Content-Type', 'application/json')
+  @AllowJobToken()
+  @RegistryApiDoc('Delete a tag (Developer)')
+  @ApiOkResponse({ description: 'Deleted' })
+  async deleteTag(
+    @CurrentActor() actor: Actor | null,
+    @Param('id') id: string,
+    @Param('repository_id', new ParseIdPipe('repository_id')) repositoryId: number,
+    @Param('tag_name') tagName: string,
+  ) {
+    await this.requests.deleteTag(actor, resourceRef(id), repositoryId, tagName);
+    return '200';
+  }
+
+  /** Not in GitLab's REST API (it reports `statistics.container_registry_size`); see docs/api.md. */
+  @Get(':id/registry/statistics')
+  @AllowAnonymous()
+  @AllowJobToken()
+  @RegistryApiDoc('Registry storage of a project: deduplicated size, repositories and tags')
+  async statistics(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
+    return presentUsage(await this.requests.projectUsage(actor, resourceRef(id)));
+  }
+}

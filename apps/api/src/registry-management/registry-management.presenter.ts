@@ -1,0 +1,47 @@
+import { RepositoryView, TagDetailsRecord } from '@cargohold/registry';
+
+/** `host[:port]` of PUBLIC_URL: what `docker pull` takes in front of the image path. */
+export function registryHost(publicUrl: string): string {
+  return new URL(publicUrl).host;
+}
+
+/** GitLab's ContainerRegistry::Repository entity, fields in GitLab's order; optional ones only when asked for. */
+export function presentRepository(repository: RepositoryView, publicUrl: string, canAdmin: boolean) {
+  return {
+    id: repository.id,
+    name: repository.name,
+    path: repository.path,
+    project_id: repository.projectId,
+    location: `${registryHost(publicUrl)}/${repository.path}`,
+    created_at: repository.createdAt,
+    cleanup_policy_started_at: repository.cleanupPolicyStartedAt,
+    ...(repository.tagsCount !== undefined ? { tags_count: repository.tagsCount } : {}),
+    ...(repository.tags !== undefined ? { tags: repository.tags.map((tag) => presentTag(repository.path, tag, publicUrl)) } : {}),
+    ...(canAdmin ? { delete_api_path: `${publicUrl}/api/v4/projects/${repository.projectId}/registry/repositories/${repository.id}` } : {}),
+    ...(repository.size !== undefined ? { size: repository.size } : {}),
+    status: repository.status,
+  };
+}
+
+/** GitLab's ContainerRegistry::Tag entity. */
+export function presentTag(repositoryPath: string, name: string, publicUrl: string) {
+  return { name, path: `${repositoryPath}:${name}`, location: `${registryHost(publicUrl)}/${repositoryPath}:${name}` };
+}
+
+/** GitLab's TagDetails: `revision` is the image config's digest (hex), `digest` the manifest's. */
+export function presentTagDetails(repositoryPath: string, details: TagDetailsRecord, publicUrl: string) {
+  const revision = details.configDigest ? details.configDigest.slice(details.configDigest.indexOf(':') + 1) : null;
+  return {
+    ...presentTag(repositoryPath, details.name, publicUrl),
+    revision,
+    short_revision: revision ? revision.slice(0, 9) : null,
+    digest: details.digest,
+    created_at: details.createdAt,
+    total_size: details.totalSize,
+  };
+}
+
+/** Storage usage, named after GitLab's `statistics.container_registry_size`. */
+export function presentUsage(usage: { size: number; repositoriesCount: number; tagsCount: number }) {
+  return { container_registry_size: usage.size, repositories_count: usage.repositoriesCount, tags_count: usage.tagsCount };
+}

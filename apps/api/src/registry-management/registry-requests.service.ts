@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { AccessLevel, Actor, IamError, ResourceRef } from '@cargohold/iam';
+import { JOB_QUEUE, JobName, JobProducer } from '@cargohold/jobs';
+import {
+  BulkDeleteRequest,
+  KeysetRequest,
+  ManagementError,
+  RegistryManagementService,
+  RegistryUsage,
+  RepositoryExtras,
+  RepositoryRecord,
+  RepositoryView,
+  TagDetailsRecord,
+} from '@cargohold/registry';
+import { OffsetPage } from '../rest/pagination';
+import { BulkDeleteLease } from './bulk-delete-lease';
+import { RegistryAccess, RegistryNeed } from './registry-access';
+
+export interface ShownRepository {
+  repository: RepositoryView;
+  /** Whether the caller may delete it: GitLab then adds `delete_api_path`. */
+  canAdmin: boolean;
+}
+
+export const BULK_DELETE_REFUSED = 'This request has already been made. You can run this at most once an hour for a given container repository';
+
+/**
+ * The management API's use cases: who may (RegistryAccess), what happens (RegistryManagementService), and the
+ * jobs that follow, enqueued after the database work has committed. Controllers only parse and present.
+ */
+@Injectable()
+export class RegistryRequests {
+  constructor(
+    private readonly access: RegistryAccess,
+    private readonly registry: RegistryManagementService,
+    private readonly jobs: JobProducer,
+    private readonly lease: BulkDeleteLease,
+  ) {}
+
+  async projectRepositories(actor: Actor | null, ref: ResourceRef, page: OffsetPage, extras: RepositoryExtras) {
+    const { project, level } = await this.access.project(actor, ref, 'read');
+    const { items, total } = await this.registry.listRepositories({ projectIds: [project.id] }, page, extras);
+    return { items: items.map((repository) => ({ repository, canAdmin: this.access.canAdmin(level) })), total };
+  }
+
+  /** Repositories of every project in the group and its subgroups that the caller may pull from. */
+  async groupRepositories(actor: Actor | null, ref: ResourceRef, page: OffsetPage) {
+    const { group } = await this.access.group(actor, ref);
+    const [within, readable] = await Promise.all([this.access.projectIdsWithinGroup(group.id), this.access.readableProjectIds(actor)]);
+    const readableSet = readable && new Set(readable);
+    const allowed = readableSet ? within.filter((id) => readableSet.has(id)) : within;
+    return this.withAdminFlags(actor, await this.registry.listRepositories({ projectIds: allowed }, page));
+  }
+
+  /** Search by image path across everything the caller can pull from. */
+  async searchRepositories(actor: Actor | null, search: string | undefined, page: OffsetPage, extras: RepositoryExtras) {
+    const projectIds = await this.access.readableProjectIds(actor);
+    return this.withAdminFlags(actor, await this.registry.listRepositories({ projectIds, search }, page, extras));
+  }
+
+  async repository(actor: Actor | null, id: number, extras: RepositoryExtras): Promise<ShownRepository> {
+    const repository = await this.registry.findRepository(id);
+    const { level } = await this.access.projectById(actor, repository.projectId, 'read', () => ManagementError.notFound('Repository'));
+    return { repository: await this.registry.describeRepository(repository, extras), canAdmin: this.access.canAdmin(level) };
+  }
+
+  async tags(actor: Actor | null, ref: ResourceRef, repositoryId: number, page: OffsetPage, name?: string) {
+    const repository = await this.projectRepository(actor, ref, repositoryId, 'read');
+    return { repository, ...(await this.registry.listTags(repository.id, page, name)) };
+  }
+
+  async tagsKeyset(actor: Actor | null, ref: ResourceRef, repositoryId: number, request: KeysetRequest) {
+    const repository = await this.projectRepository(actor, ref, repositoryId, 'read');
+    return { repository, ...(await this.registry.listTagsKeyset(repository.id, request)) };
+  }
+
+  async tagDetails(actor: Actor | null, ref: ResourceRef, repositoryId: number, tag: string): Promise<{ repository: RepositoryRecord; details: TagDetailsRecord }> {
+    const repository = await this.projectRepository(actor, ref, repositoryId, 'read');
+    return { repository, details: await this.registry.tagDetails(repository.id, tag) };
+  }
+
+  async deleteTag(actor: Actor | null, ref: ResourceRef, repositoryId: number, tag: string): Promise<void> {
+    const repository = await this.projectRepository(actor, ref, repositoryId, 'destroy');
+    await this.registry.deleteTag(repository.id, tag);
+  }
+
+  /** Marks the repository delete_scheduled, then (committed) enqueues the worker's delete. */
+  async deleteRepository(actor: Actor | null, ref: ResourceRef, repositoryId: number): Promise<void> {
+    const repository = await this.projectRepository(actor, ref, repositoryId, 'admin');
+    await this.registry.scheduleRepositoryDelete(repository.id);
+    // One job per repository at a time; a finished or failed one from an earlier request must not swallow this one.
+    const jobId = `${JobName.DeleteRepository}-${repository.id}`;
+    const previous = await this.jobs.queue(JOB_QUEUE[JobName.DeleteRepository]).getJob(jobId);
+    if (previous && ((await previous.isCompleted()) || (await previous.isFailed()))) await previous.remove();
+    await this.jobs.enqueue(JobName.DeleteRepository, { repositoryId: repository.id, requestedBy: actor?.userId ?? null }, { jobId });
+  }
+
+  /** Validates synchronously (400 on a bad regex), takes GitLab's hourly lease, and hands the rest to the worker. */
+  async bulkDeleteTags(actor: Actor | null, ref: ResourceRef, repositoryId: number, request: BulkDeleteRequest): Promise<void> {
+    const { project, level } = await this.access.project(actor, ref, 'read');
+    const rules = this.registry.validateBulkDelete(request);
+    const repository = await this.repositoryOf(project.id, repositoryId);
+    if (!this.access.canAdmin(level)) throw IamError.forbidden();
+    if (!(await this.lease.tryObtain(repository.id))) throw ManagementError.badRequest(BULK_DELETE_REFUSED);
+    try {
+      await this.jobs.enqueue(JobName.BulkDeleteTags, { repositoryId: repository.id, params: rules, requestedBy: actor?.userId ?? null });
+    } catch (error) {
+      await this.lease.release(repository.id);
+      throw error;
+    }
+  }
+
+  async projectUsage(actor: Actor | null, ref: ResourceRef): Promise<RegistryUsage> {
+    const { project } = await this.access.project(actor, ref, 'read');
+    return this.registry.usage([project.id]);
+  }
+
+  /** A group's registry usage covers every project below it, so it takes a Reporter of the group (who reads them all). */
+  async groupUsage(actor: Actor | null, ref: ResourceRef): Promise<RegistryUsage> {
+    const { group } = await this.access.group(actor, ref, AccessLevel.REPORTER);
+    return this.registry.usage(await this.access.projectIdsWithinGroup(group.id));
+  }
+
+  /** The repository, if it belongs to the project and the caller may do `need` there. */
+  private async projectRepository(actor: Actor | null, ref: ResourceRef, repositoryId: number, need: RegistryNeed): Promise<RepositoryRecord> {
+    const { project } = await this.access.project(actor, ref, need);
+    return this.repositoryOf(project.id, repositoryId);
+  }
+
+  private async repositoryOf(projectId: number, repositoryId: number): Promise<RepositoryRecord> {
+    const repository = await this.registry.findRepository(repositoryId);
+    if (repository.projectId !== projectId) throw ManagementError.notFound('Repository');
+    return repository;
+  }
+
+  private async withAdminFlags(actor: Actor | null, page: { items: RepositoryView[]; total: number }): Promise<{ items: ShownRepository[]; total: number }> {
+    const levels = await this.access.levels(actor, page.items.map((item) => item.projectId));
+    return {
+      items: page.items.map((repository) => ({ repository, canAdmin: this.access.canAdmin(levels.get(repository.projectId) ?? 0) })),
+      total: page.total,
+    };
+  }
+}

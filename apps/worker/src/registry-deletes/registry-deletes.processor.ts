@@ -1,0 +1,64 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { Logger } from '@cargohold/common';
+import { JobName, JobPayloads, QueueName } from '@cargohold/jobs';
+import { LOGGER } from '@cargohold/platform';
+import { BulkDeleteResult, RegistryDeletionService, RepositoryDeleteResult, RetentionRuleError } from '@cargohold/registry';
+
+/**
+ * The deletes the management API schedules. Handlers are idempotent (they work from the database's current
+ * state in batches), so BullMQ's retries with backoff (DEFAULT_JOB_OPTIONS) and a job delivered twice are safe.
+ */
+@Processor(QueueName.RegistryDeletes, { concurrency: 2 })
+export class RegistryDeletesProcessor extends WorkerHost {
+  constructor(
+    private readonly deletion: RegistryDeletionService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<BulkDeleteResult | RepositoryDeleteResult> {
+    switch (job.name as JobName) {
+      case JobName.BulkDeleteTags:
+        return this.bulkDeleteTags(job as Job<JobPayloads[JobName.BulkDeleteTags]>);
+      case JobName.DeleteRepository: {
+        const { repositoryId } = job.data as JobPayloads[JobName.DeleteRepository];
+        const result = await this.deletion.deleteRepository(repositoryId);
+        this.logger.info({ job: job.name, jobId: job.id, repositoryId, ...result }, 'registry repository delete finished');
+        return result;
+      }
+      default:
+        throw new Error(`no handler for job ${job.name} on ${QueueName.RegistryDeletes}`);
+    }
+  }
+
+  /** After the last attempt of a repository delete, GitLab's status `delete_failed` tells the user. */
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job | undefined, error: Error): Promise<void> {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+    this.logger.warn({ job: job.name, jobId: job.id, attemptsMade: job.attemptsMade, final, err: error }, 'registry delete job failed');
+    if (final && job.name === JobName.DeleteRepository) {
+      await this.deletion.markDeleteFailed((job.data as JobPayloads[JobName.DeleteRepository]).repositoryId).catch((failure: unknown) => {
+        this.logger.error({ err: failure, jobId: job.id }, 'could not mark the repository delete_failed');
+      });
+    }
+  }
+
+  private async bulkDeleteTags(job: Job<JobPayloads[JobName.BulkDeleteTags]>): Promise<BulkDeleteResult> {
+    const { repositoryId, params } = job.data;
+    if (!params.nameRegexDelete) throw new UnrecoverableError('bulk delete without name_regex_delete');
+    try {
+      // Ages are judged at the time of the request (job.timestamp survives retries), not of each attempt.
+      const result = await this.deletion.bulkDeleteTags(repositoryId, { ...params, nameRegexDelete: params.nameRegexDelete }, new Date(job.timestamp));
+      this.logger.info({ job: job.name, jobId: job.id, repositoryId, ...result }, 'registry bulk tag delete finished');
+      return result;
+    } catch (error) {
+      // The api validated the rules; one that still fails will fail on every retry.
+      if (error instanceof RetentionRuleError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+  }
+}
