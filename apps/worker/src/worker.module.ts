@@ -5,6 +5,9 @@ import { QueueName } from '@cargohold/jobs';
 import { CoreModule, registryContextProvider } from '@cargohold/platform';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
+import { garbageCollectorProvider } from './gc/garbage-collector.provider';
+import { GcProcessor } from './gc/gc.processor';
+import { GcScheduler } from './gc/gc.scheduler';
 import { RegistryDeletesModule } from './registry-deletes/registry-deletes.module';
 
 @Module({})
@@ -16,9 +19,10 @@ export class WorkerModule {
         CoreModule.forRoot(config, 'worker'),
         BullModule.forRoot({ connection: { url: config.redisUrl, maxRetriesPerRequest: null }, prefix: config.redisPrefix }),
         BullModule.registerQueue({ name: QueueName.Maintenance }),
+        BullModule.registerQueue({ name: QueueName.Gc }),
         RegistryDeletesModule,
       ],
-      providers: [registryContextProvider, MaintenanceProcessor, MaintenanceScheduler],
+      providers: [registryContextProvider, MaintenanceProcessor, MaintenanceScheduler, garbageCollectorProvider, GcProcessor, GcScheduler],
     };
   }
 }

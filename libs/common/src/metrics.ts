@@ -1,5 +1,8 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
+// Re-exported so apps can define their own metrics on metricsRegistry without depending on prom-client themselves.
+export { Counter, Gauge, Histogram } from 'prom-client';
+
 /** One Prometheus registry per process, with Node's default metrics. */
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });

@@ -20,6 +20,7 @@ export enum JobName {
   ScheduleCleanupPolicies = 'schedule-cleanup-policies',
   RunCleanupPolicy = 'run-cleanup-policy',
   GcReview = 'gc-review',
+  GcSweepOrphans = 'gc-sweep-orphans',
   DeliverWebhook = 'deliver-webhook',
 }
 
@@ -39,6 +40,7 @@ export interface JobPayloads {
   [JobName.ScheduleCleanupPolicies]: Record<string, never>;
   [JobName.RunCleanupPolicy]: { projectId: number };
   [JobName.GcReview]: Record<string, never>;
+  [JobName.GcSweepOrphans]: Record<string, never>;
   [JobName.DeliverWebhook]: { deliveryId: number };
 }
 
@@ -50,5 +52,6 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ScheduleCleanupPolicies]: QueueName.Cleanup,
   [JobName.RunCleanupPolicy]: QueueName.Cleanup,
   [JobName.GcReview]: QueueName.Gc,
+  [JobName.GcSweepOrphans]: QueueName.Gc,
   [JobName.DeliverWebhook]: QueueName.Webhooks,
 };

@@ -13,3 +13,6 @@ export * from './management/registry-management.service';
 export * from './management/registry-deletion.service';
 export type { RepositoryRecord, RepositoryFilter, RegistryUsage } from './management/repository-query.repository';
 export type { TagDetailsRecord, KeysetRequest, TagCandidate } from './management/tag-query.repository';
+export * from './gc/gc-result';
+export * from './gc/garbage-collector';
+export * from './gc/storage-check';

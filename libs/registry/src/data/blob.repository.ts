@@ -26,8 +26,13 @@ export class BlobRepository {
    * locks the same row before deleting a blob, so a push that holds this lock always wins.
    */
   async upsertAndLock(db: EntityManager, digest: string, size: number): Promise<void> {
-    await db.query(`INSERT INTO blobs (digest, size) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [digest, size]);
-    await db.query(`SELECT digest FROM blobs WHERE digest = $1 FOR UPDATE`, [digest]);
+    // The row may be locked by GC, which then deletes it: the lock is granted on a vanished row, so insert
+    // again. Without this the upload would move its bytes into place with no row and fail on the link.
+    for (;;) {
+      await db.query(`INSERT INTO blobs (digest, size) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [digest, size]);
+      const locked = await db.query(`SELECT digest FROM blobs WHERE digest = $1 FOR UPDATE`, [digest]);
+      if (locked.length > 0) return;
+    }
   }
 
   /** Locks an existing blob row for a mount; null when the blob no longer exists. */
@@ -37,8 +42,11 @@ export class BlobRepository {
   }
 
   async link(db: EntityManager, repositoryId: number, digest: string): Promise<void> {
+    // created_at is refreshed on a re-push: GC keeps links younger than its review delay, so a blob uploaded
+    // again for a manifest that is about to be pushed survives the review of the manifest that last used it.
     await db.query(
-      `INSERT INTO repository_blobs (repository_id, blob_digest) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      `INSERT INTO repository_blobs (repository_id, blob_digest) VALUES ($1, $2)
+       ON CONFLICT (repository_id, blob_digest) DO UPDATE SET created_at = now()`,
       [repositoryId, digest],
     );
     // A blob pushed again is no longer garbage.
@@ -59,7 +67,9 @@ export class BlobRepository {
 
   /**
    * Of the given digests, those the repository cannot serve. The blob rows are share-locked so
-   * garbage collection cannot delete them while the manifest that references them is written.
+   * garbage collection cannot delete them while the manifest that references them is written. The link
+   * rows are locked too: GC removes links under the blob lock, and a lock on the blob alone would let this
+   * query, having waited for GC, still return the link it read before GC deleted it.
    */
   async findMissingInRepository(db: EntityManager, repositoryId: number, digests: string[]): Promise<string[]> {
     if (digests.length === 0) return [];
@@ -68,7 +78,7 @@ export class BlobRepository {
          JOIN repository_blobs rb ON rb.blob_digest = b.digest AND rb.repository_id = $1
         WHERE b.digest = ANY($2)
         ORDER BY b.digest
-          FOR SHARE OF b`,
+          FOR SHARE OF b, rb`,
       [repositoryId, digests],
     );
     const present = new Set(rows.map((row: { digest: string }) => row.digest));

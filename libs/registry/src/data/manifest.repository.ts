@@ -73,6 +73,15 @@ export class ManifestRepository {
 
   /** Inserts the manifest with its references, or returns the existing one (same digest means same bytes). */
   async insert(db: EntityManager, manifest: NewManifest): Promise<number> {
+    // GC may be deleting the same (untagged) manifest: the share lock below then waits for it and finds
+    // nothing, and the insert is simply tried again.
+    for (;;) {
+      const id = await this.insertOrLock(db, manifest);
+      if (id !== null) return id;
+    }
+  }
+
+  private async insertOrLock(db: EntityManager, manifest: NewManifest): Promise<number | null> {
     const inserted = await db.query(
       `INSERT INTO manifests (repository_id, digest, media_type, artifact_type, subject_digest, config_digest, total_size, payload)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -86,7 +95,7 @@ export class ManifestRepository {
         `SELECT id FROM manifests WHERE repository_id = $1 AND digest = $2 FOR SHARE`,
         [manifest.repositoryId, manifest.digest],
       );
-      return existing[0].id;
+      return existing[0]?.id ?? null;
     }
     const id: number = inserted[0].id;
     if (manifest.blobDigests.length > 0) {

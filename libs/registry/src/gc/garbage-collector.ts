@@ -1,0 +1,189 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { BlobStore } from '@cargohold/storage';
+import { queueBlobReview } from '../data/blob.repository';
+import { queueManifestReview } from '../data/tag.repository';
+import { GcRepository } from './gc.repository';
+import { addGcResults, emptyGcResult, GcOptions, GcResult, manifestVerdict } from './gc-result';
+import { OrphanSweeper } from './orphan-sweeper';
+
+/** The part of a pino logger the collector uses. */
+export interface GcLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+type Outcome = 'done' | 'skipped';
+
+const DEFAULT_BATCH = 50;
+
+/**
+ * Online garbage collection: reviews the queued manifests and blobs while pushes and pulls go on.
+ *
+ * Every item is rechecked under row locks in its own short transaction, so several collectors (worker
+ * replicas, `pnpm cli gc:run`) may run at once, a crash loses nothing (the queue row stays until the
+ * transaction that acted on it commits), and a push that references a blob again always wins: pushes lock
+ * the same `blobs` row, and the collector deletes nothing that the recheck under that lock finds in use.
+ */
+export class GarbageCollector {
+  private readonly sql = new GcRepository();
+  private readonly sweeper: OrphanSweeper;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly store: BlobStore,
+    private readonly options: GcOptions,
+    private readonly logger?: GcLogger,
+  ) {
+    this.sweeper = new OrphanSweeper(db, store, options, this.sql);
+  }
+
+  /** Reviews and an orphan sweep: everything `pnpm cli gc:run` does. */
+  async run(maxItems = Number.POSITIVE_INFINITY): Promise<GcResult> {
+    const reviewed = await this.review(maxItems);
+    return addGcResults(reviewed, await this.sweepOrphans());
+  }
+
+  /**
+   * Reviews due manifests, then due blobs (deleting manifests queues their blobs, so this order lets one
+   * run reclaim both). Stops after `maxItems` items so one run cannot go on forever under a steady stream
+   * of new garbage; the next run continues.
+   */
+  async review(maxItems = Number.POSITIVE_INFINITY): Promise<GcResult> {
+    const result = emptyGcResult();
+    const manifests = await this.drain<number>(
+      (skip, limit) => this.sql.dueManifestReviews(this.db.manager, skip, limit),
+      (id) => this.reviewManifest(id, result),
+      maxItems,
+      result,
+    );
+    await this.drain<string>(
+      (skip, limit) => this.sql.dueBlobReviews(this.db.manager, skip, limit),
+      (digest) => this.reviewBlob(digest, result),
+      maxItems - manifests,
+      result,
+    );
+    return result;
+  }
+
+  /** How much is queued, and how much of it is due (metrics, `gc:run` output). */
+  queueDepths(): Promise<{ manifests: number; manifestsDue: number; blobs: number; blobsDue: number }> {
+    return this.sql.queueDepths(this.db.manager);
+  }
+
+  /** Files with no `blobs` row and uploads with no `uploads` row (crashed or abandoned pushes). */
+  async sweepOrphans(): Promise<GcResult> {
+    return this.sweeper.sweep();
+  }
+
+  /** Offers due items batch by batch until none is left or the budget is spent; returns how many were handled. */
+  private async drain<K>(
+    next: (skip: K[], limit: number) => Promise<K[]>,
+    handle: (key: K) => Promise<Outcome>,
+    budget: number,
+    result: GcResult,
+  ): Promise<number> {
+    const skip: K[] = [];
+    let handled = 0;
+    while (handled < budget) {
+      const batch = await next(skip, Math.min(this.options.batchSize ?? DEFAULT_BATCH, budget - handled));
+      if (batch.length === 0) break;
+      for (const key of batch) {
+        handled++;
+        let outcome: Outcome;
+        try {
+          outcome = await handle(key);
+        } catch (error) {
+          // A deadlock victim, a storage hiccup: the transaction rolled back, the item stays queued for the next run.
+          this.logger?.warn({ item: String(key), err: error }, 'gc review failed; the item stays queued');
+          outcome = 'skipped';
+        }
+        if (outcome === 'skipped') {
+          skip.push(key);
+          result.skipped++;
+        }
+      }
+    }
+    return handled;
+  }
+
+  /**
+   * Deletes the manifest if nothing keeps it alive. Locks, in the pushes' order: its blobs, then the
+   * manifest row, then the queue row (SKIP LOCKED: another collector has it, or a push re-queued it).
+   */
+  private async reviewManifest(id: number, result: GcResult): Promise<Outcome> {
+    // A manifest's blob list is immutable, so it can be read before taking the locks it tells us to take.
+    const blobDigests = await this.sql.manifestBlobDigests(this.db.manager, id);
+    return this.db.transaction(async (db) => {
+      await this.sql.lockBlobs(db, blobDigests);
+      const manifest = await this.sql.lockManifest(db, id);
+      if (!manifest) return 'done'; // deleted meanwhile; its queue row went with it
+      if (!(await this.sql.claimManifestReview(db, id))) return 'skipped';
+      result.manifestsReviewed++;
+      const verdict = manifestVerdict(await this.sql.manifestFacts(db, manifest));
+      if (verdict !== 'dangling') {
+        // Whatever takes this away later (tag delete, tag move, index or subject deleted) queues it again.
+        await this.sql.dropManifestReview(db, id);
+        return 'done';
+      }
+      const dependants = await this.sql.dependants(db, manifest);
+      await this.sql.deleteManifest(db, id);
+      result.manifestsDeleted++;
+      // An index's children and a subject's referrers may have lost what kept them.
+      await queueManifestReview(db, dependants, this.options.reviewDelaySeconds, 'parent_deleted');
+      await this.releaseBlobs(db, manifest.repositoryId, blobDigests, result);
+      return 'done';
+    });
+  }
+
+  /**
+   * After a manifest is deleted: unlink each of its blobs from the repository unless another manifest there
+   * still uses it or the link is fresh (an upload waiting for its manifest), and queue the blob for review.
+   */
+  private async releaseBlobs(db: EntityManager, repositoryId: number, digests: string[], result: GcResult): Promise<void> {
+    for (const digest of digests) {
+      const { removed } = await this.sql.removeUnusedLinks(db, digest, this.options.reviewDelaySeconds, repositoryId);
+      result.linksRemoved += removed;
+    }
+    // Reviewed even when still linked elsewhere: the review rechecks and simply drops what is in use.
+    await queueBlobReview(db, digests, this.options.reviewDelaySeconds, 'manifest_deleted');
+  }
+
+  /**
+   * Deletes the blob if nothing holds it. The queue row is claimed first (SKIP LOCKED), so the blob row is
+   * only tried without waiting: a push holding it wins, and the item is left for the next run.
+   * The storage delete happens inside the transaction, under the row lock, deliberately: a push of the same
+   * digest waits on that lock, then re-inserts the row and moves its own bytes into place. Deleting the file
+   * after commit instead could remove the bytes of such a push.
+   */
+  private async reviewBlob(digest: string, result: GcResult): Promise<Outcome> {
+    return this.db.transaction(async (db) => {
+      if (!(await this.sql.claimBlobReview(db, digest))) return 'skipped';
+      const blob = await this.sql.tryLockBlob(db, digest);
+      if (blob === 'locked') return 'skipped';
+      result.blobsReviewed++;
+      if (blob === null) {
+        await this.sql.dropBlobReview(db, digest);
+        return 'done';
+      }
+      // Links no manifest uses (a manifest deleted through the API, a blob never used) go first.
+      const { removed, fresh } = await this.sql.removeUnusedLinks(db, digest, this.options.reviewDelaySeconds);
+      result.linksRemoved += removed;
+      const holders = await this.sql.blobHolders(db, digest);
+      if (holders.manifests) {
+        await this.sql.dropBlobReview(db, digest);
+        return 'done';
+      }
+      if (holders.links > 0) {
+        // Only fresh, unused links remain: look again once they are old enough.
+        const at = new Date((fresh ?? new Date()).getTime() + this.options.reviewDelaySeconds * 1000);
+        await this.sql.postponeBlobReview(db, digest, at);
+        return 'done';
+      }
+      await this.store.delete([digest]);
+      await this.sql.deleteBlob(db, digest);
+      result.blobsDeleted++;
+      result.bytesReclaimed += blob.size;
+      return 'done';
+    });
+  }
+}

@@ -1,0 +1,214 @@
+import { EntityManager } from 'typeorm';
+import { ManifestFacts } from './gc-result';
+
+export interface ManifestUnderReview {
+  id: number;
+  repositoryId: number;
+  digest: string;
+  subjectDigest: string | null;
+}
+
+/**
+ * SQL of the online garbage collector: the review queues, the rechecks and the deletes.
+ *
+ * Lock order, shared with pushes so nobody waits in a circle:
+ *   blobs rows (digest order) → manifests row → review queue row.
+ * Pushes take blobs (FOR SHARE / FOR UPDATE) before manifests and queue rows; GC does the same, and
+ * where it must hold a queue row first (blob review) it only ever tries the blob lock with SKIP LOCKED.
+ */
+export class GcRepository {
+  /**
+   * Due manifest reviews, oldest first, without locks: candidates only. Each one is locked and rechecked
+   * in its own short transaction. `skip` holds the items this run already passed over (locked by a push or
+   * another collector), so they are not offered again.
+   */
+  async dueManifestReviews(db: EntityManager, skip: number[], limit: number): Promise<number[]> {
+    const rows = await db.query(
+      `SELECT manifest_id AS id FROM gc_manifest_review_queue
+        WHERE review_after <= now() AND manifest_id <> ALL($1::bigint[])
+        ORDER BY review_after, manifest_id LIMIT $2`,
+      [skip, limit],
+    );
+    return rows.map((row: { id: number }) => row.id);
+  }
+
+  async dueBlobReviews(db: EntityManager, skip: string[], limit: number): Promise<string[]> {
+    const rows = await db.query(
+      `SELECT blob_digest AS digest FROM gc_blob_review_queue
+        WHERE review_after <= now() AND blob_digest <> ALL($1::text[])
+        ORDER BY review_after, blob_digest LIMIT $2`,
+      [skip, limit],
+    );
+    return rows.map((row: { digest: string }) => row.digest);
+  }
+
+  /** A manifest's blobs never change after it is written, so they can be read before any lock is taken. */
+  async manifestBlobDigests(db: EntityManager, manifestId: number): Promise<string[]> {
+    const rows = await db.query(`SELECT blob_digest AS digest FROM manifest_blobs WHERE manifest_id = $1 ORDER BY blob_digest`, [manifestId]);
+    return rows.map((row: { digest: string }) => row.digest);
+  }
+
+  /** Locks blob rows in digest order (the order pushes use); returns digest → size of those that exist. */
+  async lockBlobs(db: EntityManager, digests: string[]): Promise<Map<string, number>> {
+    if (digests.length === 0) return new Map();
+    const rows = await db.query(`SELECT digest, size FROM blobs WHERE digest = ANY($1) ORDER BY digest FOR UPDATE`, [digests]);
+    return new Map(rows.map((row: { digest: string; size: number }) => [row.digest, row.size]));
+  }
+
+  /**
+   * Locks one blob row without waiting: 'locked' when a push (or another collector) holds it, so the
+   * caller can leave the item for a later run instead of waiting while it holds a queue row.
+   */
+  async tryLockBlob(db: EntityManager, digest: string): Promise<{ size: number } | 'locked' | null> {
+    const rows = await db.query(`SELECT size FROM blobs WHERE digest = $1 FOR UPDATE SKIP LOCKED`, [digest]);
+    if (rows.length > 0) return { size: rows[0].size };
+    const exists = await db.query(`SELECT 1 FROM blobs WHERE digest = $1`, [digest]);
+    return exists.length > 0 ? 'locked' : null;
+  }
+
+  async lockManifest(db: EntityManager, manifestId: number): Promise<ManifestUnderReview | null> {
+    const rows = await db.query(
+      `SELECT id, repository_id AS "repositoryId", digest, subject_digest AS "subjectDigest" FROM manifests WHERE id = $1 FOR UPDATE`,
+      [manifestId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Locks the queue row if it is still due and no other collector holds it. */
+  async claimManifestReview(db: EntityManager, manifestId: number): Promise<boolean> {
+    const rows = await db.query(
+      `SELECT manifest_id FROM gc_manifest_review_queue WHERE manifest_id = $1 AND review_after <= now() FOR UPDATE SKIP LOCKED`,
+      [manifestId],
+    );
+    return rows.length > 0;
+  }
+
+  async claimBlobReview(db: EntityManager, digest: string): Promise<boolean> {
+    const rows = await db.query(
+      `SELECT blob_digest FROM gc_blob_review_queue WHERE blob_digest = $1 AND review_after <= now() FOR UPDATE SKIP LOCKED`,
+      [digest],
+    );
+    return rows.length > 0;
+  }
+
+  async dropManifestReview(db: EntityManager, manifestId: number): Promise<void> {
+    await db.query(`DELETE FROM gc_manifest_review_queue WHERE manifest_id = $1`, [manifestId]);
+  }
+
+  async dropBlobReview(db: EntityManager, digest: string): Promise<void> {
+    await db.query(`DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
+  }
+
+  /** What keeps a manifest alive, read while its row is locked. */
+  async manifestFacts(db: EntityManager, manifest: ManifestUnderReview): Promise<ManifestFacts> {
+    const [row] = await db.query(
+      `SELECT EXISTS (SELECT 1 FROM tags WHERE manifest_id = $1) AS tagged,
+              EXISTS (SELECT 1 FROM manifest_references WHERE child_id = $1) AS "referencedByIndex",
+              ($3::text IS NOT NULL AND EXISTS (SELECT 1 FROM manifests WHERE repository_id = $2 AND digest = $3)) AS "subjectExists"`,
+      [manifest.id, manifest.repositoryId, manifest.subjectDigest],
+    );
+    return row;
+  }
+
+  /** Children of an index (they lose a reference when it goes) and referrers whose subject this is. */
+  async dependants(db: EntityManager, manifest: ManifestUnderReview): Promise<number[]> {
+    const rows = await db.query(
+      `SELECT child_id AS id FROM manifest_references WHERE parent_id = $1
+       UNION
+       SELECT id FROM manifests WHERE repository_id = $2 AND subject_digest = $3 AND id <> $1`,
+      [manifest.id, manifest.repositoryId, manifest.digest],
+    );
+    return rows.map((row: { id: number }) => row.id);
+  }
+
+  /** Deletes the manifest; manifest_blobs, manifest_references (as parent) and its queue row cascade. */
+  async deleteManifest(db: EntityManager, manifestId: number): Promise<void> {
+    await db.query(`DELETE FROM manifests WHERE id = $1`, [manifestId]);
+  }
+
+  /**
+   * Removes the links of `digest` that nothing needs any more: no manifest in that repository references
+   * the blob, and the link is older than the review delay (a freshly uploaded blob is waiting for its
+   * manifest). `repositoryId` narrows it to one repository. The caller holds the blob row's lock, which
+   * every manifest push referencing the blob also takes, so no new reference can appear meanwhile.
+   */
+  async removeUnusedLinks(db: EntityManager, digest: string, minAgeSeconds: number, repositoryId?: number): Promise<{ removed: number; fresh: Date | null }> {
+    const rows = await db.query(
+      `WITH unused AS (
+         SELECT rb.repository_id, rb.created_at FROM repository_blobs rb
+          WHERE rb.blob_digest = $1 AND ($3::bigint IS NULL OR rb.repository_id = $3)
+            AND NOT EXISTS (
+              SELECT 1 FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id
+               WHERE mb.blob_digest = rb.blob_digest AND m.repository_id = rb.repository_id)
+       ), gone AS (
+         DELETE FROM repository_blobs rb USING unused u
+          WHERE rb.blob_digest = $1 AND rb.repository_id = u.repository_id AND u.created_at <= now() - make_interval(secs => $2)
+         RETURNING rb.repository_id
+       )
+       SELECT (SELECT count(*)::int FROM gone) AS removed,
+              (SELECT min(created_at) FROM unused WHERE created_at > now() - make_interval(secs => $2)) AS fresh`,
+      [digest, minAgeSeconds, repositoryId ?? null],
+    );
+    return { removed: rows[0].removed, fresh: rows[0].fresh };
+  }
+
+  /** What still holds the blob: repository links, and manifests (in any repository) that reference it. */
+  async blobHolders(db: EntityManager, digest: string): Promise<{ links: number; manifests: boolean }> {
+    const [row] = await db.query(
+      `SELECT (SELECT count(*)::int FROM repository_blobs WHERE blob_digest = $1) AS links,
+              EXISTS (SELECT 1 FROM manifest_blobs WHERE blob_digest = $1) AS manifests`,
+      [digest],
+    );
+    return row;
+  }
+
+  /** Deletes the blob row and its queue row; the caller has checked that nothing references it. */
+  async deleteBlob(db: EntityManager, digest: string): Promise<void> {
+    await db.query(`DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
+    await db.query(`DELETE FROM blobs WHERE digest = $1`, [digest]);
+  }
+
+  /** Moves a claimed blob review to a later time (when a fresh, unused link stops protecting it). */
+  async postponeBlobReview(db: EntityManager, digest: string, at: Date): Promise<void> {
+    await db.query(`UPDATE gc_blob_review_queue SET review_after = $2, reason = 'link_fresh' WHERE blob_digest = $1`, [digest, at]);
+  }
+
+  /** Of the given digests, those with a `blobs` row. */
+  async existingBlobs(db: EntityManager, digests: string[]): Promise<Set<string>> {
+    if (digests.length === 0) return new Set();
+    const rows = await db.query(`SELECT digest FROM blobs WHERE digest = ANY($1)`, [digests]);
+    return new Set(rows.map((row: { digest: string }) => row.digest));
+  }
+
+  /**
+   * Claims the address of a store file that has no row, by inserting a placeholder row in the caller's
+   * transaction. An upload committing the same digest inserts the same row first, so this waits for it
+   * (and then finds the row) or makes that upload wait until the file is gone and the placeholder removed.
+   * True when the placeholder was inserted, i.e. the file really is an orphan.
+   */
+  async claimOrphan(db: EntityManager, digest: string, size: number): Promise<boolean> {
+    const rows = await db.query(
+      `INSERT INTO blobs (digest, size) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING RETURNING digest`,
+      [digest, size],
+    );
+    return rows.length > 0;
+  }
+
+  /** Of the given upload ids, those with an `uploads` row. */
+  async existingUploads(db: EntityManager, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await db.query(`SELECT id::text AS id FROM uploads WHERE id::text = ANY($1::text[])`, [ids]);
+    return new Set(rows.map((row: { id: string }) => row.id));
+  }
+
+  /** Queue sizes for metrics: everything queued, and what of it is due now. */
+  async queueDepths(db: EntityManager): Promise<{ manifests: number; manifestsDue: number; blobs: number; blobsDue: number }> {
+    const [row] = await db.query(
+      `SELECT (SELECT count(*)::int FROM gc_manifest_review_queue) AS manifests,
+              (SELECT count(*)::int FROM gc_manifest_review_queue WHERE review_after <= now()) AS "manifestsDue",
+              (SELECT count(*)::int FROM gc_blob_review_queue) AS blobs,
+              (SELECT count(*)::int FROM gc_blob_review_queue WHERE review_after <= now()) AS "blobsDue"`,
+    );
+    return row;
+  }
+}
