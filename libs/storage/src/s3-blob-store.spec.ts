@@ -1,4 +1,4 @@
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describeBlobStore } from './blob-store.suite';
@@ -27,7 +27,7 @@ async function freshStore(server: TestS3Server, overrides: { redirect?: boolean 
   const bucket = `bucket-${++buckets}`;
   const config = { ...server.config, bucket, ...overrides };
   const client = createS3Client(config);
-  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  await server.createBucket(bucket);
   return { store: new S3BlobStore(config, { client }), client, bucket };
 }
 
@@ -50,16 +50,7 @@ describe('S3BlobStore', () => {
     ({ store, client, bucket } = await freshStore(withPartCopy));
   });
 
-  async function keys(prefix: string): Promise<string[]> {
-    const found: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-      found.push(...(page.Contents ?? []).map((o) => o.Key!));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return found;
-  }
+  const keys = (prefix: string) => withPartCopy.listKeys(bucket, prefix);
 
   it('round-trips 64 MiB sent in uneven appends (3, 7, 20 MiB and the rest), stored as chunks, committed at its address', async () => {
     const sizes = [3 * MiB, 7 * MiB, 20 * MiB, 34 * MiB];

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { createS3Client } from './s3-client';
 import { S3BlobStoreConfig } from './s3-config';
 
 /**
@@ -13,6 +15,10 @@ export interface TestS3Server {
   bucket: string;
   /** A driver configuration pointing at this server (path-style, s3rver's fixed credentials). */
   config: S3BlobStoreConfig;
+  /** Creates another bucket on this server. */
+  createBucket(name: string): Promise<void>;
+  /** Every key in `bucket` under `prefix`, across pages. */
+  listKeys(bucket: string, prefix: string): Promise<string[]>;
   /** UploadPartCopy requests served (only counted with `uploadPartCopy: true`). */
   partCopies(): number;
   stop(): Promise<void>;
@@ -67,12 +73,36 @@ export async function startTestS3Server(options: TestS3ServerOptions = {}): Prom
   server.middleware.splice(server.middleware.length - 1, 0, ...extra);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
+  const config: S3BlobStoreConfig = {
+    bucket,
+    endpoint,
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    forcePathStyle: true,
+    redirect: false,
+  };
+  const client = createS3Client(config);
   return {
     endpoint,
     bucket,
-    config: { bucket, endpoint, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true, redirect: false },
+    config,
+    createBucket: async (name) => {
+      await client.send(new CreateBucketCommand({ Bucket: name }));
+    },
+    listKeys: async (name, prefix) => {
+      const found: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket: name, Prefix: prefix, ContinuationToken: token }));
+        found.push(...(page.Contents ?? []).map((object) => object.Key!));
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return found;
+    },
     partCopies: () => partCopies,
     stop: async () => {
+      client.destroy();
       await server.close();
       rmSync(directory, { recursive: true, force: true });
     },
