@@ -36,6 +36,14 @@ export interface AppConfig {
   /** Seconds between two bulk tag deletes of one repository through the REST API (GitLab: one hour); 0 disables the limit. */
   bulkDeleteInterval: number;
   log: { level: string; format: 'json' | 'pretty' };
+  /** Abuse limits; a limit of 0 means unlimited. */
+  limits: {
+    pullAnonymous: number;
+    pullAuthenticated: number;
+    pullWindowSeconds: number;
+    uploadSessionsPerProject: number;
+    restBodyBytes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -95,5 +103,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     deleteEnabled: vars.REGISTRY_DELETE_ENABLED !== 'false',
     bulkDeleteInterval: vars.REGISTRY_BULK_DELETE_INTERVAL ?? 3600,
     log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' },
+    limits: {
+      // Docker Hub's anonymous allowance (100 manifest pulls per 6 hours); signed-in users get far more than
+      // Docker Hub's 200, because every CI job of one user shares that user's count here.
+      pullAnonymous: vars.PULL_RATE_LIMIT_ANONYMOUS ?? 100,
+      pullAuthenticated: vars.PULL_RATE_LIMIT_AUTHENTICATED ?? 5000,
+      pullWindowSeconds: vars.PULL_RATE_LIMIT_WINDOW ?? 21600,
+      uploadSessionsPerProject: vars.MAX_UPLOAD_SESSIONS_PER_PROJECT ?? 500,
+      restBodyBytes: vars.REST_BODY_LIMIT ?? 1048576,
+    },
   };
 }

@@ -66,6 +66,24 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'must be 1-64 letters, digits, ":", "_" or "-"' })
   REDIS_PREFIX?: string;
 
+  /** Manifest GETs allowed per window: anonymous callers per client address, signed-in callers per user; 0 disables. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  PULL_RATE_LIMIT_ANONYMOUS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  PULL_RATE_LIMIT_AUTHENTICATED?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(604800)
+  PULL_RATE_LIMIT_WINDOW?: number;
+
+  /** Open upload sessions per project; 0 disables. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  MAX_UPLOAD_SESSIONS_PER_PROJECT?: number;
+
+  /** Largest JSON body the REST API accepts, in bytes. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1024) @Max(104857600)
+  REST_BODY_LIMIT?: number;
+
   @IsOptional() @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
     message: 'must be one of: trace, debug, info, warn, error, fatal, silent',
   })

@@ -10,5 +10,9 @@ export const registryContextProvider: Provider = {
   provide: RegistryContext,
   inject: [DataSource, BLOB_STORE, APP_CONFIG],
   useFactory: (db: DataSource, store: BlobStore, config: AppConfig) =>
-    new RegistryContext(db, store, { gcReviewDelay: config.gcReviewDelay, deleteEnabled: config.deleteEnabled }),
+    new RegistryContext(db, store, {
+      gcReviewDelay: config.gcReviewDelay,
+      deleteEnabled: config.deleteEnabled,
+      maxUploadSessionsPerProject: config.limits.uploadSessionsPerProject,
+    }),
 };

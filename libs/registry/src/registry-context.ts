@@ -12,6 +12,8 @@ export interface RegistrySettings {
   gcReviewDelay: number;
   /** Whether blob and manifest DELETE are allowed through /v2/. */
   deleteEnabled: boolean;
+  /** Open upload sessions a project may hold at once (POST uploads beyond it answer 429); 0 or unset: unlimited. */
+  maxUploadSessionsPerProject?: number;
 }
 
 /** What the registry services share: the database, the blob store, the data access objects and settings. */

@@ -9,6 +9,9 @@ import { RegistryContext } from './registry-context';
 import { UploadHashCache } from './upload-hash-cache';
 import { UploadRow } from './data/upload.repository';
 
+/** First key of the advisory lock taken while counting a project's upload sessions ("upld"). */
+const UPLOAD_LIMIT_LOCK = 0x75706c64;
+
 export interface UploadChunk {
   body: Readable;
   /** The chunk's place in the blob, when the client sent Content-Range. */
@@ -32,7 +35,24 @@ export class UploadService {
     const project = await this.owningProject(repositoryPath);
     const id = randomUUID();
     await this.ctx.store.createUpload(id);
-    await this.ctx.uploads.create(this.ctx.db.manager, id, repositoryPath, project.id);
+    try {
+      await this.ctx.db.transaction(async (tx) => {
+        const limit = this.ctx.settings.maxUploadSessionsPerProject ?? 0;
+        if (limit > 0) {
+          // Serialises session creation per project, so concurrent POSTs cannot overshoot the limit together.
+          await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [UPLOAD_LIMIT_LOCK, project.id]);
+          if ((await this.ctx.uploads.countForProject(tx, project.id)) >= limit) {
+            throw new RegistryError('TOOMANYREQUESTS', `the project already has ${limit} open upload sessions; finish or cancel some first`, {
+              limit,
+            });
+          }
+        }
+        await this.ctx.uploads.create(tx, id, repositoryPath, project.id);
+      });
+    } catch (error) {
+      await this.ctx.store.abortUpload(id).catch(() => undefined);
+      throw error;
+    }
     return { id };
   }
 

@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '@cargohold/config';
 import { RegistryTokenVerifier } from '@cargohold/iam';
-import { APP_CONFIG, registryContextProvider } from '@cargohold/platform';
+import Redis from 'ioredis';
+import { Logger } from '@cargohold/common';
+import { APP_CONFIG, LOGGER, REDIS, registryContextProvider } from '@cargohold/platform';
+import { PullRateLimiter, RedisHitCounter } from '../limits/pull-rate-limiter';
 import { TokenModule } from '../token/token.module';
 import { BlobService, CatalogService, ManifestService, RegistryContext, TagService, UploadService } from '@cargohold/registry';
 import { BlobHandler } from './blob.handler';
@@ -23,13 +26,18 @@ import { UploadHandler } from './upload.handler';
     },
     {
       provide: RegistryRouter,
-      inject: [RegistryContext, REGISTRY_ACCESS_GUARD],
-      useFactory: (ctx: RegistryContext, guard: RegistryAccessGuard) =>
+      inject: [RegistryContext, REGISTRY_ACCESS_GUARD, APP_CONFIG, REDIS, LOGGER],
+      useFactory: (ctx: RegistryContext, guard: RegistryAccessGuard, config: AppConfig, redis: Redis, logger: Logger) =>
         new RegistryRouter(
           guard,
           new UploadHandler(new UploadService(ctx)),
           new BlobHandler(new BlobService(ctx)),
           new ManifestHandler(new ManifestService(ctx), new TagService(ctx), new CatalogService(ctx)),
+          new PullRateLimiter(
+            { anonymous: config.limits.pullAnonymous, authenticated: config.limits.pullAuthenticated, windowSeconds: config.limits.pullWindowSeconds },
+            new RedisHitCounter(redis, config.redisPrefix),
+            logger,
+          ),
         ),
     },
   ],

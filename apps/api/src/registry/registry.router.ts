@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@cargohold/common';
 import { parseRepositoryName, RegistryError } from '@cargohold/registry';
+import { PullRateLimiter, rateLimitHeaders } from '../limits/pull-rate-limiter';
 import { BlobHandler } from './blob.handler';
 import { ManifestHandler } from './manifest.handler';
 import { RegistryAccessGuard, RegistryPrincipal } from './registry-access';
@@ -21,6 +22,7 @@ export class RegistryRouter {
     private readonly uploads: UploadHandler,
     private readonly blobs: BlobHandler,
     private readonly manifests: ManifestHandler,
+    private readonly pullLimiter?: PullRateLimiter,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
@@ -35,6 +37,8 @@ export class RegistryRouter {
       log,
     };
     res.setHeader(API_VERSION_HEADER, 'registry/2.0');
+    // Blobs are arbitrary bytes: a browser must never sniff one into HTML or script.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     try {
       const route = matchRegistryRoute(pathname);
       if (!route) throw new RegistryError('NAME_UNKNOWN', 'unknown registry endpoint', { path: pathname.slice(0, 256) }, 404);
@@ -44,6 +48,8 @@ export class RegistryRouter {
         if (decision.challenge) res.setHeader('WWW-Authenticate', decision.challenge);
         throw new RegistryError(decision.status === 401 ? 'UNAUTHORIZED' : 'DENIED', decision.message);
       }
+      // A pull is a manifest GET, as Docker Hub counts them (HEAD, used to check for updates, is free).
+      if (route.kind === 'manifest' && request.method === 'GET') await this.limitPull(req, res, decision.principal);
       await this.dispatch(request, route, decision.principal);
     } catch (error) {
       sendError(request, error);
@@ -78,6 +84,19 @@ export class RegistryRouter {
         if (method === 'GET' || method === 'HEAD') return this.blobs.get(request, route.name, route.digest);
         if (method === 'DELETE') return this.blobs.delete(request, route.name, route.digest);
         return this.unsupported(method);
+    }
+  }
+
+  private async limitPull(req: IncomingMessage, res: ServerResponse, principal: RegistryPrincipal): Promise<void> {
+    const verdict = await this.pullLimiter?.consume(principal.subject, req.socket.remoteAddress ?? 'unknown');
+    if (!verdict) return;
+    for (const [name, value] of Object.entries(rateLimitHeaders(verdict))) res.setHeader(name, value);
+    if (!verdict.allowed) {
+      throw new RegistryError('TOOMANYREQUESTS', `pull rate limit exceeded: ${verdict.limit} manifest pulls per ${verdict.windowSeconds} seconds`, {
+        limit: verdict.limit,
+        window: verdict.windowSeconds,
+        retryAfter: verdict.resetSeconds,
+      });
     }
   }
 
