@@ -1,0 +1,100 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import * as path from 'node:path';
+import { closeAgent } from './blob-client';
+import { cleanupOnSignals, onCleanup, runCleanup } from './cleanup';
+import { MiB } from './payload';
+import { canPin, CLIENT_CORE, pin } from './pinning';
+import { jsonLine, terminalTable, writePerformanceDoc } from './report';
+import { Results } from './results';
+import { BenchContext, BenchOptions, blobPulls, blobPushes, machineLimits, manifestGets, skopeoCopies, tagLists } from './scenarios';
+import { distributionVersion, startCargohold, startDistribution, startHashSink } from './targets';
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+const GROUPS = ['limits', 'push', 'pull', 'manifest', 'tags', 'skopeo'] as const;
+type Group = (typeof GROUPS)[number];
+
+function options(quick: boolean): BenchOptions {
+  return {
+    runs: Number(process.env.BENCH_RUNS ?? (quick ? 1 : 3)),
+    layerSizes: (process.env.BENCH_SIZES ?? '256,1024').split(',').map(Number),
+    chunkSize: 16 * MiB,
+    manifestSeconds: quick ? 5 : 10,
+    manifestConnections: 32,
+    tagCount: Number(process.env.BENCH_TAGS ?? 10_000),
+    skopeoLayers: 5,
+    skopeoLayerMiB: quick ? 8 : 20,
+  };
+}
+
+function selectedGroups(): Set<Group> {
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!only) return new Set(GROUPS);
+  const unknown = only.filter((g) => !(GROUPS as readonly string[]).includes(g));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown group(s) ${unknown.join(', ')}; known: ${GROUPS.join(', ')}`);
+  return new Set(only as Group[]);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const quick = process.env.BENCH_QUICK === '1';
+  const opts = options(quick);
+  const groups = selectedGroups();
+  const log = (message: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
+  cleanupOnSignals();
+
+  const pinned = canPin();
+  // The client: this process, every thread, and what it spawns from now on (skopeo, servers before re-pinning).
+  if (pinned) pin(process.pid, CLIENT_CORE);
+  else log('not pinning: needs 2 cores and taskset');
+
+  const workDir = mkdtempSync(path.join(tmpdir(), 'cargohold-bench-'));
+  onCleanup('remove the work dir', () => rmSync(workDir, { recursive: true, force: true }));
+  log(`mode ${quick ? 'quick' : 'full'}, ${opts.runs} run(s), groups ${[...groups].join(',')}; starting servers`);
+  // BENCH_API_NODE_OPTIONS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the api under this load.
+  const apiEnv: Record<string, string> = process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {};
+  const ours = await startCargohold(pinned, apiEnv);
+  const distribution = await startDistribution(workDir, pinned);
+  const sink = groups.has('push') ? await startHashSink(pinned) : undefined;
+  log(`cargohold ${ours.url} (api pid ${ours.pid}), distribution ${distribution.url} (pid ${distribution.pid})${sink ? `, sink ${sink.url}` : ''}`);
+
+  const results = new Results();
+  const ctx: BenchContext = { results, options: opts, ours, distribution, sink, workDir, log };
+  if (groups.has('limits')) await machineLimits(ctx);
+  if (groups.has('push')) await blobPushes(ctx);
+  if (groups.has('pull')) await blobPulls(ctx);
+  if (groups.has('manifest')) await manifestGets(ctx);
+  if (groups.has('tags')) await tagLists(ctx);
+  if (groups.has('skopeo')) await skopeoCopies(ctx);
+
+  const info = {
+    mode: quick ? ('quick' as const) : ('full' as const),
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    nproc: cpus().length, // not availableParallelism(): this process is pinned to one core by now
+    cpu: readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.+)$/m)?.[1] ?? 'unknown CPU',
+    memory: `${(totalmem() / 1024 ** 3).toFixed(0)} GiB`,
+    node: process.version,
+    distribution: distributionVersion(),
+    pinned,
+    seconds: (Date.now() - started) / 1000,
+    runs: opts.runs,
+  };
+  process.stdout.write(`\n${terminalTable(results)}\n\n${jsonLine(results, info)}\n`);
+  // A partial run (BENCH_ONLY) must not replace the recorded results.
+  if (groups.size === GROUPS.length) {
+    writePerformanceDoc(path.join(REPO_ROOT, 'docs', 'performance.md'), results, info);
+    log('wrote docs/performance.md');
+  }
+}
+
+main()
+  .then(async () => {
+    await closeAgent();
+    await runCleanup();
+    process.exit(0);
+  })
+  .catch(async (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? error}\n`);
+    await runCleanup();
+    process.exit(1);
+  });
