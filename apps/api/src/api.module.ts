@@ -5,13 +5,14 @@ import { HealthController } from './health/health.controller';
 import { IamModule } from './iam/iam.module';
 import { RegistryModule } from './registry/registry.module';
 import { RegistryManagementModule } from './registry-management/registry-management.module';
+import { CleanupPoliciesModule } from './cleanup/cleanup-policies.module';
 
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, 'api'), RegistryModule, IamModule, RegistryManagementModule],
+      imports: [CoreModule.forRoot(config, 'api'), RegistryModule, IamModule, RegistryManagementModule, CleanupPoliciesModule],
       controllers: [HealthController],
     };
   }

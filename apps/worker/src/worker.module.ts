@@ -8,6 +8,9 @@ import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
 import { garbageCollectorProvider } from './gc/garbage-collector.provider';
 import { GcProcessor } from './gc/gc.processor';
 import { GcScheduler } from './gc/gc.scheduler';
+import { cleanupPolicyServiceProvider } from './cleanup/cleanup-policy.provider';
+import { CleanupProcessor } from './cleanup/cleanup.processor';
+import { CleanupScheduler } from './cleanup/cleanup.scheduler';
 import { RegistryDeletesModule } from './registry-deletes/registry-deletes.module';
 
 @Module({})
@@ -20,9 +23,10 @@ export class WorkerModule {
         BullModule.forRoot({ connection: { url: config.redisUrl, maxRetriesPerRequest: null }, prefix: config.redisPrefix }),
         BullModule.registerQueue({ name: QueueName.Maintenance }),
         BullModule.registerQueue({ name: QueueName.Gc }),
+        BullModule.registerQueue({ name: QueueName.Cleanup }),
         RegistryDeletesModule,
       ],
-      providers: [registryContextProvider, MaintenanceProcessor, MaintenanceScheduler, garbageCollectorProvider, GcProcessor, GcScheduler],
+      providers: [registryContextProvider, MaintenanceProcessor, MaintenanceScheduler, garbageCollectorProvider, GcProcessor, GcScheduler, cleanupPolicyServiceProvider, CleanupProcessor, CleanupScheduler],
     };
   }
 }

@@ -33,6 +33,8 @@ export interface AppConfig {
   gcReviewDelay: number;
   uploadPurgeAge: number;
   deleteEnabled: boolean;
+  /** Seconds between two looks for due cleanup policies. */
+  cleanupScheduleInterval: number;
   /** Seconds between two bulk tag deletes of one repository through the REST API (GitLab: one hour); 0 disables the limit. */
   bulkDeleteInterval: number;
   log: { level: string; format: 'json' | 'pretty' };
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     gcReviewDelay: vars.GC_REVIEW_DELAY ?? 86400,
     uploadPurgeAge: vars.UPLOAD_PURGE_AGE ?? 86400,
     deleteEnabled: vars.REGISTRY_DELETE_ENABLED !== 'false',
+    cleanupScheduleInterval: vars.CLEANUP_SCHEDULE_INTERVAL ?? 60,
     bulkDeleteInterval: vars.REGISTRY_BULK_DELETE_INTERVAL ?? 3600,
     log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' },
     limits: {

@@ -54,6 +54,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
   REGISTRY_DELETE_ENABLED?: string;
 
+  /** Seconds between two looks for due cleanup policies. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  CLEANUP_SCHEDULE_INTERVAL?: number;
+
   /** Seconds between two bulk tag deletes of one repository (GitLab allows one an hour); 0 disables the limit. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(604800)
   REGISTRY_BULK_DELETE_INTERVAL?: number;

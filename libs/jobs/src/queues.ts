@@ -38,7 +38,7 @@ export interface JobPayloads {
   [JobName.BulkDeleteTags]: { repositoryId: number; params: TagRetentionParams; requestedBy: number | null };
   [JobName.DeleteRepository]: { repositoryId: number; requestedBy: number | null };
   [JobName.ScheduleCleanupPolicies]: Record<string, never>;
-  [JobName.RunCleanupPolicy]: { projectId: number };
+  [JobName.RunCleanupPolicy]: { projectId: number; runId: number };
   [JobName.GcReview]: Record<string, never>;
   [JobName.GcSweepOrphans]: Record<string, never>;
   [JobName.DeliverWebhook]: { deliveryId: number };

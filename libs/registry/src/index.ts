@@ -16,3 +16,4 @@ export type { TagDetailsRecord, KeysetRequest, TagCandidate } from './management
 export * from './gc/gc-result';
 export * from './gc/garbage-collector';
 export * from './gc/storage-check';
+export * from './cleanup';

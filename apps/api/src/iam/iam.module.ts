@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RestModule } from '../rest/rest.module';
+import { CleanupPolicyCoreModule } from '../cleanup/cleanup-policy-core.module';
 import { CiJobsController } from './ci-jobs.controller';
 import { GroupDeployTokensController, InstanceDeployTokensController, ProjectDeployTokensController } from './deploy-tokens.controller';
 import { GroupsController } from './groups.controller';
@@ -12,7 +13,8 @@ import { UsersController } from './users.controller';
 
 /** The identity REST API under /api/v4 (users, groups, projects, members, tokens, CI jobs). */
 @Module({
-  imports: [RestModule],
+  // CleanupPolicyCoreModule: GET /projects/:id shows the cleanup policy in force, as GitLab does.
+  imports: [RestModule, CleanupPolicyCoreModule],
   controllers: [
     UsersController,
     GroupsController,

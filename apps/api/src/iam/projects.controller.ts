@@ -10,6 +10,8 @@ import { RestController } from '../rest/rest-controller.decorator';
 import { AllowAnonymous, AllowJobToken } from '../rest/route-access.decorator';
 import { CreateProjectDto, ListProjectsQuery } from './dto/projects.dto';
 import { presentProject } from './presenters/project.presenter';
+import { CleanupPolicyService } from '@cargohold/registry';
+import { presentEffective } from '../cleanup/cleanup-policy.presenter';
 
 /** `/projects`: projects in user namespaces and groups. */
 @RestController('projects')
@@ -17,6 +19,7 @@ export class ProjectsController {
   constructor(
     private readonly iam: IamServices,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly cleanupPolicies: CleanupPolicyService,
   ) {}
 
   @Get()
@@ -51,7 +54,8 @@ export class ProjectsController {
   @AllowJobToken()
   async get(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
     const { project, level } = await this.iam.projects.get(actor, resourceRef(id));
-    return presentProject(project, this.config.publicUrl, actor ? level : undefined);
+    const policy = presentEffective(await this.cleanupPolicies.effectiveForProject(project.id));
+    return { ...presentProject(project, this.config.publicUrl, actor ? level : undefined), container_expiration_policy: policy };
   }
 
   /** GitLab answers 202 Accepted (its deletion is asynchronous; ours is done when this returns). */

@@ -1,0 +1,75 @@
+import { Body, Get, HttpCode, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
+import { AccessLevel, Actor } from '@cargohold/iam';
+import { JobName, JobProducer } from '@cargohold/jobs';
+import { CleanupPolicyService, ManagementError, RegistryManagementService } from '@cargohold/registry';
+import { CurrentActor } from '../rest/current-actor.decorator';
+import { resourceRef } from '../rest/parse-id.pipe';
+import { RestController } from '../rest/rest-controller.decorator';
+import { RegistryAccess } from '../registry-management/registry-access';
+import { CleanupPolicyAttributesDto, UpdateWithPolicyDto } from './cleanup-policy.dto';
+import { presentEffective, presentRun, presentStored } from './cleanup-policy.presenter';
+
+/**
+ * Cleanup policies as GitLab sets them (`PUT /projects/:id` with container_expiration_policy_attributes, and per
+ * repository), plus group defaults, runs on demand and the run history. Maintainers manage them.
+ */
+@RestController()
+export class CleanupPoliciesController {
+  constructor(
+    private readonly policies: CleanupPolicyService,
+    private readonly registry: RegistryManagementService,
+    private readonly access: RegistryAccess,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  /** Only the cleanup policy of a project can be edited here; GitLab's other project fields are not supported. */
+  @Put('projects/:id')
+  async updateProject(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateWithPolicyDto) {
+    const { project } = await this.access.project(actor, resourceRef(id), 'admin');
+    if (body.container_expiration_policy_attributes) {
+      await this.policies.set({ kind: 'project', id: project.id }, body.container_expiration_policy_attributes);
+    }
+    return { id: project.id, path_with_namespace: project.fullPath, container_expiration_policy: presentEffective(await this.policies.effectiveForProject(project.id)) };
+  }
+
+  /** A group's default policy: applies to every project below it that has none of its own. */
+  @Put('groups/:id')
+  async updateGroup(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateWithPolicyDto) {
+    const { group } = await this.access.group(actor, resourceRef(id), AccessLevel.MAINTAINER);
+    const attributes = body.container_expiration_policy_attributes ?? {};
+    const policy = await this.policies.set({ kind: 'group', id: group.id }, attributes);
+    return { id: group.id, full_path: group.fullPath, container_expiration_policy: presentStored(policy) };
+  }
+
+  /** One repository's own policy, overriding its project's (the seeds' `PUT .../registry/repositories/:repository_id`). */
+  @Put('projects/:id/registry/repositories/:repository_id')
+  async updateRepository(
+    @CurrentActor() actor: Actor | null,
+    @Param('id') id: string,
+    @Param('repository_id', ParseIntPipe) repositoryId: number,
+    @Body() body: CleanupPolicyAttributesDto & UpdateWithPolicyDto,
+  ) {
+    const { project } = await this.access.project(actor, resourceRef(id), 'admin');
+    const repository = await this.registry.findRepository(repositoryId);
+    if (repository.projectId !== project.id) throw ManagementError.notFound('Repository');
+    const { container_expiration_policy_attributes: nested, ...flat } = body;
+    const policy = await this.policies.set({ kind: 'repository', id: repositoryId }, nested ?? flat);
+    return { id: repositoryId, path: repository.path, container_expiration_policy: presentStored(policy) };
+  }
+
+  /** Runs the policy in force now (our addition; GitLab only runs on schedule). */
+  @Post('projects/:id/registry/cleanup_policy/runs')
+  @HttpCode(202)
+  async runNow(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
+    const { project } = await this.access.project(actor, resourceRef(id), 'admin');
+    const run = await this.policies.requestRun(project.id);
+    await this.jobs.enqueue(JobName.RunCleanupPolicy, run, { jobId: `cleanup-run-${run.runId}-0` });
+    return presentRun((await this.policies.run(run.runId))!);
+  }
+
+  @Get('projects/:id/registry/cleanup_policy/runs')
+  async runs(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
+    const { project } = await this.access.project(actor, resourceRef(id), 'read');
+    return (await this.policies.listRuns(project.id)).map(presentRun);
+  }
+}

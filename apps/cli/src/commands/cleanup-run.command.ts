@@ -1,0 +1,33 @@
+import { CleanupPolicyService, RegistryContext } from '@cargohold/registry';
+import { createBlobStore } from '@cargohold/storage';
+import { checkKnownOptions, CliUsageError } from '../cli-args';
+import { CliCommand } from '../cli-command';
+
+/**
+ * `cleanup:run <project-full-path>`: runs the cleanup policy in force for the project now, in this process (the
+ * same code and idempotent batches as the worker), waits until the run is finished and prints it as JSON.
+ */
+export const cleanupRunCommand: CliCommand = {
+  name: 'cleanup:run',
+  usage: 'cleanup:run <project-full-path>',
+  description: "run the project's cleanup policy now, wait for it to finish, print the run (JSON)",
+  async run(args, ctx) {
+    checkKnownOptions(args, []);
+    const fullPath = args.positionals[0];
+    if (!fullPath) throw new CliUsageError('cleanup:run needs a project full path, e.g. cleanup:run mygroup/myproject');
+    const db = await ctx.database();
+    const rows: Array<{ id: number }> = await db.query(`SELECT id FROM projects WHERE full_path = $1`, [fullPath]);
+    if (rows.length === 0) throw new CliUsageError(`no project ${fullPath}`);
+    const registry = new RegistryContext(db, createBlobStore(ctx.config.storage), {
+      gcReviewDelay: ctx.config.gcReviewDelay,
+      deleteEnabled: ctx.config.deleteEnabled,
+    });
+    const policies = new CleanupPolicyService(registry);
+    const { runId } = await policies.requestRun(rows[0].id);
+    let run = await policies.execute(runId);
+    while (run.status === 'unfinished') run = await policies.execute(runId);
+    ctx.print(
+      JSON.stringify({ run_id: run.id, project: fullPath, status: run.status, deleted_tags: run.deletedTags, repositories: run.repositoriesDone }),
+    );
+  },
+};

@@ -1,0 +1,73 @@
+import { EntityManager } from 'typeorm';
+
+export type CleanupRunStatus = 'scheduled' | 'ongoing' | 'unfinished' | 'finished' | 'failed';
+export type PolicySource = 'project' | 'group' | 'repository';
+
+export interface CleanupRun {
+  id: number;
+  projectId: number;
+  policyId: number | null;
+  policySource: PolicySource;
+  status: CleanupRunStatus;
+  trigger: 'schedule' | 'manual';
+  deletedTags: number;
+  repositoriesDone: number;
+  error: string | null;
+  scheduledAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+const COLUMNS = `id, project_id AS "projectId", policy_id AS "policyId", policy_source AS "policySource", status, trigger,
+  deleted_tags AS "deletedTags", repositories_done AS "repositoriesDone", error, scheduled_at AS "scheduledAt",
+  started_at AS "startedAt", finished_at AS "finishedAt"`;
+
+/** The `cleanup_policy_runs` table: what each run did, visible through the API. */
+export class CleanupRunRepository {
+  async create(db: EntityManager, projectId: number, policyId: number | null, source: PolicySource, trigger: 'schedule' | 'manual'): Promise<CleanupRun> {
+    const rows = await db.query(
+      `INSERT INTO cleanup_policy_runs (project_id, policy_id, policy_source, status, trigger) VALUES ($1, $2, $3, 'scheduled', $4) RETURNING ${COLUMNS}`,
+      [projectId, policyId, source, trigger],
+    );
+    return rows[0];
+  }
+
+  async find(db: EntityManager, id: number): Promise<CleanupRun | null> {
+    const rows = await db.query(`SELECT ${COLUMNS} FROM cleanup_policy_runs WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async listForProject(db: EntityManager, projectId: number, limit: number): Promise<CleanupRun[]> {
+    return db.query(`SELECT ${COLUMNS} FROM cleanup_policy_runs WHERE project_id = $1 ORDER BY id DESC LIMIT $2`, [projectId, limit]);
+  }
+
+  async start(db: EntityManager, id: number): Promise<void> {
+    await db.query(`UPDATE cleanup_policy_runs SET status = 'ongoing', started_at = coalesce(started_at, now()) WHERE id = $1`, [id]);
+  }
+
+  /** Adds progress after each repository, so a crash loses at most one repository's count. */
+  async progress(db: EntityManager, id: number, deletedTags: number): Promise<void> {
+    await db.query(
+      `UPDATE cleanup_policy_runs SET deleted_tags = deleted_tags + $2, repositories_done = repositories_done + 1 WHERE id = $1`,
+      [id, deletedTags],
+    );
+  }
+
+  async finish(db: EntityManager, id: number, status: CleanupRunStatus, error: string | null = null): Promise<void> {
+    await db.query(`UPDATE cleanup_policy_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1`, [id, status, error]);
+  }
+
+  async markRepositoryStarted(db: EntityManager, repositoryId: number): Promise<void> {
+    await db.query(`UPDATE repositories SET cleanup_policy_started_at = now() WHERE id = $1`, [repositoryId]);
+  }
+
+  async repositoriesOf(db: EntityManager, projectId: number): Promise<number[]> {
+    const rows = await db.query(`SELECT id FROM repositories WHERE project_id = $1 AND status IS NULL ORDER BY id`, [projectId]);
+    return rows.map((row: { id: number }) => row.id);
+  }
+
+  async projectOfRepository(db: EntityManager, repositoryId: number): Promise<number | null> {
+    const rows = await db.query(`SELECT project_id AS "projectId" FROM repositories WHERE id = $1`, [repositoryId]);
+    return rows[0]?.projectId ?? null;
+  }
+}
