@@ -4,6 +4,7 @@ import { CoreModule } from '@cargohold/platform';
 import { HealthController } from './health/health.controller';
 import { IamModule } from './iam/iam.module';
 import { RegistryModule } from './registry/registry.module';
+import { WebModule } from './web/web.module';
 import { RegistryManagementModule } from './registry-management/registry-management.module';
 import { CleanupPoliciesModule } from './cleanup/cleanup-policies.module';
 
@@ -12,7 +13,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, 'api'), RegistryModule, IamModule, RegistryManagementModule, CleanupPoliciesModule],
+      imports: [CoreModule.forRoot(config, 'api'), RegistryModule, IamModule, RegistryManagementModule, CleanupPoliciesModule, WebModule],
       controllers: [HealthController],
     };
   }
