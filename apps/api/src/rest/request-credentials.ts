@@ -27,3 +27,19 @@ function header(req: Request, name: string): string | undefined {
 export function clientAddress(req: Request): string {
   return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
+
+/** The web UI's session cookie (`cargohold_session`), read only when no token header is presented. */
+export function sessionCookie(req: Request): string | null {
+  const cookies = header(req, 'cookie');
+  if (!cookies) return null;
+  for (const part of cookies.split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === 'cargohold_session') return value.join('=') || null;
+  }
+  return null;
+}
+
+/** The CSRF token the web UI sends with every cookie-authenticated write (`X-CSRF-Token`). */
+export function csrfHeader(req: Request): string | undefined {
+  return header(req, 'x-csrf-token');
+}

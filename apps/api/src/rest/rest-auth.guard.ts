@@ -1,8 +1,9 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Actor, AuthFailureThrottle, CredentialService, IamError } from '@cargohold/iam';
 import { AuthenticatedRequest } from './current-actor.decorator';
-import { clientAddress, presentedToken } from './request-credentials';
+import { WebSessionService } from '../web/web-session.service';
+import { clientAddress, csrfHeader, presentedToken, sessionCookie } from './request-credentials';
 import { InsufficientScopeError } from './rest-errors';
 import { ALLOW_ANONYMOUS, ALLOW_JOB_TOKEN, EXTRA_SCOPES } from './route-access.decorator';
 
@@ -18,18 +19,23 @@ export class RestAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly credentials: CredentialService,
     @Inject(AuthFailureThrottle) private readonly throttle: AuthFailureThrottle,
+    @Optional() private readonly sessions?: WebSessionService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const targets = [context.getHandler(), context.getClass()];
     const presented = presentedToken(req);
-    if (!presented) {
+    // The web UI's cookie counts only when no token header is presented, and writes need the CSRF header too.
+    const session = presented ? null : sessionCookie(req);
+    if (!presented && !session) {
       if (!this.reflector.getAllAndOverride<boolean>(ALLOW_ANONYMOUS, targets)) throw IamError.unauthorized();
       req.actor = null;
       return true;
     }
-    const actor = await this.authenticate(clientAddress(req), presented.kind, presented.token);
+    const actor = presented
+      ? await this.authenticate(clientAddress(req), presented.kind, presented.token)
+      : await this.authenticateSession(session!, READ_METHODS.has(req.method) || req.method === 'OPTIONS', csrfHeader(req));
     if (actor.kind === 'job' && !this.reflector.getAllAndOverride<boolean>(ALLOW_JOB_TOKEN, targets)) throw IamError.unauthorized();
     if (actor.kind === 'user' && actor.scopes !== null) {
       const extra = this.reflector.getAllAndOverride<string[]>(EXTRA_SCOPES, targets) ?? [];
@@ -37,6 +43,14 @@ export class RestAuthGuard implements CanActivate {
     }
     req.actor = actor;
     return true;
+  }
+
+  /** A session id from the cookie: unknown or expired is 401; a write without the matching X-CSRF-Token is 403. */
+  private async authenticateSession(sessionId: string, isSafe: boolean, csrfToken: string | undefined): Promise<Actor> {
+    const actor = this.sessions ? await this.sessions.actorFor(sessionId) : null;
+    if (!actor) throw IamError.unauthorized();
+    if (!isSafe && !this.sessions!.csrfMatches(sessionId, csrfToken)) throw IamError.forbidden('missing or invalid X-CSRF-Token');
+    return actor;
   }
 
   private async authenticate(address: string, kind: 'token' | 'job', token: string): Promise<Actor> {

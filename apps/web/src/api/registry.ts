@@ -1,0 +1,48 @@
+import { del, enc, get, getAll, getPage, Query } from './client';
+import type { Repository, TagDetails, TagManifest, TagSummary } from './types';
+
+const base = (projectId: number | string) => `/projects/${enc(projectId)}/registry/repositories`;
+
+export function listRepositories(projectId: number | string, query: Query) {
+  return getPage<Repository>(base(projectId), { tags_count: true, ...query });
+}
+
+/** GitLab's single-repository endpoint: the only one that reports the deduplicated `size`. */
+export function getRepository(repositoryId: number | string) {
+  return get<Repository>(`/registry/repositories/${enc(repositoryId)}`, { tags_count: true, size: true });
+}
+
+export function listAllTags(projectId: number | string, repositoryId: number | string) {
+  return getAll<TagSummary>(`${base(projectId)}/${enc(repositoryId)}/tags`);
+}
+
+export function getTag(projectId: number | string, repositoryId: number | string, tag: string) {
+  return get<TagDetails>(`${base(projectId)}/${enc(repositoryId)}/tags/${enc(tag)}`);
+}
+
+/** cargohold's read-only manifest view (platforms, layers, referrers) for the tag page. */
+export function getTagManifest(projectId: number | string, repositoryId: number | string, tag: string) {
+  return get<TagManifest>(`${base(projectId)}/${enc(repositoryId)}/tags/${enc(tag)}/manifest`);
+}
+
+export function deleteTag(projectId: number | string, repositoryId: number | string, tag: string) {
+  return del(`${base(projectId)}/${enc(repositoryId)}/tags/${enc(tag)}`);
+}
+
+export function deleteRepository(projectId: number | string, repositoryId: number | string) {
+  return del(`${base(projectId)}/${enc(repositoryId)}`);
+}
+
+/** Runs `work` over `items` with at most `concurrency` in flight. */
+export async function mapLimit<T, R>(items: T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}

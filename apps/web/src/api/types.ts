@@ -1,0 +1,177 @@
+/** GitLab REST shapes the UI reads (only the fields it uses). */
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  name: string;
+  is_admin: boolean;
+}
+
+export interface Session {
+  user: SessionUser;
+  scopes: string[] | null;
+  csrf_token: string;
+}
+
+export interface Namespace {
+  id: number;
+  name: string;
+  path: string;
+  kind: 'user' | 'group';
+  full_path: string;
+}
+
+export interface Project {
+  id: number;
+  name: string;
+  name_with_namespace: string;
+  path_with_namespace: string;
+  description: string | null;
+  visibility: 'private' | 'internal' | 'public';
+  created_at: string;
+  namespace: Namespace;
+  container_registry_image_prefix?: string;
+  permissions?: { project_access: { access_level: number } | null; group_access?: { access_level: number } | null };
+  container_expiration_policy?: ExpirationPolicy | null;
+  statistics?: { container_registry_size?: number; storage_size?: number };
+}
+
+export interface Group {
+  id: number;
+  name: string;
+  full_name?: string;
+  full_path: string;
+  description?: string | null;
+  visibility: string;
+}
+
+export interface Repository {
+  id: number;
+  name: string;
+  path: string;
+  project_id: number;
+  location: string;
+  created_at: string;
+  cleanup_policy_started_at?: string | null;
+  status?: string | null;
+  tags_count?: number;
+  size?: number;
+  delete_api_path?: string;
+}
+
+export interface TagSummary {
+  name: string;
+  path: string;
+  location: string;
+  delete_api_path?: string;
+}
+
+export interface TagDetails extends TagSummary {
+  revision?: string;
+  short_revision?: string;
+  digest: string;
+  created_at: string | null;
+  total_size: number | null;
+}
+
+export interface Descriptor {
+  digest: string;
+  media_type: string;
+  size: number;
+  artifact_type?: string | null;
+  annotations?: Record<string, string>;
+}
+
+export interface PlatformEntry extends Descriptor {
+  platform: { os: string; architecture: string; variant?: string; os_version?: string } | null;
+  config: Descriptor | null;
+  layers: Descriptor[];
+}
+
+export interface TagManifest {
+  name: string;
+  location: string;
+  digest: string;
+  media_type: string;
+  artifact_type?: string;
+  size: number;
+  total_size: number;
+  config: Descriptor | null;
+  layers: Descriptor[];
+  platforms: PlatformEntry[];
+  referrers: Descriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+  pull_command: string;
+  pull_by_digest: string;
+  can_delete: boolean;
+  raw: unknown;
+}
+
+export interface ExpirationPolicy {
+  cadence: string;
+  enabled: boolean;
+  keep_n: number | null;
+  older_than: string | null;
+  name_regex?: string | null;
+  name_regex_delete?: string | null;
+  name_regex_keep: string | null;
+  next_run_at?: string | null;
+}
+
+export interface DeployToken {
+  id: number;
+  name: string;
+  username: string;
+  expires_at: string | null;
+  scopes: string[];
+  revoked?: boolean;
+  expired?: boolean;
+  token?: string;
+}
+
+export interface AccessToken {
+  id: number;
+  name: string;
+  scopes: string[];
+  access_level?: number;
+  expires_at: string | null;
+  active: boolean;
+  revoked: boolean;
+  created_at: string;
+  last_used_at?: string | null;
+  token?: string;
+}
+
+export interface Webhook {
+  id: number;
+  url: string;
+  name?: string | null;
+  enabled_events?: string[];
+  push_events?: boolean;
+  tag_push_events?: boolean;
+  enable_ssl_verification?: boolean;
+  created_at?: string;
+  [event: string]: unknown;
+}
+
+export interface WebhookDelivery {
+  id: number;
+  url?: string;
+  trigger?: string;
+  event?: string;
+  response_status?: number | string | null;
+  execution_duration?: number | null;
+  created_at: string;
+}
+
+export const AccessLevel = { GUEST: 10, REPORTER: 20, DEVELOPER: 30, MAINTAINER: 40, OWNER: 50 } as const;
+
+export function roleName(level: number): string {
+  if (level >= 50) return 'Owner';
+  if (level >= 40) return 'Maintainer';
+  if (level >= 30) return 'Developer';
+  if (level >= 20) return 'Reporter';
+  if (level >= 10) return 'Guest';
+  return 'No access';
+}

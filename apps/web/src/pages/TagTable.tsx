@@ -1,0 +1,69 @@
+import { formatBytes, formatDate, projectHref, shortDigest } from '../components/format';
+import { Link } from '../router';
+import type { TagRow } from './tag-list';
+
+interface Props {
+  projectId: number;
+  repositoryId: string;
+  rows: TagRow[];
+  selectable: boolean;
+  selected: Set<string>;
+  onToggle: (name: string, on: boolean) => void;
+  canDelete: (row: TagRow) => boolean;
+  onDelete: (name: string) => void;
+}
+
+export function TagTable({ projectId, repositoryId, rows, selectable, selected, onToggle, canDelete, onDelete }: Props) {
+  const allSelected = rows.length > 0 && rows.every((row) => selected.has(row.name));
+  return (
+    <table className="list" aria-label="Tags" data-testid="tags">
+      <thead>
+        <tr>
+          {selectable && (
+            <th scope="col" className="check">
+              <input
+                type="checkbox"
+                aria-label="Select all tags on this page"
+                checked={allSelected}
+                onChange={(event) => rows.forEach((row) => onToggle(row.name, event.target.checked))}
+              />
+            </th>
+          )}
+          <th scope="col">Tag</th>
+          <th scope="col" className="hide-narrow">
+            Digest
+          </th>
+          <th scope="col">Size</th>
+          <th scope="col">Created</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.name} data-testid={`tag-row-${row.name}`}>
+            {selectable && (
+              <td className="check">
+                <input type="checkbox" aria-label={`Select tag ${row.name}`} checked={selected.has(row.name)} onChange={(event) => onToggle(row.name, event.target.checked)} />
+              </td>
+            )}
+            <td>
+              <Link href={projectHref(projectId, 'registry', repositoryId, 'tags', row.name)}>{row.name}</Link>
+            </td>
+            <td className="hide-narrow mono">{row.digest ? shortDigest(row.digest) : row.detailsError ? 'unavailable' : '…'}</td>
+            <td>{row.total_size !== undefined ? formatBytes(row.total_size) : '…'}</td>
+            <td>{row.created_at !== undefined ? formatDate(row.created_at) : '…'}</td>
+            <td className="actions">
+              {canDelete(row) && (
+                <button type="button" className="danger small" onClick={() => onDelete(row.name)} aria-label={`Delete tag ${row.name}`}>
+                  Delete
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

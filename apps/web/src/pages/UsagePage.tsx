@@ -1,0 +1,68 @@
+import { getAll, isMissingEndpoint } from '../api/client';
+import { getRepository, mapLimit } from '../api/registry';
+import type { Repository } from '../api/types';
+import { EmptyState, ErrorState, Loading, NotAvailable } from '../components/States';
+import { formatBytes, projectHref } from '../components/format';
+import { useAsync } from '../components/useAsync';
+import { Link } from '../router';
+import { useProject } from './ProjectLayout';
+
+/** Storage used by the project's images, per repository (each repository's size counts shared layers once). */
+export function UsagePage() {
+  const { project } = useProject();
+  const state = useAsync(async () => {
+    const { items, truncated } = await getAll<Repository>(`/projects/${project.id}/registry/repositories`, { tags_count: true });
+    const sized = await mapLimit(items, 4, (repo) => getRepository(repo.id).then((full) => ({ ...repo, ...full }), () => repo));
+    return { repositories: sized.sort((a, b) => (b.size ?? 0) - (a.size ?? 0)), truncated };
+  }, [project.id]);
+  if (state.error) return isMissingEndpoint(state.error) ? <NotAvailable feature="Registry usage" /> : <ErrorState error={state.error} onRetry={state.reload} />;
+  if (!state.data) return <Loading label="Measuring…" />;
+  const { repositories } = state.data;
+  const sum = repositories.reduce((total, repo) => total + (repo.size ?? 0), 0);
+  const projectTotal = project.statistics?.container_registry_size;
+  const max = Math.max(1, ...repositories.map((r) => r.size ?? 0));
+  return (
+    <>
+      <h2>Storage usage</h2>
+      <dl className="facts">
+        <dt>Container registry</dt>
+        <dd data-testid="usage-total">{formatBytes(projectTotal ?? sum)}</dd>
+        <dt>Images</dt>
+        <dd>{repositories.length}</dd>
+        <dt>Tags</dt>
+        <dd>{repositories.reduce((total, repo) => total + (repo.tags_count ?? 0), 0)}</dd>
+      </dl>
+      {projectTotal === undefined && <p className="sub">Total is the sum of the images' sizes; a layer shared by two images counts in each.</p>}
+      {repositories.length === 0 ? (
+        <EmptyState title="No images, no storage used" />
+      ) : (
+        <table className="list" aria-label="Usage per image">
+          <thead>
+            <tr>
+              <th scope="col">Image</th>
+              <th scope="col">Tags</th>
+              <th scope="col">Size</th>
+              <th scope="col" className="hide-narrow">
+                Share
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {repositories.map((repo) => (
+              <tr key={repo.id}>
+                <td>
+                  <Link href={projectHref(project.id, 'registry', repo.id)}>{repo.path}</Link>
+                </td>
+                <td>{repo.tags_count ?? '—'}</td>
+                <td>{formatBytes(repo.size)}</td>
+                <td className="hide-narrow">
+                  <meter min={0} max={max} value={repo.size ?? 0} aria-label={`${repo.path} share of the largest image`} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

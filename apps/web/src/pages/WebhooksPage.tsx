@@ -1,0 +1,91 @@
+import { useState } from 'react';
+import { isMissingEndpoint } from '../api/client';
+import { listHookEvents, listHooks } from '../api/tokens';
+import type { Webhook } from '../api/types';
+import { EmptyState, ErrorState, Loading, NotAvailable } from '../components/States';
+import { formatDate } from '../components/format';
+import { useAsync } from '../components/useAsync';
+import { useProject } from './ProjectLayout';
+
+/** The project's webhooks and each one's recent deliveries (GitLab's /hooks and /hooks/:id/events). */
+export function WebhooksPage() {
+  const { project } = useProject();
+  const hooks = useAsync(() => listHooks(project.id), [project.id]);
+  if (hooks.error) return isMissingEndpoint(hooks.error) ? <NotAvailable feature="Webhooks" /> : <ErrorState error={hooks.error} onRetry={hooks.reload} />;
+  if (!hooks.data) return <Loading label="Loading webhooks…" />;
+  return (
+    <>
+      <h2>Webhooks</h2>
+      {hooks.data.items.length === 0 ? (
+        <EmptyState title="No webhooks">
+          <p>Add one with the REST API: POST /api/v4/projects/{project.id}/hooks.</p>
+        </EmptyState>
+      ) : (
+        <ul className="plain-list hooks">
+          {hooks.data.items.map((hook) => (
+            <HookItem key={hook.id} projectId={project.id} hook={hook} />
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function events(hook: Webhook): string[] {
+  if (Array.isArray(hook.enabled_events)) return hook.enabled_events;
+  return Object.entries(hook)
+    .filter(([key, value]) => key.endsWith('_events') && value === true)
+    .map(([key]) => key.replace(/_events$/, '').replace(/_/g, ' '));
+}
+
+function HookItem({ projectId, hook }: { projectId: number; hook: Webhook }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <li className="card">
+      <div className="section-head">
+        <div>
+          <strong className="mono">{hook.url}</strong>
+          <div className="sub">Events: {events(hook).join(', ') || 'none'}</div>
+        </div>
+        <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? 'Hide deliveries' : 'Show deliveries'}
+        </button>
+      </div>
+      {open && <Deliveries projectId={projectId} hookId={hook.id} />}
+    </li>
+  );
+}
+
+function Deliveries({ projectId, hookId }: { projectId: number; hookId: number }) {
+  const log = useAsync(() => listHookEvents(projectId, hookId), [projectId, hookId]);
+  if (log.error) return isMissingEndpoint(log.error) ? <NotAvailable feature="The delivery log" /> : <ErrorState error={log.error} onRetry={log.reload} />;
+  if (!log.data) return <Loading label="Loading deliveries…" />;
+  if (log.data.items.length === 0) return <p className="sub">No deliveries yet.</p>;
+  return (
+    <table className="list" aria-label="Deliveries">
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Event</th>
+          <th scope="col">Status</th>
+          <th scope="col">Duration</th>
+        </tr>
+      </thead>
+      <tbody>
+        {log.data.items.map((delivery) => {
+          const status = Number(delivery.response_status);
+          return (
+            <tr key={delivery.id}>
+              <td>{formatDate(delivery.created_at)}</td>
+              <td>{delivery.trigger ?? delivery.event ?? '—'}</td>
+              <td>
+                <span className={`badge ${status >= 200 && status < 300 ? 'ok' : 'warning'}`}>{delivery.response_status ?? 'no response'}</span>
+              </td>
+              <td>{delivery.execution_duration != null ? `${Math.round(delivery.execution_duration * 1000)} ms` : '—'}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
