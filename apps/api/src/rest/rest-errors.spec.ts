@@ -43,3 +43,12 @@ describe('checkScopes', () => {
     expect(() => checkScopes(['read_registry', 'write_registry'], true, [])).toThrow(InsufficientScopeError);
   });
 });
+
+describe('restErrorFor when PostgreSQL is unreachable', () => {
+  it('answers a retryable 503 in GitLab form, for refused and terminated connections alike', () => {
+    for (const error of [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), new Error('Connection terminated unexpectedly')]) {
+      expect(restErrorFor(error)).toEqual({ status: 503, body: { message: expect.stringMatching(/^503 Service Unavailable/) } });
+    }
+    expect(restErrorFor(new Error('syntax error'))).toBeNull();
+  });
+});

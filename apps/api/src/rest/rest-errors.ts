@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { isConnectionError } from '@cargohold/db';
 import { IamError, IamErrorCode } from '@cargohold/iam';
 import { ManagementError, ManagementErrorCode } from '@cargohold/registry';
 
@@ -40,6 +41,8 @@ const STATUS_TEXT: Record<number, string> = {
  * management API's) get their own function here and a branch in `restErrorFor`.
  */
 export function restErrorFor(error: unknown): RestErrorResponse | null {
+  // PostgreSQL unreachable: a retryable 503, not a 500 (the registry answers OCI UNAVAILABLE the same way).
+  if (isConnectionError(error)) return { status: 503, body: { message: '503 Service Unavailable - the metadata database is unavailable, retry later' } };
   if (error instanceof IamError) return iamError(error);
   if (error instanceof ManagementError) return managementError(error);
   if (error instanceof RestValidationError) return { status: 400, body: { error: error.message } };

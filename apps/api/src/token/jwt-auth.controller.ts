@@ -1,6 +1,7 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Actor, AuthFailureThrottle, CredentialService, RegistryTokenService } from '@cargohold/iam';
+import { ServiceUnavailableFilter } from '../limits/service-unavailable.filter';
 import { clientAddress } from '../rest/request-credentials';
 
 const ACCESS_DENIED =
@@ -11,6 +12,7 @@ const ACCESS_DENIED =
  * credentials are optional: without them the token is anonymous and grants pulls of public projects only.
  */
 @Controller('jwt')
+@UseFilters(ServiceUnavailableFilter)
 export class JwtAuthController {
   constructor(
     private readonly credentials: CredentialService,
