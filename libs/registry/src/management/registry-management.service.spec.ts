@@ -1,0 +1,47 @@
+import { RegistryContext } from '../registry-context';
+import { ManagementError, ManagementErrorCode } from './management-error';
+import { BulkDeleteRequest, RegistryManagementService } from './registry-management.service';
+
+describe('RegistryManagementService.validateBulkDelete (GitLab parameter rules)', () => {
+  // Validation touches neither the database nor storage.
+  const service = new RegistryManagementService({} as RegistryContext);
+
+  function refusal(request: BulkDeleteRequest): string {
+    try {
+      service.validateBulkDelete(request);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ManagementError);
+      expect((error as ManagementError).code).toBe(ManagementErrorCode.INVALID_PARAMETER);
+      return (error as ManagementError).message;
+    }
+    throw new Error('expected a refusal');
+  }
+
+  it('turns the REST parameters into job rules, older_than in seconds', () => {
+    expect(service.validateBulkDelete({ name_regex_delete: '.*', name_regex_keep: 'stable.*', keep_n: 5, older_than: '7d' })).toEqual({
+      nameRegexDelete: '.*',
+      nameRegexKeep: 'stable.*',
+      keepN: 5,
+      olderThan: 7 * 86_400,
+    });
+  });
+
+  it('accepts the deprecated name_regex, and prefers name_regex_delete when both are given', () => {
+    expect(service.validateBulkDelete({ name_regex: 'v.*' }).nameRegexDelete).toBe('v.*');
+    expect(service.validateBulkDelete({ name_regex: 'v.*', name_regex_delete: 'dev.*' }).nameRegexDelete).toBe('dev.*');
+  });
+
+  it('drops empty optional values', () => {
+    expect(service.validateBulkDelete({ name_regex_delete: '.*', name_regex_keep: '', older_than: '' })).toEqual({ nameRegexDelete: '.*' });
+  });
+
+  it('answers GitLab\'s messages naming the REST parameter', () => {
+    expect(refusal({ keep_n: 1 })).toBe('name_regex, name_regex_delete are missing, at least one parameter must be provided');
+    expect(refusal({ name_regex_delete: '(' })).toMatch(/^name_regex_delete is an invalid regexp: /);
+    expect(refusal({ name_regex: '(' })).toMatch(/^name_regex is an invalid regexp: /);
+    expect(refusal({ name_regex: '(', name_regex_delete: '.*' })).toMatch(/^name_regex is an invalid regexp: /);
+    expect(refusal({ name_regex_delete: '.*', name_regex_keep: '[' })).toMatch(/^name_regex_keep is an invalid regexp: /);
+    expect(refusal({ name_regex_delete: '.*', older_than: 'a while' })).toBe('older_than is invalid');
+    expect(refusal({ name_regex_delete: '.*', keep_n: -2 })).toBe('keep_n is invalid');
+  });
+});
