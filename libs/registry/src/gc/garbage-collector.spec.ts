@@ -26,7 +26,7 @@ describe('GarbageCollector', () => {
       },
       claimBlobReview: (_db: unknown, digest: string) => (events.push(`claim ${digest}`), true),
       claimManifestReview: (_db: unknown, id: number) => (events.push(`claim ${id}`), true),
-      removeUnusedLinks: () => ({ removed: 0, fresh: null }),
+      removeUnusedLink: () => 0,
       dropBlobReview: (_db: unknown, digest: string) => events.push(`drop ${digest}`),
       dropManifestReview: (_db: unknown, id: number) => events.push(`drop ${id}`),
       deleteBlob: (_db: unknown, digest: string) => events.push(`deleteRow ${digest}`),
@@ -99,20 +99,17 @@ describe('GarbageCollector', () => {
     expect(result).toMatchObject({ blobsReviewed: 0, skipped: 1 });
   });
 
-  it('postpones a blob held only by a fresh, unused link until the link is old enough', async () => {
+  it('keeps a blob that only a repository link holds: an upload waiting for its manifest', async () => {
     let offered = false;
-    const fresh = new Date('2026-01-01T00:00:00Z');
-    const postponed: Date[] = [];
     fakeSql({
       dueBlobReviews: () => (offered ? [] : ((offered = true), [A])),
       tryLockBlob: () => ({ size: 5 }),
-      removeUnusedLinks: () => ({ removed: 0, fresh }),
       blobHolders: () => ({ links: 1, manifests: false }),
-      postponeBlobReview: (_db: unknown, _digest: string, at: Date) => postponed.push(at),
     });
-    await collector().review();
+    const result = await collector().review();
     expect(store.delete).not.toHaveBeenCalled();
-    expect(postponed).toEqual([new Date(fresh.getTime() + 60_000)]);
+    expect(events).toEqual(['begin', `claim ${A}`, `drop ${A}`, 'commit']);
+    expect(result).toMatchObject({ blobsReviewed: 1, blobsDeleted: 0 });
   });
 
   it('locks a manifest after its blobs (the order pushes use), keeps it when tagged', async () => {
@@ -130,16 +127,16 @@ describe('GarbageCollector', () => {
 
   it('deletes a dangling manifest, unlinks its blobs from the repository and queues them and its dependants', async () => {
     let offered = false;
-    const unlinked: Array<[string, number | undefined]> = [];
+    const unlinked: Array<[string, number]> = [];
     fakeSql({
       dueManifestReviews: () => (offered ? [] : ((offered = true), [7])),
       manifestBlobDigests: () => [A, B],
       lockManifest: () => ({ id: 7, repositoryId: 3, digest: B, subjectDigest: null }),
       manifestFacts: () => ({ tagged: false, referencedByIndex: false, subjectExists: false }),
       dependants: () => [8, 9],
-      removeUnusedLinks: (_db: unknown, digest: string, _age: number, repositoryId?: number) => {
+      removeUnusedLink: (_db: unknown, repositoryId: number, digest: string) => {
         unlinked.push([digest, repositoryId]);
-        return { removed: 1, fresh: null };
+        return 1;
       },
     });
     const result = await collector().review();

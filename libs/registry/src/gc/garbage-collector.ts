@@ -141,8 +141,7 @@ export class GarbageCollector {
    */
   private async releaseBlobs(db: EntityManager, repositoryId: number, digests: string[], result: GcResult): Promise<void> {
     for (const digest of digests) {
-      const { removed } = await this.sql.removeUnusedLinks(db, digest, this.options.reviewDelaySeconds, repositoryId);
-      result.linksRemoved += removed;
+      result.linksRemoved += await this.sql.removeUnusedLink(db, repositoryId, digest, this.options.reviewDelaySeconds);
     }
     // Reviewed even when still linked elsewhere: the review rechecks and simply drops what is in use.
     await queueBlobReview(db, digests, this.options.reviewDelaySeconds, 'manifest_deleted');
@@ -165,18 +164,11 @@ export class GarbageCollector {
         await this.sql.dropBlobReview(db, digest);
         return 'done';
       }
-      // Links no manifest uses (a manifest deleted through the API, a blob never used) go first.
-      const { removed, fresh } = await this.sql.removeUnusedLinks(db, digest, this.options.reviewDelaySeconds);
-      result.linksRemoved += removed;
+      // A repository link holds the blob even when no manifest uses it yet: it may be an upload whose manifest
+      // is on its way. Links are removed by manifest reviews (and blob/repository deletes), never here.
       const holders = await this.sql.blobHolders(db, digest);
-      if (holders.manifests) {
+      if (holders.links > 0 || holders.manifests) {
         await this.sql.dropBlobReview(db, digest);
-        return 'done';
-      }
-      if (holders.links > 0) {
-        // Only fresh, unused links remain: look again once they are old enough.
-        const at = new Date((fresh ?? new Date()).getTime() + this.options.reviewDelaySeconds * 1000);
-        await this.sql.postponeBlobReview(db, digest, at);
         return 'done';
       }
       await this.store.delete([digest]);

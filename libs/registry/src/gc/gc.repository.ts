@@ -127,29 +127,25 @@ export class GcRepository {
   }
 
   /**
-   * Removes the links of `digest` that nothing needs any more: no manifest in that repository references
-   * the blob, and the link is older than the review delay (a freshly uploaded blob is waiting for its
-   * manifest). `repositoryId` narrows it to one repository. The caller holds the blob row's lock, which
-   * every manifest push referencing the blob also takes, so no new reference can appear meanwhile.
+   * Removes the repository's link to `digest` if nothing there needs it any more: no manifest in the
+   * repository references the blob, and the link is older than the review delay (a freshly uploaded blob is
+   * waiting for its manifest). The caller holds the blob row's lock, which every manifest push referencing
+   * the blob also takes, so no new reference can appear meanwhile. Returns how many links went (0 or 1).
    */
-  async removeUnusedLinks(db: EntityManager, digest: string, minAgeSeconds: number, repositoryId?: number): Promise<{ removed: number; fresh: Date | null }> {
+  async removeUnusedLink(db: EntityManager, repositoryId: number, digest: string, minAgeSeconds: number): Promise<number> {
     const rows = await db.query(
-      `WITH unused AS (
-         SELECT rb.repository_id, rb.created_at FROM repository_blobs rb
-          WHERE rb.blob_digest = $1 AND ($3::bigint IS NULL OR rb.repository_id = $3)
+      `WITH gone AS (
+         DELETE FROM repository_blobs rb
+          WHERE rb.repository_id = $1 AND rb.blob_digest = $2 AND rb.created_at <= now() - make_interval(secs => $3)
             AND NOT EXISTS (
               SELECT 1 FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id
                WHERE mb.blob_digest = rb.blob_digest AND m.repository_id = rb.repository_id)
-       ), gone AS (
-         DELETE FROM repository_blobs rb USING unused u
-          WHERE rb.blob_digest = $1 AND rb.repository_id = u.repository_id AND u.created_at <= now() - make_interval(secs => $2)
-         RETURNING rb.repository_id
+         RETURNING rb.blob_digest
        )
-       SELECT (SELECT count(*)::int FROM gone) AS removed,
-              (SELECT min(created_at) FROM unused WHERE created_at > now() - make_interval(secs => $2)) AS fresh`,
-      [digest, minAgeSeconds, repositoryId ?? null],
+       SELECT count(*)::int AS removed FROM gone`,
+      [repositoryId, digest, minAgeSeconds],
     );
-    return { removed: rows[0].removed, fresh: rows[0].fresh };
+    return rows[0].removed;
   }
 
   /** What still holds the blob: repository links, and manifests (in any repository) that reference it. */
@@ -166,11 +162,6 @@ export class GcRepository {
   async deleteBlob(db: EntityManager, digest: string): Promise<void> {
     await db.query(`DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
     await db.query(`DELETE FROM blobs WHERE digest = $1`, [digest]);
-  }
-
-  /** Moves a claimed blob review to a later time (when a fresh, unused link stops protecting it). */
-  async postponeBlobReview(db: EntityManager, digest: string, at: Date): Promise<void> {
-    await db.query(`UPDATE gc_blob_review_queue SET review_after = $2, reason = 'link_fresh' WHERE blob_digest = $1`, [digest, at]);
   }
 
   /** Of the given digests, those with a `blobs` row. */
