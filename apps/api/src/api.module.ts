@@ -4,6 +4,9 @@ import { CoreModule } from '@cargohold/platform';
 import { HealthController } from './health/health.controller';
 import { IamModule } from './iam/iam.module';
 import { RegistryModule } from './registry/registry.module';
+import { AuditCoreModule } from './audit/audit-core.module';
+import { AuditModule } from './audit/audit.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { WebModule } from './web/web.module';
 import { RegistryManagementModule } from './registry-management/registry-management.module';
 import { CleanupPoliciesModule } from './cleanup/cleanup-policies.module';
@@ -13,7 +16,7 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, 'api'), RegistryModule, IamModule, RegistryManagementModule, CleanupPoliciesModule, WebModule],
+      imports: [CoreModule.forRoot(config, 'api'), AuditCoreModule, WebhooksModule, AuditModule, RegistryModule, IamModule, RegistryManagementModule, CleanupPoliciesModule, WebModule],
       controllers: [HealthController],
     };
   }

@@ -5,6 +5,7 @@ import { QueueName } from '@cargohold/jobs';
 import { CoreModule, registryContextProvider } from '@cargohold/platform';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
+import { WebhooksWorkerModule } from './webhooks/webhooks.module';
 import { garbageCollectorProvider } from './gc/garbage-collector.provider';
 import { GcProcessor } from './gc/gc.processor';
 import { GcScheduler } from './gc/gc.scheduler';
@@ -25,6 +26,7 @@ export class WorkerModule {
         BullModule.registerQueue({ name: QueueName.Gc }),
         BullModule.registerQueue({ name: QueueName.Cleanup }),
         RegistryDeletesModule,
+        WebhooksWorkerModule,
       ],
       providers: [registryContextProvider, MaintenanceProcessor, MaintenanceScheduler, garbageCollectorProvider, GcProcessor, GcScheduler, cleanupPolicyServiceProvider, CleanupProcessor, CleanupScheduler],
     };

@@ -38,6 +38,8 @@ export interface AppConfig {
   /** Seconds between two bulk tag deletes of one repository through the REST API (GitLab: one hour); 0 disables the limit. */
   bulkDeleteInterval: number;
   log: { level: string; format: 'json' | 'pretty' };
+  /** Webhook delivery: per-attempt timeout and the first retry delay (exponential backoff). */
+  webhooks: { timeoutMs: number; retryBaseDelayMs: number };
   /** Abuse limits; a limit of 0 means unlimited. */
   limits: {
     pullAnonymous: number;
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cleanupScheduleInterval: vars.CLEANUP_SCHEDULE_INTERVAL ?? 60,
     bulkDeleteInterval: vars.REGISTRY_BULK_DELETE_INTERVAL ?? 3600,
     log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' },
+    webhooks: { timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000, retryBaseDelayMs: vars.WEBHOOK_RETRY_BASE_DELAY_MS ?? 10_000 },
     limits: {
       // Docker Hub's anonymous allowance (100 manifest pulls per 6 hours); signed-in users get far more than
       // Docker Hub's 200, because every CI job of one user shares that user's count here.

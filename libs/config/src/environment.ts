@@ -88,6 +88,14 @@ export class EnvironmentVariables {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1024) @Max(104857600)
   REST_BODY_LIMIT?: number;
 
+  /** First retry delay of a failed webhook delivery, in ms; later retries double it (tests make it short). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(3600000)
+  WEBHOOK_RETRY_BASE_DELAY_MS?: number;
+
+  /** How long one webhook delivery attempt may take (connect, send, response), in ms. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(600000)
+  WEBHOOK_TIMEOUT_MS?: number;
+
   @IsOptional() @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
     message: 'must be one of: trace, debug, info, warn, error, fatal, silent',
   })

@@ -25,3 +25,5 @@ export * from './registry-permission.service';
 export * from './bootstrap.service';
 export * from './auth-failure-throttle';
 export * from './registry-token';
+export * from './audit/audit-log';
+export type { AuditEventRecord, AuditEventFilter, AuditEntityType } from './audit/audit-event.repository';

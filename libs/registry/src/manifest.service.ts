@@ -14,6 +14,8 @@ import { queueManifestReview } from './data/tag.repository';
 import { queueBlobReview } from './data/blob.repository';
 import { candidateProjectPaths } from './domain/name';
 import { RegistryContext } from './registry-context';
+import { RegistryEventActor } from './events';
+import { manifestDigestById, tagNamesOfManifest } from './data/event-facts';
 
 export interface PushedManifest {
   digest: string;
@@ -32,7 +34,8 @@ export class ManifestService {
     return (await this.find(repositoryPath, reference, false)) as ManifestHead;
   }
 
-  async put(repositoryPath: string, reference: string, payload: Buffer, contentType: string | undefined): Promise<PushedManifest> {
+  /** `actor` (who pushed) is only passed on to the event sink; authorization happened before. */
+  async put(repositoryPath: string, reference: string, payload: Buffer, contentType: string | undefined, actor?: RegistryEventActor): Promise<PushedManifest> {
     if (payload.length > MAX_MANIFEST_BYTES) {
       throw new RegistryError('SIZE_INVALID', `manifest exceeds the ${MAX_MANIFEST_BYTES} byte limit`, undefined, 413);
     }
@@ -45,6 +48,7 @@ export class ManifestService {
     const project = await this.ctx.projects.findOwning(this.ctx.db.manager, candidateProjectPaths(repositoryPath));
     if (!project) throw new RegistryError('NAME_UNKNOWN', `no project owns the repository ${repositoryPath}`, { name: repositoryPath });
 
+    const size = totalSize(manifest, payload.length);
     await this.ctx.db.transaction(async (db) => {
       const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
       const blobDigests = referencedBlobs(manifest);
@@ -62,7 +66,7 @@ export class ManifestService {
         artifactType: manifest.artifactType ?? null,
         subjectDigest: manifest.subject?.digest ?? null,
         configDigest: manifest.config?.digest ?? null,
-        totalSize: totalSize(manifest, payload.length),
+        totalSize: size,
         payload,
         blobDigests,
         childIds: [...children.values()],
@@ -72,30 +76,46 @@ export class ManifestService {
       // A manifest that lost its tag, or arrived without one, is reviewed by GC later; the review rechecks everything.
       if (untagged !== null) await queueManifestReview(db, [untagged], this.ctx.settings.gcReviewDelay, ref.kind === 'tag' ? 'tag_moved' : 'pushed_untagged');
     });
+    // After the commit: listeners (webhooks, audit) only ever hear about what really happened.
+    await this.ctx.events.manifestPushed({
+      projectId: project.id,
+      repositoryPath,
+      tag: ref.kind === 'tag' ? ref.tag : null,
+      digest,
+      mediaType: manifest.mediaType,
+      size,
+      actor: actor ?? ANONYMOUS,
+      occurredAt: new Date(),
+    });
     return { digest, subjectDigest: manifest.subject?.digest };
   }
 
   /** DELETE by tag removes the tag; DELETE by digest removes the manifest and every tag pointing to it. */
-  async delete(repositoryPath: string, reference: string): Promise<void> {
+  async delete(repositoryPath: string, reference: string, actor?: RegistryEventActor): Promise<void> {
     if (!this.ctx.settings.deleteEnabled) throw new RegistryError('UNSUPPORTED', 'deletes are disabled on this registry');
     const ref = parseReference(reference);
-    await this.ctx.db.transaction(async (db) => {
+    const deleted = await this.ctx.db.transaction(async (db) => {
       const repository = await this.ctx.repositories.findByPath(db, repositoryPath);
       if (!repository) throw new RegistryError('NAME_UNKNOWN', undefined, { name: repositoryPath });
       if (ref.kind === 'tag') {
         const manifestId = await this.ctx.tags.delete(db, repository.id, ref.tag);
         if (manifestId === null) throw new RegistryError('MANIFEST_UNKNOWN', undefined, { tag: ref.tag });
         await queueManifestReview(db, [manifestId], this.ctx.settings.gcReviewDelay, 'tag_deleted');
-        return;
+        return { kind: 'tag' as const, projectId: repository.projectId, tag: ref.tag, digest: await manifestDigestById(db, manifestId) };
       }
       const existing = await this.ctx.manifests.findByDigest(db, repositoryPath, ref.digest.value, false);
       if (!existing) throw new RegistryError('MANIFEST_UNKNOWN', undefined, { digest: ref.digest.value });
       if (await this.ctx.manifests.isReferencedByIndex(db, existing.id)) {
         throw new RegistryError('DENIED', 'the manifest is referenced by an index: delete the index first', { digest: ref.digest.value }, 409);
       }
+      const tags = await tagNamesOfManifest(db, existing.id);
       const deleted = await this.ctx.manifests.delete(db, repository.id, ref.digest.value);
       await queueBlobReview(db, deleted?.blobDigests ?? [], this.ctx.settings.gcReviewDelay, 'manifest_deleted');
+      return { kind: 'manifest' as const, projectId: repository.projectId, digest: ref.digest.value, mediaType: existing.mediaType, tags };
     });
+    const base = { projectId: deleted.projectId, repositoryPath, actor: actor ?? ANONYMOUS, occurredAt: new Date() };
+    if (deleted.kind === 'tag') await this.ctx.events.tagDeleted({ ...base, tag: deleted.tag, digest: deleted.digest });
+    else await this.ctx.events.manifestDeleted({ ...base, digest: deleted.digest, mediaType: deleted.mediaType, tags: deleted.tags });
   }
 
   /** The referrers API: an image index of the manifests whose subject is `digest`. */
@@ -122,6 +142,8 @@ export class ManifestService {
     return found;
   }
 }
+
+const ANONYMOUS: RegistryEventActor = { kind: 'anonymous', id: null, name: null };
 
 function totalSize(manifest: ParsedManifest, payloadLength: number): number {
   const parts = [manifest.config, ...manifest.layers, ...manifest.manifests];

@@ -6,6 +6,7 @@ import { ManifestRepository } from './data/manifest.repository';
 import { ProjectLookupRepository } from './data/project.repository';
 import { TagRepository } from './data/tag.repository';
 import { UploadRepository } from './data/upload.repository';
+import { installedRegistryEventSink, RegistryEventSink } from './events';
 
 export interface RegistrySettings {
   /** Seconds an untagged manifest or unlinked blob waits before garbage collection may delete it. */
@@ -24,10 +25,25 @@ export class RegistryContext {
   readonly tags = new TagRepository();
   readonly uploads = new UploadRepository();
   readonly projects = new ProjectLookupRepository();
+  private ownEvents?: RegistryEventSink;
 
   constructor(
     readonly db: DataSource,
     readonly store: BlobStore,
     readonly settings: RegistrySettings,
   ) {}
+
+  /**
+   * Told about pushes and deletes after they commit (webhooks, audit): this context's own sink if set, else the
+   * one installed for the process (installRegistryEventSink), else nobody. Call it only after the commit.
+   */
+  get events(): RegistryEventSink {
+    return this.ownEvents ?? installedRegistryEventSink();
+  }
+
+  /** A sink for this context only (tests). */
+  useEvents(sink: RegistryEventSink): this {
+    this.ownEvents = sink;
+    return this;
+  }
 }

@@ -7,6 +7,7 @@ import { CurrentActor } from '../rest/current-actor.decorator';
 import { paginate } from '../rest/pagination';
 import { ParseIdPipe, resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
+import { Audited } from '../audit/audited.decorator';
 import { CreateDeployTokenDto, ListDeployTokensQuery } from './dto/tokens.dto';
 import { presentDeployToken } from './presenters/token.presenter';
 
@@ -28,6 +29,7 @@ abstract class DeployTokensController {
   }
 
   @Post(':id/deploy_tokens')
+  @Audited('deploy_token_created', 'DeployToken')
   async create(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: CreateDeployTokenDto) {
     const token = await this.iam.deployTokens.create(actor, this.source(id), {
       name: body.name,
@@ -44,6 +46,7 @@ abstract class DeployTokensController {
   }
 
   @Delete(':id/deploy_tokens/:token_id')
+  @Audited('deploy_token_revoked', 'DeployToken')
   @HttpCode(204)
   async revoke(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('token_id', new ParseIdPipe('token_id')) tokenId: number): Promise<void> {
     await this.iam.deployTokens.revoke(actor, this.source(id), tokenId);

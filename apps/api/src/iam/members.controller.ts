@@ -7,6 +7,7 @@ import { CurrentActor } from '../rest/current-actor.decorator';
 import { paginate, PaginationQuery } from '../rest/pagination';
 import { ParseIdPipe, resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
+import { Audited } from '../audit/audited.decorator';
 import { AddMemberDto, UpdateMemberDto } from './dto/members.dto';
 import { presentMember } from './presenters/member.presenter';
 
@@ -38,6 +39,7 @@ abstract class MembersController {
   }
 
   @Post(':id/members')
+  @Audited('member_added', 'Member')
   async add(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: AddMemberDto) {
     const userId = body.user_id ?? (await this.userIdOf(body.username!));
     const member = await this.iam.members.add(actor, this.source(id), { userId, accessLevel: body.access_level, expiresAt: body.expires_at ?? null });
@@ -45,6 +47,7 @@ abstract class MembersController {
   }
 
   @Put(':id/members/:user_id')
+  @Audited('member_updated', 'Member')
   async update(
     @CurrentActor() actor: Actor | null,
     @Param('id') id: string,
@@ -57,6 +60,7 @@ abstract class MembersController {
   }
 
   @Delete(':id/members/:user_id')
+  @Audited('member_removed', 'Member')
   @HttpCode(204)
   async remove(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('user_id', new ParseIdPipe('user_id')) userId: number): Promise<void> {
     await this.iam.members.remove(actor, this.source(id), userId);

@@ -7,6 +7,7 @@ import { CurrentActor } from '../rest/current-actor.decorator';
 import { paginate } from '../rest/pagination';
 import { ParseIdPipe } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
+import { Audited } from '../audit/audited.decorator';
 import { CreatePersonalAccessTokenDto, ListPersonalAccessTokensQuery } from './dto/tokens.dto';
 import { presentPersonalAccessToken } from './presenters/token.presenter';
 
@@ -19,6 +20,7 @@ export class PersonalAccessTokensController {
   ) {}
 
   @Post('users/:user_id/personal_access_tokens')
+  @Audited('personal_access_token_created', 'PersonalAccessToken')
   async create(@CurrentActor() actor: Actor | null, @Param('user_id', new ParseIdPipe('user_id')) userId: number, @Body() body: CreatePersonalAccessTokenDto) {
     const token = await this.iam.personalAccessTokens.createForUser(actor, userId, {
       name: body.name,
@@ -49,6 +51,7 @@ export class PersonalAccessTokensController {
   }
 
   @Delete('personal_access_tokens/self')
+  @Audited('personal_access_token_revoked', 'PersonalAccessToken')
   @HttpCode(204)
   async revokeSelf(@CurrentActor() actor: Actor | null): Promise<void> {
     await this.iam.personalAccessTokens.revokeSelf(actor);
@@ -60,6 +63,7 @@ export class PersonalAccessTokensController {
   }
 
   @Delete('personal_access_tokens/:id')
+  @Audited('personal_access_token_revoked', 'PersonalAccessToken')
   @HttpCode(204)
   async revoke(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number): Promise<void> {
     await this.iam.personalAccessTokens.revoke(actor, id);

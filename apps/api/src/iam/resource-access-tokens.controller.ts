@@ -7,6 +7,7 @@ import { CurrentActor } from '../rest/current-actor.decorator';
 import { paginate, PaginationQuery } from '../rest/pagination';
 import { ParseIdPipe, resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
+import { Audited } from '../audit/audited.decorator';
 import { CreateResourceAccessTokenDto } from './dto/tokens.dto';
 import { presentResourceAccessToken } from './presenters/token.presenter';
 
@@ -26,6 +27,7 @@ abstract class ResourceAccessTokensController {
   }
 
   @Post(':id/access_tokens')
+  @Audited('resource_access_token_created', 'PersonalAccessToken')
   async create(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: CreateResourceAccessTokenDto) {
     const token = await this.iam.resourceAccessTokens.create(actor, this.source(id), {
       name: body.name,
@@ -43,6 +45,7 @@ abstract class ResourceAccessTokensController {
   }
 
   @Delete(':id/access_tokens/:token_id')
+  @Audited('resource_access_token_revoked', 'PersonalAccessToken')
   @HttpCode(204)
   async revoke(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('token_id', new ParseIdPipe('token_id')) tokenId: number): Promise<void> {
     await this.iam.resourceAccessTokens.revoke(actor, this.source(id), tokenId);

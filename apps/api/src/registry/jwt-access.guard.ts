@@ -51,6 +51,7 @@ function principalFrom(claims: RegistryClaims): RegistryPrincipal {
   return {
     subject: claims.sub || null,
     isAdmin: claims.admin === true && claims.access.some((entry) => entry.type === 'registry'),
+    actor: claims.actor,
     can: (repository, action) => granted.get(repository)?.has(action) ?? false,
   };
 }

@@ -1,4 +1,4 @@
-import { CatalogService, ManifestService, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, MAX_PAGE_SIZE, RegistryError, TagService } from '@cargohold/registry';
+import { CatalogService, ManifestService, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, MAX_PAGE_SIZE, RegistryError, RegistryEventActor, TagService } from '@cargohold/registry';
 import { header, pageSize, readBody, RegistryRequest, send, sendJson } from './registry-http';
 import { RegistryPrincipal } from './registry-access';
 
@@ -10,9 +10,13 @@ export class ManifestHandler {
     private readonly catalog: CatalogService,
   ) {}
 
-  async get(request: RegistryRequest, name: string, reference: string): Promise<void> {
+  /** `gate` (the pull rate limit verdict) runs alongside the lookup; its refusal wins over any lookup outcome. */
+  async get(request: RegistryRequest, name: string, reference: string, gate?: Promise<void>): Promise<void> {
     const { req, res, method } = request;
-    const manifest = method === 'HEAD' ? await this.manifests.head(name, reference) : await this.manifests.get(name, reference);
+    const [verdict, found] = await Promise.allSettled([gate, method === 'HEAD' ? this.manifests.head(name, reference) : this.manifests.get(name, reference)]);
+    if (verdict.status === 'rejected') throw verdict.reason;
+    if (found.status === 'rejected') throw found.reason;
+    const manifest = found.value;
     if (!accepts(header(req, 'accept'), manifest.mediaType)) {
       throw new RegistryError('MANIFEST_UNKNOWN', `the manifest is ${manifest.mediaType}, which the Accept header does not allow`, {
         mediaType: manifest.mediaType,
@@ -30,9 +34,9 @@ export class ManifestHandler {
     }
   }
 
-  async put(request: RegistryRequest, name: string, reference: string): Promise<void> {
+  async put(request: RegistryRequest, name: string, reference: string, principal?: RegistryPrincipal): Promise<void> {
     const payload = await readBody(request.req, MAX_MANIFEST_BYTES);
-    const pushed = await this.manifests.put(name, reference, payload, header(request.req, 'content-type'));
+    const pushed = await this.manifests.put(name, reference, payload, header(request.req, 'content-type'), eventActor(request, principal));
     const headers: Record<string, string> = {
       Location: `/v2/${name}/manifests/${pushed.digest}`,
       'Docker-Content-Digest': pushed.digest,
@@ -41,8 +45,8 @@ export class ManifestHandler {
     send(request.res, 201, headers);
   }
 
-  async delete(request: RegistryRequest, name: string, reference: string): Promise<void> {
-    await this.manifests.delete(name, reference);
+  async delete(request: RegistryRequest, name: string, reference: string, principal?: RegistryPrincipal): Promise<void> {
+    await this.manifests.delete(name, reference, eventActor(request, principal));
     send(request.res, 202);
   }
 
@@ -70,6 +74,13 @@ export class ManifestHandler {
     if (page.next !== undefined) headers.Link = `</v2/_catalog?n=${n ?? 100}&last=${encodeURIComponent(page.next)}>; rel="next"`;
     sendJson(request.res, 200, { repositories: page.items }, headers);
   }
+}
+
+/** Who acted, for registry events: the JWT's actor claim and subject, plus the source address (audit only). */
+function eventActor(request: RegistryRequest, principal: RegistryPrincipal | undefined): RegistryEventActor {
+  const claimed = principal?.actor;
+  const kind = claimed && ['user', 'deploy_token', 'job'].includes(claimed.kind) ? (claimed.kind as RegistryEventActor['kind']) : 'anonymous';
+  return { kind, id: kind === 'anonymous' ? null : (claimed?.id ?? null), name: principal?.subject || null, ipAddress: request.req.socket.remoteAddress ?? null };
 }
 
 /**

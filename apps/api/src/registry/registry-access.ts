@@ -9,6 +9,8 @@ export interface RegistryPrincipal {
   can(repository: string, action: RegistryAction): boolean;
   /** Whether the caller may list the whole catalog. */
   isAdmin: boolean;
+  /** The token's `actor` claim (kind and id of the credential), for registry events and the audit trail. */
+  actor?: { kind: string; id: number | null };
 }
 
 export type AccessDecision =

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Actor, AuthFailureThrottle, CredentialService, RegistryTokenService } from '@cargohold/iam';
+import { Actor, AuditLog, AuthFailureThrottle, CredentialService, RegistryTokenService } from '@cargohold/iam';
 import { ServiceUnavailableFilter } from '../limits/service-unavailable.filter';
 import { clientAddress } from '../rest/request-credentials';
 
@@ -18,6 +18,7 @@ export class JwtAuthController {
     private readonly credentials: CredentialService,
     private readonly tokens: RegistryTokenService,
     private readonly throttle: AuthFailureThrottle,
+    private readonly audit: AuditLog,
   ) {}
 
   @Get('auth')
@@ -28,6 +29,8 @@ export class JwtAuthController {
       const address = clientAddress(req);
       await this.throttle.delay(address);
       actor = await this.credentials.authenticateBasic(basic.username, basic.password);
+      // The audit trail gets the name tried and the source address, never the secret.
+      await this.audit.recordLogin({ username: basic.username, actor, ipAddress: address, service: 'container_registry' });
       if (!actor) {
         this.throttle.recordFailure(address);
         res.status(401).json({ errors: [{ code: 'UNAUTHORIZED', message: ACCESS_DENIED }] });

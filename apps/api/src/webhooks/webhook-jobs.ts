@@ -1,0 +1,12 @@
+import { AppConfig } from '@cargohold/config';
+import { DEFAULT_JOB_OPTIONS, JobName, JobProducer } from '@cargohold/jobs';
+import { DeliveryEnqueuer, webhookDeliveryJobOptions } from '@cargohold/registry';
+
+/** One DeliverWebhook job per delivery row: 5 attempts, WEBHOOK_RETRY_BASE_DELAY_MS apart and doubling. */
+export function deliveryEnqueuer(producer: JobProducer, config: AppConfig): DeliveryEnqueuer {
+  return async (ids) => {
+    for (const deliveryId of ids) {
+      await producer.enqueue(JobName.DeliverWebhook, { deliveryId }, { ...DEFAULT_JOB_OPTIONS, ...webhookDeliveryJobOptions(deliveryId, config.webhooks.retryBaseDelayMs) });
+    }
+  };
+}

@@ -1,0 +1,61 @@
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { Logger } from '@cargohold/common';
+import { AppConfig } from '@cargohold/config';
+import { AuditLog } from '@cargohold/iam';
+import { DEFAULT_JOB_OPTIONS, JobName, QueueName } from '@cargohold/jobs';
+import { APP_CONFIG, LOGGER } from '@cargohold/platform';
+import {
+  installRegistryEventSink,
+  RegistryEventRecorder,
+  WebhookDeliverer,
+  WebhookDispatcher,
+  WebhookRepository,
+  webhookDeliveryJobOptions,
+} from '@cargohold/registry';
+import { WebhooksProcessor } from './webhooks.processor';
+
+/** Consecutive failed attempts before a hook is disabled for a while (GitLab: 4), and for good (GitLab: 40). */
+const DISABLE_AFTER = { temporaryAfter: 4, permanentAfter: 40 };
+
+/**
+ * The worker's side of registry events: delivers webhooks (QueueName.Webhooks), and installs the process's
+ * registry event sink so the worker's own changes (cleanup runs, bulk and repository deletes) reach the audit
+ * trail and the hooks like the api's do.
+ */
+@Module({
+  imports: [BullModule.registerQueue({ name: QueueName.Webhooks })],
+  providers: [
+    { provide: WebhookRepository, useFactory: () => new WebhookRepository() },
+    {
+      provide: WebhookDeliverer,
+      inject: [DataSource, WebhookRepository, APP_CONFIG],
+      useFactory: (db: DataSource, hooks: WebhookRepository, config: AppConfig) =>
+        new WebhookDeliverer(db, hooks, { timeoutMs: config.webhooks.timeoutMs, instanceUrl: config.publicUrl, disableAfter: DISABLE_AFTER }),
+    },
+    {
+      provide: RegistryEventRecorder,
+      inject: [DataSource, WebhookRepository, APP_CONFIG, LOGGER, getQueueToken(QueueName.Webhooks)],
+      useFactory: (db: DataSource, hooks: WebhookRepository, config: AppConfig, logger: Logger, queue: Queue) => {
+        const enqueue = async (ids: number[]) => {
+          for (const id of ids) {
+            await queue.add(JobName.DeliverWebhook, { deliveryId: id }, { ...DEFAULT_JOB_OPTIONS, ...webhookDeliveryJobOptions(id, config.webhooks.retryBaseDelayMs) });
+          }
+        };
+        const audit = new AuditLog(db, (err, event) => logger.error({ err, event }, 'recording an audit event failed'));
+        return new RegistryEventRecorder(new WebhookDispatcher(db, hooks, config.publicUrl, enqueue), audit, logger);
+      },
+    },
+    WebhooksProcessor,
+  ],
+})
+export class WebhooksWorkerModule implements OnModuleInit {
+  constructor(private readonly recorder: RegistryEventRecorder) {}
+
+  onModuleInit(): void {
+    installRegistryEventSink(this.recorder);
+  }
+}
+

@@ -1,0 +1,111 @@
+import { EntityManager } from 'typeorm';
+import { PageRequest, Paged, pagedQuery } from '../data/paging';
+
+export type AuditEntityType = 'User' | 'Project' | 'Group' | 'Gitlab::Audit::InstanceScope';
+
+export interface AuditEventRecord {
+  id: number;
+  authorId: number | null;
+  authorName: string | null;
+  authorKind: string;
+  entityType: AuditEntityType;
+  entityId: number | null;
+  entityPath: string | null;
+  eventName: string;
+  targetType: string | null;
+  targetId: string | null;
+  targetDetails: string | null;
+  details: Record<string, unknown>;
+  ipAddress: string | null;
+  createdAt: Date;
+}
+
+export type NewAuditEvent = Omit<AuditEventRecord, 'id' | 'createdAt'>;
+
+export interface AuditEventFilter {
+  entityType?: AuditEntityType;
+  entityId?: number;
+  createdAfter?: Date;
+  createdBefore?: Date;
+}
+
+const COLUMNS = `id, author_id AS "authorId", author_name AS "authorName", author_kind AS "authorKind", entity_type AS "entityType",
+  entity_id AS "entityId", entity_path AS "entityPath", event_name AS "eventName", target_type AS "targetType", target_id AS "targetId",
+  target_details AS "targetDetails", details, ip_address AS "ipAddress", created_at AS "createdAt"`;
+
+/** The append-only `audit_events` table. */
+export class AuditEventRepository {
+  async insert(db: EntityManager, event: NewAuditEvent): Promise<void> {
+    await db.query(
+      `INSERT INTO audit_events (author_id, author_name, author_kind, entity_type, entity_id, entity_path, event_name, target_type, target_id, target_details, details, ip_address)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        event.authorId,
+        event.authorName,
+        event.authorKind,
+        event.entityType,
+        event.entityId,
+        event.entityPath,
+        event.eventName,
+        event.targetType,
+        event.targetId,
+        event.targetDetails,
+        JSON.stringify(event.details),
+        event.ipAddress,
+      ],
+    );
+  }
+
+  /** Newest first; uses ix_audit_events_on_entity_and_created_at or ix_audit_events_on_created_at. */
+  async list(db: EntityManager, filter: AuditEventFilter, page: PageRequest): Promise<Paged<AuditEventRecord>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.entityType) where.push(`entity_type = $${params.push(filter.entityType)}`);
+    if (filter.entityId !== undefined) where.push(`entity_id = $${params.push(filter.entityId)}`);
+    if (filter.createdAfter) where.push(`created_at >= $${params.push(filter.createdAfter)}`);
+    if (filter.createdBefore) where.push(`created_at <= $${params.push(filter.createdBefore)}`);
+    const sql = `SELECT ${COLUMNS} FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    return pagedQuery(db, sql, params, 'created_at DESC, id DESC', page, (row: AuditEventRecord) => row);
+  }
+
+  async find(db: EntityManager, id: number, filter: AuditEventFilter): Promise<AuditEventRecord | null> {
+    const where = [`id = $1`];
+    const params: unknown[] = [id];
+    if (filter.entityType) where.push(`entity_type = $${params.push(filter.entityType)}`);
+    if (filter.entityId !== undefined) where.push(`entity_id = $${params.push(filter.entityId)}`);
+    const rows = await db.query(`SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}`, params);
+    return rows[0] ?? null;
+  }
+
+  /** Display paths of entities, stored with each event so the trail reads well after renames and deletes. */
+  async entityPath(db: EntityManager, type: AuditEntityType, id: number | null): Promise<string | null> {
+    if (id === null) return null;
+    const sql =
+      type === 'Project'
+        ? `SELECT full_path AS path FROM projects WHERE id = $1`
+        : type === 'Group'
+          ? `SELECT full_path AS path FROM namespaces WHERE id = $1`
+          : type === 'User'
+            ? `SELECT username AS path FROM users WHERE id = $1`
+            : null;
+    if (!sql) return 'gitlab_instance';
+    const rows = await db.query(sql, [id]);
+    return rows[0]?.path ?? null;
+  }
+
+  async userIdByUsername(db: EntityManager, username: string): Promise<number | null> {
+    const rows = await db.query(`SELECT id FROM users WHERE lower(username) = lower($1)`, [username]);
+    return rows[0]?.id ?? null;
+  }
+
+  /** Owner and name of a personal (or project/group bot) access token, for revocation events. */
+  async personalAccessToken(db: EntityManager, id: number): Promise<{ userId: number; name: string } | null> {
+    const rows = await db.query(`SELECT user_id AS "userId", name FROM personal_access_tokens WHERE id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  async deployTokenName(db: EntityManager, id: number): Promise<string | null> {
+    const rows = await db.query(`SELECT name FROM deploy_tokens WHERE id = $1`, [id]);
+    return rows[0]?.name ?? null;
+  }
+}

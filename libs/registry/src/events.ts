@@ -1,0 +1,96 @@
+/**
+ * Registry events: what happened to images, told to whoever listens (webhooks, the audit trail) AFTER the
+ * change committed. The registry services only know this interface; the api and the worker plug in an
+ * implementation (RegistryContext.useEvents). Implementations must not throw and must not call remote
+ * receivers inline: they record and enqueue, so a slow receiver never slows a push.
+ */
+
+/** Who did it, as far as the registry knows. Never a secret. */
+export interface RegistryEventActor {
+  /** `system` for the worker's own runs (cleanup policies, GC). */
+  kind: 'user' | 'deploy_token' | 'job' | 'anonymous' | 'system';
+  /** User id, deploy token id or CI job id; null for anonymous and system. */
+  id: number | null;
+  /** Username, deploy token username, or null. */
+  name: string | null;
+  /** Source address of the request, for the audit trail only (never sent to webhook receivers). */
+  ipAddress?: string | null;
+}
+
+export const SYSTEM_ACTOR: RegistryEventActor = { kind: 'system', id: null, name: null };
+
+interface RepositoryEventBase {
+  projectId: number;
+  /** The image path, e.g. `group/project/image`. */
+  repositoryPath: string;
+  actor: RegistryEventActor;
+  occurredAt: Date;
+}
+
+/** A manifest was stored, with or without a tag (an image push ends with this). */
+export interface ManifestPushedEvent extends RepositoryEventBase {
+  tag: string | null;
+  digest: string;
+  mediaType: string;
+  /** Manifest plus every referenced descriptor, in bytes. */
+  size: number;
+}
+
+/** One tag was removed (by tag DELETE, REST tag delete, bulk delete or a cleanup run). */
+export interface TagDeletedEvent extends RepositoryEventBase {
+  tag: string;
+  /** The manifest the tag pointed to, when known. */
+  digest: string | null;
+}
+
+/** A manifest was deleted by digest; `tags` are the tags that pointed to it and went with it. */
+export interface ManifestDeletedEvent extends RepositoryEventBase {
+  digest: string;
+  mediaType: string | null;
+  tags: string[];
+}
+
+export type RepositoryDeletedEvent = RepositoryEventBase;
+
+/** A cleanup policy run over one project finished. */
+export interface CleanupFinishedEvent {
+  projectId: number;
+  actor: RegistryEventActor;
+  occurredAt: Date;
+  /** Tags deleted by the run, and the repositories it went through. */
+  deletedTags: number;
+  repositories: number;
+  status: 'finished' | 'failed' | 'unfinished';
+}
+
+export interface RegistryEventSink {
+  manifestPushed(event: ManifestPushedEvent): Promise<void>;
+  tagDeleted(event: TagDeletedEvent): Promise<void>;
+  manifestDeleted(event: ManifestDeletedEvent): Promise<void>;
+  repositoryDeleted(event: RepositoryDeletedEvent): Promise<void>;
+  cleanupFinished(event: CleanupFinishedEvent): Promise<void>;
+}
+
+/** The default: nobody listens (tests of the registry services, the CLI). */
+export const NO_REGISTRY_EVENTS: RegistryEventSink = {
+  manifestPushed: async () => undefined,
+  tagDeleted: async () => undefined,
+  manifestDeleted: async () => undefined,
+  repositoryDeleted: async () => undefined,
+  cleanupFinished: async () => undefined,
+};
+
+let processSink: RegistryEventSink = NO_REGISTRY_EVENTS;
+
+/**
+ * Installs the process's sink, used by every RegistryContext that has none of its own. Process-wide on purpose:
+ * the api and the worker build several RegistryContexts (one per Nest module that provides one), and every one of
+ * them must report what it changes. The api's and the worker's webhook modules call this at startup.
+ */
+export function installRegistryEventSink(sink: RegistryEventSink): void {
+  processSink = sink;
+}
+
+export function installedRegistryEventSink(): RegistryEventSink {
+  return processSink;
+}

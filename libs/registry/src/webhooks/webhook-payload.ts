@@ -1,0 +1,58 @@
+import { CleanupFinishedEvent, ManifestPushedEvent, RegistryEventActor, TagDeletedEvent, RepositoryDeletedEvent } from '../events';
+
+/** Event names as receivers see them (`event_name`); `object_kind` is always `registry`. */
+export type RegistryHookEvent = 'image_pushed' | 'tag_deleted' | 'repository_deleted' | 'cleanup_finished' | 'test';
+
+export const REGISTRY_HOOK_HEADER = 'Registry Hook';
+
+export interface RegistryHookPayload {
+  object_kind: 'registry';
+  event_name: RegistryHookEvent;
+  occurred_at: string;
+  project: { id: number; path_with_namespace: string; web_url: string };
+  repository: { path: string; location: string } | null;
+  tag: string | null;
+  digest: string | null;
+  media_type: string | null;
+  size: number | null;
+  /** Who did it: kind (user, deploy_token, job, anonymous, system), id and name. Never a secret, never an address. */
+  actor: { kind: RegistryEventActor['kind']; id: number | null; name: string | null };
+  /** `docker pull <registry host>/<path>:<tag>` (or `@<digest>`), null when nothing is left to pull. */
+  pull_command: string | null;
+  cleanup?: { deleted_tags: number; repositories: number; status: string };
+}
+
+export type RegistryPayloadEvent =
+  | { name: 'image_pushed'; event: ManifestPushedEvent }
+  | { name: 'tag_deleted'; event: TagDeletedEvent }
+  | { name: 'repository_deleted'; event: RepositoryDeletedEvent }
+  | { name: 'cleanup_finished'; event: CleanupFinishedEvent }
+  | { name: 'test'; event: ManifestPushedEvent };
+
+/** Builds the JSON body receivers get. `publicUrl` is PUBLIC_URL: its host is the registry host in pull commands. */
+export function buildRegistryPayload(input: RegistryPayloadEvent, project: { id: number; fullPath: string }, publicUrl: string): RegistryHookPayload {
+  const registryHost = new URL(publicUrl).host;
+  const { event } = input;
+  const repositoryPath = 'repositoryPath' in event ? event.repositoryPath : null;
+  const tag = 'tag' in event ? event.tag : null;
+  const digest = 'digest' in event ? event.digest : null;
+  const pullable = input.name === 'image_pushed' || input.name === 'test';
+  const reference = tag ? `:${tag}` : digest ? `@${digest}` : '';
+  const payload: RegistryHookPayload = {
+    object_kind: 'registry',
+    event_name: input.name,
+    occurred_at: event.occurredAt.toISOString(),
+    project: { id: project.id, path_with_namespace: project.fullPath, web_url: `${publicUrl}/${project.fullPath}` },
+    repository: repositoryPath ? { path: repositoryPath, location: `${registryHost}/${repositoryPath}` } : null,
+    tag,
+    digest,
+    media_type: 'mediaType' in event ? event.mediaType : null,
+    size: 'size' in event ? event.size : null,
+    actor: { kind: event.actor.kind, id: event.actor.id, name: event.actor.name },
+    pull_command: pullable && repositoryPath && reference ? `docker pull ${registryHost}/${repositoryPath}${reference}` : null,
+  };
+  if (input.name === 'cleanup_finished') {
+    payload.cleanup = { deleted_tags: input.event.deletedTags, repositories: input.event.repositories, status: input.event.status };
+  }
+  return payload;
+}
