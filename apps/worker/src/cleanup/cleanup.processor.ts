@@ -10,8 +10,11 @@ import { cleanupJobDuration, cleanupTagsDeleted } from './cleanup.metrics';
 /** Repositories one job handles before it hands the rest of the run to a new job, so big projects share the worker. */
 const REPOSITORIES_PER_JOB = 25;
 
-/** Cleanup policies: the periodic scheduler and the per-project runs it enqueues. */
-@Processor(QueueName.Cleanup, { concurrency: 2 })
+/**
+ * Cleanup policies: the periodic scheduler and the per-project runs it enqueues. A short lock means a run held
+ * by a worker that died (kill -9, lost machine) is noticed as stalled and picked up by another within ~30 s.
+ */
+@Processor(QueueName.Cleanup, { concurrency: 2, lockDuration: 15_000, stalledInterval: 15_000 })
 export class CleanupProcessor extends WorkerHost {
   constructor(
     private readonly policies: CleanupPolicyService,
