@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from '../events';
 import { RegistryContext } from '../registry-context';
 import { RegistryDeletionService } from '../management/registry-deletion.service';
 import { ManagementError } from '../management/management-error';
@@ -116,11 +117,27 @@ export class CleanupPolicyService {
     }
     const done = run.repositoriesDone + todo.length >= repositories.length;
     await this.runs.finish(db, runId, done ? 'finished' : 'unfinished');
-    return (await this.runs.find(db, runId))!;
+    const finished = (await this.runs.find(db, runId))!;
+    if (done) await this.announce(finished);
+    return finished;
   }
 
   async markFailed(runId: number, error: string): Promise<void> {
     await this.runs.finish(this.ctx.db.manager, runId, 'failed', error.slice(0, 1000));
+    const run = await this.runs.find(this.ctx.db.manager, runId);
+    if (run) await this.announce(run);
+  }
+
+  /** Tells webhooks and the audit trail that a run ended (after its rows are written). */
+  private async announce(run: CleanupRun): Promise<void> {
+    await this.ctx.events.cleanupFinished({
+      projectId: run.projectId,
+      actor: SYSTEM_ACTOR,
+      occurredAt: new Date(),
+      deletedTags: run.deletedTags,
+      repositories: run.repositoriesDone,
+      status: run.status === 'failed' ? 'failed' : 'finished',
+    });
   }
 
   async listRuns(projectId: number, limit = 20): Promise<CleanupRun[]> {
