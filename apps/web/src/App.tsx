@@ -60,7 +60,7 @@ export function App() {
     );
   }
   return (
-    <SessionContext.Provider value={{ user: session.user, signOut: doSignOut }}>
+    <SessionContext.Provider value={{ user: session.user, scopes: session.scopes, signOut: doSignOut }}>
       <Layout>
         <Routes />
       </Layout>

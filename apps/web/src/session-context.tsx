@@ -3,6 +3,8 @@ import type { SessionUser } from './api/types';
 
 export interface SessionContextValue {
   user: SessionUser;
+  /** Scopes of the token the session was opened with; null for a password sign-in (everything). */
+  scopes: string[] | null;
   signOut: () => Promise<void>;
 }
 

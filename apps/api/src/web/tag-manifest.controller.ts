@@ -42,7 +42,10 @@ export class TagManifestController {
       repositoryId,
     ])) as Array<{ id: number; projectId: number; path: string }>;
     if (!repository || Number(repository.projectId) !== project.id) throw IamError.notFound('Repository Not Found');
-    const allowed = (await this.permissions.actionsFor(actor, repository.path))?.actions ?? [];
+    // On /api/v4 the token's api/read_api scope was checked by the guard; registry scopes do not apply (as in the
+    // management API), so roles and visibility decide. Deleting through the REST API still needs a write scope.
+    const allowed = (await this.permissions.actionsFor(actor && { ...actor, scopes: null }, repository.path))?.actions ?? [];
+    const canWrite = actor !== null && (actor.scopes === null || actor.scopes.includes('api'));
     if (!allowed.includes('pull')) throw IamError.forbidden();
     if (!TAG.test(tagName)) throw IamError.notFound('Tag Not Found');
 
@@ -76,7 +79,7 @@ export class TagManifestController {
       })),
       pull_command: `docker pull ${host}/${repository.path}:${tagName}`,
       pull_by_digest: `${host}/${repository.path}@${stored.digest}`,
-      can_delete: allowed.includes('delete'),
+      can_delete: canWrite && allowed.includes('delete'),
       raw: JSON.parse(stored.payload.toString('utf8')),
     };
   }

@@ -117,6 +117,7 @@ export interface ExpirationPolicy {
   name_regex_delete?: string | null;
   name_regex_keep: string | null;
   next_run_at?: string | null;
+  source?: string;
 }
 
 export interface DeployToken {
@@ -160,6 +161,10 @@ export interface WebhookDelivery {
   url?: string;
   trigger?: string;
   event?: string;
+  event_name?: string;
+  status?: string;
+  attempts?: number;
+  last_error?: string | null;
   response_status?: number | string | null;
   execution_duration?: number | null;
   created_at: string;

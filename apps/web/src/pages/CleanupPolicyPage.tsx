@@ -6,6 +6,7 @@ import { AccessLevel, ExpirationPolicy, Repository } from '../api/types';
 import { InlineError, Loading, NotAvailable } from '../components/States';
 import { useProject } from './ProjectLayout';
 import { tagsToDelete } from './cleanup-preview';
+import { CleanupRuns } from './CleanupRuns';
 
 const CADENCES = [
   ['1d', 'Every day'],
@@ -27,10 +28,10 @@ type Form = Pick<ExpirationPolicy, 'enabled' | 'cadence' | 'keep_n' | 'older_tha
 
 /** The project's cleanup policy (GitLab's container_expiration_policy) and a preview of what a run would delete now. */
 export function CleanupPolicyPage() {
-  const { project, accessLevel, reloadProject } = useProject();
+  const { project, accessLevel, canWrite, reloadProject } = useProject();
   const policy = project.container_expiration_policy;
   if (policy === undefined) return <NotAvailable feature="Cleanup policies" />;
-  return <PolicyForm initial={policy} projectId={project.id} editable={accessLevel >= AccessLevel.MAINTAINER} onSaved={reloadProject} />;
+  return <PolicyForm initial={policy} projectId={project.id} editable={canWrite && accessLevel >= AccessLevel.MAINTAINER} onSaved={reloadProject} />;
 }
 
 function PolicyForm({ initial, projectId, editable, onSaved }: { initial: ExpirationPolicy | null; projectId: number; editable: boolean; onSaved: () => void }) {
@@ -72,7 +73,10 @@ function PolicyForm({ initial, projectId, editable, onSaved }: { initial: Expira
     <>
       <h2>Cleanup policy</h2>
       <p className="sub">Runs on a schedule and deletes tags that match these rules. The tag latest is never deleted.</p>
-      {initial?.next_run_at && <p className="meta">Next run: {new Date(initial.next_run_at).toLocaleString()}</p>}
+      <p className="meta">
+        {initial?.source && <span>Policy in force: {initial.source === 'default' ? 'the default (disabled)' : `set on the ${initial.source}`}</span>}
+        {initial?.next_run_at && <span>Next run: {new Date(initial.next_run_at).toLocaleString()}</span>}
+      </p>
       {!editable && <p className="notice">Only Maintainers can change the cleanup policy.</p>}
       <form className="form" onSubmit={save} aria-label="Cleanup policy">
         <fieldset disabled={!editable || saving}>
@@ -121,6 +125,7 @@ function PolicyForm({ initial, projectId, editable, onSaved }: { initial: Expira
         <InlineError error={error} />
       </form>
       <Preview projectId={projectId} form={form} />
+      <CleanupRuns projectId={projectId} canRun={editable} />
     </>
   );
 }

@@ -23,6 +23,8 @@ export interface ProjectContextValue {
   project: Project;
   /** The caller's effective role (administrators count as Owner). */
   accessLevel: number;
+  /** Whether the session may write at all (a read_api token session may not). */
+  canWrite: boolean;
   reloadProject: () => void;
 }
 
@@ -35,7 +37,8 @@ export function useProject(): ProjectContextValue {
 }
 
 export function ProjectLayout({ projectId, tab, children }: { projectId: string; tab: ProjectTab; children: ReactNode }) {
-  const { user } = useSession();
+  const { user, scopes } = useSession();
+  const canWrite = scopes === null || scopes.includes('api');
   const state = useAsync(async () => {
     const project = await getProject(projectId, { statistics: true });
     const accessLevel = user.is_admin ? AccessLevel.OWNER : await accessLevelIn(project, user.id);
@@ -46,7 +49,7 @@ export function ProjectLayout({ projectId, tab, children }: { projectId: string;
   if (!state.data) return <Loading label="Loading project…" />;
   const { project, accessLevel } = state.data;
   return (
-    <ProjectContext.Provider value={{ project, accessLevel, reloadProject: state.reload }}>
+    <ProjectContext.Provider value={{ project, accessLevel, canWrite, reloadProject: state.reload }}>
       <Breadcrumbs
         items={[
           { label: 'Projects', href: '/' },

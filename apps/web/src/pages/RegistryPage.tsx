@@ -1,4 +1,4 @@
-import { isMissingEndpoint } from '../api/client';
+import { getAll, isMissingEndpoint } from '../api/client';
 import { getRepository, listRepositories, mapLimit } from '../api/registry';
 import type { Repository } from '../api/types';
 import { CopyField } from '../components/CopyButton';
@@ -17,11 +17,21 @@ export function RegistryPage() {
   const term = search.get('search') ?? '';
   const page = Number(search.get('page') ?? '1') || 1;
   const state = useAsync(async () => {
-    const result = await listRepositories(project.id, { page, per_page: 20, search: term || undefined });
-    // The server may not filter: keep only matches either way.
-    const items = term ? result.items.filter((r) => r.path.toLowerCase().includes(term.toLowerCase())) : result.items;
+    let items: Repository[];
+    let totalPages: number;
+    if (term) {
+      // The project listing has no search parameter: filter the whole list here, then page it.
+      const all = await getAll<Repository>(`/projects/${project.id}/registry/repositories`, { tags_count: true });
+      const matches = all.items.filter((r) => r.path.toLowerCase().includes(term.toLowerCase()));
+      totalPages = Math.max(1, Math.ceil(matches.length / 20));
+      items = matches.slice((page - 1) * 20, page * 20);
+    } else {
+      const result = await listRepositories(project.id, { page, per_page: 20 });
+      items = result.items;
+      totalPages = result.totalPages ?? 1;
+    }
     const detailed = await mapLimit(items, 4, (repo) => getRepository(repo.id).then((full) => ({ ...repo, ...full }), () => repo));
-    return { ...result, items: detailed };
+    return { items: detailed, totalPages };
   }, [project.id, term, page]);
 
   const prefix = project.container_registry_image_prefix ?? project.path_with_namespace;

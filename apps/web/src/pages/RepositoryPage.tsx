@@ -18,7 +18,7 @@ const PER_PAGE = 20;
 
 /** A repository's tags: filter, sort by name or date, pages, and (for those allowed) single and bulk delete. */
 export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
-  const { project, accessLevel } = useProject();
+  const { project, accessLevel, canWrite } = useProject();
   const { search } = useLocation();
   const filter = search.get('filter') ?? '';
   const sort = parseSort(search.get('sort'));
@@ -54,8 +54,9 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
   const shown = useMemo(() => visibleTags(rows, filter, sort), [rows, filter, sort]);
   const totalPages = Math.max(1, Math.ceil(shown.length / PER_PAGE));
   const current = shown.slice((Math.min(page, totalPages) - 1) * PER_PAGE, Math.min(page, totalPages) * PER_PAGE);
-  const canDelete = (row: TagRow) => Boolean(row.delete_api_path) || accessLevel >= AccessLevel.DEVELOPER;
-  const canBulk = accessLevel >= AccessLevel.MAINTAINER;
+  const canDelete = (row: TagRow) => canWrite && (Boolean(row.delete_api_path) || accessLevel >= AccessLevel.DEVELOPER);
+  // The API adds delete_api_path to a repository only for those who may administer it (Maintainers and above).
+  const canBulk = canWrite && (Boolean(repo.data?.delete_api_path) || accessLevel >= AccessLevel.MAINTAINER);
 
   const runDelete = async () => {
     if (!confirm) return;
@@ -88,7 +89,7 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
       <Breadcrumbs items={[{ label: 'Container registry', href: projectHref(project.id, 'registry') }, { label: path }]} />
       <div className="section-head">
         <h2 data-testid="repository-title">{path}</h2>
-        {accessLevel >= AccessLevel.MAINTAINER && (
+        {canBulk && (
           <button type="button" className="danger" onClick={() => setConfirm({ repository: true })}>
             Delete image repository
           </button>

@@ -13,7 +13,7 @@ import { useProject } from './ProjectLayout';
 
 /** One tag: digest, size, date, pull command, platforms of an index, layers and referrers. */
 export function TagPage({ repositoryId, tag }: { repositoryId: string; tag: string }) {
-  const { project, accessLevel } = useProject();
+  const { project, accessLevel, canWrite } = useProject();
   const state = useAsync(async () => {
     const [repository, details] = await Promise.all([getRepository(repositoryId).catch(() => null), getTag(project.id, repositoryId, tag)]);
     const manifest = await getTagManifest(project.id, repositoryId, tag).catch((error: unknown) => {
@@ -30,7 +30,7 @@ export function TagPage({ repositoryId, tag }: { repositoryId: string; tag: stri
   if (!state.data) return <Loading label="Loading tag…" />;
   const { repository, details, manifest } = state.data;
   const repoHref = projectHref(project.id, 'registry', repositoryId);
-  const canDelete = manifest?.can_delete ?? (Boolean(details.delete_api_path) || accessLevel >= AccessLevel.DEVELOPER);
+  const canDelete = canWrite && (manifest?.can_delete ?? (Boolean(details.delete_api_path) || accessLevel >= AccessLevel.DEVELOPER));
   const pull = manifest?.pull_command ?? `docker pull ${details.location}`;
 
   const remove = async () => {

@@ -1,4 +1,4 @@
-import { getAll, isMissingEndpoint } from '../api/client';
+import { get, getAll, isMissingEndpoint } from '../api/client';
 import { getRepository, mapLimit } from '../api/registry';
 import type { Repository } from '../api/types';
 import { EmptyState, ErrorState, Loading, NotAvailable } from '../components/States';
@@ -13,13 +13,14 @@ export function UsagePage() {
   const state = useAsync(async () => {
     const { items, truncated } = await getAll<Repository>(`/projects/${project.id}/registry/repositories`, { tags_count: true });
     const sized = await mapLimit(items, 4, (repo) => getRepository(repo.id).then((full) => ({ ...repo, ...full }), () => repo));
-    return { repositories: sized.sort((a, b) => (b.size ?? 0) - (a.size ?? 0)), truncated };
+    const statistics = await get<{ container_registry_size: number }>(`/projects/${project.id}/registry/statistics`).catch(() => null);
+    return { repositories: sized.sort((a, b) => (b.size ?? 0) - (a.size ?? 0)), truncated, registrySize: statistics?.container_registry_size };
   }, [project.id]);
   if (state.error) return isMissingEndpoint(state.error) ? <NotAvailable feature="Registry usage" /> : <ErrorState error={state.error} onRetry={state.reload} />;
   if (!state.data) return <Loading label="Measuring…" />;
   const { repositories } = state.data;
   const sum = repositories.reduce((total, repo) => total + (repo.size ?? 0), 0);
-  const projectTotal = project.statistics?.container_registry_size;
+  const projectTotal = state.data.registrySize ?? project.statistics?.container_registry_size;
   const max = Math.max(1, ...repositories.map((r) => r.size ?? 0));
   return (
     <>
@@ -32,7 +33,7 @@ export function UsagePage() {
         <dt>Tags</dt>
         <dd>{repositories.reduce((total, repo) => total + (repo.tags_count ?? 0), 0)}</dd>
       </dl>
-      {projectTotal === undefined && <p className="sub">Total is the sum of the images' sizes; a layer shared by two images counts in each.</p>}
+      {projectTotal === undefined && <p className="sub">Total is the sum of the images' sizes: a layer shared by two images counts in each.</p>}
       {repositories.length === 0 ? (
         <EmptyState title="No images, no storage used" />
       ) : (

@@ -77,9 +77,10 @@ function Deliveries({ projectId, hookId }: { projectId: number; hookId: number }
           return (
             <tr key={delivery.id}>
               <td>{formatDate(delivery.created_at)}</td>
-              <td>{delivery.trigger ?? delivery.event ?? '—'}</td>
+              <td>{delivery.event_name ?? delivery.event ?? delivery.trigger ?? '—'}</td>
               <td>
-                <span className={`badge ${status >= 200 && status < 300 ? 'ok' : 'warning'}`}>{delivery.response_status ?? 'no response'}</span>
+                <span className={`badge ${status >= 200 && status < 300 ? 'ok' : 'warning'}`}>{delivery.response_status ?? delivery.status ?? 'no response'}</span>
+                {delivery.last_error && <div className="sub">{delivery.last_error}</div>}
               </td>
               <td>{delivery.execution_duration != null ? `${Math.round(delivery.execution_duration * 1000)} ms` : '—'}</td>
             </tr>
