@@ -10,13 +10,9 @@ export class ManifestHandler {
     private readonly catalog: CatalogService,
   ) {}
 
-  /** `gate` (the pull rate limit verdict) runs alongside the lookup; its refusal wins over any lookup outcome. */
-  async get(request: RegistryRequest, name: string, reference: string, gate?: Promise<void>): Promise<void> {
+  async get(request: RegistryRequest, name: string, reference: string): Promise<void> {
     const { req, res, method } = request;
-    const [verdict, found] = await Promise.allSettled([gate, method === 'HEAD' ? this.manifests.head(name, reference) : this.manifests.get(name, reference)]);
-    if (verdict.status === 'rejected') throw verdict.reason;
-    if (found.status === 'rejected') throw found.reason;
-    const manifest = found.value;
+    const manifest = method === 'HEAD' ? await this.manifests.head(name, reference) : await this.manifests.get(name, reference);
     if (!accepts(header(req, 'accept'), manifest.mediaType)) {
       throw new RegistryError('MANIFEST_UNKNOWN', `the manifest is ${manifest.mediaType}, which the Accept header does not allow`, {
         mediaType: manifest.mediaType,

@@ -49,16 +49,14 @@ export class RegistryRouter {
         throw new RegistryError(decision.status === 401 ? 'UNAUTHORIZED' : 'DENIED', decision.message);
       }
       // A pull is a manifest GET, as Docker Hub counts them (HEAD, used to check for updates, is free).
-      // The count (Redis) and the manifest lookup (PostgreSQL) are independent round trips: the handler runs
-      // them at once and answers only after the verdict, so a refused pull still gets its 429 and nothing else.
-      const pullGate = route.kind === 'manifest' && request.method === 'GET' ? this.limitPull(req, res, decision.principal) : undefined;
-      await this.dispatch(request, route, decision.principal, pullGate);
+      if (route.kind === 'manifest' && request.method === 'GET') await this.limitPull(req, res, decision.principal);
+      await this.dispatch(request, route, decision.principal);
     } catch (error) {
       sendError(request, error);
     }
   }
 
-  private async dispatch(request: RegistryRequest, route: RegistryRoute, principal: RegistryPrincipal, pullGate?: Promise<void>): Promise<void> {
+  private async dispatch(request: RegistryRequest, route: RegistryRoute, principal: RegistryPrincipal): Promise<void> {
     const method = request.method;
     switch (route.kind) {
       case 'base':
@@ -70,7 +68,7 @@ export class RegistryRouter {
       case 'referrers':
         return this.only(method, ['GET'], () => this.manifests.referrers(request, route.name, route.digest));
       case 'manifest':
-        if (method === 'GET' || method === 'HEAD') return this.manifests.get(request, route.name, route.reference, pullGate);
+        if (method === 'GET' || method === 'HEAD') return this.manifests.get(request, route.name, route.reference);
         // The principal travels on so registry events and the audit trail can say who pushed or deleted.
         if (method === 'PUT') return this.manifests.put(request, route.name, route.reference, principal);
         if (method === 'DELETE') return this.manifests.delete(request, route.name, route.reference, principal);
