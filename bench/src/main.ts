@@ -51,8 +51,11 @@ async function main(): Promise<void> {
   const workDir = mkdtempSync(path.join(tmpdir(), 'cargohold-bench-'));
   onCleanup('remove the work dir', () => rmSync(workDir, { recursive: true, force: true }));
   log(`mode ${quick ? 'quick' : 'full'}, ${opts.runs} run(s), groups ${[...groups].join(',')}; starting servers`);
-  // BENCH_API_NODE_OPTIONS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the api under this load.
-  const apiEnv: Record<string, string> = process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {};
+  // BENCH_PROFILE_DIR=/some/dir: the api (and worker) write a .cpuprofile there on exit (open it in Chrome DevTools).
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const apiEnv: Record<string, string> = profileDir
+    ? { BENCH_PROFILE_DIR: path.resolve(profileDir), NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile.js')}` }
+    : {};
   const ours = await startCargohold(pinned, apiEnv);
   const distribution = await startDistribution(workDir, pinned);
   const sink = groups.has('push') ? await startHashSink(pinned) : undefined;
