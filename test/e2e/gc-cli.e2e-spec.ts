@@ -135,6 +135,21 @@ describe('garbage collection (CLI)', () => {
     for (const digest of [...subject.blobs, ...sbom.blobs]) expect(existsSync(blobFile(digest))).toBe(false);
   });
 
+  it('reclaims the blobs of a manifest deleted by digest, keeping those another manifest still uses', async () => {
+    const shared = randomBytes(3000);
+    const doomed = await pushImage('by-digest-a', [shared, randomBytes(2000)]);
+    const kept = await pushImage('by-digest-b', [shared]);
+    const del = await registry.fetch(`${platform.url}/v2/${repo}/manifests/${doomed.digest}`, { method: 'DELETE' });
+    expect(del.status).toBe(202);
+    await gcRun();
+    const ownBlobs = doomed.blobs.filter((digest) => !kept.blobs.includes(digest));
+    expect(await rowsOf('blobs', ownBlobs)).toEqual([]);
+    for (const digest of ownBlobs) expect(existsSync(blobFile(digest))).toBe(false);
+    for (const digest of kept.blobs) expect(existsSync(blobFile(digest))).toBe(true);
+    const layer = await registry.fetch(`${platform.url}/v2/${repo}/blobs/${kept.blobs[1]}`);
+    expect(digestOf(Buffer.from(await layer.arrayBuffer()))).toBe(kept.blobs[1]);
+  });
+
   it('storage:check exits 0 when the database and the store agree, and 1 naming the blob whose file was deleted by hand', async () => {
     const image = await pushImage('checked', [randomBytes(4_000), randomBytes(6_000)]);
     const ok = await cli(['storage:check']);

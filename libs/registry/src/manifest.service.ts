@@ -1,3 +1,5 @@
+import { GcRepository } from './gc/gc.repository';
+import { EntityManager } from 'typeorm';
 import {
   computeDigest,
   MAX_MANIFEST_BYTES,
@@ -109,7 +111,12 @@ export class ManifestService {
         throw new RegistryError('DENIED', 'the manifest is referenced by an index: delete the index first', { digest: ref.digest.value }, 409);
       }
       const tags = await tagNamesOfManifest(db, existing.id);
+      // Blobs before the manifest, the lock order pushes and GC use; then drop the repository's links to blobs no
+      // other manifest here uses, so GC can reclaim them (a link alone keeps a blob alive).
+      const gc = new GcRepository();
+      await gc.lockBlobs(db, await blobDigestsOfManifest(db, existing.id));
       const deleted = await this.ctx.manifests.delete(db, repository.id, ref.digest.value);
+      for (const digest of deleted?.blobDigests ?? []) await gc.removeUnusedLink(db, repository.id, digest, 0);
       await queueBlobReview(db, deleted?.blobDigests ?? [], this.ctx.settings.gcReviewDelay, 'manifest_deleted');
       return { kind: 'manifest' as const, projectId: repository.projectId, digest: ref.digest.value, mediaType: existing.mediaType, tags };
     });
@@ -157,4 +164,9 @@ function readAnnotations(payload: Buffer): Record<string, string> | undefined {
   } catch {
     return undefined;
   }
+}
+
+async function blobDigestsOfManifest(db: EntityManager, manifestId: number): Promise<string[]> {
+  const rows = await db.query(`SELECT blob_digest AS digest FROM manifest_blobs WHERE manifest_id = $1 ORDER BY blob_digest`, [manifestId]);
+  return rows.map((row: { digest: string }) => row.digest);
 }
