@@ -35,6 +35,8 @@ export interface AppConfig {
   deleteEnabled: boolean;
   /** Seconds between two looks for due cleanup policies. */
   cleanupScheduleInterval: number;
+  /** Where the worker serves /metrics; undefined: nowhere. */
+  workerMetricsPort?: number;
   /** Seconds between two bulk tag deletes of one repository through the REST API (GitLab: one hour); 0 disables the limit. */
   bulkDeleteInterval: number;
   log: { level: string; format: 'json' | 'pretty' };
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     uploadPurgeAge: vars.UPLOAD_PURGE_AGE ?? 86400,
     deleteEnabled: vars.REGISTRY_DELETE_ENABLED !== 'false',
     cleanupScheduleInterval: vars.CLEANUP_SCHEDULE_INTERVAL ?? 60,
+    workerMetricsPort: vars.WORKER_METRICS_PORT,
     bulkDeleteInterval: vars.REGISTRY_BULK_DELETE_INTERVAL ?? 3600,
     log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' },
     webhooks: { timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000, retryBaseDelayMs: vars.WEBHOOK_RETRY_BASE_DELAY_MS ?? 10_000 },

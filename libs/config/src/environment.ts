@@ -54,6 +54,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
   REGISTRY_DELETE_ENABLED?: string;
 
+  /** Where the worker serves /metrics (Prometheus); unset: no HTTP in the worker. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  WORKER_METRICS_PORT?: number;
+
   /** Seconds between two looks for due cleanup policies. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
   CLEANUP_SCHEDULE_INTERVAL?: number;
