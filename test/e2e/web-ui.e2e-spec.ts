@@ -302,6 +302,9 @@ describe('web UI', () => {
       await page.getByTestId('tag-digest').waitFor();
       expect((await page.getByTestId('tag-digest').innerText()).trim()).toBe(pushed['api:1.0']);
       expect(await page.getByRole('button', { name: /delete/i }).count()).toBe(0);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await shot(page, '14-tag-details-narrow');
+      await page.setViewportSize({ width: 1280, height: 860 });
 
       // A page the Reporter may not use shows a message, not a blank screen.
       await page.goto(`${platform.url}/projects/${projectId}/deploy-tokens`);
