@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hash } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { finished, Readable } from 'node:stream';
 import { UploadOffsetError } from '@cargohold/storage';
 import { candidateProjectPaths, parseDigest, ParsedDigest, RegistryError } from './domain';
 import { ByteRange } from './domain/range';
@@ -164,6 +164,14 @@ export class UploadService {
 
   private async write(id: string, offset: number, hash: Hash, chunk: UploadChunk): Promise<{ size: number; hash: Hash }> {
     const hashing = new HashingStream(hash);
+    // pipe() does not forward errors: without this, a client that hangs up mid-chunk would leave the store's
+    // write waiting forever (holding the upload's lock, its partial bytes never truncated back).
+    finished(chunk.body, (error) => {
+      if (error) hashing.destroy(error);
+    });
+    // The store's pipeline reports that error; when the store refused before reading, nobody listens, and an
+    // unhandled 'error' event would take the whole process down.
+    hashing.on('error', () => undefined);
     try {
       const size = await this.ctx.store.appendUpload(id, offset, chunk.body.pipe(hashing));
       return { size, hash };
