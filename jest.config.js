@@ -20,5 +20,13 @@ module.exports = {
       moduleNameMapper,
       testEnvironment: 'node',
     },
+    // Long-running load (pnpm test:soak); not part of pnpm test.
+    {
+      displayName: 'soak',
+      testMatch: ['<rootDir>/test/soak/**/*.soak-spec.ts'],
+      transform,
+      moduleNameMapper,
+      testEnvironment: 'node',
+    },
   ],
 };
