@@ -151,6 +151,32 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       await replica.process.stop();
     });
 
+    it('lets only one of two concurrent chunks at the same offset write, on different replicas', async () => {
+      const replica = await platform.startApiReplica();
+      try {
+        const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+        const location = start.headers.get('location')!;
+        const a = randomBytes(2_000_000);
+        const b = randomBytes(2_000_000);
+        const patch = (url: string, body: Buffer) =>
+          registry.fetch(`${url}${location}`, { method: 'PATCH', body, headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `0-${body.length - 1}` } });
+        const statuses = (await Promise.all([patch(base, a), patch(replica.url, b)])).map((r) => r.status).sort();
+        expect(statuses).toEqual([202, 416]);
+        // Whichever won, the stored bytes are exactly one client's chunk, and only that digest completes.
+        const winner = digestOf(a);
+        const put = await registry.fetch(`${base}${location}?digest=${winner}`, { method: 'PUT' });
+        if (put.status === 201) {
+          const get = await registry.fetch(`${base}/v2/${repo}/blobs/${winner}`);
+          expect(Buffer.from(await get.arrayBuffer()).equals(a)).toBe(true);
+        } else {
+          expect(put.status).toBe(400);
+          expect((await registry.fetch(`${base}/v2/${repo}/blobs/${winner}`, { method: 'HEAD' })).status).toBe(404);
+        }
+      } finally {
+        await replica.process.stop();
+      }
+    });
+
     it('answers DIGEST_INVALID on a mismatch and leaves nothing behind', async () => {
       const bytes = randomBytes(1000);
       const wrong = digestOf(randomBytes(10));

@@ -12,6 +12,9 @@ import { UploadRow } from './data/upload.repository';
 /** First key of the advisory lock taken while counting a project's upload sessions ("upld"). */
 const UPLOAD_LIMIT_LOCK = 0x75706c64;
 
+/** How long a write lease lasts without renewal: what a crashed writer delays a resume by, at most. */
+const UPLOAD_LEASE_SECONDS = 30;
+
 export interface UploadChunk {
   body: Readable;
   /** The chunk's place in the blob, when the client sent Content-Range. */
@@ -76,7 +79,7 @@ export class UploadService {
   /** PATCH: appends a chunk; returns the upload's new size. */
   async append(repositoryPath: string, id: string, chunk: UploadChunk): Promise<{ size: number }> {
     const upload = await this.find(repositoryPath, id);
-    const { size } = await this.appendTo(upload, chunk);
+    const { size } = await this.withLease(upload, chunk, () => this.appendTo(upload, chunk));
     return { size };
   }
 
@@ -84,18 +87,21 @@ export class UploadService {
   async finish(repositoryPath: string, id: string, digest: string, chunk?: UploadChunk): Promise<{ digest: string; size: number }> {
     const expected = parseDigest(digest);
     const upload = await this.find(repositoryPath, id);
-    let size = upload.size;
-    let hash: Hash | undefined;
-    if (chunk) ({ size, hash } = await this.appendTo(upload, chunk));
-    hash ??= await this.hashState(upload.id, size);
-    const project = { id: upload.projectId, fullPath: '' };
-    try {
-      await this.verify(id, expected, hash);
-    } catch (error) {
-      await this.cancel(repositoryPath, id);
-      throw error;
-    }
-    await this.commit(id, repositoryPath, await this.projectOf(repositoryPath, project.id), expected.value, size);
+    // The lease covers the last chunk, the digest check and the commit: no other request can write meanwhile.
+    const size = await this.withLease(upload, chunk, async () => {
+      let size = upload.size;
+      let hash: Hash | undefined;
+      if (chunk) ({ size, hash } = await this.appendTo(upload, chunk));
+      hash ??= await this.hashState(upload.id, size);
+      try {
+        await this.verify(id, expected, hash);
+      } catch (error) {
+        await this.cancel(repositoryPath, id);
+        throw error;
+      }
+      await this.commit(id, repositoryPath, await this.projectOf(repositoryPath, upload.projectId), expected.value, size);
+      return size;
+    });
     await this.ctx.uploads.delete(this.ctx.db.manager, id);
     return { digest: expected.value, size };
   }
@@ -139,6 +145,26 @@ export class UploadService {
       await this.ctx.uploads.delete(this.ctx.db.manager, id);
     }
     return ids.length;
+  }
+
+  /**
+   * Runs `work` holding the upload's write lease (renewed while a long chunk streams, released after). A request
+   * that finds the upload leased by another, or moved past its offset, is refused with 416 before any byte is
+   * written, so concurrent requests on different replicas can never interleave their bytes.
+   */
+  private async withLease<T>(upload: UploadRow, chunk: UploadChunk | undefined, work: () => Promise<T>): Promise<T> {
+    const db = this.ctx.db.manager;
+    if (!(await this.ctx.uploads.claim(db, upload.id, upload.size, UPLOAD_LEASE_SECONDS))) {
+      chunk?.body.resume();
+      throw new RegistryError('RANGE_INVALID', 'the upload is receiving another request or has moved on: check its status', { size: upload.size }, 416);
+    }
+    const renewal = setInterval(() => void this.ctx.uploads.renew(db, upload.id, UPLOAD_LEASE_SECONDS).catch(() => undefined), (UPLOAD_LEASE_SECONDS * 1000) / 3);
+    try {
+      return await work();
+    } finally {
+      clearInterval(renewal);
+      await this.ctx.uploads.release(db, upload.id).catch(() => undefined);
+    }
   }
 
   private async appendTo(upload: UploadRow, chunk: UploadChunk): Promise<{ size: number; hash: Hash }> {

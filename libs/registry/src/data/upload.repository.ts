@@ -21,6 +21,31 @@ export class UploadRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * Takes the write lease of an upload that is still at `size` and not leased by a live writer. False when
+   * another request holds it or the upload moved on: the caller answers 416 and writes nothing.
+   */
+  async claim(db: EntityManager, id: string, size: number, leaseSeconds: number): Promise<boolean> {
+    const rows = await db.query(
+      `WITH claimed AS (
+         UPDATE uploads SET lease_until = now() + make_interval(secs => $3), updated_at = now()
+          WHERE id = $1 AND size = $2 AND (lease_until IS NULL OR lease_until < now())
+          RETURNING id)
+       SELECT id FROM claimed`,
+      [id, size, leaseSeconds],
+    );
+    return rows.length > 0;
+  }
+
+  /** Extends a held lease while a long chunk is still streaming. */
+  async renew(db: EntityManager, id: string, leaseSeconds: number): Promise<void> {
+    await db.query(`UPDATE uploads SET lease_until = now() + make_interval(secs => $2) WHERE id = $1`, [id, leaseSeconds]);
+  }
+
+  async release(db: EntityManager, id: string): Promise<void> {
+    await db.query(`UPDATE uploads SET lease_until = NULL WHERE id = $1`, [id]);
+  }
+
   /** Moves the recorded size forward only from the size the writer started at (optimistic concurrency). */
   async advance(db: EntityManager, id: string, from: number, to: number): Promise<boolean> {
     const rows = await db.query(
