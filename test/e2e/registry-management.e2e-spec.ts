@@ -294,6 +294,10 @@ describe('registry management API', () => {
       const badRegex = await form(maint.auth as { token: string }, 'name_regex_delete=(a');
       expect(badRegex.status).toBe(400);
       expect((await badRegex.json()).error).toMatch(/^name_regex_delete is an invalid regexp: .*missing closing \)/);
+      // The same parameters in the query string (curl -X DELETE "...tags?name_regex_delete=..."), with no body.
+      const inQuery = await fetch(`${url()}?name_regex_delete=${encodeURIComponent('(a')}&keep_n=5`, { method: 'DELETE', headers: { 'PRIVATE-TOKEN': (maint.auth as { token: string }).token } });
+      expect(inQuery.status).toBe(400);
+      expect((await inQuery.json()).error).toMatch(/^name_regex_delete is an invalid regexp/);
       const badKeep = await api.request('DELETE', `/projects/corp%2Fapp/registry/repositories/${bulkId}/tags`, maint.auth, { name_regex_delete: '.*', name_regex_keep: '[' });
       expect(badKeep.body.error).toMatch(/^name_regex_keep is an invalid regexp/);
       expect(await api.request('DELETE', `/projects/corp%2Fapp/registry/repositories/${bulkId}/tags`, maint.auth, { keep_n: 5 })).toMatchObject({

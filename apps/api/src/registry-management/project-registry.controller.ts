@@ -92,7 +92,9 @@ export class ProjectRegistryController {
     @Query() query: BulkDeleteTagsDto,
     @Body() body: BulkDeleteTagsDto,
   ) {
-    await this.requests.bulkDeleteTags(actor, resourceRef(id), repositoryId, { ...query, ...body });
+    // GitLab scripts send these in the query string or the body; a DTO instance carries every field, set or not,
+    // so only defined values may override (else an empty body would erase the query's parameters).
+    await this.requests.bulkDeleteTags(actor, resourceRef(id), repositoryId, { ...definedOnly(query), ...definedOnly(body) });
     return '202';
   }
 
@@ -135,4 +137,8 @@ export class ProjectRegistryController {
   async statistics(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
     return presentUsage(await this.requests.projectUsage(actor, resourceRef(id)));
   }
+}
+
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
