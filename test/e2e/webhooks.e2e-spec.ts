@@ -216,6 +216,20 @@ describe('registry webhooks', () => {
       const [call] = await target.waitFor(1);
       expect(call.body).toMatchObject({ event_name: 'tag_deleted', tag: 'prod', repository: { path: 'hooks/deleted' }, pull_command: null });
     });
+    it('tells receivers about tag and repository deletes done through the management API', async () => {
+      const projectId = await createProject('mgmt-deletes');
+      await push('hooks/mgmt-deletes:prod');
+      await push('hooks/mgmt-deletes:old');
+      const target = await receiver();
+      await addHook(projectId, target.url);
+      const repository = (await api.get(`/projects/${projectId}/registry/repositories`, admin())).body[0];
+      expect((await api.delete(`/projects/${projectId}/registry/repositories/${repository.id}/tags/old`, admin())).status).toBe(200);
+      const [tagCall] = await target.waitFor(1);
+      expect(tagCall.body).toMatchObject({ event_name: 'tag_deleted', tag: 'old', repository: { path: 'hooks/mgmt-deletes' } });
+      expect((await api.delete(`/projects/${projectId}/registry/repositories/${repository.id}`, admin())).status).toBe(202);
+      const calls = await target.waitFor(2);
+      expect(calls[1].body).toMatchObject({ event_name: 'repository_deleted', repository: { path: 'hooks/mgmt-deletes' } });
+    });
   });
 
   describe('hooks API', () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessLevel, Actor, IamError, ResourceRef } from '@cargohold/iam';
 import { JOB_QUEUE, JobName, JobProducer } from '@cargohold/jobs';
 import {
+  RegistryEventActor,
   BulkDeleteRequest,
   KeysetRequest,
   ManagementError,
@@ -81,7 +82,7 @@ export class RegistryRequests {
 
   async deleteTag(actor: Actor | null, ref: ResourceRef, repositoryId: number, tag: string): Promise<void> {
     const repository = await this.projectRepository(actor, ref, repositoryId, 'destroy');
-    await this.registry.deleteTag(repository.id, tag);
+    await this.registry.deleteTag(repository.id, tag, eventActorOf(actor));
   }
 
   /** Marks the repository delete_scheduled, then (committed) enqueues the worker's delete. */
@@ -140,4 +141,11 @@ export class RegistryRequests {
       total: page.total,
     };
   }
+}
+
+/** Who asked, as registry events name them (never a secret). */
+function eventActorOf(actor: Actor | null): RegistryEventActor {
+  if (!actor) return { kind: 'anonymous', id: null, name: null };
+  const id = actor.kind === 'deploy_token' ? (actor.deployToken?.id ?? null) : actor.kind === 'job' ? (actor.job?.id ?? null) : actor.userId;
+  return { kind: actor.kind, id, name: actor.username };
 }

@@ -4,7 +4,7 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { Logger } from '@cargohold/common';
 import { JobName, JobPayloads, QueueName } from '@cargohold/jobs';
 import { LOGGER } from '@cargohold/platform';
-import { BulkDeleteResult, RegistryDeletionService, RepositoryDeleteResult, RetentionRuleError } from '@cargohold/registry';
+import { BulkDeleteResult, RegistryDeletionService, RepositoryDeleteResult, RetentionRuleError, SYSTEM_ACTOR } from '@cargohold/registry';
 
 /**
  * The deletes the management API schedules. Handlers are idempotent (they work from the database's current
@@ -24,8 +24,9 @@ export class RegistryDeletesProcessor extends WorkerHost {
       case JobName.BulkDeleteTags:
         return this.bulkDeleteTags(job as Job<JobPayloads[JobName.BulkDeleteTags]>);
       case JobName.DeleteRepository: {
-        const { repositoryId } = job.data as JobPayloads[JobName.DeleteRepository];
-        const result = await this.deletion.deleteRepository(repositoryId);
+        const { repositoryId, requestedBy } = job.data as JobPayloads[JobName.DeleteRepository];
+        const actor = requestedBy === null ? SYSTEM_ACTOR : { kind: 'user' as const, id: requestedBy, name: null };
+        const result = await this.deletion.deleteRepository(repositoryId, actor);
         this.logger.info({ job: job.name, jobId: job.id, repositoryId, ...result }, 'registry repository delete finished');
         return result;
       }

@@ -1,3 +1,4 @@
+import { RegistryEventActor, SYSTEM_ACTOR } from '../events';
 import { EntityManager } from 'typeorm';
 import { queueBlobReview } from '../data/blob.repository';
 import { queueManifestReview } from '../data/tag.repository';
@@ -66,7 +67,7 @@ export class RegistryDeletionService {
    * Removes a repository scheduled for deletion: tags, then manifests (indexes before their children), then its
    * blob links, each blob queued for GC review; finally the row itself once nothing is left in it.
    */
-  async deleteRepository(repositoryId: number): Promise<RepositoryDeleteResult> {
+  async deleteRepository(repositoryId: number, actor: RegistryEventActor = SYSTEM_ACTOR): Promise<RepositoryDeleteResult> {
     const result: RepositoryDeleteResult = { outcome: 'gone', tags: 0, manifests: 0, blobs: 0 };
     const repository = await this.repositories.findById(this.ctx.db.manager, repositoryId);
     if (!repository) return result;
@@ -82,6 +83,9 @@ export class RegistryDeletionService {
         return digests.length;
       });
       const outcome = await this.ctx.db.transaction((db) => this.deletion.deleteIfEmpty(db, repositoryId));
+      if (outcome === 'deleted') {
+        await this.ctx.events.repositoryDeleted({ projectId: repository.projectId, repositoryPath: repository.path, actor, occurredAt: new Date() });
+      }
       if (outcome !== 'not_empty') return { ...result, outcome: outcome === 'deleted' ? 'deleted' : 'gone' };
       // A push slipped in between the batches: go round again.
     }

@@ -1,3 +1,5 @@
+import { RegistryEventActor, SYSTEM_ACTOR } from '../events';
+import { manifestDigestById } from '../data/event-facts';
 import { queueManifestReview } from '../data/tag.repository';
 import { isValidTag } from '../domain';
 import { RegistryContext } from '../registry-context';
@@ -98,13 +100,17 @@ export class RegistryManagementService {
   }
 
   /** As DELETE /v2/<name>/manifests/<tag>: the tag row goes, its manifest is queued for GC review. */
-  async deleteTag(repositoryId: number, name: string): Promise<void> {
+  async deleteTag(repositoryId: number, name: string, actor: RegistryEventActor = SYSTEM_ACTOR): Promise<void> {
     if (!isValidTag(name)) throw ManagementError.notFound('Tag');
-    await this.ctx.db.transaction(async (db) => {
+    const repository = await this.findRepository(repositoryId);
+    const digest = await this.ctx.db.transaction(async (db) => {
       const manifestId = await this.ctx.tags.delete(db, repositoryId, name);
       if (manifestId === null) throw ManagementError.notFound('Tag');
       await queueManifestReview(db, [manifestId], this.ctx.settings.gcReviewDelay, 'tag_deleted');
+      return manifestDigestById(db, manifestId);
     });
+    // After commit, as /v2/ does: webhooks and the audit trail hear of it.
+    await this.ctx.events.tagDeleted({ projectId: repository.projectId, repositoryPath: repository.path, actor, occurredAt: new Date(), tag: name, digest });
   }
 
   /** Marks the repository `delete_scheduled`; the caller enqueues the job after this returns (after commit). */
