@@ -23,6 +23,9 @@ export interface UploadChunk {
   length?: number;
 }
 
+/** Thrown inside a mount's transaction to roll it back (nothing created) when the blob vanished meanwhile. */
+const BLOB_GONE = Symbol('blob gone');
+
 /**
  * Blob uploads (OCI distribution "push"): monolithic, POST-then-PUT and chunked, plus cross-repository mounts.
  * Bytes are hashed as they stream into the store; a blob becomes visible only after its digest checks out.
@@ -79,6 +82,7 @@ export class UploadService {
   /** PATCH: appends a chunk; returns the upload's new size. */
   async append(repositoryPath: string, id: string, chunk: UploadChunk): Promise<{ size: number }> {
     const upload = await this.find(repositoryPath, id);
+    checkChunk(upload, chunk);
     const { size } = await this.withLease(upload, chunk, () => this.appendTo(upload, chunk));
     return { size };
   }
@@ -87,6 +91,7 @@ export class UploadService {
   async finish(repositoryPath: string, id: string, digest: string, chunk?: UploadChunk): Promise<{ digest: string; size: number }> {
     const expected = parseDigest(digest);
     const upload = await this.find(repositoryPath, id);
+    if (chunk) checkChunk(upload, chunk);
     // The lease covers the last chunk, the digest check and the commit: no other request can write meanwhile.
     const size = await this.withLease(upload, chunk, async () => {
       let size = upload.size;
@@ -127,13 +132,20 @@ export class UploadService {
     const source = await this.ctx.blobs.findLinked(this.ctx.db.manager, fromPath, parsed.value);
     if (!source) return false;
     const project = await this.owningProject(repositoryPath);
-    return this.ctx.db.transaction(async (db) => {
-      const locked = await this.ctx.blobs.lockExisting(db, parsed.value);
-      if (!locked) return false;
-      const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
-      await this.ctx.blobs.link(db, repository.id, parsed.value);
-      return true;
-    });
+    // The repository row first, then the blob row: the order an upload's commit and a manifest push take them
+    // in. The other order deadlocked against a concurrent upload of the same blob into the same repository
+    // (two clients pushing one image through two replicas).
+    return this.ctx.db
+      .transaction(async (db) => {
+        const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
+        if (!(await this.ctx.blobs.lockExisting(db, parsed.value))) throw BLOB_GONE; // GC took it: roll back
+        await this.ctx.blobs.link(db, repository.id, parsed.value);
+        return true;
+      })
+      .catch((error) => {
+        if (error === BLOB_GONE) return false;
+        throw error;
+      });
   }
 
   /** Removes upload sessions untouched for `olderThanSeconds` (abandoned pushes); returns how many. */
@@ -168,15 +180,7 @@ export class UploadService {
   }
 
   private async appendTo(upload: UploadRow, chunk: UploadChunk): Promise<{ size: number; hash: Hash }> {
-    if (chunk.range) {
-      if (chunk.range.start !== upload.size) {
-        throw new RegistryError('RANGE_INVALID', `chunk starts at ${chunk.range.start} but the upload is at ${upload.size}`, undefined, 416);
-      }
-      const rangeLength = chunk.range.end - chunk.range.start + 1;
-      if (chunk.length !== undefined && chunk.length !== rangeLength) {
-        throw new RegistryError('RANGE_INVALID', `Content-Range covers ${rangeLength} bytes but Content-Length is ${chunk.length}`, undefined, 416);
-      }
-    }
+    checkChunk(upload, chunk);
     const hash = await this.hashState(upload.id, upload.size);
     const { size } = await this.write(upload.id, upload.size, hash, chunk);
     const advanced = await this.ctx.uploads.advance(this.ctx.db.manager, upload.id, upload.size, size);
@@ -269,5 +273,18 @@ export class UploadService {
     const project = await this.owningProject(repositoryPath);
     if (project.id !== projectId) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 'the repository moved during the upload');
     return project;
+  }
+}
+
+/** Refuses a chunk that does not continue the upload where it stands, before a lease is taken or a byte written. */
+function checkChunk(upload: UploadRow, chunk: UploadChunk): void {
+  if (chunk.range) {
+    if (chunk.range.start !== upload.size) {
+      throw new RegistryError('RANGE_INVALID', `chunk starts at ${chunk.range.start} but the upload is at ${upload.size}`, undefined, 416);
+    }
+    const rangeLength = chunk.range.end - chunk.range.start + 1;
+    if (chunk.length !== undefined && chunk.length !== rangeLength) {
+      throw new RegistryError('RANGE_INVALID', `Content-Range covers ${rangeLength} bytes but Content-Length is ${chunk.length}`, undefined, 416);
+    }
   }
 }

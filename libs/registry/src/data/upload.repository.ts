@@ -28,7 +28,7 @@ export class UploadRepository {
   async claim(db: EntityManager, id: string, size: number, leaseSeconds: number): Promise<boolean> {
     const rows = await db.query(
       `WITH claimed AS (
-         UPDATE uploads SET lease_until = now() + make_interval(secs => $3), updated_at = now()
+         UPDATE uploads SET lease_until = now() + make_interval(secs => $3)
           WHERE id = $1 AND size = $2 AND (lease_until IS NULL OR lease_until < now())
           RETURNING id)
        SELECT id FROM claimed`,
