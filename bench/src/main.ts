@@ -56,6 +56,11 @@ async function main(): Promise<void> {
   const apiEnv: Record<string, string> = profileDir
     ? { BENCH_PROFILE_DIR: path.resolve(profileDir), NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile.js')}` }
     : {};
+  // BENCH_API_ENV="PULL_RATE_LIMIT_AUTHENTICATED=0,…": extra api/worker settings, for what-if comparisons.
+  for (const pair of (process.env.BENCH_API_ENV ?? '').split(',').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    apiEnv[pair.slice(0, at)] = pair.slice(at + 1);
+  }
   const ours = await startCargohold(pinned, apiEnv);
   const distribution = await startDistribution(workDir, pinned);
   const sink = groups.has('push') ? await startHashSink(pinned) : undefined;

@@ -31,7 +31,8 @@ function fmt(value: number | undefined): string {
 }
 
 function rows(results: Results): Row[] {
-  return [...results.figures.values()].map((figure) => {
+  const measured = [...results.figures.values()].filter((figure) => Object.values(figure.samples).some((samples) => samples.length > 0));
+  return measured.map((figure) => {
     const ours = results.value(figure.id, 'cargohold');
     const limit = results.limit(figure.id);
     const machine = results.value(figure.id, 'machine');

@@ -8,7 +8,7 @@ import { DOCKER_ACCEPT, getText, OCI_MANIFEST, pullLayer, pushBytes, pushLayer, 
 import { diskWrite, rate, sha256Throughput } from './limits';
 import { Layer, LayerFamily, MiB } from './payload';
 import { Results } from './results';
-import { watchPeakRss } from './rss';
+import { rssMiB, watchPeakRss } from './rss';
 import { BENCH_PROJECT, Target } from './targets';
 
 export interface BenchOptions {
@@ -67,6 +67,9 @@ export async function blobPushes(ctx: BenchContext): Promise<void> {
   const { results, options } = ctx;
   const rssId = 'rss.push1g';
   results.define(rssId, 'peak server RSS during 1 GiB pushes', 'MiB', { higherIsBetter: false, aggregate: 'max' });
+  // The baseline, to tell what a push adds from what the process holds anyway.
+  results.define('rss.idle', 'server RSS before the first push', 'MiB', { higherIsBetter: false });
+  for (const target of [ctx.ours, ctx.distribution]) results.add('rss.idle', target.key, rssMiB(target.pid) ?? 0);
   const targets = [ctx.ours, ctx.distribution, ...(ctx.sink ? [ctx.sink] : [])];
   // Warm-up, not recorded: JIT, connection pools, first-upload paths (directories, prepared statements).
   const warmup = new LayerFamily(64 * MiB);
