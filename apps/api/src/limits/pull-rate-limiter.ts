@@ -1,4 +1,3 @@
-import type Redis from 'ioredis';
 import type { Logger } from '@cargohold/common';
 
 /** Counts hits per key in fixed windows; returns the count after this hit. */
@@ -72,31 +71,197 @@ export function rateLimitHeaders(verdict: RateLimitVerdict): Record<string, stri
   return headers;
 }
 
+/** The part of ioredis the counters use (a fake in unit tests). */
+export interface RedisCounterClient {
+  readonly status: string;
+  multi(): { incrby(key: string, by: number): unknown; expire(key: string, seconds: number): unknown; exec(): Promise<[Error | null, unknown][] | null> };
+}
+
 /**
- * Counters in Redis under the platform's key prefix. When Redis is not connected the hit fails at once
- * instead of waiting in ioredis' offline queue, and a slow Redis is given up on after `timeoutMs`.
+ * Counters in Redis under the platform's key prefix, one transaction (INCR + EXPIRE) per hit. When Redis is not
+ * connected the hit fails at once instead of waiting in ioredis' offline queue, and a slow Redis is given up on
+ * after `timeoutMs`.
  */
 export class RedisHitCounter implements HitCounter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisCounterClient,
     private readonly prefix: string,
     private readonly timeoutMs = 500,
   ) {}
 
   async hit(key: string, windowSeconds: number, windowIndex: number): Promise<number> {
     if (this.redis.status !== 'ready') throw new Error(`redis is ${this.redis.status}`);
-    const fullKey = `${this.prefix}:ratelimit:pull:${key}:${windowIndex}`;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
-    });
-    try {
-      const result = await Promise.race([this.redis.multi().incr(fullKey).expire(fullKey, windowSeconds + 60).exec(), timeout]);
-      const [incrError, count] = result?.[0] ?? [new Error('empty transaction result'), null];
-      if (incrError) throw incrError;
-      return Number(count);
-    } finally {
-      clearTimeout(timer);
+    const fullKey = counterKey(this.prefix, key, windowIndex);
+    return (await incrementAll(this.redis, [[fullKey, 1, windowSeconds]], this.timeoutMs))[0];
+  }
+}
+
+interface PendingCount {
+  windowSeconds: number;
+  windowIndex: number;
+  /** The key's total in Redis as of our last increment there (it includes every increment we flushed). */
+  known: number;
+  /** Hits counted here, not yet sent. */
+  pending: number;
+  /** Hits sent in the flush under way. */
+  inflight: number;
+  /** Set while the key's first hit is being counted in Redis; hits arriving meanwhile wait for it. */
+  first?: Promise<void>;
+  lastHit: number;
+}
+
+export interface BatchedCounterOptions {
+  /** Flush pending hits at least this often (ms). */
+  flushIntervalMs: number;
+  /** Flush at once when this many hits are pending in total. */
+  flushHits: number;
+  /** A key with nothing pending and no hit for this long is forgotten (its next hit asks Redis again). */
+  idleMs: number;
+  timeoutMs: number;
+}
+
+/**
+ * Counts hits in the process and sends them to Redis in batches (INCRBY + EXPIRE per key, all keys in one
+ * transaction, every `flushIntervalMs` or `flushHits` hits), so a manifest GET does not wait on Redis.
+ *
+ * A key's first hit in this process (per window) is counted in Redis before answering, which tells the process
+ * the total other replicas have reached; later hits are decided against that last known total plus the hits
+ * counted here since. The limit is therefore exact on one replica and approximate across replicas: each other
+ * replica may allow up to one flush interval of pulls beyond it before the total reaches everyone. Increments of
+ * a failed flush are dropped (failing open, as the per-hit counter does when Redis is down).
+ */
+export class BatchedRedisHitCounter implements HitCounter {
+  private readonly counts = new Map<string, PendingCount>();
+  private pendingTotal = 0;
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<void>;
+  private readonly options: BatchedCounterOptions;
+
+  constructor(
+    private readonly redis: RedisCounterClient,
+    private readonly prefix: string,
+    private readonly log: Logger,
+    options: Partial<BatchedCounterOptions> = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.options = { flushIntervalMs: 250, flushHits: 100, idleMs: 60_000, timeoutMs: 500, ...options };
+  }
+
+  async hit(key: string, windowSeconds: number, windowIndex: number): Promise<number> {
+    if (this.redis.status !== 'ready') throw new Error(`redis is ${this.redis.status}`);
+    const fullKey = counterKey(this.prefix, key, windowIndex);
+    let count = this.counts.get(fullKey);
+    if (!count) {
+      // First hit here: count it in Redis now, which also tells us what the other replicas counted.
+      const created: PendingCount = { windowSeconds, windowIndex, known: 0, pending: 0, inflight: 0, lastHit: this.now() };
+      let total = 0;
+      created.first = incrementAll(this.redis, [[fullKey, 1, windowSeconds]], this.options.timeoutMs).then(([value]) => {
+        total = value;
+        created.known = Math.max(created.known, value);
+      });
+      this.counts.set(fullKey, created);
+      try {
+        await created.first;
+      } catch (error) {
+        if (this.counts.get(fullKey) === created && created.pending === 0 && created.inflight === 0) this.counts.delete(fullKey);
+        throw error;
+      } finally {
+        created.first = undefined;
+      }
+      return total;
     }
+    if (count.first) {
+      await count.first; // rejects (fails open) when the first hit could not be counted
+      count = this.counts.get(fullKey) ?? count;
+    }
+    count.pending += 1;
+    count.lastHit = this.now();
+    this.pendingTotal += 1;
+    this.schedule();
+    return count.known + count.inflight + count.pending;
+  }
+
+  /** Sends what is pending (on shutdown). */
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.flushing;
+    if (this.pendingTotal > 0) await this.flush();
+  }
+
+  private schedule(): void {
+    if (this.flushing) return; // the flush under way reschedules when it ends
+    if (this.pendingTotal >= this.options.flushHits) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      void this.flush();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.options.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  private flush(): Promise<void> {
+    const batch: [string, PendingCount, number][] = [];
+    const now = this.now();
+    for (const [key, count] of this.counts) {
+      if (count.pending > 0) {
+        batch.push([key, count, count.pending]);
+        count.inflight += count.pending;
+        count.pending = 0;
+      } else if (count.inflight === 0 && !count.first && (now - count.lastHit > this.options.idleMs || (count.windowIndex + 1) * count.windowSeconds * 1000 <= now)) {
+        this.counts.delete(key); // idle, or its window is over
+      }
+    }
+    this.pendingTotal = 0;
+    if (batch.length === 0) return Promise.resolve();
+    const run = incrementAll(this.redis, batch.map(([key, count, sent]) => [key, sent, count.windowSeconds] as const), this.options.timeoutMs)
+      .then(
+        (totals) => batch.forEach(([, count, sent], i) => {
+          count.inflight -= sent;
+          count.known = Math.max(count.known, totals[i]);
+        }),
+        (error: unknown) => {
+          for (const [, count, sent] of batch) count.inflight -= sent;
+          this.log.warn({ err: error, keys: batch.length }, 'pull rate limit: pending counts not sent to redis, dropped');
+        },
+      )
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.pendingTotal > 0) this.schedule();
+      });
+    this.flushing = run;
+    return run;
+  }
+}
+
+function counterKey(prefix: string, key: string, windowIndex: number): string {
+  return `${prefix}:ratelimit:pull:${key}:${windowIndex}`;
+}
+
+/** INCRBY + EXPIRE for each key in one transaction; the totals after, in order. */
+async function incrementAll(redis: RedisCounterClient, increments: readonly (readonly [string, number, number])[], timeoutMs: number): Promise<number[]> {
+  const transaction = redis.multi();
+  for (const [key, by, windowSeconds] of increments) {
+    transaction.incrby(key, by);
+    transaction.expire(key, windowSeconds + 60);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const result = await Promise.race([transaction.exec(), timeout]);
+    if (!result) throw new Error('empty transaction result');
+    return increments.map((_, i) => {
+      const [error, total] = result[2 * i] ?? [new Error('missing transaction result'), null];
+      if (error) throw error;
+      return Number(total);
+    });
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -4,7 +4,7 @@ import { RegistryTokenVerifier } from '@cargohold/iam';
 import Redis from 'ioredis';
 import { Logger } from '@cargohold/common';
 import { APP_CONFIG, LOGGER, REDIS, registryContextProvider } from '@cargohold/platform';
-import { PullRateLimiter, RedisHitCounter } from '../limits/pull-rate-limiter';
+import { BatchedRedisHitCounter, PullRateLimiter } from '../limits/pull-rate-limiter';
 import { TokenModule } from '../token/token.module';
 import { BlobService, CatalogService, ManifestService, RegistryContext, TagService, UploadService } from '@cargohold/registry';
 import { BlobHandler } from './blob.handler';
@@ -35,7 +35,8 @@ import { UploadHandler } from './upload.handler';
           new ManifestHandler(new ManifestService(ctx), new TagService(ctx), new CatalogService(ctx)),
           new PullRateLimiter(
             { anonymous: config.limits.pullAnonymous, authenticated: config.limits.pullAuthenticated, windowSeconds: config.limits.pullWindowSeconds },
-            new RedisHitCounter(redis, config.redisPrefix),
+            // Counted in the process and sent to Redis in batches: a manifest GET does not wait on Redis.
+            new BatchedRedisHitCounter(redis, config.redisPrefix, logger),
             logger,
           ),
         ),
