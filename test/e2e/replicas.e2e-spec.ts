@@ -117,7 +117,7 @@ describe.each([filesystem, s3Driver()])('two api and two worker replicas ($name)
     rest = [new RestClient(apis[0]), new RestClient(apis[1])];
     registry = new RegistrySession(platform.url, { username: 'root', password: platform.adminToken });
     creds = `root:${platform.adminToken}`;
-    for (const project of ['rep/chunked', 'rep/parallel', 'rep/clean-a', 'rep/clean-b']) await seedProject(db, project);
+    for (const project of ['rep/chunked', 'rep/parallel', 'rep/clean-a', 'rep/clean-b', 'rep/cache']) await seedProject(db, project);
     work = mkdtempSync(path.join(tmpdir(), 'replicas-e2e-'));
   });
 
@@ -333,6 +333,79 @@ describe.each([filesystem, s3Driver()])('two api and two worker replicas ($name)
       expect(get.status).toBe(200);
       expect(Buffer.from(await get.arrayBuffer()).equals(bytes)).toBe(true);
     }
+  });
+
+  it('serves a tag moved or deleted through one api from the other within a second, and stops serving a deleted manifest on both', async () => {
+    // The apis cache manifests in memory; every write announces itself on Redis. Reads poll up to 1 s (the cache's
+    // TTL safety net is longer, so passing proves the invalidation messages work), and the api that took the
+    // write must answer the new state at once.
+    const repo = 'rep/cache';
+    const config = await pushBlob(apis[0], repo, Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', n: 1 })), registry.fetch);
+    const layer = await pushBlob(apis[0], repo, randomBytes(1024), registry.fetch);
+    const manifestOf = (n: number) =>
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: OCI_CONFIG, digest: config, size: JSON.stringify({ architecture: 'amd64', os: 'linux', n: 1 }).length },
+        layers: [{ mediaType: OCI_LAYER, digest: layer, size: 1024 }],
+        annotations: { n: String(n) },
+      });
+    const [one, two, three] = [manifestOf(1), manifestOf(2), manifestOf(3)];
+    const push = async (base: string, reference: string, manifest: string) => {
+      const response = await putManifest(base, repo, reference, manifest, OCI_MANIFEST, registry.fetch);
+      expect(response.status).toBe(201);
+      return response.headers.get('docker-content-digest')!;
+    };
+    const read = async (base: string, reference: string) => {
+      const response = await registry.fetch(`${base}/v2/${repo}/manifests/${reference}`, { headers: { Accept: OCI_MANIFEST } });
+      return response.status === 200 ? await response.text() : `${response.status} ${await response.text()}`.slice(0, 40);
+    };
+    /** Polls `base` until it serves `expected` (up to 1 s), then checks it keeps doing so. */
+    const served = async (base: string, reference: string, expected: string) => {
+      let last = '';
+      const deadline = Date.now() + 1000;
+      do {
+        last = await read(base, reference);
+        if (last === expected || (expected === '404' && last.startsWith('404'))) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      } while (Date.now() < deadline);
+      expect({ at: base, reference, served: expected === '404' ? last.slice(0, 3) : last }).toEqual({ at: base, reference, served: expected });
+      for (let i = 0; i < 3; i++) expect({ at: base, again: (await read(base, reference)).slice(0, expected === '404' ? 3 : undefined) }).toEqual({ at: base, again: expected });
+    };
+
+    const d1 = await push(apis[0], 'live', one);
+    // Both apis read (and cache) it, by tag and by digest.
+    for (const base of apis) for (let i = 0; i < 3; i++) expect([await read(base, 'live'), await read(base, d1)]).toEqual([one, one]);
+
+    // Moved through the other api: that api at once, the first within the bound.
+    const d2 = await push(apis[1], 'live', two);
+    expect(await read(apis[1], 'live')).toBe(two);
+    await served(apis[0], 'live', two);
+    // And back the other way.
+    await push(apis[0], 'live', three);
+    expect(await read(apis[0], 'live')).toBe(three);
+    await served(apis[1], 'live', three);
+    for (const base of apis) expect(await read(base, d2)).toBe(two);
+
+    // A manifest deleted by digest (untagged d1, cached by digest on both; tagged d2 under 'old') stops being served.
+    await push(apis[0], 'old', two);
+    for (const base of apis) expect([await read(base, d1), await read(base, 'old')]).toEqual([one, two]);
+    const deleted = await registry.fetch(`${apis[1]}/v2/${repo}/manifests/${d1}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(202);
+    expect((await read(apis[1], d1)).slice(0, 3)).toBe('404');
+    await served(apis[0], d1, '404');
+    const deletedTagged = await registry.fetch(`${apis[0]}/v2/${repo}/manifests/${d2}`, { method: 'DELETE' });
+    expect(deletedTagged.status).toBe(202);
+    expect((await read(apis[0], 'old')).slice(0, 3)).toBe('404');
+    for (const reference of ['old', d2]) await served(apis[1], reference, '404');
+
+    // A tag deleted through the management API of one api (the REST path, not /v2/).
+    for (const base of apis) expect(await read(base, 'live')).toBe(three);
+    const [{ id: repositoryId }] = await db.query<{ id: number }>(`SELECT id FROM repositories WHERE path = $1`, [repo]);
+    const removed = await rest[1].delete(`/projects/${enc(repo)}/registry/repositories/${repositoryId}/tags/live`, admin());
+    expect(removed.status).toBe(200);
+    expect((await read(apis[1], 'live')).slice(0, 3)).toBe('404');
+    await served(apis[0], 'live', '404');
   });
 
   // Cleanup and GC coordinate through PostgreSQL alone (row locks, SKIP LOCKED, deterministic job ids): the same

@@ -13,6 +13,7 @@ import { cleanupPolicyServiceProvider } from './cleanup/cleanup-policy.provider'
 import { CleanupProcessor } from './cleanup/cleanup.processor';
 import { CleanupScheduler } from './cleanup/cleanup.scheduler';
 import { RegistryDeletesModule } from './registry-deletes/registry-deletes.module';
+import { RegistryChangesModule } from './registry-changes.module';
 
 @Module({})
 export class WorkerModule {
@@ -25,6 +26,7 @@ export class WorkerModule {
         BullModule.registerQueue({ name: QueueName.Maintenance }),
         BullModule.registerQueue({ name: QueueName.Gc }),
         BullModule.registerQueue({ name: QueueName.Cleanup }),
+        RegistryChangesModule,
         RegistryDeletesModule,
         WebhooksWorkerModule,
       ],

@@ -1,5 +1,6 @@
 export * from './domain';
 export * from './registry-context';
+export * from './manifest-cache';
 export * from './upload.service';
 export * from './blob.service';
 export * from './manifest.service';

@@ -78,6 +78,8 @@ export class ManifestService {
       // A manifest that lost its tag, or arrived without one, is reviewed by GC later; the review rechecks everything.
       if (untagged !== null) await queueManifestReview(db, [untagged], this.ctx.settings.gcReviewDelay, ref.kind === 'tag' ? 'tag_moved' : 'pushed_untagged');
     });
+    // Before answering: caches (here at once, other replicas by message) forget the tag's old target.
+    if (ref.kind === 'tag') await this.ctx.changes.repositoriesChanged([repositoryPath]);
     // After the commit: listeners (webhooks, audit) only ever hear about what really happened.
     await this.ctx.events.manifestPushed({
       projectId: project.id,
@@ -120,6 +122,7 @@ export class ManifestService {
       await queueBlobReview(db, deleted?.blobDigests ?? [], this.ctx.settings.gcReviewDelay, 'manifest_deleted');
       return { kind: 'manifest' as const, projectId: repository.projectId, digest: ref.digest.value, mediaType: existing.mediaType, tags };
     });
+    await this.ctx.changes.repositoriesChanged([repositoryPath]);
     const base = { projectId: deleted.projectId, repositoryPath, actor: actor ?? ANONYMOUS, occurredAt: new Date() };
     if (deleted.kind === 'tag') await this.ctx.events.tagDeleted({ ...base, tag: deleted.tag, digest: deleted.digest });
     else await this.ctx.events.manifestDeleted({ ...base, digest: deleted.digest, mediaType: deleted.mediaType, tags: deleted.tags });
@@ -141,13 +144,28 @@ export class ManifestService {
 
   private async find(repositoryPath: string, reference: string, withPayload: boolean): Promise<StoredManifest | ManifestHead> {
     const ref = parseReference(reference);
+    const cache = this.ctx.manifestCache;
+    if (cache) {
+      const hit = ref.kind === 'tag' ? cache.byTag(repositoryPath, ref.tag) : cache.byDigest(repositoryPath, ref.digest.value);
+      if (hit) return withPayload ? hit : headOf(hit);
+    }
+    // With a cache, HEAD reads the payload too so the next GET is served from memory.
+    const ticket = cache?.begin(repositoryPath);
     const found =
       ref.kind === 'tag'
-        ? await this.ctx.manifests.findByTag(this.ctx.db.manager, repositoryPath, ref.tag, withPayload)
-        : await this.ctx.manifests.findByDigest(this.ctx.db.manager, repositoryPath, ref.digest.value, withPayload);
+        ? await this.ctx.manifests.findByTag(this.ctx.db.manager, repositoryPath, ref.tag, withPayload || cache !== undefined)
+        : await this.ctx.manifests.findByDigest(this.ctx.db.manager, repositoryPath, ref.digest.value, withPayload || cache !== undefined);
     if (!found) throw new RegistryError('MANIFEST_UNKNOWN', undefined, ref.kind === 'tag' ? { tag: ref.tag } : { digest: ref.digest.value });
+    if (cache && ticket !== undefined && 'payload' in found) {
+      cache.set(repositoryPath, ref.kind === 'tag' ? ref.tag : null, found, ticket);
+      if (!withPayload) return headOf(found);
+    }
     return found;
   }
+}
+
+function headOf(manifest: StoredManifest): ManifestHead {
+  return { id: manifest.id, digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.payload.length };
 }
 
 const ANONYMOUS: RegistryEventActor = { kind: 'anonymous', id: null, name: null };

@@ -7,6 +7,7 @@ import { ProjectLookupRepository } from './data/project.repository';
 import { TagRepository } from './data/tag.repository';
 import { UploadRepository } from './data/upload.repository';
 import { installedRegistryEventSink, RegistryEventSink } from './events';
+import { installedManifestCache, installedRegistryChangeNotifier, ManifestCache, RegistryChangeNotifier } from './manifest-cache';
 
 export interface RegistrySettings {
   /** Seconds an untagged manifest or unlinked blob waits before garbage collection may delete it. */
@@ -39,6 +40,19 @@ export class RegistryContext {
    */
   get events(): RegistryEventSink {
     return this.ownEvents ?? installedRegistryEventSink();
+  }
+
+  /** The process's manifest cache (the api installs one), or none: every GET reads PostgreSQL. */
+  get manifestCache(): ManifestCache | undefined {
+    return installedManifestCache();
+  }
+
+  /**
+   * Told after every commit that moves or deletes tags, deletes manifests or stops serving a repository, so
+   * manifest caches (this process's at once, other processes' through the installed notifier) forget it.
+   */
+  get changes(): RegistryChangeNotifier {
+    return installedRegistryChangeNotifier();
   }
 
   /** A sink for this context only (tests). */

@@ -1,3 +1,4 @@
+import { installedRegistryChangeNotifier } from '@cargohold/registry';
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
@@ -63,6 +64,8 @@ export class ProjectsController {
   @HttpCode(202)
   async delete(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
     await this.iam.projects.delete(actor, resourceRef(id));
+    // The delete cascaded to the project's repositories: manifest caches must stop serving them.
+    await installedRegistryChangeNotifier().repositoriesChanged('all');
     return { message: '202 Accepted' };
   }
 }

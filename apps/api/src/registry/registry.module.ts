@@ -13,10 +13,11 @@ import { REGISTRY_ACCESS_GUARD, RegistryAccessGuard } from './registry-access';
 import { JwtAccessGuard } from './jwt-access.guard';
 import { RegistryRouter } from './registry.router';
 import { UploadHandler } from './upload.handler';
+import { ManifestCacheModule } from './manifest-cache.module';
 
 /** Wires the framework-free registry services (libs/registry) into the api's raw /v2/ router. */
 @Module({
-  imports: [TokenModule],
+  imports: [TokenModule, ManifestCacheModule],
   providers: [
     registryContextProvider,
     {

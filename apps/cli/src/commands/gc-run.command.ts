@@ -1,4 +1,5 @@
-import { addGcResults, GarbageCollector } from '@cargohold/registry';
+import { connectRegistryChangePublisher } from '@cargohold/platform';
+import { addGcResults, GarbageCollector, installRegistryChangeNotifier } from '@cargohold/registry';
 import { createBlobStore } from '@cargohold/storage';
 import { checkKnownOptions, flag } from '../cli-args';
 import { CliCommand } from '../cli-command';
@@ -17,8 +18,19 @@ export const gcRunCommand: CliCommand = {
       reviewDelaySeconds: ctx.config.gcReviewDelay,
       uploadPurgeAgeSeconds: ctx.config.uploadPurgeAge,
     });
-    const reviewed = await collector.review();
-    const result = flag(args, 'skip-orphans') ? reviewed : addGcResults(reviewed, await collector.sweepOrphans());
+    // Deleted manifests are announced so the api replicas' manifest caches forget them (else their TTL does).
+    const changes = await connectRegistryChangePublisher(ctx.config.redisUrl, ctx.config.redisPrefix, {
+      warn: (details: object, message: string) => process.stderr.write(`${message}: ${(details as { err?: Error }).err?.message ?? ''}\n`),
+    });
+    installRegistryChangeNotifier(changes?.notifier);
+    let result;
+    try {
+      const reviewed = await collector.review();
+      result = flag(args, 'skip-orphans') ? reviewed : addGcResults(reviewed, await collector.sweepOrphans());
+    } finally {
+      installRegistryChangeNotifier(undefined);
+      await changes?.close();
+    }
     // What is still queued but not yet due waits for GC_REVIEW_DELAY; "skipped" items were held by a push.
     const queued = await collector.queueDepths();
     ctx.print(JSON.stringify({ ...result, queued: { manifests: queued.manifests, blobs: queued.blobs } }));

@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { BlobStore } from '@cargohold/storage';
 import { queueBlobReview } from '../data/blob.repository';
 import { queueManifestReview } from '../data/tag.repository';
+import { installedRegistryChangeNotifier } from '../manifest-cache';
 import { GcRepository } from './gc.repository';
 import { addGcResults, emptyGcResult, GcOptions, GcResult, manifestVerdict } from './gc-result';
 import { OrphanSweeper } from './orphan-sweeper';
@@ -113,7 +114,8 @@ export class GarbageCollector {
   private async reviewManifest(id: number, result: GcResult): Promise<Outcome> {
     // A manifest's blob list is immutable, so it can be read before taking the locks it tells us to take.
     const blobDigests = await this.sql.manifestBlobDigests(this.db.manager, id);
-    return this.db.transaction(async (db) => {
+    let deletedFrom: string | undefined;
+    const outcome = await this.db.transaction(async (db): Promise<Outcome> => {
       await this.sql.lockBlobs(db, blobDigests);
       const manifest = await this.sql.lockManifest(db, id);
       if (!manifest) return 'done'; // deleted meanwhile; its queue row went with it
@@ -127,12 +129,16 @@ export class GarbageCollector {
       }
       const dependants = await this.sql.dependants(db, manifest);
       await this.sql.deleteManifest(db, id);
+      deletedFrom = manifest.repositoryPath;
       result.manifestsDeleted++;
       // An index's children and a subject's referrers may have lost what kept them.
       await queueManifestReview(db, dependants, this.options.reviewDelaySeconds, 'parent_deleted');
       await this.releaseBlobs(db, manifest.repositoryId, blobDigests, result);
       return 'done';
     });
+    // After the commit: manifest caches (api replicas) stop serving it by digest.
+    if (deletedFrom !== undefined) await installedRegistryChangeNotifier().repositoriesChanged([deletedFrom]);
+    return outcome;
   }
 
   /**

@@ -4,6 +4,8 @@ import { ManifestFacts } from './gc-result';
 export interface ManifestUnderReview {
   id: number;
   repositoryId: number;
+  /** The repository's path, for telling manifest caches (GET by digest) that the manifest is gone. */
+  repositoryPath: string;
   digest: string;
   subjectDigest: string | null;
 }
@@ -68,7 +70,9 @@ export class GcRepository {
 
   async lockManifest(db: EntityManager, manifestId: number): Promise<ManifestUnderReview | null> {
     const rows = await db.query(
-      `SELECT id, repository_id AS "repositoryId", digest, subject_digest AS "subjectDigest" FROM manifests WHERE id = $1 FOR UPDATE`,
+      `SELECT m.id, m.repository_id AS "repositoryId", r.path AS "repositoryPath", m.digest, m.subject_digest AS "subjectDigest"
+         FROM manifests m JOIN repositories r ON r.id = m.repository_id
+        WHERE m.id = $1 FOR UPDATE OF m`,
       [manifestId],
     );
     return rows[0] ?? null;

@@ -60,6 +60,7 @@ export class RegistryDeletionService {
         return gone.deleted;
       });
     }
+    if (deleted > 0) await this.ctx.changes.repositoriesChanged([repository.path]);
     return { ran: true, deleted, kept: plan.kept };
   }
 
@@ -73,6 +74,8 @@ export class RegistryDeletionService {
     if (!repository) return result;
     if (repository.status === null) return { ...result, outcome: 'not_scheduled' };
     await this.deletion.setStatus(this.ctx.db.manager, repositoryId, 'delete_ongoing');
+    // The api forgot it when the delete was scheduled; again here for a cache that refilled from a lost message.
+    await this.ctx.changes.repositoriesChanged([repository.path]);
 
     for (let round = 0; round < MAX_ROUNDS; round++) {
       result.tags += await this.drain((db) => this.deletion.deleteTagsBatch(db, repositoryId, this.batchSize));
@@ -83,6 +86,7 @@ export class RegistryDeletionService {
         return digests.length;
       });
       const outcome = await this.ctx.db.transaction((db) => this.deletion.deleteIfEmpty(db, repositoryId));
+      await this.ctx.changes.repositoriesChanged([repository.path]);
       if (outcome === 'deleted') {
         await this.ctx.events.repositoryDeleted({ projectId: repository.projectId, repositoryPath: repository.path, actor, occurredAt: new Date() });
       }

@@ -109,6 +109,7 @@ export class RegistryManagementService {
       await queueManifestReview(db, [manifestId], this.ctx.settings.gcReviewDelay, 'tag_deleted');
       return manifestDigestById(db, manifestId);
     });
+    await this.ctx.changes.repositoriesChanged([repository.path]);
     // After commit, as /v2/ does: webhooks and the audit trail hear of it.
     await this.ctx.events.tagDeleted({ projectId: repository.projectId, repositoryPath: repository.path, actor, occurredAt: new Date(), tag: name, digest });
   }
@@ -116,6 +117,9 @@ export class RegistryManagementService {
   /** Marks the repository `delete_scheduled`; the caller enqueues the job after this returns (after commit). */
   async scheduleRepositoryDelete(repositoryId: number): Promise<void> {
     if (!(await this.deletion.markScheduled(this.ctx.db.manager, repositoryId))) throw ManagementError.notFound('Repository');
+    // A repository being deleted is no longer served (GETs check its status): caches must forget it now.
+    const repository = await this.repositories.findById(this.ctx.db.manager, repositoryId);
+    await this.ctx.changes.repositoriesChanged(repository ? [repository.path] : 'all');
   }
 
   async usage(projectIds: number[]): Promise<RegistryUsage> {

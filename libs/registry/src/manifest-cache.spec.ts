@@ -1,0 +1,74 @@
+import { CachedManifest, ManifestCache } from './manifest-cache';
+
+const manifest = (digest: string, bytes = 10): CachedManifest => ({ id: 1, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', payload: Buffer.alloc(bytes) });
+
+describe('ManifestCache', () => {
+  it('serves by tag and by digest until the TTL, and per repository', () => {
+    let now = 0;
+    const cache = new ManifestCache({ ttlMs: 1000 }, () => now);
+    cache.set('a/b', 'v1', manifest('sha256:1'), cache.begin('a/b'));
+    expect(cache.byTag('a/b', 'v1')?.digest).toBe('sha256:1');
+    expect(cache.byDigest('a/b', 'sha256:1')?.digest).toBe('sha256:1');
+    expect(cache.byTag('a/c', 'v1')).toBeUndefined();
+    expect(cache.byDigest('a/c', 'sha256:1')).toBeUndefined();
+    now = 1000;
+    expect(cache.byTag('a/b', 'v1')).toBeUndefined();
+    expect(cache.byDigest('a/b', 'sha256:1')).toBeUndefined();
+  });
+
+  it("forgets a repository's tags and manifests on invalidation, and only that repository", () => {
+    const cache = new ManifestCache();
+    cache.set('a/b', 'v1', manifest('sha256:1'), cache.begin('a/b'));
+    cache.set('a/c', 'v1', manifest('sha256:2'), cache.begin('a/c'));
+    cache.invalidate(['a/b']);
+    expect(cache.byTag('a/b', 'v1')).toBeUndefined();
+    expect(cache.byDigest('a/b', 'sha256:1')).toBeUndefined();
+    expect(cache.byTag('a/c', 'v1')?.digest).toBe('sha256:2');
+    cache.invalidate('all');
+    expect(cache.byTag('a/c', 'v1')).toBeUndefined();
+    expect(cache.size).toEqual({ manifests: 0, tags: 0, bytes: 0 });
+  });
+
+  it('does not cache what a read found when the repository was invalidated while it read', () => {
+    const cache = new ManifestCache();
+    const before = cache.begin('a/b');
+    cache.invalidate(['a/b']); // a write committed and was announced while the read ran
+    cache.set('a/b', 'v1', manifest('sha256:old'), before);
+    expect(cache.byTag('a/b', 'v1')).toBeUndefined();
+    // Reads that started after the invalidation are cached; other repositories are unaffected.
+    const other = cache.begin('a/c');
+    cache.invalidate(['a/b']);
+    cache.set('a/c', 'v1', manifest('sha256:2'), other);
+    expect(cache.byTag('a/c', 'v1')?.digest).toBe('sha256:2');
+    const after = cache.begin('a/b');
+    cache.set('a/b', 'v1', manifest('sha256:new'), after);
+    expect(cache.byTag('a/b', 'v1')?.digest).toBe('sha256:new');
+    // Dropping everything (reconnect) refuses every read under way.
+    const during = cache.begin('a/d');
+    cache.setEnabled(true);
+    cache.set('a/d', 'v1', manifest('sha256:3'), during);
+    expect(cache.byTag('a/d', 'v1')).toBeUndefined();
+  });
+
+  it('serves and stores nothing while disabled', () => {
+    const cache = new ManifestCache();
+    cache.setEnabled(false);
+    cache.set('a/b', 'v1', manifest('sha256:1'), cache.begin('a/b'));
+    expect(cache.byTag('a/b', 'v1')).toBeUndefined();
+    cache.setEnabled(true);
+    expect(cache.byTag('a/b', 'v1')).toBeUndefined();
+  });
+
+  it('evicts the least recently used manifests beyond maxBytes, and never keeps oversized ones', () => {
+    const cache = new ManifestCache({ maxBytes: 30, maxEntryBytes: 20 });
+    for (const d of ['1', '2', '3']) cache.set('r', d, manifest(`sha256:${d}`), cache.begin('r'));
+    expect(cache.byDigest('r', 'sha256:1')).toBeDefined(); // now most recently used
+    cache.set('r', '4', manifest('sha256:4'), cache.begin('r'));
+    expect(cache.byDigest('r', 'sha256:2')).toBeUndefined();
+    expect(cache.byTag('r', '2')).toBeUndefined();
+    expect(cache.byDigest('r', 'sha256:1')).toBeDefined();
+    expect(cache.size.bytes).toBe(30);
+    cache.set('r', 'big', manifest('sha256:big', 21), cache.begin('r'));
+    expect(cache.byTag('r', 'big')).toBeUndefined();
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * What manifest GETs may answer from memory, and how writers say that a repository's tags or manifests changed.
+ *
+ * The registry lib stays framework-free: the cache is a plain class, and the cross-process part (Redis pub/sub
+ * in the api, a publisher in the worker) is an implementation of RegistryChangeNotifier installed by the apps.
+ */
+
+/** A manifest as served: `payload` byte for byte. */
+export interface CachedManifest {
+  id: number;
+  digest: string;
+  mediaType: string;
+  payload: Buffer;
+}
+
+/**
+ * Told after a commit that moved, created or deleted tags or deleted manifests, or changed whether a repository
+ * is served (repository or project deletes). 'all' when the writer cannot name the repositories.
+ * Implementations invalidate this process's cache synchronously before resolving, then tell the other
+ * processes; they never throw (the write has committed: a lost message is covered by the cache's TTL).
+ */
+export interface RegistryChangeNotifier {
+  repositoriesChanged(paths: readonly string[] | 'all'): Promise<void>;
+}
+
+const NO_NOTIFIER: RegistryChangeNotifier = { repositoriesChanged: async () => undefined };
+let processNotifier: RegistryChangeNotifier = NO_NOTIFIER;
+let processCache: ManifestCache | undefined;
+
+/** Installs the process's notifier (api: local invalidation + publish; worker and CLI: publish). */
+export function installRegistryChangeNotifier(notifier: RegistryChangeNotifier | undefined): void {
+  processNotifier = notifier ?? NO_NOTIFIER;
+}
+
+export function installedRegistryChangeNotifier(): RegistryChangeNotifier {
+  return processNotifier;
+}
+
+/** Installs the process's manifest cache (the api); without one every GET reads PostgreSQL. */
+export function installManifestCache(cache: ManifestCache | undefined): void {
+  processCache = cache;
+}
+
+export function installedManifestCache(): ManifestCache | undefined {
+  return processCache;
+}
+
+export interface ManifestCacheOptions {
+  /** Payload bytes kept at most (least recently used evicted first). */
+  maxBytes: number;
+  /** How long an entry is served without asking PostgreSQL again: the bound on staleness if a message is lost. */
+  ttlMs: number;
+  /** A manifest larger than this is never cached. */
+  maxEntryBytes: number;
+}
+
+interface ManifestEntry {
+  path: string;
+  manifest: CachedManifest;
+  expiresAt: number;
+}
+
+interface TagEntry {
+  path: string;
+  digest: string;
+  expiresAt: number;
+}
+
+/** A read's ticket: what the invalidation counter was when the read started (see `begin`). */
+export type CacheTicket = number;
+
+const SEP = '\u0000';
+const MAX_TAG_ENTRIES = 50_000;
+
+/**
+ * Manifests by (repository path, digest), bounded by payload bytes with LRU eviction, and tag → digest by
+ * (repository path, tag). Invalidation is per repository path and drops both.
+ *
+ * The read-then-set race (a read that started before a write committed must not cache what it read after the
+ * invalidation for that write already happened) is guarded by an epoch: `begin(path)` before reading the
+ * database, `set(..., ticket)` caches only if `path` was not invalidated since.
+ */
+export class ManifestCache {
+  private readonly manifests = new Map<string, ManifestEntry>(); // insertion order = LRU order
+  private readonly tags = new Map<string, TagEntry>();
+  private readonly keysByPath = new Map<string, Set<string>>(); // manifest keys and tag keys ('t' prefix)
+  private bytes = 0;
+  private epoch = 0;
+  /** Epoch of each path's last invalidation; forgotten in bulk (raising `floor`) when it grows large. */
+  private readonly invalidatedAt = new Map<string, number>();
+  private floor = 0;
+  private enabled = true;
+  private readonly options: ManifestCacheOptions;
+
+  constructor(
+    options: Partial<ManifestCacheOptions> = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.options = { maxBytes: 64 * 1024 * 1024, ttlMs: 3000, maxEntryBytes: 1024 * 1024, ...options };
+  }
+
+  get size(): { manifests: number; tags: number; bytes: number } {
+    return { manifests: this.manifests.size, tags: this.tags.size, bytes: this.bytes };
+  }
+
+  byDigest(path: string, digest: string): CachedManifest | undefined {
+    if (!this.enabled) return undefined;
+    const key = path + SEP + digest;
+    const entry = this.manifests.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.removeManifest(key);
+      return undefined;
+    }
+    // LRU: move to the end.
+    this.manifests.delete(key);
+    this.manifests.set(key, entry);
+    return entry.manifest;
+  }
+
+  byTag(path: string, tag: string): CachedManifest | undefined {
+    if (!this.enabled) return undefined;
+    const key = 't' + path + SEP + tag;
+    const entry = this.tags.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= this.now()) {
+      this.tags.delete(key);
+      this.keysByPath.get(path)?.delete(key);
+      return undefined;
+    }
+    return this.byDigest(path, entry.digest);
+  }
+
+  /** Call before reading the database for `path`; pass the ticket to `set`. */
+  begin(_path: string): CacheTicket {
+    return this.epoch;
+  }
+
+  /** Caches what a read found, unless `path` was invalidated (or the cache dropped) since `ticket`. */
+  set(path: string, tag: string | null, manifest: CachedManifest, ticket: CacheTicket): void {
+    if (!this.enabled || ticket < this.floor || (this.invalidatedAt.get(path) ?? -1) > ticket) return;
+    if (manifest.payload.length > this.options.maxEntryBytes) return;
+    const expiresAt = this.now() + this.options.ttlMs;
+    const key = path + SEP + manifest.digest;
+    this.removeManifest(key);
+    this.manifests.set(key, { path, manifest, expiresAt });
+    this.bytes += manifest.payload.length;
+    this.index(path, key);
+    if (tag !== null) {
+      const tagKey = 't' + path + SEP + tag;
+      this.tags.set(tagKey, { path, digest: manifest.digest, expiresAt });
+      this.index(path, tagKey);
+      if (this.tags.size > MAX_TAG_ENTRIES) this.sweepTags();
+    }
+    while (this.bytes > this.options.maxBytes) {
+      const oldest = this.manifests.keys().next().value as string;
+      this.removeManifest(oldest); // tags pointing to it then miss and read the database
+    }
+  }
+
+  /** Forgets everything about these repositories; reads under way will not cache what they read. */
+  invalidate(paths: readonly string[] | 'all'): void {
+    this.epoch++;
+    if (paths === 'all') return this.clear();
+    for (const path of paths) {
+      this.invalidatedAt.set(path, this.epoch);
+      const keys = this.keysByPath.get(path);
+      if (!keys) continue;
+      for (const key of keys) {
+        if (key.startsWith('t')) this.tags.delete(key);
+        else this.dropManifestEntry(key);
+      }
+      this.keysByPath.delete(path);
+    }
+    if (this.invalidatedAt.size > 10_000) {
+      // Bounded memory: forget per-path epochs, and refuse every read that started before now instead.
+      this.invalidatedAt.clear();
+      this.floor = this.epoch + 1;
+      this.epoch++;
+    }
+  }
+
+  /**
+   * While invalidations may be missed (the subscriber is disconnected) the cache serves and stores nothing;
+   * turning it back on starts from empty.
+   */
+  setEnabled(enabled: boolean): void {
+    this.epoch++;
+    this.clear();
+    this.enabled = enabled;
+  }
+
+  private clear(): void {
+    this.manifests.clear();
+    this.tags.clear();
+    this.keysByPath.clear();
+    this.invalidatedAt.clear();
+    this.bytes = 0;
+    this.floor = this.epoch + 1;
+    this.epoch++;
+  }
+
+  /** Drops expired tag entries (they are otherwise only dropped when read again). */
+  private sweepTags(): void {
+    const now = this.now();
+    const excess = () => this.tags.size > MAX_TAG_ENTRIES * 0.9;
+    for (const [key, entry] of this.tags) {
+      if (entry.expiresAt > now && !excess()) continue; // oldest first: live ones go too while over the bound
+      this.tags.delete(key);
+      const keys = this.keysByPath.get(entry.path);
+      keys?.delete(key);
+      if (keys && keys.size === 0) this.keysByPath.delete(entry.path);
+    }
+  }
+
+  private index(path: string, key: string): void {
+    let keys = this.keysByPath.get(path);
+    if (!keys) this.keysByPath.set(path, (keys = new Set()));
+    keys.add(key);
+  }
+
+  private removeManifest(key: string): void {
+    const entry = this.manifests.get(key);
+    if (!entry) return;
+    this.dropManifestEntry(key);
+    const keys = this.keysByPath.get(entry.path);
+    keys?.delete(key);
+    if (keys && keys.size === 0) this.keysByPath.delete(entry.path);
+  }
+
+  private dropManifestEntry(key: string): void {
+    const entry = this.manifests.get(key);
+    if (!entry) return;
+    this.manifests.delete(key);
+    this.bytes -= entry.manifest.payload.length;
+  }
+}
