@@ -29,6 +29,16 @@ describe('ManifestCache', () => {
     expect(cache.size).toEqual({ manifests: 0, tags: 0, bytes: 0 });
   });
 
+  it('forgets the manifests of a repository whose path starts with the letter t (key prefixes never collide)', () => {
+    const cache = new ManifestCache();
+    cache.set('team/app', 'v1', manifest('sha256:1', 100), cache.begin('team/app'));
+    cache.set('team/app', null, manifest('sha256:2', 100), cache.begin('team/app'));
+    cache.invalidate(['team/app']);
+    expect(cache.byDigest('team/app', 'sha256:1')).toBeUndefined();
+    expect(cache.byDigest('team/app', 'sha256:2')).toBeUndefined();
+    expect(cache.size).toEqual({ manifests: 0, tags: 0, bytes: 0 });
+  });
+
   it('does not cache what a read found when the repository was invalidated while it read', () => {
     const cache = new ManifestCache();
     const before = cache.begin('a/b');

@@ -70,6 +70,14 @@ interface TagEntry {
 export type CacheTicket = number;
 
 const SEP = '\u0000';
+/**
+ * Key prefixes that no repository path can start with (paths are lowercase letters and digits), so a path's
+ * index can tell its tag keys from its manifest keys.
+ */
+const TAG_KEY = 'T';
+const MANIFEST_KEY = 'M';
+const manifestKey = (path: string, digest: string) => MANIFEST_KEY + path + SEP + digest;
+const tagKey = (path: string, tag: string) => TAG_KEY + path + SEP + tag;
 const MAX_TAG_ENTRIES = 50_000;
 
 /**
@@ -105,7 +113,7 @@ export class ManifestCache {
 
   byDigest(path: string, digest: string): CachedManifest | undefined {
     if (!this.enabled) return undefined;
-    const key = path + SEP + digest;
+    const key = manifestKey(path, digest);
     const entry = this.manifests.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
@@ -120,7 +128,7 @@ export class ManifestCache {
 
   byTag(path: string, tag: string): CachedManifest | undefined {
     if (!this.enabled) return undefined;
-    const key = 't' + path + SEP + tag;
+    const key = tagKey(path, tag);
     const entry = this.tags.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
@@ -141,15 +149,15 @@ export class ManifestCache {
     if (!this.enabled || ticket < this.floor || (this.invalidatedAt.get(path) ?? -1) > ticket) return;
     if (manifest.payload.length > this.options.maxEntryBytes) return;
     const expiresAt = this.now() + this.options.ttlMs;
-    const key = path + SEP + manifest.digest;
+    const key = manifestKey(path, manifest.digest);
     this.removeManifest(key);
     this.manifests.set(key, { path, manifest, expiresAt });
     this.bytes += manifest.payload.length;
     this.index(path, key);
     if (tag !== null) {
-      const tagKey = 't' + path + SEP + tag;
-      this.tags.set(tagKey, { path, digest: manifest.digest, expiresAt });
-      this.index(path, tagKey);
+      const key = tagKey(path, tag);
+      this.tags.set(key, { path, digest: manifest.digest, expiresAt });
+      this.index(path, key);
       if (this.tags.size > MAX_TAG_ENTRIES) this.sweepTags();
     }
     while (this.bytes > this.options.maxBytes) {
@@ -167,7 +175,7 @@ export class ManifestCache {
       const keys = this.keysByPath.get(path);
       if (!keys) continue;
       for (const key of keys) {
-        if (key.startsWith('t')) this.tags.delete(key);
+        if (key.startsWith(TAG_KEY)) this.tags.delete(key);
         else this.dropManifestEntry(key);
       }
       this.keysByPath.delete(path);
