@@ -1,21 +1,12 @@
 import fc from 'fast-check';
 import { computeDigest, createDigester, isDigest, parseDigest } from './digest';
 import { RegistryError } from './errors';
+import { thrown } from './thrown.spec-helper';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const ABC_SHA256 = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
 const ABC_SHA512 =
   'ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f';
-
-function thrown(fn: () => unknown): RegistryError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RegistryError) return e;
-    throw new Error(`expected a RegistryError, got ${String(e)}`);
-  }
-  throw new Error('expected a RegistryError, nothing was thrown');
-}
 
 describe('parseDigest', () => {
   it('parses sha256', () => {

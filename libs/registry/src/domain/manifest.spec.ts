@@ -7,6 +7,7 @@ import {
   MEDIA_TYPE_OCI_INDEX,
   MEDIA_TYPE_OCI_MANIFEST,
 } from './media-types';
+import { thrown } from './thrown.spec-helper';
 
 const d = (c: string) => `sha256:${c.repeat(64 / c.length)}`;
 
@@ -167,16 +168,6 @@ const SCHEMA1 = {
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-
-function thrown(fn: () => unknown): RegistryError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RegistryError) return e;
-    throw new Error(`expected a RegistryError, got ${String(e)}`);
-  }
-  throw new Error('expected a RegistryError, nothing was thrown');
-}
 
 function invalid(bytes: Buffer, contentType?: string): RegistryError {
   const e = thrown(() => parseManifest(bytes, contentType));

@@ -7,16 +7,7 @@ import {
   isValidRepositoryName,
   parseRepositoryName,
 } from './name';
-
-function thrown(fn: () => unknown): RegistryError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RegistryError) return e;
-    throw new Error(`expected a RegistryError, got ${String(e)}`);
-  }
-  throw new Error('expected a RegistryError, nothing was thrown');
-}
+import { thrown } from './thrown.spec-helper';
 
 describe('parseRepositoryName', () => {
   it.each([

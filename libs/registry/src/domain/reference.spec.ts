@@ -1,18 +1,9 @@
 import fc from 'fast-check';
 import { RegistryError } from './errors';
 import { isValidTag, parseReference, parseTag } from './reference';
+import { thrown } from './thrown.spec-helper';
 
 const DIGEST = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
-function thrown(fn: () => unknown): RegistryError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof RegistryError) return e;
-    throw new Error(`expected a RegistryError, got ${String(e)}`);
-  }
-  throw new Error('expected a RegistryError, nothing was thrown');
-}
 
 describe('parseReference', () => {
   it.each(['latest', 'v1.2.3', '_private', '1', 'A-b_c.D', 'x'.repeat(128)])('parses tag %s', (tag) => {
