@@ -81,19 +81,15 @@ export class UploadService {
 
   /** PATCH: appends a chunk; returns the upload's new size. */
   async append(repositoryPath: string, id: string, chunk: UploadChunk): Promise<{ size: number }> {
-    const upload = await this.find(repositoryPath, id);
-    checkChunk(upload, chunk);
-    const { size } = await this.withLease(upload, chunk, () => this.appendTo(upload, chunk));
+    const { size } = await this.withLease(repositoryPath, id, chunk, (upload, lease) => this.appendTo(upload, chunk, lease));
     return { size };
   }
 
   /** PUT ?digest=: the optional last chunk, then digest verification and commit. */
   async finish(repositoryPath: string, id: string, digest: string, chunk?: UploadChunk): Promise<{ digest: string; size: number }> {
     const expected = parseDigest(digest);
-    const upload = await this.find(repositoryPath, id);
-    if (chunk) checkChunk(upload, chunk);
     // The lease covers the last chunk, the digest check and the commit: no other request can write meanwhile.
-    const size = await this.withLease(upload, chunk, async () => {
+    const size = await this.withLease(repositoryPath, id, chunk, async (upload) => {
       let size = upload.size;
       let hash: Hash | undefined;
       if (chunk) ({ size, hash } = await this.appendTo(upload, chunk));
@@ -161,33 +157,48 @@ export class UploadService {
 
   /**
    * Runs `work` holding the upload's write lease (renewed while a long chunk streams, released after). A request
-   * that finds the upload leased by another, or moved past its offset, is refused with 416 before any byte is
-   * written, so concurrent requests on different replicas can never interleave their bytes.
+   * that finds the upload leased by another, or a chunk that does not continue it, is refused with 416 before
+   * any byte is written, so concurrent requests on different replicas can never interleave their bytes.
    */
-  private async withLease<T>(upload: UploadRow, chunk: UploadChunk | undefined, work: () => Promise<T>): Promise<T> {
+  private async withLease<T>(
+    repositoryPath: string,
+    id: string,
+    chunk: UploadChunk | undefined,
+    work: (upload: UploadRow, lease: Lease) => Promise<T>,
+  ): Promise<T> {
     const db = this.ctx.db.manager;
-    if (!(await this.ctx.uploads.claim(db, upload.id, upload.size, UPLOAD_LEASE_SECONDS))) {
-      chunk?.body.resume();
-      throw new RegistryError('RANGE_INVALID', 'the upload is receiving another request or has moved on: check its status', { size: upload.size }, 416);
-    }
+    const upload = await this.claim(repositoryPath, id, chunk);
+    const lease: Lease = { released: false };
     const renewal = setInterval(() => void this.ctx.uploads.renew(db, upload.id, UPLOAD_LEASE_SECONDS).catch(() => undefined), (UPLOAD_LEASE_SECONDS * 1000) / 3);
     try {
-      return await work();
+      if (chunk) checkChunk(upload, chunk);
+      return await work(upload, lease);
     } finally {
       clearInterval(renewal);
-      await this.ctx.uploads.release(db, upload.id).catch(() => undefined);
+      if (!lease.released) await this.ctx.uploads.release(db, upload.id).catch(() => undefined);
     }
   }
 
-  private async appendTo(upload: UploadRow, chunk: UploadChunk): Promise<{ size: number; hash: Hash }> {
-    checkChunk(upload, chunk);
+  /** Finds the upload and takes its write lease in one round trip; tells unknown from busy only when refused. */
+  private async claim(repositoryPath: string, id: string, chunk: UploadChunk | undefined): Promise<UploadRow> {
+    assertUploadId(id);
+    const upload = await this.ctx.uploads.claim(this.ctx.db.manager, id, repositoryPath, UPLOAD_LEASE_SECONDS);
+    if (upload) return upload;
+    const current = await this.find(repositoryPath, id); // BLOB_UPLOAD_UNKNOWN when it is not there
+    chunk?.body.resume();
+    throw new RegistryError('RANGE_INVALID', 'the upload is receiving another request or has moved on: check its status', { size: current.size }, 416);
+  }
+
+  private async appendTo(upload: UploadRow, chunk: UploadChunk, lease?: Lease): Promise<{ size: number; hash: Hash }> {
     const hash = await this.hashState(upload.id, upload.size);
     const { size } = await this.write(upload.id, upload.size, hash, chunk);
-    const advanced = await this.ctx.uploads.advance(this.ctx.db.manager, upload.id, upload.size, size);
+    // A PATCH gives its lease back with the new size; a PUT keeps it through the digest check and the commit.
+    const advanced = await this.ctx.uploads.advance(this.ctx.db.manager, upload.id, upload.size, size, lease !== undefined);
     if (!advanced) {
       this.hashes.forget(upload.id);
       throw new RegistryError('BLOB_UPLOAD_INVALID', 'the upload was changed by a concurrent request');
     }
+    if (lease) lease.released = true;
     this.hashes.put(upload.id, size, hash.copy());
     return { size, hash };
   }
@@ -253,9 +264,7 @@ export class UploadService {
   }
 
   private async find(repositoryPath: string, id: string): Promise<UploadRow> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
-      throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
-    }
+    assertUploadId(id);
     const upload = await this.ctx.uploads.find(this.ctx.db.manager, id);
     if (!upload || upload.repositoryPath !== repositoryPath) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
     return upload;
@@ -276,7 +285,17 @@ export class UploadService {
   }
 }
 
-/** Refuses a chunk that does not continue the upload where it stands, before a lease is taken or a byte written. */
+/** Upload ids are the UUIDs this service hands out; anything else cannot name a session. */
+function assertUploadId(id: string): void {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
+}
+
+/** Whether a write lease was already given back (by the statement that recorded the chunk). */
+interface Lease {
+  released: boolean;
+}
+
+/** Refuses a chunk that does not continue the upload where it stands, before a byte is written. */
 function checkChunk(upload: UploadRow, chunk: UploadChunk): void {
   if (chunk.range) {
     if (chunk.range.start !== upload.size) {

@@ -1,4 +1,4 @@
-import { constants, createWriteStream, Dirent, promises as fsp } from 'node:fs';
+import { constants, Dirent, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -11,6 +11,7 @@ import {
   UploadNotFoundError,
   UploadOffsetError,
 } from './blob-store';
+import { FileAppender } from './file-appender';
 import { KeyedMutex } from './keyed-mutex';
 import {
   assertDigest,
@@ -24,11 +25,12 @@ import {
 
 const DATA_FILE = 'data';
 /**
- * Stream buffer for upload writes: while one fs write runs on the threadpool, the socket chunks (64 KiB) arriving
- * meanwhile queue up to this many bytes and go down in one writev, instead of pausing the socket after 16 KiB
- * (the default) and handing every chunk to the threadpool on its own.
+ * Upload writes go down in batches of this many bytes (one writev each), rather than one threadpool hand-off
+ * per few socket chunks: see FileAppender. Memory per receiving upload is about twice this.
  */
-const WRITE_BUFFER_BYTES = 1024 * 1024;
+const WRITE_BATCH_BYTES = 2 * 1024 * 1024;
+/** A background fdatasync starts every this many bytes, so the commit's fsync has only a tail to flush. */
+const SYNC_BEHIND_BYTES = 16 * 1024 * 1024;
 /** Read size for blob downloads: fewer threadpool reads and socket writes than the default 64 KiB. */
 const READ_BUFFER_BYTES = 256 * 1024;
 
@@ -129,7 +131,9 @@ export class FilesystemBlobStore implements BlobStore {
 
       // 'r+' writes in place at `start` and, unlike 'a', fails rather than creates when the upload
       // was aborted by another process in the meantime.
-      const sink = createWriteStream(file, { flags: 'r+', start: offset, highWaterMark: WRITE_BUFFER_BYTES });
+      const handle = await openOr(file, 'r+', () => new UploadNotFoundError(id));
+      // Earlier chunks of this upload may still be in the page cache: let the first sync-behind take them too.
+      const sink = new FileAppender(handle, offset, { batchBytes: WRITE_BATCH_BYTES, syncBehindBytes: SYNC_BEHIND_BYTES, unsyncedBefore: offset });
       try {
         await pipeline(data, sink);
       } catch (error) {
@@ -137,6 +141,7 @@ export class FilesystemBlobStore implements BlobStore {
         await fsp.truncate(file, offset).catch(() => undefined); // best effort; the original error matters more
         throw isMissing(error) ? new UploadNotFoundError(id) : error;
       }
+      await closed(sink); // the handle is closed before the commit or the next chunk opens the file
       return offset + sink.bytesWritten;
     });
   }

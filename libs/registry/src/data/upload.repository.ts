@@ -22,19 +22,20 @@ export class UploadRepository {
   }
 
   /**
-   * Takes the write lease of an upload that is still at `size` and not leased by a live writer. False when
-   * another request holds it or the upload moved on: the caller answers 416 and writes nothing.
+   * Takes the write lease of the upload `id` of `repositoryPath` when no live writer holds it, and returns the
+   * row as it stands under the lease: finding and claiming in one round trip, on the path of every chunk.
+   * Null when the upload is unknown, belongs to another repository, or is leased by another request.
    */
-  async claim(db: EntityManager, id: string, size: number, leaseSeconds: number): Promise<boolean> {
+  async claim(db: EntityManager, id: string, repositoryPath: string, leaseSeconds: number): Promise<UploadRow | null> {
     const rows = await db.query(
       `WITH claimed AS (
          UPDATE uploads SET lease_until = now() + make_interval(secs => $3)
-          WHERE id = $1 AND size = $2 AND (lease_until IS NULL OR lease_until < now())
-          RETURNING id)
-       SELECT id FROM claimed`,
-      [id, size, leaseSeconds],
+          WHERE id = $1 AND repository_path = $2 AND (lease_until IS NULL OR lease_until < now())
+          RETURNING ${COLUMNS})
+       SELECT * FROM claimed`,
+      [id, repositoryPath, leaseSeconds],
     );
-    return rows.length > 0;
+    return rows[0] ?? null;
   }
 
   /** Extends a held lease while a long chunk is still streaming. */
@@ -46,12 +47,17 @@ export class UploadRepository {
     await db.query(`UPDATE uploads SET lease_until = NULL WHERE id = $1`, [id]);
   }
 
-  /** Moves the recorded size forward only from the size the writer started at (optimistic concurrency). */
-  async advance(db: EntityManager, id: string, from: number, to: number): Promise<boolean> {
+  /**
+   * Moves the recorded size forward only from the size the writer started at (optimistic concurrency); with
+   * `release`, gives the write lease back in the same statement (a PATCH is done once its bytes are counted).
+   */
+  async advance(db: EntityManager, id: string, from: number, to: number, release = false): Promise<boolean> {
     const rows = await db.query(
-      `WITH moved AS (UPDATE uploads SET size = $3, updated_at = now() WHERE id = $1 AND size = $2 RETURNING id)
+      `WITH moved AS (
+         UPDATE uploads SET size = $3, updated_at = now(), lease_until = CASE WHEN $4 THEN NULL ELSE lease_until END
+          WHERE id = $1 AND size = $2 RETURNING id)
        SELECT id FROM moved`,
-      [id, from, to],
+      [id, from, to, release],
     );
     return rows.length > 0;
   }
