@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { MiB, poolBuffer } from './payload';
 
@@ -26,6 +26,22 @@ export function diskWrite(dir: string, bytes: number): number {
     rmSync(file, { force: true });
   }
 }
+
+/**
+ * Empties the page cache (clean pages only: call after sync). Needs root; elsewhere the bench runs without it and
+ * says so once. True when the cache was dropped.
+ */
+export function dropPageCache(): boolean {
+  try {
+    writeFileSync('/proc/sys/vm/drop_caches', '1');
+    return true;
+  } catch {
+    if (!warned) process.stderr.write('[bench] cannot drop the page cache (not root?): push figures will drift as the cache fills\n');
+    warned = true;
+    return false;
+  }
+}
+let warned = false;
 
 /** MB/s (10^6 bytes per second) since `started`. */
 export function rate(bytes: number, started: bigint): number {

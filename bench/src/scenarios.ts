@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import autocannon from 'autocannon';
 import { buildOciLayout, runClient } from '@cargohold/testing';
 import { DOCKER_ACCEPT, getText, OCI_MANIFEST, pullLayer, pushBytes, pushLayer, PushMode, putManifest } from './blob-client';
-import { diskWrite, rate, sha256Throughput } from './limits';
+import { diskWrite, dropPageCache, rate, sha256Throughput } from './limits';
 import { Layer, LayerFamily, MiB } from './payload';
 import { Results } from './results';
 import { rssMiB, watchPeakRss } from './rss';
@@ -43,9 +43,16 @@ async function alternate(ctx: BenchContext, targets: Target[], measure: (target:
   }
 }
 
-/** Writes back what earlier runs left dirty, so one run's writeback never lands on the next run's clock. */
+/**
+ * Writes back what earlier runs left dirty, so one run's writeback never lands on the next run's clock, then
+ * (as root) empties the page cache. On this machine (a Firecracker VM) copying into page-cache pages the guest
+ * has not touched for a while costs about four times a plain memcpy (the host backs them lazily), so without
+ * the drop every push got slower as earlier pushes filled the cache: 256 MiB pushes fell from ~700 to ~280 MB/s
+ * after the first gigabyte, for both registries. With it, every run starts from the same memory state.
+ */
 function settleDisk(): void {
   spawnSync('sync');
+  dropPageCache();
 }
 
 export async function machineLimits(ctx: BenchContext): Promise<void> {
