@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -96,6 +96,29 @@ describe('reliability: crash safety (kill -9 of the api)', () => {
     }
     const served = Buffer.from(await (await v2(`/blobs/${digest}`)).arrayBuffer());
     expect(digestOf(served)).toBe(digest);
+    await expectConsistent();
+  });
+
+  it('refuses to publish an upload whose stored bytes run past its recorded size (a chunk written, never recorded)', async () => {
+    const bytes = randomBytes(200_000);
+    const digest = digestOf(bytes);
+    const location = (await v2('/blobs/uploads/', { method: 'POST' })).headers.get('location')!;
+    const first = await authed(`${base}${location}`, { method: 'PATCH', body: bytes.subarray(0, 100_000), headers: { 'Content-Range': '0-99999' } });
+    expect(first.status).toBe(202);
+    // What a writer that died between writing its chunk and recording it leaves behind (or a size update the
+    // database lost in a crash): the bytes are in the store, the upload row still says 100 000.
+    await fsp.appendFile(path.join(platform.dataDir, 'storage', 'uploads', location.split('/').pop()!, 'data'), bytes.subarray(100_000));
+    // A fresh process has no hash state cached, so it would hash every stored byte, find the digest right, and
+    // publish the blob under the recorded (wrong) size, unless it compares the stored size first.
+    await crashAndRestart();
+
+    const put = await authed(`${base}${location}?digest=${digest}`, { method: 'PUT' });
+    expect(put.status).toBe(400);
+    expect(((await put.json()) as { errors: Array<{ code: string }> }).errors[0].code).toBe('BLOB_UPLOAD_INVALID');
+    expect((await v2(`/blobs/${digest}`, { method: 'HEAD' })).status).toBe(404);
+    expect(await db.query(`SELECT digest FROM blobs WHERE digest = $1`, [digest])).toEqual([]);
+    // Starting over works.
+    expect((await v2(`/blobs/uploads/?digest=${digest}`, { method: 'POST', body: bytes })).status).toBe(201);
     await expectConsistent();
   });
 

@@ -93,8 +93,12 @@ export class UploadService {
       let size = upload.size;
       let hash: Hash | undefined;
       if (chunk) ({ size, hash } = await this.appendTo(upload, chunk));
-      hash ??= await this.hashState(upload.id, size);
       try {
+        // Bytes past the recorded size (a writer that crashed before recording its chunk, or a size update
+        // lost with the database) would be hashed and published under the wrong size: refuse, the client restarts.
+        const stored = await this.ctx.store.uploadSize(id);
+        if (stored !== size) throw new RegistryError('BLOB_UPLOAD_INVALID', `the upload holds ${stored} bytes but ${size} were recorded: start it again`);
+        hash ??= await this.hashState(upload.id, size);
         await this.verify(id, expected, hash);
       } catch (error) {
         await this.cancel(repositoryPath, id);
