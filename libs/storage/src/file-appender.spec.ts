@@ -62,16 +62,19 @@ describe('FileAppender', () => {
     // 63 socket-sized chunks went down in 4 writes: three full batches and the tail.
     expect(calls.writev).toEqual([256 * KiB, 256 * KiB, 256 * KiB, bytes.length - 768 * KiB]);
     expect(calls.datasync).toBe(0);
-    expect(calls.closed).toBe(true);
+    expect(calls.closed).toBe(false); // the caller keeps the handle for the upload's next chunk
+    await handle.close();
   });
 
   it('writes in place from its start offset, leaving the bytes before it alone', async () => {
     const head = randomBytes(300 * KiB);
     const tail = randomBytes(200 * KiB);
     await fsp.writeFile(file, head);
-    const appender = new FileAppender(await fsp.open(file, 'r+'), head.length, { batchBytes: 64 * KiB, syncBehindBytes: 1 << 30 });
+    const handle = await fsp.open(file, 'r+');
+    const appender = new FileAppender(handle, head.length, { batchBytes: 64 * KiB, syncBehindBytes: 1 << 30 });
 
     await pipeline(Readable.from(chunksOf(tail, 10 * KiB)), appender);
+    await handle.close();
 
     expect((await fsp.readFile(file)).equals(Buffer.concat([head, tail]))).toBe(true);
     expect(appender.bytesWritten).toBe(tail.length);
@@ -89,14 +92,25 @@ describe('FileAppender', () => {
     // one (the first batch, with the earlier bytes), never one per batch.
     expect(calls.datasync).toBeGreaterThanOrEqual(1);
     expect(calls.datasync).toBeLessThanOrEqual(4);
-    expect(calls.closed).toBe(true);
+    await handle.close();
     expect((await fsp.stat(file)).size).toBe(576 * KiB);
   });
 
-  it('closes its handle when the source fails, after the writes it started have settled', async () => {
+  it('when the source fails, reports close only after the writes and syncs it started have settled', async () => {
     await fsp.writeFile(file, '');
     const handle = await fsp.open(file, 'r+');
     const calls = observed(handle);
+    let inFlight = 0;
+    const writev = handle.writev.bind(handle);
+    handle.writev = async (buffers: NodeJS.ArrayBufferView[], position?: number | null) => {
+      inFlight++;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 50)); // a slow disk: the failure arrives mid-write
+        return await writev(buffers, position);
+      } finally {
+        inFlight--;
+      }
+    };
     const appender = new FileAppender(handle, 0, { batchBytes: 64 * KiB, syncBehindBytes: 64 * KiB });
     async function* failing() {
       yield randomBytes(200 * KiB);
@@ -106,9 +120,11 @@ describe('FileAppender', () => {
     await expect(pipeline(Readable.from(failing()), appender)).rejects.toThrow('client hung up');
     await new Promise((resolve) => (appender.closed ? resolve(undefined) : appender.once('close', resolve)));
 
-    expect(calls.closed).toBe(true);
+    expect(inFlight).toBe(0); // the caller may truncate now: nothing lands after it
+    expect(calls.closed).toBe(false);
     // The first full batch was written before the failure; the caller truncates back to the start.
     expect((await fsp.stat(file)).size).toBeGreaterThanOrEqual(64 * KiB);
+    await handle.close();
   });
 
   it('fails the append when a write fails, with the file system error', async () => {
@@ -118,5 +134,6 @@ describe('FileAppender', () => {
 
     await expect(pipeline(Readable.from([randomBytes(64 * KiB)]), appender)).rejects.toMatchObject({ code: 'EBADF' });
     expect((await fsp.stat(file)).size).toBe(0);
+    await handle.close();
   });
 });

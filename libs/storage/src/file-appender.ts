@@ -27,8 +27,9 @@ const MAX_BATCH_BUFFERS = 512;
  * It also flushes behind itself: while the next bytes stream in, the ones already written are being pushed
  * to disk by a background fdatasync, so the fsync that publishes the blob waits for a short tail only.
  *
- * The appender owns the handle: it closes it when the stream finishes or is destroyed, after every write and
- * sync it started has settled, so no write can land after the caller truncates on failure.
+ * The caller keeps the handle (it may reuse it for the upload's next chunk). Once the stream has finished or
+ * closed, every write and sync the appender started has settled, so no write can land after the caller
+ * truncates on failure.
  */
 export class FileAppender extends Writable {
   bytesWritten = 0;
@@ -36,6 +37,7 @@ export class FileAppender extends Writable {
   private pendingBytes = 0;
   private position: number;
   private unsynced: number;
+  private writing: Promise<void> | undefined;
   private syncing: Promise<void> | undefined;
   private syncError: Error | undefined;
 
@@ -54,24 +56,29 @@ export class FileAppender extends Writable {
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     if (this.pendingBytes < this.options.batchBytes && this.pending.length < MAX_BATCH_BUFFERS) return callback();
-    this.flush().then(() => callback(), callback);
+    this.track(this.flush()).then(() => callback(), callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
     // The last batch, then whatever sync is still running: its error (EIO) must fail this append.
-    this.flush()
+    this.track(this.flush())
       .then(() => this.syncing)
       .then(() => callback(this.syncError), callback);
   }
 
+  /** Holds 'close' back until the write and the sync in flight have settled (their outcome no longer matters). */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    const settle = this.syncing ?? Promise.resolve();
-    settle
-      .then(() => this.handle.close())
-      .then(
-        () => callback(error),
-        (closeError: Error) => callback(error ?? closeError),
-      );
+    const settle = (work: Promise<void> | undefined) => (work ?? Promise.resolve()).catch(() => undefined);
+    settle(this.writing)
+      .then(() => settle(this.syncing))
+      .then(() => callback(error));
+  }
+
+  private track(write: Promise<void>): Promise<void> {
+    this.writing = write;
+    return write.finally(() => {
+      if (this.writing === write) this.writing = undefined;
+    });
   }
 
   private async flush(): Promise<void> {

@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { UploadOffsetError } from './blob-store';
+import { UploadNotFoundError, UploadOffsetError } from './blob-store';
 import { describeBlobStore } from './blob-store.suite';
 import { FilesystemBlobStore } from './filesystem-blob-store';
 
@@ -132,6 +132,31 @@ describe('FilesystemBlobStore', () => {
     expect(results[1].status).toBe('rejected');
     expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(UploadOffsetError);
     expect(await fsp.readFile(path.join(root, 'uploads', 'race', 'data'), 'utf8')).toBe('first');
+  });
+
+  // Each chunk reuses the file handle kept from the previous one; another process (here: another store on the
+  // same root) may commit or abort the upload meanwhile, and the kept handle must then never be written to.
+  it('never writes through a kept handle once another process committed the upload into a blob', async () => {
+    const other = new FilesystemBlobStore(root);
+    await store.createUpload('u1');
+    await store.appendUpload('u1', 0, Readable.from([hello]));
+    await other.commitUpload('u1', helloDigest);
+
+    await expect(store.appendUpload('u1', hello.length, Readable.from([Buffer.from('more')]))).rejects.toBeInstanceOf(UploadNotFoundError);
+    expect((await fsp.readFile(path.join(root, 'blobs', 'sha256', helloHex.slice(0, 2), helloHex))).equals(hello)).toBe(true);
+  });
+
+  it('writes to the new file when another process aborted and recreated the upload', async () => {
+    const other = new FilesystemBlobStore(root);
+    await store.createUpload('u1');
+    await store.appendUpload('u1', 0, Readable.from([Buffer.from('stale bytes')]));
+    await other.abortUpload('u1');
+    await other.createUpload('u1');
+
+    await store.appendUpload('u1', 0, Readable.from([hello]));
+    expect((await fsp.readFile(path.join(root, 'uploads', 'u1', 'data'))).equals(hello)).toBe(true);
+    await store.commitUpload('u1', helloDigest);
+    expect(await collectDigests(store)).toEqual([helloDigest]);
   });
 
   it('refuses to recreate an existing upload rather than truncate it', async () => {

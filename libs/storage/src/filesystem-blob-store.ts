@@ -13,6 +13,7 @@ import {
 } from './blob-store';
 import { FileAppender } from './file-appender';
 import { KeyedMutex } from './keyed-mutex';
+import { OpenUploadFiles } from './open-upload-files';
 import {
   assertDigest,
   assertUploadId,
@@ -50,6 +51,7 @@ const READ_BUFFER_BYTES = 256 * 1024;
 export class FilesystemBlobStore implements BlobStore {
   readonly driver = 'filesystem' as const;
   private readonly uploadLocks = new KeyedMutex();
+  private readonly openFiles = new OpenUploadFiles();
 
   constructor(private readonly root: string) {}
 
@@ -123,37 +125,30 @@ export class FilesystemBlobStore implements BlobStore {
    * and the error is rethrown, so the client can resume from the size it last saw.
    */
   async appendUpload(id: string, offset: number, data: Readable): Promise<number> {
-    const file = this.uploadFile(id);
     if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError('invalid upload offset');
     return this.uploadLocks.run(id, async () => {
-      const size = await this.uploadSize(id);
+      const { size, ino } = await this.uploadStats(id);
       if (size !== offset) throw new UploadOffsetError(id, offset, size);
 
-      // 'r+' writes in place at `start` and, unlike 'a', fails rather than creates when the upload
-      // was aborted by another process in the meantime.
-      const handle = await openOr(file, 'r+', () => new UploadNotFoundError(id));
+      const handle = await this.uploadHandle(id, ino);
       // Earlier chunks of this upload may still be in the page cache: let the first sync-behind take them too.
       const sink = new FileAppender(handle, offset, { batchBytes: WRITE_BATCH_BYTES, syncBehindBytes: SYNC_BEHIND_BYTES, unsyncedBefore: offset });
       try {
         await pipeline(data, sink);
       } catch (error) {
-        await closed(sink); // no write may land after the truncate
-        await fsp.truncate(file, offset).catch(() => undefined); // best effort; the original error matters more
+        await closed(sink); // every write has settled: none may land after the truncate
+        await handle.truncate(offset).catch(() => undefined); // best effort; the original error matters more
+        await handle.close().catch(() => undefined);
         throw isMissing(error) ? new UploadNotFoundError(id) : error;
       }
-      await closed(sink); // the handle is closed before the commit or the next chunk opens the file
+      await closed(sink);
+      this.openFiles.put(id, handle, ino); // for the next chunk, or the commit's fsync
       return offset + sink.bytesWritten;
     });
   }
 
   async uploadSize(id: string): Promise<number> {
-    const file = this.uploadFile(id);
-    try {
-      return (await fsp.stat(file)).size;
-    } catch (error) {
-      if (isMissing(error)) throw new UploadNotFoundError(id);
-      throw error;
-    }
+    return (await this.uploadStats(id)).size;
   }
 
   async readUpload(id: string, start = 0): Promise<Readable> {
@@ -172,7 +167,8 @@ export class FilesystemBlobStore implements BlobStore {
       if (await this.stat(digest)) return this.removeUpload(id);
 
       // Flush the bytes before the rename publishes them, or a crash could expose a short blob.
-      const handle = await openOr(source, 'r+', () => new UploadNotFoundError(id));
+      const { ino } = await this.uploadStats(id);
+      const handle = (await this.openFiles.take(id, ino)) ?? (await openOr(source, 'r+', () => new UploadNotFoundError(id)));
       try {
         await handle.sync();
       } finally {
@@ -218,7 +214,30 @@ export class FilesystemBlobStore implements BlobStore {
     return path.join(this.uploadDir(id), DATA_FILE);
   }
 
+  private async uploadStats(id: string): Promise<{ size: number; ino: number }> {
+    try {
+      const { size, ino } = await fsp.stat(this.uploadFile(id));
+      return { size, ino };
+    } catch (error) {
+      if (isMissing(error)) {
+        await this.openFiles.discard(id); // aborted or committed by another process
+        throw new UploadNotFoundError(id);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The upload's file, open for writing: the handle kept from its previous chunk when the path still names
+   * that file, else a fresh one. 'r+' writes in place and, unlike 'a', fails rather than creates when the
+   * upload was aborted by another process in the meantime.
+   */
+  private async uploadHandle(id: string, ino: number): Promise<fsp.FileHandle> {
+    return (await this.openFiles.take(id, ino)) ?? openOr(this.uploadFile(id), 'r+', () => new UploadNotFoundError(id));
+  }
+
   private async removeUpload(id: string): Promise<void> {
+    await this.openFiles.discard(id);
     await fsp.rm(this.uploadDir(id), { recursive: true, force: true });
   }
 }
