@@ -95,8 +95,11 @@ Benchmarks are not tests: CI runs none of them and no test asserts a time.
 ## Machine
 
 - ${info.nproc} cores: ${info.cpu}; ${info.memory} RAM; Node ${info.node}; CNCF distribution ${info.distribution}.
-- The machine is shared: other sessions use its CPU while the bench runs, so figures drift between runs.
-  The ratios hold better than the absolute figures, because both registries are measured alternately in the same run.
+- The machine is a VM whose speed drifts between runs (other tenants), so single figures move; the ratios hold
+  better, because both registries are measured alternately in the same run, and CPU per GiB better still.
+- Before each push the bench syncs and, as root, drops the page cache: on this VM writing into page-cache pages
+  the guest has not touched lately costs about four times a plain copy, which otherwise made every push slower
+  than the one before (docs below, "Third session").
 
 ## Results
 
@@ -105,7 +108,9 @@ ${table.join('\n')}
 Medians of ${info.runs} run(s), except peaks (the maximum). MB = 10^6 bytes; layer sizes are MiB/GiB.
 "vs dist." is cargohold relative to distribution, oriented so that above 1.00x means cargohold is better.
 "of the limit" compares cargohold with what the hardware allows: pushes with the loopback receive+hash sink
-measured by the same client in the same mode and size, verified pulls with one core's sha256.
+measured by the same client in the same mode and size, verified pulls with one core's sha256. For the CPU rows
+(CPU time of the server process per GiB pushed; cargohold's PostgreSQL work is not in it) it is the sink's CPU:
+what receiving and hashing alone cost.
 ${notesOnFigures.length > 0 ? `\n${notesOnFigures.join('\n')}\n` : ''}
 ## Targets (issue 10)
 

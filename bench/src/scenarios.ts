@@ -7,8 +7,10 @@ import { buildOciLayout, runClient } from '@cargohold/testing';
 import { DOCKER_ACCEPT, getText, OCI_MANIFEST, pullLayer, pushBytes, pushLayer, PushMode, putManifest } from './blob-client';
 import { diskWrite, dropPageCache, rate, sha256Throughput } from './limits';
 import { Layer, LayerFamily, MiB } from './payload';
+
+const GiB = 1024 * MiB;
 import { Results } from './results';
-import { rssMiB, watchPeakRss } from './rss';
+import { cpuMs, rssMiB, watchPeakRss } from './process-usage';
 import { BENCH_PROJECT, Target } from './targets';
 
 export interface BenchOptions {
@@ -93,13 +95,19 @@ export async function blobPushes(ctx: BenchContext): Promise<void> {
       const id = `push.${mode}.${sizeMiB}`;
       const chunkNote = mode === 'chunked' ? `, ${options.chunkSize / MiB} MiB chunks` : '';
       results.define(id, `blob push ${mode}${chunkNote}, ${label(sizeMiB)}`, 'MB/s', { limitOf: id });
+      // CPU per GiB barely moves with the machine's noise, unlike MB/s: the steadier view of the same work.
+      const cpuId = `cpu.push.${mode}.${sizeMiB}`;
+      results.define(cpuId, `server CPU per GiB pushed, ${mode}, ${label(sizeMiB)}`, 'ms', { higherIsBetter: false, limitOf: cpuId });
       await alternate(ctx, targets, async (target, run) => {
         const layer = family.variant(`${nonce}-${target.key}-${mode}-${run}`);
         settleDisk();
         const stopWatch = sizeMiB >= 1024 ? watchPeakRss(target.pid) : undefined;
+        const cpuBefore = cpuMs(target.pid);
         const started = process.hrtime.bigint();
         await pushLayer(target, BLOB_REPO, layer, mode, options.chunkSize);
         results.add(id, target.key, rate(layer.size, started));
+        const cpuAfter = cpuMs(target.pid);
+        if (cpuBefore !== undefined && cpuAfter !== undefined) results.add(cpuId, target.key, ((cpuAfter - cpuBefore) * GiB) / layer.size);
         if (stopWatch && target.key !== 'sink') results.add(rssId, target.key, stopWatch());
         else stopWatch?.();
         pushed.set(`${target.key}:${sizeMiB}`, layer);

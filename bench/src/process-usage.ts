@@ -19,3 +19,17 @@ export function watchPeakRss(pid: number, intervalMs = 20): () => number {
     return Math.max(peak, rssMiB(pid) ?? 0);
   };
 }
+
+/**
+ * CPU time a process has used so far (user + system, every thread), in ms; undefined once it is gone. The
+ * kernel counts in clock ticks (USER_HZ, 100 per second on Linux), so a reading is good to 10 ms.
+ */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
