@@ -5,6 +5,7 @@ import { QueueName } from '@cargohold/jobs';
 import { CoreModule, registryContextProvider } from '@cargohold/platform';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
+import { StrandedWorkRequeuer } from './maintenance/stranded-work.requeuer';
 import { WebhooksWorkerModule } from './webhooks/webhooks.module';
 import { garbageCollectorProvider } from './gc/garbage-collector.provider';
 import { GcProcessor } from './gc/gc.processor';
@@ -26,11 +27,13 @@ export class WorkerModule {
         BullModule.registerQueue({ name: QueueName.Maintenance }),
         BullModule.registerQueue({ name: QueueName.Gc }),
         BullModule.registerQueue({ name: QueueName.Cleanup }),
+        // Producers only here (the requeuer); their consumers live in WebhooksWorkerModule and RegistryDeletesModule.
+        BullModule.registerQueue({ name: QueueName.Webhooks }, { name: QueueName.RegistryDeletes }),
         RegistryChangesModule,
         RegistryDeletesModule,
         WebhooksWorkerModule,
       ],
-      providers: [registryContextProvider, MaintenanceProcessor, MaintenanceScheduler, garbageCollectorProvider, GcProcessor, GcScheduler, cleanupPolicyServiceProvider, CleanupProcessor, CleanupScheduler],
+      providers: [registryContextProvider, MaintenanceProcessor, MaintenanceScheduler, StrandedWorkRequeuer, garbageCollectorProvider, GcProcessor, GcScheduler, cleanupPolicyServiceProvider, CleanupProcessor, CleanupScheduler],
     };
   }
 }

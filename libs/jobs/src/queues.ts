@@ -15,6 +15,7 @@ export enum QueueName {
 /** Job names and their payloads. Payloads carry ids and parameters only, never whole objects. */
 export enum JobName {
   PurgeStaleUploads = 'purge-stale-uploads',
+  RequeueStrandedWork = 'requeue-stranded-work',
   BulkDeleteTags = 'bulk-delete-tags',
   DeleteRepository = 'delete-repository',
   ScheduleCleanupPolicies = 'schedule-cleanup-policies',
@@ -35,6 +36,8 @@ export interface TagRetentionParams {
 
 export interface JobPayloads {
   [JobName.PurgeStaleUploads]: { olderThanSeconds: number };
+  /** Work recorded in the database whose job was never queued (Redis down, a process died in between). */
+  [JobName.RequeueStrandedWork]: { olderThanSeconds: number };
   [JobName.BulkDeleteTags]: { repositoryId: number; params: TagRetentionParams; requestedBy: number | null };
   [JobName.DeleteRepository]: { repositoryId: number; requestedBy: number | null };
   [JobName.ScheduleCleanupPolicies]: Record<string, never>;
@@ -47,6 +50,7 @@ export interface JobPayloads {
 /** Which queue each job runs on. */
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PurgeStaleUploads]: QueueName.Maintenance,
+  [JobName.RequeueStrandedWork]: QueueName.Maintenance,
   [JobName.BulkDeleteTags]: QueueName.RegistryDeletes,
   [JobName.DeleteRepository]: QueueName.RegistryDeletes,
   [JobName.ScheduleCleanupPolicies]: QueueName.Cleanup,

@@ -5,21 +5,23 @@ import { Logger } from '@cargohold/common';
 import { JobName, JobPayloads, QueueName } from '@cargohold/jobs';
 import { LOGGER } from '@cargohold/platform';
 import { RegistryContext, UploadService } from '@cargohold/registry';
+import { RequeueResult, StrandedWorkRequeuer } from './stranded-work.requeuer';
 
-/** Housekeeping jobs: removing abandoned upload sessions and their bytes. */
+/** Housekeeping jobs: removing abandoned upload sessions and their bytes, requeueing work whose job was lost. */
 @Processor(QueueName.Maintenance)
 export class MaintenanceProcessor extends WorkerHost {
   private readonly uploads: UploadService;
 
   constructor(
     ctx: RegistryContext,
+    private readonly stranded: StrandedWorkRequeuer,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     super();
     this.uploads = new UploadService(ctx);
   }
 
-  async process(job: Job): Promise<{ purged: number }> {
+  async process(job: Job): Promise<{ purged: number } | RequeueResult> {
     switch (job.name as JobName) {
       case JobName.PurgeStaleUploads: {
         const { olderThanSeconds } = job.data as JobPayloads[JobName.PurgeStaleUploads];
@@ -30,6 +32,10 @@ export class MaintenanceProcessor extends WorkerHost {
         }
         this.logger.info({ job: job.name, purged }, 'stale uploads purged');
         return { purged };
+      }
+      case JobName.RequeueStrandedWork: {
+        const { olderThanSeconds } = job.data as JobPayloads[JobName.RequeueStrandedWork];
+        return this.stranded.requeue(olderThanSeconds);
       }
       default:
         throw new Error(`no handler for job ${job.name} on ${QueueName.Maintenance}`);

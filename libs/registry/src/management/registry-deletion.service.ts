@@ -97,6 +97,11 @@ export class RegistryDeletionService {
   }
 
   /** After the last attempt failed: GitLab shows `delete_failed`, and a new DELETE request may schedule it again. */
+  /** Repositories whose delete has not moved for `olderThanSeconds` (see RepositoryDeletionRepository.listStranded). */
+  async strandedRepositoryDeletes(olderThanSeconds: number, limit = 1000): Promise<number[]> {
+    return this.deletion.listStranded(this.ctx.db.manager, olderThanSeconds, limit);
+  }
+
   async markDeleteFailed(repositoryId: number): Promise<void> {
     await this.deletion.setStatus(this.ctx.db.manager, repositoryId, 'delete_failed');
   }

@@ -24,6 +24,21 @@ export class RepositoryDeletionRepository {
     return ongoing.length > 0;
   }
 
+  /**
+   * Repositories scheduled for deletion, or being deleted, with no change for `olderThanSeconds`: either queued
+   * behind a backlog, or their job was lost (never enqueued because the api died or Redis failed right after
+   * the mark, or dropped when Redis lost its data).
+   */
+  async listStranded(db: EntityManager, olderThanSeconds: number, limit: number): Promise<number[]> {
+    const rows = await db.query(
+      `SELECT id FROM repositories
+        WHERE status IN ('delete_scheduled', 'delete_ongoing') AND updated_at < now() - make_interval(secs => $1)
+        ORDER BY updated_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+    return rows.map((row: { id: string | number }) => Number(row.id));
+  }
+
   /** Moves a repository that is being deleted to `status`; null when it no longer exists or is not being deleted. */
   async setStatus(db: EntityManager, repositoryId: number, status: DeletionStatus): Promise<string | null> {
     const rows = await db.query(

@@ -195,6 +195,20 @@ export class WebhookRepository {
     };
   }
 
+  /**
+   * Deliveries still `pending` and untouched for `olderThanSeconds`: every attempt updates the row, so these
+   * are either queued behind a long backlog or lost to the queue (never enqueued, or Redis lost its data).
+   */
+  async listStrandedDeliveries(db: EntityManager, olderThanSeconds: number, limit: number): Promise<number[]> {
+    const rows = await db.query(
+      `SELECT id FROM webhook_deliveries
+        WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1)
+        ORDER BY updated_at LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+    return rows.map((row: { id: string | number }) => Number(row.id));
+  }
+
   /** One attempt's outcome. `status` stays `pending` while retries remain. */
   async recordAttempt(
     db: EntityManager,

@@ -1,0 +1,82 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { Logger } from '@cargohold/common';
+import { AppConfig } from '@cargohold/config';
+import { DEFAULT_JOB_OPTIONS, JobName, QueueName } from '@cargohold/jobs';
+import { APP_CONFIG, LOGGER } from '@cargohold/platform';
+import { RegistryContext, RegistryDeletionService, WebhookRepository, webhookDeliveryJobOptions } from '@cargohold/registry';
+
+/** Candidates looked at per run; a backlog larger than this is worked off over the following runs. */
+const BATCH = 1000;
+
+export interface RequeueResult {
+  deliveries: number;
+  repositoryDeletes: number;
+}
+
+/**
+ * Puts back on the queue the work the database says is due but no job carries: webhook deliveries left
+ * `pending` and repositories left `delete_scheduled` when the api could not enqueue (Redis down, the process
+ * killed between the commit and the enqueue), or whose jobs Redis lost (it keeps nothing on disk here).
+ *
+ * Safe to run any time and on every worker replica: job ids are derived from the rows, a candidate whose job
+ * still exists (waiting, delayed, running) is left alone, and the handlers are idempotent.
+ */
+@Injectable()
+export class StrandedWorkRequeuer {
+  private readonly hooks = new WebhookRepository();
+  private readonly deletion: RegistryDeletionService;
+
+  constructor(
+    private readonly db: DataSource,
+    ctx: RegistryContext,
+    @InjectQueue(QueueName.Webhooks) private readonly webhooks: Queue,
+    @InjectQueue(QueueName.RegistryDeletes) private readonly deletes: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.deletion = new RegistryDeletionService(ctx);
+  }
+
+  async requeue(olderThanSeconds: number): Promise<RequeueResult> {
+    const result = { deliveries: await this.requeueDeliveries(olderThanSeconds), repositoryDeletes: await this.requeueRepositoryDeletes(olderThanSeconds) };
+    if (result.deliveries + result.repositoryDeletes > 0) this.logger.warn(result, 'requeued work whose jobs were missing');
+    return result;
+  }
+
+  private async requeueDeliveries(olderThanSeconds: number): Promise<number> {
+    let requeued = 0;
+    for (const deliveryId of await this.hooks.listStrandedDeliveries(this.db.manager, olderThanSeconds, BATCH)) {
+      const options = webhookDeliveryJobOptions(deliveryId, this.config.webhooks.retryBaseDelayMs);
+      if (await this.hasLiveJob(this.webhooks, options.jobId)) continue;
+      await this.webhooks.add(JobName.DeliverWebhook, { deliveryId }, { ...DEFAULT_JOB_OPTIONS, ...options });
+      requeued++;
+    }
+    return requeued;
+  }
+
+  private async requeueRepositoryDeletes(olderThanSeconds: number): Promise<number> {
+    let requeued = 0;
+    for (const repositoryId of await this.deletion.strandedRepositoryDeletes(olderThanSeconds, BATCH)) {
+      // The id the api gives the job, so a request arriving meanwhile and this run cannot queue it twice.
+      const jobId = `${JobName.DeleteRepository}-${repositoryId}`;
+      if (await this.hasLiveJob(this.deletes, jobId)) continue;
+      await this.deletes.add(JobName.DeleteRepository, { repositoryId, requestedBy: null }, { ...DEFAULT_JOB_OPTIONS, jobId });
+      requeued++;
+    }
+    return requeued;
+  }
+
+  /** True while a job with this id waits, runs or waits for a retry; a finished one is removed so the id is free. */
+  private async hasLiveJob(queue: Queue, jobId: string): Promise<boolean> {
+    const job = await queue.getJob(jobId);
+    if (!job) return false;
+    if ((await job.isCompleted()) || (await job.isFailed())) {
+      await job.remove();
+      return false;
+    }
+    return true;
+  }
+}
