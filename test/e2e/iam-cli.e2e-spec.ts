@@ -1,5 +1,5 @@
 import { createTestDatabase, spawnProcess, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RestClient } from './iam-rest-client';
@@ -43,6 +43,34 @@ describe('iam: CLI', () => {
     expect(me).toMatchObject({ status: 200, body: { username: 'ops', is_admin: true } });
     const self = await api.get('/personal_access_tokens/self', { token: secret });
     expect(self.body).toMatchObject({ name: 'deploy', scopes: ['api', 'read_registry', 'write_registry'], expires_at: '2999-12-31' });
+  });
+
+  it('rotates the registry signing key: the new key listed last, files private, tokens signed before still working', async () => {
+    const basic = `Basic ${Buffer.from(`root:${platform.adminToken}`).toString('base64')}`;
+    const token = async () => {
+      const response = await fetch(`${platform.url}/jwt/auth?service=container_registry&scope=registry:catalog:*`, { headers: { Authorization: basic } });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { token: string }).token;
+    };
+    const kidOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).kid as string;
+    const before = await token();
+
+    const rotated = await cli(['keys:rotate']);
+    expect(rotated.code).toBe(0);
+    const result = JSON.parse(rotated.output);
+    expect(result).toMatchObject({ retired: [], keys: 2 });
+    expect(result.signing.kid).not.toBe(kidOf(before));
+    const listed = (await cli(['keys:list'])).output.trim().split('\n').map((line) => JSON.parse(line));
+    expect(listed.map((key) => key.kid)).toEqual([kidOf(before), result.signing.kid]);
+    expect(listed[0].supersededAt).not.toBeNull();
+    expect(listed[1].supersededAt).toBeNull();
+    const files = readdirSync(path.join(platform.dataDir, 'keys'));
+    expect(files).toHaveLength(2);
+    for (const file of files) expect(statSync(path.join(platform.dataDir, 'keys', file)).mode & 0o777).toBe(0o600);
+
+    // A token from before the rotation keeps working until it expires.
+    expect((await fetch(`${platform.url}/v2/_catalog`, { headers: { Authorization: `Bearer ${before}` } })).status).toBe(200);
+    expect((await cli(['keys:rotate', '--retire-after', 'soon'])).output).toBe('error: --retire-after takes a whole number of seconds\n');
   });
 
   it('fails with one line and exit code 1', async () => {

@@ -12,6 +12,8 @@ export interface SigningKey {
 const KEY_FILE = /^registry-signing-(\d+)\.pem$/;
 /** How often a process looks for keys added by a rotation in another process. */
 const RELOAD_INTERVAL_MS = 30_000;
+/** The soonest an unknown key id makes a process look for new keys again. */
+const UNKNOWN_KID_RELOAD_MS = 1_000;
 
 /**
  * The ES256 keys that sign registry JWTs, kept as PEM files in `<DATA_DIR>/keys`. The newest key signs;
@@ -41,22 +43,47 @@ export class SigningKeyRing {
     return this.current;
   }
 
-  /** The key with this id, reloading once in case another process rotated. */
+  /**
+   * The key with this id. An unknown id re-reads the folder first (at most once a second, so tokens with made-up
+   * ids cannot turn into a stream of directory reads): after a rotation, a replica that already signs with the
+   * new key must not see its tokens refused by one that has not re-read yet.
+   */
   verificationKey(kid: string): SigningKey | undefined {
     this.reloadIfStale();
+    if (!this.keys.has(kid) && Date.now() - this.loadedAt > UNKNOWN_KID_RELOAD_MS) this.reload();
     return this.keys.get(kid);
   }
 
-  /** Adds a new signing key and removes keys older than `retireAfterMs` (beyond the newest two). */
-  rotate(retireAfterMs: number): SigningKey {
-    const now = Date.now();
-    this.generate(now);
-    for (const file of this.files()) {
-      const created = Number(file.match(KEY_FILE)![1]);
-      if (created < now && now - created > retireAfterMs && created !== this.current?.createdAt) unlinkSync(path.join(this.dir, file));
-    }
+  /**
+   * Adds a new signing key, then removes the keys that stopped signing more than `retireAfterMs` ago. A key
+   * stops signing when the next newer key is created (plus each process's re-read delay), so that, not its own
+   * age, is what decides: a year-old key that signed until a minute ago still verifies live tokens.
+   */
+  rotate(retireAfterMs: number): { current: SigningKey; retired: string[] } {
+    this.generate(Date.now());
+    const retired = this.retire(retireAfterMs);
     this.reload();
-    return this.current!;
+    return { current: this.current!, retired };
+  }
+
+  /** Every key file, oldest first, with when it was superseded by the next one (undefined for the newest). */
+  list(): Array<{ kid: string; createdAt: number; supersededAt?: number }> {
+    this.reload();
+    const keys = [...this.keys.values()].sort((a, b) => a.createdAt - b.createdAt);
+    return keys.map((key, i) => ({ kid: key.kid, createdAt: key.createdAt, supersededAt: keys[i + 1]?.createdAt }));
+  }
+
+  private retire(retireAfterMs: number): string[] {
+    const now = Date.now();
+    const retired: string[] = [];
+    const files = this.files().sort((a, b) => createdAtOf(a) - createdAtOf(b));
+    for (let i = 0; i < files.length - 1; i++) {
+      if (now - createdAtOf(files[i + 1]) <= retireAfterMs + RELOAD_INTERVAL_MS) continue;
+      const file = path.join(this.dir, files[i]);
+      retired.push(keyId(createPublicKey(createPrivateKey(readFileSync(file)))));
+      unlinkSync(file);
+    }
+    return retired;
   }
 
   private generate(createdAt: number): void {
@@ -78,7 +105,7 @@ export class SigningKeyRing {
     const keys = new Map<string, SigningKey>();
     let newest: SigningKey | undefined;
     for (const file of this.files()) {
-      const createdAt = Number(file.match(KEY_FILE)![1]);
+      const createdAt = createdAtOf(file);
       const privateKey = createPrivateKey(readFileSync(path.join(this.dir, file)));
       const publicKey = createPublicKey(privateKey);
       const key: SigningKey = { kid: keyId(publicKey), privateKey, publicKey, createdAt };
@@ -93,6 +120,10 @@ export class SigningKeyRing {
   private files(): string[] {
     return readdirSync(this.dir).filter((file) => KEY_FILE.test(file) && statSync(path.join(this.dir, file)).isFile());
   }
+}
+
+function createdAtOf(file: string): number {
+  return Number(file.match(KEY_FILE)![1]);
 }
 
 /** A stable key id derived from the public key, so every replica names the same key the same way. */
