@@ -106,6 +106,40 @@ describe('iam: tokens', () => {
     });
   });
 
+  describe('a user creating their own personal access token (POST /user/personal_access_tokens)', () => {
+    /** Signs in to the web UI's session API; returns what the UI then sends on every write. */
+    const webSession = async (credentials: Record<string, string>) => {
+      const response = await fetch(`${platform.url}/api/v4/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials) });
+      expect(response.status).toBe(201);
+      const cookie = response.headers.get('set-cookie')!.split(';')[0];
+      return { cookie, 'x-csrf-token': ((await response.json()) as { csrf_token: string }).csrf_token };
+    };
+    const createOwn = (headers: Record<string, string>, body: Record<string, unknown>) =>
+      fetch(`${platform.url}/api/v4/user/personal_access_tokens`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+    it('works from a web session opened with the password, and the token logs docker in', async () => {
+      const session = await webSession({ login: 'bob', password: 'password-1234' });
+      const created = await createOwn(session, { name: 'laptop', scopes: ['read_registry', 'write_registry'], expires_at: '2999-01-01' });
+      expect(created.status).toBe(201);
+      const body = (await created.json()) as { token: string; user_id: number; scopes: string[] };
+      expect(body).toMatchObject({ user_id: bob.id, scopes: ['read_registry', 'write_registry'] });
+      const basic = `Basic ${Buffer.from(`bob:${body.token}`).toString('base64')}`;
+      const login = await fetch(`${platform.url}/jwt/auth?service=container_registry&scope=repository:bob/private-stuff:pull,push`, { headers: { Authorization: basic } });
+      expect(login.status).toBe(200);
+      // The CSRF token is still required: a cross-site form cannot mint tokens with the victim's cookie.
+      expect((await createOwn({ cookie: session.cookie }, { name: 'forged', scopes: ['api'] })).status).toBe(403);
+    });
+
+    it('is refused to tokens, and to web sessions opened with a token', async () => {
+      const byToken = await createOwn({ 'private-token': bob.token }, { name: 'renewal', scopes: ['api'] });
+      expect(byToken.status).toBe(403);
+      expect(((await byToken.json()) as { message: string }).message).toMatch(/web UI after signing in with a password/);
+      const tokenSession = await webSession({ token: bob.token });
+      expect((await createOwn(tokenSession, { name: 'renewal', scopes: ['api'] })).status).toBe(403);
+      expect(await db.query(`SELECT name FROM personal_access_tokens WHERE name IN ('renewal', 'forged')`)).toEqual([]);
+    });
+  });
+
   describe('project and group access tokens', () => {
     it('create a bot member with the requested role and a usable token', async () => {
       const created = await api.post(`/projects/${enc('shop/web')}/access_tokens`, alice.auth, { name: 'deployer', scopes: ['api'], access_level: 30 });

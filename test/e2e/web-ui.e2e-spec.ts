@@ -282,6 +282,34 @@ describe('web UI', () => {
     }
   }, 180_000);
 
+  it('a user creates a personal access token for docker login, then revokes it', async () => {
+    const { context, page } = await newPage();
+    const dockerLogin = (secret: string) =>
+      fetch(`${platform.url}/jwt/auth?service=container_registry&scope=repository:webui/app:pull`, {
+        headers: { Authorization: `Basic ${Buffer.from(`remy:${secret}`).toString('base64')}` },
+      });
+    try {
+      await signInWithPassword(page, 'remy');
+      await page.getByRole('link', { name: 'Access tokens' }).click();
+      await page.getByRole('heading', { name: 'Personal access tokens' }).waitFor();
+      await page.locator('#pat-name').fill('laptop');
+      await page.getByRole('button', { name: 'Create personal access token' }).click();
+      await page.getByTestId('new-secret').waitFor();
+      const secret = (await page.getByTestId('new-secret').innerText()).trim();
+      expect(secret).toMatch(/^glpat-/);
+      await shot(page, '15-personal-access-token-created');
+      expect((await dockerLogin(secret)).status).toBe(200);
+
+      await page.getByRole('button', { name: 'I have stored it' }).click();
+      await page.getByRole('button', { name: 'Revoke personal access token laptop' }).click();
+      // remy has an older revoked token in the list too: wait for this row to say so.
+      await page.getByRole('row', { name: /^laptop/ }).getByRole('cell', { name: 'revoked' }).waitFor();
+      expect((await dockerLogin(secret)).status).toBe(401);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it('a Reporter signed in with a token sees the tags but no delete controls', async () => {
     const { context, page } = await newPage();
     try {

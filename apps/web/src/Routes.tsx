@@ -5,6 +5,7 @@ import { CleanupPolicyPage } from './pages/CleanupPolicyPage';
 import { DeployTokensPage } from './pages/DeployTokensPage';
 import { GroupPage } from './pages/GroupPage';
 import { GroupsPage } from './pages/GroupsPage';
+import { PersonalAccessTokensPage } from './pages/PersonalAccessTokensPage';
 import { ProjectLayout, ProjectTab } from './pages/ProjectLayout';
 import { ProjectsPage } from './pages/ProjectsPage';
 import { RegistryPage } from './pages/RegistryPage';
@@ -32,6 +33,7 @@ export function Routes() {
   const { path } = useLocation();
   if (path === '/' || path === '/projects') return <ProjectsPage />;
   if (path === '/groups') return <GroupsPage />;
+  if (path === '/user/access-tokens') return <PersonalAccessTokensPage />;
   const group = match('/groups/:id', path);
   if (group) return <GroupPage groupId={group.id} />;
   for (const [pattern, tab, render] of PROJECT_ROUTES) {

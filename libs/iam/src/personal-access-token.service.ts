@@ -39,6 +39,21 @@ export class PersonalAccessTokenService {
     return { ...(await this.issue(this.ctx.manager, userId, input, token)), token };
   }
 
+  /**
+   * A user's own token, created from the web UI after a password sign-in (GitLab's User Settings > Access tokens).
+   * Tokens cannot mint tokens (a leaked one would otherwise renew itself forever), nor can a UI session that was
+   * opened with a token: only someone who knows the password.
+   */
+  async createForSelf(actor: Actor | null, input: NewTokenInput): Promise<CreatedToken<PersonalAccessTokenRecord>> {
+    const user = requireUser(actor);
+    if (!user.viaWebSession || user.scopes !== null || user.isBot || user.kind !== 'user') {
+      throw IamError.forbidden('personal access tokens are created from the web UI after signing in with a password');
+    }
+    checkTokenInput(input, TOKEN_SCOPES);
+    const token = generateTokenSecret(TokenPrefix.PERSONAL);
+    return { ...(await this.issue(this.ctx.manager, user.userId!, input, token)), token };
+  }
+
   /** Stores a token for the user. `secret` is generated unless given (the bootstrap token has a fixed value). */
   async issue(db: EntityManager, userId: number, input: NewTokenInput, secret: string): Promise<PersonalAccessTokenRecord> {
     checkTokenInput(input, TOKEN_SCOPES);

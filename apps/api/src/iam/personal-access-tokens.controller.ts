@@ -11,7 +11,7 @@ import { Audited } from '../audit/audited.decorator';
 import { CreatePersonalAccessTokenDto, ListPersonalAccessTokensQuery } from './dto/tokens.dto';
 import { presentPersonalAccessToken } from './presenters/token.presenter';
 
-/** Personal access tokens: administrators create them for users; owners list and revoke their own. */
+/** Personal access tokens: administrators create them for users, users for themselves in the web UI; owners list and revoke their own. */
 @RestController()
 export class PersonalAccessTokensController {
   constructor(
@@ -23,6 +23,19 @@ export class PersonalAccessTokensController {
   @Audited('personal_access_token_created', 'PersonalAccessToken')
   async create(@CurrentActor() actor: Actor | null, @Param('user_id', new ParseIdPipe('user_id')) userId: number, @Body() body: CreatePersonalAccessTokenDto) {
     const token = await this.iam.personalAccessTokens.createForUser(actor, userId, {
+      name: body.name,
+      scopes: body.scopes,
+      expiresAt: body.expires_at ?? null,
+      description: body.description ?? null,
+    });
+    return presentPersonalAccessToken(token);
+  }
+
+  /** The caller's own token: from a web UI session opened with a password (GitLab's UI), never with a token. */
+  @Post('user/personal_access_tokens')
+  @Audited('personal_access_token_created', 'PersonalAccessToken')
+  async createForSelf(@CurrentActor() actor: Actor | null, @Body() body: CreatePersonalAccessTokenDto) {
+    const token = await this.iam.personalAccessTokens.createForSelf(actor, {
       name: body.name,
       scopes: body.scopes,
       expiresAt: body.expires_at ?? null,

@@ -58,6 +58,7 @@ export class WebSessionService {
       isAdmin: session.isAdmin,
       scopes: session.scopes,
       ...(session.personalAccessTokenId !== null ? { personalAccessTokenId: session.personalAccessTokenId } : {}),
+      viaWebSession: true,
     };
   }
 

@@ -25,6 +25,19 @@ export function revokeAccessToken(projectId: number | string, tokenId: number) {
   return del(`/projects/${enc(projectId)}/access_tokens/${enc(tokenId)}`);
 }
 
+export function listPersonalAccessTokens(userId: number, query: Query = {}) {
+  return getPage<AccessToken>('/personal_access_tokens', { user_id: userId, per_page: 100, ...query });
+}
+
+/** The signed-in user's own token; the server accepts this only from a session opened with a password. */
+export function createPersonalAccessToken(body: { name: string; scopes: string[]; expires_at: string }) {
+  return post<AccessToken>('/user/personal_access_tokens', body);
+}
+
+export function revokePersonalAccessToken(tokenId: number) {
+  return del(`/personal_access_tokens/${enc(tokenId)}`);
+}
+
 export function listHooks(projectId: number | string) {
   return getPage<Webhook>(`/projects/${enc(projectId)}/hooks`, { per_page: 100 });
 }

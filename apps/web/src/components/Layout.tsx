@@ -22,6 +22,7 @@ export function Layout({ children }: { children: ReactNode }) {
             {user.username}
             {user.is_admin ? ' (admin)' : ''}
           </span>
+          <Link href="/user/access-tokens">Access tokens</Link>
           <button type="button" onClick={() => void signOut()}>
             Sign out
           </button>

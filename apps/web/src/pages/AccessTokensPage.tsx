@@ -4,7 +4,8 @@ import { AccessLevel, AccessToken, roleName } from '../api/types';
 import { ScopePicker } from '../components/ScopePicker';
 import { SecretOnce } from '../components/SecretOnce';
 import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
-import { formatDate } from '../components/format';
+import { accessTokenColumns, TokenTable } from '../components/TokenTable';
+import { useAction } from '../components/useAction';
 import { useAsync } from '../components/useAsync';
 import { useProject } from './ProjectLayout';
 
@@ -21,17 +22,12 @@ export function AccessTokensPage() {
   const { project } = useProject();
   const list = useAsync(() => listAccessTokens(project.id), [project.id]);
   const [created, setCreated] = useState<AccessToken | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const revoking = useAction();
   if (list.error) return <ErrorState error={list.error} onRetry={list.reload} />;
-  const revoke = async (token: AccessToken) => {
-    setError(null);
-    try {
-      await revokeAccessToken(project.id, token.id);
-      list.reload();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+  const revoke = (token: AccessToken) => revoking.run(async () => {
+    await revokeAccessToken(project.id, token.id);
+    list.reload();
+  });
   return (
     <>
       <h2>Project access tokens</h2>
@@ -43,46 +39,20 @@ export function AccessTokensPage() {
           list.reload();
         }}
       />
-      <InlineError error={error} />
+      <InlineError error={revoking.error} />
       {!list.data ? (
         <Loading />
       ) : list.data.items.length === 0 ? (
         <EmptyState title="No project access tokens" />
       ) : (
-        <table className="list" aria-label="Project access tokens">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Expires</th>
-              <th scope="col" className="hide-narrow">
-                Last used
-              </th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((token) => (
-              <tr key={token.id}>
-                <td>{token.name}</td>
-                <td>{token.access_level ? roleName(token.access_level) : '—'}</td>
-                <td>{token.scopes.join(', ')}</td>
-                <td>{token.revoked ? 'revoked' : !token.active ? 'expired' : token.expires_at ? formatDate(token.expires_at) : 'never'}</td>
-                <td className="hide-narrow">{formatDate(token.last_used_at)}</td>
-                <td className="actions">
-                  {token.active && (
-                    <button type="button" className="danger small" onClick={() => void revoke(token)} aria-label={`Revoke access token ${token.name}`}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TokenTable
+          kind="access token"
+          label="Project access tokens"
+          tokens={list.data.items}
+          columns={[{ header: 'Role', cell: (token) => (token.access_level ? roleName(token.access_level) : '—') }, ...accessTokenColumns<AccessToken>()]}
+          canRevoke={(token) => token.active}
+          onRevoke={(token) => void revoke(token)}
+        />
       )}
     </>
   );
@@ -98,20 +68,13 @@ function CreateAccessToken({ projectId, onCreated }: { projectId: number; onCrea
   const [level, setLevel] = useState<number>(AccessLevel.REPORTER);
   const [expiresAt, setExpiresAt] = useState(defaultExpiry());
   const [scopes, setScopes] = useState<string[]>(['read_registry']);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       onCreated(await createAccessToken(projectId, { name, scopes, access_level: level, expires_at: expiresAt }));
       setName('');
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details className="create">

@@ -4,7 +4,8 @@ import type { DeployToken } from '../api/types';
 import { ScopePicker } from '../components/ScopePicker';
 import { SecretOnce } from '../components/SecretOnce';
 import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
-import { formatDate } from '../components/format';
+import { expiryLabel, TokenTable } from '../components/TokenTable';
+import { useAction } from '../components/useAction';
 import { useAsync } from '../components/useAsync';
 import { useProject } from './ProjectLayout';
 
@@ -17,18 +18,13 @@ export function DeployTokensPage() {
   const { project } = useProject();
   const list = useAsync(() => listDeployTokens(project.id), [project.id]);
   const [created, setCreated] = useState<DeployToken | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const revoking = useAction();
 
   if (list.error) return <ErrorState error={list.error} onRetry={list.reload} />;
-  const revoke = async (token: DeployToken) => {
-    setError(null);
-    try {
-      await revokeDeployToken(project.id, token.id);
-      list.reload();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+  const revoke = (token: DeployToken) => revoking.run(async () => {
+    await revokeDeployToken(project.id, token.id);
+    list.reload();
+  });
   return (
     <>
       <h2>Deploy tokens</h2>
@@ -41,42 +37,23 @@ export function DeployTokensPage() {
           list.reload();
         }}
       />
-      <InlineError error={error} />
+      <InlineError error={revoking.error} />
       {!list.data ? (
         <Loading />
       ) : list.data.items.length === 0 ? (
         <EmptyState title="No deploy tokens" />
       ) : (
-        <table className="list" aria-label="Deploy tokens">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Username</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Expires</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((token) => (
-              <tr key={token.id}>
-                <td>{token.name}</td>
-                <td className="mono">{token.username}</td>
-                <td>{token.scopes.join(', ')}</td>
-                <td>{token.revoked ? 'revoked' : token.expired ? 'expired' : token.expires_at ? formatDate(token.expires_at) : 'never'}</td>
-                <td className="actions">
-                  {!token.revoked && (
-                    <button type="button" className="danger small" onClick={() => void revoke(token)} aria-label={`Revoke deploy token ${token.name}`}>
-                      Revoke
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TokenTable
+          kind="deploy token"
+          tokens={list.data.items}
+          columns={[
+            { header: 'Username', cell: (token) => token.username, className: 'mono' },
+            { header: 'Scopes', cell: (token) => token.scopes.join(', ') },
+            { header: 'Expires', cell: (token) => expiryLabel(token, token.expired) },
+          ]}
+          canRevoke={(token) => !token.revoked}
+          onRevoke={(token) => void revoke(token)}
+        />
       )}
     </>
   );
@@ -87,21 +64,14 @@ function CreateDeployToken({ projectId, onCreated }: { projectId: number; onCrea
   const [username, setUsername] = useState('');
   const [expiresAt, setExpiresAt] = useState('');
   const [scopes, setScopes] = useState<string[]>(['read_registry']);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent) => {
+  const { busy, error, run } = useAction();
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       onCreated(await createDeployToken(projectId, { name, scopes, ...(username ? { username } : {}), ...(expiresAt ? { expires_at: expiresAt } : {}) }));
       setName('');
       setUsername('');
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details className="create">

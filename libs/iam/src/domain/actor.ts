@@ -16,6 +16,8 @@ export type Actor = {
   isBot?: boolean;
   /** The personal (or project/group) access token the request authenticated with, for `/personal_access_tokens/self`. */
   personalAccessTokenId?: number;
+  /** Set for requests of a web UI session (cookie and CSRF token), never for token or password headers. */
+  viaWebSession?: true;
 };
 
 export type RegistryAction = 'pull' | 'push' | 'delete';

@@ -1,0 +1,89 @@
+import { ReactNode } from 'react';
+import { formatDate } from './format';
+
+export interface TokenColumn<T> {
+  header: string;
+  cell: (token: T) => ReactNode;
+  className?: string;
+}
+
+interface TokenRow {
+  id: number;
+  name: string;
+  revoked: boolean;
+  expires_at: string | null;
+}
+
+/** Scopes, expiry and last use: the columns personal and project access tokens share. */
+export function accessTokenColumns<T extends TokenRow & { scopes: string[]; active: boolean; last_used_at?: string | null }>(): Array<TokenColumn<T>> {
+  return [
+    { header: 'Scopes', cell: (token) => token.scopes.join(', ') },
+    { header: 'Expires', cell: (token) => expiryLabel(token, !token.active) },
+    { header: 'Last used', cell: (token) => formatDate(token.last_used_at), className: 'hide-narrow' },
+  ];
+}
+
+/** What the Expires column says: revoked, expired, the date, or never. */
+export function expiryLabel(token: TokenRow, expired: boolean): string {
+  if (token.revoked) return 'revoked';
+  if (expired) return 'expired';
+  return token.expires_at ? formatDate(token.expires_at) : 'never';
+}
+
+/**
+ * The token lists (personal, project access, deploy): a name column, the kind's own columns, and a Revoke button on
+ * the tokens that still work. `kind` names the token in the table's and the buttons' accessible labels.
+ */
+export function TokenTable<T extends TokenRow>({
+  kind,
+  label = `${kind[0].toUpperCase()}${kind.slice(1)}s`,
+  tokens,
+  columns,
+  canRevoke,
+  onRevoke,
+}: {
+  kind: string;
+  /** The table's accessible name; "<Kind>s" by default. */
+  label?: string;
+  tokens: T[];
+  columns: Array<TokenColumn<T>>;
+  canRevoke: (token: T) => boolean;
+  onRevoke: (token: T) => void;
+}) {
+  return (
+    <table className="list" aria-label={label}>
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          {columns.map((column) => (
+            <th scope="col" key={column.header} className={column.className}>
+              {column.header}
+            </th>
+          ))}
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {tokens.map((token) => (
+          <tr key={token.id}>
+            <td>{token.name}</td>
+            {columns.map((column) => (
+              <td key={column.header} className={column.className}>
+                {column.cell(token)}
+              </td>
+            ))}
+            <td className="actions">
+              {canRevoke(token) && (
+                <button type="button" className="danger small" onClick={() => onRevoke(token)} aria-label={`Revoke ${kind} ${token.name}`}>
+                  Revoke
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
