@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createTestDatabase, freePort, spawnProcess, TEST_REDIS_URL, waitForReady } from '@cargohold/testing';
@@ -46,11 +46,25 @@ describe('platform launcher (pnpm start)', () => {
     try {
       const port = await freePort();
       const launcher = spawnProcess('launcher', { DATA_DIR: tempDir(), PORT: String(port), DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `launcher-${port}` }, ['all']);
-      await waitForReady(`http://127.0.0.1:${port}/-/readiness`, launcher, 60_000);
-      expect(launcher.output()).not.toContain('embedded');
-      const migrations = await db.query<{ name: string }>('SELECT name FROM schema_migrations');
-      expect(migrations.length).toBeGreaterThanOrEqual(3);
-      expect(await launcher.stop('SIGTERM')).toBe(0);
+      let stopped = false;
+      try {
+        await waitForReady(`http://127.0.0.1:${port}/-/readiness`, launcher, 60_000);
+        expect(launcher.output()).not.toContain('embedded');
+        // The services run with the malloc settings (MALLOC_ENV) the launcher adds to what it was given.
+        for (const service of ['api', 'worker']) {
+          const pid = launcher.output().match(new RegExp(`"pid":(\\d+),"service":"${service}"`))?.[1];
+          expect(pid).toBeDefined();
+          const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+          expect(environ).toEqual(expect.arrayContaining(['MALLOC_TRIM_THRESHOLD_=33554432', 'MALLOC_ARENA_MAX=2']));
+        }
+        const migrations = await db.query<{ name: string }>('SELECT name FROM schema_migrations');
+        expect(migrations.length).toBeGreaterThanOrEqual(3);
+        expect(await launcher.stop('SIGTERM')).toBe(0);
+        stopped = true;
+      } finally {
+        // A failed expectation must not leave the launcher and its services running (jest would never exit).
+        if (!stopped) await launcher.stop('SIGTERM').catch(() => undefined); // SIGTERM: the launcher stops its services
+      }
     } finally {
       await db.drop();
     }

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { createLogger, Logger } from '@cargohold/common';
+import { createLogger, Logger, withMallocEnv } from '@cargohold/common';
 import { AppConfig, ConfigError, loadConfig } from '@cargohold/config';
 import { runMigrations } from '@cargohold/db';
 import { checkPostgres, checkRedis, EmbeddedServers, resolveBackends } from './backends';
@@ -84,7 +84,7 @@ async function run(mode: Mode, config: AppConfig, logger: Logger, signals: StopS
   if (mode === 'migrate' || stopRequested()) return 0;
 
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...withMallocEnv(process.env),
     DATA_DIR: config.dataDir,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,

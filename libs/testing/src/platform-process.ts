@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { withMallocEnv } from '@cargohold/common';
 import { freePort } from './ports';
 import { TEST_REDIS_URL } from './test-database';
 
@@ -33,6 +34,14 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
+/**
+ * The services get the malloc settings every deployment gives them (MALLOC_ENV: the launcher, the Docker image),
+ * so tests and the bench run them alike; the launcher and the CLI get none, so tests see what the launcher adds.
+ */
+function environmentFor(kind: ProcessKind, env: Record<string, string>): Record<string, string> {
+  return kind === 'api' || kind === 'worker' ? withMallocEnv(env) : env;
+}
+
 /** The built entry point of a process kind. Tests run the compiled code, as `pnpm start` does. */
 export function entryPoint(kind: ProcessKind): string {
   return path.join(REPO_ROOT, 'apps', kind, 'dist', 'main.js');
@@ -42,7 +51,7 @@ export function entryPoint(kind: ProcessKind): string {
 export function spawnProcess(kind: ProcessKind, env: Record<string, string>, args: string[] = []): RunningProcess {
   const child = spawn(process.execPath, [entryPoint(kind), ...args], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: environmentFor(kind, { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
