@@ -1,6 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { withMallocEnv } from '@cargohold/common';
 import { createTestDatabase, freePort, seedProject, startPlatform, TestDatabase } from '@cargohold/testing';
 import { onCleanup } from './cleanup';
 import { pin, SERVER_CORE } from './pinning';
@@ -149,7 +150,8 @@ export async function startHashSink(pinServers: boolean): Promise<Target> {
   const script = path.join(__dirname, 'hash-sink.js');
   const args = pinServers ? ['-c', String(SERVER_CORE), process.execPath, script] : [script];
   const url = `http://127.0.0.1:${port}`;
-  const child = await spawnServer('hash sink', pinServers ? 'taskset' : process.execPath, args, { PORT: String(port) }, `${url}/v2/`);
+  // The malloc settings cargohold's services run with: the limit is measured for the same allocator behaviour.
+  const child = await spawnServer('hash sink', pinServers ? 'taskset' : process.execPath, args, withMallocEnv({ PORT: String(port) }), `${url}/v2/`);
   const bulkTag = async () => {
     throw new Error('the hash sink has no tags');
   };
