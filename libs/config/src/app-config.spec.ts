@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     expect(config.host).toBe('127.0.0.1');
     expect(config.publicUrl).toBe('http://127.0.0.1:5000');
     expect(config.databaseUrl).toBeUndefined();
-    expect(config.storage).toEqual({ driver: 'filesystem', root: expect.stringMatching(/\.data\/storage$/) });
+    expect(config.storage).toEqual({ driver: 'filesystem', root: expect.stringMatching(/\.data\/storage$/), directIo: true });
     expect(config.registryTokenTtl).toBe(300);
     expect(config.gcReviewDelay).toBe(86400);
     expect(config.admin.username).toBe('root');

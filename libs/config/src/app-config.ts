@@ -27,7 +27,7 @@ export interface AppConfig {
   migrateOnStart: boolean;
   /** Prefix of every Redis key. */
   redisPrefix: string;
-  storage: { driver: 'filesystem'; root: string } | { driver: 's3'; s3: S3Config };
+  storage: { driver: 'filesystem'; root: string; directIo: boolean } | { driver: 's3'; s3: S3Config };
   admin: { username: string; password?: string; bootstrapToken?: string };
   registryTokenTtl: number;
   gcReviewDelay: number;
@@ -90,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             redirect: vars.S3_REDIRECT === 'true',
           },
         }
-      : { driver: 'filesystem', root: path.join(dataDir, 'storage') };
+      : { driver: 'filesystem', root: path.join(dataDir, 'storage'), directIo: vars.STORAGE_DIRECT_IO !== 'false' };
 
   return {
     port,

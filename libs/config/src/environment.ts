@@ -25,6 +25,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['filesystem', 's3'], { message: 'must be one of: filesystem, s3' })
   STORAGE_DRIVER?: string;
 
+  /** Filesystem driver: write uploads with O_DIRECT (default true); false writes through the page cache. */
+  @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
+  STORAGE_DIRECT_IO?: string;
+
   @ValidateIf((env: EnvironmentVariables) => env.STORAGE_DRIVER === 's3')
   @IsString({ message: 'is required when STORAGE_DRIVER=s3' })
   S3_BUCKET?: string;

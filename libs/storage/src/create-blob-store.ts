@@ -4,12 +4,12 @@ import { S3BlobStore } from './s3-blob-store';
 import { S3BlobStoreConfig } from './s3-config';
 
 /** Mirrors the `storage` section of the application config, without depending on it. */
-export type BlobStoreConfig = { driver: 'filesystem'; root: string } | { driver: 's3'; s3: S3BlobStoreConfig };
+export type BlobStoreConfig = { driver: 'filesystem'; root: string; directIo?: boolean } | { driver: 's3'; s3: S3BlobStoreConfig };
 
 export function createBlobStore(config: BlobStoreConfig): BlobStore {
   switch (config.driver) {
     case 'filesystem':
-      return new FilesystemBlobStore(config.root);
+      return new FilesystemBlobStore(config.root, { directIo: config.directIo });
     case 's3':
       return new S3BlobStore(config.s3);
   }

@@ -19,6 +19,13 @@ describeBlobStore('filesystem', async () => {
   return { store, cleanup: () => fsp.rm(dir, { recursive: true, force: true }) };
 });
 
+// The same contract with uploads written through the page cache (STORAGE_DIRECT_IO=false, or a file system
+// that refuses O_DIRECT): the other of the two write paths.
+describeBlobStore('filesystem without O_DIRECT', async () => {
+  const { dir, root } = await freshStore();
+  return { store: new FilesystemBlobStore(root, { directIo: false }), cleanup: () => fsp.rm(dir, { recursive: true, force: true }) };
+});
+
 describe('FilesystemBlobStore', () => {
   let dir: string;
   let root: string;

@@ -11,6 +11,8 @@ import {
   UploadNotFoundError,
   UploadOffsetError,
 } from './blob-store';
+import { AlignedStagingPool } from './aligned-staging';
+import { DirectFileAppender } from './direct-file-appender';
 import { FileAppender } from './file-appender';
 import { KeyedMutex } from './keyed-mutex';
 import { OpenUploadFiles } from './open-upload-files';
@@ -32,6 +34,8 @@ const DATA_FILE = 'data';
 const WRITE_BATCH_BYTES = 2 * 1024 * 1024;
 /** A background fdatasync starts every this many bytes, so the commit's fsync has only a tail to flush. */
 const SYNC_BEHIND_BYTES = 16 * 1024 * 1024;
+/** Staging for O_DIRECT uploads: two slices of this size per receiving upload, shared by every store here. */
+const STAGING = new AlignedStagingPool(WRITE_BATCH_BYTES);
 /** Read size for blob downloads: fewer threadpool reads and socket writes than the default 64 KiB. */
 const READ_BUFFER_BYTES = 256 * 1024;
 
@@ -52,8 +56,16 @@ export class FilesystemBlobStore implements BlobStore {
   readonly driver = 'filesystem' as const;
   private readonly uploadLocks = new KeyedMutex();
   private readonly openFiles = new OpenUploadFiles();
+  private readonly openDirectFiles = new OpenUploadFiles();
+  /** Whether uploads are written with O_DIRECT: until the file system says it cannot, unless told not to. */
+  private directIo: boolean;
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    options: { directIo?: boolean } = {},
+  ) {
+    this.directIo = options.directIo ?? true;
+  }
 
   async stat(digest: string): Promise<BlobInfo | null> {
     const file = this.blobPath(digest);
@@ -131,18 +143,24 @@ export class FilesystemBlobStore implements BlobStore {
       if (size !== offset) throw new UploadOffsetError(id, offset, size);
 
       const handle = await this.uploadHandle(id, ino);
-      // Earlier chunks of this upload may still be in the page cache: let the first sync-behind take them too.
-      const sink = new FileAppender(handle, offset, { batchBytes: WRITE_BATCH_BYTES, syncBehindBytes: SYNC_BEHIND_BYTES, unsyncedBefore: offset });
+      const direct = await this.directHandle(id, ino);
+      const sink = direct
+        ? new DirectFileAppender(handle, direct, offset, STAGING)
+        : // Earlier chunks of this upload may still be in the page cache: let the first sync-behind take them too.
+          new FileAppender(handle, offset, { batchBytes: WRITE_BATCH_BYTES, syncBehindBytes: SYNC_BEHIND_BYTES, unsyncedBefore: offset });
       try {
         await pipeline(data, sink);
       } catch (error) {
         await closed(sink); // every write has settled: none may land after the truncate
         await handle.truncate(offset).catch(() => undefined); // best effort; the original error matters more
         await handle.close().catch(() => undefined);
+        await direct?.close().catch(() => undefined);
         throw isMissing(error) ? new UploadNotFoundError(id) : error;
       }
       await closed(sink);
-      this.openFiles.put(id, handle, ino); // for the next chunk, or the commit's fsync
+      // Kept for the next chunk, and the buffered one for the commit's fsync.
+      this.openFiles.put(id, handle, ino);
+      if (direct) this.openDirectFiles.put(id, direct, ino);
       return offset + sink.bytesWritten;
     });
   }
@@ -236,8 +254,27 @@ export class FilesystemBlobStore implements BlobStore {
     return (await this.openFiles.take(id, ino)) ?? openOr(this.uploadFile(id), 'r+', () => new UploadNotFoundError(id));
   }
 
+  /**
+   * A second handle on the upload's file, opened with O_DIRECT, for DirectFileAppender; undefined where the
+   * file system refuses O_DIRECT (tmpfs, some network file systems: EINVAL), after which this store writes
+   * through the page cache for good.
+   */
+  private async directHandle(id: string, ino: number): Promise<fsp.FileHandle | undefined> {
+    if (!this.directIo) return undefined;
+    const cached = await this.openDirectFiles.take(id, ino);
+    if (cached) return cached;
+    try {
+      return await fsp.open(this.uploadFile(id), constants.O_RDWR | constants.O_DIRECT);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw isMissing(error) ? new UploadNotFoundError(id) : error;
+      this.directIo = false;
+      return undefined;
+    }
+  }
+
   private async removeUpload(id: string): Promise<void> {
     await this.openFiles.discard(id);
+    await this.openDirectFiles.discard(id);
     await fsp.rm(this.uploadDir(id), { recursive: true, force: true });
   }
 }
