@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AlignedStagingPool } from './aligned-staging';
 import { DirectFileAppender } from './direct-file-appender';
+import { chunksOf } from './chunks.spec-helper';
 
 const KiB = 1024;
 const pool = new AlignedStagingPool(64 * KiB, 2);
@@ -14,12 +15,6 @@ function pattern(length: number, seed: number): Buffer {
   const bytes = Buffer.alloc(length);
   for (let i = 0; i < length; i++) bytes[i] = (i * 31 + seed * 7 + (i >> 12)) & 0xff;
   return bytes;
-}
-
-function chunksOf(bytes: Buffer, size: number): Buffer[] {
-  const chunks: Buffer[] = [];
-  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
-  return chunks;
 }
 
 describe('DirectFileAppender', () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileAppender } from './file-appender';
+import { chunksOf } from './chunks.spec-helper';
 
 const KiB = 1024;
 
@@ -27,12 +28,6 @@ function observed(handle: fsp.FileHandle) {
     return close();
   };
   return calls;
-}
-
-function chunksOf(bytes: Buffer, size: number): Buffer[] {
-  const chunks: Buffer[] = [];
-  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
-  return chunks;
 }
 
 describe('FileAppender', () => {
