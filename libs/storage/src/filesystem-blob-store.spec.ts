@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { constants, promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -164,6 +164,31 @@ describe('FilesystemBlobStore', () => {
     expect((await fsp.readFile(path.join(root, 'uploads', 'u1', 'data'))).equals(hello)).toBe(true);
     await store.commitUpload('u1', helloDigest);
     expect(await collectDigests(store)).toEqual([helloDigest]);
+  });
+
+  it('falls back to page-cache writes for good when the file system refuses O_DIRECT writes (EINVAL)', async () => {
+    // A file system that opens with O_DIRECT but refuses the writes: every write on a handle whose flags
+    // (from /proc/self/fdinfo) include O_DIRECT fails with EINVAL.
+    const handle = await fsp.open(path.join(dir, 'probe'), 'w');
+    const prototype = Object.getPrototypeOf(handle) as { write: (...args: unknown[]) => Promise<unknown> };
+    await handle.close();
+    const write = prototype.write;
+    const isDirect = async (fd: number) => (parseInt((await fsp.readFile(`/proc/self/fdinfo/${fd}`, 'utf8')).match(/flags:\s+(\d+)/)![1], 8) & constants.O_DIRECT) !== 0;
+    const spy = jest.spyOn(prototype, 'write').mockImplementation(async function (this: fsp.FileHandle, ...args: unknown[]) {
+      if (await isDirect(this.fd)) throw Object.assign(new Error('EINVAL: invalid argument, write'), { code: 'EINVAL' });
+      return write.apply(this, args);
+    });
+    try {
+      const bytes = Buffer.alloc(3 * 1024 * 1024, 7); // more than one 2 MiB staging slice: a direct write is tried
+      await store.createUpload('u1');
+      await expect(store.appendUpload('u1', 0, Readable.from([bytes]))).rejects.toMatchObject({ code: 'EINVAL' });
+      expect(await store.uploadSize('u1')).toBe(0); // truncated back: nothing half written
+      // The client's retry, and every later append, goes through the page cache.
+      expect(await store.appendUpload('u1', 0, Readable.from([bytes]))).toBe(bytes.length);
+      expect((await fsp.readFile(path.join(root, 'uploads', 'u1', 'data'))).equals(bytes)).toBe(true);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('refuses to recreate an existing upload rather than truncate it', async () => {

@@ -155,6 +155,9 @@ export class FilesystemBlobStore implements BlobStore {
         await handle.truncate(offset).catch(() => undefined); // best effort; the original error matters more
         await handle.close().catch(() => undefined);
         await direct?.close().catch(() => undefined);
+        // A file system that opens with O_DIRECT but refuses the writes (a stricter alignment than 4 KiB): this
+        // append fails, the client's retry and every later one go through the page cache.
+        if (direct && (error as NodeJS.ErrnoException).code === 'EINVAL') this.directIo = false;
         throw isMissing(error) ? new UploadNotFoundError(id) : error;
       }
       await closed(sink);
