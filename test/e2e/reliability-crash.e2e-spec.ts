@@ -66,16 +66,20 @@ describe('reliability: crash safety (kill -9 of the api)', () => {
     await db?.drop();
   });
 
-  it('in the middle of a chunked upload: the upload resumes from its Range or is refused cleanly, and the blob comes out intact', async () => {
-    const bytes = randomBytes(300_000);
+  /**
+   * Sends the first chunk whole, then `sent` bytes of a second chunk of `chunk` bytes, kills the api, and checks
+   * that the upload resumes from its Range or is refused cleanly, and that the blob comes out intact.
+   */
+  async function crashMidChunk(chunk: number, sent: number): Promise<void> {
+    const bytes = randomBytes(3 * chunk);
     const digest = digestOf(bytes);
     const location = (await v2('/blobs/uploads/', { method: 'POST' })).headers.get('location')!;
     const patch = (from: number, to: number) =>
       authed(`${base}${location}`, { method: 'PATCH', body: bytes.subarray(from, to), headers: { 'Content-Range': `${from}-${to - 1}` } });
-    expect((await patch(0, 100_000)).status).toBe(202);
-    // The third chunk is half sent when the api dies.
-    const head = `PATCH ${location} HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth.Authorization}\r\nContent-Type: application/octet-stream\r\nContent-Range: 100000-199999\r\nContent-Length: 100000\r\n\r\n`;
-    const pending = rawRequest(port, Buffer.concat([Buffer.from(head), bytes.subarray(100_000, 150_000)]), 1500);
+    expect((await patch(0, chunk)).status).toBe(202);
+    // The second chunk is partly sent when the api dies.
+    const head = `PATCH ${location} HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth.Authorization}\r\nContent-Type: application/octet-stream\r\nContent-Range: ${chunk}-${2 * chunk - 1}\r\nContent-Length: ${chunk}\r\n\r\n`;
+    const pending = rawRequest(port, Buffer.concat([Buffer.from(head), bytes.subarray(chunk, chunk + sent)]), 1500);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await crashAndRestart();
     await pending;
@@ -97,6 +101,15 @@ describe('reliability: crash safety (kill -9 of the api)', () => {
     const served = Buffer.from(await (await v2(`/blobs/${digest}`)).arrayBuffer());
     expect(digestOf(served)).toBe(digest);
     await expectConsistent();
+  }
+
+  it('in the middle of a chunked upload: the upload resumes from its Range or is refused cleanly, and the blob comes out intact', async () => {
+    await crashMidChunk(100_000, 50_000);
+  });
+
+  // 8 MiB chunks: four 2 MiB staging slices of the second chunk are being written with O_DIRECT when the api dies.
+  it('in the middle of a large chunk written with O_DIRECT: the same, and no stray bytes reach the blob', async () => {
+    await crashMidChunk(8 * 1024 * 1024, 6 * 1024 * 1024 + 12_345);
   });
 
   it('refuses to publish an upload whose stored bytes run past its recorded size (a chunk written, never recorded)', async () => {
