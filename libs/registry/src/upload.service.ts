@@ -96,8 +96,8 @@ export class UploadService {
       try {
         // Bytes past the recorded size (a writer that crashed before recording its chunk, or a size update
         // lost with the database) would be hashed and published under the wrong size: refuse, the client restarts.
-        const stored = await this.ctx.store.uploadSize(id);
-        if (stored !== size) throw new RegistryError('BLOB_UPLOAD_INVALID', `the upload holds ${stored} bytes but ${size} were recorded: start it again`);
+        // A last chunk just appended needs no check: the store wrote it only at the recorded size.
+        if (!chunk) await this.checkStoredSize(id, size);
         hash ??= await this.hashState(upload.id, size);
         await this.verify(id, expected, hash);
       } catch (error) {
@@ -236,6 +236,11 @@ export class UploadService {
     const hash = newHash('sha256');
     if (offset > 0) await hashStream(await this.ctx.store.readUpload(id), hash);
     return hash;
+  }
+
+  private async checkStoredSize(id: string, recorded: number): Promise<void> {
+    const stored = await this.ctx.store.uploadSize(id);
+    if (stored !== recorded) throw new RegistryError('BLOB_UPLOAD_INVALID', `the upload holds ${stored} bytes but ${recorded} were recorded: start it again`);
   }
 
   private async verify(id: string, expected: ParsedDigest, sha256: Hash): Promise<void> {

@@ -15,7 +15,7 @@ import { AlignedStagingPool } from './aligned-staging';
 import { DirectFileAppender } from './direct-file-appender';
 import { FileAppender } from './file-appender';
 import { KeyedMutex } from './keyed-mutex';
-import { OpenUploadFiles } from './open-upload-files';
+import { closeAll, OpenUploadFiles, UploadHandles } from './open-upload-files';
 import {
   assertDigest,
   assertUploadId,
@@ -60,7 +60,6 @@ export class FilesystemBlobStore implements BlobStore {
   readonly driver = 'filesystem' as const;
   private readonly uploadLocks = new KeyedMutex();
   private readonly openFiles = new OpenUploadFiles();
-  private readonly openDirectFiles = new OpenUploadFiles();
   /** Whether uploads are written with O_DIRECT: until the file system says it cannot, unless told not to. */
   private directIo: boolean;
 
@@ -146,28 +145,25 @@ export class FilesystemBlobStore implements BlobStore {
       const { size, ino } = await this.uploadStats(id);
       if (size !== offset) throw new UploadOffsetError(id, offset, size);
 
-      const handle = await this.uploadHandle(id, ino);
-      const direct = await this.directHandle(id, ino);
+      const handles = await this.uploadHandles(id, ino);
+      const { buffered, direct } = handles;
       const sink = direct
-        ? new DirectFileAppender(handle, direct, offset, STAGING)
+        ? new DirectFileAppender(buffered, direct, offset, STAGING)
         : // Earlier chunks of this upload may still be in the page cache: let the first sync-behind take them too.
-          new FileAppender(handle, offset, { batchBytes: WRITE_BATCH_BYTES, syncBehindBytes: SYNC_BEHIND_BYTES, unsyncedBefore: offset });
+          new FileAppender(buffered, offset, { batchBytes: WRITE_BATCH_BYTES, syncBehindBytes: SYNC_BEHIND_BYTES, unsyncedBefore: offset });
       try {
         await pipeline(data, sink);
       } catch (error) {
         await closed(sink); // every write has settled: none may land after the truncate
-        await handle.truncate(offset).catch(() => undefined); // best effort; the original error matters more
-        await handle.close().catch(() => undefined);
-        await direct?.close().catch(() => undefined);
+        await buffered.truncate(offset).catch(() => undefined); // best effort; the original error matters more
+        await closeAll(handles);
         // A file system that opens with O_DIRECT but refuses the writes (a stricter alignment than 4 KiB): this
         // append fails, the client's retry and every later one go through the page cache.
         if (direct && (error as NodeJS.ErrnoException).code === 'EINVAL') this.directIo = false;
         throw isMissing(error) ? new UploadNotFoundError(id) : error;
       }
       await closed(sink);
-      // Kept for the next chunk, and the buffered one for the commit's fsync.
-      this.openFiles.put(id, handle, ino);
-      if (direct) this.openDirectFiles.put(id, direct, ino);
+      this.openFiles.put(id, handles, ino); // for the next chunk, and the ordinary handle for the commit's fsync
       return offset + sink.bytesWritten;
     });
   }
@@ -193,11 +189,12 @@ export class FilesystemBlobStore implements BlobStore {
 
       // Flush the bytes before the rename publishes them, or a crash could expose a short blob.
       const { ino } = await this.uploadStats(id);
-      const handle = (await this.openFiles.take(id, ino)) ?? (await openOr(source, 'r+', () => new UploadNotFoundError(id)));
+      const kept = await this.openFiles.take(id, ino);
+      const handle = kept?.buffered ?? (await openOr(source, 'r+', () => new UploadNotFoundError(id)));
       try {
         await handle.sync();
       } finally {
-        await handle.close();
+        await closeAll(kept ?? { buffered: handle });
       }
       await renameIntoPlace(source, target, id);
       await syncDirectory(path.dirname(target));
@@ -253,35 +250,31 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   /**
-   * The upload's file, open for writing: the handle kept from its previous chunk when the path still names
-   * that file, else a fresh one. 'r+' writes in place and, unlike 'a', fails rather than creates when the
-   * upload was aborted by another process in the meantime.
+   * The upload's file, open for writing: the handles kept from its previous chunk when the path still names that
+   * file, else fresh ones. 'r+' writes in place and, unlike 'a', fails rather than creates when the upload was
+   * aborted by another process in the meantime. The O_DIRECT handle (for DirectFileAppender) is left out where
+   * the file system refuses O_DIRECT (EINVAL), after which this store writes through the page cache for good.
    */
-  private async uploadHandle(id: string, ino: number): Promise<fsp.FileHandle> {
-    return (await this.openFiles.take(id, ino)) ?? openOr(this.uploadFile(id), 'r+', () => new UploadNotFoundError(id));
-  }
-
-  /**
-   * A second handle on the upload's file, opened with O_DIRECT, for DirectFileAppender; undefined where the
-   * file system refuses O_DIRECT (tmpfs, some network file systems: EINVAL), after which this store writes
-   * through the page cache for good.
-   */
-  private async directHandle(id: string, ino: number): Promise<fsp.FileHandle | undefined> {
-    if (!this.directIo) return undefined;
-    const cached = await this.openDirectFiles.take(id, ino);
-    if (cached) return cached;
+  private async uploadHandles(id: string, ino: number): Promise<UploadHandles> {
+    const kept = await this.openFiles.take(id, ino);
+    if (kept && (kept.direct || !this.directIo)) return kept;
+    const file = this.uploadFile(id);
+    const buffered = kept?.buffered ?? (await openOr(file, 'r+', () => new UploadNotFoundError(id)));
+    if (!this.directIo) return { buffered };
     try {
-      return await fsp.open(this.uploadFile(id), constants.O_RDWR | constants.O_DIRECT);
+      return { buffered, direct: await fsp.open(file, constants.O_RDWR | constants.O_DIRECT) };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw isMissing(error) ? new UploadNotFoundError(id) : error;
-      this.directIo = false;
-      return undefined;
+      if ((error as NodeJS.ErrnoException).code === 'EINVAL') {
+        this.directIo = false;
+        return { buffered };
+      }
+      await buffered.close().catch(() => undefined);
+      throw isMissing(error) ? new UploadNotFoundError(id) : error;
     }
   }
 
   private async removeUpload(id: string): Promise<void> {
     await this.openFiles.discard(id);
-    await this.openDirectFiles.discard(id);
     await fsp.rm(this.uploadDir(id), { recursive: true, force: true });
   }
 }

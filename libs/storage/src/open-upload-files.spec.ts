@@ -27,9 +27,9 @@ describe('OpenUploadFiles', () => {
   it('hands a handle back once, for the inode it was opened on', async () => {
     const files = new OpenUploadFiles();
     const { handle, ino } = await openFile('a');
-    files.put('a', handle, ino);
+    files.put('a', { buffered: handle }, ino);
 
-    expect(await files.take('a', ino)).toBe(handle);
+    expect((await files.take('a', ino))?.buffered).toBe(handle);
     expect(await files.take('a', ino)).toBeUndefined(); // taken: in use, not cached
     expect(isClosed(handle)).toBe(false);
     await handle.close();
@@ -38,7 +38,7 @@ describe('OpenUploadFiles', () => {
   it('closes a handle whose inode no longer matches the path (renamed into a blob, recreated)', async () => {
     const files = new OpenUploadFiles();
     const { handle, ino } = await openFile('a');
-    files.put('a', handle, ino);
+    files.put('a', { buffered: handle }, ino);
 
     expect(await files.take('a', ino + 1)).toBeUndefined();
     expect(isClosed(handle)).toBe(true);
@@ -47,9 +47,9 @@ describe('OpenUploadFiles', () => {
   it('closes the oldest idle handle beyond its capacity, and any handle idle too long', async () => {
     const files = new OpenUploadFiles(2, 100);
     const opened = await Promise.all(['a', 'b', 'c'].map(openFile));
-    files.put('a', opened[0].handle, opened[0].ino);
-    files.put('b', opened[1].handle, opened[1].ino);
-    files.put('c', opened[2].handle, opened[2].ino);
+    files.put('a', { buffered: opened[0].handle }, opened[0].ino);
+    files.put('b', { buffered: opened[1].handle }, opened[1].ino);
+    files.put('c', { buffered: opened[2].handle }, opened[2].ino);
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(isClosed(opened[0].handle)).toBe(true);
@@ -59,17 +59,19 @@ describe('OpenUploadFiles', () => {
     expect(opened.every(({ handle }) => isClosed(handle))).toBe(true);
   });
 
-  it('discards (closes) on request, and putting a second handle for one upload closes the first', async () => {
+  it('discards (closes) both handles on request, and putting a second set for one upload closes the first', async () => {
     const files = new OpenUploadFiles();
     const first = await openFile('a');
     const second = await openFile('b');
-    files.put('x', first.handle, first.ino);
-    files.put('x', second.handle, second.ino);
+    const third = await openFile('c');
+    files.put('x', { buffered: first.handle }, first.ino);
+    files.put('x', { buffered: second.handle, direct: third.handle }, second.ino);
     await new Promise((resolve) => setImmediate(resolve));
     expect(isClosed(first.handle)).toBe(true);
 
     await files.discard('x');
     expect(isClosed(second.handle)).toBe(true);
+    expect(isClosed(third.handle)).toBe(true); // both handles of an upload go together
     expect(files.size).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccessLevel, Actor, IamError, ResourceRef } from '@cargohold/iam';
-import { JOB_QUEUE, JobName, JobProducer } from '@cargohold/jobs';
+import { hasLiveJob, JOB_QUEUE, JobName, JobProducer, repositoryDeleteJobId } from '@cargohold/jobs';
 import {
   RegistryEventActor,
   BulkDeleteRequest,
@@ -90,9 +90,8 @@ export class RegistryRequests {
     const repository = await this.projectRepository(actor, ref, repositoryId, 'admin');
     await this.registry.scheduleRepositoryDelete(repository.id);
     // One job per repository at a time; a finished or failed one from an earlier request must not swallow this one.
-    const jobId = `${JobName.DeleteRepository}-${repository.id}`;
-    const previous = await this.jobs.queue(JOB_QUEUE[JobName.DeleteRepository]).getJob(jobId);
-    if (previous && ((await previous.isCompleted()) || (await previous.isFailed()))) await previous.remove();
+    const jobId = repositoryDeleteJobId(repository.id);
+    await hasLiveJob(this.jobs.queue(JOB_QUEUE[JobName.DeleteRepository]), jobId);
     await this.jobs.enqueue(JobName.DeleteRepository, { repositoryId: repository.id, requestedBy: actor?.userId ?? null }, { jobId });
   }
 

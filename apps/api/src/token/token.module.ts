@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import * as path from 'node:path';
 import { AppConfig } from '@cargohold/config';
 import { RegistryPermissionService, RegistryTokenService, RegistryTokenVerifier, SigningKeyRing } from '@cargohold/iam';
 import { APP_CONFIG } from '@cargohold/platform';
@@ -15,7 +14,7 @@ import { JwtAuthController } from './jwt-auth.controller';
       provide: SigningKeyRing,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
-        const ring = new SigningKeyRing(path.join(config.dataDir, 'keys'));
+        const ring = SigningKeyRing.inDataDir(config.dataDir);
         ring.init();
         return ring;
       },

@@ -1,14 +1,9 @@
-import * as path from 'node:path';
 import { SigningKeyRing } from '@cargohold/iam';
 import { checkKnownOptions, CliUsageError, optionalOption } from '../cli-args';
 import { CliCommand } from '../cli-command';
 
 /** Seconds past a token's lifetime before a superseded key may go: clocks and in-flight requests. */
 const RETIRE_MARGIN_SECONDS = 60;
-
-function keyRing(dataDir: string): SigningKeyRing {
-  return new SigningKeyRing(path.join(dataDir, 'keys'));
-}
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -27,7 +22,7 @@ export const keysRotateCommand: CliCommand = {
     const raw = optionalOption(args, 'retire-after');
     const retireAfter = raw === undefined ? ctx.config.registryTokenTtl + RETIRE_MARGIN_SECONDS : Number(raw);
     if (!Number.isSafeInteger(retireAfter) || retireAfter < 0) throw new CliUsageError('--retire-after takes a whole number of seconds');
-    const ring = keyRing(ctx.config.dataDir);
+    const ring = SigningKeyRing.inDataDir(ctx.config.dataDir);
     ring.init();
     const { current, retired } = ring.rotate(retireAfter * 1000);
     ctx.print(JSON.stringify({ signing: { kid: current.kid, createdAt: iso(current.createdAt) }, retired, keys: ring.list().length }));
@@ -41,7 +36,7 @@ export const keysListCommand: CliCommand = {
   description: 'list the registry token signing keys (JSON lines, oldest first; the last one signs)',
   async run(args, ctx) {
     checkKnownOptions(args, []);
-    const ring = keyRing(ctx.config.dataDir);
+    const ring = SigningKeyRing.inDataDir(ctx.config.dataDir);
     ring.init();
     for (const key of ring.list()) ctx.print(JSON.stringify({ kid: key.kid, createdAt: iso(key.createdAt), supersededAt: iso(key.supersededAt) }));
   },

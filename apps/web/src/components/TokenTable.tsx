@@ -1,5 +1,6 @@
 import { ReactNode } from 'react';
 import { formatDate } from './format';
+import { EmptyState, Loading } from './States';
 
 export interface TokenColumn<T> {
   header: string;
@@ -10,7 +11,7 @@ export interface TokenColumn<T> {
 interface TokenRow {
   id: number;
   name: string;
-  revoked: boolean;
+  revoked?: boolean;
   expires_at: string | null;
 }
 
@@ -24,7 +25,7 @@ export function accessTokenColumns<T extends TokenRow & { scopes: string[]; acti
 }
 
 /** What the Expires column says: revoked, expired, the date, or never. */
-export function expiryLabel(token: TokenRow, expired: boolean): string {
+export function expiryLabel(token: TokenRow, expired: boolean | undefined): string {
   if (token.revoked) return 'revoked';
   if (expired) return 'expired';
   return token.expires_at ? formatDate(token.expires_at) : 'never';
@@ -32,7 +33,8 @@ export function expiryLabel(token: TokenRow, expired: boolean): string {
 
 /**
  * The token lists (personal, project access, deploy): a name column, the kind's own columns, and a Revoke button on
- * the tokens that still work. `kind` names the token in the table's and the buttons' accessible labels.
+ * the tokens that still work; "Loading" until `tokens` is there, an empty state when there are none. `kind` names
+ * the token in the table's and the buttons' accessible labels and in the empty state.
  */
 export function TokenTable<T extends TokenRow>({
   kind,
@@ -45,11 +47,13 @@ export function TokenTable<T extends TokenRow>({
   kind: string;
   /** The table's accessible name; "<Kind>s" by default. */
   label?: string;
-  tokens: T[];
+  tokens: T[] | undefined;
   columns: Array<TokenColumn<T>>;
   canRevoke: (token: T) => boolean;
   onRevoke: (token: T) => void;
 }) {
+  if (!tokens) return <Loading />;
+  if (tokens.length === 0) return <EmptyState title={`No ${label.toLowerCase()}`} />;
   return (
     <table className="list" aria-label={label}>
       <thead>

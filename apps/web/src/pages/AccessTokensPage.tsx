@@ -3,10 +3,10 @@ import { createAccessToken, listAccessTokens, revokeAccessToken } from '../api/t
 import { AccessLevel, AccessToken, roleName } from '../api/types';
 import { ScopePicker } from '../components/ScopePicker';
 import { SecretOnce } from '../components/SecretOnce';
-import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
+import { ErrorState, InlineError } from '../components/States';
 import { accessTokenColumns, TokenTable } from '../components/TokenTable';
 import { useAction } from '../components/useAction';
-import { useAsync } from '../components/useAsync';
+import { useTokenList } from '../components/useTokenList';
 import { useProject } from './ProjectLayout';
 
 const SCOPES: Array<[string, string]> = [
@@ -20,40 +20,26 @@ const LEVELS = [AccessLevel.GUEST, AccessLevel.REPORTER, AccessLevel.DEVELOPER, 
 /** Project access tokens: a bot member of the project with a role and scopes. */
 export function AccessTokensPage() {
   const { project } = useProject();
-  const list = useAsync(() => listAccessTokens(project.id), [project.id]);
-  const [created, setCreated] = useState<AccessToken | null>(null);
-  const revoking = useAction();
+  const { list, created, dismissCreated, onCreated, revoke, revokeError } = useTokenList(
+    () => listAccessTokens(project.id),
+    (tokenId) => revokeAccessToken(project.id, tokenId),
+    [project.id],
+  );
   if (list.error) return <ErrorState error={list.error} onRetry={list.reload} />;
-  const revoke = (token: AccessToken) => revoking.run(async () => {
-    await revokeAccessToken(project.id, token.id);
-    list.reload();
-  });
   return (
     <>
       <h2>Project access tokens</h2>
-      {created?.token && <SecretOnce title={`Access token ${created.name} created`} secret={created.token} onDismiss={() => setCreated(null)} />}
-      <CreateAccessToken
-        projectId={project.id}
-        onCreated={(token) => {
-          setCreated(token);
-          list.reload();
-        }}
+      {created?.token && <SecretOnce title={`Access token ${created.name} created`} secret={created.token} onDismiss={dismissCreated} />}
+      <CreateAccessToken projectId={project.id} onCreated={onCreated} />
+      <InlineError error={revokeError} />
+      <TokenTable
+        kind="access token"
+        label="Project access tokens"
+        tokens={list.data?.items}
+        columns={[{ header: 'Role', cell: (token) => (token.access_level ? roleName(token.access_level) : '—') }, ...accessTokenColumns<AccessToken>()]}
+        canRevoke={(token) => token.active}
+        onRevoke={revoke}
       />
-      <InlineError error={revoking.error} />
-      {!list.data ? (
-        <Loading />
-      ) : list.data.items.length === 0 ? (
-        <EmptyState title="No project access tokens" />
-      ) : (
-        <TokenTable
-          kind="access token"
-          label="Project access tokens"
-          tokens={list.data.items}
-          columns={[{ header: 'Role', cell: (token) => (token.access_level ? roleName(token.access_level) : '—') }, ...accessTokenColumns<AccessToken>()]}
-          canRevoke={(token) => token.active}
-          onRevoke={(token) => void revoke(token)}
-        />
-      )}
     </>
   );
 }

@@ -3,10 +3,10 @@ import { createDeployToken, listDeployTokens, revokeDeployToken } from '../api/t
 import type { DeployToken } from '../api/types';
 import { ScopePicker } from '../components/ScopePicker';
 import { SecretOnce } from '../components/SecretOnce';
-import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
+import { ErrorState, InlineError } from '../components/States';
 import { expiryLabel, TokenTable } from '../components/TokenTable';
 import { useAction } from '../components/useAction';
-import { useAsync } from '../components/useAsync';
+import { useTokenList } from '../components/useTokenList';
 import { useProject } from './ProjectLayout';
 
 const SCOPES: Array<[string, string]> = [
@@ -16,45 +16,30 @@ const SCOPES: Array<[string, string]> = [
 
 export function DeployTokensPage() {
   const { project } = useProject();
-  const list = useAsync(() => listDeployTokens(project.id), [project.id]);
-  const [created, setCreated] = useState<DeployToken | null>(null);
-  const revoking = useAction();
-
+  const { list, created, dismissCreated, onCreated, revoke, revokeError } = useTokenList(
+    () => listDeployTokens(project.id),
+    (tokenId) => revokeDeployToken(project.id, tokenId),
+    [project.id],
+  );
   if (list.error) return <ErrorState error={list.error} onRetry={list.reload} />;
-  const revoke = (token: DeployToken) => revoking.run(async () => {
-    await revokeDeployToken(project.id, token.id);
-    list.reload();
-  });
   return (
     <>
       <h2>Deploy tokens</h2>
       <p className="sub">Credentials for machines (CI, clusters) to pull or push this project's images without a user.</p>
-      {created?.token && <SecretOnce title={`Deploy token ${created.name} created`} secret={created.token} username={created.username} onDismiss={() => setCreated(null)} />}
-      <CreateDeployToken
-        projectId={project.id}
-        onCreated={(token) => {
-          setCreated(token);
-          list.reload();
-        }}
+      {created?.token && <SecretOnce title={`Deploy token ${created.name} created`} secret={created.token} username={created.username} onDismiss={dismissCreated} />}
+      <CreateDeployToken projectId={project.id} onCreated={onCreated} />
+      <InlineError error={revokeError} />
+      <TokenTable
+        kind="deploy token"
+        tokens={list.data?.items}
+        columns={[
+          { header: 'Username', cell: (token) => token.username, className: 'mono' },
+          { header: 'Scopes', cell: (token) => token.scopes.join(', ') },
+          { header: 'Expires', cell: (token) => expiryLabel(token, token.expired) },
+        ]}
+        canRevoke={(token) => !token.revoked}
+        onRevoke={revoke}
       />
-      <InlineError error={revoking.error} />
-      {!list.data ? (
-        <Loading />
-      ) : list.data.items.length === 0 ? (
-        <EmptyState title="No deploy tokens" />
-      ) : (
-        <TokenTable
-          kind="deploy token"
-          tokens={list.data.items}
-          columns={[
-            { header: 'Username', cell: (token) => token.username, className: 'mono' },
-            { header: 'Scopes', cell: (token) => token.scopes.join(', ') },
-            { header: 'Expires', cell: (token) => expiryLabel(token, token.expired) },
-          ]}
-          canRevoke={(token) => !token.revoked}
-          onRevoke={(token) => void revoke(token)}
-        />
-      )}
     </>
   );
 }

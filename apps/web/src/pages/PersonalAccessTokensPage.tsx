@@ -4,10 +4,10 @@ import type { AccessToken } from '../api/types';
 import { Breadcrumbs } from '../components/Layout';
 import { ScopePicker } from '../components/ScopePicker';
 import { SecretOnce } from '../components/SecretOnce';
-import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
+import { ErrorState, InlineError } from '../components/States';
 import { accessTokenColumns, TokenTable } from '../components/TokenTable';
 import { useAction } from '../components/useAction';
-import { useAsync } from '../components/useAsync';
+import { useTokenList } from '../components/useTokenList';
 import { useSession } from '../session-context';
 
 const SCOPES: Array<[string, string]> = [
@@ -20,14 +20,12 @@ const SCOPES: Array<[string, string]> = [
 /** The signed-in user's personal access tokens (GitLab's User Settings > Access tokens): docker login and the API. */
 export function PersonalAccessTokensPage() {
   const { user, scopes } = useSession();
-  const list = useAsync(() => listPersonalAccessTokens(user.id), [user.id]);
-  const [created, setCreated] = useState<AccessToken | null>(null);
-  const revoking = useAction();
+  const { list, created, dismissCreated, onCreated, revoke, revokeError } = useTokenList(
+    () => listPersonalAccessTokens(user.id),
+    revokePersonalAccessToken,
+    [user.id],
+  );
   if (list.error) return <ErrorState error={list.error} onRetry={list.reload} />;
-  const revoke = (token: AccessToken) => revoking.run(async () => {
-    await revokePersonalAccessToken(token.id);
-    list.reload();
-  });
   return (
     <>
       <Breadcrumbs items={[{ label: user.username }, { label: 'Access tokens' }]} />
@@ -37,32 +35,15 @@ export function PersonalAccessTokensPage() {
         scopes.
       </p>
       {created?.token && (
-        <SecretOnce title={`Personal access token ${created.name} created`} secret={created.token} username={user.username} onDismiss={() => setCreated(null)} />
+        <SecretOnce title={`Personal access token ${created.name} created`} secret={created.token} username={user.username} onDismiss={dismissCreated} />
       )}
       {scopes === null ? (
-        <CreatePersonalAccessToken
-          onCreated={(token) => {
-            setCreated(token);
-            list.reload();
-          }}
-        />
+        <CreatePersonalAccessToken onCreated={onCreated} />
       ) : (
         <p className="notice">You signed in with a token: sign in with your password to create personal access tokens.</p>
       )}
-      <InlineError error={revoking.error} />
-      {!list.data ? (
-        <Loading />
-      ) : list.data.items.length === 0 ? (
-        <EmptyState title="No personal access tokens" />
-      ) : (
-        <TokenTable
-          kind="personal access token"
-          tokens={list.data.items}
-          columns={accessTokenColumns()}
-          canRevoke={(token) => token.active}
-          onRevoke={(token) => void revoke(token)}
-        />
-      )}
+      <InlineError error={revokeError} />
+      <TokenTable kind="personal access token" tokens={list.data?.items} columns={accessTokenColumns()} canRevoke={(token) => token.active} onRevoke={revoke} />
     </>
   );
 }

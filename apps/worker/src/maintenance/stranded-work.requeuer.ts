@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
-import { DEFAULT_JOB_OPTIONS, JobName, QueueName } from '@cargohold/jobs';
+import { DEFAULT_JOB_OPTIONS, hasLiveJob, JobName, QueueName, repositoryDeleteJobId } from '@cargohold/jobs';
 import { APP_CONFIG, LOGGER } from '@cargohold/platform';
 import { RegistryContext, RegistryDeletionService, WebhookRepository, webhookDeliveryJobOptions } from '@cargohold/registry';
 
@@ -50,7 +50,7 @@ export class StrandedWorkRequeuer {
     let requeued = 0;
     for (const deliveryId of await this.hooks.listStrandedDeliveries(this.db.manager, olderThanSeconds, BATCH)) {
       const options = webhookDeliveryJobOptions(deliveryId, this.config.webhooks.retryBaseDelayMs);
-      if (await this.hasLiveJob(this.webhooks, options.jobId)) continue;
+      if (await hasLiveJob(this.webhooks, options.jobId)) continue;
       await this.webhooks.add(JobName.DeliverWebhook, { deliveryId }, { ...DEFAULT_JOB_OPTIONS, ...options });
       requeued++;
     }
@@ -61,22 +61,11 @@ export class StrandedWorkRequeuer {
     let requeued = 0;
     for (const repositoryId of await this.deletion.strandedRepositoryDeletes(olderThanSeconds, BATCH)) {
       // The id the api gives the job, so a request arriving meanwhile and this run cannot queue it twice.
-      const jobId = `${JobName.DeleteRepository}-${repositoryId}`;
-      if (await this.hasLiveJob(this.deletes, jobId)) continue;
+      const jobId = repositoryDeleteJobId(repositoryId);
+      if (await hasLiveJob(this.deletes, jobId)) continue;
       await this.deletes.add(JobName.DeleteRepository, { repositoryId, requestedBy: null }, { ...DEFAULT_JOB_OPTIONS, jobId });
       requeued++;
     }
     return requeued;
-  }
-
-  /** True while a job with this id waits, runs or waits for a retry; a finished one is removed so the id is free. */
-  private async hasLiveJob(queue: Queue, jobId: string): Promise<boolean> {
-    const job = await queue.getJob(jobId);
-    if (!job) return false;
-    if ((await job.isCompleted()) || (await job.isFailed())) {
-      await job.remove();
-      return false;
-    }
-    return true;
   }
 }

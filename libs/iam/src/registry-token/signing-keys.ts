@@ -27,6 +27,11 @@ export class SigningKeyRing {
 
   constructor(private readonly dir: string) {}
 
+  /** The ring every api replica and the CLI share: `<DATA_DIR>/keys`. */
+  static inDataDir(dataDir: string): SigningKeyRing {
+    return new SigningKeyRing(path.join(dataDir, 'keys'));
+  }
+
   /** Loads the keys, generating the first one when the folder has none. Safe when replicas start together. */
   init(): void {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });

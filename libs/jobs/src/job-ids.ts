@@ -1,0 +1,21 @@
+import { Queue } from 'bullmq';
+import { JobName } from './queues';
+
+/**
+ * Whether a job with this id is still waiting, delayed or running. A finished one (completed or failed, kept
+ * for inspection) is removed, so the id can be used again: BullMQ ignores an add under an id it still holds.
+ */
+export async function hasLiveJob(queue: Queue, jobId: string): Promise<boolean> {
+  const job = await queue.getJob(jobId);
+  if (!job) return false;
+  if ((await job.isCompleted()) || (await job.isFailed())) {
+    await job.remove();
+    return false;
+  }
+  return true;
+}
+
+/** The id of a repository's delete job: one at a time per repository, whoever queues it. */
+export function repositoryDeleteJobId(repositoryId: number): string {
+  return `${JobName.DeleteRepository}-${repositoryId}`;
+}
