@@ -151,6 +151,23 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       await replica.process.stop();
     });
 
+    it('keeps the write lease for the next chunk only briefly: released when no chunk follows', async () => {
+      const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
+      const location = start.headers.get('location')!;
+      const id = location.split('/').pop()!;
+      const leaseOf = async () => (await db.query(`SELECT lease_until IS NOT NULL AS held, size FROM uploads WHERE id = $1`, [id]))[0];
+      const patch = await registry.fetch(`${base}${location}`, {
+        method: 'PATCH',
+        body: randomBytes(1000),
+        headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': '0-999' },
+      });
+      expect(patch.status).toBe(202);
+      expect(await leaseOf()).toEqual({ held: true, size: '1000' }); // parked for the client's next request
+      const deadline = Date.now() + 3_000;
+      while ((await leaseOf()).held && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await leaseOf()).toEqual({ held: false, size: '1000' });
+    });
+
     it('lets only one of two concurrent chunks at the same offset write, on different replicas', async () => {
       const replica = await platform.startApiReplica();
       try {

@@ -124,6 +124,12 @@ describe('reliability: crash safety (kill -9 of the api)', () => {
     // A fresh process has no hash state cached, so it would hash every stored byte, find the digest right, and
     // publish the blob under the recorded (wrong) size, unless it compares the stored size first.
     await crashAndRestart();
+    // The dead writer had parked its lease for a next chunk: it lapses within seconds, not the full 30.
+    const id = location.split('/').pop()!;
+    const lapsed = async () => (await db.query(`SELECT lease_until < now() AS lapsed FROM uploads WHERE id = $1`, [id]))[0].lapsed;
+    const deadline = Date.now() + 6_000;
+    while (!(await lapsed()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await lapsed()).toBe(true);
 
     const put = await authed(`${base}${location}?digest=${digest}`, { method: 'PUT' });
     expect(put.status).toBe(400);

@@ -6,7 +6,11 @@ import { pipeline } from 'node:stream/promises';
 export class HashingStream extends Transform {
   bytes = 0;
 
-  constructor(readonly hash: Hash) {
+  constructor(
+    readonly hash: Hash,
+    /** Called once the source has ended and every byte went through, before the destination has them all. */
+    private readonly onEnd?: (bytes: number) => void,
+  ) {
     super({ highWaterMark: 1 << 20 });
   }
 
@@ -14,6 +18,11 @@ export class HashingStream extends Transform {
     this.hash.update(chunk);
     this.bytes += chunk.length;
     callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.onEnd?.(this.bytes);
+    callback();
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hash } from 'node:crypto';
 import { finished, Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { UploadOffsetError } from '@cargohold/storage';
 import { candidateProjectPaths, parseDigest, ParsedDigest, RegistryError } from './domain';
 import { ByteRange } from './domain/range';
@@ -8,12 +9,28 @@ import { HashingStream, hashStream, newHash } from './hashing';
 import { RegistryContext } from './registry-context';
 import { UploadHashCache } from './upload-hash-cache';
 import { UploadRow } from './data/upload.repository';
+import { HeldLease, ParkedUploadLeases } from './parked-upload-leases';
 
 /** First key of the advisory lock taken while counting a project's upload sessions ("upld"). */
 const UPLOAD_LIMIT_LOCK = 0x75706c64;
 
-/** How long a write lease lasts without renewal: what a crashed writer delays a resume by, at most. */
+/** How long a write lease lasts without renewal: what a writer that crashed mid-chunk delays a resume by, at most. */
 const UPLOAD_LEASE_SECONDS = 30;
+/** A held lease is renewed this often while a chunk streams; first after {@link FIRST_RENEWAL_MS}. */
+const LEASE_RENEWAL_MS = (UPLOAD_LEASE_SECONDS * 1000) / 3;
+/**
+ * What is left of a lease once its chunk is recorded (parked for the next one): short, so that an upload whose
+ * writer crashed between chunks can go on elsewhere within seconds; a chunk taking it longer than
+ * FIRST_RENEWAL_MS renews it to the full {@link UPLOAD_LEASE_SECONDS}.
+ */
+const PARKED_LEASE_SECONDS = 5;
+const FIRST_RENEWAL_MS = 1000;
+
+/**
+ * Waits before claiming again a lease another request holds: one parked on another replica is released within
+ * about 100 ms (ParkedUploadLeases), so a client that moves to another replica between chunks waits, not fails.
+ */
+const BUSY_CLAIM_RETRY_MS = [10, 20, 40, 80, 160];
 
 export interface UploadChunk {
   body: Readable;
@@ -31,10 +48,19 @@ const BLOB_GONE = Symbol('blob gone');
  * Bytes are hashed as they stream into the store; a blob becomes visible only after its digest checks out.
  */
 export class UploadService {
+  private readonly parked: ParkedUploadLeases;
+
   constructor(
     private readonly ctx: RegistryContext,
     private readonly hashes = new UploadHashCache(),
-  ) {}
+  ) {
+    this.parked = new ParkedUploadLeases((id) => ctx.uploads.release(ctx.db.manager, id));
+  }
+
+  /** Gives back the leases parked in this process (shutdown), so other replicas can continue those uploads at once. */
+  async releaseParkedLeases(): Promise<void> {
+    await this.parked.releaseAll();
+  }
 
   /** Opens an upload session in the repository; the repository's project must exist. */
   async start(repositoryPath: string): Promise<{ id: string }> {
@@ -81,7 +107,10 @@ export class UploadService {
 
   /** PATCH: appends a chunk; returns the upload's new size. */
   async append(repositoryPath: string, id: string, chunk: UploadChunk): Promise<{ size: number }> {
-    const { size } = await this.withLease(repositoryPath, id, chunk, (upload, lease) => this.appendTo(upload, chunk, lease));
+    const { size } = await this.withLease(repositoryPath, id, chunk, async (lease) => {
+      const appended = await this.appendTo(lease, chunk, PARKED_LEASE_SECONDS);
+      return { result: appended, lease: 'park' };
+    });
     return { size };
   }
 
@@ -89,10 +118,12 @@ export class UploadService {
   async finish(repositoryPath: string, id: string, digest: string, chunk?: UploadChunk): Promise<{ digest: string; size: number }> {
     const expected = parseDigest(digest);
     // The lease covers the last chunk, the digest check and the commit: no other request can write meanwhile.
-    const size = await this.withLease(repositoryPath, id, chunk, async (upload) => {
+    const size = await this.withLease(repositoryPath, id, chunk, async (lease) => {
+      const upload = lease.row;
       let size = upload.size;
       let hash: Hash | undefined;
-      if (chunk) ({ size, hash } = await this.appendTo(upload, chunk));
+      // The lease must outlast the digest check and the commit (sha512 hashes the whole upload again).
+      if (chunk) ({ size, hash } = await this.appendTo(lease, chunk, UPLOAD_LEASE_SECONDS));
       try {
         // Bytes past the recorded size (a writer that crashed before recording its chunk, or a size update
         // lost with the database) would be hashed and published under the wrong size: refuse, the client restarts.
@@ -105,7 +136,7 @@ export class UploadService {
         throw error;
       }
       await this.commit(id, repositoryPath, await this.projectOf(repositoryPath, upload.projectId), expected.value, size);
-      return size;
+      return { result: size, lease: 'done' };
     });
     await this.ctx.uploads.delete(this.ctx.db.manager, id);
     return { digest: expected.value, size };
@@ -119,6 +150,7 @@ export class UploadService {
   async cancel(repositoryPath: string, id: string): Promise<void> {
     await this.find(repositoryPath, id);
     this.hashes.forget(id);
+    this.parked.forget(id);
     await this.ctx.uploads.delete(this.ctx.db.manager, id);
     await this.ctx.store.abortUpload(id);
   }
@@ -160,55 +192,79 @@ export class UploadService {
   }
 
   /**
-   * Runs `work` holding the upload's write lease (renewed while a long chunk streams, released after). A request
-   * that finds the upload leased by another, or a chunk that does not continue it, is refused with 416 before
-   * any byte is written, so concurrent requests on different replicas can never interleave their bytes.
+   * Runs `work` holding the upload's write lease (renewed while a long chunk streams). A request that finds the
+   * upload leased by another, or a chunk that does not continue it, is refused with 416 before any byte is
+   * written, so concurrent requests on different replicas can never interleave their bytes. After a chunk the
+   * lease is parked in this process for the client's next request; after a failure it is released.
    */
   private async withLease<T>(
     repositoryPath: string,
     id: string,
     chunk: UploadChunk | undefined,
-    work: (upload: UploadRow, lease: Lease) => Promise<T>,
+    work: (lease: HeldLease) => Promise<{ result: T; lease: 'park' | 'done' }>,
   ): Promise<T> {
     const db = this.ctx.db.manager;
-    const upload = await this.claim(repositoryPath, id, chunk);
-    const lease: Lease = { released: false };
-    const renewal = setInterval(() => void this.ctx.uploads.renew(db, upload.id, UPLOAD_LEASE_SECONDS).catch(() => undefined), (UPLOAD_LEASE_SECONDS * 1000) / 3);
+    const lease = await this.claim(repositoryPath, id, chunk);
+    const renewal = renewWhileHeld(() => this.ctx.uploads.renew(db, id, UPLOAD_LEASE_SECONDS));
+    let after: 'park' | 'done' | 'release' = 'release';
     try {
-      if (chunk) checkChunk(upload, chunk);
-      return await work(upload, lease);
+      if (chunk) checkChunk(lease.row, chunk);
+      const done = await work(lease);
+      after = done.lease;
+      return done.result;
     } finally {
-      clearInterval(renewal);
-      if (!lease.released) await this.ctx.uploads.release(db, upload.id).catch(() => undefined);
+      renewal.stop();
+      if (after === 'park') this.parked.park(lease);
+      else if (after === 'release') await this.ctx.uploads.release(db, id).catch(() => undefined);
     }
   }
 
-  /** Finds the upload and takes its write lease in one round trip; tells unknown from busy only when refused. */
-  private async claim(repositoryPath: string, id: string, chunk: UploadChunk | undefined): Promise<UploadRow> {
+  /**
+   * Takes the upload's write lease: parked in this process by its previous chunk (no round trip), or claimed in
+   * the database, finding the upload in the same statement. A lease held elsewhere is waited for a little
+   * (another replica's parked lease); unknown and busy are told apart only when refused.
+   */
+  private async claim(repositoryPath: string, id: string, chunk: UploadChunk | undefined): Promise<HeldLease> {
     assertUploadId(id);
-    const upload = await this.ctx.uploads.claim(this.ctx.db.manager, id, repositoryPath, UPLOAD_LEASE_SECONDS);
-    if (upload) return upload;
-    const current = await this.find(repositoryPath, id); // BLOB_UPLOAD_UNKNOWN when it is not there
-    chunk?.body.resume();
-    throw new RegistryError('RANGE_INVALID', 'the upload is receiving another request or has moved on: check its status', { size: current.size }, 416);
+    const parked = this.parked.take(id, repositoryPath);
+    if (parked) return parked;
+    for (let attempt = 0; ; attempt++) {
+      const claimedAt = Date.now();
+      const row = await this.ctx.uploads.claim(this.ctx.db.manager, id, repositoryPath, UPLOAD_LEASE_SECONDS);
+      if (row) return { row, endsAt: claimedAt + UPLOAD_LEASE_SECONDS * 1000 };
+      const current = await this.find(repositoryPath, id); // BLOB_UPLOAD_UNKNOWN when it is not there
+      if (attempt >= BUSY_CLAIM_RETRY_MS.length) {
+        chunk?.body.resume();
+        throw new RegistryError('RANGE_INVALID', 'the upload is receiving another request or has moved on: check its status', { size: current.size }, 416);
+      }
+      await sleep(BUSY_CLAIM_RETRY_MS[attempt]);
+    }
   }
 
-  private async appendTo(upload: UploadRow, chunk: UploadChunk, lease?: Lease): Promise<{ size: number; hash: Hash }> {
-    const hash = await this.hashState(upload.id, upload.size);
-    const { size } = await this.write(upload.id, upload.size, hash, chunk);
-    // A PATCH gives its lease back with the new size; a PUT keeps it through the digest check and the commit.
-    const advanced = await this.ctx.uploads.advance(this.ctx.db.manager, upload.id, upload.size, size, lease !== undefined);
-    if (!advanced) {
-      this.hashes.forget(upload.id);
-      throw new RegistryError('BLOB_UPLOAD_INVALID', 'the upload was changed by a concurrent request');
+  /** Appends a chunk under `lease` and records the new size, which also sets the lease to `leaseSeconds` from now. */
+  private async appendTo(lease: HeldLease, chunk: UploadChunk, leaseSeconds: number): Promise<{ size: number; hash: Hash }> {
+    const { id, size: from } = lease.row;
+    const hash = await this.hashState(id, from);
+    const recording = new SizeRecording(leaseSeconds);
+    let size: number;
+    try {
+      // The size is recorded as soon as the body has ended, while the store still writes its last bytes:
+      // the client waits for one of the two, not for both in turn.
+      size = (await this.write(id, from, hash, chunk, (bytes) => recording.start(this.ctx, id, from, from + bytes))).size;
+      if (!(await recording.done()) || size !== recording.to) throw new RegistryError('BLOB_UPLOAD_INVALID', 'the upload was changed by a concurrent request');
+    } catch (error) {
+      this.hashes.forget(id);
+      await recording.undo(this.ctx, id, from);
+      throw error;
     }
-    if (lease) lease.released = true;
-    this.hashes.put(upload.id, size, hash.copy());
+    lease.row = { ...lease.row, size };
+    lease.endsAt = recording.startedAt + leaseSeconds * 1000;
+    this.hashes.put(id, size, hash.copy());
     return { size, hash };
   }
 
-  private async write(id: string, offset: number, hash: Hash, chunk: UploadChunk): Promise<{ size: number; hash: Hash }> {
-    const hashing = new HashingStream(hash);
+  private async write(id: string, offset: number, hash: Hash, chunk: UploadChunk, onEnd?: (bytes: number) => void): Promise<{ size: number; hash: Hash }> {
+    const hashing = new HashingStream(hash, onEnd);
     // pipe() does not forward errors: without this, a client that hangs up mid-chunk would leave the store's
     // write waiting forever (holding the upload's lock, its partial bytes never truncated back).
     finished(chunk.body, (error) => {
@@ -299,9 +355,46 @@ function assertUploadId(id: string): void {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
 }
 
-/** Whether a write lease was already given back (by the statement that recorded the chunk). */
-interface Lease {
-  released: boolean;
+/** Renews a lease soon after a chunk starts (a parked lease has seconds left), then every LEASE_RENEWAL_MS. */
+function renewWhileHeld(renew: () => Promise<void>): { stop(): void } {
+  let timer: NodeJS.Timeout;
+  const tick = (delay: number) => {
+    timer = setTimeout(() => {
+      void renew().catch(() => undefined);
+      tick(LEASE_RENEWAL_MS);
+    }, delay);
+  };
+  tick(FIRST_RENEWAL_MS);
+  return { stop: () => clearTimeout(timer) };
+}
+
+/**
+ * The size update of one chunk, started as soon as its body has ended (the store may still be writing), and
+ * undone when the chunk's bytes did not all land: the lease is still held, so nobody else saw the new size.
+ */
+class SizeRecording {
+  to = -1;
+  startedAt = 0;
+  private recorded: Promise<boolean> | undefined;
+
+  constructor(private readonly leaseSeconds: number) {}
+
+  start(ctx: RegistryContext, id: string, from: number, to: number): void {
+    this.to = to;
+    this.startedAt = Date.now();
+    this.recorded = ctx.uploads.advance(ctx.db.manager, id, from, to, this.leaseSeconds);
+    this.recorded.catch(() => undefined); // awaited by done() or undo()
+  }
+
+  /** Whether the new size is recorded (false: the recorded size had moved, or the body never ended). */
+  async done(): Promise<boolean> {
+    return this.recorded ? this.recorded : false;
+  }
+
+  async undo(ctx: RegistryContext, id: string, from: number): Promise<void> {
+    if (!this.recorded || !(await this.recorded.catch(() => false))) return;
+    await ctx.uploads.advance(ctx.db.manager, id, this.to, from, this.leaseSeconds).catch(() => undefined);
+  }
 }
 
 /** Refuses a chunk that does not continue the upload where it stands, before a byte is written. */

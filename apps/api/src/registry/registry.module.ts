@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@cargohold/config';
 import { RegistryTokenVerifier } from '@cargohold/iam';
 import Redis from 'ioredis';
@@ -25,13 +25,14 @@ import { ManifestCacheModule } from './manifest-cache.module';
       inject: [RegistryTokenVerifier, APP_CONFIG],
       useFactory: (verifier: RegistryTokenVerifier, config: AppConfig) => new JwtAccessGuard(verifier, `${config.publicUrl}/jwt/auth`),
     },
+    { provide: UploadService, inject: [RegistryContext], useFactory: (ctx: RegistryContext) => new UploadService(ctx) },
     {
       provide: RegistryRouter,
-      inject: [RegistryContext, REGISTRY_ACCESS_GUARD, APP_CONFIG, REDIS, LOGGER],
-      useFactory: (ctx: RegistryContext, guard: RegistryAccessGuard, config: AppConfig, redis: Redis, logger: Logger) =>
+      inject: [RegistryContext, UploadService, REGISTRY_ACCESS_GUARD, APP_CONFIG, REDIS, LOGGER],
+      useFactory: (ctx: RegistryContext, uploads: UploadService, guard: RegistryAccessGuard, config: AppConfig, redis: Redis, logger: Logger) =>
         new RegistryRouter(
           guard,
-          new UploadHandler(new UploadService(ctx)),
+          new UploadHandler(uploads),
           new BlobHandler(new BlobService(ctx)),
           new ManifestHandler(new ManifestService(ctx), new TagService(ctx), new CatalogService(ctx)),
           new PullRateLimiter(
@@ -45,4 +46,11 @@ import { ManifestCacheModule } from './manifest-cache.module';
   ],
   exports: [RegistryRouter, RegistryContext],
 })
-export class RegistryModule {}
+export class RegistryModule implements OnModuleDestroy {
+  constructor(@Inject(UploadService) private readonly uploads: UploadService) {}
+
+  /** Before the database closes: uploads whose lease this replica parked can go on elsewhere at once. */
+  async onModuleDestroy(): Promise<void> {
+    await this.uploads.releaseParkedLeases();
+  }
+}

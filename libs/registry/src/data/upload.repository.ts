@@ -37,7 +37,8 @@ export class UploadRepository {
 
   /**
    * Takes the write lease of the upload `id` of `repositoryPath` when no live writer holds it, and returns the
-   * row as it stands under the lease: finding and claiming in one round trip, on the path of every chunk.
+   * row as it stands under the lease: finding and claiming in one round trip (a chunk whose lease is parked
+   * in its process skips even that).
    * Null when the upload is unknown, belongs to another repository, or is leased by another request.
    */
   async claim(db: EntityManager, id: string, repositoryPath: string, leaseSeconds: number): Promise<UploadRow | null> {
@@ -70,16 +71,17 @@ export class UploadRepository {
   }
 
   /**
-   * Moves the recorded size forward only from the size the writer started at (optimistic concurrency); with
-   * `release`, gives the write lease back in the same statement (a PATCH is done once its bytes are counted).
+   * Moves the recorded size forward only from the size the writer started at (optimistic concurrency), and
+   * extends the writer's lease by `leaseSeconds` in the same statement: the writer keeps it (parked) for its next
+   * chunk or its commit. False when the size had moved, which a held lease rules out unless it lapsed.
    */
-  async advance(db: EntityManager, id: string, from: number, to: number, release = false): Promise<boolean> {
+  async advance(db: EntityManager, id: string, from: number, to: number, leaseSeconds: number): Promise<boolean> {
     const rows = await db.query(
       `WITH ${NO_FLUSH_WAIT}, moved AS (
-         UPDATE uploads SET size = $3, updated_at = now(), lease_until = CASE WHEN $4 THEN NULL ELSE lease_until END
+         UPDATE uploads SET size = $3, updated_at = now(), lease_until = now() + make_interval(secs => $4)
           WHERE id = $1 AND size = $2 RETURNING id)
        SELECT moved.id FROM moved, no_flush_wait`,
-      [id, from, to, release],
+      [id, from, to, leaseSeconds],
     );
     return rows.length > 0;
   }
