@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, digestOf, seedProject, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
-import { bearer, consistencyProblems, OCI_MANIFEST, pushImage } from './reliability-support';
+import { createTestDatabase, digestOf, pushBlob, putManifest, seedProject, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
+import { bearer, consistencyProblems, manifestJson, OCI_MANIFEST, pushImage } from './reliability-support';
 
 /** Races between clients: the same blob, the same tag, and pulls during pushes of the same manifest. */
 describe('reliability: concurrency', () => {
@@ -77,6 +77,40 @@ describe('reliability: concurrency', () => {
     // And once the race is over, the next write is the one that sticks.
     expect((await v2('/manifests/moving', { method: 'PUT', body: images[3].body, headers: { 'Content-Type': OCI_MANIFEST } })).status).toBe(201);
     expect((await v2('/manifests/moving')).headers.get('docker-content-digest')).toBe(images[3].digest);
+  });
+
+  it('creates a new repository and one new tag from 10 clients at once: one row each, and every manifest left untagged is queued for GC review', async () => {
+    const fresh = `${repo}/fresh`;
+    const token = await bearer(platform.url, 'root', platform.adminToken, [`repository:${fresh}:pull,push`]);
+    const authed = (u: string, init?: RequestInit) => fetch(u, { ...init, headers: { Authorization: `Bearer ${token}`, ...(init?.headers as Record<string, string>) } });
+    // Blobs first, all at once: the repository does not exist yet, so each commit races to create it.
+    const bodies = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const layerBytes = randomBytes(256);
+        const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, nonce: i }));
+        const [layer, config] = await Promise.all([pushBlob(platform.url, fresh, layerBytes, authed), pushBlob(platform.url, fresh, configBytes, authed)]);
+        return manifestJson(config, configBytes.length, layer, layerBytes.length);
+      }),
+    );
+    const statuses = await Promise.all(bodies.map(async (body) => (await putManifest(platform.url, fresh, 'contested', body, OCI_MANIFEST, authed)).status));
+    expect(statuses).toEqual(Array(10).fill(201));
+
+    expect(await db.query(`SELECT id FROM repositories WHERE path = $1`, [fresh])).toHaveLength(1);
+    const tagged = await db.query<{ digest: string }>(
+      `SELECT m.digest FROM tags t JOIN manifests m ON m.id = t.manifest_id JOIN repositories r ON r.id = t.repository_id WHERE r.path = $1`,
+      [fresh],
+    );
+    expect(tagged).toHaveLength(1);
+    // Each PUT after the first moved the tag away from the manifest before it: all nine losers await review
+    // (a loser missed here would stay forever, untagged, never collected).
+    const unreviewed = await db.query<{ digest: string }>(
+      `SELECT m.digest FROM manifests m JOIN repositories r ON r.id = m.repository_id
+        WHERE r.path = $1 AND m.digest <> $2 AND NOT EXISTS (SELECT 1 FROM gc_manifest_review_queue q WHERE q.manifest_id = m.id)`,
+      [fresh, tagged[0].digest],
+    );
+    expect(unreviewed).toEqual([]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM manifests m JOIN repositories r ON r.id = m.repository_id WHERE r.path = $1`, [fresh])).toEqual([{ n: 10 }]);
+    expect(await consistencyProblems(db, platform.dataDir)).toEqual([]);
   });
 
   it('never answers 5xx to hundreds of GETs by tag while the same manifest is pushed under other tags', async () => {

@@ -7,17 +7,24 @@ export class TagRepository {
    * when it moved, so that manifest can be reviewed by garbage collection.
    */
   async upsert(db: EntityManager, repositoryId: number, name: string, manifestId: number): Promise<number | null> {
-    const previous = await db.query(`SELECT manifest_id AS "manifestId" FROM tags WHERE repository_id = $1 AND name = $2 FOR UPDATE`, [
-      repositoryId,
-      name,
-    ]);
-    await db.query(
-      `INSERT INTO tags (repository_id, name, manifest_id) VALUES ($1, $2, $3)
-       ON CONFLICT (repository_id, name) DO UPDATE SET manifest_id = EXCLUDED.manifest_id, updated_at = now()`,
-      [repositoryId, name, manifestId],
-    );
-    const before: number | undefined = previous[0]?.manifestId;
-    return before !== undefined && before !== manifestId ? before : null;
+    // One round trip: move the tag if it exists (locking it, and reading where it pointed), else create it. When
+    // a concurrent push created it after this statement's snapshot, neither happens: the next try moves it.
+    for (;;) {
+      const rows = await db.query(
+        `WITH previous AS (SELECT id, manifest_id FROM tags WHERE repository_id = $1 AND name = $2 FOR UPDATE),
+              moved AS (
+                UPDATE tags SET manifest_id = $3, updated_at = now() FROM previous WHERE tags.id = previous.id
+                RETURNING previous.manifest_id AS before),
+              created AS (
+                INSERT INTO tags (repository_id, name, manifest_id) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM previous)
+                ON CONFLICT (repository_id, name) DO NOTHING RETURNING NULL::bigint AS before)
+         SELECT before FROM moved UNION ALL SELECT before FROM created`,
+        [repositoryId, name, manifestId],
+      );
+      if (rows.length === 0) continue;
+      const before: number | null = rows[0].before;
+      return before !== null && before !== manifestId ? before : null;
+    }
   }
 
   /** Removes a tag; returns the manifest id it pointed to, or null when there was no such tag. */
