@@ -21,6 +21,8 @@ export const SYSTEM_ACTOR: RegistryEventActor = { kind: 'system', id: null, name
 
 interface RepositoryEventBase {
   projectId: number;
+  /** The project's full path, when the emitter has it at hand: spares the audit trail a lookup. */
+  projectPath?: string;
   /** The image path, e.g. `group/project/image`. */
   repositoryPath: string;
   actor: RegistryEventActor;

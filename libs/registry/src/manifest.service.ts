@@ -83,6 +83,7 @@ export class ManifestService {
     // After the commit: listeners (webhooks, audit) only ever hear about what really happened.
     await this.ctx.events.manifestPushed({
       projectId: project.id,
+      projectPath: project.fullPath,
       repositoryPath,
       tag: ref.kind === 'tag' ? ref.tag : null,
       digest,

@@ -81,36 +81,31 @@ export class ManifestRepository {
     }
   }
 
+  /**
+   * One statement: insert the manifest with its blob and child links, or, when the repository already has it,
+   * share-lock the existing row (so GC cannot delete it before the caller's transaction ends). Null when a
+   * concurrent transaction inserted or deleted it after this statement's snapshot: the caller tries again.
+   */
   private async insertOrLock(db: EntityManager, manifest: NewManifest): Promise<number | null> {
-    const inserted = await db.query(
-      `INSERT INTO manifests (repository_id, digest, media_type, artifact_type, subject_digest, config_digest, total_size, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (repository_id, digest) DO NOTHING
-       RETURNING id`,
+    const rows = await db.query(
+      `WITH inserted AS (
+         INSERT INTO manifests (repository_id, digest, media_type, artifact_type, subject_digest, config_digest, total_size, payload)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (repository_id, digest) DO NOTHING
+         RETURNING id),
+       blob_links AS (
+         INSERT INTO manifest_blobs (manifest_id, blob_digest) SELECT inserted.id, d FROM inserted, unnest($9::text[]) AS d
+         ON CONFLICT DO NOTHING),
+       child_links AS (
+         INSERT INTO manifest_references (parent_id, child_id) SELECT inserted.id, c FROM inserted, unnest($10::bigint[]) AS c
+         ON CONFLICT DO NOTHING),
+       existing AS (
+         SELECT id FROM manifests WHERE repository_id = $1 AND digest = $2 AND NOT EXISTS (SELECT 1 FROM inserted) FOR SHARE)
+       SELECT id FROM inserted UNION ALL SELECT id FROM existing`,
       [manifest.repositoryId, manifest.digest, manifest.mediaType, manifest.artifactType, manifest.subjectDigest,
-        manifest.configDigest, manifest.totalSize, manifest.payload],
+        manifest.configDigest, manifest.totalSize, manifest.payload, [...new Set(manifest.blobDigests)], [...new Set(manifest.childIds)]],
     );
-    if (inserted.length === 0) {
-      const existing = await db.query(
-        `SELECT id FROM manifests WHERE repository_id = $1 AND digest = $2 FOR SHARE`,
-        [manifest.repositoryId, manifest.digest],
-      );
-      return existing[0]?.id ?? null;
-    }
-    const id: number = inserted[0].id;
-    if (manifest.blobDigests.length > 0) {
-      await db.query(
-        `INSERT INTO manifest_blobs (manifest_id, blob_digest) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-        [id, [...new Set(manifest.blobDigests)]],
-      );
-    }
-    if (manifest.childIds.length > 0) {
-      await db.query(
-        `INSERT INTO manifest_references (parent_id, child_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`,
-        [id, [...new Set(manifest.childIds)]],
-      );
-    }
-    return id;
+    return rows[0]?.id ?? null;
   }
 
   /** Deletes a manifest and the tags that point to it; returns the digests of blobs it referenced, or null if absent. */

@@ -14,7 +14,7 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 export interface RegistryAuditEntry {
   author: { id: number | null; name: string | null; kind: string };
   eventName: string;
-  entity: { type: 'Project'; id: number };
+  entity: { type: 'Project'; id: number; path?: string };
   target: { type: string; id: string; details: string };
   details: Record<string, unknown>;
   ipAddress: string | null;
@@ -37,51 +37,52 @@ export class RegistryEventRecorder implements RegistryEventSink {
 
   async manifestPushed(event: ManifestPushedEvent): Promise<void> {
     const reference = event.tag ? `${event.repositoryPath}:${event.tag}` : `${event.repositoryPath}@${event.digest}`;
-    await this.both('image_pushed', event.projectId, event.actor, reference, { tag: event.tag, digest: event.digest, media_type: event.mediaType, size: event.size }, () =>
+    await this.both('image_pushed', event, event.actor, reference, { tag: event.tag, digest: event.digest, media_type: event.mediaType, size: event.size }, () =>
       this.webhooks.dispatch(event.projectId, { name: 'image_pushed', event }),
     );
   }
 
   async tagDeleted(event: TagDeletedEvent): Promise<void> {
-    await this.both('tag_deleted', event.projectId, event.actor, `${event.repositoryPath}:${event.tag}`, { tag: event.tag, digest: event.digest }, () =>
+    await this.both('tag_deleted', event, event.actor, `${event.repositoryPath}:${event.tag}`, { tag: event.tag, digest: event.digest }, () =>
       this.webhooks.dispatch(event.projectId, { name: 'tag_deleted', event }),
     );
   }
 
   /** Audited as one manifest delete; receivers hear one `tag_deleted` per tag that went with it. */
   async manifestDeleted(event: ManifestDeletedEvent): Promise<void> {
-    await this.both('manifest_deleted', event.projectId, event.actor, `${event.repositoryPath}@${event.digest}`, { digest: event.digest, tags: event.tags }, async () => {
+    await this.both('manifest_deleted', event, event.actor, `${event.repositoryPath}@${event.digest}`, { digest: event.digest, tags: event.tags }, async () => {
       for (const tag of event.tags) await this.webhooks.dispatch(event.projectId, { name: 'tag_deleted', event: { ...event, tag, digest: event.digest } });
     });
   }
 
   async repositoryDeleted(event: RepositoryDeletedEvent): Promise<void> {
-    await this.both('repository_deleted', event.projectId, event.actor, event.repositoryPath, {}, () =>
+    await this.both('repository_deleted', event, event.actor, event.repositoryPath, {}, () =>
       this.webhooks.dispatch(event.projectId, { name: 'repository_deleted', event }),
     );
   }
 
   async cleanupFinished(event: CleanupFinishedEvent): Promise<void> {
     const details = { deleted_tags: event.deletedTags, repositories: event.repositories, status: event.status };
-    await this.both('cleanup_finished', event.projectId, event.actor, `project ${event.projectId}`, details, () =>
+    await this.both('cleanup_finished', event, event.actor, `project ${event.projectId}`, details, () =>
       this.webhooks.dispatch(event.projectId, { name: 'cleanup_finished', event }),
     );
   }
 
   private async both(
     eventName: string,
-    projectId: number,
+    project: { projectId: number; projectPath?: string },
     actor: RegistryEventActor,
     target: string,
     details: Record<string, unknown>,
     dispatch: () => Promise<unknown>,
   ): Promise<void> {
+    const { projectId, projectPath } = project;
     const results = await Promise.allSettled([
       this.audit.record({
         // author_id is a user id; deploy tokens and jobs are named, and their own ids kept in the details.
         author: { id: actor.kind === 'user' ? actor.id : null, name: actor.name, kind: actor.kind },
         eventName,
-        entity: { type: 'Project', id: projectId },
+        entity: projectPath === undefined ? { type: 'Project', id: projectId } : { type: 'Project', id: projectId, path: projectPath },
         target: { type: 'ContainerRepository', id: target, details: target },
         details: actor.kind === 'user' || actor.id === null ? details : { ...details, [`${actor.kind}_id`]: actor.id },
         ipAddress: actor.ipAddress ?? null,

@@ -131,21 +131,24 @@ export class WebhookRepository {
    * that are permanently disabled or inside their temporary disabling window (GitLab does not queue for them).
    */
   async findRegistryTargets(db: EntityManager, projectId: number): Promise<{ project: { id: number; fullPath: string } | null; hookIds: number[] }> {
-    const projects = await db.query(`SELECT id, full_path AS "fullPath", namespace_id AS "namespaceId" FROM projects WHERE id = $1`, [projectId]);
-    if (projects.length === 0) return { project: null, hookIds: [] };
-    const rows: Array<{ id: number }> = await db.query(
-      `WITH RECURSIVE ancestors AS (
-         SELECT id, parent_id, kind FROM namespaces WHERE id = $2
+    // One statement: it runs after every push and delete, hooks or not.
+    const rows: Array<{ id: number; fullPath: string; hookIds: number[] }> = await db.query(
+      `WITH RECURSIVE project AS (SELECT id, full_path, namespace_id FROM projects WHERE id = $1),
+       ancestors AS (
+         SELECT n.id, n.parent_id, n.kind FROM namespaces n JOIN project p ON n.id = p.namespace_id
          UNION ALL
          SELECT n.id, n.parent_id, n.kind FROM namespaces n JOIN ancestors a ON n.id = a.parent_id
        )
-       SELECT w.id FROM webhooks w
-       WHERE (w.project_id = $1 OR w.group_id IN (SELECT id FROM ancestors WHERE kind = 'group'))
-         AND w.registry_events AND NOT w.permanently_disabled AND (w.disabled_until IS NULL OR w.disabled_until <= now())
-       ORDER BY w.id`,
-      [projectId, projects[0].namespaceId],
+       SELECT p.id, p.full_path AS "fullPath",
+              ARRAY(SELECT w.id FROM webhooks w
+                     WHERE (w.project_id = p.id OR w.group_id IN (SELECT id FROM ancestors WHERE kind = 'group'))
+                       AND w.registry_events AND NOT w.permanently_disabled AND (w.disabled_until IS NULL OR w.disabled_until <= now())
+                     ORDER BY w.id) AS "hookIds"
+         FROM project p`,
+      [projectId],
     );
-    return { project: { id: projects[0].id, fullPath: projects[0].fullPath }, hookIds: rows.map((row) => row.id) };
+    if (rows.length === 0) return { project: null, hookIds: [] };
+    return { project: { id: rows[0].id, fullPath: rows[0].fullPath }, hookIds: rows[0].hookIds.map(Number) };
   }
 
   async insertDeliveries(db: EntityManager, rows: Array<{ webhookId: number; uuid: string; event: string; payload: unknown }>): Promise<number[]> {
