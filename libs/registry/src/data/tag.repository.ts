@@ -37,16 +37,17 @@ export class TagRepository {
     return rows[0]?.manifestId ?? null;
   }
 
+  /**
+   * Up to `limit` tag names after `after`, in order. Aggregated into one array by PostgreSQL: a page of 10 000
+   * names as one value instead of 10 000 rows took a quarter off tags/list (docs/performance.md).
+   */
   async listNames(db: EntityManager, repositoryId: number, limit: number, after?: string): Promise<string[]> {
-    const rows =
-      after === undefined
-        ? await db.query(`SELECT name FROM tags WHERE repository_id = $1 ORDER BY name LIMIT $2`, [repositoryId, limit])
-        : await db.query(`SELECT name FROM tags WHERE repository_id = $1 AND name > $3 ORDER BY name LIMIT $2`, [
-            repositoryId,
-            limit,
-            after,
-          ]);
-    return rows.map((row: { name: string }) => row.name);
+    const rows = await db.query(
+      `SELECT coalesce(array_agg(name), '{}') AS names FROM (
+         SELECT name FROM tags WHERE repository_id = $1 AND ($3::text IS NULL OR name > $3) ORDER BY name LIMIT $2) page`,
+      [repositoryId, limit, after ?? null],
+    );
+    return rows[0].names;
   }
 }
 
