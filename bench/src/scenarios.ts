@@ -131,11 +131,17 @@ export async function blobPulls(ctx: BenchContext): Promise<void> {
       results.define(id, `blob pull ${verify ? 'with sha256 verification' : 'unhashed'}, ${label(sizeMiB)}`, 'MB/s', {
         limitOf: verify ? 'limit.sha256' : undefined,
       });
+      // The client bounds pull throughput; what the server spends per GiB shows its own cost (and headroom).
+      const cpuId = `cpu.pull.${verify ? 'verified' : 'unhashed'}.${sizeMiB}`;
+      if (!verify) results.define(cpuId, `server CPU per GiB pulled, ${label(sizeMiB)}`, 'ms', { higherIsBetter: false });
       await alternate(ctx, [ctx.ours, ctx.distribution], async (target) => {
         const layer = pushed.get(`${target.key}:${sizeMiB}`)!;
+        const cpuBefore = cpuMs(target.pid);
         const started = process.hrtime.bigint();
         await pullLayer(target, BLOB_REPO, layer, verify);
         results.add(id, target.key, rate(layer.size, started));
+        const cpuAfter = cpuMs(target.pid);
+        if (!verify && cpuBefore !== undefined && cpuAfter !== undefined) results.add(cpuId, target.key, ((cpuAfter - cpuBefore) * GiB) / layer.size);
       });
       ctx.log(progress(results, id));
     }
