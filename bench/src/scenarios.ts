@@ -286,6 +286,10 @@ export async function skopeoCopies(ctx: BenchContext): Promise<void> {
       await runClient('skopeo', ['copy', '--retry-times', '0', '--dest-tls-verify=false', ...destCreds, `oci:${layout.dir}:bench`, ref]);
       results.add('skopeo.push', target.key, Number(process.hrtime.bigint() - started) / 1e9);
       const out = mkdtempSync(path.join(ctx.workDir, 'pulled-'));
+      // Both pulls start from the same page cache (empty): otherwise the one after distribution's push (which
+      // filled the cache) and the one after ours (O_DIRECT, which does not) would write skopeo's output into
+      // pages in different states, a cost of this VM's memory that decided the figure (docs/performance.md).
+      settleDisk();
       try {
         started = process.hrtime.bigint();
         await runClient('skopeo', ['copy', '--retry-times', '0', '--src-tls-verify=false', ...srcCreds, ref, `dir:${out}`]);
