@@ -53,18 +53,22 @@ export class UploadRepository {
     return rows[0] ?? null;
   }
 
-  /** Extends a held lease while a long chunk is still streaming. */
+  /**
+   * Extends a held lease while a long chunk is still streaming. Never takes a free one: a renewal that arrives
+   * late (sent before the chunk ended, delivered after the lease was released) must not lock the upload for
+   * nobody.
+   */
   async renew(db: EntityManager, id: string, leaseSeconds: number): Promise<void> {
-    await this.setLease(db, id, `now() + make_interval(secs => $2)`, [leaseSeconds]);
+    await this.setLease(db, id, `now() + make_interval(secs => $2)`, 'lease_until IS NOT NULL', [leaseSeconds]);
   }
 
   async release(db: EntityManager, id: string): Promise<void> {
-    await this.setLease(db, id, 'NULL');
+    await this.setLease(db, id, 'NULL', 'true');
   }
 
-  private async setLease(db: EntityManager, id: string, until: string, parameters: unknown[] = []): Promise<void> {
+  private async setLease(db: EntityManager, id: string, until: string, condition: string, parameters: unknown[] = []): Promise<void> {
     await db.query(
-      `WITH ${NO_FLUSH_WAIT}, leased AS (UPDATE uploads SET lease_until = ${until} WHERE id = $1 RETURNING id)
+      `WITH ${NO_FLUSH_WAIT}, leased AS (UPDATE uploads SET lease_until = ${until} WHERE id = $1 AND ${condition} RETURNING id)
        SELECT leased.id FROM leased, no_flush_wait`,
       [id, ...parameters],
     );
