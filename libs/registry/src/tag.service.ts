@@ -15,11 +15,11 @@ export class TagService {
   constructor(private readonly ctx: RegistryContext) {}
 
   async list(repositoryPath: string, n: number | undefined, last: string | undefined): Promise<Page<string>> {
-    const repository = await this.ctx.repositories.findByPath(this.ctx.db.manager, repositoryPath);
-    if (!repository || repository.status !== null) throw new RegistryError('NAME_UNKNOWN', undefined, { name: repositoryPath });
     const limit = Math.min(n ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+    const listed = await this.ctx.tags.listNamesByPath(this.ctx.db.manager, repositoryPath, limit + 1, last);
+    if (!listed || listed.status !== null) throw new RegistryError('NAME_UNKNOWN', undefined, { name: repositoryPath });
     if (limit === 0) return { items: [] };
-    const names = await this.ctx.tags.listNames(this.ctx.db.manager, repository.id, limit + 1, last);
+    const { names } = listed;
     if (names.length <= limit) return { items: names };
     const items = names.slice(0, limit);
     return { items, next: items[items.length - 1] };

@@ -38,16 +38,18 @@ export class TagRepository {
   }
 
   /**
-   * Up to `limit` tag names after `after`, in order. Aggregated into one array by PostgreSQL: a page of 10 000
-   * names as one value instead of 10 000 rows took a quarter off tags/list (docs/performance.md).
+   * The repository at `path` (null when there is none) with up to `limit` of its tag names after `after`, in
+   * order: one round trip per tags/list page. The names come back aggregated into one array by PostgreSQL: a
+   * page of 10 000 names as one value instead of 10 000 rows took a quarter off tags/list (docs/performance.md).
    */
-  async listNames(db: EntityManager, repositoryId: number, limit: number, after?: string): Promise<string[]> {
+  async listNamesByPath(db: EntityManager, path: string, limit: number, after?: string): Promise<{ status: string | null; names: string[] } | null> {
     const rows = await db.query(
-      `SELECT coalesce(array_agg(name), '{}') AS names FROM (
-         SELECT name FROM tags WHERE repository_id = $1 AND ($3::text IS NULL OR name > $3) ORDER BY name LIMIT $2) page`,
-      [repositoryId, limit, after ?? null],
+      `SELECT r.status, (SELECT coalesce(array_agg(name), '{}') FROM (
+                SELECT name FROM tags WHERE repository_id = r.id AND ($3::text IS NULL OR name > $3) ORDER BY name LIMIT $2) page) AS names
+         FROM repositories r WHERE r.path = $1`,
+      [path, limit, after ?? null],
     );
-    return rows[0].names;
+    return rows[0] ?? null;
   }
 }
 
