@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, digestOf, pushBlob, putManifest, RegistrySession, seedProject, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
+import { createTestDatabase, digestOf, locationPath, pushBlob, putManifest, RegistrySession, seedProject, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -83,19 +83,20 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       const bytes = randomBytes(5000);
       const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
       expect(start.status).toBe(202);
-      const location = start.headers.get('location')!;
-      expect(location).toMatch(new RegExp(`^/v2/${repo}/blobs/uploads/[0-9a-f-]{36}$`));
+      // Locations are absolute, on PUBLIC_URL (the contract; distribution answers absolute URLs too).
+      expect(start.headers.get('location')).toMatch(new RegExp(`^${base}/v2/${repo}/blobs/uploads/[0-9a-f-]{36}$`));
+      const location = locationPath(start);
       expect(start.headers.get('range')).toBe('0-0');
       const put = await registry.fetch(`${base}${location}?digest=${digestOf(bytes)}`, { method: 'PUT', body: bytes, headers: { 'Content-Type': 'application/octet-stream' } });
       expect(put.status).toBe(201);
       expect(put.headers.get('docker-content-digest')).toBe(digestOf(bytes));
-      expect(put.headers.get('location')).toBe(`/v2/${repo}/blobs/${digestOf(bytes)}`);
+      expect(put.headers.get('location')).toBe(`${base}/v2/${repo}/blobs/${digestOf(bytes)}`);
     });
 
     it('accepts chunked PATCH uploads, reports progress and refuses out-of-order chunks with 416', async () => {
       const bytes = randomBytes(300_000);
       const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-      const location = start.headers.get('location')!;
+      const location = locationPath(start);
       const first = await registry.fetch(`${base}${location}`, {
         method: 'PATCH',
         body: bytes.subarray(0, 100_000),
@@ -132,7 +133,7 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       const replica = await platform.startApiReplica();
       const bytes = randomBytes(250_000);
       const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-      const location = start.headers.get('location')!;
+      const location = locationPath(start);
       const urls = [base, replica.url, base];
       for (let i = 0; i < 3; i++) {
         const from = i * 100_000;
@@ -153,7 +154,7 @@ describe('registry /v2/ (OCI distribution spec)', () => {
 
     it('keeps the write lease for the next chunk only briefly: released when no chunk follows', async () => {
       const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-      const location = start.headers.get('location')!;
+      const location = locationPath(start);
       const id = location.split('/').pop()!;
       const leaseOf = async () => (await db.query(`SELECT lease_until IS NOT NULL AS held, size FROM uploads WHERE id = $1`, [id]))[0];
       const patch = await registry.fetch(`${base}${location}`, {
@@ -176,7 +177,7 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       const replica = await platform.startApiReplica();
       try {
         const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-        const location = start.headers.get('location')!;
+        const location = locationPath(start);
         const a = randomBytes(2_000_000);
         const b = randomBytes(2_000_000);
         const patch = (url: string, body: Buffer) =>
@@ -202,7 +203,7 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       const bytes = randomBytes(1000);
       const wrong = digestOf(randomBytes(10));
       const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-      const location = start.headers.get('location')!;
+      const location = locationPath(start);
       const put = await registry.fetch(`${base}${location}?digest=${wrong}`, { method: 'PUT', body: bytes });
       expect(put.status).toBe(400);
       expect((await put.json()).errors[0].code).toBe('DIGEST_INVALID');
@@ -227,7 +228,7 @@ describe('registry /v2/ (OCI distribution spec)', () => {
 
     it('cancels an upload with DELETE', async () => {
       const start = await registry.fetch(`${base}/v2/${repo}/blobs/uploads/`, { method: 'POST' });
-      const location = start.headers.get('location')!;
+      const location = locationPath(start);
       expect((await registry.fetch(`${base}${location}`, { method: 'DELETE' })).status).toBe(204);
       const status = await registry.fetch(`${base}${location}`);
       expect(status.status).toBe(404);
@@ -246,7 +247,7 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       const auth = { Authorization: `Bearer ${token}` };
       const mount = await fetch(`${base}/v2/${repo}/blobs/uploads/?mount=${digest}&from=acme/other`, { method: 'POST', headers: auth });
       expect(mount.status).toBe(201);
-      expect(mount.headers.get('location')).toBe(`/v2/${repo}/blobs/${digest}`);
+      expect(mount.headers.get('location')).toBe(`${base}/v2/${repo}/blobs/${digest}`);
       expect((await fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'HEAD', headers: auth })).status).toBe(200);
       const fallback = await fetch(`${base}/v2/${repo}/blobs/uploads/?mount=${digestOf(randomBytes(8))}&from=acme/other`, { method: 'POST', headers: auth });
       expect(fallback.status).toBe(202);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { createTestDatabase, RegistrySession, seedProject, spawnProcess, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
+import { createTestDatabase, locationPath, RegistrySession, seedProject, spawnProcess, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
 
 /** Abandoned upload sessions are removed by the worker after UPLOAD_PURGE_AGE, bytes and row alike. */
 describe('abandoned upload purge', () => {
@@ -22,7 +22,7 @@ describe('abandoned upload purge', () => {
     const registry = new RegistrySession(platform.url, { username: 'root', password: platform.adminToken });
     const open = async () => {
       const start = await registry.fetch(`${platform.url}/v2/idle/app/blobs/uploads/`, { method: 'POST' });
-      const location = start.headers.get('location')!;
+      const location = locationPath(start);
       const patch = await registry.fetch(`${platform.url}${location}`, { method: 'PATCH', body: Buffer.alloc(1000, 1), headers: { 'Content-Range': '0-999' } });
       expect(patch.status).toBe(202);
       return location.split('/').pop()!;

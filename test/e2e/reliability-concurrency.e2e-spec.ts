@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, digestOf, pushBlob, putManifest, seedProject, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
+import { createTestDatabase, digestOf, locationPath, pushBlob, putManifest, seedProject, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
 import { bearer, consistencyProblems, manifestJson, OCI_MANIFEST, pushImage } from './reliability-support';
 
 /** Races between clients: the same blob, the same tag, and pulls during pushes of the same manifest. */
@@ -30,7 +30,7 @@ describe('reliability: concurrency', () => {
       if (i % 2 === 0) return (await v2(`/blobs/uploads/?digest=${digest}`, { method: 'POST', body: bytes })).status;
       // The other half upload in two chunks, as docker does.
       const start = await v2('/blobs/uploads/', { method: 'POST' });
-      const location = start.headers.get('location')!;
+      const location = locationPath(start);
       const url = (path: string) => fetch(`${platform.url}${path}`, { method: 'PATCH', body: bytes.subarray(0, 150_000), headers: { ...auth, 'Content-Range': '0-149999' } });
       expect((await url(location)).status).toBe(202);
       return (await fetch(`${platform.url}${location}?digest=${digest}`, { method: 'PUT', body: bytes.subarray(150_000), headers: { ...auth, 'Content-Range': `150000-${bytes.length - 1}` } })).status;

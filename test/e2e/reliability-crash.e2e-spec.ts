@@ -4,7 +4,7 @@ import { existsSync, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import {
-  createTestDatabase, digestOf, freePort, RunningProcess, seedProject, spawnProcess, startPlatform, TestDatabase, TestPlatform, waitForReady,
+  createTestDatabase, digestOf, freePort, locationPath, RunningProcess, seedProject, spawnProcess, startPlatform, TestDatabase, TestPlatform, waitForReady,
 } from '@cargohold/testing';
 import { bearer, consistencyProblems, OCI_MANIFEST, pushImage, rawRequest } from './reliability-support';
 
@@ -84,7 +84,7 @@ describe('reliability: crash safety (kill -9 of the api)', () => {
   async function crashMidChunk(chunk: number, sent: number): Promise<void> {
     const bytes = randomBytes(3 * chunk);
     const digest = digestOf(bytes);
-    const location = (await v2('/blobs/uploads/', { method: 'POST' })).headers.get('location')!;
+    const location = locationPath(await v2('/blobs/uploads/', { method: 'POST' }));
     const patch = (from: number, to: number) =>
       authed(`${base}${location}`, { method: 'PATCH', body: bytes.subarray(from, to), headers: { 'Content-Range': `${from}-${to - 1}` } });
     expect((await patch(0, chunk)).status).toBe(202);
@@ -126,7 +126,7 @@ describe('reliability: crash safety (kill -9 of the api)', () => {
   it('refuses to publish an upload whose stored bytes run past its recorded size (a chunk written, never recorded)', async () => {
     const bytes = randomBytes(200_000);
     const digest = digestOf(bytes);
-    const location = (await v2('/blobs/uploads/', { method: 'POST' })).headers.get('location')!;
+    const location = locationPath(await v2('/blobs/uploads/', { method: 'POST' }));
     const first = await authed(`${base}${location}`, { method: 'PATCH', body: bytes.subarray(0, 100_000), headers: { 'Content-Range': '0-99999' } });
     expect(first.status).toBe(202);
     // What a writer that died between writing its chunk and recording it leaves behind (or a size update the

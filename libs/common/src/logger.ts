@@ -1,4 +1,5 @@
 import pino, { Logger } from 'pino';
+import { prettyDestination } from './pretty-log-destination';
 
 export type { Logger } from 'pino';
 
@@ -19,11 +20,13 @@ const REDACT_PATHS = [
 ];
 
 export function createLogger(options: { level: string; format: 'json' | 'pretty'; component: string }): Logger {
-  return pino({
+  const settings = {
     level: options.level,
     base: { component: options.component },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  });
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  // Pretty lines are formatted in the process (no worker thread): meant for a person at a terminal, not for load.
+  return options.format === 'pretty' ? pino(settings, prettyDestination()) : pino(settings);
 }

@@ -19,6 +19,18 @@ export async function runClient(command: string, args: string[], env: Record<str
   }
 }
 
+/**
+ * The path and query of a registry response's Location header. Locations are absolute on the api's PUBLIC_URL;
+ * tests that send the next request of an upload to a chosen replica, or through a helper that prefixes the
+ * base URL, need only this part.
+ */
+export function locationPath(response: Response): string {
+  const location = response.headers.get('location');
+  if (!location) throw new Error(`no Location header (status ${response.status})`);
+  const url = new URL(location);
+  return `${url.pathname}${url.search}`;
+}
+
 /** Pushes a blob monolithically through the HTTP API (POST ?digest=); returns its digest. */
 export type FetchFn = (url: string, init?: RequestInit) => Promise<Response>;
 

@@ -13,7 +13,7 @@ export class ServiceUnavailableFilter extends BaseExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (isConnectionError(error) && !res.headersSent) {
       res.setHeader('Retry-After', '5');
-      res.status(503).json({ errors: [{ code: 'UNAVAILABLE', message: 'the metadata database is unavailable, retry later' }] });
+      res.status(503).json({ errors: [{ code: 'UNAVAILABLE', message: 'the metadata database is unavailable, retry later', detail: {} }] });
       return;
     }
     super.catch(error, host);

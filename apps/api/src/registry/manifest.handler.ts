@@ -8,6 +8,8 @@ export class ManifestHandler {
     private readonly manifests: ManifestService,
     private readonly tags: TagService,
     private readonly catalog: CatalogService,
+    /** PUBLIC_URL, for absolute Location headers (pagination Links stay relative, as distribution's are). */
+    private readonly publicUrl: string,
   ) {}
 
   async get(request: RegistryRequest, name: string, reference: string): Promise<void> {
@@ -34,7 +36,7 @@ export class ManifestHandler {
     const payload = await readBody(request.req, MAX_MANIFEST_BYTES);
     const pushed = await this.manifests.put(name, reference, payload, header(request.req, 'content-type'), eventActor(request, principal));
     const headers: Record<string, string> = {
-      Location: `/v2/${name}/manifests/${pushed.digest}`,
+      Location: `${this.publicUrl}/v2/${name}/manifests/${pushed.digest}`,
       'Docker-Content-Digest': pushed.digest,
     };
     if (pushed.subjectDigest) headers['OCI-Subject'] = pushed.subjectDigest;

@@ -32,9 +32,9 @@ import { ManifestCacheModule } from './manifest-cache.module';
       useFactory: (ctx: RegistryContext, uploads: UploadService, guard: RegistryAccessGuard, config: AppConfig, redis: Redis, logger: Logger) =>
         new RegistryRouter(
           guard,
-          new UploadHandler(uploads),
+          new UploadHandler(uploads, config.publicUrl),
           new BlobHandler(new BlobService(ctx)),
-          new ManifestHandler(new ManifestService(ctx), new TagService(ctx), new CatalogService(ctx)),
+          new ManifestHandler(new ManifestService(ctx), new TagService(ctx), new CatalogService(ctx), config.publicUrl),
           new PullRateLimiter(
             { anonymous: config.limits.pullAnonymous, authenticated: config.limits.pullAuthenticated, windowSeconds: config.limits.pullWindowSeconds },
             // Counted in the process and sent to Redis in batches: a manifest GET does not wait on Redis.

@@ -4,7 +4,11 @@ import { RegistryPrincipal } from './registry-access';
 
 /** POST/PATCH/PUT/GET/DELETE on /v2/<name>/blobs/uploads/. */
 export class UploadHandler {
-  constructor(private readonly uploads: UploadService) {}
+  constructor(
+    private readonly uploads: UploadService,
+    /** PUBLIC_URL: Location headers are absolute, on the address clients use (as distribution answers). */
+    private readonly publicUrl: string,
+  ) {}
 
   /** POST: a mount, a monolithic upload (?digest=) or the start of a session. */
   async start(request: RegistryRequest, name: string, principal: RegistryPrincipal): Promise<void> {
@@ -13,13 +17,13 @@ export class UploadHandler {
     const from = query.get('from');
     if (mount && from && principal.can(from, 'pull') && (await this.uploads.mount(name, mount, from))) {
       req.resume();
-      send(res, 201, { Location: `/v2/${name}/blobs/${mount}`, 'Docker-Content-Digest': mount });
+      send(res, 201, { Location: `${this.publicUrl}/v2/${name}/blobs/${mount}`, 'Docker-Content-Digest': mount });
       return;
     }
     const digest = query.get('digest');
     if (digest && !mount) {
       const blob = await this.uploads.uploadMonolithic(name, digest, this.chunk(request));
-      send(res, 201, { Location: `/v2/${name}/blobs/${blob.digest}`, 'Docker-Content-Digest': blob.digest });
+      send(res, 201, { Location: `${this.publicUrl}/v2/${name}/blobs/${blob.digest}`, 'Docker-Content-Digest': blob.digest });
       return;
     }
     req.resume();
@@ -42,7 +46,7 @@ export class UploadHandler {
     if (!chunk) request.req.resume();
     const blob = await this.uploads.finish(name, id, digest, chunk);
     send(request.res, 201, {
-      Location: `/v2/${name}/blobs/${blob.digest}`,
+      Location: `${this.publicUrl}/v2/${name}/blobs/${blob.digest}`,
       'Docker-Content-Digest': blob.digest,
     });
   }
@@ -68,7 +72,7 @@ export class UploadHandler {
 
   private sendProgress(request: RegistryRequest, name: string, id: string, size: number, status = 202): void {
     send(request.res, status, {
-      Location: `/v2/${name}/blobs/uploads/${id}`,
+      Location: `${this.publicUrl}/v2/${name}/blobs/uploads/${id}`,
       Range: formatUploadRange(size),
       'Docker-Upload-UUID': id,
     });

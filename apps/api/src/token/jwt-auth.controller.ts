@@ -33,7 +33,7 @@ export class JwtAuthController {
       await this.audit.recordLogin({ username: basic.username, actor, ipAddress: address, service: 'container_registry' });
       if (!actor) {
         this.throttle.recordFailure(address);
-        res.status(401).json({ errors: [{ code: 'UNAUTHORIZED', message: ACCESS_DENIED }] });
+        res.status(401).json({ errors: [{ code: 'UNAUTHORIZED', message: ACCESS_DENIED, detail: {} }] });
         return;
       }
       this.throttle.recordSuccess(address);

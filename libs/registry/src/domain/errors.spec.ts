@@ -62,10 +62,9 @@ describe('RegistryError', () => {
     });
   });
 
-  it('omits detail from the body when there is none', () => {
+  it('renders an empty detail when there is none (code, message and detail are always there)', () => {
     const body = new RegistryError('UNAUTHORIZED').toOciBody();
-    expect(body).toEqual({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] });
-    expect(Object.keys(body.errors[0])).not.toContain('detail');
+    expect(body).toEqual({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: {} }] });
     expect(JSON.parse(JSON.stringify(body))).toEqual(body);
   });
 

@@ -87,10 +87,12 @@ export class RegistryError extends Error {
     this.status = status ?? OCI_ERRORS[code].status;
   }
 
-  /** The body the spec requires; `detail` is left out when there is none, as Docker's registry does. */
+  /**
+   * The body the spec requires, with all three fields the contract names: `detail` is `{}` when there is none
+   * (distribution leaves it out then; clients accept either, and a fixed shape is easier to consume).
+   */
   toOciBody(): OciErrorBody {
-    const entry: OciErrorEntry = { code: this.code, message: this.message };
-    if (this.detail !== undefined) entry.detail = this.detail;
+    const entry: OciErrorEntry = { code: this.code, message: this.message, detail: this.detail === undefined ? {} : this.detail };
     return { errors: [entry] };
   }
 }
