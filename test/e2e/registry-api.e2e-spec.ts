@@ -406,6 +406,27 @@ describe('registry /v2/ (OCI distribution spec)', () => {
     });
   });
 
+  describe('metrics', () => {
+    const metric = async (line: RegExp) => {
+      const text = await (await fetch(`${base}/metrics`)).text();
+      const match = text.match(line);
+      return match ? Number(match[1]) : undefined;
+    };
+
+    it('exposes Prometheus metrics at /metrics: registry bytes in and out, and request durations', async () => {
+      const response = await fetch(`${base}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      const before = { in: (await metric(/^cargohold_registry_bytes_total\{direction="in"\} (\d+)/m)) ?? 0, out: (await metric(/^cargohold_registry_bytes_total\{direction="out"\} (\d+)/m)) ?? 0 };
+      const bytes = randomBytes(5000);
+      const digest = await pushBlob(base, repo, bytes, registry.fetch);
+      expect(Buffer.from(await (await registry.fetch(`${base}/v2/${repo}/blobs/${digest}`)).arrayBuffer()).equals(bytes)).toBe(true);
+      expect(await metric(/^cargohold_registry_bytes_total\{direction="in"\} (\d+)/m)).toBe(before.in + 5000);
+      expect(await metric(/^cargohold_registry_bytes_total\{direction="out"\} (\d+)/m)).toBe(before.out + 5000);
+      expect(await metric(/^cargohold_http_request_duration_seconds_count\{family="registry",method="POST",status="201"\} (\d+)/m)).toBeGreaterThanOrEqual(1);
+    });
+  });
+
   describe('hostile and invalid input', () => {
     it.each([
       ['/v2/Acme/app/tags/list', 'NAME_INVALID'],

@@ -2,7 +2,7 @@ import { createPrivateKey, generateKeyPairSync, KeyObject, sign } from 'node:cry
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildOciLayout, createTestDatabase, runClient, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
+import { buildOciLayout, createTestDatabase, freePort, runClient, spawnProcess, startPlatform, TestDatabase, TestPlatform, waitForReady } from '@cargohold/testing';
 import { enc, RestClient } from './iam-rest-client';
 
 const PASSWORD = 'password-1234';
@@ -196,6 +196,26 @@ describe('registry access control', () => {
       expect(header.alg).toBe('ES256');
       expect(payload.aud).toBe('container_registry');
       expect((await getWith(valid)).status).toBe(200);
+    });
+
+    it('lives REGISTRY_TOKEN_TTL seconds (300 by default), as expires_in and the exp claim both say', async () => {
+      const tokenFrom = async (url: string) => {
+        const response = await fetch(`${url}/jwt/auth?service=container_registry&scope=repository:corp/private-app:pull`, {
+          headers: { Authorization: `Basic ${Buffer.from(`reporter:${PASSWORD}`).toString('base64')}` },
+        });
+        const body = (await response.json()) as { token: string; expires_in: number; issued_at: string };
+        const claims = JSON.parse(Buffer.from(body.token.split('.')[1], 'base64url').toString()) as { exp: number };
+        return { expiresIn: body.expires_in, lifetime: claims.exp - Math.floor(Date.parse(body.issued_at) / 1000) };
+      };
+      expect(await tokenFrom(platform.url)).toEqual({ expiresIn: 300, lifetime: 300 });
+      const port = await freePort();
+      const shortLived = spawnProcess('api', { ...platform.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, REGISTRY_TOKEN_TTL: '60' });
+      try {
+        await waitForReady(`http://127.0.0.1:${port}/-/readiness`, shortLived);
+        expect(await tokenFrom(`http://127.0.0.1:${port}`)).toEqual({ expiresIn: 60, lifetime: 60 });
+      } finally {
+        await shortLived.stop();
+      }
     });
 
     it('refuses a token signed by another key under the same kid', async () => {

@@ -52,6 +52,8 @@ export class UploadService {
 
   constructor(
     private readonly ctx: RegistryContext,
+    /** Told how many bytes each request stored (the api's `cargohold_registry_bytes_total{direction="in"}`). */
+    private readonly onStored: (bytes: number) => void = () => undefined,
     private readonly hashes = new UploadHashCache(),
   ) {
     this.parked = new ParkedUploadLeases((id) => ctx.uploads.release(ctx.db.manager, id));
@@ -275,6 +277,7 @@ export class UploadService {
     hashing.on('error', () => undefined);
     try {
       const size = await this.ctx.store.appendUpload(id, offset, chunk.body.pipe(hashing));
+      this.onStored(size - offset);
       return { size, hash };
     } catch (error) {
       this.hashes.forget(id);

@@ -2,7 +2,7 @@ import { Inject, Module, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@cargohold/config';
 import { RegistryTokenVerifier } from '@cargohold/iam';
 import Redis from 'ioredis';
-import { Logger } from '@cargohold/common';
+import { Logger, registryBytes } from '@cargohold/common';
 import { APP_CONFIG, LOGGER, REDIS, registryContextProvider } from '@cargohold/platform';
 import { BatchedRedisHitCounter, PullRateLimiter } from '../limits/pull-rate-limiter';
 import { TokenModule } from '../token/token.module';
@@ -25,7 +25,11 @@ import { ManifestCacheModule } from './manifest-cache.module';
       inject: [RegistryTokenVerifier, APP_CONFIG],
       useFactory: (verifier: RegistryTokenVerifier, config: AppConfig) => new JwtAccessGuard(verifier, `${config.publicUrl}/jwt/auth`),
     },
-    { provide: UploadService, inject: [RegistryContext], useFactory: (ctx: RegistryContext) => new UploadService(ctx) },
+    {
+      provide: UploadService,
+      inject: [RegistryContext],
+      useFactory: (ctx: RegistryContext) => new UploadService(ctx, (bytes) => registryBytes.inc({ direction: 'in' }, bytes)),
+    },
     {
       provide: RegistryRouter,
       inject: [RegistryContext, UploadService, REGISTRY_ACCESS_GUARD, APP_CONFIG, REDIS, LOGGER],
