@@ -45,7 +45,11 @@ describe('platform launcher (pnpm start)', () => {
     const db = await createTestDatabase();
     try {
       const port = await freePort();
-      const launcher = spawnProcess('launcher', { DATA_DIR: tempDir(), PORT: String(port), DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `launcher-${port}` }, ['all']);
+      const launcher = spawnProcess(
+        'launcher',
+        { DATA_DIR: tempDir(), PORT: String(port), DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `launcher-${port}`, ADMIN_USERNAME: 'boss', ADMIN_PASSWORD: 'boss-password-1' },
+        ['all'],
+      );
       let stopped = false;
       try {
         await waitForReady(`http://127.0.0.1:${port}/-/readiness`, launcher, 60_000);
@@ -59,13 +63,43 @@ describe('platform launcher (pnpm start)', () => {
         }
         const migrations = await db.query<{ name: string }>('SELECT name FROM schema_migrations');
         expect(migrations.length).toBeGreaterThanOrEqual(3);
-        expect(await launcher.stop('SIGTERM')).toBe(0);
+        // ADMIN_USERNAME names the first administrator.
+        expect(await db.query(`SELECT username FROM users WHERE is_admin`)).toEqual([{ username: 'boss' }]);
+        const login = await fetch(`http://127.0.0.1:${port}/jwt/auth?service=container_registry`, {
+          headers: { Authorization: `Basic ${Buffer.from('boss:boss-password-1').toString('base64')}` },
+        });
+        expect(login.status).toBe(200);
+        // Ctrl-C (SIGINT) stops it as cleanly as SIGTERM.
+        expect(await launcher.stop('SIGINT')).toBe(0);
         stopped = true;
       } finally {
         // A failed expectation must not leave the launcher and its services running (jest would never exit).
         if (!stopped) await launcher.stop('SIGTERM').catch(() => undefined); // SIGTERM: the launcher stops its services
       }
     } finally {
+      await db.drop();
+    }
+  });
+
+  it('runs the api alone (pnpm start:api) and the worker alone (pnpm start:worker)', async () => {
+    const db = await createTestDatabase();
+    const port = await freePort();
+    const env = { DATA_DIR: tempDir(), PORT: String(port), DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `launcher-split-${port}` };
+    const api = spawnProcess('launcher', env, ['api']);
+    const worker = spawnProcess('launcher', env, ['worker']);
+    try {
+      await waitForReady(`http://127.0.0.1:${port}/-/readiness`, api, 60_000);
+      const deadline = Date.now() + 60_000;
+      while (!worker.output().includes('worker started') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(worker.output()).toContain('worker started');
+      expect(api.output()).toMatch(/"service":"api"/);
+      expect(api.output()).not.toMatch(/"service":"worker"/);
+      expect(worker.output()).toMatch(/"service":"worker"/);
+      expect(worker.output()).not.toMatch(/"service":"api"/);
+      expect((await fetch(`http://127.0.0.1:${port}/v2/`)).status).toBe(401);
+    } finally {
+      expect(await api.stop('SIGTERM')).toBe(0);
+      expect(await worker.stop('SIGTERM')).toBe(0);
       await db.drop();
     }
   });

@@ -277,6 +277,47 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       }
     });
 
+    it('stores Docker schema 2 manifests and manifest lists and serves them under their own media types', async () => {
+      const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+      const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+      const name = 'acme/app/docker';
+      const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+      const layerBytes = randomBytes(2048);
+      const [config, layer] = [await pushBlob(base, name, configBytes, registry.fetch), await pushBlob(base, name, layerBytes, registry.fetch)];
+      const manifest = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: DOCKER_MANIFEST,
+        config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: configBytes.length, digest: config },
+        layers: [{ mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', size: layerBytes.length, digest: layer }],
+      });
+      expect((await putManifest(base, name, 'amd64', manifest, DOCKER_MANIFEST, registry.fetch)).status).toBe(201);
+      const list = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: DOCKER_LIST,
+        manifests: [{ mediaType: DOCKER_MANIFEST, size: Buffer.byteLength(manifest), digest: digestOf(manifest), platform: { architecture: 'amd64', os: 'linux' } }],
+      });
+      expect((await putManifest(base, name, 'latest', list, DOCKER_LIST, registry.fetch)).status).toBe(201);
+      // What docker sends when it pulls by tag.
+      const accept = [DOCKER_MANIFEST, DOCKER_LIST, OCI_MANIFEST, 'application/vnd.oci.image.index.v1+json'].join(', ');
+      for (const [tag, body, mediaType] of [['latest', list, DOCKER_LIST], ['amd64', manifest, DOCKER_MANIFEST], [digestOf(manifest), manifest, DOCKER_MANIFEST]]) {
+        const get = await registry.fetch(`${base}/v2/${name}/manifests/${tag}`, { headers: { Accept: accept } });
+        expect({ tag, status: get.status, type: get.headers.get('content-type'), digest: get.headers.get('docker-content-digest') }).toEqual({
+          tag,
+          status: 200,
+          type: mediaType,
+          digest: digestOf(body),
+        });
+        expect(await get.text()).toBe(body);
+      }
+      // A client that accepts only OCI types is not handed a Docker manifest it did not ask for.
+      expect((await registry.fetch(`${base}/v2/${name}/manifests/amd64`, { headers: { Accept: OCI_MANIFEST } })).status).toBe(404);
+      // A list naming a manifest this repository does not hold is refused.
+      const dangling = JSON.stringify({ schemaVersion: 2, mediaType: DOCKER_LIST, manifests: [{ mediaType: DOCKER_MANIFEST, size: 10, digest: digestOf('absent') }] });
+      const refused = await putManifest(base, name, 'dangling', dangling, DOCKER_LIST, registry.fetch);
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).errors[0].code).toBe('MANIFEST_BLOB_UNKNOWN');
+    });
+
     it('refuses manifests that reference missing blobs, bad JSON, a wrong digest or too many bytes', async () => {
       const missing = {
         schemaVersion: 2,
