@@ -113,6 +113,8 @@ describe('cleanup policies', () => {
     expect(set.status).toBe(200);
     expect(set.body.container_expiration_policy).toMatchObject({ enabled: true, keep_n: 5, older_than: '7d', name_regex: '.*-dev', source: 'project' });
     const project = await api.get(`/projects/${enc('ops/app')}`, admin());
+    // GitLab's PUT answers the whole project entity: the same one GET returns.
+    expect(set.body).toEqual(project.body);
     const nextRun = new Date(project.body.container_expiration_policy.next_run_at).getTime();
     expect(nextRun).toBeGreaterThan(Date.now() + DAY - 60_000);
 

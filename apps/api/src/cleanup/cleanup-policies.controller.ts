@@ -1,4 +1,6 @@
-import { Body, Get, HttpCode, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
+import { Body, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
+import { AppConfig } from '@cargohold/config';
+import { APP_CONFIG } from '@cargohold/platform';
 import { AccessLevel, Actor } from '@cargohold/iam';
 import { JobName, JobProducer } from '@cargohold/jobs';
 import { CleanupPolicyService, ManagementError, RegistryManagementService } from '@cargohold/registry';
@@ -8,6 +10,7 @@ import { RestController } from '../rest/rest-controller.decorator';
 import { RegistryAccess } from '../registry-management/registry-access';
 import { CleanupPolicyAttributesDto, UpdateWithPolicyDto } from './cleanup-policy.dto';
 import { presentEffective, presentRun, presentStored } from './cleanup-policy.presenter';
+import { presentProject } from '../iam/presenters/project.presenter';
 
 /**
  * Cleanup policies as GitLab sets them (`PUT /projects/:id` with container_expiration_policy_attributes, and per
@@ -20,16 +23,21 @@ export class CleanupPoliciesController {
     private readonly registry: RegistryManagementService,
     private readonly access: RegistryAccess,
     private readonly jobs: JobProducer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Only the cleanup policy of a project can be edited here; GitLab's other project fields are not supported. */
+  /**
+   * Only the cleanup policy of a project can be edited here; GitLab's other project fields are not supported.
+   * Answers the whole project entity, as GitLab's PUT does (and GET /projects/:id here).
+   */
   @Put('projects/:id')
   async updateProject(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateWithPolicyDto) {
-    const { project } = await this.access.project(actor, resourceRef(id), 'admin');
+    const { project, level } = await this.access.project(actor, resourceRef(id), 'admin');
     if (body.container_expiration_policy_attributes) {
       await this.policies.set({ kind: 'project', id: project.id }, body.container_expiration_policy_attributes);
     }
-    return { id: project.id, path_with_namespace: project.fullPath, container_expiration_policy: presentEffective(await this.policies.effectiveForProject(project.id)) };
+    const policy = presentEffective(await this.policies.effectiveForProject(project.id));
+    return { ...presentProject(project, this.config.publicUrl, level), container_expiration_policy: policy };
   }
 
   /** A group's default policy: applies to every project below it that has none of its own. */
