@@ -150,6 +150,15 @@ describe('cleanup policies', () => {
     // keep_n=1 keeps the newest of a-dev/b-dev (equal times: the name decides, b-dev), latest always stays.
     expect(await tagsOf('ops/lib')).toEqual(['b-dev', 'latest']);
     expect(await tagsOf('ops/lib/special')).toEqual(['a-dev', 'b-dev']);
+
+    // The run history pages like every GitLab list: a second run, then one per page, newest first.
+    const second = await api.post(`/projects/${enc('ops/lib')}/registry/cleanup_policy/runs`, admin());
+    await waitForRun('ops/lib', (r) => r.id === second.body.id && r.status === 'finished');
+    const page1 = await api.get(`/projects/${enc('ops/lib')}/registry/cleanup_policy/runs?per_page=1`, admin());
+    const page2 = await api.get(`/projects/${enc('ops/lib')}/registry/cleanup_policy/runs?per_page=1&page=2`, admin());
+    expect([page1.body.map((r: { id: number }) => r.id), page2.body.map((r: { id: number }) => r.id)]).toEqual([[second.body.id], [run.body.id]]);
+    expect([page1.headers.get('x-total'), page1.headers.get('x-total-pages'), page1.headers.get('x-next-page')]).toEqual(['2', '2', '2']);
+    expect(page1.headers.get('link')).toContain('rel="next"');
   });
 
   it('runs a policy now from the CLI and waits for it', async () => {

@@ -1,4 +1,5 @@
-import { Body, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put } from '@nestjs/common';
+import { Body, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { APP_CONFIG } from '@cargohold/platform';
 import { AccessLevel, Actor } from '@cargohold/iam';
@@ -11,6 +12,7 @@ import { RegistryAccess } from '../registry-management/registry-access';
 import { CleanupPolicyAttributesDto, UpdateWithPolicyDto } from './cleanup-policy.dto';
 import { presentEffective, presentRun, presentStored } from './cleanup-policy.presenter';
 import { presentProject } from '../iam/presenters/project.presenter';
+import { paginate, PaginationQuery } from '../rest/pagination';
 
 /**
  * Cleanup policies as GitLab sets them (`PUT /projects/:id` with container_expiration_policy_attributes, and per
@@ -75,9 +77,16 @@ export class CleanupPoliciesController {
     return presentRun((await this.policies.run(run.runId))!);
   }
 
+  /** The project's runs, newest first, paginated as every GitLab list is (page, per_page, X-Total..., Link). */
   @Get('projects/:id/registry/cleanup_policy/runs')
-  async runs(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
+  async runs(
+    @CurrentActor() actor: Actor | null,
+    @Param('id') id: string,
+    @Query() query: PaginationQuery,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const { project } = await this.access.project(actor, resourceRef(id), 'read');
-    return (await this.policies.listRuns(project.id)).map(presentRun);
+    return (await paginate(req, res, query, this.config.publicUrl, (page) => this.policies.listRuns(project.id, page))).map(presentRun);
   }
 }

@@ -140,8 +140,9 @@ export class CleanupPolicyService {
     });
   }
 
-  async listRuns(projectId: number, limit = 20): Promise<CleanupRun[]> {
-    return this.runs.listForProject(this.ctx.db.manager, projectId, limit);
+  /** A page of the project's runs, newest first, with the total (REST pagination headers). */
+  async listRuns(projectId: number, page: { limit: number; offset: number } = { limit: 20, offset: 0 }): Promise<{ items: CleanupRun[]; total: number }> {
+    return this.runs.listForProject(this.ctx.db.manager, projectId, page.limit, page.offset);
   }
 
   async run(runId: number): Promise<CleanupRun | null> {

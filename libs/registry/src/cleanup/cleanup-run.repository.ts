@@ -37,8 +37,13 @@ export class CleanupRunRepository {
     return rows[0] ?? null;
   }
 
-  async listForProject(db: EntityManager, projectId: number, limit: number): Promise<CleanupRun[]> {
-    return db.query(`SELECT ${COLUMNS} FROM cleanup_policy_runs WHERE project_id = $1 ORDER BY id DESC LIMIT $2`, [projectId, limit]);
+  /** A page of a project's runs, newest first, and how many it has in all. */
+  async listForProject(db: EntityManager, projectId: number, limit: number, offset = 0): Promise<{ items: CleanupRun[]; total: number }> {
+    const [items, [{ total }]] = await Promise.all([
+      db.query(`SELECT ${COLUMNS} FROM cleanup_policy_runs WHERE project_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`, [projectId, limit, offset]),
+      db.query(`SELECT count(*)::int AS total FROM cleanup_policy_runs WHERE project_id = $1`, [projectId]),
+    ]);
+    return { items, total };
   }
 
   async start(db: EntityManager, id: number): Promise<void> {
