@@ -20,7 +20,7 @@ module.exports = {
       moduleNameMapper,
       testEnvironment: 'node',
     },
-    // Long-running load (pnpm test:soak); not part of pnpm test.
+    // Mixed load: 45 s of it in pnpm test (test:soak:short), 10 minutes in pnpm test:soak.
     {
       displayName: 'soak',
       testMatch: ['<rootDir>/test/soak/**/*.soak-spec.ts'],

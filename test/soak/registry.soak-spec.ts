@@ -12,9 +12,10 @@ const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const CLIENTS = 6;
 
 /**
- * `pnpm test:soak` (not in CI): SOAK_SECONDS (default 600) of mixed push, pull, tag delete, cleanup and GC from
+ * `pnpm test:soak`: SOAK_SECONDS (default 600) of mixed push, pull, tag delete, cleanup and GC from
  * several clients on loopback, each bounded in size; then a full consistency check, and the api's memory at
- * the end compared with the start (after warm-up), to catch leaks that short suites never see.
+ * the end compared with the start (after warm-up), to catch leaks that short suites never see. `pnpm test` (and so
+ * CI) runs it for 45 s (`test:soak:short`): the same checks, a shorter load.
  */
 describe('soak: mixed registry load', () => {
   let db: TestDatabase;
