@@ -136,8 +136,13 @@ describe('cleanup policies', () => {
   it('applies a group default to projects without their own policy, and a repository override wins', async () => {
     await seedTags('ops/lib', [['a-dev', 30], ['b-dev', 30], ['latest', 30]]);
     await seedTags('ops/lib/special', [['a-dev', 30], ['b-dev', 30]]);
+    // An update without policy attributes changes nothing: no default policy appears for the group.
+    const empty = await api.put(`/groups/ops`, admin(), {});
+    expect([empty.status, empty.body.container_expiration_policy]).toEqual([200, null]);
+    expect((await api.get(`/projects/${enc('ops/lib')}`, admin())).body.container_expiration_policy.source).not.toBe('group');
     const group = await api.put(`/groups/ops`, admin(), { container_expiration_policy_attributes: { enabled: true, cadence: '7d', keep_n: 1, older_than: '7d', name_regex: '.*' } });
     expect(group.status).toBe(200);
+    expect((await api.put(`/groups/ops`, admin(), {})).body).toEqual(group.body);
     const lib = await api.get(`/projects/${enc('ops/lib')}`, admin());
     expect(lib.body.container_expiration_policy).toMatchObject({ source: 'group', keep_n: 1, cadence: '7d' });
     const special = (await api.get(`/projects/${enc('ops/lib')}/registry/repositories`, admin())).body.find((r: { path: string }) => r.path === 'ops/lib/special');

@@ -46,9 +46,11 @@ export class CleanupPoliciesController {
   @Put('groups/:id')
   async updateGroup(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateWithPolicyDto) {
     const { group } = await this.access.group(actor, resourceRef(id), AccessLevel.MAINTAINER);
-    const attributes = body.container_expiration_policy_attributes ?? {};
-    const policy = await this.policies.set({ kind: 'group', id: group.id }, attributes);
-    return { id: group.id, full_path: group.fullPath, container_expiration_policy: presentStored(policy) };
+    const target = { kind: 'group' as const, id: group.id };
+    // Without attributes nothing changes (an empty update must not create a default policy for the group).
+    const attributes = body.container_expiration_policy_attributes;
+    const policy = attributes ? await this.policies.set(target, attributes) : await this.policies.find(target);
+    return { id: group.id, full_path: group.fullPath, container_expiration_policy: policy ? presentStored(policy) : null };
   }
 
   /** One repository's own policy, overriding its project's (the seeds' `PUT .../registry/repositories/:repository_id`). */
