@@ -96,6 +96,16 @@ describe('security: authorization matrix', () => {
       { name: 'PAT read_registry', registry: { username: 'developer', password: developerRead }, rest: { token: developerRead }, expectRegistry: (v) => roleRegistry('developer', v).filter((a) => a === 'pull'), expectRest: () => [] },
       { name: 'PAT write_registry', registry: { username: 'developer', password: developerWrite }, rest: { token: developerWrite }, expectRegistry: (v) => roleRegistry('developer', v), expectRest: () => [] },
     );
+    // A group access token (its bot is a Developer of the group, so of every project in it), registry scopes only.
+    const groupToken = await api.post(`/groups/${group.body.id}/access_tokens`, admin, { name: 'group-bot', scopes: ['read_registry', 'write_registry'], access_level: 30 });
+    expect(groupToken.status).toBe(201);
+    subjects.push({
+      name: 'group access token',
+      registry: { username: 'group-bot', password: groupToken.body.token }, // any username goes with an access token
+      rest: { token: groupToken.body.token },
+      expectRegistry: (v) => roleRegistry('developer', v),
+      expectRest: () => [],
+    });
     // Deploy tokens and the job token belong to the private project: they reach nothing else.
     for (const [name, scopes] of [['deploy token read', ['read_registry']], ['deploy token read/write', ['read_registry', 'write_registry']]] as const) {
       const token = (await api.post(`/projects/${projectId.private}/deploy_tokens`, admin, { name, scopes })).body;
