@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hash } from 'node:crypto';
 import { finished, Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { UploadOffsetError } from '@cargohold/storage';
 import { candidateProjectPaths, parseDigest, ParsedDigest, RegistryError } from './domain';
 import { ByteRange } from './domain/range';
@@ -9,28 +8,12 @@ import { HashingStream, hashStream, newHash } from './hashing';
 import { RegistryContext } from './registry-context';
 import { UploadHashCache } from './upload-hash-cache';
 import { UploadRow } from './data/upload.repository';
-import { HeldLease, ParkedUploadLeases } from './parked-upload-leases';
+import { HeldLease } from './parked-upload-leases';
+import { PARKED_LEASE_SECONDS, UPLOAD_LEASE_SECONDS, UploadLeases } from './upload-leases';
+import { UploadSizeRecording } from './upload-size-recording';
 
 /** First key of the advisory lock taken while counting a project's upload sessions ("upld"). */
 const UPLOAD_LIMIT_LOCK = 0x75706c64;
-
-/** How long a write lease lasts without renewal: what a writer that crashed mid-chunk delays a resume by, at most. */
-const UPLOAD_LEASE_SECONDS = 30;
-/** A held lease is renewed this often while a chunk streams; first after {@link FIRST_RENEWAL_MS}. */
-const LEASE_RENEWAL_MS = (UPLOAD_LEASE_SECONDS * 1000) / 3;
-/**
- * What is left of a lease once its chunk is recorded (parked for the next one): short, so that an upload whose
- * writer crashed between chunks can go on elsewhere within seconds; a chunk taking it longer than
- * FIRST_RENEWAL_MS renews it to the full {@link UPLOAD_LEASE_SECONDS}.
- */
-const PARKED_LEASE_SECONDS = 5;
-const FIRST_RENEWAL_MS = 1000;
-
-/**
- * Waits before claiming again a lease another request holds: one parked on another replica is released within
- * about 100 ms (ParkedUploadLeases), so a client that moves to another replica between chunks waits, not fails.
- */
-const BUSY_CLAIM_RETRY_MS = [10, 20, 40, 80, 160];
 
 export interface UploadChunk {
   body: Readable;
@@ -48,7 +31,7 @@ const BLOB_GONE = Symbol('blob gone');
  * Bytes are hashed as they stream into the store; a blob becomes visible only after its digest checks out.
  */
 export class UploadService {
-  private readonly parked: ParkedUploadLeases;
+  private readonly leases: UploadLeases;
 
   constructor(
     private readonly ctx: RegistryContext,
@@ -56,12 +39,12 @@ export class UploadService {
     private readonly onStored: (bytes: number) => void = () => undefined,
     private readonly hashes = new UploadHashCache(),
   ) {
-    this.parked = new ParkedUploadLeases((id) => ctx.uploads.release(ctx.db.manager, id));
+    this.leases = new UploadLeases(ctx);
   }
 
   /** Gives back the leases parked in this process (shutdown), so other replicas can continue those uploads at once. */
   async releaseParkedLeases(): Promise<void> {
-    await this.parked.releaseAll();
+    await this.leases.releaseParked();
   }
 
   /** Opens an upload session in the repository; the repository's project must exist. */
@@ -111,7 +94,7 @@ export class UploadService {
   async append(repositoryPath: string, id: string, chunk: UploadChunk): Promise<{ size: number }> {
     const { size } = await this.withLease(repositoryPath, id, chunk, async (lease) => {
       const appended = await this.appendTo(lease, chunk, PARKED_LEASE_SECONDS);
-      return { result: appended, lease: 'park' };
+      return { result: appended, after: 'park' };
     });
     return { size };
   }
@@ -138,7 +121,7 @@ export class UploadService {
         throw error;
       }
       await this.commit(id, repositoryPath, await this.projectOf(repositoryPath, upload.projectId), expected.value, size);
-      return { result: size, lease: 'done' };
+      return { result: size, after: 'done' };
     });
     await this.ctx.uploads.delete(this.ctx.db.manager, id);
     return { digest: expected.value, size };
@@ -152,7 +135,7 @@ export class UploadService {
   async cancel(repositoryPath: string, id: string): Promise<void> {
     await this.find(repositoryPath, id);
     this.hashes.forget(id);
-    this.parked.forget(id);
+    this.leases.forget(id);
     await this.ctx.uploads.delete(this.ctx.db.manager, id);
     await this.ctx.store.abortUpload(id);
   }
@@ -194,69 +177,36 @@ export class UploadService {
   }
 
   /**
-   * Runs `work` holding the upload's write lease (renewed while a long chunk streams). A request that finds the
-   * upload leased by another, or a chunk that does not continue it, is refused with 416 before any byte is
-   * written, so concurrent requests on different replicas can never interleave their bytes. After a chunk the
-   * lease is parked in this process for the client's next request; after a failure it is released.
+   * Runs `work` under the upload's write lease (UploadLeases), after refusing with 416 a chunk that does not
+   * continue the upload where it stands, before any byte is written.
    */
   private async withLease<T>(
     repositoryPath: string,
     id: string,
     chunk: UploadChunk | undefined,
-    work: (lease: HeldLease) => Promise<{ result: T; lease: 'park' | 'done' }>,
+    work: (lease: HeldLease) => Promise<{ result: T; after: 'park' | 'done' }>,
   ): Promise<T> {
-    const db = this.ctx.db.manager;
-    const lease = await this.claim(repositoryPath, id, chunk);
-    const renewal = renewWhileHeld(() => this.ctx.uploads.renew(db, id, UPLOAD_LEASE_SECONDS));
-    let after: 'park' | 'done' | 'release' = 'release';
-    try {
-      if (chunk) checkChunk(lease.row, chunk);
-      const done = await work(lease);
-      after = done.lease;
-      return done.result;
-    } finally {
-      renewal.stop();
-      if (after === 'park') this.parked.park(lease);
-      else if (after === 'release') await this.ctx.uploads.release(db, id).catch(() => undefined);
-    }
-  }
-
-  /**
-   * Takes the upload's write lease: parked in this process by its previous chunk (no round trip), or claimed in
-   * the database, finding the upload in the same statement. A lease held elsewhere is waited for a little
-   * (another replica's parked lease); unknown and busy are told apart only when refused.
-   */
-  private async claim(repositoryPath: string, id: string, chunk: UploadChunk | undefined): Promise<HeldLease> {
     assertUploadId(id);
-    const parked = this.parked.take(id, repositoryPath);
-    if (parked) return parked;
-    for (let attempt = 0; ; attempt++) {
-      const claimedAt = Date.now();
-      const row = await this.ctx.uploads.claim(this.ctx.db.manager, id, repositoryPath, UPLOAD_LEASE_SECONDS);
-      if (row) return { row, endsAt: claimedAt + UPLOAD_LEASE_SECONDS * 1000 };
-      const current = await this.find(repositoryPath, id); // BLOB_UPLOAD_UNKNOWN when it is not there
-      if (attempt >= BUSY_CLAIM_RETRY_MS.length) {
-        chunk?.body.resume();
-        throw new RegistryError('RANGE_INVALID', 'the upload is receiving another request or has moved on: check its status', { size: current.size }, 416);
-      }
-      await sleep(BUSY_CLAIM_RETRY_MS[attempt]);
-    }
+    return this.leases.hold(repositoryPath, id, chunk?.body, async (lease) => {
+      if (chunk) checkChunk(lease.row, chunk);
+      return work(lease);
+    });
   }
 
   /** Appends a chunk under `lease` and records the new size, which also sets the lease to `leaseSeconds` from now. */
   private async appendTo(lease: HeldLease, chunk: UploadChunk, leaseSeconds: number): Promise<{ size: number; hash: Hash }> {
     const { id, size: from } = lease.row;
     const hash = await this.hashState(id, from);
-    const recording = new SizeRecording(leaseSeconds);
+    const recording = new UploadSizeRecording(this.ctx, id, from, leaseSeconds);
     let size: number;
     try {
       // The size is recorded as soon as the body has ended, while the store still writes its last bytes:
       // the client waits for one of the two, not for both in turn.
-      size = (await this.write(id, from, hash, chunk, (bytes) => recording.start(this.ctx, id, from, from + bytes))).size;
+      size = (await this.write(id, from, hash, chunk, (bytes) => recording.start(from + bytes))).size;
       if (!(await recording.done()) || size !== recording.to) throw new RegistryError('BLOB_UPLOAD_INVALID', 'the upload was changed by a concurrent request');
     } catch (error) {
       this.hashes.forget(id);
-      await recording.undo(this.ctx, id, from);
+      await recording.undo();
       throw error;
     }
     lease.row = { ...lease.row, size };
@@ -356,48 +306,6 @@ export class UploadService {
 /** Upload ids are the UUIDs this service hands out; anything else cannot name a session. */
 function assertUploadId(id: string): void {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
-}
-
-/** Renews a lease soon after a chunk starts (a parked lease has seconds left), then every LEASE_RENEWAL_MS. */
-function renewWhileHeld(renew: () => Promise<void>): { stop(): void } {
-  let timer: NodeJS.Timeout;
-  const tick = (delay: number) => {
-    timer = setTimeout(() => {
-      void renew().catch(() => undefined);
-      tick(LEASE_RENEWAL_MS);
-    }, delay);
-  };
-  tick(FIRST_RENEWAL_MS);
-  return { stop: () => clearTimeout(timer) };
-}
-
-/**
- * The size update of one chunk, started as soon as its body has ended (the store may still be writing), and
- * undone when the chunk's bytes did not all land: the lease is still held, so nobody else saw the new size.
- */
-class SizeRecording {
-  to = -1;
-  startedAt = 0;
-  private recorded: Promise<boolean> | undefined;
-
-  constructor(private readonly leaseSeconds: number) {}
-
-  start(ctx: RegistryContext, id: string, from: number, to: number): void {
-    this.to = to;
-    this.startedAt = Date.now();
-    this.recorded = ctx.uploads.advance(ctx.db.manager, id, from, to, this.leaseSeconds);
-    this.recorded.catch(() => undefined); // awaited by done() or undo()
-  }
-
-  /** Whether the new size is recorded (false: the recorded size had moved, or the body never ended). */
-  async done(): Promise<boolean> {
-    return this.recorded ? this.recorded : false;
-  }
-
-  async undo(ctx: RegistryContext, id: string, from: number): Promise<void> {
-    if (!this.recorded || !(await this.recorded.catch(() => false))) return;
-    await ctx.uploads.advance(ctx.db.manager, id, this.to, from, this.leaseSeconds).catch(() => undefined);
-  }
 }
 
 /** Refuses a chunk that does not continue the upload where it stands, before a byte is written. */
