@@ -1,4 +1,4 @@
-import { AuthFailureThrottle } from './auth-failure-throttle';
+import { AuthFailureThrottle, SharedFailureCounter } from './auth-failure-throttle';
 
 describe('AuthFailureThrottle', () => {
   let clock = 0;
@@ -33,5 +33,36 @@ describe('AuthFailureThrottle', () => {
     for (const key of ['a', 'b', 'c', 'd']) for (let i = 0; i < 3; i++) throttle.recordFailure(key);
     expect(throttle.penaltyMs('a')).toBe(0);
     expect(throttle.penaltyMs('d')).toBe(100);
+  });
+
+  it('takes the count shared by other replicas into its own, and forgets it on a success', async () => {
+    const counts = new Map<string, number>();
+    const shared: SharedFailureCounter = {
+      increment: async (key) => {
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        return counts.get(key)!;
+      },
+      clear: async (key) => void counts.delete(key),
+    };
+    const options = { freeFailures: 2, baseDelayMs: 100, maxDelayMs: 1000, windowMs: 60_000, maxEntries: 10 };
+    const [a, b] = [new AuthFailureThrottle(options, () => clock, shared), new AuthFailureThrottle(options, () => clock, shared)];
+    for (let i = 0; i < 4; i++) (i % 2 === 0 ? a : b).recordFailure('1.2.3.4');
+    await new Promise((resolve) => setImmediate(resolve));
+    // Each saw two failures (both free on its own), but each learnt the running total at its last one: 3 and 4.
+    expect([a.penaltyMs('1.2.3.4'), b.penaltyMs('1.2.3.4')]).toEqual([100, 200]);
+    a.recordSuccess('1.2.3.4');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(counts.has('1.2.3.4')).toBe(false);
+  });
+
+  it('works on its own when the shared counter fails', async () => {
+    const failing: SharedFailureCounter = { increment: async () => Promise.reject(new Error('redis is reconnecting')), clear: async () => Promise.reject(new Error('down')) };
+    const throttle = new AuthFailureThrottle({ freeFailures: 1, baseDelayMs: 100, maxDelayMs: 1000, windowMs: 60_000, maxEntries: 10 }, () => clock, failing);
+    throttle.recordFailure('k');
+    throttle.recordFailure('k');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(throttle.penaltyMs('k')).toBe(100);
+    expect(() => throttle.recordSuccess('k')).not.toThrow();
+    expect(throttle.penaltyMs('k')).toBe(0);
   });
 });

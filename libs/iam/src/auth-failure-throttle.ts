@@ -1,7 +1,9 @@
 /**
  * Slows down guessing: after a few failed authentications from one client address, every further attempt
- * from it waits a penalty that doubles per failure, up to a cap. Successes clear the record. In memory and
- * per process: cheap, and enough to make online guessing impractical; a restart forgives.
+ * from it waits a penalty that doubles per failure, up to a cap. Successes clear the record. Kept in memory,
+ * so an attempt never waits on anything but its penalty; with a SharedFailureCounter, every failure is also
+ * counted across replicas, and the count it returns raises this process's, so spreading guesses over N
+ * replicas does not buy N times the free attempts. A restart forgives what only this process knew.
  */
 export interface AuthFailureThrottleOptions {
   /** Failures allowed without delay. */
@@ -23,6 +25,13 @@ export const DEFAULT_THROTTLE_OPTIONS: AuthFailureThrottleOptions = {
   maxEntries: 10_000,
 };
 
+/** Failures counted across every api replica (Redis), per key, forgotten `windowMs` after the last one. */
+export interface SharedFailureCounter {
+  /** Counts one failure; resolves with the total within the window. */
+  increment(key: string, windowMs: number): Promise<number>;
+  clear(key: string): Promise<void>;
+}
+
 interface Entry {
   failures: number;
   lastFailureAt: number;
@@ -35,6 +44,7 @@ export class AuthFailureThrottle {
   constructor(
     options: Partial<AuthFailureThrottleOptions> = {},
     private readonly now: () => number = Date.now,
+    private readonly shared?: SharedFailureCounter,
   ) {
     this.options = { ...DEFAULT_THROTTLE_OPTIONS, ...options };
   }
@@ -56,16 +66,28 @@ export class AuthFailureThrottle {
     this.entries.delete(key);
     this.entries.set(key, entry);
     while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    // Not awaited: the response to this failure does not wait for Redis; the next attempt sees the total.
+    this.shared
+      ?.increment(key, this.options.windowMs)
+      .then((total) => this.raiseTo(key, total))
+      .catch(() => undefined);
   }
 
   recordSuccess(key: string): void {
     this.entries.delete(key);
+    this.shared?.clear(key).catch(() => undefined);
   }
 
   /** Waits out the current penalty for `key`. */
   async delay(key: string): Promise<void> {
     const ms = this.penaltyMs(key);
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** What other replicas counted: this process's record never says fewer failures than the shared total. */
+  private raiseTo(key: string, total: number): void {
+    const entry = this.current(key);
+    if (entry && total > entry.failures) entry.failures = total;
   }
 
   private current(key: string): Entry | undefined {

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@cargohold/config';
 import { AuthFailureThrottle, CredentialService, DEFAULT_JOB_TIMEOUT_SECONDS, IamContext, IamServices, RegistryPermissionService } from '@cargohold/iam';
-import { APP_CONFIG } from '@cargohold/platform';
+import Redis from 'ioredis';
+import { APP_CONFIG, REDIS } from '@cargohold/platform';
+import { RedisFailureCounter } from './redis-failure-counter';
 import { AdminBootstrapper } from './admin-bootstrapper';
 
 /**
@@ -19,8 +21,13 @@ import { AdminBootstrapper } from './admin-bootstrapper';
     },
     { provide: CredentialService, inject: [IamServices], useFactory: (iam: IamServices) => iam.credentials },
     { provide: RegistryPermissionService, inject: [IamServices], useFactory: (iam: IamServices) => iam.registryPermissions },
-    // One per process, shared by REST and the token service, so failures on either count together.
-    { provide: AuthFailureThrottle, useFactory: () => new AuthFailureThrottle() },
+    // One per process, shared by REST and the token service, so failures on either count together; and counted
+    // in Redis, so failures spread over several replicas count together too.
+    {
+      provide: AuthFailureThrottle,
+      inject: [REDIS, APP_CONFIG],
+      useFactory: (redis: Redis, config: AppConfig) => new AuthFailureThrottle({}, Date.now, new RedisFailureCounter(redis, config.redisPrefix)),
+    },
     AdminBootstrapper,
   ],
   exports: [IamServices, CredentialService, RegistryPermissionService, AuthFailureThrottle],
