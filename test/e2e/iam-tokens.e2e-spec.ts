@@ -256,7 +256,7 @@ describe('iam: tokens', () => {
         const other = new RestClient(replica.url);
         // Seven failures, alternating: this replica saw four of them (fewer than the five free ones), seven in all.
         for (let i = 0; i < 7; i++) expect((await (i % 2 === 0 ? api : other).get('/user', { token: `glpat-spread-${i}` })).status).toBe(401);
-        await new Promise((resolve) => setTimeout(resolve, 100)); // the shared count is updated after each response
+        await new Promise((resolve) => setTimeout(resolve, 300)); // the shared count is updated after each response
         const started = Date.now();
         expect((await api.get('/user', { token: 'glpat-spread-8' })).status).toBe(401);
         // Two failures beyond the free five: 500 ms (250 ms doubled); counting per replica would have let it through.
