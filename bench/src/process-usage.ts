@@ -33,3 +33,17 @@ export function cpuMs(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * Starts counting a process's CPU time; `perGiB(bytes)` is what it has spent since, in ms per GiB of `bytes`
+ * (undefined when /proc could not be read at either end).
+ */
+export function cpuMeter(pid: number): { perGiB(bytes: number): number | undefined } {
+  const before = cpuMs(pid);
+  return {
+    perGiB: (bytes) => {
+      const after = cpuMs(pid);
+      return before === undefined || after === undefined ? undefined : ((after - before) * 1024 ** 3) / bytes;
+    },
+  };
+}

@@ -7,10 +7,8 @@ import { buildOciLayout, runClient } from '@cargohold/testing';
 import { DOCKER_ACCEPT, getText, OCI_MANIFEST, pullLayer, pushBytes, pushLayer, PushMode, putManifest } from './blob-client';
 import { diskWrite, dropPageCache, rate, sha256Throughput } from './limits';
 import { Layer, LayerFamily, MiB } from './payload';
-
-const GiB = 1024 * MiB;
 import { Results } from './results';
-import { cpuMs, rssMiB, watchPeakRss } from './process-usage';
+import { cpuMeter, rssMiB, watchPeakRss } from './process-usage';
 import { BENCH_PROJECT, Target } from './targets';
 
 export interface BenchOptions {
@@ -102,12 +100,12 @@ export async function blobPushes(ctx: BenchContext): Promise<void> {
         const layer = family.variant(`${nonce}-${target.key}-${mode}-${run}`);
         settleDisk();
         const stopWatch = sizeMiB >= 1024 ? watchPeakRss(target.pid) : undefined;
-        const cpuBefore = cpuMs(target.pid);
+        const cpu = cpuMeter(target.pid);
         const started = process.hrtime.bigint();
         await pushLayer(target, BLOB_REPO, layer, mode, options.chunkSize);
         results.add(id, target.key, rate(layer.size, started));
-        const cpuAfter = cpuMs(target.pid);
-        if (cpuBefore !== undefined && cpuAfter !== undefined) results.add(cpuId, target.key, ((cpuAfter - cpuBefore) * GiB) / layer.size);
+        const cpuPerGiB = cpu.perGiB(layer.size);
+        if (cpuPerGiB !== undefined) results.add(cpuId, target.key, cpuPerGiB);
         if (stopWatch && target.key !== 'sink') results.add(rssId, target.key, stopWatch());
         else stopWatch?.();
         pushed.set(`${target.key}:${sizeMiB}`, layer);
@@ -136,12 +134,12 @@ export async function blobPulls(ctx: BenchContext): Promise<void> {
       if (!verify) results.define(cpuId, `server CPU per GiB pulled, ${label(sizeMiB)}`, 'ms', { higherIsBetter: false });
       await alternate(ctx, [ctx.ours, ctx.distribution], async (target) => {
         const layer = pushed.get(`${target.key}:${sizeMiB}`)!;
-        const cpuBefore = cpuMs(target.pid);
+        const cpu = cpuMeter(target.pid);
         const started = process.hrtime.bigint();
         await pullLayer(target, BLOB_REPO, layer, verify);
         results.add(id, target.key, rate(layer.size, started));
-        const cpuAfter = cpuMs(target.pid);
-        if (!verify && cpuBefore !== undefined && cpuAfter !== undefined) results.add(cpuId, target.key, ((cpuAfter - cpuBefore) * GiB) / layer.size);
+        const cpuPerGiB = verify ? undefined : cpu.perGiB(layer.size);
+        if (cpuPerGiB !== undefined) results.add(cpuId, target.key, cpuPerGiB);
       });
       ctx.log(progress(results, id));
     }

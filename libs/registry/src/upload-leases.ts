@@ -78,8 +78,8 @@ export class UploadLeases {
       const claimedAt = Date.now();
       const row = await this.ctx.uploads.claim(this.ctx.db.manager, id, repositoryPath, UPLOAD_LEASE_SECONDS);
       if (row) return { row, endsAt: claimedAt + UPLOAD_LEASE_SECONDS * 1000 };
-      const current = await this.ctx.uploads.find(this.ctx.db.manager, id);
-      if (!current || current.repositoryPath !== repositoryPath) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
+      const current = await this.ctx.uploads.find(this.ctx.db.manager, id, repositoryPath);
+      if (!current) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
       if (attempt >= BUSY_CLAIM_RETRY_MS.length) {
         body?.resume();
         throw new RegistryError('RANGE_INVALID', 'the upload is receiving another request or has moved on: check its status', { size: current.size }, 416);

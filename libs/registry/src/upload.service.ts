@@ -283,8 +283,8 @@ export class UploadService {
 
   private async find(repositoryPath: string, id: string): Promise<UploadRow> {
     assertUploadId(id);
-    const upload = await this.ctx.uploads.find(this.ctx.db.manager, id);
-    if (!upload || upload.repositoryPath !== repositoryPath) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
+    const upload = await this.ctx.uploads.find(this.ctx.db.manager, id, repositoryPath);
+    if (!upload) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
     return upload;
   }
 

@@ -30,8 +30,9 @@ export class UploadRepository {
     await db.query(`INSERT INTO uploads (id, repository_path, project_id) VALUES ($1, $2, $3)`, [id, repositoryPath, projectId]);
   }
 
-  async find(db: EntityManager, id: string): Promise<UploadRow | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM uploads WHERE id = $1`, [id]);
+  /** The upload `id` of `repositoryPath`; null when there is none (or it belongs to another repository). */
+  async find(db: EntityManager, id: string, repositoryPath: string): Promise<UploadRow | null> {
+    const rows = await db.query(`SELECT ${COLUMNS} FROM uploads WHERE id = $1 AND repository_path = $2`, [id, repositoryPath]);
     return rows[0] ?? null;
   }
 
