@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { closeAgent } from './blob-client';
 import { cleanupOnSignals, onCleanup, runCleanup } from './cleanup';
 import { MiB } from './payload';
-import { canPin, CLIENT_CORE, pin } from './pinning';
+import { canPin, CLIENT_CORE, pin, pinServices, SERVER_CORE } from './pinning';
 import { jsonLine, terminalTable, writePerformanceDoc } from './report';
 import { Results } from './results';
 import { BenchContext, BenchOptions, blobPulls, blobPushes, machineLimits, manifestGets, skopeoCopies, tagLists } from './scenarios';
@@ -16,7 +16,7 @@ type Group = (typeof GROUPS)[number];
 
 function options(quick: boolean): BenchOptions {
   return {
-    runs: Number(process.env.BENCH_RUNS ?? (quick ? 1 : 3)),
+    runs: Number(process.env.BENCH_RUNS ?? (quick ? 1 : 5)),
     layerSizes: (process.env.BENCH_SIZES ?? '256,1024').split(',').map(Number),
     chunkSize: 16 * MiB,
     manifestSeconds: quick ? 5 : 10,
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     const at = pair.indexOf('=');
     apiEnv[pair.slice(0, at)] = pair.slice(at + 1);
   }
+  if (pinned) onCleanup('give PostgreSQL and Redis every core back', pinServices(SERVER_CORE));
   const ours = await startCargohold(pinned, apiEnv);
   const distribution = await startDistribution(workDir, pinned);
   const sink = groups.has('push') ? await startHashSink(pinned) : undefined;

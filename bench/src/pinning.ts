@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 
 /** Core layout: the client (this process and what it spawns, e.g. skopeo) on core 0, every server on core 1. */
 export const CLIENT_CORE = 0;
@@ -18,3 +18,24 @@ export function pin(pid: number, core: number): void {
   if (result.status !== 0) throw new Error(`taskset failed for pid ${pid}: ${result.stderr}`);
 }
 
+
+/** PIDs of running processes with exactly this name (pgrep -x); none when there are none. */
+function processesNamed(name: string): number[] {
+  const result = spawnSync('pgrep', ['-x', name], { encoding: 'utf8' });
+  return result.stdout.split('\n').filter(Boolean).map(Number);
+}
+
+/**
+ * Pins the machine's PostgreSQL and Redis (every process of each, the postmaster included, so new backends
+ * inherit it) to the server core: they are part of cargohold's server, and left free they would run on the
+ * client's core. Returns how to give them back every core.
+ */
+export function pinServices(core: number): () => void {
+  const pids = [...processesNamed('postgres'), ...processesNamed('redis-server')];
+  for (const pid of pids) spawnSync('taskset', ['-a', '-p', '-c', String(core), String(pid)]);
+  return () => {
+    // cpus(), not availableParallelism(): the bench itself is pinned to one core by now.
+    const all = `0-${cpus().length - 1}`;
+    for (const pid of [...processesNamed('postgres'), ...processesNamed('redis-server')]) spawnSync('taskset', ['-a', '-p', '-c', all, String(pid)]);
+  };
+}

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { createTestDatabase, digestOf, locationPath, pushBlob, putManifest, RegistrySession, seedProject, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -252,6 +253,41 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       const fallback = await fetch(`${base}/v2/${repo}/blobs/uploads/?mount=${digestOf(randomBytes(8))}&from=acme/other`, { method: 'POST', headers: auth });
       expect(fallback.status).toBe(202);
       expect(fallback.headers.get('location')).toMatch(/\/blobs\/uploads\//);
+    });
+
+    it('closes the file of a download the client abandons, and serves concurrent downloads intact', async () => {
+      // Several read buffers long (downloads read 1 MiB at a time into reused buffers).
+      const bytes = randomBytes(6 * 1024 * 1024 + 333);
+      const digest = await pushBlob(base, repo, bytes, registry.fetch);
+      const blobFile = `${digest.slice('sha256:'.length)}`;
+      const apiPid = platform.api.child.pid!;
+      const openOnBlob = () =>
+        readdirSync(`/proc/${apiPid}/fd`).filter((fd) => {
+          try {
+            return readlinkSync(`/proc/${apiPid}/fd/${fd}`).endsWith(blobFile);
+          } catch {
+            return false; // closed while we looked
+          }
+        }).length;
+
+      const token = await registry.token(`${base}/jwt/auth`, 'container_registry', `repository:${repo}:pull`);
+      const abandon = new AbortController();
+      const partial = await fetch(`${base}/v2/${repo}/blobs/${digest}`, { headers: { Authorization: `Bearer ${token}` }, signal: abandon.signal });
+      expect(partial.status).toBe(200);
+      const reader = partial.body!.getReader();
+      const first = await reader.read();
+      expect(first.value!.length).toBeGreaterThan(0);
+      abandon.abort();
+      await reader.closed.catch(() => undefined);
+      const deadline = Date.now() + 5_000;
+      while (openOnBlob() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(openOnBlob()).toBe(0);
+
+      // Buffers go back to a shared pool: five downloads at once must each get their own bytes, in order.
+      const bodies = await Promise.all(
+        Array.from({ length: 5 }, async () => Buffer.from(await (await registry.fetch(`${base}/v2/${repo}/blobs/${digest}`)).arrayBuffer())),
+      );
+      for (const body of bodies) expect(digestOf(body)).toBe(digest);
     });
 
     it('serves a blob only through a repository that holds it', async () => {

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { BlobDownload } from '@cargohold/storage';
 import { parseDigest, RegistryError } from './domain';
 import { ByteRange } from './domain/range';
 import { LinkedBlob } from './data/blob.repository';
@@ -15,8 +15,8 @@ export class BlobService {
     return blob;
   }
 
-  open(digest: string, range?: ByteRange): Promise<Readable> {
-    return this.ctx.store.read(digest, range);
+  open(digest: string, range?: ByteRange): Promise<BlobDownload> {
+    return this.ctx.store.openDownload(digest, range);
   }
 
   /** A presigned URL to serve the blob from, when the store offers one. */

@@ -1,7 +1,7 @@
 /// <reference types="jest" />
 import { createHash, randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { BlobInfo, BlobNotFoundError, BlobStore, UploadInfo, UploadNotFoundError, UploadOffsetError } from './blob-store';
+import { Readable, Writable } from 'node:stream';
+import { BlobDownload, BlobInfo, BlobNotFoundError, BlobStore, UploadInfo, UploadNotFoundError, UploadOffsetError } from './blob-store';
 
 /**
  * Conformance tests every BlobStore driver must pass. Not exported from the package index because
@@ -195,12 +195,53 @@ export function describeBlobStore(
         expect((await range(0, last)).equals(bytes)).toBe(true);
       });
 
+      it('sends downloads, whole and by range, into a destination and ends it', async () => {
+        // Larger than one read buffer (1 MiB), and not a multiple of it.
+        const bytes = randomBytes(2.5 * 1024 * 1024 + 17);
+        const digest = await putBlob(bytes);
+
+        const whole = await store.openDownload(digest);
+        expect(await receive(whole)).toEqual(bytes);
+        expect(whole.sent).toBe(bytes.length);
+
+        const range = { start: 1024 * 1024 - 3, end: 2 * 1024 * 1024 + 5 };
+        const part = await store.openDownload(digest, range);
+        expect(await receive(part)).toEqual(bytes.subarray(range.start, range.end + 1));
+        expect(part.sent).toBe(range.end - range.start + 1);
+        // Past the end: the bytes that exist.
+        const tail = await store.openDownload(digest, { start: bytes.length - 2, end: bytes.length + 100 });
+        expect(await receive(tail)).toEqual(bytes.subarray(bytes.length - 2));
+      });
+
+      it('rejects a download whose destination closes early with ERR_STREAM_PREMATURE_CLOSE', async () => {
+        const bytes = randomBytes(3 * 1024 * 1024);
+        const digest = await putBlob(bytes);
+        const download = await store.openDownload(digest);
+        let accepted = 0;
+        // A client that hangs up after its first 100 KiB.
+        const hangUp = new Writable({
+          highWaterMark: 16 * 1024,
+          write(chunk: Buffer, _encoding, callback) {
+            accepted += chunk.length;
+            if (accepted >= 100 * 1024) {
+              callback();
+              this.destroy();
+              return;
+            }
+            callback();
+          },
+        });
+        await expect(download.sendTo(hangUp)).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });
+        expect(download.sent).toBeLessThan(bytes.length);
+      });
+
       it('stats an absent blob as null and rejects reading it with BlobNotFoundError', async () => {
         const digest = sha256(Buffer.from('never stored'));
         expect(await store.stat(digest)).toBeNull();
         await expect(store.read(digest)).rejects.toBeInstanceOf(BlobNotFoundError);
         await expect(store.read(digest)).rejects.toMatchObject({ digest });
         await expect(store.read(digest, { start: 0, end: 0 })).rejects.toBeInstanceOf(BlobNotFoundError);
+        await expect(store.openDownload(digest)).rejects.toBeInstanceOf(BlobNotFoundError);
       });
 
       it('deletes blobs and ignores absent ones', async () => {
@@ -299,6 +340,28 @@ function generated(total: number, chunkSize: number, hash: ReturnType<typeof cre
       }
     })(),
   );
+}
+
+/**
+ * Sends a download into a destination that copies each chunk, as a socket does (a download may reuse a
+ * buffer once the write callback has run), and resolves with the bytes once the destination has finished.
+ */
+async function receive(download: BlobDownload): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let finished = false;
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      // Like a socket whose write completes later: the chunk must stay intact until the callback.
+      setImmediate(() => {
+        parts.push(Buffer.from(chunk));
+        callback();
+      });
+    },
+  });
+  destination.on('finish', () => (finished = true));
+  await download.sendTo(destination);
+  expect(finished).toBe(true);
+  return Buffer.concat(parts);
 }
 
 async function collect(stream: Readable): Promise<Buffer> {

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 
 /** An inclusive byte range, as HTTP Range and Content-Range express it. */
 export interface ByteRange {
@@ -18,6 +18,19 @@ export interface UploadInfo {
   modifiedAt: Date;
 }
 
+/** A committed blob opened for download (BlobStore.openDownload): sent once, then closed. */
+export interface BlobDownload {
+  /** Bytes the destination has accepted so far, also after a failure (for metrics). */
+  readonly sent: number;
+  /**
+   * Writes the bytes into `destination` and ends it, resolving once it has finished. The destination must be
+   * done with a chunk when it calls that write's callback (a socket or an HTTP response is: the bytes are in the
+   * kernel by then; a PassThrough is not), because the chunk's buffer may be reused right after. Rejects with an error
+   * whose code is ERR_STREAM_PREMATURE_CLOSE when the destination closes first (a client that hung up).
+   */
+  sendTo(destination: Writable): Promise<void>;
+}
+
 /**
  * Content-addressed byte storage. It knows nothing of repositories or the database:
  * PostgreSQL says what exists, the store only holds bytes.
@@ -33,6 +46,12 @@ export interface BlobStore {
   stat(digest: string): Promise<BlobInfo | null>;
   /** Streams a committed blob, or an inclusive range of it. Rejects with BlobNotFoundError when absent. */
   read(digest: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * Opens a committed blob, or an inclusive range of it, for sending to one destination (a download).
+   * Rejects with BlobNotFoundError when absent, before any byte moves. Drivers may send from reused buffers,
+   * which `read` cannot do (a stream's consumer never says when it is done with a chunk).
+   */
+  openDownload(digest: string, range?: ByteRange): Promise<BlobDownload>;
   /** Removes committed blobs; absent ones are ignored. */
   delete(digests: string[]): Promise<void>;
   /** Every committed blob, for consistency checks and orphan collection. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  BlobDownload,
   BlobInfo,
   BlobNotFoundError,
   BlobStore,
@@ -12,9 +13,11 @@ import {
   UploadOffsetError,
 } from './blob-store';
 import { AlignedStagingPool } from './aligned-staging';
+import { FileDownload } from './blob-downloads';
 import { DirectFileAppender } from './direct-file-appender';
 import { FileAppender } from './file-appender';
 import { KeyedMutex } from './keyed-mutex';
+import { ReadBufferPool } from './read-buffer-pool';
 import { closeAll, OpenUploadFiles, UploadHandles } from './open-upload-files';
 import {
   assertDigest,
@@ -42,6 +45,8 @@ const STAGING = new AlignedStagingPool(WRITE_BATCH_BYTES);
  * from the page cache both sizes measure the same. It bounds what one download holds in memory.
  */
 const READ_BUFFER_BYTES = 1024 * 1024;
+/** Download buffers, reused (see ReadBufferPool); at most this many are kept idle: 32 MiB after a burst. */
+const DOWNLOAD_BUFFERS = new ReadBufferPool(READ_BUFFER_BYTES, 32);
 
 /**
  * Stores blobs as plain files under `root`:
@@ -89,6 +94,12 @@ export class FilesystemBlobStore implements BlobStore {
     // after the caller may already have sent response headers.
     const handle = await openOr(file, 'r', () => new BlobNotFoundError(digest));
     return handle.createReadStream(range ? { start: range.start, end: range.end, highWaterMark: READ_BUFFER_BYTES } : { highWaterMark: READ_BUFFER_BYTES });
+  }
+
+  async openDownload(digest: string, range?: ByteRange): Promise<BlobDownload> {
+    if (range) assertRange(range);
+    const handle = await openOr(this.blobPath(digest), 'r', () => new BlobNotFoundError(digest));
+    return new FileDownload(handle, range?.start ?? 0, range?.end ?? Number.POSITIVE_INFINITY, DOWNLOAD_BUFFERS);
   }
 
   async delete(digests: string[]): Promise<void> {

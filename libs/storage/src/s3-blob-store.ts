@@ -11,6 +11,7 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import {
+  BlobDownload,
   BlobInfo,
   BlobNotFoundError,
   BlobStore,
@@ -19,6 +20,7 @@ import {
   UploadNotFoundError,
   UploadOffsetError,
 } from './blob-store';
+import { streamDownload } from './blob-downloads';
 import { KeyedMutex } from './keyed-mutex';
 import { assembleObject, PartCopySupport } from './s3-assemble';
 import { createS3Client } from './s3-client';
@@ -109,6 +111,10 @@ export class S3BlobStore implements BlobStore {
       if (range && isInvalidRange(error)) return Readable.from([], { objectMode: false });
       throw error;
     }
+  }
+
+  async openDownload(digest: string, range?: ByteRange): Promise<BlobDownload> {
+    return streamDownload(await this.read(digest, range));
   }
 
   async delete(digests: string[]): Promise<void> {

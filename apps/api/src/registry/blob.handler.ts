@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream/promises';
 import { registryBytes } from '@cargohold/common';
 import { BlobService, formatContentRange, parseRangeHeader } from '@cargohold/registry';
 import { header, RegistryRequest, send } from './registry-http';
@@ -34,19 +33,17 @@ export class BlobHandler {
       send(res, 307, { ...common, Location: redirect });
       return;
     }
-    const stream = await this.blobs.open(blob.digest, range);
+    const download = await this.blobs.open(blob.digest, range);
     for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);
     res.writeHead(range ? 206 : 200);
-    let sent = 0;
-    stream.on('data', (chunk: Buffer) => (sent += chunk.length));
     try {
-      await pipeline(stream, res);
+      await download.sendTo(res);
     } catch (error) {
       // Clients routinely hang up mid-blob (a cancelled pull, a probe that read enough): not a server failure.
       if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
-      request.log.debug({ digest: blob.digest, sent }, 'client closed the blob download early');
+      request.log.debug({ digest: blob.digest, sent: download.sent }, 'client closed the blob download early');
     } finally {
-      registryBytes.inc({ direction: 'out' }, sent);
+      registryBytes.inc({ direction: 'out' }, download.sent);
     }
   }
 
