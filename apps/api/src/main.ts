@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import helmet from 'helmet';
-import { Logger } from '@cargohold/common';
+import { Logger, tuneHeapForStreaming } from '@cargohold/common';
 import { ConfigError, loadConfig } from '@cargohold/config';
 import { LOGGER } from '@cargohold/platform';
 import { ApiModule } from './api.module';
@@ -13,6 +13,7 @@ import { beginRequest } from './http/request-logging';
 import { RegistryRouter } from './registry/registry.router';
 
 async function bootstrap(): Promise<void> {
+  tuneHeapForStreaming();
   const config = loadConfig();
   const expressApp = express();
   expressApp.disable('x-powered-by');

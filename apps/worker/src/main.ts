@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Logger } from '@cargohold/common';
+import { Logger, tuneHeapForStreaming } from '@cargohold/common';
 import { ConfigError, loadConfig } from '@cargohold/config';
 import { LOGGER } from '@cargohold/platform';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -12,6 +12,7 @@ import { WorkerModule } from './worker.module';
 
 /** The worker: BullMQ processors and schedulers; HTTP only for metrics, when asked for. */
 async function bootstrap(): Promise<void> {
+  tuneHeapForStreaming();
   const config = loadConfig();
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });
   await app.init();

@@ -1,4 +1,5 @@
 export * from './logger';
 export * from './metrics';
 export * from './redact-url';
+export * from './heap-tuning';
 export * from './malloc-env';
