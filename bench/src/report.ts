@@ -129,7 +129,8 @@ ${checks.join('\n')}
   docker reuses it). That only penalises cargohold.
 - Pinning${info.pinned ? '' : ' (not applied on this run: fewer than 2 cores or no taskset)'}: the bench process and
   what it spawns (skopeo) on core 0; each server (api, worker, distribution, the hash sink) on core 1 (\`taskset -a -p\`).
-  PostgreSQL and Redis are the machine's services and are not pinned.
+  The machine's PostgreSQL and Redis (part of cargohold's server) are pinned to core 1 as well for the bench's duration
+  and given every core back at the end.
 - The same client code (undici, one keep-alive agent) drives both registries, alternating cargohold, distribution(,
   sink) per run. Every push is a distinct blob: deterministic pseudo-random 1 MiB buffers streamed, never a whole layer in
   memory, with the digest precomputed; \`sync\` runs before each push so earlier writeback does not land on its clock.
