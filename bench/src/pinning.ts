@@ -18,24 +18,22 @@ export function pin(pid: number, core: number): void {
   if (result.status !== 0) throw new Error(`taskset failed for pid ${pid}: ${result.stderr}`);
 }
 
-
-/** PIDs of running processes with exactly this name (pgrep -x); none when there are none. */
-function processesNamed(name: string): number[] {
-  const result = spawnSync('pgrep', ['-x', name], { encoding: 'utf8' });
-  return result.stdout.split('\n').filter(Boolean).map(Number);
+/** The machine's PostgreSQL and Redis processes (pgrep -x), the postmaster included. */
+function servicePids(): number[] {
+  const named = (name: string) => spawnSync('pgrep', ['-x', name], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+  return [...named('postgres'), ...named('redis-server')];
 }
 
 /**
  * Pins the machine's PostgreSQL and Redis (every process of each, the postmaster included, so new backends
  * inherit it) to the server core: they are part of cargohold's server, and left free they would run on the
- * client's core. Returns how to give them back every core.
+ * client's core. Returns how to give them back every core. Best effort: a process may exit meanwhile.
  */
 export function pinServices(core: number): () => void {
-  const pids = [...processesNamed('postgres'), ...processesNamed('redis-server')];
-  for (const pid of pids) spawnSync('taskset', ['-a', '-p', '-c', String(core), String(pid)]);
-  return () => {
-    // cpus(), not availableParallelism(): the bench itself is pinned to one core by now.
-    const all = `0-${cpus().length - 1}`;
-    for (const pid of [...processesNamed('postgres'), ...processesNamed('redis-server')]) spawnSync('taskset', ['-a', '-p', '-c', all, String(pid)]);
+  const setAffinity = (cores: string) => {
+    for (const pid of servicePids()) spawnSync('taskset', ['-a', '-p', '-c', cores, String(pid)]);
   };
+  setAffinity(String(core));
+  // cpus(), not availableParallelism(): the bench itself is pinned to one core by now.
+  return () => setAffinity(`0-${cpus().length - 1}`);
 }

@@ -44,14 +44,14 @@ export class FileDownload implements BlobDownload {
       let position = this.start;
       while (position <= this.end) {
         await writes.slot();
-        const bytesRead = await this.readAt(position, (buffer, length) =>
-          writes.write(buffer.subarray(0, length), () => {
-            this.sent += length;
-            this.buffers.give(buffer);
-          }),
-        );
-        if (bytesRead === 0) break; // the end of the file
-        position += bytesRead;
+        const buffer = this.buffers.take();
+        const length = await this.readInto(buffer, position);
+        if (length === 0) break; // the end of the file
+        writes.write(buffer.subarray(0, length), () => {
+          this.sent += length;
+          this.buffers.give(buffer);
+        });
+        position += length;
       }
       await writes.finish();
     } catch (error) {
@@ -64,18 +64,15 @@ export class FileDownload implements BlobDownload {
     }
   }
 
-  /** Reads at `position` into a pooled buffer and hands it to `send` unless nothing was read. */
-  private async readAt(position: number, send: (buffer: Buffer, length: number) => void): Promise<number> {
-    const buffer = this.buffers.take();
-    const wanted = Math.min(buffer.length, this.end - position + 1);
+  /** Reads at `position` into `buffer`; a buffer that got no bytes (the end, or an error) goes back to the pool. */
+  private async readInto(buffer: Buffer, position: number): Promise<number> {
     let bytesRead = 0;
     try {
-      ({ bytesRead } = await this.handle.read(buffer, 0, wanted, position));
+      ({ bytesRead } = await this.handle.read(buffer, 0, Math.min(buffer.length, this.end - position + 1), position));
+      return bytesRead;
     } finally {
       if (bytesRead === 0) this.buffers.give(buffer);
     }
-    if (bytesRead > 0) send(buffer, bytesRead);
-    return bytesRead;
   }
 }
 

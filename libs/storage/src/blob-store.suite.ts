@@ -223,12 +223,8 @@ export function describeBlobStore(
           highWaterMark: 16 * 1024,
           write(chunk: Buffer, _encoding, callback) {
             accepted += chunk.length;
-            if (accepted >= 100 * 1024) {
-              callback();
-              this.destroy();
-              return;
-            }
             callback();
+            if (accepted >= 100 * 1024) this.destroy();
           },
         });
         await expect(download.sendTo(hangUp)).rejects.toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE' });

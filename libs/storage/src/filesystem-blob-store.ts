@@ -88,18 +88,23 @@ export class FilesystemBlobStore implements BlobStore {
 
   /** A range reaching past the end of the blob yields the bytes that exist, as S3 does. */
   async read(digest: string, range?: ByteRange): Promise<Readable> {
-    const file = this.blobPath(digest);
-    if (range) assertRange(range);
-    // Opening eagerly turns a missing blob into a rejection here rather than a stream error later,
-    // after the caller may already have sent response headers.
-    const handle = await openOr(file, 'r', () => new BlobNotFoundError(digest));
+    const handle = await this.openCommitted(digest, range);
     return handle.createReadStream(range ? { start: range.start, end: range.end, highWaterMark: READ_BUFFER_BYTES } : { highWaterMark: READ_BUFFER_BYTES });
   }
 
   async openDownload(digest: string, range?: ByteRange): Promise<BlobDownload> {
-    if (range) assertRange(range);
-    const handle = await openOr(this.blobPath(digest), 'r', () => new BlobNotFoundError(digest));
+    const handle = await this.openCommitted(digest, range);
     return new FileDownload(handle, range?.start ?? 0, range?.end ?? Number.POSITIVE_INFINITY, DOWNLOAD_BUFFERS);
+  }
+
+  /**
+   * Opens a committed blob for reading. Opening eagerly turns a missing blob into a rejection here rather than a
+   * stream error later, after the caller may already have sent response headers.
+   */
+  private async openCommitted(digest: string, range: ByteRange | undefined): Promise<fsp.FileHandle> {
+    const file = this.blobPath(digest);
+    if (range) assertRange(range);
+    return openOr(file, 'r', () => new BlobNotFoundError(digest));
   }
 
   async delete(digests: string[]): Promise<void> {

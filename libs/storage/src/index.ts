@@ -1,6 +1,4 @@
-export * from './blob-downloads';
 export * from './blob-store';
-export * from './read-buffer-pool';
 export * from './create-blob-store';
 export * from './filesystem-blob-store';
 export * from './s3-blob-store';
