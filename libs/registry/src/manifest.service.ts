@@ -2,14 +2,17 @@ import { GcRepository } from './gc/gc.repository';
 import { EntityManager } from 'typeorm';
 import {
   computeDigest,
+  findSizeMismatch,
   MAX_MANIFEST_BYTES,
   parseDigest,
   parseManifest,
   ParsedManifest,
+  parseLookupReference,
   parseReference,
   referencedBlobs,
   referencedManifests,
   RegistryError,
+  sizeMismatchError,
 } from './domain';
 import { ManifestHead, StoredManifest } from './data/manifest.repository';
 import { queueManifestReview } from './data/tag.repository';
@@ -54,12 +57,16 @@ export class ManifestService {
     await this.ctx.db.transaction(async (db) => {
       const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
       const blobDigests = referencedBlobs(manifest);
-      const missingBlobs = await this.ctx.blobs.findMissingInRepository(db, repository.id, blobDigests);
+      const blobSizes = await this.ctx.blobs.lockLinkedSizes(db, repository.id, blobDigests);
+      const missingBlobs = blobDigests.filter((blob) => !blobSizes.has(blob));
       if (missingBlobs.length > 0) throw new RegistryError('MANIFEST_BLOB_UNKNOWN', undefined, { digests: missingBlobs });
       const childDigests = referencedManifests(manifest);
       const children = await this.ctx.manifests.lockChildren(db, repository.id, childDigests);
       const missingChildren = childDigests.filter((child) => !children.has(child));
       if (missingChildren.length > 0) throw new RegistryError('MANIFEST_BLOB_UNKNOWN', undefined, { digests: missingChildren });
+      // The sizes came with the locking statements above: no extra round trip.
+      const mismatch = findSizeMismatch(manifest, blobSizes, new Map([...children].map(([child, found]) => [child, found.size])));
+      if (mismatch) throw sizeMismatchError(mismatch);
 
       const manifestId = await this.ctx.manifests.insert(db, {
         repositoryId: repository.id,
@@ -71,7 +78,7 @@ export class ManifestService {
         totalSize: size,
         payload,
         blobDigests,
-        childIds: [...children.values()],
+        childIds: [...children.values()].map((child) => child.id),
       });
       const untagged =
         ref.kind === 'tag' ? await this.ctx.tags.upsert(db, repository.id, ref.tag, manifestId) : manifestId;
@@ -98,7 +105,7 @@ export class ManifestService {
   /** DELETE by tag removes the tag; DELETE by digest removes the manifest and every tag pointing to it. */
   async delete(repositoryPath: string, reference: string, actor?: RegistryEventActor): Promise<void> {
     if (!this.ctx.settings.deleteEnabled) throw new RegistryError('UNSUPPORTED', 'deletes are disabled on this registry');
-    const ref = parseReference(reference);
+    const ref = parseLookupReference(reference);
     const deleted = await this.ctx.db.transaction(async (db) => {
       const repository = await this.ctx.repositories.findByPath(db, repositoryPath);
       if (!repository) throw new RegistryError('NAME_UNKNOWN', undefined, { name: repositoryPath });
@@ -144,7 +151,7 @@ export class ManifestService {
   }
 
   private async find(repositoryPath: string, reference: string, withPayload: boolean): Promise<StoredManifest | ManifestHead> {
-    const ref = parseReference(reference);
+    const ref = parseLookupReference(reference);
     const cache = this.ctx.manifestCache;
     if (cache) {
       const hit = ref.kind === 'tag' ? cache.byTag(repositoryPath, ref.tag) : cache.byDigest(repositoryPath, ref.digest.value);

@@ -71,18 +71,22 @@ export class BlobRepository {
    * rows are locked too: GC removes links under the blob lock, and a lock on the blob alone would let this
    * query, having waited for GC, still return the link it read before GC deleted it.
    */
-  async findMissingInRepository(db: EntityManager, repositoryId: number, digests: string[]): Promise<string[]> {
-    if (digests.length === 0) return [];
+  /**
+   * The stored sizes of those of `digests` linked to the repository, share-locked so GC cannot remove them before
+   * the caller's transaction ends. A digest missing from the map is not available to the repository. The sizes come
+   * with the same statement, so checking descriptor sizes costs no extra round trip.
+   */
+  async lockLinkedSizes(db: EntityManager, repositoryId: number, digests: string[]): Promise<Map<string, number>> {
+    if (digests.length === 0) return new Map();
     const rows = await db.query(
-      `SELECT b.digest FROM blobs b
+      `SELECT b.digest, b.size FROM blobs b
          JOIN repository_blobs rb ON rb.blob_digest = b.digest AND rb.repository_id = $1
         WHERE b.digest = ANY($2)
         ORDER BY b.digest
           FOR SHARE OF b, rb`,
       [repositoryId, digests],
     );
-    const present = new Set(rows.map((row: { digest: string }) => row.digest));
-    return digests.filter((digest) => !present.has(digest));
+    return new Map(rows.map((row: { digest: string; size: number }) => [row.digest, Number(row.size)]));
   }
 
   async sizes(db: EntityManager, digests: string[]): Promise<Map<string, number>> {

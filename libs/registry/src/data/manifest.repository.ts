@@ -61,14 +61,17 @@ export class ManifestRepository {
     return rows[0] ?? null;
   }
 
-  /** Ids of the given manifests in the repository, locked against deletion while a parent is written. */
-  async lockChildren(db: EntityManager, repositoryId: number, digests: string[]): Promise<Map<string, number>> {
+  /**
+   * Ids and payload sizes of the given manifests in the repository, locked against deletion while a parent is
+   * written. octet_length reads a stored value's length from its header, without fetching the payload.
+   */
+  async lockChildren(db: EntityManager, repositoryId: number, digests: string[]): Promise<Map<string, { id: number; size: number }>> {
     if (digests.length === 0) return new Map();
     const rows = await db.query(
-      `SELECT id, digest FROM manifests WHERE repository_id = $1 AND digest = ANY($2) ORDER BY id FOR SHARE`,
+      `SELECT id, digest, octet_length(payload) AS size FROM manifests WHERE repository_id = $1 AND digest = ANY($2) ORDER BY id FOR SHARE`,
       [repositoryId, digests],
     );
-    return new Map(rows.map((row: { id: number; digest: string }) => [row.digest, row.id]));
+    return new Map(rows.map((row: { id: number; digest: string; size: number }) => [row.digest, { id: row.id, size: Number(row.size) }]));
   }
 
   /** Inserts the manifest with its references, or returns the existing one (same digest means same bytes). */

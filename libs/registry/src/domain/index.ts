@@ -6,5 +6,7 @@ export * from './reference';
 export * from './media-types';
 export * from './descriptor';
 export * from './json-depth';
+export * from './json-duplicate-keys';
 export * from './manifest';
+export * from './descriptor-sizes';
 export * from './range';

@@ -573,3 +573,24 @@ describe('parseManifest: properties', () => {
     );
   });
 });
+
+describe('parseManifest: duplicate keys', () => {
+  const text = JSON.stringify(OCI_MANIFEST);
+
+  it.each([
+    ['at the top level', text.replace('{"schemaVersion":2,', '{"schemaVersion":2,"schemaVersion":2,'), 'schemaVersion', ''],
+    ['in the config', text.replace('"size":7023', '"size":7023,"size":1'), 'size', 'config'],
+    ['in a layer', text.replace(/("digest":"sha256:9834876dcfb05cb167a5c24953eba58c4ac89b1adf57f28f2f9d09af107ee8f0")/, '$1,"digest":"sha256:9834876dcfb05cb167a5c24953eba58c4ac89b1adf57f28f2f9d09af107ee8f0"'), 'digest', 'layers[0]'],
+    ['spelled with an escape', text.replace('{"schemaVersion":2,', '{"schemaVersion":2,"\\u0073chemaVersion":2,'), 'schemaVersion', ''],
+  ])('refuses a key twice %s with MANIFEST_INVALID naming the key', (_label, body, key, path) => {
+    expect(body).not.toBe(text);
+    const e = thrown(() => parseManifest(Buffer.from(body), MEDIA_TYPE_OCI_MANIFEST));
+    expect(e.code).toBe('MANIFEST_INVALID');
+    expect(e.message).toContain(`"${key}"`);
+    expect(e.detail).toEqual({ key, path });
+  });
+
+  it('accepts equal keys in different objects', () => {
+    expect(parseManifest(Buffer.from(text), MEDIA_TYPE_OCI_MANIFEST).layers).toHaveLength(OCI_MANIFEST.layers.length);
+  });
+});

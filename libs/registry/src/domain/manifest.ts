@@ -3,7 +3,7 @@
  * manifests and manifest lists, OCI image manifests, indexes and artifacts
  * (image-spec and distribution-spec v1.1). Pure: bytes in, facts out.
  */
-import { RegistryError } from './errors';
+import { RegistryError, truncateForMessage } from './errors';
 import {
   type Descriptor,
   isPlainObject,
@@ -13,6 +13,7 @@ import {
   readMediaType,
 } from './descriptor';
 import { jsonNestingDepth } from './json-depth';
+import { findDuplicateKey } from './json-duplicate-keys';
 import {
   MEDIA_TYPE_OCI_EMPTY,
   MEDIA_TYPE_OCI_INDEX,
@@ -69,6 +70,13 @@ function decodeJsonObject(bytes: Uint8Array): Record<string, unknown> {
     throw manifestInvalid('manifest is not valid JSON');
   }
   if (!isPlainObject(doc)) throw manifestInvalid('manifest is not valid JSON: expected an object');
+  // After JSON.parse, which has checked the syntax the scanner relies on.
+  const duplicate = findDuplicateKey(bytes);
+  if (duplicate) {
+    const key = truncateForMessage(duplicate.key);
+    const at = duplicate.path === '' ? 'the top level' : truncateForMessage(duplicate.path);
+    throw manifestInvalid(`manifest has the key "${key}" twice in ${at}`, { key, path: duplicate.path === '' ? '' : at });
+  }
   return doc;
 }
 

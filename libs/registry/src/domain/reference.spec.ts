@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { RegistryError } from './errors';
-import { isValidTag, parseReference, parseTag } from './reference';
+import { isValidTag, parseLookupReference, parseReference, parseTag } from './reference';
 import { thrown } from './thrown.spec-helper';
 
 const DIGEST = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -77,4 +77,20 @@ describe('parseTag / isValidTag', () => {
     expect(isValidTag(DIGEST)).toBe(false);
     expect(isValidTag(undefined)).toBe(false);
   });
+});
+
+describe('parseLookupReference', () => {
+  it('parses tags and digests as parseReference does', () => {
+    expect(parseLookupReference('latest')).toEqual({ kind: 'tag', tag: 'latest' });
+    expect(parseLookupReference(DIGEST)).toMatchObject({ kind: 'digest' });
+  });
+
+  it.each(['.INVALID_MANIFEST_NAME', '-lead', 'bad~tag', 'x'.repeat(129), 'sha256:abc', 'md5:d41d8cd98f00b204e9800998ecf8427e'])(
+    'answers %s with MANIFEST_UNKNOWN (404): it can name no stored manifest',
+    (ref) => {
+      const e = thrown(() => parseLookupReference(ref));
+      expect(e.code).toBe('MANIFEST_UNKNOWN');
+      expect(e.status).toBe(404);
+    },
+  );
 });

@@ -26,3 +26,19 @@ export function parseReference(ref: string): ParsedReference {
   if (typeof ref === 'string' && ref.includes(':')) return { kind: 'digest', digest: parseDigest(ref) };
   return { kind: 'tag', tag: parseTag(ref) };
 }
+
+/**
+ * A reference to look up (GET, HEAD, DELETE). A string that is neither a valid tag nor a valid digest cannot name
+ * a stored manifest, so it is not found: the distribution spec requires 404 MANIFEST_UNKNOWN for a manifest that
+ * does not exist (its conformance suite asks for `.INVALID_MANIFEST_NAME`), and distribution's router answers 404
+ * too. Only a PUT, which would create something under the name, reports TAG_INVALID or DIGEST_INVALID.
+ */
+export function parseLookupReference(ref: string): ParsedReference {
+  try {
+    return parseReference(ref);
+  } catch (error) {
+    if (!(error instanceof RegistryError)) throw error;
+    const shown = truncateForMessage(String(ref));
+    throw new RegistryError('MANIFEST_UNKNOWN', `no manifest is named "${shown}": it is neither a valid tag nor a valid digest`, { reference: shown });
+  }
+}
