@@ -35,8 +35,10 @@ async function main(): Promise<void> {
   try {
     await seedProject(db, REPO);
     const registry = new RegistrySession(platform.url, { username: 'root', password: platform.adminToken });
-    const config = await pushBlob(platform.url, REPO, Buffer.from(`{"nonce":"${randomBytes(4).toString('hex')}"}`), registry.fetch);
-    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 19 }, layers: [] });
+    const configBytes = Buffer.from(`{"nonce":"${randomBytes(4).toString('hex')}"}`);
+    const config = await pushBlob(platform.url, REPO, configBytes, registry.fetch);
+    // The descriptor's size must be the blob's (pushes with a wrong size are refused).
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: configBytes.length }, layers: [] });
     if ((await putManifest(platform.url, REPO, 'latest', manifest, OCI_MANIFEST, registry.fetch)).status !== 201) throw new Error('manifest push failed');
     log(`writing ${TAGS} tag rows`);
     await db.query(

@@ -513,13 +513,18 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       ['/v2/acme/../etc/tags/list', 'NAME_INVALID'],
       ['/v2/acme%2f..%2fapp/tags/list', 'NAME_INVALID'],
       [`/v2/acme/${'a'.repeat(260)}/tags/list`, 'NAME_INVALID'],
-      ['/v2/acme/app/manifests/bad~tag', 'TAG_INVALID'],
       ['/v2/acme/app/blobs/sha256:ABC', 'DIGEST_INVALID'],
       ['/v2/acme/app/blobs/md5:d41d8cd98f00b204e9800998ecf8427e', 'DIGEST_INVALID'],
     ])('answers %s with %s', async (path, code) => {
       const response = await registry.fetch(`${base}${path}`);
       expect(response.status).toBe(400);
       expect((await response.json()).errors[0].code).toBe(code);
+    });
+
+    it('answers a manifest lookup by a reference that cannot exist with 404 MANIFEST_UNKNOWN (OCI conformance)', async () => {
+      const response = await registry.fetch(`${base}/v2/acme/app/manifests/bad~tag`);
+      expect(response.status).toBe(404);
+      expect((await response.json()).errors[0].code).toBe('MANIFEST_UNKNOWN');
     });
 
     it('refuses a push to a path no project owns', async () => {

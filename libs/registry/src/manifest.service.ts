@@ -14,7 +14,7 @@ import {
   RegistryError,
   sizeMismatchError,
 } from './domain';
-import { ManifestHead, StoredManifest } from './data/manifest.repository';
+import { BudgetedManifest, ManifestHead, StoredManifest } from './data/manifest.repository';
 import { queueManifestReview } from './data/tag.repository';
 import { queueBlobReview } from './data/blob.repository';
 import { candidateProjectPaths } from './domain/name';
@@ -136,10 +136,18 @@ export class ManifestService {
     else await this.ctx.events.manifestDeleted({ ...base, digest: deleted.digest, mediaType: deleted.mediaType, tags: deleted.tags });
   }
 
-  /** The referrers API: an image index of the manifests whose subject is `digest`. */
-  async referrers(repositoryPath: string, digest: string, artifactType?: string): Promise<Buffer> {
+  /**
+   * Manifests of a repository by digest for a read-only view, in one query: payloads are read in the given order
+   * until `byteBudget` bytes are reached; the rest come back without payload. Digests not found are left out.
+   */
+  async findManyWithinBudget(repositoryPath: string, digests: string[], byteBudget: number): Promise<BudgetedManifest[]> {
+    return this.ctx.manifests.findManyWithinBudget(this.ctx.db.manager, repositoryPath, digests, byteBudget);
+  }
+
+  /** The referrers API: an image index of the manifests whose subject is `digest` (the first `limit` of them when given). */
+  async referrers(repositoryPath: string, digest: string, artifactType?: string, limit?: number): Promise<Buffer> {
     const subject = parseDigest(digest).value;
-    const rows = await this.ctx.manifests.findReferrers(this.ctx.db.manager, repositoryPath, subject, artifactType);
+    const rows = await this.ctx.manifests.findReferrers(this.ctx.db.manager, repositoryPath, subject, artifactType, limit);
     const manifests = rows.map((row) => {
       const descriptor: Record<string, unknown> = { mediaType: row.mediaType, digest: row.digest, size: row.size };
       if (row.artifactType) descriptor.artifactType = row.artifactType;

@@ -7,7 +7,8 @@ import { CurrentActor } from '../rest/current-actor.decorator';
 import { ParseIdPipe, resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { AllowAnonymous } from '../rest/route-access.decorator';
-import { imageSize, parseManifestView, PlatformView } from './manifest-details';
+import { imageSize, MANIFEST_VIEW_LIMITS, parseManifestView } from './manifest-details';
+import { loadPlatformViews } from './platform-views';
 
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
@@ -15,6 +16,7 @@ const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
  * `GET /projects/:id/registry/repositories/:repository_id/tags/:tag_name/manifest`: what the tag page shows
  * beyond GitLab's tag details: the manifest, platforms of an index, layers, and referrers (signatures, SBOMs).
  * Read-only; needs `pull` on the image, decided by the same RegistryPermissionService as the token service.
+ * Bounded: lists and reads are cut at MANIFEST_VIEW_LIMITS, and `truncated` says when something was left out.
  */
 @RestController('projects')
 export class TagManifestController {
@@ -50,16 +52,18 @@ export class TagManifestController {
     if (!TAG.test(tagName)) throw IamError.notFound('Tag Not Found');
 
     const stored = await this.load(repository.path, tagName);
-    const view = parseManifestView(stored.payload, stored.mediaType);
-    const platforms: PlatformView[] = [];
-    for (const child of view.manifests) {
-      const childManifest = await this.loadOptional(repository.path, child.digest);
-      const childView = childManifest ? parseManifestView(childManifest.payload, childManifest.mediaType) : null;
-      platforms.push({ ...child, config: childView?.config ?? null, layers: childView?.layers ?? [] });
-    }
-    const referrers = JSON.parse((await this.manifests.referrers(repository.path, stored.digest)).toString('utf8')).manifests as Array<
-      Record<string, unknown>
-    >;
+    const own = parseManifestView(stored.payload, stored.mediaType, MANIFEST_VIEW_LIMITS.descriptors);
+    const index = await loadPlatformViews(this.manifests, repository.path, own.view.manifests, MANIFEST_VIEW_LIMITS.descriptors);
+    // One more than the limit tells whether there are more.
+    const referrers = (
+      JSON.parse((await this.manifests.referrers(repository.path, stored.digest, undefined, MANIFEST_VIEW_LIMITS.referrers + 1)).toString('utf8'))
+        .manifests as Array<Record<string, unknown>>
+    );
+    const truncated =
+      own.view.layers.length < own.view.layers_count ||
+      own.view.manifests.length < own.view.manifests_count ||
+      index.truncated ||
+      referrers.length > MANIFEST_VIEW_LIMITS.referrers;
     const host = new URL(this.config.publicUrl).host;
     return {
       name: tagName,
@@ -67,16 +71,23 @@ export class TagManifestController {
       location: `${host}/${repository.path}:${tagName}`,
       digest: stored.digest,
       size: stored.payload.length,
-      total_size: platforms.length > 0 ? platforms.reduce((sum, p) => sum + imageSize(p.size, p), stored.payload.length) : imageSize(stored.payload.length, view),
-      ...view,
-      platforms,
-      referrers: referrers.map((r) => ({
+      total_size: own.view.manifests_count > 0 ? stored.payload.length + index.size : imageSize(stored.payload.length, own),
+      ...own.view,
+      platforms: index.platforms,
+      referrers: referrers.slice(0, MANIFEST_VIEW_LIMITS.referrers).map((r) => ({
         digest: r.digest,
         media_type: r.mediaType,
         artifact_type: r.artifactType ?? null,
         size: r.size,
         annotations: r.annotations ?? {},
       })),
+      truncated,
+      limits: {
+        children: MANIFEST_VIEW_LIMITS.children,
+        descriptors: MANIFEST_VIEW_LIMITS.descriptors,
+        child_manifest_bytes: MANIFEST_VIEW_LIMITS.childManifestBytes,
+        referrers: MANIFEST_VIEW_LIMITS.referrers,
+      },
       pull_command: `docker pull ${host}/${repository.path}:${tagName}`,
       pull_by_digest: `${host}/${repository.path}@${stored.digest}`,
       can_delete: canWrite && allowed.includes('delete'),

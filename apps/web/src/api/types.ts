@@ -85,7 +85,12 @@ export interface Descriptor {
 export interface PlatformEntry extends Descriptor {
   platform: { os: string; architecture: string; variant?: string; os_version?: string } | null;
   config: Descriptor | null;
+  /** The listed layers: a bounded view may list fewer than `layers_count`. */
   layers: Descriptor[];
+  layers_count?: number | null;
+  total_size?: number;
+  /** False when the server did not read this child (past the view's limits). */
+  loaded?: boolean;
 }
 
 export interface TagManifest {
@@ -98,8 +103,13 @@ export interface TagManifest {
   total_size: number;
   config: Descriptor | null;
   layers: Descriptor[];
+  layers_count?: number;
+  manifests_count?: number;
   platforms: PlatformEntry[];
   referrers: Descriptor[];
+  /** True when the server cut a list or left children unread (see `limits`). */
+  truncated?: boolean;
+  limits?: { children: number; descriptors: number; child_manifest_bytes: number; referrers: number };
   subject?: Descriptor;
   annotations?: Record<string, string>;
   pull_command: string;

@@ -102,6 +102,12 @@ export function TagPage({ repositoryId, tag }: { repositoryId: string; tag: stri
 function ManifestSections({ manifest }: { manifest: TagManifest }) {
   return (
     <>
+      {manifest.truncated && (
+        <p className="notice" data-testid="truncated">
+          This manifest is too large to show in full: some platforms, layers or referrers are left out
+          {manifest.limits ? ` (at most ${manifest.limits.children} platforms and ${manifest.limits.descriptors} layers are shown)` : ''}.
+        </p>
+      )}
       {manifest.platforms.length > 0 && (
         <section aria-labelledby="platforms-title">
           <h3 id="platforms-title">Platforms ({manifest.platforms.length})</h3>
@@ -121,15 +127,21 @@ function ManifestSections({ manifest }: { manifest: TagManifest }) {
                   <td className="mono" title={entry.digest}>
                     {shortDigest(entry.digest)}
                   </td>
-                  <td>{entry.layers.length}</td>
-                  <td>{formatBytes(entry.size + (entry.config?.size ?? 0) + entry.layers.reduce((sum, l) => sum + l.size, 0))}</td>
+                  <td>{entry.loaded === false ? '…' : (entry.layers_count ?? entry.layers.length)}</td>
+                  <td>{formatBytes(entry.total_size ?? entry.size + (entry.config?.size ?? 0) + entry.layers.reduce((sum, l) => sum + l.size, 0))}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </section>
       )}
-      {manifest.layers.length > 0 && <DescriptorTable id="layers" title={`Layers (${manifest.layers.length})`} rows={manifest.layers} />}
+      {manifest.layers.length > 0 && (
+        <DescriptorTable
+          id="layers"
+          title={`Layers (${manifest.layers_count !== undefined && manifest.layers_count > manifest.layers.length ? `first ${manifest.layers.length} of ${manifest.layers_count}` : manifest.layers.length})`}
+          rows={manifest.layers}
+        />
+      )}
       {manifest.config && <DescriptorTable id="config" title="Configuration" rows={[manifest.config]} />}
       <section aria-labelledby="referrers-title">
         <h3 id="referrers-title">Referrers: signatures, SBOMs, attestations</h3>
@@ -161,8 +173,9 @@ function DescriptorTable({ id, title, rows, showType }: { id: string; title: str
           </tr>
         </thead>
         <tbody>
-          {rows.map((row) => (
-            <tr key={row.digest}>
+          {rows.map((row, position) => (
+            // A manifest may name one digest several times: the position keeps keys unique.
+            <tr key={`${position}:${row.digest}`}>
               {showType && <td>{describeArtifact(row)}</td>}
               <td className="mono" title={row.digest}>
                 {shortDigest(row.digest)}

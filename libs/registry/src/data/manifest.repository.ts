@@ -27,6 +27,14 @@ export interface NewManifest {
   childIds: number[];
 }
 
+export interface BudgetedManifest {
+  digest: string;
+  mediaType: string;
+  size: number;
+  /** Null when reading it would have exceeded the caller's byte budget. */
+  payload: Buffer | null;
+}
+
 export interface ReferrerRow {
   digest: string;
   mediaType: string;
@@ -59,6 +67,28 @@ export class ManifestRepository {
       [repositoryPath, digest],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * Several manifests of a repository in one query, for read-only views: each found digest with its payload size,
+   * and its payload only while the running total of payload sizes (in the order of `digests`) stays within
+   * `byteBudget`; later ones come back with `payload` null. The payloads past the budget are never fetched
+   * (octet_length reads the stored length, and the CASE decides before the value is detoasted).
+   */
+  async findManyWithinBudget(db: EntityManager, repositoryPath: string, digests: string[], byteBudget: number): Promise<BudgetedManifest[]> {
+    if (digests.length === 0) return [];
+    const rows = await db.query(
+      `SELECT m.digest, m.media_type AS "mediaType", sized.size, CASE WHEN sized.running <= $3 THEN m.payload END AS payload
+         FROM (SELECT m.id, octet_length(m.payload) AS size,
+                      sum(octet_length(m.payload)) OVER (ORDER BY array_position($2::text[], m.digest)) AS running
+                 FROM repositories r
+                 JOIN manifests m ON m.repository_id = r.id AND m.digest = ANY($2::text[])
+                WHERE r.path = $1 AND r.status IS NULL) sized
+         JOIN manifests m ON m.id = sized.id
+        ORDER BY array_position($2::text[], m.digest)`,
+      [repositoryPath, digests, byteBudget],
+    );
+    return rows.map((row: BudgetedManifest) => ({ ...row, size: Number(row.size) }));
   }
 
   /**
@@ -127,19 +157,24 @@ export class ManifestRepository {
     return rows.length > 0;
   }
 
-  async findReferrers(db: EntityManager, repositoryPath: string, subjectDigest: string, artifactType?: string): Promise<ReferrerRow[]> {
+  async findReferrers(db: EntityManager, repositoryPath: string, subjectDigest: string, artifactType?: string, limit?: number): Promise<ReferrerRow[]> {
     const params: unknown[] = [repositoryPath, subjectDigest];
     let filter = '';
     if (artifactType !== undefined) {
       params.push(artifactType);
-      filter = `AND m.artifact_type = $3`;
+      filter = `AND m.artifact_type = $${params.length}`;
+    }
+    let bound = '';
+    if (limit !== undefined) {
+      params.push(limit);
+      bound = `LIMIT $${params.length}`;
     }
     return db.query(
       `SELECT m.digest, m.media_type AS "mediaType", m.artifact_type AS "artifactType", octet_length(m.payload) AS size, m.payload
          FROM repositories r
          JOIN manifests m ON m.repository_id = r.id AND m.subject_digest = $2
         WHERE r.path = $1 ${filter}
-        ORDER BY m.created_at, m.id`,
+        ORDER BY m.created_at, m.id ${bound}`,
       params,
     );
   }
