@@ -51,4 +51,39 @@ describe('loadConfig', () => {
     const config = loadConfig({ STORAGE_DRIVER: 's3', S3_BUCKET: 'b', S3_FORCE_PATH_STYLE: 'true' });
     expect(config.storage).toMatchObject({ driver: 's3', s3: { bucket: 'b', forcePathStyle: true, region: 'us-east-1' } });
   });
+
+  it.each([
+    [{ ADMIN_PASSWORD: 'x' }, 'invalid configuration: ADMIN_PASSWORD must be at least 8 characters'],
+    [{ PORT: 'abc' }, 'invalid configuration: PORT must be an integer between 1 and 65535'],
+    [{ PORT: '70000' }, 'invalid configuration: PORT must be an integer between 1 and 65535'],
+    [{ PORT: '0' }, 'invalid configuration: PORT must be an integer between 1 and 65535'],
+    [{ PORT: '80.5' }, 'invalid configuration: PORT must be an integer between 1 and 65535'],
+    [{ GC_REVIEW_DELAY: '-1' }, 'invalid configuration: GC_REVIEW_DELAY must be an integer of at least 0'],
+    [{ HTTP_HEADERS_TIMEOUT: '0' }, 'invalid configuration: HTTP_HEADERS_TIMEOUT must be an integer between 1 and 600'],
+    [{ REST_REQUEST_TIMEOUT: 'soon' }, 'invalid configuration: REST_REQUEST_TIMEOUT must be an integer between 1 and 3600'],
+    [{ SHUTDOWN_GRACE_SECONDS: '-5' }, 'invalid configuration: SHUTDOWN_GRACE_SECONDS must be an integer between 0 and 3600'],
+    [{ METRICS_PORT: '5000' }, 'invalid configuration: METRICS_PORT must differ from PORT'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'invalid configuration: TRUST_PROXY must be false, a hop count (1-10), or a comma-separated list of IP addresses and CIDR ranges'],
+    [{ TRUST_PROXY: 'loadbalancer' }, 'invalid configuration: TRUST_PROXY must be false, a hop count (1-10), or a comma-separated list of IP addresses and CIDR ranges'],
+  ])('explains %j in exactly one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message.split(' ')[2], message.split(' ').slice(3).join(' ')));
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('defaults the HTTP edge: 20 s headers, 30 s body idle, 60 s REST requests, 30 s shutdown grace, no proxy trusted', () => {
+    const config = loadConfig({});
+    expect(config.http).toEqual({ headersTimeoutMs: 20_000, bodyIdleTimeoutMs: 30_000, restRequestTimeoutMs: 60_000 });
+    expect(config.shutdownGraceMs).toBe(30_000);
+    expect(config.trustProxy).toEqual({ mode: 'off' });
+    expect(config.metricsPort).toBeUndefined();
+    expect(config.publicUrlConfigured).toBe(false);
+  });
+
+  it.each([
+    ['false', { mode: 'off' }],
+    ['2', { mode: 'hops', hops: 2 }],
+    ['10.0.0.0/8, 127.0.0.1,::1', { mode: 'ranges', ranges: ['10.0.0.0/8', '127.0.0.1/32', '::1/128'] }],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
 });

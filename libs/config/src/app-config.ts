@@ -2,6 +2,9 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import * as path from 'node:path';
 import { EnvironmentVariables } from './environment';
+import { parseTrustProxy, TrustProxy } from './trust-proxy';
+
+export type { TrustProxy } from './trust-proxy';
 
 export interface S3Config {
   bucket: string;
@@ -18,6 +21,8 @@ export interface AppConfig {
   port: number;
   host: string;
   publicUrl: string;
+  /** Whether PUBLIC_URL was set: then it is authoritative, and X-Forwarded-Proto/-Host never change absolute URLs. */
+  publicUrlConfigured: boolean;
   dataDir: string;
   /** Unset means: the launcher starts an embedded PostgreSQL under dataDir/pg. */
   databaseUrl?: string;
@@ -42,6 +47,14 @@ export interface AppConfig {
   log: { level: string; format: 'json' | 'pretty' };
   /** Webhook delivery: per-attempt timeout and the first retry delay (exponential backoff). */
   webhooks: { timeoutMs: number; retryBaseDelayMs: number };
+  /** HTTP edge timeouts, in ms (see docs/operations.md, "Timeouts"). */
+  http: { headersTimeoutMs: number; bodyIdleTimeoutMs: number; restRequestTimeoutMs: number };
+  /** Which peers may set X-Forwarded-For/-Proto/-Host. */
+  trustProxy: TrustProxy;
+  /** How long in-flight requests may take to finish after SIGTERM, in ms. */
+  shutdownGraceMs: number;
+  /** Where the api serves /metrics; undefined: on the main port. */
+  metricsPort?: number;
   /** Abuse limits; a limit of 0 means unlimited. */
   limits: {
     pullAnonymous: number;
@@ -71,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, present, { excludeExtraneousValues: false });
   const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) throw firstProblem(errors);
+  if (vars.METRICS_PORT !== undefined && vars.METRICS_PORT === (vars.PORT ?? 5000)) {
+    throw new ConfigError('METRICS_PORT', 'must differ from PORT');
+  }
 
   const port = vars.PORT ?? 5000;
   const host = vars.HOST ?? '127.0.0.1';
@@ -96,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     host,
     publicUrl,
+    publicUrlConfigured: vars.PUBLIC_URL !== undefined,
     dataDir,
     databaseUrl: vars.DATABASE_URL,
     redisUrl: vars.REDIS_URL,
@@ -112,6 +129,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bulkDeleteInterval: vars.REGISTRY_BULK_DELETE_INTERVAL ?? 3600,
     log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' },
     webhooks: { timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000, retryBaseDelayMs: vars.WEBHOOK_RETRY_BASE_DELAY_MS ?? 10_000 },
+    http: {
+      headersTimeoutMs: (vars.HTTP_HEADERS_TIMEOUT ?? 20) * 1000,
+      bodyIdleTimeoutMs: (vars.HTTP_BODY_IDLE_TIMEOUT ?? 30) * 1000,
+      restRequestTimeoutMs: (vars.REST_REQUEST_TIMEOUT ?? 60) * 1000,
+    },
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY ?? 'false')!,
+    shutdownGraceMs: (vars.SHUTDOWN_GRACE_SECONDS ?? 30) * 1000,
+    metricsPort: vars.METRICS_PORT,
     limits: {
       // Docker Hub's anonymous allowance (100 manifest pulls per 6 hours); signed-in users get far more than
       // Docker Hub's 200, because every CI job of one user shares that user's count here.

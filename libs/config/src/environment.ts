@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MinLength, ValidateIf } from 'class-validator';
+import { IntegerSetting, TrustProxySetting } from './setting-decorators';
 
 /** The raw environment as the contract (CONTRACT.md) names it, validated once at boot. */
 export class EnvironmentVariables {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  @IsOptional() @IntegerSetting(1, 65535)
   PORT?: number;
 
   @IsOptional() @IsString()
@@ -43,31 +43,33 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^[a-z0-9][a-z0-9_.-]{0,254}$/i, { message: 'must be a valid username' })
   ADMIN_USERNAME?: string;
 
-  @IsOptional() @IsString() ADMIN_PASSWORD?: string;
+  /** The same minimum as every other password (libs/iam MIN_PASSWORD_LENGTH), checked before anything starts. */
+  @IsOptional() @IsString() @MinLength(8, { message: 'must be at least 8 characters' })
+  ADMIN_PASSWORD?: string;
   @IsOptional() @IsString() BOOTSTRAP_ADMIN_TOKEN?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(30) @Max(86400)
+  @IsOptional() @IntegerSetting(30, 86400)
   REGISTRY_TOKEN_TTL?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @IntegerSetting(0)
   GC_REVIEW_DELAY?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(60)
+  @IsOptional() @IntegerSetting(60)
   UPLOAD_PURGE_AGE?: number;
 
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' })
   REGISTRY_DELETE_ENABLED?: string;
 
   /** Where the worker serves /metrics (Prometheus); unset: no HTTP in the worker. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  @IsOptional() @IntegerSetting(1, 65535)
   WORKER_METRICS_PORT?: number;
 
   /** Seconds between two looks for due cleanup policies. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  @IsOptional() @IntegerSetting(1, 3600)
   CLEANUP_SCHEDULE_INTERVAL?: number;
 
   /** Seconds between two bulk tag deletes of one repository (GitLab allows one an hour); 0 disables the limit. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(604800)
+  @IsOptional() @IntegerSetting(0, 604800)
   REGISTRY_BULK_DELETE_INTERVAL?: number;
 
   /** Set by the launcher after it ran migrations, so its child processes skip that step. */
@@ -79,29 +81,29 @@ export class EnvironmentVariables {
   REDIS_PREFIX?: string;
 
   /** Manifest GETs allowed per window: anonymous callers per client address, signed-in callers per user; 0 disables. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @IntegerSetting(0)
   PULL_RATE_LIMIT_ANONYMOUS?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @IntegerSetting(0)
   PULL_RATE_LIMIT_AUTHENTICATED?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(604800)
+  @IsOptional() @IntegerSetting(1, 604800)
   PULL_RATE_LIMIT_WINDOW?: number;
 
   /** Open upload sessions per project; 0 disables. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @IntegerSetting(0)
   MAX_UPLOAD_SESSIONS_PER_PROJECT?: number;
 
   /** Largest JSON body the REST API accepts, in bytes. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1024) @Max(104857600)
+  @IsOptional() @IntegerSetting(1024, 104857600)
   REST_BODY_LIMIT?: number;
 
   /** First retry delay of a failed webhook delivery, in ms; later retries double it (tests make it short). */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(3600000)
+  @IsOptional() @IntegerSetting(10, 3600000)
   WEBHOOK_RETRY_BASE_DELAY_MS?: number;
 
   /** How long one webhook delivery attempt may take (connect, send, response), in ms. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(600000)
+  @IsOptional() @IntegerSetting(100, 600000)
   WEBHOOK_TIMEOUT_MS?: number;
 
   @IsOptional() @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
@@ -112,4 +114,27 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['json', 'pretty'], { message: 'must be json or pretty' })
   LOG_FORMAT?: string;
 
+  /** Seconds a client may take to send a request's headers (any route). */
+  @IsOptional() @IntegerSetting(1, 600)
+  HTTP_HEADERS_TIMEOUT?: number;
+
+  /** Seconds a request body may go without a byte arriving before the request is cut (every route but /v2/ uploads). */
+  @IsOptional() @IntegerSetting(1, 3600)
+  HTTP_BODY_IDLE_TIMEOUT?: number;
+
+  /** Seconds from a REST request's headers to the end of its body (everything outside /v2/). */
+  @IsOptional() @IntegerSetting(1, 3600)
+  REST_REQUEST_TIMEOUT?: number;
+
+  /** Which peers are trusted to set X-Forwarded-For/-Proto/-Host: false (default), a hop count, or CIDR ranges. */
+  @IsOptional() @TrustProxySetting()
+  TRUST_PROXY?: string;
+
+  /** Seconds the api lets in-flight requests finish after SIGTERM before it closes what is left. */
+  @IsOptional() @IntegerSetting(0, 3600)
+  SHUTDOWN_GRACE_SECONDS?: number;
+
+  /** Where the api serves /metrics instead of its main port; unset: on the main port. */
+  @IsOptional() @IntegerSetting(1, 65535)
+  METRICS_PORT?: number;
 }
