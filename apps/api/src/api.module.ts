@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@cargohold/config';
 import { CoreModule } from '@cargohold/platform';
+import { DrainState } from './health/drain-state';
 import { HealthController } from './health/health.controller';
 import { IamModule } from './iam/iam.module';
 import { RegistryModule } from './registry/registry.module';
@@ -18,6 +19,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [CoreModule.forRoot(config, 'api'), AuditCoreModule, WebhooksModule, AuditModule, RegistryModule, IamModule, RegistryManagementModule, CleanupPoliciesModule, WebModule],
       controllers: [HealthController],
+      providers: [DrainState],
     };
   }
 }

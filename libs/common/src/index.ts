@@ -3,3 +3,4 @@ export * from './metrics';
 export * from './redact-url';
 export * from './heap-tuning';
 export * from './malloc-env';
+export * from './json-scan';

@@ -1,10 +1,12 @@
-import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { metricsRegistry } from '@cargohold/common';
-import { BLOB_STORE, REDIS } from '@cargohold/platform';
+import { AppConfig } from '@cargohold/config';
+import { APP_CONFIG, BLOB_STORE, REDIS } from '@cargohold/platform';
 import { BlobStore } from '@cargohold/storage';
+import { DrainState } from './drain-state';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -15,6 +17,8 @@ export class HealthController {
     private readonly db: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(BLOB_STORE) private readonly store: BlobStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly drain: DrainState,
   ) {}
 
   @Get('-/health')
@@ -25,6 +29,10 @@ export class HealthController {
 
   @Get('-/readiness')
   async readiness(@Res() res: Response): Promise<void> {
+    if (this.drain.isDraining) {
+      res.status(503).json({ status: 'draining', checks: {} });
+      return;
+    }
     const checks = await Promise.all([
       check('database', () => this.db.query('SELECT 1')),
       check('redis', () => this.redis.ping()),
@@ -34,10 +42,15 @@ export class HealthController {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'failed', checks: Object.fromEntries(checks.map((c) => [c.name, c])) });
   }
 
+  /** On the main port unless METRICS_PORT moves it to its own listener (http/metrics-listener.ts). */
   @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4')
-  metrics(): Promise<string> {
-    return metricsRegistry.metrics();
+  async metrics(@Res() res: Response): Promise<void> {
+    if (this.config.metricsPort !== undefined) {
+      res.status(404).json({ message: '404 Not Found' });
+      return;
+    }
+    res.setHeader('Content-Type', 'text/plain; version=0.0.4');
+    res.status(200).send(await metricsRegistry.metrics());
   }
 }
 

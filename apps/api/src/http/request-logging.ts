@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { httpRequestDuration, Logger } from '@cargohold/common';
+import { clientAddress } from './client-address';
 
 /** Carries the request id from the client (X-Request-Id) or makes one, and returns a logger bound to it. */
 export function beginRequest(req: IncomingMessage, res: ServerResponse, logger: Logger, family: string): Logger {
@@ -14,7 +15,7 @@ export function beginRequest(req: IncomingMessage, res: ServerResponse, logger: 
     httpRequestDuration.observe({ family, method: req.method ?? 'GET', status: String(res.statusCode) }, seconds);
     // The query string is left out of logs: it may carry credentials in some clients' token requests.
     const path = (req.url ?? '').split('?')[0];
-    log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000), aborted: !res.writableFinished }, 'request');
+    log.info({ method: req.method, path, client: clientAddress(req), status: res.statusCode, ms: Math.round(seconds * 1000), aborted: !res.writableFinished }, 'request');
   });
   return log;
 }

@@ -1,4 +1,5 @@
 import { CatalogService, ManifestService, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, MAX_PAGE_SIZE, RegistryError, RegistryEventActor, TagService } from '@cargohold/registry';
+import { clientAddress } from '../http/client-address';
 import { header, pageSize, readBody, RegistryRequest, send, sendJson } from './registry-http';
 import { RegistryPrincipal } from './registry-access';
 
@@ -78,7 +79,7 @@ export class ManifestHandler {
 function eventActor(request: RegistryRequest, principal: RegistryPrincipal | undefined): RegistryEventActor {
   const claimed = principal?.actor;
   const kind = claimed && ['user', 'deploy_token', 'job'].includes(claimed.kind) ? (claimed.kind as RegistryEventActor['kind']) : 'anonymous';
-  return { kind, id: kind === 'anonymous' ? null : (claimed?.id ?? null), name: principal?.subject || null, ipAddress: request.req.socket.remoteAddress ?? null };
+  return { kind, id: kind === 'anonymous' ? null : (claimed?.id ?? null), name: principal?.subject || null, ipAddress: clientAddress(request.req) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@cargohold/common';
 import { parseRepositoryName, RegistryError } from '@cargohold/registry';
+import { clientAddress } from '../http/client-address';
 import { PullRateLimiter, rateLimitHeaders } from '../limits/pull-rate-limiter';
 import { BlobHandler } from './blob.handler';
 import { ManifestHandler } from './manifest.handler';
@@ -89,7 +90,7 @@ export class RegistryRouter {
   }
 
   private async limitPull(req: IncomingMessage, res: ServerResponse, principal: RegistryPrincipal): Promise<void> {
-    const verdict = await this.pullLimiter?.consume(principal.subject, req.socket.remoteAddress ?? 'unknown');
+    const verdict = await this.pullLimiter?.consume(principal.subject, clientAddress(req));
     if (!verdict) return;
     for (const [name, value] of Object.entries(rateLimitHeaders(verdict))) res.setHeader(name, value);
     if (!verdict.allowed) {

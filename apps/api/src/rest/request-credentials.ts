@@ -23,10 +23,8 @@ function header(req: Request, name: string): string | undefined {
   return first?.trim() || undefined;
 }
 
-/** The address failed authentications are counted against. */
-export function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
-}
+/** The address failed authentications are counted against: resolved once per request through TRUST_PROXY. */
+export { clientAddress } from '../http/client-address';
 
 /** The web UI's session cookie (`cargohold_session`), read only when no token header is presented. */
 export function sessionCookie(req: Request): string | null {
