@@ -267,8 +267,15 @@ describe('hardening: the HTTP edge', () => {
 
     it('trusting 127.0.0.1: each forwarded client gets its own allowance and throttle; METRICS_PORT moves /metrics', async () => {
       const metricsPort = await freePort();
-      const trusted = await startApi(platform, { TRUST_PROXY: '127.0.0.1', METRICS_PORT: String(metricsPort), REDIS_PREFIX: `${platform.env.REDIS_PREFIX}-trusted` });
+      // PUBLIC_URL left unset here, so a trusted proxy's X-Forwarded-Proto/-Host shape the absolute URLs.
+      const trusted = await startApi(platform, { TRUST_PROXY: '127.0.0.1', METRICS_PORT: String(metricsPort), REDIS_PREFIX: `${platform.env.REDIS_PREFIX}-trusted`, PUBLIC_URL: '' });
       try {
+        const forwarded = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'cr.example.com' };
+        expect((await fetch(`${trusted.url}/v2/`, { headers: forwarded })).headers.get('www-authenticate')).toBe('Bearer realm="https://cr.example.com/jwt/auth",service="container_registry"');
+        expect((await fetch(`${trusted.url}/v2/`)).headers.get('www-authenticate')).toBe(`Bearer realm="${trusted.url}/jwt/auth",service="container_registry"`);
+        // Not trusted (the default platform): the forwarded headers change nothing.
+        expect((await fetch(`${platform.url}/v2/`, { headers: forwarded })).headers.get('www-authenticate')).toBe(`Bearer realm="${platform.url}/jwt/auth",service="container_registry"`);
+
         expect((await pull(trusted.url, '203.0.113.10')).status).toBe(200);
         expect((await pull(trusted.url, '203.0.113.10')).status).toBe(200);
         expect((await pull(trusted.url, '203.0.113.10')).status).toBe(429);

@@ -11,28 +11,29 @@ import { RegistryAction } from './registry-routes';
 export class JwtAccessGuard implements RegistryAccessGuard {
   constructor(
     private readonly verifier: RegistryTokenVerifier,
-    private readonly realm: string,
+    /** The token endpoint's absolute URL for this request (PUBLIC_URL, or a trusted proxy's address). */
+    private readonly realmFor: (req: IncomingMessage) => string,
   ) {}
 
   async authorize(req: IncomingMessage, repository: string | null, actions: RegistryAction[]): Promise<AccessDecision> {
     const scope = repository ? `repository:${repository}:${actions.join(',')}` : actions.length === 0 && req.url?.startsWith('/v2/_catalog') ? 'registry:catalog:*' : undefined;
     const header = req.headers.authorization;
     const claims = header && /^bearer /i.test(header) ? this.verifier.verify(header.slice(7).trim()) : null;
-    if (!claims) return this.challenge(scope, 'authentication required');
+    if (!claims) return this.challenge(req, scope, 'authentication required');
     const principal = principalFrom(claims);
     if (scope === 'registry:catalog:*' && !principal.isAdmin) {
-      return claims.access.some((entry) => entry.type === 'registry') ? denied() : this.challenge(scope, 'the catalog needs the registry:catalog:* scope', true);
+      return claims.access.some((entry) => entry.type === 'registry') ? denied() : this.challenge(req, scope, 'the catalog needs the registry:catalog:* scope', true);
     }
     if (repository === null) return { allowed: true, principal };
     const missing = actions.filter((action) => !principal.can(repository, action));
     if (missing.length === 0) return { allowed: true, principal };
     // A token that never asked for these actions gets a chance to ask; one the token service refused is denied.
     const asked = claims.requested?.find((entry) => entry.name === repository)?.actions ?? [];
-    return missing.every((action) => asked.includes(action)) ? denied() : this.challenge(scope, 'insufficient scope', true);
+    return missing.every((action) => asked.includes(action)) ? denied() : this.challenge(req, scope, 'insufficient scope', true);
   }
 
-  private challenge(scope: string | undefined, message: string, insufficient = false): AccessDecision {
-    let challenge = `Bearer realm="${this.realm}",service="container_registry"`;
+  private challenge(req: IncomingMessage, scope: string | undefined, message: string, insufficient = false): AccessDecision {
+    let challenge = `Bearer realm="${this.realmFor(req)}",service="container_registry"`;
     if (scope) challenge += `,scope="${scope}"`;
     if (insufficient) challenge += `,error="insufficient_scope"`;
     return { allowed: false, status: 401, challenge, message };

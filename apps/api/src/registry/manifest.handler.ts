@@ -1,5 +1,6 @@
 import { CatalogService, ManifestService, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, MAX_PAGE_SIZE, RegistryError, RegistryEventActor, TagService } from '@cargohold/registry';
 import { clientAddress } from '../http/client-address';
+import { PublicUrlOf } from '../http/public-url';
 import { header, pageSize, readBody, RegistryRequest, send, sendJson } from './registry-http';
 import { RegistryPrincipal } from './registry-access';
 
@@ -9,8 +10,8 @@ export class ManifestHandler {
     private readonly manifests: ManifestService,
     private readonly tags: TagService,
     private readonly catalog: CatalogService,
-    /** PUBLIC_URL, for absolute Location headers (pagination Links stay relative, as distribution's are). */
-    private readonly publicUrl: string,
+    /** PUBLIC_URL (or a trusted proxy's address), for absolute Location headers (pagination Links stay relative, as distribution's are). */
+    private readonly publicUrl: PublicUrlOf,
   ) {}
 
   async get(request: RegistryRequest, name: string, reference: string): Promise<void> {
@@ -37,7 +38,7 @@ export class ManifestHandler {
     const payload = await readBody(request.req, MAX_MANIFEST_BYTES);
     const pushed = await this.manifests.put(name, reference, payload, header(request.req, 'content-type'), eventActor(request, principal));
     const headers: Record<string, string> = {
-      Location: `${this.publicUrl}/v2/${name}/manifests/${pushed.digest}`,
+      Location: `${this.publicUrl(request.req)}/v2/${name}/manifests/${pushed.digest}`,
       'Docker-Content-Digest': pushed.digest,
     };
     if (pushed.subjectDigest) headers['OCI-Subject'] = pushed.subjectDigest;

@@ -13,6 +13,7 @@ import { REGISTRY_ACCESS_GUARD, RegistryAccessGuard } from './registry-access';
 import { JwtAccessGuard } from './jwt-access.guard';
 import { RegistryRouter } from './registry.router';
 import { UploadHandler } from './upload.handler';
+import { publicUrlResolver } from '../http/public-url';
 import { ManifestCacheModule } from './manifest-cache.module';
 
 /** Wires the framework-free registry services (libs/registry) into the api's raw /v2/ router. */
@@ -23,7 +24,10 @@ import { ManifestCacheModule } from './manifest-cache.module';
     {
       provide: REGISTRY_ACCESS_GUARD,
       inject: [RegistryTokenVerifier, APP_CONFIG],
-      useFactory: (verifier: RegistryTokenVerifier, config: AppConfig) => new JwtAccessGuard(verifier, `${config.publicUrl}/jwt/auth`),
+      useFactory: (verifier: RegistryTokenVerifier, config: AppConfig) => {
+        const publicUrl = publicUrlResolver(config);
+        return new JwtAccessGuard(verifier, (req) => `${publicUrl(req)}/jwt/auth`);
+      },
     },
     {
       provide: UploadService,
@@ -36,9 +40,9 @@ import { ManifestCacheModule } from './manifest-cache.module';
       useFactory: (ctx: RegistryContext, uploads: UploadService, guard: RegistryAccessGuard, config: AppConfig, redis: Redis, logger: Logger) =>
         new RegistryRouter(
           guard,
-          new UploadHandler(uploads, config.publicUrl),
+          new UploadHandler(uploads, publicUrlResolver(config)),
           new BlobHandler(new BlobService(ctx)),
-          new ManifestHandler(new ManifestService(ctx), new TagService(ctx), new CatalogService(ctx), config.publicUrl),
+          new ManifestHandler(new ManifestService(ctx), new TagService(ctx), new CatalogService(ctx), publicUrlResolver(config)),
           new PullRateLimiter(
             { anonymous: config.limits.pullAnonymous, authenticated: config.limits.pullAuthenticated, windowSeconds: config.limits.pullWindowSeconds },
             // Counted in the process and sent to Redis in batches: a manifest GET does not wait on Redis.

@@ -1,4 +1,5 @@
 import { formatUploadRange, parseContentRange, RegistryError, UploadChunk, UploadService } from '@cargohold/registry';
+import { PublicUrlOf } from '../http/public-url';
 import { contentLength, hasBody, header, RegistryRequest, send } from './registry-http';
 import { RegistryPrincipal } from './registry-access';
 
@@ -6,8 +7,8 @@ import { RegistryPrincipal } from './registry-access';
 export class UploadHandler {
   constructor(
     private readonly uploads: UploadService,
-    /** PUBLIC_URL: Location headers are absolute, on the address clients use (as distribution answers). */
-    private readonly publicUrl: string,
+    /** PUBLIC_URL (or a trusted proxy's address): Location headers are absolute, on the address clients use (as distribution answers). */
+    private readonly publicUrl: PublicUrlOf,
   ) {}
 
   /** POST: a mount, a monolithic upload (?digest=) or the start of a session. */
@@ -17,13 +18,13 @@ export class UploadHandler {
     const from = query.get('from');
     if (mount && from && principal.can(from, 'pull') && (await this.uploads.mount(name, mount, from))) {
       req.resume();
-      send(res, 201, { Location: `${this.publicUrl}/v2/${name}/blobs/${mount}`, 'Docker-Content-Digest': mount });
+      send(res, 201, { Location: `${this.publicUrl(req)}/v2/${name}/blobs/${mount}`, 'Docker-Content-Digest': mount });
       return;
     }
     const digest = query.get('digest');
     if (digest && !mount) {
       const blob = await this.uploads.uploadMonolithic(name, digest, this.chunk(request));
-      send(res, 201, { Location: `${this.publicUrl}/v2/${name}/blobs/${blob.digest}`, 'Docker-Content-Digest': blob.digest });
+      send(res, 201, { Location: `${this.publicUrl(req)}/v2/${name}/blobs/${blob.digest}`, 'Docker-Content-Digest': blob.digest });
       return;
     }
     req.resume();
@@ -46,7 +47,7 @@ export class UploadHandler {
     if (!chunk) request.req.resume();
     const blob = await this.uploads.finish(name, id, digest, chunk);
     send(request.res, 201, {
-      Location: `${this.publicUrl}/v2/${name}/blobs/${blob.digest}`,
+      Location: `${this.publicUrl(request.req)}/v2/${name}/blobs/${blob.digest}`,
       'Docker-Content-Digest': blob.digest,
     });
   }
@@ -72,7 +73,7 @@ export class UploadHandler {
 
   private sendProgress(request: RegistryRequest, name: string, id: string, size: number, status = 202): void {
     send(request.res, status, {
-      Location: `${this.publicUrl}/v2/${name}/blobs/uploads/${id}`,
+      Location: `${this.publicUrl(request.req)}/v2/${name}/blobs/uploads/${id}`,
       Range: formatUploadRange(size),
       'Docker-Upload-UUID': id,
     });
