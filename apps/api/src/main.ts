@@ -99,9 +99,9 @@ async function listen(server: Server, config: AppConfig): Promise<void> {
   });
 }
 
-/** A NUL in the URL or the Basic credentials is answered 400 here, in the shape of the surface it was sent to. */
+/** A NUL in the URL (/v2/: its query) or the Basic credentials is answered 400 here, in the shape of the surface it was sent to. */
 function refuseNul(req: IncomingMessage, res: ServerResponse, isRegistry: boolean): boolean {
-  const reason = nulInRequestHead(req);
+  const reason = nulInRequestHead(req, isRegistry ? 'query' : 'url');
   if (reason === undefined) return false;
   const body = isRegistry
     ? new RegistryError('UNSUPPORTED', `invalid request: ${reason}`, undefined, 400).toOciBody()
