@@ -44,6 +44,8 @@ export interface AppConfig {
   workerMetricsPort?: number;
   /** Seconds between two bulk tag deletes of one repository through the REST API (GitLab: one hour); 0 disables the limit. */
   bulkDeleteInterval: number;
+  /** Seconds recorded work (webhook deliveries, repository and bulk tag deletes) may wait for its job before the worker requeues it. */
+  strandedWorkAfter: number;
   log: { level: string; format: 'json' | 'pretty' };
   /** Webhook delivery: per-attempt timeout and the first retry delay (exponential backoff). */
   webhooks: { timeoutMs: number; retryBaseDelayMs: number };
@@ -127,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     cleanupScheduleInterval: vars.CLEANUP_SCHEDULE_INTERVAL ?? 60,
     workerMetricsPort: vars.WORKER_METRICS_PORT,
     bulkDeleteInterval: vars.REGISTRY_BULK_DELETE_INTERVAL ?? 3600,
+    strandedWorkAfter: vars.STRANDED_WORK_AFTER ?? 600,
     log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' },
     webhooks: { timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000, retryBaseDelayMs: vars.WEBHOOK_RETRY_BASE_DELAY_MS ?? 10_000 },
     http: {

@@ -72,6 +72,13 @@ export class EnvironmentVariables {
   @IsOptional() @IntegerSetting(0, 604800)
   REGISTRY_BULK_DELETE_INTERVAL?: number;
 
+  /**
+   * Seconds a webhook delivery, repository delete or bulk tag delete may sit in PostgreSQL without its job before
+   * the worker queues it again (Redis was down when it was recorded, or lost it).
+   */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(86400)
+  STRANDED_WORK_AFTER?: number;
+
   /** Set by the launcher after it ran migrations, so its child processes skip that step. */
   @IsOptional() @IsIn(['0', '1'], { message: 'must be 0 or 1' })
   CARGOHOLD_MIGRATED?: string;

@@ -1,3 +1,4 @@
 export * from './queues';
 export * from './job-producer';
 export * from './job-ids';
+export * from './deadline';

@@ -19,3 +19,8 @@ export async function hasLiveJob(queue: Queue, jobId: string): Promise<boolean> 
 export function repositoryDeleteJobId(repositoryId: number): string {
   return `${JobName.DeleteRepository}-${repositoryId}`;
 }
+
+/** The id of a recorded bulk tag delete's job: the api and the stranded-work requeuer queue it under the same id. */
+export function bulkDeleteJobId(requestId: number): string {
+  return `${JobName.BulkDeleteTags}-${requestId}`;
+}

@@ -38,7 +38,8 @@ export interface JobPayloads {
   [JobName.PurgeStaleUploads]: { olderThanSeconds: number };
   /** Work recorded in the database whose job was never queued (Redis down, a process died in between). */
   [JobName.RequeueStrandedWork]: { olderThanSeconds: number };
-  [JobName.BulkDeleteTags]: { repositoryId: number; params: TagRetentionParams; requestedBy: number | null };
+  /** `requestId`: the bulk_tag_delete_requests row it runs (absent in jobs queued before those rows existed). */
+  [JobName.BulkDeleteTags]: { repositoryId: number; params: TagRetentionParams; requestedBy: number | null; requestId?: number };
   [JobName.DeleteRepository]: { repositoryId: number; requestedBy: number | null };
   [JobName.ScheduleCleanupPolicies]: Record<string, never>;
   [JobName.RunCleanupPolicy]: { projectId: number; runId: number };

@@ -7,6 +7,9 @@ import { createDataSource, runMigrations } from '@cargohold/db';
 import { createBlobStore } from '@cargohold/storage';
 import { APP_CONFIG, BLOB_STORE, LOGGER, REDIS } from './tokens';
 
+/** The longest any command on the shared connection waits for Redis's answer. */
+export const REDIS_COMMAND_TIMEOUT_MS = 2000;
+
 /**
  * The resources every process shares: the validated configuration, PostgreSQL, Redis, the blob store and the logger.
  * The launcher has already started the embedded services and run migrations, so URLs are always set here.
@@ -32,7 +35,15 @@ export class CoreModule implements OnApplicationShutdown {
         {
           provide: REDIS,
           useFactory: () =>
-            new Redis(requireUrl(config.redisUrl, 'REDIS_URL'), { maxRetriesPerRequest: null, enableOfflineQueue: true, lazyConnect: false }),
+            // Commands wait through a short outage (offline queue, reconnects) but never longer than the command
+            // timeout: request paths (counters, leases, cache messages) then fail open instead of hanging.
+            // BullMQ's blocking worker connections are separate (BullModule.forRoot) and keep no timeout.
+            new Redis(requireUrl(config.redisUrl, 'REDIS_URL'), {
+              maxRetriesPerRequest: null,
+              enableOfflineQueue: true,
+              lazyConnect: false,
+              commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+            }),
         },
         { provide: BLOB_STORE, useFactory: () => createBlobStore(config.storage) },
       ],

@@ -1,8 +1,15 @@
+import type { EntityManager } from 'typeorm';
+
 /**
- * Registry events: what happened to images, told to whoever listens (webhooks, the audit trail) AFTER the
- * change committed. The registry services only know this interface; the api and the worker plug in an
- * implementation (RegistryContext.useEvents). Implementations must not throw and must not call remote
- * receivers inline: they record and enqueue, so a slow receiver never slows a push.
+ * Registry events: what happened to images, told to whoever listens (webhooks, the audit trail) through a
+ * transactional outbox. Every writer records its event INSIDE the transaction that makes the change (the audit
+ * row and one delivery row per matching hook commit with it, or not at all), then, after the commit, hands what
+ * it recorded to `publish`, which queues the deliveries. A crash or a Redis outage between the two loses
+ * nothing: the worker's stranded-work requeuer queues delivery rows that no job carries.
+ *
+ * The registry services only know this interface; the api and the worker plug in an implementation
+ * (RegistryContext.useEvents). Recording runs SQL in the caller's transaction (a failure rolls the change
+ * back); `publish` never throws and never waits long. Receivers are never called inline.
  */
 
 /** Who did it, as far as the registry knows. Never a secret. */
@@ -65,21 +72,32 @@ export interface CleanupFinishedEvent {
   status: 'finished' | 'failed' | 'unfinished';
 }
 
+/** What an event left in the outbox: the webhook delivery rows to queue once the transaction committed. */
+export interface RecordedEvent {
+  deliveryIds: number[];
+}
+
+export const NOTHING_RECORDED: RecordedEvent = { deliveryIds: [] };
+
 export interface RegistryEventSink {
-  manifestPushed(event: ManifestPushedEvent): Promise<void>;
-  tagDeleted(event: TagDeletedEvent): Promise<void>;
-  manifestDeleted(event: ManifestDeletedEvent): Promise<void>;
-  repositoryDeleted(event: RepositoryDeletedEvent): Promise<void>;
-  cleanupFinished(event: CleanupFinishedEvent): Promise<void>;
+  /** Each `record` method runs in `db`, the transaction of the change it describes. */
+  manifestPushed(db: EntityManager, event: ManifestPushedEvent): Promise<RecordedEvent>;
+  tagDeleted(db: EntityManager, event: TagDeletedEvent): Promise<RecordedEvent>;
+  manifestDeleted(db: EntityManager, event: ManifestDeletedEvent): Promise<RecordedEvent>;
+  repositoryDeleted(db: EntityManager, event: RepositoryDeletedEvent): Promise<RecordedEvent>;
+  cleanupFinished(db: EntityManager, event: CleanupFinishedEvent): Promise<RecordedEvent>;
+  /** After the commit: queues the recorded deliveries. Never throws; with Redis down it gives up quickly. */
+  publish(recorded: RecordedEvent): Promise<void>;
 }
 
 /** The default: nobody listens (tests of the registry services, the CLI). */
 export const NO_REGISTRY_EVENTS: RegistryEventSink = {
-  manifestPushed: async () => undefined,
-  tagDeleted: async () => undefined,
-  manifestDeleted: async () => undefined,
-  repositoryDeleted: async () => undefined,
-  cleanupFinished: async () => undefined,
+  manifestPushed: async () => NOTHING_RECORDED,
+  tagDeleted: async () => NOTHING_RECORDED,
+  manifestDeleted: async () => NOTHING_RECORDED,
+  repositoryDeleted: async () => NOTHING_RECORDED,
+  cleanupFinished: async () => NOTHING_RECORDED,
+  publish: async () => undefined,
 };
 
 let processSink: RegistryEventSink = NO_REGISTRY_EVENTS;

@@ -15,6 +15,7 @@ export * from './management/registry-management.service';
 export * from './management/registry-deletion.service';
 export type { RepositoryRecord, RepositoryFilter, RegistryUsage } from './management/repository-query.repository';
 export type { TagDetailsRecord, KeysetRequest, TagCandidate } from './management/tag-query.repository';
+export type { BulkDeleteRequestRecord } from './management/bulk-delete-request.repository';
 export * from './events';
 export * from './gc/gc-result';
 export * from './gc/garbage-collector';

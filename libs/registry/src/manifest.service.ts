@@ -54,7 +54,7 @@ export class ManifestService {
     if (!project) throw new RegistryError('NAME_UNKNOWN', `no project owns the repository ${repositoryPath}`, { name: repositoryPath });
 
     const size = totalSize(manifest, payload.length);
-    await this.ctx.db.transaction(async (db) => {
+    const recorded = await this.ctx.db.transaction(async (db) => {
       const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
       const blobDigests = referencedBlobs(manifest);
       const blobSizes = await this.ctx.blobs.lockLinkedSizes(db, repository.id, blobDigests);
@@ -84,21 +84,23 @@ export class ManifestService {
         ref.kind === 'tag' ? await this.ctx.tags.upsert(db, repository.id, ref.tag, manifestId) : manifestId;
       // A manifest that lost its tag, or arrived without one, is reviewed by GC later; the review rechecks everything.
       if (untagged !== null) await queueManifestReview(db, [untagged], this.ctx.settings.gcReviewDelay, ref.kind === 'tag' ? 'tag_moved' : 'pushed_untagged');
+      // The outbox: audit row and webhook deliveries commit with the tag, or not at all (one statement).
+      return this.ctx.events.manifestPushed(db, {
+        projectId: project.id,
+        projectPath: project.fullPath,
+        repositoryPath,
+        tag: ref.kind === 'tag' ? ref.tag : null,
+        digest,
+        mediaType: manifest.mediaType,
+        size,
+        actor: actor ?? ANONYMOUS,
+        occurredAt: new Date(),
+      });
     });
     // Before answering: caches (here at once, other replicas by message) forget the tag's old target.
     if (ref.kind === 'tag') await this.ctx.changes.repositoriesChanged([repositoryPath]);
-    // After the commit: listeners (webhooks, audit) only ever hear about what really happened.
-    await this.ctx.events.manifestPushed({
-      projectId: project.id,
-      projectPath: project.fullPath,
-      repositoryPath,
-      tag: ref.kind === 'tag' ? ref.tag : null,
-      digest,
-      mediaType: manifest.mediaType,
-      size,
-      actor: actor ?? ANONYMOUS,
-      occurredAt: new Date(),
-    });
+    // After the commit: queue the deliveries (fails open; the requeuer picks up what is not queued).
+    await this.ctx.events.publish(recorded);
     return { digest, subjectDigest: manifest.subject?.digest };
   }
 
@@ -106,14 +108,16 @@ export class ManifestService {
   async delete(repositoryPath: string, reference: string, actor?: RegistryEventActor): Promise<void> {
     if (!this.ctx.settings.deleteEnabled) throw new RegistryError('UNSUPPORTED', 'deletes are disabled on this registry');
     const ref = parseLookupReference(reference);
-    const deleted = await this.ctx.db.transaction(async (db) => {
+    const occurred = (projectId: number) => ({ projectId, repositoryPath, actor: actor ?? ANONYMOUS, occurredAt: new Date() });
+    const recorded = await this.ctx.db.transaction(async (db) => {
       const repository = await this.ctx.repositories.findByPath(db, repositoryPath);
       if (!repository) throw new RegistryError('NAME_UNKNOWN', undefined, { name: repositoryPath });
       if (ref.kind === 'tag') {
         const manifestId = await this.ctx.tags.delete(db, repository.id, ref.tag);
         if (manifestId === null) throw new RegistryError('MANIFEST_UNKNOWN', undefined, { tag: ref.tag });
         await queueManifestReview(db, [manifestId], this.ctx.settings.gcReviewDelay, 'tag_deleted');
-        return { kind: 'tag' as const, projectId: repository.projectId, tag: ref.tag, digest: await manifestDigestById(db, manifestId) };
+        const digest = await manifestDigestById(db, manifestId);
+        return this.ctx.events.tagDeleted(db, { ...occurred(repository.projectId), tag: ref.tag, digest });
       }
       const existing = await this.ctx.manifests.findByDigest(db, repositoryPath, ref.digest.value, false);
       if (!existing) throw new RegistryError('MANIFEST_UNKNOWN', undefined, { digest: ref.digest.value });
@@ -128,12 +132,10 @@ export class ManifestService {
       const deleted = await this.ctx.manifests.delete(db, repository.id, ref.digest.value);
       for (const digest of deleted?.blobDigests ?? []) await gc.removeUnusedLink(db, repository.id, digest, 0);
       await queueBlobReview(db, deleted?.blobDigests ?? [], this.ctx.settings.gcReviewDelay, 'manifest_deleted');
-      return { kind: 'manifest' as const, projectId: repository.projectId, digest: ref.digest.value, mediaType: existing.mediaType, tags };
+      return this.ctx.events.manifestDeleted(db, { ...occurred(repository.projectId), digest: ref.digest.value, mediaType: existing.mediaType, tags });
     });
     await this.ctx.changes.repositoriesChanged([repositoryPath]);
-    const base = { projectId: deleted.projectId, repositoryPath, actor: actor ?? ANONYMOUS, occurredAt: new Date() };
-    if (deleted.kind === 'tag') await this.ctx.events.tagDeleted({ ...base, tag: deleted.tag, digest: deleted.digest });
-    else await this.ctx.events.manifestDeleted({ ...base, digest: deleted.digest, mediaType: deleted.mediaType, tags: deleted.tags });
+    await this.ctx.events.publish(recorded);
   }
 
   /**

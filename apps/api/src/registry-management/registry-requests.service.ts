@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Logger } from '@cargohold/common';
+import { LOGGER } from '@cargohold/platform';
 import { AccessLevel, Actor, IamError, ResourceRef } from '@cargohold/iam';
-import { hasLiveJob, JOB_QUEUE, JobName, JobProducer, repositoryDeleteJobId } from '@cargohold/jobs';
+import { bulkDeleteJobId, hasLiveJob, JOB_QUEUE, JobName, JobProducer, repositoryDeleteJobId } from '@cargohold/jobs';
 import {
   RegistryEventActor,
   BulkDeleteRequest,
@@ -36,6 +38,7 @@ export class RegistryRequests {
     private readonly registry: RegistryManagementService,
     private readonly jobs: JobProducer,
     private readonly lease: BulkDeleteLease,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async projectRepositories(actor: Actor | null, ref: ResourceRef, page: OffsetPage, extras: RepositoryExtras) {
@@ -85,28 +88,51 @@ export class RegistryRequests {
     await this.registry.deleteTag(repository.id, tag, eventActorOf(actor));
   }
 
-  /** Marks the repository delete_scheduled, then (committed) enqueues the worker's delete. */
+  /**
+   * Marks the repository delete_scheduled, then (committed) enqueues the worker's delete. The row is what makes
+   * it happen: with Redis down the request still answers, and the stranded-work requeuer queues the job later.
+   */
   async deleteRepository(actor: Actor | null, ref: ResourceRef, repositoryId: number): Promise<void> {
     const repository = await this.projectRepository(actor, ref, repositoryId, 'admin');
     await this.registry.scheduleRepositoryDelete(repository.id);
     // One job per repository at a time; a finished or failed one from an earlier request must not swallow this one.
     const jobId = repositoryDeleteJobId(repository.id);
-    await hasLiveJob(this.jobs.queue(JOB_QUEUE[JobName.DeleteRepository]), jobId);
-    await this.jobs.enqueue(JobName.DeleteRepository, { repositoryId: repository.id, requestedBy: actor?.userId ?? null }, { jobId });
+    await this.queueOrDefer(`repository delete ${repository.id}`, async () => {
+      await this.jobs.bounded(hasLiveJob(this.jobs.queue(JOB_QUEUE[JobName.DeleteRepository]), jobId), 'looking up a repository delete job');
+      await this.jobs.enqueue(JobName.DeleteRepository, { repositoryId: repository.id, requestedBy: actor?.userId ?? null }, { jobId });
+    });
   }
 
-  /** Validates synchronously (400 on a bad regex), takes GitLab's hourly lease, and hands the rest to the worker. */
+  /**
+   * Validates synchronously (400 on a bad regex), takes GitLab's hourly lease (not enforced while Redis is
+   * unavailable), records the request and hands it to the worker; a request whose job cannot be queued now is
+   * queued by the stranded-work requeuer.
+   */
   async bulkDeleteTags(actor: Actor | null, ref: ResourceRef, repositoryId: number, request: BulkDeleteRequest): Promise<void> {
     const { project, level } = await this.access.project(actor, ref, 'read');
     const rules = this.registry.validateBulkDelete(request);
     const repository = await this.repositoryOf(project.id, repositoryId);
     if (!this.access.canAdmin(level)) throw IamError.forbidden();
     if (!(await this.lease.tryObtain(repository.id))) throw ManagementError.badRequest(BULK_DELETE_REFUSED);
+    let recorded;
     try {
-      await this.jobs.enqueue(JobName.BulkDeleteTags, { repositoryId: repository.id, params: rules, requestedBy: actor?.userId ?? null });
+      recorded = await this.registry.requestBulkDelete(repository.id, rules, actor?.userId ?? null);
     } catch (error) {
       await this.lease.release(repository.id);
       throw error;
+    }
+    const { id: requestId } = recorded;
+    await this.queueOrDefer(`bulk tag delete ${requestId}`, () =>
+      this.jobs.enqueue(JobName.BulkDeleteTags, { repositoryId: repository.id, params: rules, requestedBy: recorded.requestedBy, requestId }, { jobId: bulkDeleteJobId(requestId) }),
+    );
+  }
+
+  /** Queues committed work, or leaves it to the stranded-work requeuer when Redis does not take it in time. */
+  private async queueOrDefer(what: string, queue: () => Promise<unknown>): Promise<void> {
+    try {
+      await queue();
+    } catch (error) {
+      this.logger.warn({ err: error, work: what }, 'job not queued now (redis unavailable); the stranded-work requeuer queues it later');
     }
   }
 

@@ -2,7 +2,7 @@ import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
-import { AuditLog, IamServices } from '@cargohold/iam';
+import { IamServices } from '@cargohold/iam';
 import { JobProducer } from '@cargohold/jobs';
 import { APP_CONFIG, LOGGER } from '@cargohold/platform';
 import { installRegistryEventSink, RegistryEventRecorder, WebhookDispatcher, WebhookRepository } from '@cargohold/registry';
@@ -13,12 +13,13 @@ import { GroupHooksController, ProjectHooksController } from './hooks.controller
 import { deliveryEnqueuer } from './webhook-jobs';
 import { WebhooksService } from './webhooks.service';
 
-/** Registry events for other code in the api (REST tag and repository deletes): inject this and call it after commit. */
+/** Registry events for other code in the api: record in the change's transaction, publish after commit. */
 export const REGISTRY_EVENTS = Symbol('REGISTRY_EVENTS');
 
 /**
  * Webhooks in the api: the hooks REST API, /application/settings, and the process's registry event sink, which
- * records audit events and queues one delivery job per matching hook after each commit.
+ * writes the audit row and one delivery row per matching hook in the change's transaction and queues the
+ * deliveries after the commit.
  * Global so any module can inject REGISTRY_EVENTS without importing this one (no import cycles).
  */
 @Global()
@@ -29,14 +30,14 @@ export const REGISTRY_EVENTS = Symbol('REGISTRY_EVENTS');
     { provide: WebhookRepository, useFactory: () => new WebhookRepository() },
     {
       provide: WebhookDispatcher,
-      inject: [DataSource, WebhookRepository, JobProducer, APP_CONFIG],
-      useFactory: (db: DataSource, hooks: WebhookRepository, jobs: JobProducer, config: AppConfig) =>
-        new WebhookDispatcher(db, hooks, config.publicUrl, deliveryEnqueuer(jobs, config)),
+      inject: [DataSource, WebhookRepository, JobProducer, APP_CONFIG, LOGGER],
+      useFactory: (db: DataSource, hooks: WebhookRepository, jobs: JobProducer, config: AppConfig, logger: Logger) =>
+        new WebhookDispatcher(db, hooks, config.publicUrl, deliveryEnqueuer(jobs, config), logger),
     },
     {
       provide: REGISTRY_EVENTS,
-      inject: [WebhookDispatcher, AuditLog, LOGGER],
-      useFactory: (dispatcher: WebhookDispatcher, audit: AuditLog, logger: Logger) => new RegistryEventRecorder(dispatcher, audit, logger),
+      inject: [WebhookDispatcher, APP_CONFIG],
+      useFactory: (dispatcher: WebhookDispatcher, config: AppConfig) => new RegistryEventRecorder(dispatcher, config.publicUrl),
     },
     {
       provide: WebhooksService,

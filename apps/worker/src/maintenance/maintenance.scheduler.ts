@@ -8,11 +8,13 @@ import { APP_CONFIG } from '@cargohold/platform';
 const HOUSEKEEPING_JOB_OPTIONS = { attempts: 3, backoff: { type: 'exponential' as const, delay: 5000 }, removeOnComplete: 100, removeOnFail: 1000 };
 
 /**
- * How long work may sit in the database without its job before it is requeued: longer than any enqueue takes,
- * short enough that a lost webhook or repository delete resumes within minutes. Checked every STRANDED_EVERY_MS.
+ * How often the stranded-work check runs: twice per STRANDED_WORK_AFTER (default 600 s: every 5 minutes), at
+ * least every 5 s and at most every 5 minutes, so work recorded during a Redis outage resumes within about
+ * STRANDED_WORK_AFTER of Redis coming back.
  */
-export const STRANDED_AFTER_SECONDS = 600;
-const STRANDED_EVERY_MS = 5 * 60 * 1000;
+export function strandedCheckEveryMs(strandedAfterSeconds: number): number {
+  return Math.min(300, Math.max(5, Math.floor(strandedAfterSeconds / 2))) * 1000;
+}
 
 /** Registers the recurring maintenance jobs. upsertJobScheduler is idempotent, so every worker replica may call it. */
 @Injectable()
@@ -31,8 +33,8 @@ export class MaintenanceScheduler implements OnApplicationBootstrap {
     );
     await this.queue.upsertJobScheduler(
       JobName.RequeueStrandedWork,
-      { every: STRANDED_EVERY_MS },
-      { name: JobName.RequeueStrandedWork, data: { olderThanSeconds: STRANDED_AFTER_SECONDS }, opts: HOUSEKEEPING_JOB_OPTIONS },
+      { every: strandedCheckEveryMs(this.config.strandedWorkAfter) },
+      { name: JobName.RequeueStrandedWork, data: { olderThanSeconds: this.config.strandedWorkAfter }, opts: HOUSEKEEPING_JOB_OPTIONS },
     );
   }
 }

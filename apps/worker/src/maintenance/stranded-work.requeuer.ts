@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
-import { DEFAULT_JOB_OPTIONS, hasLiveJob, JobName, QueueName, repositoryDeleteJobId } from '@cargohold/jobs';
+import { bulkDeleteJobId, DEFAULT_JOB_OPTIONS, hasLiveJob, JobName, QueueName, repositoryDeleteJobId } from '@cargohold/jobs';
 import { APP_CONFIG, LOGGER } from '@cargohold/platform';
 import { RegistryContext, RegistryDeletionService, WebhookRepository, webhookDeliveryJobOptions } from '@cargohold/registry';
 
@@ -14,12 +14,14 @@ const BATCH = 1000;
 export interface RequeueResult {
   deliveries: number;
   repositoryDeletes: number;
+  bulkDeletes: number;
 }
 
 /**
  * Puts back on the queue the work the database says is due but no job carries: webhook deliveries left
- * `pending` and repositories left `delete_scheduled` when the api could not enqueue (Redis down, the process
- * killed between the commit and the enqueue), or whose jobs Redis lost (it keeps nothing on disk here).
+ * `pending` (registry events write them in the transaction of the change: the outbox), repositories left
+ * `delete_scheduled` and recorded bulk tag delete requests, when the api or the worker could not enqueue (Redis
+ * down, the process killed between the commit and the enqueue), or whose jobs Redis lost.
  *
  * Safe to run any time and on every worker replica: job ids are derived from the rows, a candidate whose job
  * still exists (waiting, delayed, running) is left alone, and the handlers are idempotent.
@@ -41,8 +43,12 @@ export class StrandedWorkRequeuer {
   }
 
   async requeue(olderThanSeconds: number): Promise<RequeueResult> {
-    const result = { deliveries: await this.requeueDeliveries(olderThanSeconds), repositoryDeletes: await this.requeueRepositoryDeletes(olderThanSeconds) };
-    if (result.deliveries + result.repositoryDeletes > 0) this.logger.warn(result, 'requeued work whose jobs were missing');
+    const result = {
+      deliveries: await this.requeueDeliveries(olderThanSeconds),
+      repositoryDeletes: await this.requeueRepositoryDeletes(olderThanSeconds),
+      bulkDeletes: await this.requeueBulkDeletes(olderThanSeconds),
+    };
+    if (result.deliveries + result.repositoryDeletes + result.bulkDeletes > 0) this.logger.warn(result, 'requeued work whose jobs were missing');
     return result;
   }
 
@@ -64,6 +70,18 @@ export class StrandedWorkRequeuer {
       const jobId = repositoryDeleteJobId(repositoryId);
       if (await hasLiveJob(this.deletes, jobId)) continue;
       await this.deletes.add(JobName.DeleteRepository, { repositoryId, requestedBy: null }, { ...DEFAULT_JOB_OPTIONS, jobId });
+      requeued++;
+    }
+    return requeued;
+  }
+
+  private async requeueBulkDeletes(olderThanSeconds: number): Promise<number> {
+    let requeued = 0;
+    for (const request of await this.deletion.strandedBulkDeleteRequests(olderThanSeconds, BATCH)) {
+      const jobId = bulkDeleteJobId(request.id);
+      if (await hasLiveJob(this.deletes, jobId)) continue;
+      const payload = { repositoryId: request.repositoryId, params: request.params, requestedBy: request.requestedBy, requestId: request.id };
+      await this.deletes.add(JobName.BulkDeleteTags, payload, { ...DEFAULT_JOB_OPTIONS, jobId });
       requeued++;
     }
     return requeued;

@@ -41,6 +41,12 @@ export class RegistryDeletesProcessor extends WorkerHost {
     if (!job) return;
     const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
     this.logger.warn({ job: job.name, jobId: job.id, attemptsMade: job.attemptsMade, final, err: error }, 'registry delete job failed');
+    const bulkRequest = job.name === JobName.BulkDeleteTags ? (job.data as JobPayloads[JobName.BulkDeleteTags]).requestId : undefined;
+    if (final && bulkRequest !== undefined) {
+      await this.deletion.dropBulkDeleteRequest(bulkRequest).catch((failure: unknown) => {
+        this.logger.error({ err: failure, jobId: job.id }, 'could not drop the failed bulk delete request');
+      });
+    }
     if (final && job.name === JobName.DeleteRepository) {
       await this.deletion.markDeleteFailed((job.data as JobPayloads[JobName.DeleteRepository]).repositoryId).catch((failure: unknown) => {
         this.logger.error({ err: failure, jobId: job.id }, 'could not mark the repository delete_failed');
@@ -49,11 +55,15 @@ export class RegistryDeletesProcessor extends WorkerHost {
   }
 
   private async bulkDeleteTags(job: Job<JobPayloads[JobName.BulkDeleteTags]>): Promise<BulkDeleteResult> {
-    const { repositoryId, params } = job.data;
+    const { repositoryId, params, requestId } = job.data;
     if (!params.nameRegexDelete) throw new UnrecoverableError('bulk delete without name_regex_delete');
     try {
-      // Ages are judged at the time of the request (job.timestamp survives retries), not of each attempt.
-      const result = await this.deletion.bulkDeleteTags(repositoryId, { ...params, nameRegexDelete: params.nameRegexDelete }, new Date(job.timestamp));
+      // Ages are judged at the time of the request (its row's requested_at; job.timestamp for a job without a
+      // row, which survives retries), not of each attempt.
+      const result =
+        requestId !== undefined
+          ? await this.deletion.runBulkDeleteRequest(requestId)
+          : await this.deletion.bulkDeleteTags(repositoryId, { ...params, nameRegexDelete: params.nameRegexDelete }, new Date(job.timestamp));
       this.logger.info({ job: job.name, jobId: job.id, repositoryId, ...result }, 'registry bulk tag delete finished');
       return result;
     } catch (error) {

@@ -4,8 +4,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
-import { AuditLog } from '@cargohold/iam';
-import { DEFAULT_JOB_OPTIONS, JobName, QueueName } from '@cargohold/jobs';
+import { DEFAULT_JOB_OPTIONS, ENQUEUE_TIMEOUT_MS, JobName, QueueName, withQueueDeadline } from '@cargohold/jobs';
 import { APP_CONFIG, LOGGER } from '@cargohold/platform';
 import {
   installRegistryEventSink,
@@ -39,13 +38,15 @@ const DISABLE_AFTER = { temporaryAfter: 4, permanentAfter: 40 };
       provide: RegistryEventRecorder,
       inject: [DataSource, WebhookRepository, APP_CONFIG, LOGGER, getQueueToken(QueueName.Webhooks)],
       useFactory: (db: DataSource, hooks: WebhookRepository, config: AppConfig, logger: Logger, queue: Queue) => {
+        // Bounded like the api's: a job that recorded events must not stall behind a Redis outage (the rows
+        // are committed; the stranded-work requeuer queues them).
         const enqueue = async (ids: number[]) => {
-          for (const id of ids) {
-            await queue.add(JobName.DeliverWebhook, { deliveryId: id }, { ...DEFAULT_JOB_OPTIONS, ...webhookDeliveryJobOptions(id, config.webhooks.retryBaseDelayMs) });
-          }
+          const adds = ids.map((id) =>
+            queue.add(JobName.DeliverWebhook, { deliveryId: id }, { ...DEFAULT_JOB_OPTIONS, ...webhookDeliveryJobOptions(id, config.webhooks.retryBaseDelayMs) }),
+          );
+          await withQueueDeadline(Promise.all(adds), ENQUEUE_TIMEOUT_MS, 'queueing webhook deliveries');
         };
-        const audit = new AuditLog(db, (err, event) => logger.error({ err, event }, 'recording an audit event failed'));
-        return new RegistryEventRecorder(new WebhookDispatcher(db, hooks, config.publicUrl, enqueue), audit, logger);
+        return new RegistryEventRecorder(new WebhookDispatcher(db, hooks, config.publicUrl, enqueue, logger), config.publicUrl);
       },
     },
     WebhooksProcessor,

@@ -1,4 +1,5 @@
-import { SYSTEM_ACTOR } from '../events';
+import { EntityManager } from 'typeorm';
+import { NOTHING_RECORDED, RecordedEvent, SYSTEM_ACTOR } from '../events';
 import { RegistryContext } from '../registry-context';
 import { RegistryDeletionService } from '../management/registry-deletion.service';
 import { ManagementError } from '../management/management-error';
@@ -116,21 +117,27 @@ export class CleanupPolicyService {
       await this.runs.progress(db, runId, deleted);
     }
     const done = run.repositoriesDone + todo.length >= repositories.length;
-    await this.runs.finish(db, runId, done ? 'finished' : 'unfinished');
-    const finished = (await this.runs.find(db, runId))!;
-    if (done) await this.announce(finished);
-    return finished;
+    return (await this.finish(runId, done ? 'finished' : 'unfinished', done)) as CleanupRun;
   }
 
   async markFailed(runId: number, error: string): Promise<void> {
-    await this.runs.finish(this.ctx.db.manager, runId, 'failed', error.slice(0, 1000));
-    const run = await this.runs.find(this.ctx.db.manager, runId);
-    if (run) await this.announce(run);
+    await this.finish(runId, 'failed', true, error.slice(0, 1000));
   }
 
-  /** Tells webhooks and the audit trail that a run ended (after its rows are written). */
-  private async announce(run: CleanupRun): Promise<void> {
-    await this.ctx.events.cleanupFinished({
+  /** Ends a run; a run that ended for good is announced in the same transaction (the outbox), queued after commit. */
+  private async finish(runId: number, status: 'finished' | 'unfinished' | 'failed', announce: boolean, error?: string): Promise<CleanupRun | null> {
+    const { run, recorded } = await this.ctx.db.transaction(async (db) => {
+      await this.runs.finish(db, runId, status, error);
+      const ended = await this.runs.find(db, runId);
+      return { run: ended, recorded: ended && announce ? await this.announce(db, ended) : NOTHING_RECORDED };
+    });
+    await this.ctx.events.publish(recorded);
+    return run;
+  }
+
+  /** Tells webhooks and the audit trail that a run ended, inside the transaction that ends it. */
+  private announce(db: EntityManager, run: CleanupRun): Promise<RecordedEvent> {
+    return this.ctx.events.cleanupFinished(db, {
       projectId: run.projectId,
       actor: SYSTEM_ACTOR,
       occurredAt: new Date(),

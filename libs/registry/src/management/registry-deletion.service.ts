@@ -1,4 +1,4 @@
-import { RegistryEventActor, SYSTEM_ACTOR } from '../events';
+import { NOTHING_RECORDED, RegistryEventActor, SYSTEM_ACTOR } from '../events';
 import { EntityManager } from 'typeorm';
 import { queueBlobReview } from '../data/blob.repository';
 import { queueManifestReview } from '../data/tag.repository';
@@ -6,6 +6,7 @@ import { RegistryContext } from '../registry-context';
 import { compileRetentionRules, planRetention, RetentionPlan } from '../retention/retention-rules';
 import { BulkDeleteRules } from './registry-management.service';
 import { RepositoryDeletionRepository } from './repository-deletion.repository';
+import { BulkDeleteRequestRecord, BulkDeleteRequestRepository } from './bulk-delete-request.repository';
 import { RepositoryQueryRepository } from './repository-query.repository';
 import { TagCandidate, TagQueryRepository } from './tag-query.repository';
 
@@ -35,6 +36,7 @@ export class RegistryDeletionService {
   private readonly repositories = new RepositoryQueryRepository();
   private readonly tags = new TagQueryRepository();
   private readonly deletion = new RepositoryDeletionRepository();
+  private readonly bulkRequests = new BulkDeleteRequestRepository();
 
   constructor(
     private readonly ctx: RegistryContext,
@@ -65,6 +67,28 @@ export class RegistryDeletionService {
   }
 
   /**
+   * Runs a recorded bulk delete request (bulk_tag_delete_requests), judged at the time it was made, then removes
+   * the request. A request already gone was run before (a job queued twice): nothing to do.
+   */
+  async runBulkDeleteRequest(requestId: number): Promise<BulkDeleteResult> {
+    const request = await this.bulkRequests.find(this.ctx.db.manager, requestId);
+    if (!request) return { ran: false, deleted: 0 };
+    const result = await this.bulkDeleteTags(request.repositoryId, request.params, new Date(request.requestedAt));
+    await this.bulkRequests.delete(this.ctx.db.manager, requestId);
+    return result;
+  }
+
+  /** After the last attempt failed: the request is dropped (it is logged), as a failed job is. */
+  async dropBulkDeleteRequest(requestId: number): Promise<void> {
+    await this.bulkRequests.delete(this.ctx.db.manager, requestId);
+  }
+
+  /** Bulk delete requests untouched for `olderThanSeconds` (see BulkDeleteRequestRepository.listStranded). */
+  async strandedBulkDeleteRequests(olderThanSeconds: number, limit = 1000): Promise<BulkDeleteRequestRecord[]> {
+    return this.bulkRequests.listStranded(this.ctx.db.manager, olderThanSeconds, limit);
+  }
+
+  /**
    * Removes a repository scheduled for deletion: tags, then manifests (indexes before their children), then its
    * blob links, each blob queued for GC review; finally the row itself once nothing is left in it.
    */
@@ -85,11 +109,14 @@ export class RegistryDeletionService {
         await queueBlobReview(db, digests, this.ctx.settings.gcReviewDelay, 'repository_deleted');
         return digests.length;
       });
-      const outcome = await this.ctx.db.transaction((db) => this.deletion.deleteIfEmpty(db, repositoryId));
+      const { outcome, recorded } = await this.ctx.db.transaction(async (db) => {
+        const dropped = await this.deletion.deleteIfEmpty(db, repositoryId);
+        // The outbox: the event commits with the row's removal, or not at all.
+        const event = { projectId: repository.projectId, repositoryPath: repository.path, actor, occurredAt: new Date() };
+        return { outcome: dropped, recorded: dropped === 'deleted' ? await this.ctx.events.repositoryDeleted(db, event) : NOTHING_RECORDED };
+      });
       await this.ctx.changes.repositoriesChanged([repository.path]);
-      if (outcome === 'deleted') {
-        await this.ctx.events.repositoryDeleted({ projectId: repository.projectId, repositoryPath: repository.path, actor, occurredAt: new Date() });
-      }
+      await this.ctx.events.publish(recorded);
       if (outcome !== 'not_empty') return { ...result, outcome: outcome === 'deleted' ? 'deleted' : 'gone' };
       // A push slipped in between the batches: go round again.
     }

@@ -7,6 +7,7 @@ import { compileRetentionRules, RetentionRuleError, RetentionRuleName } from '..
 import { ManagementError } from './management-error';
 import { RegistryUsage, RepositoryFilter, RepositoryQueryRepository, RepositoryRecord } from './repository-query.repository';
 import { RepositoryDeletionRepository } from './repository-deletion.repository';
+import { BulkDeleteRequestRecord, BulkDeleteRequestRepository } from './bulk-delete-request.repository';
 import { KeysetRequest, TagDetailsRecord, TagQueryRepository } from './tag-query.repository';
 
 export interface RepositoryView extends RepositoryRecord {
@@ -59,6 +60,7 @@ export class RegistryManagementService {
   private readonly repositories = new RepositoryQueryRepository();
   private readonly tags = new TagQueryRepository();
   private readonly deletion = new RepositoryDeletionRepository();
+  private readonly bulkDeletes = new BulkDeleteRequestRepository();
 
   constructor(private readonly ctx: RegistryContext) {}
 
@@ -103,15 +105,16 @@ export class RegistryManagementService {
   async deleteTag(repositoryId: number, name: string, actor: RegistryEventActor = SYSTEM_ACTOR): Promise<void> {
     if (!isValidTag(name)) throw ManagementError.notFound('Tag');
     const repository = await this.findRepository(repositoryId);
-    const digest = await this.ctx.db.transaction(async (db) => {
+    const recorded = await this.ctx.db.transaction(async (db) => {
       const manifestId = await this.ctx.tags.delete(db, repositoryId, name);
       if (manifestId === null) throw ManagementError.notFound('Tag');
       await queueManifestReview(db, [manifestId], this.ctx.settings.gcReviewDelay, 'tag_deleted');
-      return manifestDigestById(db, manifestId);
+      const digest = await manifestDigestById(db, manifestId);
+      // As /v2/ does: the audit row and webhook deliveries commit with the delete (the outbox).
+      return this.ctx.events.tagDeleted(db, { projectId: repository.projectId, repositoryPath: repository.path, actor, occurredAt: new Date(), tag: name, digest });
     });
     await this.ctx.changes.repositoriesChanged([repository.path]);
-    // After commit, as /v2/ does: webhooks and the audit trail hear of it.
-    await this.ctx.events.tagDeleted({ projectId: repository.projectId, repositoryPath: repository.path, actor, occurredAt: new Date(), tag: name, digest });
+    await this.ctx.events.publish(recorded);
   }
 
   /** Marks the repository `delete_scheduled`; the caller enqueues the job after this returns (after commit). */
@@ -120,6 +123,14 @@ export class RegistryManagementService {
     // A repository being deleted is no longer served (GETs check its status): caches must forget it now.
     const repository = await this.repositories.findById(this.ctx.db.manager, repositoryId);
     await this.ctx.changes.repositoriesChanged(repository ? [repository.path] : 'all');
+  }
+
+  /**
+   * Records a validated bulk tag delete; the caller queues its job after this returns. The row is what makes it
+   * happen: the worker's stranded-work requeuer queues requests whose job is missing (Redis was down).
+   */
+  async requestBulkDelete(repositoryId: number, rules: BulkDeleteRules, requestedBy: number | null): Promise<BulkDeleteRequestRecord> {
+    return this.bulkDeletes.insert(this.ctx.db.manager, repositoryId, rules, requestedBy);
   }
 
   async usage(projectIds: number[]): Promise<RegistryUsage> {

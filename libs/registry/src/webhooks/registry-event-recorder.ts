@@ -1,96 +1,91 @@
-import { Logger } from '@cargohold/common';
+import { EntityManager } from 'typeorm';
 import {
   CleanupFinishedEvent,
   ManifestDeletedEvent,
   ManifestPushedEvent,
+  RecordedEvent,
   RegistryEventActor,
   RegistryEventSink,
   RepositoryDeletedEvent,
   TagDeletedEvent,
 } from '../events';
+import { EventOutboxRepository, OutboxPayload } from './event-outbox.repository';
+import { buildEventPayload, RegistryPayloadEvent } from './webhook-payload';
 import { WebhookDispatcher } from './webhook-dispatcher';
 
-/** An audit trail entry as the registry describes it; libs/iam's AuditLog accepts exactly this shape. */
-export interface RegistryAuditEntry {
-  author: { id: number | null; name: string | null; kind: string };
-  eventName: string;
-  entity: { type: 'Project'; id: number; path?: string };
-  target: { type: string; id: string; details: string };
-  details: Record<string, unknown>;
-  ipAddress: string | null;
-}
-
-export interface RegistryAuditSink {
-  record(entry: RegistryAuditEntry): Promise<void>;
-}
-
 /**
- * The registry event sink the api and the worker install: every event goes to the audit trail and to the
- * webhooks. Failures are logged, never thrown: the change they describe has already committed.
+ * The registry event sink the api and the worker install: every event becomes one audit row and one webhook
+ * delivery row per matching hook, written by one statement in the transaction of the change (the outbox), and
+ * the deliveries are queued after the commit (WebhookDispatcher.deliver, which fails open).
  */
 export class RegistryEventRecorder implements RegistryEventSink {
+  private readonly outbox = new EventOutboxRepository();
+
   constructor(
     private readonly webhooks: WebhookDispatcher,
-    private readonly audit: RegistryAuditSink,
-    private readonly logger: Logger,
+    private readonly publicUrl: string,
   ) {}
 
-  async manifestPushed(event: ManifestPushedEvent): Promise<void> {
+  manifestPushed(db: EntityManager, event: ManifestPushedEvent): Promise<RecordedEvent> {
     const reference = event.tag ? `${event.repositoryPath}:${event.tag}` : `${event.repositoryPath}@${event.digest}`;
-    await this.both('image_pushed', event, event.actor, reference, { tag: event.tag, digest: event.digest, media_type: event.mediaType, size: event.size }, () =>
-      this.webhooks.dispatch(event.projectId, { name: 'image_pushed', event }),
-    );
+    const details = { tag: event.tag, digest: event.digest, media_type: event.mediaType, size: event.size };
+    return this.record(db, 'image_pushed', event, reference, details, [{ name: 'image_pushed', event }]);
   }
 
-  async tagDeleted(event: TagDeletedEvent): Promise<void> {
-    await this.both('tag_deleted', event, event.actor, `${event.repositoryPath}:${event.tag}`, { tag: event.tag, digest: event.digest }, () =>
-      this.webhooks.dispatch(event.projectId, { name: 'tag_deleted', event }),
-    );
+  tagDeleted(db: EntityManager, event: TagDeletedEvent): Promise<RecordedEvent> {
+    return this.record(db, 'tag_deleted', event, `${event.repositoryPath}:${event.tag}`, { tag: event.tag, digest: event.digest }, [{ name: 'tag_deleted', event }]);
   }
 
   /** Audited as one manifest delete; receivers hear one `tag_deleted` per tag that went with it. */
-  async manifestDeleted(event: ManifestDeletedEvent): Promise<void> {
-    await this.both('manifest_deleted', event, event.actor, `${event.repositoryPath}@${event.digest}`, { digest: event.digest, tags: event.tags }, async () => {
-      for (const tag of event.tags) await this.webhooks.dispatch(event.projectId, { name: 'tag_deleted', event: { ...event, tag, digest: event.digest } });
-    });
+  manifestDeleted(db: EntityManager, event: ManifestDeletedEvent): Promise<RecordedEvent> {
+    const payloads: RegistryPayloadEvent[] = event.tags.map((tag) => ({ name: 'tag_deleted', event: { ...event, tag, digest: event.digest } }));
+    return this.record(db, 'manifest_deleted', event, `${event.repositoryPath}@${event.digest}`, { digest: event.digest, tags: event.tags }, payloads);
   }
 
-  async repositoryDeleted(event: RepositoryDeletedEvent): Promise<void> {
-    await this.both('repository_deleted', event, event.actor, event.repositoryPath, {}, () =>
-      this.webhooks.dispatch(event.projectId, { name: 'repository_deleted', event }),
-    );
+  repositoryDeleted(db: EntityManager, event: RepositoryDeletedEvent): Promise<RecordedEvent> {
+    return this.record(db, 'repository_deleted', event, event.repositoryPath, {}, [{ name: 'repository_deleted', event }]);
   }
 
-  async cleanupFinished(event: CleanupFinishedEvent): Promise<void> {
+  cleanupFinished(db: EntityManager, event: CleanupFinishedEvent): Promise<RecordedEvent> {
     const details = { deleted_tags: event.deletedTags, repositories: event.repositories, status: event.status };
-    await this.both('cleanup_finished', event, event.actor, `project ${event.projectId}`, details, () =>
-      this.webhooks.dispatch(event.projectId, { name: 'cleanup_finished', event }),
-    );
+    return this.record(db, 'cleanup_finished', event, `project ${event.projectId}`, details, [{ name: 'cleanup_finished', event }]);
   }
 
-  private async both(
+  async publish(recorded: RecordedEvent): Promise<void> {
+    await this.webhooks.deliver(recorded.deliveryIds);
+  }
+
+  private async record(
+    db: EntityManager,
     eventName: string,
-    project: { projectId: number; projectPath?: string },
-    actor: RegistryEventActor,
+    event: { projectId: number; actor: RegistryEventActor },
     target: string,
     details: Record<string, unknown>,
-    dispatch: () => Promise<unknown>,
-  ): Promise<void> {
-    const { projectId, projectPath } = project;
-    const results = await Promise.allSettled([
-      this.audit.record({
+    payloads: RegistryPayloadEvent[],
+  ): Promise<RecordedEvent> {
+    const { actor } = event;
+    const deliveryIds = await this.outbox.record(
+      db,
+      event.projectId,
+      this.publicUrl,
+      {
         // author_id is a user id; deploy tokens and jobs are named, and their own ids kept in the details.
-        author: { id: actor.kind === 'user' ? actor.id : null, name: actor.name, kind: actor.kind },
+        authorId: actor.kind === 'user' ? actor.id : null,
+        authorName: actor.name,
+        authorKind: actor.kind,
         eventName,
-        entity: projectPath === undefined ? { type: 'Project', id: projectId } : { type: 'Project', id: projectId, path: projectPath },
-        target: { type: 'ContainerRepository', id: target, details: target },
+        target,
         details: actor.kind === 'user' || actor.id === null ? details : { ...details, [`${actor.kind}_id`]: actor.id },
-        ipAddress: actor.ipAddress ?? null,
-      }),
-      dispatch(),
-    ]);
-    for (const result of results) {
-      if (result.status === 'rejected') this.logger.error({ err: result.reason, event: eventName, projectId }, 'recording a registry event failed');
-    }
+        ipAddress: normalizeAddress(actor.ipAddress),
+      },
+      payloads.map((input): OutboxPayload => ({ event: input.name, payload: buildEventPayload(input, this.publicUrl) })),
+    );
+    return { deliveryIds };
   }
+}
+
+/** `::ffff:127.0.0.1` (IPv4 on a dual-stack socket) is stored as `127.0.0.1`, as libs/iam's AuditLog does. */
+function normalizeAddress(address: string | null | undefined): string | null {
+  if (!address) return null;
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }

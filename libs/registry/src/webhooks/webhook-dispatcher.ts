@@ -1,14 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { buildRegistryPayload, RegistryPayloadEvent } from './webhook-payload';
+import { buildRegistryPayload } from './webhook-payload';
 import { WebhookRecord, WebhookRepository } from './webhook.repository';
 
-/** Hands delivery ids to the queue (JobName.DeliverWebhook, one job per id). Called after the rows committed. */
+/**
+ * Hands delivery ids to the queue (JobName.DeliverWebhook, one job per id). Called after the rows committed; it
+ * must give up quickly (rejecting) when Redis does not answer.
+ */
 export type DeliveryEnqueuer = (deliveryIds: number[]) => Promise<void>;
 
+/** The part of a logger the dispatcher uses. */
+export interface DispatchLogger {
+  warn(details: object, message: string): void;
+}
+
 /**
- * Fan-out of registry events to webhooks: one `webhook_deliveries` row per matching enabled hook (the project's
- * and its ancestor groups'), then one job per row. Receivers are only ever called by the worker.
+ * Queues committed `webhook_deliveries` rows (registry events record them in their own transaction, see
+ * RegistryEventRecorder) and sends test deliveries. Queueing fails open: a row that could not be queued
+ * (Redis down or slow) stays `pending`, and the worker's stranded-work requeuer queues it once Redis is back.
+ * Receivers are only ever called by the worker.
  */
 export class WebhookDispatcher {
   constructor(
@@ -16,18 +26,17 @@ export class WebhookDispatcher {
     private readonly hooks: WebhookRepository,
     private readonly publicUrl: string,
     private readonly enqueue: DeliveryEnqueuer,
+    private readonly logger: DispatchLogger,
   ) {}
 
-  async dispatch(projectId: number, input: RegistryPayloadEvent): Promise<number[]> {
-    const { project, hookIds } = await this.hooks.findRegistryTargets(this.db.manager, projectId);
-    if (!project || hookIds.length === 0) return [];
-    const payload = buildRegistryPayload(input, project, this.publicUrl);
-    const ids = await this.hooks.insertDeliveries(
-      this.db.manager,
-      hookIds.map((webhookId) => ({ webhookId, uuid: randomUUID(), event: input.name, payload })),
-    );
-    await this.enqueue(ids);
-    return ids;
+  /** Never throws: the rows are committed, the requeuer is the fallback. */
+  async deliver(deliveryIds: number[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    try {
+      await this.enqueue(deliveryIds);
+    } catch (error) {
+      this.logger.warn({ err: error, deliveryIds }, 'webhook deliveries not queued now (redis unavailable); the stranded-work requeuer queues them later');
+    }
   }
 
   /** `POST .../hooks/:hook_id/test/registry_events`: a sample push event to this one hook, through the queue. */
@@ -51,7 +60,7 @@ export class WebhookDispatcher {
       this.publicUrl,
     );
     const [id] = await this.hooks.insertDeliveries(this.db.manager, [{ webhookId: hook.id, uuid: randomUUID(), event: 'test', payload }]);
-    await this.enqueue([id]);
+    await this.deliver([id]);
     return id;
   }
 }

@@ -31,6 +31,16 @@ export type RegistryPayloadEvent =
 
 /** Builds the JSON body receivers get. `publicUrl` is PUBLIC_URL: its host is the registry host in pull commands. */
 export function buildRegistryPayload(input: RegistryPayloadEvent, project: { id: number; fullPath: string }, publicUrl: string): RegistryHookPayload {
+  return { ...buildEventPayload(input, publicUrl), project: projectPayload(project, publicUrl) };
+}
+
+/** The `project` member. EventOutboxRepository writes the same object in SQL, from the project row it reads. */
+export function projectPayload(project: { id: number; fullPath: string }, publicUrl: string): RegistryHookPayload['project'] {
+  return { id: project.id, path_with_namespace: project.fullPath, web_url: `${publicUrl}/${project.fullPath}` };
+}
+
+/** Everything but the project, which the outbox fills in inside the transaction that records the event. */
+export function buildEventPayload(input: RegistryPayloadEvent, publicUrl: string): Omit<RegistryHookPayload, 'project'> {
   const registryHost = new URL(publicUrl).host;
   const { event } = input;
   const repositoryPath = 'repositoryPath' in event ? event.repositoryPath : null;
@@ -38,11 +48,10 @@ export function buildRegistryPayload(input: RegistryPayloadEvent, project: { id:
   const digest = 'digest' in event ? event.digest : null;
   const pullable = input.name === 'image_pushed' || input.name === 'test';
   const reference = tag ? `:${tag}` : digest ? `@${digest}` : '';
-  const payload: RegistryHookPayload = {
+  const payload: Omit<RegistryHookPayload, 'project'> = {
     object_kind: 'registry',
     event_name: input.name,
     occurred_at: event.occurredAt.toISOString(),
-    project: { id: project.id, path_with_namespace: project.fullPath, web_url: `${publicUrl}/${project.fullPath}` },
     repository: repositoryPath ? { path: repositoryPath, location: `${registryHost}/${repositoryPath}` } : null,
     tag,
     digest,

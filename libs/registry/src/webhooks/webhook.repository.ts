@@ -126,31 +126,6 @@ export class WebhookRepository {
     return rows.length > 0;
   }
 
-  /**
-   * Hooks that want registry events of a project: its own and those of every ancestor group, skipping hooks
-   * that are permanently disabled or inside their temporary disabling window (GitLab does not queue for them).
-   */
-  async findRegistryTargets(db: EntityManager, projectId: number): Promise<{ project: { id: number; fullPath: string } | null; hookIds: number[] }> {
-    // One statement: it runs after every push and delete, hooks or not.
-    const rows: Array<{ id: number; fullPath: string; hookIds: number[] }> = await db.query(
-      `WITH RECURSIVE project AS (SELECT id, full_path, namespace_id FROM projects WHERE id = $1),
-       ancestors AS (
-         SELECT n.id, n.parent_id, n.kind FROM namespaces n JOIN project p ON n.id = p.namespace_id
-         UNION ALL
-         SELECT n.id, n.parent_id, n.kind FROM namespaces n JOIN ancestors a ON n.id = a.parent_id
-       )
-       SELECT p.id, p.full_path AS "fullPath",
-              ARRAY(SELECT w.id FROM webhooks w
-                     WHERE (w.project_id = p.id OR w.group_id IN (SELECT id FROM ancestors WHERE kind = 'group'))
-                       AND w.registry_events AND NOT w.permanently_disabled AND (w.disabled_until IS NULL OR w.disabled_until <= now())
-                     ORDER BY w.id) AS "hookIds"
-         FROM project p`,
-      [projectId],
-    );
-    if (rows.length === 0) return { project: null, hookIds: [] };
-    return { project: { id: rows[0].id, fullPath: rows[0].fullPath }, hookIds: rows[0].hookIds.map(Number) };
-  }
-
   async insertDeliveries(db: EntityManager, rows: Array<{ webhookId: number; uuid: string; event: string; payload: unknown }>): Promise<number[]> {
     if (rows.length === 0) return [];
     const inserted: Array<{ id: number }> = await db.query(
