@@ -24,3 +24,8 @@ export function repositoryDeleteJobId(repositoryId: number): string {
 export function bulkDeleteJobId(requestId: number): string {
   return `${JobName.BulkDeleteTags}-${requestId}`;
 }
+
+/** The id of a cleanup run's job from `progress` repositories on (0 for its first): scheduler, api, processor and requeuer agree. */
+export function cleanupRunJobId(runId: number, progress: number): string {
+  return `cleanup-run-${runId}-${progress}`;
+}

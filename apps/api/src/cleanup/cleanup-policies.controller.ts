@@ -1,9 +1,10 @@
 import { Body, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
-import { APP_CONFIG } from '@cargohold/platform';
+import { Logger } from '@cargohold/common';
+import { APP_CONFIG, LOGGER } from '@cargohold/platform';
 import { AccessLevel, Actor } from '@cargohold/iam';
-import { JobName, JobProducer } from '@cargohold/jobs';
+import { cleanupRunJobId, JobName, JobProducer } from '@cargohold/jobs';
 import { CleanupPolicyService, ManagementError, RegistryManagementService } from '@cargohold/registry';
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { resourceRef } from '../rest/parse-id.pipe';
@@ -13,6 +14,7 @@ import { CleanupPolicyAttributesDto, UpdateWithPolicyDto } from './cleanup-polic
 import { presentEffective, presentRun, presentStored } from './cleanup-policy.presenter';
 import { presentProject } from '../iam/presenters/project.presenter';
 import { paginate, PaginationQuery } from '../rest/pagination';
+import { queueOrDefer } from '../jobs/queue-or-defer';
 
 /**
  * Cleanup policies as GitLab sets them (`PUT /projects/:id` with container_expiration_policy_attributes, and per
@@ -26,6 +28,7 @@ export class CleanupPoliciesController {
     private readonly access: RegistryAccess,
     private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /**
@@ -75,7 +78,8 @@ export class CleanupPoliciesController {
   async runNow(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
     const { project } = await this.access.project(actor, resourceRef(id), 'admin');
     const run = await this.policies.requestRun(project.id);
-    await this.jobs.enqueue(JobName.RunCleanupPolicy, run, { jobId: `cleanup-run-${run.runId}-0` });
+    // The run row is committed: with Redis down the stranded-work requeuer queues it later.
+    await queueOrDefer(this.logger, `cleanup run ${run.runId}`, () => this.jobs.enqueue(JobName.RunCleanupPolicy, run, { jobId: cleanupRunJobId(run.runId, 0) }));
     return presentRun((await this.policies.run(run.runId))!);
   }
 

@@ -16,6 +16,7 @@ import {
   TagDetailsRecord,
 } from '@cargohold/registry';
 import { OffsetPage } from '../rest/pagination';
+import { queueOrDefer } from '../jobs/queue-or-defer';
 import { BulkDeleteLease } from './bulk-delete-lease';
 import { RegistryAccess, RegistryNeed } from './registry-access';
 
@@ -97,7 +98,7 @@ export class RegistryRequests {
     await this.registry.scheduleRepositoryDelete(repository.id);
     // One job per repository at a time; a finished or failed one from an earlier request must not swallow this one.
     const jobId = repositoryDeleteJobId(repository.id);
-    await this.queueOrDefer(`repository delete ${repository.id}`, async () => {
+    await queueOrDefer(this.logger, `repository delete ${repository.id}`, async () => {
       await this.jobs.bounded(hasLiveJob(this.jobs.queue(JOB_QUEUE[JobName.DeleteRepository]), jobId), 'looking up a repository delete job');
       await this.jobs.enqueue(JobName.DeleteRepository, { repositoryId: repository.id, requestedBy: actor?.userId ?? null }, { jobId });
     });
@@ -122,18 +123,9 @@ export class RegistryRequests {
       throw error;
     }
     const { id: requestId } = recorded;
-    await this.queueOrDefer(`bulk tag delete ${requestId}`, () =>
+    await queueOrDefer(this.logger, `bulk tag delete ${requestId}`, () =>
       this.jobs.enqueue(JobName.BulkDeleteTags, { repositoryId: repository.id, params: rules, requestedBy: recorded.requestedBy, requestId }, { jobId: bulkDeleteJobId(requestId) }),
     );
-  }
-
-  /** Queues committed work, or leaves it to the stranded-work requeuer when Redis does not take it in time. */
-  private async queueOrDefer(what: string, queue: () => Promise<unknown>): Promise<void> {
-    try {
-      await queue();
-    } catch (error) {
-      this.logger.warn({ err: error, work: what }, 'job not queued now (redis unavailable); the stranded-work requeuer queues it later');
-    }
   }
 
   async projectUsage(actor: Actor | null, ref: ResourceRef): Promise<RegistryUsage> {

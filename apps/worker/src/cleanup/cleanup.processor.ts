@@ -2,7 +2,7 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { Logger } from '@cargohold/common';
-import { DEFAULT_JOB_OPTIONS, JobName, JobPayloads, QueueName } from '@cargohold/jobs';
+import { cleanupRunJobId, DEFAULT_JOB_OPTIONS, JobName, JobPayloads, QueueName } from '@cargohold/jobs';
 import { LOGGER } from '@cargohold/platform';
 import { CleanupPolicyService } from '@cargohold/registry';
 import { cleanupJobDuration, cleanupTagsDeleted } from './cleanup.metrics';
@@ -64,6 +64,6 @@ export class CleanupProcessor extends WorkerHost {
 
   /** The job id names the run and its progress, so a duplicate enqueue (two schedulers, a retry) is ignored. */
   private async enqueueRun(projectId: number, runId: number, progress: number): Promise<void> {
-    await this.queue.add(JobName.RunCleanupPolicy, { projectId, runId }, { ...DEFAULT_JOB_OPTIONS, jobId: `cleanup-run-${runId}-${progress}` });
+    await this.queue.add(JobName.RunCleanupPolicy, { projectId, runId }, { ...DEFAULT_JOB_OPTIONS, jobId: cleanupRunJobId(runId, progress) });
   }
 }

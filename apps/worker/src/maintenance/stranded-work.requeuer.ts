@@ -4,9 +4,9 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
-import { bulkDeleteJobId, DEFAULT_JOB_OPTIONS, hasLiveJob, JobName, QueueName, repositoryDeleteJobId } from '@cargohold/jobs';
+import { bulkDeleteJobId, cleanupRunJobId, DEFAULT_JOB_OPTIONS, hasLiveJob, JobName, QueueName, repositoryDeleteJobId } from '@cargohold/jobs';
 import { APP_CONFIG, LOGGER } from '@cargohold/platform';
-import { RegistryContext, RegistryDeletionService, WebhookRepository, webhookDeliveryJobOptions } from '@cargohold/registry';
+import { CleanupPolicyService, RegistryContext, RegistryDeletionService, WebhookRepository, webhookDeliveryJobOptions } from '@cargohold/registry';
 
 /** Candidates looked at per run; a backlog larger than this is worked off over the following runs. */
 const BATCH = 1000;
@@ -15,13 +15,15 @@ export interface RequeueResult {
   deliveries: number;
   repositoryDeletes: number;
   bulkDeletes: number;
+  cleanupRuns: number;
 }
 
 /**
  * Puts back on the queue the work the database says is due but no job carries: webhook deliveries left
  * `pending` (registry events write them in the transaction of the change: the outbox), repositories left
- * `delete_scheduled` and recorded bulk tag delete requests, when the api or the worker could not enqueue (Redis
- * down, the process killed between the commit and the enqueue), or whose jobs Redis lost.
+ * `delete_scheduled`, recorded bulk tag delete requests and cleanup runs waiting for their job, when the api or
+ * the worker could not enqueue (Redis down, the process killed between the commit and the enqueue), or whose
+ * jobs Redis lost.
  *
  * Safe to run any time and on every worker replica: job ids are derived from the rows, a candidate whose job
  * still exists (waiting, delayed, running) is left alone, and the handlers are idempotent.
@@ -36,6 +38,8 @@ export class StrandedWorkRequeuer {
     ctx: RegistryContext,
     @InjectQueue(QueueName.Webhooks) private readonly webhooks: Queue,
     @InjectQueue(QueueName.RegistryDeletes) private readonly deletes: Queue,
+    @InjectQueue(QueueName.Cleanup) private readonly cleanup: Queue,
+    private readonly cleanupPolicies: CleanupPolicyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -47,8 +51,9 @@ export class StrandedWorkRequeuer {
       deliveries: await this.requeueDeliveries(olderThanSeconds),
       repositoryDeletes: await this.requeueRepositoryDeletes(olderThanSeconds),
       bulkDeletes: await this.requeueBulkDeletes(olderThanSeconds),
+      cleanupRuns: await this.requeueCleanupRuns(olderThanSeconds),
     };
-    if (result.deliveries + result.repositoryDeletes + result.bulkDeletes > 0) this.logger.warn(result, 'requeued work whose jobs were missing');
+    if (result.deliveries + result.repositoryDeletes + result.bulkDeletes + result.cleanupRuns > 0) this.logger.warn(result, 'requeued work whose jobs were missing');
     return result;
   }
 
@@ -82,6 +87,17 @@ export class StrandedWorkRequeuer {
       if (await hasLiveJob(this.deletes, jobId)) continue;
       const payload = { repositoryId: request.repositoryId, params: request.params, requestedBy: request.requestedBy, requestId: request.id };
       await this.deletes.add(JobName.BulkDeleteTags, payload, { ...DEFAULT_JOB_OPTIONS, jobId });
+      requeued++;
+    }
+    return requeued;
+  }
+
+  private async requeueCleanupRuns(olderThanSeconds: number): Promise<number> {
+    let requeued = 0;
+    for (const { runId, projectId, progress } of await this.cleanupPolicies.strandedRuns(olderThanSeconds, BATCH)) {
+      const jobId = cleanupRunJobId(runId, progress);
+      if (await hasLiveJob(this.cleanup, jobId)) continue;
+      await this.cleanup.add(JobName.RunCleanupPolicy, { projectId, runId }, { ...DEFAULT_JOB_OPTIONS, jobId });
       requeued++;
     }
     return requeued;

@@ -147,6 +147,11 @@ export class CleanupPolicyService {
     });
   }
 
+  /** Runs whose job is missing (see CleanupRunRepository.listStranded), for the worker's stranded-work requeuer. */
+  async strandedRuns(olderThanSeconds: number, limit = 1000): Promise<Array<{ runId: number; projectId: number; progress: number }>> {
+    return this.runs.listStranded(this.ctx.db.manager, olderThanSeconds, limit);
+  }
+
   /** A page of the project's runs, newest first, with the total (REST pagination headers). */
   async listRuns(projectId: number, page: { limit: number; offset: number } = { limit: 20, offset: 0 }): Promise<{ items: CleanupRun[]; total: number }> {
     return this.runs.listForProject(this.ctx.db.manager, projectId, page.limit, page.offset);

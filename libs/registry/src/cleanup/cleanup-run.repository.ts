@@ -32,6 +32,21 @@ export class CleanupRunRepository {
     return rows[0];
   }
 
+  /**
+   * Runs waiting for a job (`scheduled`, or `unfinished` and handed over) for `olderThanSeconds`: their job was
+   * never queued (Redis down when the run was recorded) or Redis lost it. `progress` names the job that should
+   * carry each. Runs `ongoing` are left alone: their job is running or is retried by BullMQ.
+   */
+  async listStranded(db: EntityManager, olderThanSeconds: number, limit: number): Promise<Array<{ runId: number; projectId: number; progress: number }>> {
+    const rows: Array<{ runId: string | number; projectId: string | number; progress: number }> = await db.query(
+      `SELECT id AS "runId", project_id AS "projectId", repositories_done AS progress FROM cleanup_policy_runs
+        WHERE status IN ('scheduled', 'unfinished') AND coalesce(finished_at, scheduled_at) < now() - make_interval(secs => $1)
+        ORDER BY id LIMIT $2`,
+      [olderThanSeconds, limit],
+    );
+    return rows.map((row) => ({ runId: Number(row.runId), projectId: Number(row.projectId), progress: Number(row.progress) }));
+  }
+
   async find(db: EntityManager, id: number): Promise<CleanupRun | null> {
     const rows = await db.query(`SELECT ${COLUMNS} FROM cleanup_policy_runs WHERE id = $1`, [id]);
     return rows[0] ?? null;
