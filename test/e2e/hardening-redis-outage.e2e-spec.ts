@@ -12,10 +12,11 @@ import { HookReceiver } from './webhooks-receiver';
  * embedded Redis (never the machine's):
  * - the audit row and the webhook delivery rows of a push commit in the transaction of the tag (same xmin);
  * - with Redis stopped, a push into a project with a webhook, a /v2/ tag delete, a REST repository delete, a REST
- *   bulk tag delete and a hook test all answer within a generous bound (they used to hang forever);
+ *   bulk tag delete, a manual cleanup run and a hook test all answer within a generous bound (the first used to
+ *   hang forever);
  * - the api is then killed with SIGKILL, so nothing it might still hold in memory can help; once Redis is back
- *   the worker's stranded-work requeuer queues what the rows say is due: every delivery arrives and both deletes
- *   complete.
+ *   the worker's stranded-work requeuer queues what the rows say is due: every delivery arrives, both deletes
+ *   complete and the cleanup run finishes.
  */
 describe('hardening: Redis outage on request paths, durable events', () => {
   let work: string;
@@ -76,6 +77,9 @@ describe('hardening: Redis outage on request paths, durable events', () => {
     await pushImage(platform.url, 'ops/app', 'old', registry.fetch);
     await pushImage(platform.url, 'ops/app/gone', 'v1', registry.fetch);
     for (const tag of ['b1', 'b2', 'b3']) await pushImage(platform.url, 'ops/app/bulk', tag, registry.fetch);
+    // A policy that deletes nothing, for a manual run; its schedule is a day away.
+    const policy = { enabled: true, cadence: '1d', keep_n: 1, name_regex: 'none-such' };
+    expect((await api.put(`/projects/${projectId}`, admin(), { container_expiration_policy_attributes: policy })).status).toBe(200);
     receiver = await new HookReceiver().start();
     expect((await api.post(`/projects/${projectId}/hooks`, admin(), { url: receiver.url })).status).toBe(201);
   }, 180_000);
@@ -120,6 +124,8 @@ describe('hardening: Redis outage on request paths, durable events', () => {
       api.request('DELETE', `/projects/${projectId}/registry/repositories/${bulkId}/tags`, admin(), { name_regex_delete: 'b.*' }),
     );
     expect(bulkDelete.status).toBe(202);
+    const cleanupRun = await timed('manual cleanup run', () => api.post(`/projects/${projectId}/registry/cleanup_policy/runs`, admin()));
+    expect(cleanupRun.status).toBe(202);
     const hookTest = await timed('hook test', () => api.post(`/projects/${projectId}/hooks/${hookId}/test/registry_events`, admin()));
     expect(hookTest.status).toBe(201);
 
@@ -148,9 +154,10 @@ describe('hardening: Redis outage on request paths, durable events', () => {
     await platform.api.exited;
     redis = await startEmbeddedRedis(path.join(work, 'redis'), quiet);
 
-    const received = await receiver.waitFor(deliveredBefore + 4, 90_000);
-    const events = received.slice(deliveredBefore).map((hook) => `${hook.body.event_name}:${hook.body.tag ?? hook.body.repository?.path}`);
-    expect(events.sort()).toEqual(['image_pushed:during-outage', 'repository_deleted:ops/app/gone', 'tag_deleted:old', 'test:latest']);
+    const received = await receiver.waitFor(deliveredBefore + 5, 90_000);
+    const events = received.slice(deliveredBefore).map((hook) => `${hook.body.event_name}:${hook.body.tag ?? hook.body.repository?.path ?? '-'}`);
+    expect(events.sort()).toEqual(['cleanup_finished:-', 'image_pushed:during-outage', 'repository_deleted:ops/app/gone', 'tag_deleted:old', 'test:latest']);
+    expect(await db.query(`SELECT status FROM cleanup_policy_runs WHERE id = $1`, [cleanupRun.body.id])).toEqual([{ status: 'finished' }]);
     expect(received.find((hook) => hook.body.tag === 'during-outage')?.body.digest).toBe(pushed.digest);
     await eventually('bulk delete done', async () => (await db.query(`SELECT 1 FROM bulk_tag_delete_requests`)).length === 0);
     const bulkTags = await db.query(`SELECT name FROM tags WHERE repository_id = $1`, [bulkId]);
