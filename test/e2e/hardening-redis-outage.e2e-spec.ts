@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -16,7 +17,9 @@ import { HookReceiver } from './webhooks-receiver';
  *   hang forever);
  * - the api is then killed with SIGKILL, so nothing it might still hold in memory can help; once Redis is back
  *   the worker's stranded-work requeuer queues what the rows say is due: every delivery arrives, both deletes
- *   complete and the cleanup run finishes.
+ *   complete and the cleanup run finishes;
+ * - a second api that lived through the outage queues jobs itself again once Redis is back (not only through
+ *   the requeuer).
  */
 describe('hardening: Redis outage on request paths, durable events', () => {
   let work: string;
@@ -104,7 +107,7 @@ describe('hardening: Redis outage on request paths, durable events', () => {
     await receiver.waitFor(1);
   });
 
-  it('answers pushes, deletes and hook tests while Redis is down; after a kill -9 of the api, the worker finishes the work once Redis is back', async () => {
+  it('answers pushes, deletes, cleanup runs and hook tests while Redis is down; after a kill -9 of the api the worker finishes the work once Redis is back, and a surviving api queues by itself again', async () => {
     const goneId = await repositoryId('ops/app/gone');
     const bulkId = await repositoryId('ops/app/bulk');
     const hooks = await api.get(`/projects/${projectId}/hooks`, admin());
@@ -112,6 +115,9 @@ describe('hardening: Redis outage on request paths, durable events', () => {
     const deliveredBefore = receiver.received.length;
     const [{ last }] = await db.query<{ last: number }>(`SELECT coalesce(max(id), 0)::int AS last FROM webhook_deliveries`);
     await registry.fetch('/v2/ops/app/tags/list'); // a token for pull,push before Redis goes
+    // A second api, which lives through the outage (the first is killed below).
+    const replica = await platform.startApiReplica();
+    const replicaApi = new RestClient(replica.url);
 
     await redis.stop();
 
@@ -124,9 +130,9 @@ describe('hardening: Redis outage on request paths, durable events', () => {
       api.request('DELETE', `/projects/${projectId}/registry/repositories/${bulkId}/tags`, admin(), { name_regex_delete: 'b.*' }),
     );
     expect(bulkDelete.status).toBe(202);
-    const cleanupRun = await timed('manual cleanup run', () => api.post(`/projects/${projectId}/registry/cleanup_policy/runs`, admin()));
+    const cleanupRun = await timed('manual cleanup run', () => replicaApi.post(`/projects/${projectId}/registry/cleanup_policy/runs`, admin()));
     expect(cleanupRun.status).toBe(202);
-    const hookTest = await timed('hook test', () => api.post(`/projects/${projectId}/hooks/${hookId}/test/registry_events`, admin()));
+    const hookTest = await timed('hook test', () => replicaApi.post(`/projects/${projectId}/hooks/${hookId}/test/registry_events`, admin()));
     expect(hookTest.status).toBe(201);
 
     // Everything the worker must do is in PostgreSQL, committed with the changes.
@@ -164,5 +170,23 @@ describe('hardening: Redis outage on request paths, durable events', () => {
     expect(bulkTags).toEqual([]);
     expect(await db.query(`SELECT id FROM repositories WHERE id = $1`, [goneId])).toEqual([]);
     expect(await db.query(`SELECT id FROM webhook_deliveries WHERE status <> 'succeeded'`)).toEqual([]);
-  }, 180_000);
+
+    // The replica's own producer reconnects: a push answered quickly has its delivery job in Redis at once,
+    // before the requeuer could have queued it (it waits until a row is STRANDED_WORK_AFTER = 2 s old).
+    const replicaRegistry = new RegistrySession(replica.url, { username: 'root', password: platform.adminToken });
+    let attempt = 0;
+    await eventually('the replica queues deliveries itself', async () => {
+      const tag = `after-outage-${attempt++}`;
+      const started = Date.now();
+      await pushImage(replica.url, 'ops/app', tag, replicaRegistry.fetch);
+      const answeredMs = Date.now() - started;
+      const [row] = await db.query<{ id: number }>(`SELECT id::int FROM webhook_deliveries WHERE payload->>'tag' = $1`, [tag]);
+      const key = `${platform.env.REDIS_PREFIX}:webhooks:webhook-delivery-${row.id}`;
+      const { hostname, port, password } = new URL(redis.url);
+      const cli = ['-h', hostname, '-p', port, '-a', decodeURIComponent(password), '--no-auth-warning'];
+      const exists = execFileSync('redis-cli', [...cli, 'EXISTS', key]).toString().trim();
+      return answeredMs < 1500 && exists === '1';
+    });
+    await replica.process.stop();
+  }, 240_000);
 });
