@@ -62,12 +62,18 @@ describe('loadConfig', () => {
     [{ HTTP_HEADERS_TIMEOUT: '0' }, 'invalid configuration: HTTP_HEADERS_TIMEOUT must be an integer between 1 and 600'],
     [{ REST_REQUEST_TIMEOUT: 'soon' }, 'invalid configuration: REST_REQUEST_TIMEOUT must be an integer between 1 and 3600'],
     [{ SHUTDOWN_GRACE_SECONDS: '-5' }, 'invalid configuration: SHUTDOWN_GRACE_SECONDS must be an integer between 0 and 3600'],
+    [{ STRANDED_WORK_AFTER: '0' }, 'invalid configuration: STRANDED_WORK_AFTER must be an integer between 1 and 86400'],
     [{ METRICS_PORT: '5000' }, 'invalid configuration: METRICS_PORT must differ from PORT'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'invalid configuration: TRUST_PROXY must be false, a hop count (1-10), or a comma-separated list of IP addresses and CIDR ranges'],
     [{ TRUST_PROXY: 'loadbalancer' }, 'invalid configuration: TRUST_PROXY must be false, a hop count (1-10), or a comma-separated list of IP addresses and CIDR ranges'],
   ])('explains %j in exactly one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message.split(' ')[2], message.split(' ').slice(3).join(' ')));
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('requeues work stranded for 10 minutes by default, or after STRANDED_WORK_AFTER seconds', () => {
+    expect(loadConfig({}).strandedWorkAfter).toBe(600);
+    expect(loadConfig({ STRANDED_WORK_AFTER: '30' }).strandedWorkAfter).toBe(30);
   });
 
   it('defaults the HTTP edge: 20 s headers, 30 s body idle, 60 s REST requests, 30 s shutdown grace, no proxy trusted', () => {

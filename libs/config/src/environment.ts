@@ -76,7 +76,7 @@ export class EnvironmentVariables {
    * Seconds a webhook delivery, repository delete or bulk tag delete may sit in PostgreSQL without its job before
    * the worker queues it again (Redis was down when it was recorded, or lost it).
    */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(86400)
+  @IsOptional() @IntegerSetting(1, 86400)
   STRANDED_WORK_AFTER?: number;
 
   /** Set by the launcher after it ran migrations, so its child processes skip that step. */
