@@ -1,7 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import type { ServiceEntry } from './modes';
 
-export const CHILD_STOP_TIMEOUT_MS = 15_000;
+/**
+ * How long a stopping service may take before it is killed: above the worker's 20 s grace for the jobs in
+ * hand, so a worker normally finishes on its own terms.
+ */
+export const CHILD_STOP_TIMEOUT_MS = 30_000;
 
 export interface Exit {
   code: number | null;
@@ -19,9 +23,13 @@ export interface ServiceProcess {
  * Starts `node <script>` with our stdio. Each child gets its own process group (detached): a Ctrl-C in
  * the terminal then reaches only the launcher, which sends exactly one SIGTERM. The services stop on
  * the first SIGINT or SIGTERM they see; getting both (terminal + launcher) would run their shutdown twice.
+ *
+ * The IPC channel carries no messages: it is the child's lifeline. The kernel closes it when the launcher
+ * dies, however it dies, and the service then shuts itself down (stopWhenLauncherGone in @cargohold/common),
+ * so a killed launcher never leaves an api holding the port.
  */
 export function startService(service: ServiceEntry, env: NodeJS.ProcessEnv): ServiceProcess {
-  const child = spawn(process.execPath, [service.script], { env, stdio: 'inherit', detached: true });
+  const child = spawn(process.execPath, [service.script], { env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'], detached: true });
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', () => resolve({ code: child.exitCode ?? 127, signal: null }));
@@ -60,9 +68,4 @@ export async function stopServices(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Resolves with the first child to exit (and its exit status). */
-export function firstExit(children: ServiceProcess[]): Promise<{ child: ServiceProcess; exit: Exit }> {
-  return Promise.race(children.map((child) => child.exited.then((exit) => ({ child, exit }))));
 }

@@ -3,15 +3,16 @@ import { createLogger, Logger, withMallocEnv } from '@cargohold/common';
 import { AppConfig, ConfigError, loadConfig } from '@cargohold/config';
 import { runMigrations } from '@cargohold/db';
 import { checkPostgres, checkRedis, EmbeddedServers, resolveBackends } from './backends';
-import { firstExit, ServiceProcess, startService, stopServices } from './children';
 import { Mode, MODES, parseMode, servicesFor } from './modes';
+import { ServiceSupervisor, SupervisorReports } from './service-supervisor';
 import { StopSignals } from './signals';
 import { describeError, StartupError } from './startup-error';
 
 /**
  * The process behind `pnpm start` (all), `pnpm start:api`, `pnpm start:worker` and `pnpm migrate`:
  * validate the configuration, start embedded PostgreSQL/Redis for the URLs left unset, check both are
- * reachable, migrate once, then run and supervise the API and/or worker processes until a signal.
+ * reachable, migrate once, then run the API and/or worker processes until a signal, restarting a crashed
+ * one with backoff.
  */
 async function main(argv: string[]): Promise<number> {
   const mode = parseMode(argv[2]);
@@ -90,24 +91,31 @@ async function run(mode: Mode, config: AppConfig, logger: Logger, signals: StopS
     REDIS_URL: redisUrl,
     CARGOHOLD_MIGRATED: '1',
   };
-  const children: ServiceProcess[] = services.map((service) => startService(service, env));
-  for (const child of children) logger.info({ pid: child.process.pid, service: child.name }, `${child.name} started`);
+  const supervisors = services.map((service) => new ServiceSupervisor(service, env, supervisorReports(logger)));
+  for (const supervisor of supervisors) supervisor.start();
 
-  const outcome = await Promise.race([
-    signals.received.then((signal) => ({ signal }) as const),
-    firstExit(children).then((exited) => ({ exited }) as const),
-  ]);
-  let code: number;
-  if ('signal' in outcome) {
-    logger.info({ signal: outcome.signal }, 'stopping');
-    code = 0;
-  } else {
-    const { child, exit } = outcome.exited;
-    logger.error({ service: child.name, code: exit.code, signal: exit.signal }, `${child.name} exited unexpectedly, stopping everything`);
-    code = 1;
-  }
-  await stopServices(children, (name) => logger.warn(`${name} did not stop in time, killed`));
-  return code;
+  const signal = await signals.received;
+  logger.info({ signal }, 'stopping');
+  await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
+  return 0;
+}
+
+function supervisorReports(logger: Logger): SupervisorReports {
+  return {
+    started: (service, pid, restarts) => logger.info({ pid, service, restarts }, restarts ? `${service} restarted` : `${service} started`),
+    crashed: (service, exit, ranForMs, restartInMs, attempt) => {
+      const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
+      logger.error(
+        { service, code: exit.code, signal: exit.signal, ranForMs, restartInMs, attempt },
+        `${service} ${how} after ${formatSeconds(ranForMs)}, restarting in ${formatSeconds(restartInMs)} (crash ${attempt} in a row)`,
+      );
+    },
+    forceKilled: (service) => logger.warn({ service }, `${service} did not stop in time, killed`),
+  };
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 main(process.argv).then(

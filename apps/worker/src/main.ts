@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Logger, tuneHeapForStreaming } from '@cargohold/common';
+import { Logger, stopWhenLauncherGone, tuneHeapForStreaming } from '@cargohold/common';
 import { ConfigError, loadConfig } from '@cargohold/config';
 import { LOGGER } from '@cargohold/platform';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -10,8 +10,17 @@ import { startMetricsServer } from './metrics-server';
 import { registerQueueDepthGauge } from './queue.metrics';
 import { WorkerModule } from './worker.module';
 
+/**
+ * How long a stopping worker waits for the jobs in hand. Below the launcher's stop timeout (30 s), so the
+ * worker exits on its own terms; a job still running then is left to BullMQ's stalled-job recovery: its
+ * lock expires (lockDuration, 15-30 s) and a worker, this one once restarted or another, runs it again.
+ * Every handler is idempotent, so a job cut short and run again does no harm.
+ */
+const WORKER_SHUTDOWN_GRACE_MS = 20_000;
+
 /** The worker: BullMQ processors and schedulers; HTTP only for metrics, when asked for. */
 async function bootstrap(): Promise<void> {
+  stopWhenLauncherGone();
   tuneHeapForStreaming();
   const config = loadConfig();
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });
@@ -21,12 +30,28 @@ async function bootstrap(): Promise<void> {
   const metrics = config.workerMetricsPort ? await startMetricsServer(config.host, config.workerMetricsPort) : undefined;
   logger.info({ metricsPort: config.workerMetricsPort ?? null }, 'worker started');
 
-  // Closing the context closes the BullMQ workers, which wait for the jobs in hand to finish.
+  // Closing the context closes the BullMQ workers: they take no new job and wait for the jobs in hand to
+  // finish, bounded by the grace period.
   const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'worker shutting down');
+    logger.info({ signal, graceMs: WORKER_SHUTDOWN_GRACE_MS }, 'worker shutting down, finishing the jobs in hand');
     metrics?.close();
-    await app.close();
-    process.exit(0);
+    const closed = app.close().then(
+      () => true,
+      (error: unknown) => {
+        logger.error({ err: error }, 'worker shutdown failed');
+        return false;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), WORKER_SHUTDOWN_GRACE_MS)));
+    const outcome = await Promise.race([closed, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      logger.warn({ graceMs: WORKER_SHUTDOWN_GRACE_MS }, 'jobs still running after the grace period; leaving them to BullMQ stalled-job recovery');
+    } else {
+      logger.info('worker stopped');
+    }
+    process.exit(outcome === true ? 0 : 1);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));

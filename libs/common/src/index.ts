@@ -4,3 +4,4 @@ export * from './redact-url';
 export * from './heap-tuning';
 export * from './malloc-env';
 export * from './json-scan';
+export * from './parent-link';
