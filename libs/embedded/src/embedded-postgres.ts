@@ -10,13 +10,18 @@ import {
   isAlive,
   isPortFree,
   lastLines,
+  pidExists,
   readJson,
   sleep,
+  StopStep,
+  stopPid,
   tailFile,
+  waitUntilNoProcessIn,
   withFileLock,
   writePrivateJson,
 } from './local-process';
 import { loadPostgresPackage, PgClientClass, PostgresPackage } from './postgres-package';
+import { liveKeeper, startKeeper } from './server-keeper';
 
 const execFileAsync = promisify(execFile);
 
@@ -37,6 +42,15 @@ export interface EmbeddedPgState {
 export const EMBEDDED_PG_DATABASE = 'cargohold';
 const PG_USER = 'cargohold';
 const START_TIMEOUT_S = 60;
+/**
+ * How a postmaster is stopped when no pg_ctl can be used (its launcher is gone): SIGINT is PostgreSQL's
+ * fast shutdown (what pg_ctl -m fast sends: roll back, disconnect, checkpoint; nothing committed is lost).
+ * SIGQUIT (immediate: crash recovery at the next start, still nothing committed lost) only if that hangs.
+ */
+export const POSTMASTER_STOP_STEPS: StopStep[] = [
+  { signal: 'SIGINT', waitMs: START_TIMEOUT_S * 1_000 },
+  { signal: 'SIGQUIT', waitMs: 10_000 },
+];
 
 /**
  * Starts (or reuses) a PostgreSQL cluster under <dataDir>/pg using the binaries of the npm package
@@ -45,14 +59,19 @@ const START_TIMEOUT_S = 60;
  * The package's class is used for initdb (it also creates the `postgres` OS user when we run as root,
  * since PostgreSQL refuses to run as root). The server itself is run with `pg_ctl`, not with the class's
  * start(): pg_ctl puts the postmaster in its own session (so Ctrl-C in the terminal reaches the launcher,
- * which stops the API first and the database last), logs to a file instead of our stdout, and a server
- * that outlives a killed launcher is found again through postmaster.pid instead of being started twice.
+ * which stops the API first and the database last) and logs to a file instead of our stdout.
+ *
+ * A keeper process (server-keeper.ts) stops the postmaster if this process dies without stopping it. A
+ * postmaster found running through postmaster.pid is reused while another launcher's keeper guards it (a
+ * second replica on the same DATA_DIR); without one it is an orphan of a killed launcher: it is shut
+ * down cleanly and started again, owned by this process.
  */
 export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void): Promise<EmbeddedServer> {
   const root = path.resolve(dataDir);
   const pgDir = path.join(root, 'pg');
   const statePath = path.join(root, 'embedded-pg.json');
   const logFile = path.join(pgDir, 'postmaster.log');
+  const keeperMarker = path.join(root, 'embedded-pg.keeper');
   await fs.mkdir(root, { recursive: true });
   if (isRoot()) await ensureTraversable(root);
 
@@ -73,9 +92,16 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
     }
 
     const owner = await postgresOsUser(pgDir);
-    const running = await runningPostmaster(pgDir);
+    let running = await runningPostmaster(pgDir);
+    if (running && !(await liveKeeper(keeperMarker))) {
+      log(`embedded PostgreSQL (pid ${running.pid}) was left running by a launcher that is gone: shutting it down (fast) to start it afresh`);
+      if (!(await stopPid(running.pid, POSTMASTER_STOP_STEPS))) {
+        throw new Error(`embedded PostgreSQL (pid ${running.pid}) left by a previous run does not stop; stop it by hand`);
+      }
+      running = undefined;
+    }
     if (running) {
-      log(`reusing embedded PostgreSQL already running for ${pgDir} (pid ${running.pid})`);
+      log(`reusing embedded PostgreSQL already running for ${pgDir} (pid ${running.pid}), kept by another launcher`);
       const url = connectionUrl(state, running.port);
       await waitUntilAccepting(pkg.Client, state, running.port, running.pid);
       await ensureDatabase(pkg.Client, state, running.port);
@@ -90,13 +116,21 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
       log(`port ${previous} is taken, embedded PostgreSQL moves to port ${state.port}`);
     }
     await pgCtlStart(pkg, pgDir, logFile, state.port, owner);
-    log(`embedded PostgreSQL listening on 127.0.0.1:${state.port}`);
+    const postmaster = await runningPostmaster(pgDir);
+    const keeper = postmaster
+      ? await startKeeper({ name: 'PostgreSQL', pid: postmaster.pid, steps: POSTMASTER_STOP_STEPS, markerFile: keeperMarker, logFile: path.join(root, 'keeper.log') })
+      : undefined;
+    log(`embedded PostgreSQL listening on 127.0.0.1:${state.port} (pid ${postmaster?.pid})`);
     await ensureDatabase(pkg.Client, state, state.port);
 
     let stopped: Promise<void> | undefined;
     return {
       url: connectionUrl(state, state.port),
-      stop: () => (stopped ??= pgCtlStop(pkg, pgDir, owner).then(() => log('embedded PostgreSQL stopped'))),
+      stop: () =>
+        (stopped ??= pgCtlStop(pkg, pgDir, owner).then(() => {
+          keeper?.release();
+          log('embedded PostgreSQL stopped');
+        })),
     };
   });
 }
@@ -169,8 +203,9 @@ async function postgresOsUser(pgDir: string): Promise<OsUser | undefined> {
 
 /**
  * The postmaster recorded in postmaster.pid when it is really alive. A pid file left by a killed run
- * whose pid now belongs to an unrelated process is removed, since PostgreSQL would refuse to start
- * ("lock file already exists"); one whose pid is dead PostgreSQL replaces by itself.
+ * whose pid now belongs to an unrelated process, or to the zombie of the killed postmaster (where PID 1
+ * reaps no orphans), is removed, since PostgreSQL would refuse to start ("lock file already exists");
+ * one whose pid is gone PostgreSQL replaces by itself.
  */
 async function runningPostmaster(pgDir: string): Promise<{ pid: number; port: number } | undefined> {
   const pidFile = path.join(pgDir, 'postmaster.pid');
@@ -182,7 +217,15 @@ async function runningPostmaster(pgDir: string): Promise<{ pid: number; port: nu
   }
   const pid = Number.parseInt(lines[0], 10);
   const port = Number.parseInt(lines[3], 10);
-  if (!isAlive(pid)) return undefined;
+  if (!isAlive(pid)) {
+    if (pidExists(pid)) {
+      // The file also lets PostgreSQL check that no backend of the killed postmaster still uses the old
+      // shared memory; without it, make sure of that here (orphaned backends exit within moments).
+      await waitUntilNoProcessIn(pgDir, 30_000);
+      await fs.rm(pidFile, { force: true });
+    }
+    return undefined;
+  }
   const command = await commandLine(pid);
   // Unknown command line (cannot inspect): assume it is ours rather than break a live server.
   if (command === undefined || (command.includes('postgres') && command.includes(pgDir))) {

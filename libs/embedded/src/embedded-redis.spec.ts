@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EmbeddedServer } from './embedded-postgres';
 import { REDIS_NOT_FOUND_MESSAGE, startEmbeddedRedis } from './embedded-redis';
-import { isAlive, readPid } from './local-process';
+import { isAlive, readPid, sleep } from './local-process';
 import { redisRaw, respCommand } from './redis-ping';
 
 jest.setTimeout(60_000);
@@ -74,6 +75,53 @@ describe('startEmbeddedRedis', () => {
     const server = await start(dataDir);
     expect(await redis(server.url, 'GET', 'queue:job')).toBe('pending');
     await server.stop();
+  });
+
+  /** Starts embedded Redis from another process (the built package), as a launcher would; resolves with that process once Redis answers. */
+  async function startInOwnProcess(dir: string) {
+    const script = `require(${JSON.stringify(path.resolve(__dirname, '..', 'dist', 'index.js'))})
+      .startEmbeddedRedis(process.argv[1], () => undefined)
+      .then(() => { process.stdout.write('ready\\n'); setInterval(() => undefined, 1000); });`;
+    const owner = spawn(process.execPath, ['-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve, reject) => {
+      owner.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      owner.once('exit', (code) => reject(new Error(`owner exited with ${code}`)));
+    });
+    const redisPid = (await readPid(path.join(dir, 'redis', 'redis.pid')))!;
+    const keeperPid = (await readPid(path.join(dir, 'embedded-redis.keeper')))!;
+    return { owner, redisPid, keeperPid };
+  }
+
+  async function gone(pid: number, timeoutMs = 30_000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+    return !isAlive(pid);
+  }
+
+  it('stops by itself (its keeper stops it) when the process that started it is killed with SIGKILL', async () => {
+    const { owner, redisPid, keeperPid } = await startInOwnProcess(dataDir);
+    expect(isAlive(redisPid)).toBe(true);
+    owner.kill('SIGKILL');
+    expect(await gone(redisPid)).toBe(true);
+    expect(await gone(keeperPid)).toBe(true);
+    // It was a clean stop (SIGTERM: the append-only file flushed), and the next start has the data.
+    expect(await fs.readFile(path.join(dataDir, 'keeper.log'), 'utf8')).toMatch(/launcher is gone: stopping embedded Redis \(pid \d+\) with SIGTERM\n.*embedded Redis stopped/);
+    const next = await start(dataDir);
+    expect(await redis(next.url, 'GET', 'queue:job')).toBe('pending');
+  });
+
+  it('stops an orphan left by a launcher killed together with its keeper, and starts afresh', async () => {
+    const { owner, redisPid, keeperPid } = await startInOwnProcess(dataDir);
+    process.kill(keeperPid, 'SIGKILL');
+    owner.kill('SIGKILL');
+    await sleep(500);
+    expect(isAlive(redisPid)).toBe(true); // the orphan: nothing guards it any more
+    const messages: string[] = [];
+    const next = await startEmbeddedRedis(dataDir, (message) => messages.push(message));
+    started.push(next);
+    expect(messages.join('\n')).toContain(`embedded Redis (pid ${redisPid}) was left running by a launcher that is gone`);
+    expect(isAlive(redisPid)).toBe(false);
+    expect(await redis(next.url, 'GET', 'queue:job')).toBe('pending');
   });
 
   it('names the fix when redis-server is not installed', async () => {

@@ -13,12 +13,15 @@ import {
   readPid,
   settlesWithin,
   sleep,
+  StopStep,
+  stopPid,
   tailFile,
   withFileLock,
   writePrivateFile,
   writePrivateJson,
 } from './local-process';
 import { redisPing } from './redis-ping';
+import { liveKeeper, startKeeper } from './server-keeper';
 
 export const REDIS_NOT_FOUND_MESSAGE =
   'redis-server not found: install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL';
@@ -31,14 +34,21 @@ export interface EmbeddedRedisState {
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
+/** SIGTERM makes redis-server fsync the append-only file and exit; SIGKILL only if it hangs. */
+const REDIS_STOP_STEPS: StopStep[] = [
+  { signal: 'SIGTERM', waitMs: STOP_TIMEOUT_MS },
+  { signal: 'SIGKILL', waitMs: 5_000 },
+];
 
 /**
  * Starts (or reuses) a `redis-server` child process for <dataDir>/redis: loopback only, password from
  * the state file, append-only file on so BullMQ queues survive restarts.
  *
  * The child gets its own process group: Ctrl-C in the terminal then reaches only the launcher, which
- * stops the API and worker before Redis. If a redis-server for this directory is already running
- * (another replica's launcher, or one left by a killed launcher) it is reused, and stop() leaves it alone.
+ * stops the API and worker before Redis. A keeper process (server-keeper.ts) stops it if this process
+ * dies without stopping it. A redis-server for this directory already running is reused while another
+ * launcher's keeper guards it (a second replica; stop() then leaves it alone); without one it is an
+ * orphan of a killed launcher, stopped (SIGTERM: the append-only file is flushed) and started afresh.
  */
 export async function startEmbeddedRedis(dataDir: string, log: (msg: string) => void): Promise<EmbeddedServer> {
   const binary = await findOnPath('redis-server');
@@ -50,6 +60,7 @@ export async function startEmbeddedRedis(dataDir: string, log: (msg: string) => 
   const pidFile = path.join(redisDir, 'redis.pid');
   const logFile = path.join(redisDir, 'redis.log');
   const configFile = path.join(redisDir, 'redis.conf');
+  const keeperMarker = path.join(root, 'embedded-redis.keeper');
   await fs.mkdir(redisDir, { recursive: true });
 
   return withFileLock(path.join(root, 'embedded-redis.lock'), async () => {
@@ -59,9 +70,15 @@ export async function startEmbeddedRedis(dataDir: string, log: (msg: string) => 
       await writePrivateJson(statePath, state);
     }
 
-    const runningPid = await runningRedis(pidFile, redisDir);
+    let runningPid = await runningRedis(pidFile, redisDir);
+    if (runningPid && !(await liveKeeper(keeperMarker))) {
+      log(`embedded Redis (pid ${runningPid}) was left running by a launcher that is gone: stopping it to start it afresh`);
+      if (!(await stopPid(runningPid, REDIS_STOP_STEPS))) throw new Error(`embedded Redis (pid ${runningPid}) left by a previous run does not stop`);
+      await fs.rm(pidFile, { force: true });
+      runningPid = undefined;
+    }
     if (runningPid) {
-      log(`reusing embedded Redis already running for ${redisDir} (pid ${runningPid})`);
+      log(`reusing embedded Redis already running for ${redisDir} (pid ${runningPid}), kept by another launcher`);
       await waitForPong(state, () => isAlive(runningPid), logFile);
       return { url: redisUrl(state), stop: async () => undefined };
     }
@@ -86,12 +103,17 @@ export async function startEmbeddedRedis(dataDir: string, log: (msg: string) => 
       await terminate(child, exited);
       throw error;
     }
-    log(`embedded Redis listening on 127.0.0.1:${state.port}`);
+    const keeper = await startKeeper({ name: 'Redis', pid: child.pid!, steps: REDIS_STOP_STEPS, markerFile: keeperMarker, logFile: path.join(root, 'keeper.log') });
+    log(`embedded Redis listening on 127.0.0.1:${state.port} (pid ${child.pid})`);
 
     let stopped: Promise<void> | undefined;
     return {
       url: redisUrl(state),
-      stop: () => (stopped ??= terminate(child, exited).then(() => log('embedded Redis stopped'))),
+      stop: () =>
+        (stopped ??= terminate(child, exited).then(() => {
+          keeper.release();
+          log('embedded Redis stopped');
+        })),
     };
   });
 }
@@ -148,7 +170,7 @@ async function waitForPong(state: EmbeddedRedisState, alive: () => boolean, logF
   }
 }
 
-/** SIGTERM makes redis-server fsync the append-only file and exit; SIGKILL only if it hangs. */
+/** Stops our own child as REDIS_STOP_STEPS says. */
 async function terminate(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');

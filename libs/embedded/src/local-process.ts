@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { promises as fs, constants as fsConstants, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,8 +21,17 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
   }
 }
 
-/** True while a process with this pid exists (EPERM still means it exists, just not ours). */
+/**
+ * True while a process with this pid runs (EPERM still means it exists, just not ours). A zombie does not
+ * count: an orphan that exited stays one for good where PID 1 does not reap (as in many containers), yet
+ * it holds no port, no file and no shared memory.
+ */
 export function isAlive(pid: number): boolean {
+  return pidExists(pid) && !isZombie(pid);
+}
+
+/** True while the pid exists at all, zombies included (what PostgreSQL's own lock-file check sees). */
+export function pidExists(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
@@ -30,6 +39,61 @@ export function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Waits (up to timeoutMs) until no running process has `dir` as its working directory: PostgreSQL's
+ * backends run in the data directory. Without /proc there is nothing to check.
+ */
+export async function waitUntilNoProcessIn(dir: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && (await processesIn(dir)).length > 0) await sleep(200);
+}
+
+async function processesIn(dir: string): Promise<number[]> {
+  const entries = await fs.readdir('/proc').catch(() => [] as string[]);
+  const pids: number[] = [];
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const cwd = await fs.readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+    if (cwd === dir && isAlive(pid)) pids.push(pid);
+  }
+  return pids;
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // "pid (comm) S ...": the state follows the last ')' (comm itself may contain parentheses).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // no /proc (macOS): trust kill(pid, 0)
+  }
+}
+
+export interface StopStep {
+  signal: NodeJS.Signals;
+  /** How long to wait for the process to exit after this signal before the next step. */
+  waitMs: number;
+}
+
+/**
+ * Stops a process that is not our child (so there is no 'exit' event): each signal in turn, polling until
+ * the pid is gone. Resolves true when it is gone, false when it outlived every step.
+ */
+export async function stopPid(pid: number, steps: StopStep[]): Promise<boolean> {
+  for (const step of steps) {
+    if (!isAlive(pid)) return true;
+    try {
+      process.kill(pid, step.signal);
+    } catch {
+      return !isAlive(pid);
+    }
+    const deadline = Date.now() + step.waitMs;
+    while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  }
+  return !isAlive(pid);
 }
 
 /**

@@ -1,0 +1,66 @@
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { isAlive, stopPid } from './local-process';
+import type { KeeperOptions } from './server-keeper';
+
+/**
+ * The keeper: a tiny Node process the launcher starts next to each embedded server (redis-server, the
+ * postmaster), connected to it by an IPC channel. Neither server can be told to die with its parent, and
+ * a launcher killed with SIGKILL runs no cleanup; but the kernel closes the channel whatever kills the
+ * launcher. On that 'disconnect' the keeper stops the server the way its own stop() would (PostgreSQL:
+ * SIGINT, fast shutdown with a checkpoint; Redis: SIGTERM, which flushes the append-only file), escalating
+ * only if it hangs, then exits. The launcher 'release's it after stopping the server itself.
+ *
+ * It also exits when the server goes away on its own, so it never outlives what it keeps.
+ */
+const POLL_MS = 1_000;
+
+function main(): void {
+  const options = JSON.parse(process.argv[2] ?? '') as KeeperOptions;
+  const log = (line: string) => {
+    try {
+      appendFileSync(options.logFile, `${new Date().toISOString()} keeper ${process.pid}: ${line}\n`);
+    } catch {
+      // a log line is not worth failing the stop for
+    }
+  };
+  const finish = (code: number) => {
+    clearInterval(poll);
+    removeMarker(options.markerFile);
+    process.exit(code);
+  };
+
+  // Detached from the terminal's process group already; a stray SIGINT/SIGHUP must not leave the server unguarded.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGHUP', () => undefined);
+
+  let released = false;
+  process.on('message', (message) => {
+    if (message !== 'release') return;
+    released = true;
+    finish(0);
+  });
+  process.once('disconnect', () => {
+    if (released) return;
+    // The marker goes first: a launcher starting meanwhile must not reuse a server that is stopping.
+    removeMarker(options.markerFile);
+    log(`launcher is gone: stopping embedded ${options.name} (pid ${options.pid}) with ${options.steps[0].signal}`);
+    void stopPid(options.pid, options.steps).then((stopped) => {
+      log(stopped ? `embedded ${options.name} stopped` : `embedded ${options.name} (pid ${options.pid}) did not stop`);
+      finish(stopped ? 0 : 1);
+    });
+  });
+  const poll = setInterval(() => {
+    if (!isAlive(options.pid)) finish(0);
+  }, POLL_MS);
+}
+
+/** Removes the marker only while it still names this keeper (a successor may have written its own). */
+function removeMarker(markerFile: string): void {
+  try {
+    if (readFileSync(markerFile, 'utf8').trim() === String(process.pid)) rmSync(markerFile, { force: true });
+  } catch {
+    // already gone
+  }
+}
+
+main();
