@@ -19,6 +19,11 @@ export class EmbeddedServers {
     this.started.set(name, server);
   }
 
+  /** The running services' pids, for the keepers (see EmbeddedServer.setDependents). */
+  setDependents(pids: number[]): void {
+    for (const server of this.started.values()) server.setDependents(pids);
+  }
+
   async stopAll(onError: (name: string, error: unknown) => void): Promise<void> {
     for (const name of ['Redis', 'PostgreSQL'] as const) {
       const server = this.started.get(name);

@@ -91,7 +91,18 @@ async function run(mode: Mode, config: AppConfig, logger: Logger, signals: StopS
     REDIS_URL: redisUrl,
     CARGOHOLD_MIGRATED: '1',
   };
-  const supervisors = services.map((service) => new ServiceSupervisor(service, env, supervisorReports(logger)));
+  const reports = supervisorReports(logger);
+  const supervisors: ServiceSupervisor[] = services.map(
+    (service) =>
+      new ServiceSupervisor(service, env, {
+        ...reports,
+        started: (...args) => {
+          reports.started(...args);
+          // Every (re)start: the embedded servers' keepers must know whom to let finish first should we die.
+          embedded.setDependents(supervisors.flatMap((supervisor) => (supervisor.pid === undefined ? [] : [supervisor.pid])));
+        },
+      }),
+  );
   for (const supervisor of supervisors) supervisor.start();
 
   const signal = await signals.received;

@@ -30,6 +30,11 @@ export interface EmbeddedServer {
   url: string;
   /** Stops the server if this call started it; a no-op when it reused one that was already running. */
   stop(): Promise<void>;
+  /**
+   * The processes using the server (api, worker). Should this process die without stopping the server,
+   * its keeper stops it only once they have exited. A no-op for a reused server.
+   */
+  setDependents(pids: number[]): void;
 }
 
 /** Stored in <dataDir>/embedded-pg.json (mode 0600) at first initialisation and reused afterwards. */
@@ -105,7 +110,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
       const url = connectionUrl(state, running.port);
       await waitUntilAccepting(pkg.Client, state, running.port, running.pid);
       await ensureDatabase(pkg.Client, state, running.port);
-      return { url, stop: async () => undefined };
+      return { url, stop: async () => undefined, setDependents: () => undefined };
     }
 
     if (!(await isPortFree(state.port))) {
@@ -131,6 +136,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
           keeper?.release();
           log('embedded PostgreSQL stopped');
         })),
+      setDependents: (pids) => keeper?.setDependents(pids),
     };
   });
 }

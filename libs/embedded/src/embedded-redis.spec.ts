@@ -77,19 +77,31 @@ describe('startEmbeddedRedis', () => {
     await server.stop();
   });
 
-  /** Starts embedded Redis from another process (the built package), as a launcher would; resolves with that process once Redis answers. */
+  /**
+   * Starts embedded Redis from another process (the built package), as a launcher would, with a `sleep`
+   * standing for a service that uses it; resolves once Redis answers.
+   */
   async function startInOwnProcess(dir: string) {
-    const script = `require(${JSON.stringify(path.resolve(__dirname, '..', 'dist', 'index.js'))})
-      .startEmbeddedRedis(process.argv[1], () => undefined)
-      .then(() => { process.stdout.write('ready\\n'); setInterval(() => undefined, 1000); });`;
+    const script = `const { spawn } = require('node:child_process');
+      require(${JSON.stringify(path.resolve(__dirname, '..', 'dist', 'index.js'))})
+        .startEmbeddedRedis(process.argv[1], () => undefined)
+        .then((server) => {
+          const service = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
+          server.setDependents([service.pid]);
+          process.stdout.write('ready ' + service.pid + '\\n');
+          setInterval(() => undefined, 1000);
+        });`;
     const owner = spawn(process.execPath, ['-e', script, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      owner.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+    const servicePid = await new Promise<number>((resolve, reject) => {
+      owner.stdout.on('data', (chunk: Buffer) => {
+        const pid = /ready (\d+)/.exec(chunk.toString())?.[1];
+        if (pid) resolve(Number(pid));
+      });
       owner.once('exit', (code) => reject(new Error(`owner exited with ${code}`)));
     });
     const redisPid = (await readPid(path.join(dir, 'redis', 'redis.pid')))!;
     const keeperPid = (await readPid(path.join(dir, 'embedded-redis.keeper')))!;
-    return { owner, redisPid, keeperPid };
+    return { owner, redisPid, keeperPid, servicePid };
   }
 
   async function gone(pid: number, timeoutMs = 30_000): Promise<boolean> {
@@ -98,20 +110,25 @@ describe('startEmbeddedRedis', () => {
     return !isAlive(pid);
   }
 
-  it('stops by itself (its keeper stops it) when the process that started it is killed with SIGKILL', async () => {
-    const { owner, redisPid, keeperPid } = await startInOwnProcess(dataDir);
+  it('stops by itself (its keeper stops it) when the process that started it is killed with SIGKILL, once the services using it are gone', async () => {
+    const { owner, redisPid, keeperPid, servicePid } = await startInOwnProcess(dataDir);
     expect(isAlive(redisPid)).toBe(true);
     owner.kill('SIGKILL');
+    // The service still runs (it would be finishing its jobs): Redis stays for it.
+    await sleep(2_000);
+    expect(isAlive(redisPid)).toBe(true);
+    process.kill(servicePid, 'SIGKILL');
     expect(await gone(redisPid)).toBe(true);
     expect(await gone(keeperPid)).toBe(true);
     // It was a clean stop (SIGTERM: the append-only file flushed), and the next start has the data.
-    expect(await fs.readFile(path.join(dataDir, 'keeper.log'), 'utf8')).toMatch(/launcher is gone: stopping embedded Redis \(pid \d+\) with SIGTERM\n.*embedded Redis stopped/);
+    expect(await fs.readFile(path.join(dataDir, 'keeper.log'), 'utf8')).toMatch(/waiting for its services \(pids \d+\) to stop first\n.*stopping embedded Redis \(pid \d+\) with SIGTERM\n.*embedded Redis stopped/);
     const next = await start(dataDir);
     expect(await redis(next.url, 'GET', 'queue:job')).toBe('pending');
   });
 
   it('stops an orphan left by a launcher killed together with its keeper, and starts afresh', async () => {
-    const { owner, redisPid, keeperPid } = await startInOwnProcess(dataDir);
+    const { owner, redisPid, keeperPid, servicePid } = await startInOwnProcess(dataDir);
+    process.kill(servicePid, 'SIGKILL');
     process.kill(keeperPid, 'SIGKILL');
     owner.kill('SIGKILL');
     await sleep(500);

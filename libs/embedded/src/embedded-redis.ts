@@ -80,7 +80,7 @@ export async function startEmbeddedRedis(dataDir: string, log: (msg: string) => 
     if (runningPid) {
       log(`reusing embedded Redis already running for ${redisDir} (pid ${runningPid}), kept by another launcher`);
       await waitForPong(state, () => isAlive(runningPid), logFile);
-      return { url: redisUrl(state), stop: async () => undefined };
+      return { url: redisUrl(state), stop: async () => undefined, setDependents: () => undefined };
     }
 
     if (!(await isPortFree(state.port))) {
@@ -114,6 +114,7 @@ export async function startEmbeddedRedis(dataDir: string, log: (msg: string) => 
           keeper.release();
           log('embedded Redis stopped');
         })),
+      setDependents: (pids) => keeper.setDependents(pids),
     };
   });
 }

@@ -1,6 +1,6 @@
 import { appendFileSync, readFileSync, rmSync } from 'node:fs';
-import { isAlive, stopPid } from './local-process';
-import type { KeeperOptions } from './server-keeper';
+import { isAlive, sleep, stopPid } from './local-process';
+import type { KeeperMessage, KeeperOptions } from './server-keeper';
 
 /**
  * The keeper: a tiny Node process the launcher starts next to each embedded server (redis-server, the
@@ -10,9 +10,15 @@ import type { KeeperOptions } from './server-keeper';
  * SIGINT, fast shutdown with a checkpoint; Redis: SIGTERM, which flushes the append-only file), escalating
  * only if it hangs, then exits. The launcher 'release's it after stopping the server itself.
  *
+ * Like the launcher's own shutdown, it stops the server only after the services using it (whose pids the
+ * launcher sends as they start) have exited, so a worker finishing its jobs or an api draining its
+ * requests still has its database and queues; bounded, since they exit by themselves within 30 s.
+ *
  * It also exits when the server goes away on its own, so it never outlives what it keeps.
  */
 const POLL_MS = 1_000;
+/** Above the services' own deadline once their launcher is gone (ORPHAN_EXIT_DEADLINE_MS, 30 s). */
+const DEPENDENTS_WAIT_MS = 40_000;
 
 function main(): void {
   const options = JSON.parse(process.argv[2] ?? '') as KeeperOptions;
@@ -34,8 +40,10 @@ function main(): void {
   process.on('SIGHUP', () => undefined);
 
   let released = false;
-  process.on('message', (message) => {
-    if (message !== 'release') return;
+  let dependents: number[] = [];
+  process.on('message', (message: KeeperMessage) => {
+    if (message.type === 'dependents') dependents = message.pids;
+    if (message.type !== 'release') return;
     released = true;
     finish(0);
   });
@@ -43,11 +51,15 @@ function main(): void {
     if (released) return;
     // The marker goes first: a launcher starting meanwhile must not reuse a server that is stopping.
     removeMarker(options.markerFile);
-    log(`launcher is gone: stopping embedded ${options.name} (pid ${options.pid}) with ${options.steps[0].signal}`);
-    void stopPid(options.pid, options.steps).then((stopped) => {
+    void (async () => {
+      const deadline = Date.now() + DEPENDENTS_WAIT_MS;
+      if (dependents.some(isAlive)) log(`launcher is gone: waiting for its services (pids ${dependents.join(', ')}) to stop first`);
+      while (dependents.some(isAlive) && Date.now() < deadline) await sleep(100);
+      log(`launcher is gone: stopping embedded ${options.name} (pid ${options.pid}) with ${options.steps[0].signal}`);
+      const stopped = await stopPid(options.pid, options.steps);
       log(stopped ? `embedded ${options.name} stopped` : `embedded ${options.name} (pid ${options.pid}) did not stop`);
       finish(stopped ? 0 : 1);
-    });
+    })();
   });
   const poll = setInterval(() => {
     if (!isAlive(options.pid)) finish(0);

@@ -15,7 +15,12 @@ export interface KeeperOptions {
   logFile: string;
 }
 
+/** Between the launcher and a keeper, over the IPC channel. */
+export type KeeperMessage = { type: 'dependents'; pids: number[] } | { type: 'release' };
+
 export interface Keeper {
+  /** The services using the server: if the launcher dies, the keeper stops the server only once they are gone. */
+  setDependents(pids: number[]): void;
   /** Tells the keeper the launcher stopped the server itself (or is leaving it on purpose): it exits without acting. */
   release(): void;
 }
@@ -38,15 +43,17 @@ export async function startKeeper(options: KeeperOptions): Promise<Keeper> {
   child.unref();
   child.channel?.unref();
   if (child.pid !== undefined) await writePrivateFile(options.markerFile, `${child.pid}\n`);
+  const send = (message: KeeperMessage, then?: () => void) => {
+    if (!child.connected) return;
+    try {
+      child.send(message, then);
+    } catch {
+      // the keeper is gone already (it exits by itself once the server is gone)
+    }
+  };
   return {
-    release: () => {
-      if (!child.connected) return;
-      try {
-        child.send('release', () => child.connected && child.disconnect());
-      } catch {
-        // the keeper is gone already (it exits by itself once the server is gone)
-      }
-    },
+    setDependents: (pids) => send({ type: 'dependents', pids }),
+    release: () => send({ type: 'release' }, () => child.connected && child.disconnect()),
   };
 }
 
