@@ -130,7 +130,7 @@ describe('launcher supervision: restarts, a killed launcher, stale embedded serv
     launcher!.child.kill('SIGKILL');
     await launcher!.exited;
     const began = Date.now();
-    await waitFor('every process of the run to end', async () => ((await processesOf(dataDir)).length === 0 ? true : undefined), 60_000).catch(async (error) => {
+    await waitFor('every process of the run to end', async () => ((await processesOf(dataDir)).length === 0 ? true : undefined), 30_000).catch(async (error) => {
       throw new Error(`${(error as Error).message}: ${JSON.stringify(await processesOf(dataDir))}`);
     });
     process.stdout.write(`all children of the killed launcher gone after ${Date.now() - began} ms\n`);
