@@ -1,8 +1,10 @@
 import { mkdtempSync, promises as fs, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { freePort, RunningProcess, spawnProcess, waitForReady } from '@cargohold/testing';
+import { createTestDatabase, freePort, RegistrySession, RunningProcess, spawnProcess, startPlatform, waitForReady } from '@cargohold/testing';
+import { HookReceiver } from './webhooks-receiver';
 import { RestClient } from './iam-rest-client';
+import { pushImage } from './reliability-support';
 
 /**
  * Issue #18, finding 9: the launcher supervises its services. It restarts a crashed api with backoff; its
@@ -175,5 +177,41 @@ describe('launcher supervision: restarts, a killed launcher, stale embedded serv
     await waitFor('every process of the run to end', async () => ((await processesOf(dataDir)).length === 0 ? true : undefined), 10_000).catch(async (error) => {
       throw new Error(`${(error as Error).message}: ${JSON.stringify(await processesOf(dataDir))}`);
     });
+  });
+});
+
+/** Finding 10 (the worker's part of graceful shutdown): SIGTERM lets the jobs in hand finish, bounded by a grace period. */
+describe('worker shutdown grace', () => {
+  it('waits for a job in hand on SIGTERM, but no longer than its 20 s grace, then leaves it to stalled-job recovery', async () => {
+    const db = await createTestDatabase();
+    // A delivery attempt may take 2 minutes and the receiver never answers: the job outlasts any grace.
+    // (startPlatform logs at warn, so only the warning shows.)
+    const platform = await startPlatform({ databaseUrl: db.url, worker: true, env: { WEBHOOK_TIMEOUT_MS: '120000' } });
+    const receiver = await new HookReceiver(() => 'hang').start();
+    try {
+      const rest = new RestClient(platform.url);
+      const admin = { token: platform.adminToken };
+      expect((await rest.put('/application/settings', admin, { allow_local_requests_from_web_hooks_and_services: true })).status).toBe(200);
+      const group = await rest.post('/groups', admin, { name: 'Grace', path: 'grace' });
+      const project = await rest.post('/projects', admin, { namespace_id: group.body.id, path: 'app', name: 'app' });
+      expect((await rest.post(`/projects/${project.body.id}/hooks`, admin, { url: receiver.url })).status).toBe(201);
+      const registry = new RegistrySession(platform.url, { username: 'root', password: platform.adminToken });
+      await pushImage(platform.url, 'grace/app', 'v1', registry.fetch);
+      await receiver.waitFor(1, 60_000); // the worker is now inside the delivery job
+
+      const worker = platform.worker!;
+      const began = Date.now();
+      worker.child.kill('SIGTERM');
+      const code = await worker.exited;
+      const took = Date.now() - began;
+      expect(worker.output()).toContain('jobs still running after the grace period; leaving them to BullMQ stalled-job recovery');
+      expect(code).toBe(1);
+      expect(took).toBeGreaterThanOrEqual(19_000); // it did wait for the job
+      expect(took).toBeLessThan(40_000); // but not for the job's 2 minutes
+    } finally {
+      await receiver.stop();
+      await platform.stop();
+      await db.drop();
+    }
   });
 });
