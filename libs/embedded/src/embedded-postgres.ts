@@ -52,7 +52,7 @@ const START_TIMEOUT_S = 60;
  * fast shutdown (what pg_ctl -m fast sends: roll back, disconnect, checkpoint; nothing committed is lost).
  * SIGQUIT (immediate: crash recovery at the next start, still nothing committed lost) only if that hangs.
  */
-export const POSTMASTER_STOP_STEPS: StopStep[] = [
+const POSTMASTER_STOP_STEPS: StopStep[] = [
   { signal: 'SIGINT', waitMs: START_TIMEOUT_S * 1_000 },
   { signal: 'SIGQUIT', waitMs: 10_000 },
 ];
