@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import helmet from 'helmet';
-import { Logger, stopWhenLauncherGone, tuneHeapForStreaming } from '@cargohold/common';
+import { Logger, serviceStopDeadlineMs, stopWhenLauncherGone, tuneHeapForStreaming } from '@cargohold/common';
 import { AppConfig, ConfigError, loadConfig } from '@cargohold/config';
 import { LOGGER } from '@cargohold/platform';
 import { RegistryError } from '@cargohold/registry';
@@ -24,10 +24,10 @@ const REST_TIMEOUT_BODY = JSON.stringify({ message: '408 Request Timeout' });
 const REGISTRY_TIMEOUT_BODY = JSON.stringify(new RegistryError('UNKNOWN', 'request timed out: the body stopped arriving', undefined, 408).toOciBody());
 
 async function bootstrap(): Promise<void> {
-  stopWhenLauncherGone();
   tuneHeapForStreaming();
   // Before anything else: a bad variable is one line naming it, and nothing has started yet.
   const config = loadConfig();
+  stopWhenLauncherGone(serviceStopDeadlineMs(config.shutdownGraceMs));
   const clients = new ClientAddressResolver(config.trustProxy);
   const expressApp = express();
   expressApp.disable('x-powered-by');

@@ -20,8 +20,8 @@ export class EmbeddedServers {
   }
 
   /** The running services' pids, for the keepers (see EmbeddedServer.setDependents). */
-  setDependents(pids: number[]): void {
-    for (const server of this.started.values()) server.setDependents(pids);
+  setDependents(pids: number[], waitMs: number): void {
+    for (const server of this.started.values()) server.setDependents(pids, waitMs);
   }
 
   async stopAll(onError: (name: string, error: unknown) => void): Promise<void> {

@@ -1,10 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import type { ServiceEntry } from './modes';
 
-/**
- * How long a stopping service may take before it is killed: above the worker's 20 s grace for the jobs in
- * hand, so a worker normally finishes on its own terms.
- */
+/** The default stop timeout (tests); the launcher derives its own from SHUTDOWN_GRACE_SECONDS. */
 export const CHILD_STOP_TIMEOUT_MS = 30_000;
 
 export interface Exit {

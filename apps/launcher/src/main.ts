@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { createLogger, Logger, withMallocEnv } from '@cargohold/common';
+import { createLogger, Logger, serviceStopDeadlineMs, withMallocEnv } from '@cargohold/common';
 import { AppConfig, ConfigError, loadConfig } from '@cargohold/config';
 import { runMigrations } from '@cargohold/db';
 import { checkPostgres, checkRedis, EmbeddedServers, resolveBackends } from './backends';
@@ -91,6 +91,8 @@ async function run(mode: Mode, config: AppConfig, logger: Logger, signals: StopS
     REDIS_URL: redisUrl,
     CARGOHOLD_MIGRATED: '1',
   };
+  // Longer than a service takes to stop by itself (drain or jobs in hand, then closing), so SIGKILL is for hung ones.
+  const stopTimeoutMs = serviceStopDeadlineMs(config.shutdownGraceMs) + 5_000;
   const reports = supervisorReports(logger);
   const supervisors: ServiceSupervisor[] = services.map(
     (service) =>
@@ -99,7 +101,8 @@ async function run(mode: Mode, config: AppConfig, logger: Logger, signals: StopS
         started: (...args) => {
           reports.started(...args);
           // Every (re)start: the embedded servers' keepers must know whom to let finish first should we die.
-          embedded.setDependents(supervisors.flatMap((supervisor) => (supervisor.pid === undefined ? [] : [supervisor.pid])));
+          const pids = supervisors.flatMap((supervisor) => (supervisor.pid === undefined ? [] : [supervisor.pid]));
+          embedded.setDependents(pids, stopTimeoutMs);
         },
       }),
   );
@@ -107,7 +110,7 @@ async function run(mode: Mode, config: AppConfig, logger: Logger, signals: StopS
 
   const signal = await signals.received;
   logger.info({ signal }, 'stopping');
-  await Promise.all(supervisors.map((supervisor) => supervisor.stop()));
+  await Promise.all(supervisors.map((supervisor) => supervisor.stop(stopTimeoutMs)));
   return 0;
 }
 

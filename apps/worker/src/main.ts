@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { Logger, stopWhenLauncherGone, tuneHeapForStreaming } from '@cargohold/common';
+import { Logger, serviceStopDeadlineMs, stopWhenLauncherGone, tuneHeapForStreaming } from '@cargohold/common';
 import { ConfigError, loadConfig } from '@cargohold/config';
 import { LOGGER } from '@cargohold/platform';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -10,19 +10,11 @@ import { startMetricsServer } from './metrics-server';
 import { registerQueueDepthGauge } from './queue.metrics';
 import { WorkerModule } from './worker.module';
 
-/**
- * How long a stopping worker waits for the jobs in hand. Below the launcher's stop timeout (30 s), so the
- * worker exits on its own terms; a job still running then is left to BullMQ's stalled-job recovery: its
- * lock expires (lockDuration, 15-30 s) and a worker, this one once restarted or another, runs it again.
- * Every handler is idempotent, so a job cut short and run again does no harm.
- */
-const WORKER_SHUTDOWN_GRACE_MS = 20_000;
-
 /** The worker: BullMQ processors and schedulers; HTTP only for metrics, when asked for. */
 async function bootstrap(): Promise<void> {
-  stopWhenLauncherGone();
   tuneHeapForStreaming();
   const config = loadConfig();
+  stopWhenLauncherGone(serviceStopDeadlineMs(config.shutdownGraceMs));
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });
   await app.init();
   const logger = app.get<Logger>(LOGGER);
@@ -31,9 +23,12 @@ async function bootstrap(): Promise<void> {
   logger.info({ metricsPort: config.workerMetricsPort ?? null }, 'worker started');
 
   // Closing the context closes the BullMQ workers: they take no new job and wait for the jobs in hand to
-  // finish, bounded by the grace period.
+  // finish, for at most SHUTDOWN_GRACE_SECONDS. A job still running then is left to BullMQ's stalled-job
+  // recovery: its lock lapses (lockDuration, 15-30 s) and a worker, this one once restarted or another, runs
+  // it again. Every handler is idempotent, so a job cut short and run again does no harm.
+  const graceMs = config.shutdownGraceMs;
   const shutdown = async (signal: string) => {
-    logger.info({ signal, graceMs: WORKER_SHUTDOWN_GRACE_MS }, 'worker shutting down, finishing the jobs in hand');
+    logger.info({ signal, graceMs }, 'worker shutting down, finishing the jobs in hand');
     metrics?.close();
     const closed = app.close().then(
       () => true,
@@ -43,11 +38,11 @@ async function bootstrap(): Promise<void> {
       },
     );
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), WORKER_SHUTDOWN_GRACE_MS)));
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), graceMs)));
     const outcome = await Promise.race([closed, timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
-      logger.warn({ graceMs: WORKER_SHUTDOWN_GRACE_MS }, 'jobs still running after the grace period; leaving them to BullMQ stalled-job recovery');
+      logger.warn({ graceMs }, 'jobs still running after the grace period; leaving them to BullMQ stalled-job recovery');
     } else {
       logger.info('worker stopped');
     }

@@ -35,7 +35,7 @@ describe('stopWhenLauncherGone', () => {
 
   it('does not keep a process alive that would otherwise end', async () => {
     const helper = JSON.stringify(path.resolve(__dirname, '..', 'dist', 'parent-link.js'));
-    const quiet = spawn(process.execPath, ['-e', `require(${helper}).stopWhenLauncherGone()`], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    const quiet = spawn(process.execPath, ['-e', `require(${helper}).stopWhenLauncherGone(30000)`], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     // Nothing left to do and the channel unref'd: it ends by itself while the channel is still open.
     expect(await new Promise((resolve) => quiet.once('exit', resolve))).toBe(0);
     expect(quiet.connected).toBe(false);

@@ -137,7 +137,7 @@ export class EnvironmentVariables {
   @IsOptional() @TrustProxySetting()
   TRUST_PROXY?: string;
 
-  /** Seconds the api lets in-flight requests finish after SIGTERM before it closes what is left. */
+  /** Seconds the api lets in-flight requests finish after SIGTERM before it closes what is left (the worker: its jobs in hand). */
   @IsOptional() @IntegerSetting(0, 3600)
   SHUTDOWN_GRACE_SECONDS?: number;
 

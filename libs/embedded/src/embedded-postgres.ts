@@ -32,9 +32,9 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
   /**
    * The processes using the server (api, worker). Should this process die without stopping the server,
-   * its keeper stops it only once they have exited. A no-op for a reused server.
+   * its keeper stops it only once they have exited, or after waitMs. A no-op for a reused server.
    */
-  setDependents(pids: number[]): void;
+  setDependents(pids: number[], waitMs: number): void;
 }
 
 /** Stored in <dataDir>/embedded-pg.json (mode 0600) at first initialisation and reused afterwards. */
@@ -136,7 +136,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
           keeper?.release();
           log('embedded PostgreSQL stopped');
         })),
-      setDependents: (pids) => keeper?.setDependents(pids),
+      setDependents: (pids, waitMs) => keeper?.setDependents(pids, waitMs),
     };
   });
 }

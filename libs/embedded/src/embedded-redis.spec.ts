@@ -87,7 +87,7 @@ describe('startEmbeddedRedis', () => {
         .startEmbeddedRedis(process.argv[1], () => undefined)
         .then((server) => {
           const service = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
-          server.setDependents([service.pid]);
+          server.setDependents([service.pid], 60000);
           process.stdout.write('ready ' + service.pid + '\\n');
           setInterval(() => undefined, 1000);
         });`;

@@ -114,7 +114,7 @@ export async function startEmbeddedRedis(dataDir: string, log: (msg: string) => 
           keeper.release();
           log('embedded Redis stopped');
         })),
-      setDependents: (pids) => keeper.setDependents(pids),
+      setDependents: (pids, waitMs) => keeper.setDependents(pids, waitMs),
     };
   });
 }

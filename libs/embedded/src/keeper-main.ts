@@ -12,13 +12,12 @@ import type { KeeperMessage, KeeperOptions } from './server-keeper';
  *
  * Like the launcher's own shutdown, it stops the server only after the services using it (whose pids the
  * launcher sends as they start) have exited, so a worker finishing its jobs or an api draining its
- * requests still has its database and queues; bounded, since they exit by themselves within 30 s.
+ * requests still has its database and queues; bounded by the wait the launcher sends with them (they
+ * exit by themselves within their shutdown grace plus a margin).
  *
  * It also exits when the server goes away on its own, so it never outlives what it keeps.
  */
 const POLL_MS = 1_000;
-/** Above the services' own deadline once their launcher is gone (ORPHAN_EXIT_DEADLINE_MS, 30 s). */
-const DEPENDENTS_WAIT_MS = 40_000;
 
 function main(): void {
   const options = JSON.parse(process.argv[2] ?? '') as KeeperOptions;
@@ -40,9 +39,9 @@ function main(): void {
   process.on('SIGHUP', () => undefined);
 
   let released = false;
-  let dependents: number[] = [];
+  let dependents: { pids: number[]; waitMs: number } = { pids: [], waitMs: 0 };
   process.on('message', (message: KeeperMessage) => {
-    if (message.type === 'dependents') dependents = message.pids;
+    if (message.type === 'dependents') dependents = { pids: message.pids, waitMs: message.waitMs };
     if (message.type !== 'release') return;
     released = true;
     finish(0);
@@ -52,9 +51,10 @@ function main(): void {
     // The marker goes first: a launcher starting meanwhile must not reuse a server that is stopping.
     removeMarker(options.markerFile);
     void (async () => {
-      const deadline = Date.now() + DEPENDENTS_WAIT_MS;
-      if (dependents.some(isAlive)) log(`launcher is gone: waiting for its services (pids ${dependents.join(', ')}) to stop first`);
-      while (dependents.some(isAlive) && Date.now() < deadline) await sleep(100);
+      const deadline = Date.now() + dependents.waitMs;
+      const { pids } = dependents;
+      if (pids.some(isAlive)) log(`launcher is gone: waiting for its services (pids ${pids.join(', ')}) to stop first`);
+      while (pids.some(isAlive) && Date.now() < deadline) await sleep(100);
       log(`launcher is gone: stopping embedded ${options.name} (pid ${options.pid}) with ${options.steps[0].signal}`);
       const stopped = await stopPid(options.pid, options.steps);
       log(stopped ? `embedded ${options.name} stopped` : `embedded ${options.name} (pid ${options.pid}) did not stop`);

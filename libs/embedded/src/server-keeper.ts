@@ -16,11 +16,11 @@ export interface KeeperOptions {
 }
 
 /** Between the launcher and a keeper, over the IPC channel. */
-export type KeeperMessage = { type: 'dependents'; pids: number[] } | { type: 'release' };
+export type KeeperMessage = { type: 'dependents'; pids: number[]; waitMs: number } | { type: 'release' };
 
 export interface Keeper {
-  /** The services using the server: if the launcher dies, the keeper stops the server only once they are gone. */
-  setDependents(pids: number[]): void;
+  /** The services using the server: if the launcher dies, the keeper stops the server only once they are gone (or after waitMs). */
+  setDependents(pids: number[], waitMs: number): void;
   /** Tells the keeper the launcher stopped the server itself (or is leaving it on purpose): it exits without acting. */
   release(): void;
 }
@@ -52,7 +52,7 @@ export async function startKeeper(options: KeeperOptions): Promise<Keeper> {
     }
   };
   return {
-    setDependents: (pids) => send({ type: 'dependents', pids }),
+    setDependents: (pids, waitMs) => send({ type: 'dependents', pids, waitMs }),
     release: () => send({ type: 'release' }, () => child.connected && child.disconnect()),
   };
 }
