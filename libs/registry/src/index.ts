@@ -4,6 +4,7 @@ export * from './manifest-cache';
 export * from './upload.service';
 export * from './blob.service';
 export * from './manifest.service';
+export * from './referrers-page';
 export type { BudgetedManifest } from './data/manifest.repository';
 export * from './tag.service';
 export { UploadHashCache } from './upload-hash-cache';

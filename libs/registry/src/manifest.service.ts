@@ -19,6 +19,7 @@ import { queueManifestReview } from './data/tag.repository';
 import { queueBlobReview } from './data/blob.repository';
 import { candidateProjectPaths } from './domain/name';
 import { RegistryContext } from './registry-context';
+import { ReferrerDescriptor, ReferrersPage, ReferrersPageRequest, REFERRERS_PAGE_PAYLOAD_BYTES, REFERRERS_PAGE_SIZE } from './referrers-page';
 import { RegistryEventActor } from './events';
 import { manifestDigestById, tagNamesOfManifest } from './data/event-facts';
 
@@ -146,18 +147,32 @@ export class ManifestService {
     return this.ctx.manifests.findManyWithinBudget(this.ctx.db.manager, repositoryPath, digests, byteBudget);
   }
 
-  /** The referrers API: an image index of the manifests whose subject is `digest` (the first `limit` of them when given). */
-  async referrers(repositoryPath: string, digest: string, artifactType?: string, limit?: number): Promise<Buffer> {
+  /**
+   * The referrers API, one page: the manifests whose subject is `digest`, in digest order after `last`, at most
+   * REFERRERS_PAGE_SIZE of them and REFERRERS_PAGE_PAYLOAD_BYTES of their payloads, in one query.
+   */
+  async referrers(repositoryPath: string, digest: string, request: ReferrersPageRequest = {}): Promise<ReferrersPage> {
     const subject = parseDigest(digest).value;
-    const rows = await this.ctx.manifests.findReferrers(this.ctx.db.manager, repositoryPath, subject, artifactType, limit);
-    const manifests = rows.map((row) => {
-      const descriptor: Record<string, unknown> = { mediaType: row.mediaType, digest: row.digest, size: row.size };
+    const after = request.last === undefined ? undefined : parseDigest(request.last).value;
+    const limit = Math.min(request.n ?? REFERRERS_PAGE_SIZE, REFERRERS_PAGE_SIZE);
+    if (limit === 0) return { descriptors: [] };
+    const rows = await this.ctx.manifests.findReferrers(this.ctx.db.manager, repositoryPath, subject, {
+      artifactType: request.artifactType,
+      after,
+      limit: limit + 1,
+      payloadBudget: REFERRERS_PAGE_PAYLOAD_BYTES,
+    });
+    const listed = rows.slice(0, limit);
+    const descriptors = listed.map((row) => {
+      const descriptor: ReferrerDescriptor = { mediaType: row.mediaType, digest: row.digest, size: row.size };
       if (row.artifactType) descriptor.artifactType = row.artifactType;
       const annotations = readAnnotations(row.payload);
       if (annotations) descriptor.annotations = annotations;
       return descriptor;
     });
-    return Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests }));
+    // More exist when the query found one past the limit, or the byte budget cut rows it found.
+    const more = rows.length > limit || (rows.length > 0 && rows[0].fetched > rows.length);
+    return more ? { descriptors, next: listed[listed.length - 1].digest } : { descriptors };
   }
 
   private async find(repositoryPath: string, reference: string, withPayload: boolean): Promise<StoredManifest | ManifestHead> {

@@ -1,4 +1,16 @@
-import { CatalogService, ManifestService, MANIFEST_MEDIA_TYPES, MAX_MANIFEST_BYTES, MAX_PAGE_SIZE, RegistryError, RegistryEventActor, TagService } from '@cargohold/registry';
+import {
+  CatalogService,
+  DEFAULT_CATALOG_PAGE_SIZE,
+  effectivePageSize,
+  ManifestService,
+  MANIFEST_MEDIA_TYPES,
+  MAX_MANIFEST_BYTES,
+  MAX_PAGE_SIZE,
+  referrersIndex,
+  RegistryError,
+  RegistryEventActor,
+  TagService,
+} from '@cargohold/registry';
 import { clientAddress } from '../http/client-address';
 import { PublicUrlOf } from '../http/public-url';
 import { header, pageSize, readBody, RegistryRequest, send, sendJson } from './registry-http';
@@ -50,28 +62,41 @@ export class ManifestHandler {
     send(request.res, 202);
   }
 
+  /**
+   * One page of referrers; when there are more, a `Link: <...>; rel="next"` names the next page (the spec's wording:
+   * a Link header MUST be included when the descriptor list cannot be returned in a single index), keeping `n` and
+   * `artifactType` and moving `last` to the page's last digest.
+   */
   async referrers(request: RegistryRequest, name: string, digest: string): Promise<void> {
     const artifactType = request.query.get('artifactType') ?? undefined;
-    const index = await this.manifests.referrers(name, digest, artifactType);
+    const n = pageSize(request.query);
+    const page = await this.manifests.referrers(name, digest, { artifactType, n, last: request.query.get('last') ?? undefined });
     const headers: Record<string, string> = { 'Content-Type': 'application/vnd.oci.image.index.v1+json' };
     if (artifactType !== undefined) headers['OCI-Filters-Applied'] = 'artifactType';
-    send(request.res, 200, headers, index);
+    if (page.next !== undefined) {
+      const next = new URLSearchParams();
+      if (n !== undefined) next.set('n', String(n));
+      if (artifactType !== undefined) next.set('artifactType', artifactType);
+      next.set('last', page.next);
+      headers.Link = `</v2/${name}/referrers/${digest}?${next.toString()}>; rel="next"`;
+    }
+    send(request.res, 200, headers, referrersIndex(page));
   }
 
   async tagsList(request: RegistryRequest, name: string): Promise<void> {
-    const n = pageSize(request.query);
+    const n = effectivePageSize(pageSize(request.query), MAX_PAGE_SIZE);
     const page = await this.tags.list(name, n, request.query.get('last') ?? undefined);
     const headers: Record<string, string> = {};
-    if (page.next !== undefined) headers.Link = `</v2/${name}/tags/list?n=${n ?? MAX_PAGE_SIZE}&last=${encodeURIComponent(page.next)}>; rel="next"`;
+    if (page.next !== undefined) headers.Link = `</v2/${name}/tags/list?n=${n}&last=${encodeURIComponent(page.next)}>; rel="next"`;
     sendJson(request.res, 200, { name, tags: page.items }, headers);
   }
 
   async catalogList(request: RegistryRequest, principal: RegistryPrincipal): Promise<void> {
     if (!principal.isAdmin) throw new RegistryError('DENIED', 'the catalog is available to administrators only');
-    const n = pageSize(request.query);
+    const n = effectivePageSize(pageSize(request.query), DEFAULT_CATALOG_PAGE_SIZE);
     const page = await this.catalog.list(n, request.query.get('last') ?? undefined);
     const headers: Record<string, string> = {};
-    if (page.next !== undefined) headers.Link = `</v2/_catalog?n=${n ?? 100}&last=${encodeURIComponent(page.next)}>; rel="next"`;
+    if (page.next !== undefined) headers.Link = `</v2/_catalog?n=${n}&last=${encodeURIComponent(page.next)}>; rel="next"`;
     sendJson(request.res, 200, { repositories: page.items }, headers);
   }
 }

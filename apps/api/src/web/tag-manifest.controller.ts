@@ -54,16 +54,13 @@ export class TagManifestController {
     const stored = await this.load(repository.path, tagName);
     const own = parseManifestView(stored.payload, stored.mediaType, MANIFEST_VIEW_LIMITS.descriptors);
     const index = await loadPlatformViews(this.manifests, repository.path, own.view.manifests, MANIFEST_VIEW_LIMITS.descriptors);
-    // One more than the limit tells whether there are more.
-    const referrers = (
-      JSON.parse((await this.manifests.referrers(repository.path, stored.digest, undefined, MANIFEST_VIEW_LIMITS.referrers + 1)).toString('utf8'))
-        .manifests as Array<Record<string, unknown>>
-    );
+    // One page of the referrers API: at most MANIFEST_VIEW_LIMITS.referrers, and `next` says there are more.
+    const referrers = await this.manifests.referrers(repository.path, stored.digest, { n: MANIFEST_VIEW_LIMITS.referrers });
     const truncated =
       own.view.layers.length < own.view.layers_count ||
       own.view.manifests.length < own.view.manifests_count ||
       index.truncated ||
-      referrers.length > MANIFEST_VIEW_LIMITS.referrers;
+      referrers.next !== undefined;
     const host = new URL(this.config.publicUrl).host;
     return {
       name: tagName,
@@ -74,7 +71,7 @@ export class TagManifestController {
       total_size: own.view.manifests_count > 0 ? stored.payload.length + index.size : imageSize(stored.payload.length, own),
       ...own.view,
       platforms: index.platforms,
-      referrers: referrers.slice(0, MANIFEST_VIEW_LIMITS.referrers).map((r) => ({
+      referrers: referrers.descriptors.map((r) => ({
         digest: r.digest,
         media_type: r.mediaType,
         artifact_type: r.artifactType ?? null,

@@ -41,6 +41,17 @@ export interface ReferrerRow {
   artifactType: string | null;
   size: number;
   payload: Buffer;
+  /** How many rows the page query looked at (those returned plus those cut by the byte budget). */
+  fetched: number;
+}
+
+export interface ReferrerPageQuery {
+  artifactType?: string;
+  /** Digest of the last referrer of the previous page. */
+  after?: string;
+  limit: number;
+  /** Bytes of referrer payloads read for one page (their annotations are listed). */
+  payloadBudget: number;
 }
 
 /** The `manifests`, `manifest_blobs` and `manifest_references` tables. */
@@ -157,25 +168,41 @@ export class ManifestRepository {
     return rows.length > 0;
   }
 
-  async findReferrers(db: EntityManager, repositoryPath: string, subjectDigest: string, artifactType?: string, limit?: number): Promise<ReferrerRow[]> {
-    const params: unknown[] = [repositoryPath, subjectDigest];
+  /**
+   * One page of the manifests whose subject is `subjectDigest`, in digest order after `after`: at most `limit`
+   * rows, and rows only while the payloads read stay within `payloadBudget` bytes (the first row always comes, a
+   * manifest being at most MAX_MANIFEST_BYTES). `fetched` on each row counts the rows the page looked at, so a
+   * caller sees that rows were cut by the budget. Payloads past the budget are never read (octet_length of a
+   * stored value does not read it).
+   */
+  async findReferrers(db: EntityManager, repositoryPath: string, subjectDigest: string, page: ReferrerPageQuery): Promise<ReferrerRow[]> {
+    const params: unknown[] = [repositoryPath, subjectDigest, page.limit, page.payloadBudget];
     let filter = '';
-    if (artifactType !== undefined) {
-      params.push(artifactType);
-      filter = `AND m.artifact_type = $${params.length}`;
+    if (page.artifactType !== undefined) {
+      params.push(page.artifactType);
+      filter += ` AND m.artifact_type = $${params.length}`;
     }
-    let bound = '';
-    if (limit !== undefined) {
-      params.push(limit);
-      bound = `LIMIT $${params.length}`;
+    if (page.after !== undefined) {
+      params.push(page.after);
+      filter += ` AND m.digest COLLATE "C" > $${params.length}`;
     }
-    return db.query(
-      `SELECT m.digest, m.media_type AS "mediaType", m.artifact_type AS "artifactType", octet_length(m.payload) AS size, m.payload
-         FROM repositories r
-         JOIN manifests m ON m.repository_id = r.id AND m.subject_digest = $2
-        WHERE r.path = $1 ${filter}
-        ORDER BY m.created_at, m.id ${bound}`,
+    const rows = await db.query(
+      `WITH page AS (
+         SELECT m.digest, m.media_type, m.artifact_type, octet_length(m.payload) AS size, m.payload
+           FROM repositories r
+           JOIN manifests m ON m.repository_id = r.id AND m.subject_digest = $2
+          WHERE r.path = $1${filter}
+          ORDER BY m.digest COLLATE "C"
+          LIMIT $3),
+       budgeted AS (
+         SELECT *, sum(size) OVER (ORDER BY digest COLLATE "C") - size AS before, count(*) OVER () AS fetched FROM page)
+       SELECT digest, media_type AS "mediaType", artifact_type AS "artifactType", size, payload, fetched
+         FROM budgeted
+        WHERE before < $4
+        ORDER BY digest COLLATE "C"`,
       params,
     );
+    return rows.map((row: ReferrerRow) => ({ ...row, size: Number(row.size), fetched: Number(row.fetched) }));
   }
+
 }
