@@ -170,10 +170,10 @@ export class ManifestRepository {
 
   /**
    * One page of the manifests whose subject is `subjectDigest`, in digest order after `after`: at most `limit`
-   * rows, and rows only while the payloads read stay within `payloadBudget` bytes (the first row always comes, a
-   * manifest being at most MAX_MANIFEST_BYTES). `fetched` on each row counts the rows the page looked at, so a
-   * caller sees that rows were cut by the budget. Payloads past the budget are never read (octet_length of a
-   * stored value does not read it).
+   * rows, and rows only while their payloads stay within `payloadBudget` bytes together (the first row always
+   * comes, so a page reads at most max(budget, one manifest)). `fetched` on each row counts the rows the page looked
+   * at, so a caller sees rows cut by the budget. Payloads of rows cut are not read: octet_length reads the stored
+   * length, and the cut is made before the payload column is output.
    */
   async findReferrers(db: EntityManager, repositoryPath: string, subjectDigest: string, page: ReferrerPageQuery): Promise<ReferrerRow[]> {
     const params: unknown[] = [repositoryPath, subjectDigest, page.limit, page.payloadBudget];
@@ -198,7 +198,7 @@ export class ManifestRepository {
          SELECT *, sum(size) OVER (ORDER BY digest COLLATE "C") - size AS before, count(*) OVER () AS fetched FROM page)
        SELECT digest, media_type AS "mediaType", artifact_type AS "artifactType", size, payload, fetched
          FROM budgeted
-        WHERE before < $4
+        WHERE before + size <= $4 OR before = 0
         ORDER BY digest COLLATE "C"`,
       params,
     );

@@ -16,6 +16,12 @@ export interface RepositoryView extends RepositoryRecord {
   size?: number;
 }
 
+/**
+ * Tag names a repository view lists with `tags=true`: the first ones in tag-list order; the tags endpoint pages
+ * through the rest (docs/api.md "Limits and pagination").
+ */
+export const REPOSITORY_VIEW_TAGS = 100;
+
 export interface RepositoryExtras {
   tags?: boolean;
   tagsCount?: boolean;
@@ -165,7 +171,7 @@ export class RegistryManagementService {
     const db = this.ctx.db.manager;
     const [counts, names] = await Promise.all([
       extras.tagsCount ? this.repositories.tagCounts(db, ids) : undefined,
-      extras.tags ? this.repositories.tagNames(db, ids) : undefined,
+      extras.tags ? this.repositories.tagNames(db, ids, REPOSITORY_VIEW_TAGS) : undefined,
     ]);
     return items.map((item) => ({
       ...item,

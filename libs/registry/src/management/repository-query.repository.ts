@@ -65,15 +65,21 @@ export class RepositoryQueryRepository {
     return new Map(rows.map((row: { id: number; n: number }) => [row.id, row.n]));
   }
 
-  /** Every tag name of the repositories, in tag-list order (GitLab's `tags=true` returns them all). */
-  async tagNames(db: EntityManager, repositoryIds: number[]): Promise<Map<number, string[]>> {
+  /**
+   * The first `perRepository` tag names of each repository, in tag-list order (GitLab's `tags=true`, bounded: a
+   * repository may hold any number of tags, and a page names up to 100 repositories). One index scan per repository.
+   */
+  async tagNames(db: EntityManager, repositoryIds: number[], perRepository: number): Promise<Map<number, string[]>> {
     const names = new Map<number, string[]>(repositoryIds.map((id) => [id, []]));
     if (repositoryIds.length === 0) return names;
     const rows = await db.query(
-      `SELECT repository_id AS id, name FROM tags WHERE repository_id = ANY($1::bigint[]) ORDER BY repository_id, name`,
-      [repositoryIds],
+      `SELECT r.id, t.name
+         FROM unnest($1::bigint[]) AS r(id)
+         CROSS JOIN LATERAL (SELECT name FROM tags WHERE repository_id = r.id ORDER BY name LIMIT $2) t
+        ORDER BY r.id, t.name`,
+      [repositoryIds, perRepository],
     );
-    for (const row of rows as Array<{ id: number; name: string }>) names.get(row.id)?.push(row.name);
+    for (const row of rows as Array<{ id: number | string; name: string }>) names.get(Number(row.id))?.push(row.name);
     return names;
   }
 
