@@ -204,5 +204,4 @@ export class ManifestRepository {
     );
     return rows.map((row: ReferrerRow) => ({ ...row, size: Number(row.size), fetched: Number(row.fetched) }));
   }
-
 }
