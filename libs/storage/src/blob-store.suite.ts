@@ -104,6 +104,7 @@ export function describeBlobStore(
         await expect(store.appendUpload(id, 0, chunks(Buffer.from('x')))).rejects.toBeInstanceOf(UploadNotFoundError);
         await expect(store.readUpload(id)).rejects.toBeInstanceOf(UploadNotFoundError);
         await expect(store.commitUpload(id, sha256(Buffer.from('x')))).rejects.toBeInstanceOf(UploadNotFoundError);
+        await expect(store.publishUpload(id, sha256(Buffer.from('x')))).rejects.toBeInstanceOf(UploadNotFoundError);
         await expect(store.stat(sha256(Buffer.from('x')))).resolves.toBeNull();
       });
 
@@ -179,6 +180,87 @@ export function describeBlobStore(
         await expect(store.uploadSize(second)).rejects.toBeInstanceOf(UploadNotFoundError);
         expect(await store.stat(digest)).toMatchObject({ size: bytes.length });
         expect((await collect(await store.read(digest))).equals(bytes)).toBe(true);
+      });
+    });
+
+    describe('publish (commit in two steps)', () => {
+      it('writes the blob at its address and keeps the upload until it is aborted', async () => {
+        const bytes = randomBytes(50_000);
+        const digest = sha256(bytes);
+        const id = uploadId();
+        await store.createUpload(id);
+        await store.appendUpload(id, 0, chunks(bytes));
+
+        await store.publishUpload(id, digest);
+        expect(await store.stat(digest)).toMatchObject({ size: bytes.length });
+        expect((await collect(await store.read(digest))).equals(bytes)).toBe(true);
+        expect(await store.uploadSize(id)).toBe(bytes.length); // still there, to publish again if need be
+        await expect(store.publishUpload(id, digest)).resolves.toBeUndefined();
+
+        await store.abortUpload(id);
+        await expect(store.uploadSize(id)).rejects.toBeInstanceOf(UploadNotFoundError);
+        expect((await collect(await store.read(digest))).equals(bytes)).toBe(true); // the blob stays
+        await expect(store.publishUpload(id, digest)).resolves.toBeUndefined(); // the blob exists: a no-op
+      });
+
+      it('publishes again a blob deleted after it was published (garbage collection raced the commit)', async () => {
+        const bytes = randomBytes(30_000);
+        const digest = sha256(bytes);
+        const id = uploadId();
+        await store.createUpload(id);
+        await store.appendUpload(id, 0, chunks(bytes));
+        await store.publishUpload(id, digest);
+
+        await store.delete([digest]);
+        expect(await store.stat(digest)).toBeNull();
+        await store.publishUpload(id, digest);
+        expect((await collect(await store.read(digest))).equals(bytes)).toBe(true);
+        await store.abortUpload(id);
+      });
+
+      it('publishes a blob in several chunks (a multipart assemble on S3)', async () => {
+        const bytes = randomBytes(12 * 1024 * 1024 + 5);
+        const digest = sha256(bytes);
+        const id = uploadId();
+        await store.createUpload(id);
+        const half = 6 * 1024 * 1024 + 3;
+        await store.appendUpload(id, 0, chunks(bytes.subarray(0, half), 1024 * 1024));
+        await store.appendUpload(id, half, chunks(bytes.subarray(half), 1024 * 1024));
+        await store.publishUpload(id, digest);
+        await store.abortUpload(id);
+        expect(sha256(await collect(await store.read(digest)))).toBe(digest);
+      }, 60_000);
+    });
+
+    describe('reconcile (a new writer takes an upload over)', () => {
+      it('keeps an upload that holds exactly its recorded size', async () => {
+        const id = uploadId();
+        await store.createUpload(id);
+        expect(await store.reconcileUpload(id, 0)).toBe(0);
+        await store.appendUpload(id, 0, chunks(Buffer.from('hello')));
+        expect(await store.reconcileUpload(id, 5)).toBe(5);
+        expect((await collect(await store.readUpload(id))).toString()).toBe('hello');
+      });
+
+      it('answers a size it holds whole, from which the upload continues to the right blob', async () => {
+        // Two appends; the second one's size "was never recorded" (its writer died): the caller says 5.
+        const bytes = Buffer.from('hello world, resumed');
+        const id = uploadId();
+        await store.createUpload(id);
+        await store.appendUpload(id, 0, chunks(bytes.subarray(0, 5)));
+        await store.appendUpload(id, 5, chunks(bytes.subarray(5, 11)));
+
+        const size = await store.reconcileUpload(id, 5);
+        expect([5, 11]).toContain(size); // the filesystem cuts back to 5; S3's state says 11 bytes are whole
+        expect(await store.uploadSize(id)).toBe(size);
+        expect((await collect(await store.readUpload(id))).equals(bytes.subarray(0, size))).toBe(true);
+        expect(await store.appendUpload(id, size, chunks(bytes.subarray(size)))).toBe(bytes.length);
+        await store.commitUpload(id, sha256(bytes));
+        expect((await collect(await store.read(sha256(bytes)))).equals(bytes)).toBe(true);
+      });
+
+      it('rejects an unknown upload with UploadNotFoundError', async () => {
+        await expect(store.reconcileUpload(uploadId(), 0)).rejects.toBeInstanceOf(UploadNotFoundError);
       });
     });
 

@@ -36,8 +36,8 @@ export interface BlobDownload {
  * PostgreSQL says what exists, the store only holds bytes.
  *
  * Committed blobs live at `blobs/<algorithm>/<first two hex>/<hex>` and are written once.
- * Uploads are written under `uploads/<id>` first and become visible only through commitUpload,
- * so a reader never sees a half-written blob.
+ * Uploads are written under `uploads/<id>` first and become visible only through publishUpload (or
+ * commitUpload), so a reader never sees a half-written blob.
  */
 export interface BlobStore {
   readonly driver: 'filesystem' | 's3';
@@ -70,7 +70,23 @@ export interface BlobStore {
   uploadSize(id: string): Promise<number>;
   /** Streams the bytes written so far, from `start`, to rebuild a hash state on another replica. */
   readUpload(id: string, start?: number): Promise<Readable>;
-  /** Makes the upload's bytes the committed blob `digest` and removes the upload. Idempotent when the blob exists. */
+  /**
+   * Brings an upload back to bytes the store can vouch for, given the size the caller recorded for it, and returns
+   * the size it holds now (the caller records that one when it differs). Called when a writer takes an upload over
+   * (a new write lease), since the previous writer may have died mid-chunk: bytes past the recorded size are cut.
+   * When the store holds fewer bytes than recorded (a writer that died after its size was recorded, before its last
+   * bytes landed), the driver answers with the size it knows to be whole, which may be smaller still.
+   */
+  reconcileUpload(id: string, recordedSize: number): Promise<number>;
+  /**
+   * Writes the upload's bytes at the content address `digest` without removing the upload, so that it can be
+   * published again if the blob is deleted before the caller has recorded it (abortUpload removes it afterwards).
+   * This is the slow part of a commit on S3 (a multipart copy), meant to run outside any database transaction.
+   * Idempotent: an existing blob is left as it is, even when the upload is gone. A published upload must take no
+   * more appends (the filesystem store refuses them: its blob and its upload are one file until the upload goes).
+   */
+  publishUpload(id: string, digest: string): Promise<void>;
+  /** publishUpload, then removes the upload. Idempotent when the blob exists. */
   commitUpload(id: string, digest: string): Promise<void>;
   /** Removes an upload and its bytes; absent ones are ignored. */
   abortUpload(id: string): Promise<void>;

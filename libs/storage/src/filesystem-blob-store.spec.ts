@@ -191,6 +191,41 @@ describe('FilesystemBlobStore', () => {
     }
   });
 
+  describe('taking an upload over after its writer died (reconcileUpload)', () => {
+    it('cuts the bytes of a chunk whose size was never recorded', async () => {
+      await store.createUpload('u1');
+      await store.appendUpload('u1', 0, Readable.from([Buffer.from('recorded')]));
+      // What a writer killed mid-chunk leaves: bytes past the recorded size.
+      await fsp.appendFile(path.join(root, 'uploads', 'u1', 'data'), 'half a chunk');
+
+      expect(await store.reconcileUpload('u1', 8)).toBe(8);
+      expect(await fsp.readFile(path.join(root, 'uploads', 'u1', 'data'), 'utf8')).toBe('recorded');
+      expect(await store.appendUpload('u1', 8, Readable.from([Buffer.from(', resumed')]))).toBe(17);
+    });
+
+    it('keeps only what it knows to be whole when it holds less than recorded (the last batches may be torn)', async () => {
+      const bytes = Buffer.alloc(6 * 1024 * 1024, 1);
+      await store.createUpload('u1');
+      await store.appendUpload('u1', 0, Readable.from([bytes]));
+      // Recorded 8 MiB, but the last 2 MiB never landed: the last two 2 MiB batches before it are suspect.
+      expect(await store.reconcileUpload('u1', 8 * 1024 * 1024)).toBe(2 * 1024 * 1024);
+      expect(await store.uploadSize('u1')).toBe(2 * 1024 * 1024);
+    });
+  });
+
+  it('refuses appends to a published upload, whose file is the blob until the upload is removed', async () => {
+    await store.createUpload('u1');
+    await store.appendUpload('u1', 0, Readable.from([hello]));
+    await store.publishUpload('u1', helloDigest);
+
+    await expect(store.appendUpload('u1', hello.length, Readable.from([Buffer.from('more')]))).rejects.toBeInstanceOf(UploadNotFoundError);
+    await expect(store.reconcileUpload('u1', 0)).rejects.toBeInstanceOf(UploadNotFoundError);
+    expect((await fsp.readFile(path.join(root, 'blobs', 'sha256', helloHex.slice(0, 2), helloHex))).equals(hello)).toBe(true);
+    // The blob's modification time is the publish's, so the orphan sweeper's grace period starts now.
+    await store.abortUpload('u1');
+    expect((await fsp.readFile(path.join(root, 'blobs', 'sha256', helloHex.slice(0, 2), helloHex))).equals(hello)).toBe(true);
+  });
+
   it('refuses to recreate an existing upload rather than truncate it', async () => {
     await store.createUpload('dup');
     await store.appendUpload('dup', 0, Readable.from([hello]));

@@ -45,6 +45,11 @@ const STAGING = new AlignedStagingPool(WRITE_BATCH_BYTES);
  * from the page cache both sizes measure the same. It bounds what one download holds in memory.
  */
 const READ_BUFFER_BYTES = 1024 * 1024;
+/**
+ * What may be missing or torn at the end of an upload whose writer died while finishing a chunk: the appenders
+ * have at most two batches of WRITE_BATCH_BYTES in flight (DirectFileAppender's two staging slices).
+ */
+const IN_FLIGHT_BYTES = 2 * WRITE_BATCH_BYTES;
 /** Download buffers, reused (see ReadBufferPool); at most this many are kept idle: 32 MiB after a burst. */
 const DOWNLOAD_BUFFERS = new ReadBufferPool(READ_BUFFER_BYTES, 32);
 
@@ -52,10 +57,11 @@ const DOWNLOAD_BUFFERS = new ReadBufferPool(READ_BUFFER_BYTES, 32);
  * Stores blobs as plain files under `root`:
  *
  *   <root>/blobs/<algorithm>/<2 hex>/<hex>   committed, immutable
- *   <root>/uploads/<id>/data                 in progress
+ *   <root>/uploads/<id>/data                 in progress (from publishUpload until the upload is removed, a
+ *                                            second link to the committed blob's file, which takes no writes)
  *
  * Bytes are only ever streamed, never buffered whole. The store does not verify digests: the
- * registry hashes uploads as they stream through and tells commitUpload which address to use.
+ * registry hashes uploads as they stream through and tells publishUpload which address to use.
  *
  * Appends, commits and aborts of one upload are serialised in-process; several processes sharing
  * one root must route an upload's requests to one process (or rely on the offset check, which
@@ -158,7 +164,9 @@ export class FilesystemBlobStore implements BlobStore {
   async appendUpload(id: string, offset: number, data: Readable): Promise<number> {
     if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError('invalid upload offset');
     return this.uploadLocks.run(id, async () => {
-      const { size, ino } = await this.uploadStats(id);
+      const { size, ino, published } = await this.uploadStats(id);
+      // Its file is also a committed blob now (publishUpload links it): writing would change the blob.
+      if (published) throw new UploadNotFoundError(id);
       if (size !== offset) throw new UploadOffsetError(id, offset, size);
 
       const handles = await this.uploadHandles(id, ino);
@@ -195,15 +203,40 @@ export class FilesystemBlobStore implements BlobStore {
     return handle.createReadStream({ start });
   }
 
-  async commitUpload(id: string, digest: string): Promise<void> {
+  /**
+   * Cuts bytes past `recordedSize` (a chunk whose writer died before recording it). When the file is shorter than
+   * recorded (the writer died after recording its chunk's size, before its last writes landed), the last writes
+   * may have landed out of order, leaving a hole: an appender has at most two batches in flight
+   * (DirectFileAppender), so the bytes before the last {@link IN_FLIGHT_BYTES} are whole and the rest is cut.
+   */
+  async reconcileUpload(id: string, recordedSize: number): Promise<number> {
+    if (!Number.isSafeInteger(recordedSize) || recordedSize < 0) throw new RangeError('invalid upload size');
+    return this.uploadLocks.run(id, async () => {
+      const { size, published } = await this.uploadStats(id);
+      if (size === recordedSize) return size;
+      if (published) throw new UploadNotFoundError(id); // never cut a committed blob's file
+      const whole = size > recordedSize ? recordedSize : Math.max(0, size - IN_FLIGHT_BYTES);
+      // The handles kept from the previous writer's chunks (this process) are dropped: the next chunk opens afresh.
+      await this.openFiles.discard(id);
+      await truncateFile(this.uploadFile(id), whole, id);
+      return whole;
+    });
+  }
+
+  /**
+   * Flushes the upload and hard-links it at its content address: cheap, atomic (readers see no blob or the whole
+   * blob) and it keeps the upload, so a blob deleted before the caller recorded it can be published again. Where
+   * the file system has no hard links, the upload is renamed into place instead (it is gone afterwards).
+   */
+  async publishUpload(id: string, digest: string): Promise<void> {
     const source = this.uploadFile(id);
     const target = this.blobPath(digest);
     await this.uploadLocks.run(id, async () => {
-      // Same address means same bytes, so an existing blob makes this a no-op apart from cleanup;
+      // Same address means same bytes, so an existing blob makes this a no-op;
       // this also makes a retried commit succeed after the first one removed the upload.
-      if (await this.stat(digest)) return this.removeUpload(id);
+      if (await this.stat(digest)) return;
 
-      // Flush the bytes before the rename publishes them, or a crash could expose a short blob.
+      // Flush the bytes before the link publishes them, or a crash could expose a short blob.
       const { ino } = await this.uploadStats(id);
       const kept = await this.openFiles.take(id, ino);
       const handle = kept?.buffered ?? (await openOr(source, 'r+', () => new UploadNotFoundError(id)));
@@ -212,10 +245,17 @@ export class FilesystemBlobStore implements BlobStore {
       } finally {
         await closeAll(kept ?? { buffered: handle });
       }
-      await renameIntoPlace(source, target, id);
+      await placeFile(source, target, id);
+      // A link keeps the upload's modification time: the orphan sweeper's grace period must start now.
+      const now = new Date();
+      await fsp.utimes(target, now, now).catch(() => undefined);
       await syncDirectory(path.dirname(target));
-      await this.removeUpload(id);
     });
+  }
+
+  async commitUpload(id: string, digest: string): Promise<void> {
+    await this.publishUpload(id, digest);
+    await this.abortUpload(id);
   }
 
   async abortUpload(id: string): Promise<void> {
@@ -252,10 +292,11 @@ export class FilesystemBlobStore implements BlobStore {
     return path.join(this.uploadDir(id), DATA_FILE);
   }
 
-  private async uploadStats(id: string): Promise<{ size: number; ino: number }> {
+  /** `published`: the upload's file is also a committed blob (publishUpload linked it there). */
+  private async uploadStats(id: string): Promise<{ size: number; ino: number; published: boolean }> {
     try {
-      const { size, ino } = await fsp.stat(this.uploadFile(id));
-      return { size, ino };
+      const { size, ino, nlink } = await fsp.stat(this.uploadFile(id));
+      return { size, ino, published: nlink > 1 };
     } catch (error) {
       if (isMissing(error)) {
         await this.openFiles.discard(id); // aborted or committed by another process
@@ -323,9 +364,29 @@ function closed(stream: Writable): Promise<void> {
 }
 
 /**
- * rename(2) is atomic, so readers see either no blob or the whole blob. delete() may remove the
- * (momentarily empty) 2-hex directory between our mkdir and our rename, hence the retry.
+ * link(2) and rename(2) are atomic, so readers see either no blob or the whole blob. An existing target holds the
+ * same bytes (same address) and is kept. delete() may remove the (momentarily empty) 2-hex directory between our
+ * mkdir and our link, hence the retry. File systems without hard links get a rename.
  */
+async function placeFile(source: string, target: string, id: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await fsp.link(source, target);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return;
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS' || code === 'EMLINK') {
+        return renameIntoPlace(source, target, id);
+      }
+      if (!isMissing(error)) throw error;
+      if (!(await exists(source))) throw new UploadNotFoundError(id);
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
 async function renameIntoPlace(source: string, target: string, id: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     await fsp.mkdir(path.dirname(target), { recursive: true });
@@ -337,6 +398,14 @@ async function renameIntoPlace(source: string, target: string, id: string): Prom
       if (!(await exists(source))) throw new UploadNotFoundError(id);
       if (attempt >= 3) throw error;
     }
+  }
+}
+
+async function truncateFile(file: string, size: number, id: string): Promise<void> {
+  try {
+    await fsp.truncate(file, size);
+  } catch (error) {
+    throw isMissing(error) ? new UploadNotFoundError(id) : error;
   }
 }
 

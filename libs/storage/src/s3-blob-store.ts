@@ -59,7 +59,7 @@ export interface S3BlobStoreOptions {
  * unfinished multipart upload cannot be read back, yet readUpload must stream them (another replica
  * rebuilds its hash state from them, sha512 digests are verified from them). So each append is cut
  * into chunk objects of `chunkSize` bytes (8 MiB: the most one append holds in memory; nothing
- * touches local disk), and commitUpload assembles them with a multipart upload whose parts are
+ * touches local disk), and publishUpload assembles them with a multipart upload whose parts are
  * server-side copies (UploadPartCopy), so committing moves no bytes through this process.
  *
  * Multipart parts must be at least 5 MiB except the last, so every chunk but the last is kept at
@@ -237,24 +237,42 @@ export class S3BlobStore implements BlobStore {
     );
   }
 
-  async commitUpload(id: string, digest: string): Promise<void> {
+  /**
+   * The state object is the upload's whole truth (an append writes it last, after all its chunk objects, and only
+   * when its body ended whole), so the store holds exactly `state.size` good bytes whatever the recorded size says:
+   * more (a writer that died after writing its state, before recording its size) or fewer (one that died after
+   * recording, before writing its state). Nothing is cut; chunk objects of an interrupted append, which no state
+   * names, go when the upload is committed or aborted.
+   */
+  async reconcileUpload(id: string, recordedSize: number): Promise<number> {
+    stateKey(id);
+    if (!Number.isSafeInteger(recordedSize) || recordedSize < 0) throw new RangeError('invalid upload size');
+    return this.uploadLocks.run(id, async () => (await this.readState(id)).state.size);
+  }
+
+  /** Assembles the chunk objects at the blob's key (a multipart copy: up to 10 000 part copies); the chunks stay. */
+  async publishUpload(id: string, digest: string): Promise<void> {
     const target = blobKey(digest);
     stateKey(id);
     await this.uploadLocks.run(id, async () => {
-      // Same address means same bytes, so an existing blob makes this a no-op apart from cleanup;
+      // Same address means same bytes, so an existing blob makes this a no-op;
       // this also makes a retried commit succeed after the first one removed the upload.
-      if (await this.head(target)) return this.removeUpload(id);
+      if (await this.head(target)) return;
 
       const { state } = await this.readState(id);
       await assembleObject(this.client, this.bucket, target, state.chunks, this.partCopy);
-      // One HEAD to make sure what became visible is what was uploaded, before the chunks go.
+      // One HEAD to make sure what became visible is what was uploaded.
       const written = await this.head(target);
       if (written?.size !== state.size) {
         await this.deleteKeys([target]).catch(() => undefined);
         throw new Error(`committing upload ${id} produced ${written?.size ?? 'no'} bytes at ${digest}, expected ${state.size}`);
       }
-      await this.removeUpload(id);
     });
+  }
+
+  async commitUpload(id: string, digest: string): Promise<void> {
+    await this.publishUpload(id, digest);
+    await this.abortUpload(id);
   }
 
   async abortUpload(id: string): Promise<void> {
