@@ -39,12 +39,19 @@ describe('loadConfig', () => {
       pullAuthenticated: 5000,
       pullWindowSeconds: 21600,
       uploadSessionsPerProject: 500,
+      uploadIdleTimeoutSeconds: 60,
       restBodyBytes: 1048576,
     });
     const custom = loadConfig({ PULL_RATE_LIMIT_ANONYMOUS: '0', PULL_RATE_LIMIT_AUTHENTICATED: '7', PULL_RATE_LIMIT_WINDOW: '60', MAX_UPLOAD_SESSIONS_PER_PROJECT: '3' });
     expect(custom.limits).toMatchObject({ pullAnonymous: 0, pullAuthenticated: 7, pullWindowSeconds: 60, uploadSessionsPerProject: 3 });
     expect(() => loadConfig({ PULL_RATE_LIMIT_WINDOW: '0' })).toThrow(/PULL_RATE_LIMIT_WINDOW/);
     expect(() => loadConfig({ MAX_UPLOAD_SESSIONS_PER_PROJECT: '-1' })).toThrow(/MAX_UPLOAD_SESSIONS_PER_PROJECT/);
+  });
+
+  it('reads the /v2/ upload body idle timeout in seconds, and refuses 0 or a non-integer', () => {
+    expect(loadConfig({ REGISTRY_UPLOAD_IDLE_TIMEOUT: '2' }).limits.uploadIdleTimeoutSeconds).toBe(2);
+    expect(() => loadConfig({ REGISTRY_UPLOAD_IDLE_TIMEOUT: '0' })).toThrow(/^invalid configuration: REGISTRY_UPLOAD_IDLE_TIMEOUT /);
+    expect(() => loadConfig({ REGISTRY_UPLOAD_IDLE_TIMEOUT: '1.5' })).toThrow(/^invalid configuration: REGISTRY_UPLOAD_IDLE_TIMEOUT /);
   });
 
   it('builds the s3 storage settings when the driver is s3', () => {

@@ -63,6 +63,8 @@ export interface AppConfig {
     pullAuthenticated: number;
     pullWindowSeconds: number;
     uploadSessionsPerProject: number;
+    /** Seconds a /v2/ upload body may send nothing before it is cut (never limits a body that keeps sending). */
+    uploadIdleTimeoutSeconds: number;
     restBodyBytes: number;
   };
 }
@@ -147,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       pullAuthenticated: vars.PULL_RATE_LIMIT_AUTHENTICATED ?? 5000,
       pullWindowSeconds: vars.PULL_RATE_LIMIT_WINDOW ?? 21600,
       uploadSessionsPerProject: vars.MAX_UPLOAD_SESSIONS_PER_PROJECT ?? 500,
+      uploadIdleTimeoutSeconds: vars.REGISTRY_UPLOAD_IDLE_TIMEOUT ?? 60,
       restBodyBytes: vars.REST_BODY_LIMIT ?? 1048576,
     },
   };

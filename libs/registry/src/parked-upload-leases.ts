@@ -6,6 +6,11 @@ export interface HeldLease {
   row: UploadRow;
   /** When the lease recorded in the database runs out, by this process's clock (taken before it was set). */
   endsAt: number;
+  /**
+   * Claimed in the database rather than parked here by this process's previous chunk: the previous writer may
+   * have been another replica, or one that died mid-chunk, so the stored bytes are reconciled first.
+   */
+  claimed?: boolean;
 }
 
 interface Parked {

@@ -77,7 +77,7 @@ export class UploadLeases {
     for (let attempt = 0; ; attempt++) {
       const claimedAt = Date.now();
       const row = await this.ctx.uploads.claim(this.ctx.db.manager, id, repositoryPath, UPLOAD_LEASE_SECONDS);
-      if (row) return { row, endsAt: claimedAt + UPLOAD_LEASE_SECONDS * 1000 };
+      if (row) return { row, endsAt: claimedAt + UPLOAD_LEASE_SECONDS * 1000, claimed: true };
       const current = await this.ctx.uploads.find(this.ctx.db.manager, id, repositoryPath);
       if (!current) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
       if (attempt >= BUSY_CLAIM_RETRY_MS.length) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hash } from 'node:crypto';
 import { finished, Readable } from 'node:stream';
-import { UploadOffsetError } from '@cargohold/storage';
+import { UploadNotFoundError, UploadOffsetError } from '@cargohold/storage';
 import { candidateProjectPaths, parseDigest, ParsedDigest, RegistryError } from './domain';
 import { ByteRange } from './domain/range';
 import { HashingStream, hashStream, newHash } from './hashing';
@@ -22,6 +22,9 @@ export interface UploadChunk {
   /** Content-Length of the chunk, when the client sent it. */
   length?: number;
 }
+
+/** Publishes of one commit before giving up, when each one's blob is deleted again before it is recorded. */
+const COMMIT_ATTEMPTS = 3;
 
 /** Thrown inside a mount's transaction to roll it back (nothing created) when the blob vanished meanwhile. */
 const BLOB_GONE = Symbol('blob gone');
@@ -82,7 +85,7 @@ export class UploadService {
     try {
       const { size, hash } = await this.write(id, 0, newHash('sha256'), chunk);
       await this.verify(id, expected, hash);
-      await this.commit(id, repositoryPath, project, expected.value, size);
+      await this.commit(id, repositoryPath, project, expected.value, size, 'monolithic');
       return { digest: expected.value, size };
     } catch (error) {
       await this.ctx.store.abortUpload(id).catch(() => undefined);
@@ -120,10 +123,9 @@ export class UploadService {
         await this.cancel(repositoryPath, id);
         throw error;
       }
-      await this.commit(id, repositoryPath, await this.projectOf(repositoryPath, upload.projectId), expected.value, size);
+      await this.commit(id, repositoryPath, await this.projectOf(repositoryPath, upload.projectId), expected.value, size, 'session');
       return { result: size, after: 'done' };
     });
-    await this.ctx.uploads.delete(this.ctx.db.manager, id);
     return { digest: expected.value, size };
   }
 
@@ -188,9 +190,39 @@ export class UploadService {
   ): Promise<T> {
     assertUploadId(id);
     return this.leases.hold(repositoryPath, id, chunk?.body, async (lease) => {
+      if (lease.claimed && (await this.reconcile(lease)) && chunk) {
+        // The client cannot know the size the upload was brought back to: it asks (GET) and continues from there.
+        chunk.body.resume();
+        throw new RegistryError('RANGE_INVALID', `the upload was brought back to ${lease.row.size} bytes after its writer stopped: continue from there`, { size: lease.row.size }, 416);
+      }
       if (chunk) checkChunk(lease.row, chunk);
       return work(lease);
     });
+  }
+
+  /**
+   * Brings the stored bytes in line with the recorded size when this request took the upload over from another
+   * writer (claimed its lease in the database): one that died mid-chunk leaves bytes past the recorded size, which
+   * the store cuts, so the client's next chunk continues from the upload's `Range`. When the store answers another
+   * size (S3's state is always whole; a filesystem upload shorter than recorded), that size is recorded instead.
+   * True when the recorded size changed.
+   */
+  private async reconcile(lease: HeldLease): Promise<boolean> {
+    const { id, size: recorded } = lease.row;
+    let held: number;
+    try {
+      held = await this.ctx.store.reconcileUpload(id, recorded);
+    } catch (error) {
+      if (error instanceof UploadNotFoundError) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 'the upload is gone from storage: start it again');
+      throw error;
+    }
+    if (held === recorded) return false;
+    this.hashes.forget(id);
+    if (!(await this.ctx.uploads.advance(this.ctx.db.manager, id, recorded, held, UPLOAD_LEASE_SECONDS))) {
+      throw new RegistryError('BLOB_UPLOAD_INVALID', 'the upload was changed by a concurrent request');
+    }
+    lease.row = { ...lease.row, size: held };
+    return true;
   }
 
   /** Appends a chunk under `lease` and records the new size, which also sets the lease to `leaseSeconds` from now. */
@@ -234,6 +266,7 @@ export class UploadService {
       if (error instanceof UploadOffsetError) {
         throw new RegistryError('RANGE_INVALID', error.message, undefined, 416);
       }
+      if (error instanceof UploadNotFoundError) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 'the upload is gone from storage or already committed');
       throw error;
     }
   }
@@ -243,7 +276,11 @@ export class UploadService {
     const cached = this.hashes.take(id, offset);
     if (cached) return cached;
     const hash = newHash('sha256');
-    if (offset > 0) await hashStream(await this.ctx.store.readUpload(id), hash);
+    if (offset > 0) {
+      const hashed = await hashStream(await this.ctx.store.readUpload(id), hash);
+      // Bytes past the recorded size would put the wrong state in the cache: refuse (reconcile keeps this rare).
+      if (hashed !== offset) throw new RegistryError('BLOB_UPLOAD_INVALID', `the upload holds ${hashed} bytes but ${offset} were recorded: start it again`);
+    }
     return hash;
   }
 
@@ -269,16 +306,39 @@ export class UploadService {
   }
 
   /**
-   * Makes the bytes visible: under the blob row's lock (which garbage collection also takes), move the
-   * upload to its content address and link it to the repository, so a concurrent GC can never delete it.
+   * Makes the bytes visible. The store first writes them at their content address, outside any transaction (on
+   * S3 a multipart copy of up to 10 000 parts, which must not hold the blob row's lock); then one short
+   * transaction inserts or locks the `blobs` row (the lock garbage collection takes before it deletes a blob),
+   * checks that the bytes are still there, links the blob to the repository and ends the upload session. GC or
+   * the orphan sweeper may have deleted the bytes between the two steps (a blob no longer used, re-pushed just
+   * then; bytes with no row yet): under the lock that is seen, the transaction rolls back and the upload, which
+   * the store kept, is published again. The upload's own bytes (chunk objects, its file) go after the commit.
    */
-  private async commit(id: string, repositoryPath: string, project: { id: number; fullPath: string }, digest: string, size: number): Promise<void> {
-    await this.ctx.db.transaction(async (db) => {
-      const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
-      await this.ctx.blobs.upsertAndLock(db, digest, size);
-      await this.ctx.store.commitUpload(id, digest);
-      await this.ctx.blobs.link(db, repository.id, digest);
-    });
+  private async commit(
+    id: string,
+    repositoryPath: string,
+    project: { id: number; fullPath: string },
+    digest: string,
+    size: number,
+    kind: 'session' | 'monolithic',
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.ctx.store.publishUpload(id, digest);
+      const recorded = await this.ctx.db.transaction(async (db) => {
+        const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
+        await this.ctx.blobs.upsertAndLock(db, digest, size);
+        if (!(await this.ctx.store.stat(digest))) return false; // deleted since it was published: publish again
+        await this.ctx.blobs.link(db, repository.id, digest);
+        // In the same transaction: once the blob is recorded no request can reach the upload (or write to it).
+        if (kind === 'session') await this.ctx.uploads.delete(db, id);
+        return true;
+      });
+      if (recorded) break;
+      if (attempt >= COMMIT_ATTEMPTS) throw new Error(`the blob ${digest} was deleted ${attempt} times while upload ${id} was being committed`);
+    }
+    this.hashes.forget(id);
+    // Best effort: an upload left behind has no row any more, and the orphan sweeper removes it.
+    await this.ctx.store.abortUpload(id).catch(() => undefined);
   }
 
   private async find(repositoryPath: string, id: string): Promise<UploadRow> {

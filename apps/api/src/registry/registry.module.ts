@@ -40,7 +40,7 @@ import { ManifestCacheModule } from './manifest-cache.module';
       useFactory: (ctx: RegistryContext, uploads: UploadService, guard: RegistryAccessGuard, config: AppConfig, redis: Redis, logger: Logger) =>
         new RegistryRouter(
           guard,
-          new UploadHandler(uploads, publicUrlResolver(config)),
+          new UploadHandler(uploads, publicUrlResolver(config), config.limits.uploadIdleTimeoutSeconds * 1000),
           new BlobHandler(new BlobService(ctx)),
           new ManifestHandler(new ManifestService(ctx), new TagService(ctx), new CatalogService(ctx), publicUrlResolver(config)),
           new PullRateLimiter(

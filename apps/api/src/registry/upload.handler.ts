@@ -2,6 +2,7 @@ import { formatUploadRange, parseContentRange, RegistryError, UploadChunk, Uploa
 import { PublicUrlOf } from '../http/public-url';
 import { contentLength, hasBody, header, RegistryRequest, send } from './registry-http';
 import { RegistryPrincipal } from './registry-access';
+import { cutWhenBodyIdle } from './upload-body-idle';
 
 /** POST/PATCH/PUT/GET/DELETE on /v2/<name>/blobs/uploads/. */
 export class UploadHandler {
@@ -9,6 +10,8 @@ export class UploadHandler {
     private readonly uploads: UploadService,
     /** PUBLIC_URL (or a trusted proxy's address): Location headers are absolute, on the address clients use (as distribution answers). */
     private readonly publicUrl: PublicUrlOf,
+    /** REGISTRY_UPLOAD_IDLE_TIMEOUT: an upload body that sends nothing this long is cut (cutWhenBodyIdle). */
+    private readonly bodyIdleMs: number,
   ) {}
 
   /** POST: a mount, a monolithic upload (?digest=) or the start of a session. */
@@ -64,6 +67,7 @@ export class UploadHandler {
 
   private chunk(request: RegistryRequest): UploadChunk {
     const range = header(request.req, 'content-range');
+    cutWhenBodyIdle(request.req, this.bodyIdleMs, (error) => request.log.warn({ err: error }, 'upload body idle: cut'));
     return {
       body: request.req,
       range: range === undefined ? undefined : parseContentRange(range),
