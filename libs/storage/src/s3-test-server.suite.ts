@@ -32,6 +32,11 @@ export interface TestS3ServerOptions {
    * too; with it off, the driver's streaming fallback is.
    */
   uploadPartCopy?: boolean;
+  /**
+   * Called before the server handles each request; the request waits until the returned promise settles.
+   * Tests use it to hold an operation (a multipart assemble) in flight and look at the world meanwhile.
+   */
+  hold?: (request: { method: string; path: string; query: Record<string, string | undefined> }) => Promise<void> | undefined;
 }
 
 // s3rver ships no types; this is the part of its surface we use.
@@ -69,7 +74,11 @@ export async function startTestS3Server(options: TestS3ServerOptions = {}): Prom
     if (ctx.method === 'PUT' && ctx.query.uploadId && ctx.headers['x-amz-copy-source']) partCopies++;
     return uploadPartCopy(ctx, next);
   };
-  const extra = options.uploadPartCopy ? [listContinuation, countedPartCopy] : [listContinuation];
+  const held: Middleware = async (ctx, next) => {
+    await options.hold?.({ method: ctx.method, path: ctx.path, query: ctx.query });
+    return next();
+  };
+  const extra = [held, ...(options.uploadPartCopy ? [listContinuation, countedPartCopy] : [listContinuation])];
   server.middleware.splice(server.middleware.length - 1, 0, ...extra);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
