@@ -223,11 +223,14 @@ describe('hardening: on S3 the multipart assemble of a commit runs outside the d
   let client: Client;
   /** While set, the server holds every request of a multipart upload of a blob (the commit's assemble). */
   let assembleGate: { reached: () => void; release: Promise<void> } | undefined;
+  /** While set, called with every HEAD of a blob key, before the server answers it. */
+  let onBlobHead: ((key: string) => Promise<void>) | undefined;
 
   beforeAll(async () => {
     s3 = await startTestS3Server({
       uploadPartCopy: true,
       hold: (request) => {
+        if (onBlobHead && request.method === 'HEAD' && request.path.includes('/blobs/')) return onBlobHead(request.path.split('/').slice(2).join('/'));
         if (!assembleGate || request.query.uploadId === undefined || !request.path.includes('/blobs/')) return undefined;
         assembleGate.reached();
         return assembleGate.release;
@@ -290,5 +293,28 @@ describe('hardening: on S3 the multipart assemble of a commit runs outside the d
     // The upload's chunk objects went after the commit; only the blob is left of it.
     expect(await s3.listKeys('hardening', `uploads/${location.split('/').pop()}/`)).toEqual([]);
     expect(await db.query(`SELECT size::int AS size FROM blobs WHERE digest = $1`, [digest])).toEqual([{ size: bytes.length }]);
+  }, 120_000);
+
+  it('publishes the blob again when its bytes vanish between the assemble and the transaction that records it', async () => {
+    const bytes = randomBytes(17 * MiB + 3);
+    const digest = `sha256:${sha256(bytes)}`;
+    const location = locationPath(await client.fetch(`/v2/${repo}/blobs/uploads/`, { method: 'POST' }));
+    expect((await patch(client, location, bytes, 0)).status).toBe(202);
+
+    // HEADs of the blob's key: 1 (exists already?) and 2 (the assemble's check) while publishing; 3 is the check
+    // under the blob row's lock. Before answering 3, the object goes, as if GC or the orphan sweeper took it.
+    let heads = 0;
+    onBlobHead = async (key) => {
+      heads += 1;
+      if (heads === 3) await s3.deleteKey('hardening', key);
+    };
+    try {
+      expect((await client.fetch(`${location}?digest=${digest}`, { method: 'PUT' })).status).toBe(201);
+    } finally {
+      onBlobHead = undefined;
+    }
+    expect(heads).toBeGreaterThan(3); // published and checked again
+    expect(await pullDigest(client, repo, digest)).toBe(digest);
+    expect(await s3.listKeys('hardening', `uploads/${location.split('/').pop()}/`)).toEqual([]);
   }, 120_000);
 });

@@ -26,7 +26,7 @@ export interface UploadChunk {
 /** Publishes of one commit before giving up, when each one's blob is deleted again before it is recorded. */
 const COMMIT_ATTEMPTS = 3;
 
-/** Thrown inside a mount's transaction to roll it back (nothing created) when the blob vanished meanwhile. */
+/** Thrown inside a mount's or a commit's transaction to roll it back (nothing created) when the blob vanished meanwhile. */
 const BLOB_GONE = Symbol('blob gone');
 
 /**
@@ -324,15 +324,20 @@ export class UploadService {
   ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       await this.ctx.store.publishUpload(id, digest);
-      const recorded = await this.ctx.db.transaction(async (db) => {
-        const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
-        await this.ctx.blobs.upsertAndLock(db, digest, size);
-        if (!(await this.ctx.store.stat(digest))) return false; // deleted since it was published: publish again
-        await this.ctx.blobs.link(db, repository.id, digest);
-        // In the same transaction: once the blob is recorded no request can reach the upload (or write to it).
-        if (kind === 'session') await this.ctx.uploads.delete(db, id);
-        return true;
-      });
+      const recorded = await this.ctx.db
+        .transaction(async (db) => {
+          const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
+          await this.ctx.blobs.upsertAndLock(db, digest, size);
+          if (!(await this.ctx.store.stat(digest))) throw BLOB_GONE; // deleted since it was published: roll back
+          await this.ctx.blobs.link(db, repository.id, digest);
+          // In the same transaction: once the blob is recorded no request can reach the upload (or write to it).
+          if (kind === 'session') await this.ctx.uploads.delete(db, id);
+          return true;
+        })
+        .catch((error) => {
+          if (error === BLOB_GONE) return false;
+          throw error;
+        });
       if (recorded) break;
       if (attempt >= COMMIT_ATTEMPTS) throw new Error(`the blob ${digest} was deleted ${attempt} times while upload ${id} was being committed`);
     }

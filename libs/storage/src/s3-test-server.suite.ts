@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createS3Client } from './s3-client';
 import { S3BlobStoreConfig } from './s3-config';
 
@@ -19,6 +19,8 @@ export interface TestS3Server {
   createBucket(name: string): Promise<void>;
   /** Every key in `bucket` under `prefix`, across pages. */
   listKeys(bucket: string, prefix: string): Promise<string[]>;
+  /** Deletes one object, behind the api's back (what another process, GC or a sweeper, would do). */
+  deleteKey(bucket: string, key: string): Promise<void>;
   /** UploadPartCopy requests served (only counted with `uploadPartCopy: true`). */
   partCopies(): number;
   stop(): Promise<void>;
@@ -108,6 +110,9 @@ export async function startTestS3Server(options: TestS3ServerOptions = {}): Prom
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);
       return found;
+    },
+    deleteKey: async (name, key) => {
+      await client.send(new DeleteObjectCommand({ Bucket: name, Key: key }));
     },
     partCopies: () => partCopies,
     stop: async () => {

@@ -34,6 +34,9 @@ export function cutWhenBodyIdle(req: IncomingMessage, idleMs: number, onCut: (er
       stop();
       const error = new RegistryError('BLOB_UPLOAD_INVALID', `the upload body sent nothing for ${Math.round(idleMs / 1000)} s: continue from the upload's Range`);
       onCut(error);
+      // The append that reads the body listens for this error; a body being drained after a refusal has no
+      // reader, and an unheard 'error' event would take the process down.
+      req.on('error', () => undefined);
       req.destroy(error); // destroys the socket too: the body is incomplete
     },
     Math.min(CHECK_EVERY_MS, Math.max(50, Math.floor(idleMs / 4))),
