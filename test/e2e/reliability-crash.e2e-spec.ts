@@ -43,8 +43,9 @@ describe('reliability: crash safety (kill -9 of the api)', () => {
 
   /**
    * After a crash: nothing visible is half written. The one thing a crash may leave is orphaned bytes: a blob
-   * commit renames the upload into place inside its transaction (under the blob row's lock, so GC cannot race
-   * it), and a kill before COMMIT leaves the file without its row, invisible. GC's orphan sweep reclaims them
+   * commit publishes the upload at its content address before the short transaction that records it (which
+   * rechecks the bytes under the blob row's lock, so GC cannot race it), and a kill before COMMIT leaves the
+   * file without its row, invisible. GC's orphan sweep reclaims them
    * (grace period 0 here: nothing is in flight any more); then the database and the store must agree exactly.
    */
   async function expectConsistent(): Promise<void> {
