@@ -102,7 +102,7 @@ export class EnvironmentVariables {
   MAX_UPLOAD_SESSIONS_PER_PROJECT?: number;
 
   /** Seconds a /v2/ upload body (PATCH, PUT, POST with bytes) may send nothing before it is cut and its lease released. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  @IsOptional() @IntegerSetting(1, 3600)
   REGISTRY_UPLOAD_IDLE_TIMEOUT?: number;
 
   /** Largest JSON body the REST API accepts, in bytes. */
