@@ -66,3 +66,25 @@ describe('AuthFailureThrottle', () => {
     expect(throttle.penaltyMs('k')).toBe(0);
   });
 });
+
+describe('AuthFailureThrottle.attempt', () => {
+  it('records outcomes, and refuses concurrent attempts from a penalised address before checking anything', async () => {
+    const throttle = new AuthFailureThrottle({ freeFailures: 1, baseDelayMs: 50, maxDelayMs: 50, windowMs: 60_000, maxEntries: 10 });
+    expect(await throttle.attempt('a', async () => null)).toBeNull();
+    expect(await throttle.attempt('a', async () => null)).toBeNull();
+    expect(throttle.penaltyMs('a')).toBe(50);
+    let checks = 0;
+    const slow = throttle.attempt('a', async () => {
+      checks += 1;
+      return null;
+    });
+    await expect(throttle.attempt('a', async () => (checks += 1))).rejects.toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 1 });
+    // Another address is not affected.
+    expect(await throttle.attempt('b', async () => 'ok')).toBe('ok');
+    await slow;
+    expect(checks).toBe(1);
+    // One at a time still goes through (after its wait), and a success clears the record.
+    expect(await throttle.attempt('a', async () => 'ok')).toBe('ok');
+    expect(throttle.penaltyMs('a')).toBe(0);
+  });
+});

@@ -1,9 +1,13 @@
+import { IamError } from './domain/iam-error';
+
 /**
  * Slows down guessing: after a few failed authentications from one client address, every further attempt
  * from it waits a penalty that doubles per failure, up to a cap. Successes clear the record. Kept in memory,
  * so an attempt never waits on anything but its penalty; with a SharedFailureCounter, every failure is also
  * counted across replicas, and the count it returns raises this process's, so spreading guesses over N
  * replicas does not buy N times the free attempts. A restart forgives what only this process knew.
+ * An address that is being penalised gets one attempt in flight at a time: further concurrent attempts are
+ * refused at once (429), before any credential is looked at, so a parallel flood cannot queue up password checks.
  */
 export interface AuthFailureThrottleOptions {
   /** Failures allowed without delay. */
@@ -39,6 +43,8 @@ interface Entry {
 
 export class AuthFailureThrottle {
   private readonly entries = new Map<string, Entry>();
+  /** Attempts in flight per penalised key (waiting their penalty or being checked); never more keys than attempts. */
+  private readonly inFlight = new Map<string, number>();
   private readonly options: AuthFailureThrottleOptions;
 
   constructor(
@@ -76,6 +82,30 @@ export class AuthFailureThrottle {
   recordSuccess(key: string): void {
     this.entries.delete(key);
     this.shared?.clear(key).catch(() => undefined);
+  }
+
+  /**
+   * One authentication attempt from `key`: waits out the penalty, runs `authenticate`, and records its outcome
+   * (null is a failure). While `key` is penalised and another attempt from it is still in flight, refuses at once
+   * with IamError TOO_MANY_REQUESTS (Retry-After: the penalty) without calling `authenticate`.
+   */
+  async attempt<T>(key: string, authenticate: () => Promise<T | null>): Promise<T | null> {
+    const penalty = this.penaltyMs(key);
+    if (penalty > 0 && (this.inFlight.get(key) ?? 0) > 0) {
+      throw IamError.tooManyRequests('too many failed sign-in attempts from this address, retry later', Math.ceil(penalty / 1000));
+    }
+    this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
+    try {
+      if (penalty > 0) await new Promise((resolve) => setTimeout(resolve, penalty));
+      const result = await authenticate();
+      if (result === null) this.recordFailure(key);
+      else this.recordSuccess(key);
+      return result;
+    } finally {
+      const left = (this.inFlight.get(key) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(key, left);
+      else this.inFlight.delete(key);
+    }
   }
 
   /** Waits out the current penalty for `key`. */

@@ -1,20 +1,27 @@
 import { Actor } from './domain/actor';
 import { verifyAgainstDummy, verifyPassword } from './domain/password-hash';
-import { digestToken, tokenMatchesDigest } from './domain/token-secret';
+import { digestToken, looksLikeToken, tokenMatchesDigest } from './domain/token-secret';
 import { CI_JOB_USERNAME } from './ci-job.service';
 import { IamContext } from './iam-context';
+import { PasswordCheckLimiter } from './password-check-limiter';
 
 /**
  * Turns presented credentials into an Actor. Every failure (unknown, wrong, expired, revoked, blocked,
  * finished job) returns null, so callers cannot tell them apart and neither can an attacker.
  */
 export class CredentialService {
-  constructor(private readonly ctx: IamContext) {}
+  constructor(
+    private readonly ctx: IamContext,
+    /** One per process: password checks (scrypt) never take more than a few of libuv's threads. */
+    private readonly passwordChecks = new PasswordCheckLimiter(),
+  ) {}
 
   /**
    * HTTP Basic credentials, as `docker login` sends them to the token service: a password; any username with a
    * personal, project or group access token; a deploy token's username with its secret; `gitlab-ci-token`
-   * with a running job's token.
+   * with a running job's token. Tokens are looked up first (one indexed query each); a secret with a token
+   * prefix that matched no token is refused without a password check, so token logins never run scrypt.
+   * A password check may throw IamError TOO_MANY_REQUESTS when too many are running (PasswordCheckLimiter).
    */
   async authenticateBasic(username: string, secret: string): Promise<Actor | null> {
     if (!username || !secret) return null;
@@ -26,6 +33,7 @@ export class CredentialService {
     if (token) return token;
     const deploy = await this.deployTokenActor(username, secret);
     if (deploy) return deploy;
+    if (looksLikeToken(secret)) return null;
     return this.passwordActor(username, secret);
   }
 
@@ -88,8 +96,10 @@ export class CredentialService {
 
   private async passwordActor(username: string, password: string): Promise<Actor | null> {
     const user = await this.ctx.users.findLogin(this.ctx.manager, username);
-    if (!user || user.passwordHash === null) return verifyAgainstDummy(password).then(() => null);
-    const valid = await verifyPassword(password, user.passwordHash);
+    const hash = user?.passwordHash ?? null;
+    // Unknown names burn the same scrypt time as known ones (and so take a slot too): timing tells nothing.
+    const valid = await this.passwordChecks.run(() => (hash === null ? verifyAgainstDummy(password) : verifyPassword(password, hash)));
+    if (!user || hash === null) return null;
     if (!valid || user.state !== 'active' || user.bot) return null;
     return { kind: 'user', userId: user.id, username: user.username, isAdmin: user.isAdmin, scopes: null };
   }

@@ -24,6 +24,7 @@ export * from './credential.service';
 export * from './registry-permission.service';
 export * from './bootstrap.service';
 export * from './auth-failure-throttle';
+export * from './password-check-limiter';
 export * from './registry-token';
 export * from './audit/audit-log';
 export type { AuditEventRecord, AuditEventFilter, AuditEntityType } from './audit/audit-event.repository';

@@ -15,6 +15,7 @@ export class GitlabExceptionFilter implements ExceptionFilter {
     const mapped = restErrorFor(error);
     if (res.headersSent) return;
     if (mapped) {
+      if (mapped.headers) res.set(mapped.headers);
       res.status(mapped.status).json(mapped.body);
       return;
     }

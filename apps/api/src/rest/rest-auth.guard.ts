@@ -54,14 +54,11 @@ export class RestAuthGuard implements CanActivate {
   }
 
   private async authenticate(address: string, kind: 'token' | 'job', token: string): Promise<Actor> {
-    // Repeat offenders wait before their credentials are even looked at.
-    await this.throttle.delay(address);
-    const actor = kind === 'job' ? await this.credentials.authenticateJobToken(token) : await this.credentials.authenticateToken(token);
-    if (!actor) {
-      this.throttle.recordFailure(address);
-      throw IamError.unauthorized();
-    }
-    this.throttle.recordSuccess(address);
+    // Repeat offenders wait before their credentials are even looked at (or are refused while one attempt runs).
+    const actor = await this.throttle.attempt(address, () =>
+      kind === 'job' ? this.credentials.authenticateJobToken(token) : this.credentials.authenticateToken(token),
+    );
+    if (!actor) throw IamError.unauthorized();
     return actor;
   }
 }

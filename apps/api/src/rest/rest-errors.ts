@@ -7,6 +7,8 @@ import { ManagementError, ManagementErrorCode } from '@cargohold/registry';
 export interface RestErrorResponse {
   status: number;
   body: Record<string, unknown>;
+  /** Extra response headers (Retry-After on 429). */
+  headers?: Record<string, string>;
 }
 
 /** Bad parameters (class-validator): GitLab answers 400 `{"error": "<param> is missing"}`. */
@@ -33,6 +35,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
 };
 
 /**
@@ -75,6 +78,8 @@ function iamError(error: IamError): RestErrorResponse {
       return { status: 400, body: { message: error.field ? { [error.field]: [error.message] } : `400 Bad request - ${error.message}` } };
     case IamErrorCode.UNPROCESSABLE:
       return { status: 422, body: { message: error.message } };
+    case IamErrorCode.TOO_MANY_REQUESTS:
+      return { status: 429, body: { message: `429 Too Many Requests - ${error.message}` }, headers: { 'Retry-After': String(error.retryAfterSeconds ?? 1) } };
     default:
       return assertNever(error.code);
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Actor, AuditLog, AuthFailureThrottle, CredentialService, RegistryTokenService } from '@cargohold/iam';
+import { Actor, AuditLog, AuthFailureThrottle, checkScopeCount, CredentialService, IamError, IamErrorCode, RegistryTokenService } from '@cargohold/iam';
 import { ServiceUnavailableFilter } from '../limits/service-unavailable.filter';
 import { clientAddress } from '../rest/request-credentials';
 
@@ -23,26 +23,43 @@ export class JwtAuthController {
 
   @Get('auth')
   async auth(@Req() req: Request, @Res() res: Response, @Query('scope') scope?: string | string[]): Promise<void> {
-    const basic = parseBasic(req.headers.authorization);
-    let actor: Actor | null = null;
-    if (basic) {
-      const address = clientAddress(req);
-      await this.throttle.delay(address);
-      actor = await this.credentials.authenticateBasic(basic.username, basic.password);
-      // The audit trail gets the name tried and the source address, never the secret.
-      await this.audit.recordLogin({ username: basic.username, actor, ipAddress: address, service: 'container_registry' });
-      if (!actor) {
-        this.throttle.recordFailure(address);
-        res.status(401).json({ errors: [{ code: 'UNAUTHORIZED', message: ACCESS_DENIED, detail: {} }] });
+    const scopes = (scope === undefined ? [] : Array.isArray(scope) ? scope : [scope]).filter((s): s is string => typeof s === 'string');
+    try {
+      // Cheap checks first: a request that cannot get a token never reaches a password check.
+      checkScopeCount(scopes);
+      const actor = await this.authenticate(req);
+      if (actor === null) {
+        sendError(res, 401, 'UNAUTHORIZED', ACCESS_DENIED);
         return;
       }
-      this.throttle.recordSuccess(address);
+      const issued = await this.tokens.issue(actor === 'anonymous' ? null : actor, scopes);
+      res.setHeader('Cache-Control', 'no-store');
+      res.status(200).json({ token: issued.token, access_token: issued.token, expires_in: issued.expiresIn, issued_at: issued.issuedAt });
+    } catch (error) {
+      if (!(error instanceof IamError)) throw error;
+      if (error.code === IamErrorCode.INVALID) return sendError(res, 400, 'INVALID_REQUEST', error.message);
+      if (error.code === IamErrorCode.TOO_MANY_REQUESTS) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds ?? 1));
+        return sendError(res, 429, 'TOO_MANY_REQUESTS', error.message);
+      }
+      throw error;
     }
-    const scopes = scope === undefined ? [] : Array.isArray(scope) ? scope : [scope];
-    const issued = await this.tokens.issue(actor, scopes.filter((s): s is string => typeof s === 'string'));
-    res.setHeader('Cache-Control', 'no-store');
-    res.status(200).json({ token: issued.token, access_token: issued.token, expires_in: issued.expiresIn, issued_at: issued.issuedAt });
   }
+
+  /** The actor of the Basic credentials; 'anonymous' without any; null when they are refused. */
+  private async authenticate(req: Request): Promise<Actor | 'anonymous' | null> {
+    const basic = parseBasic(req.headers.authorization);
+    if (!basic) return 'anonymous';
+    const address = clientAddress(req);
+    const actor = await this.throttle.attempt(address, () => this.credentials.authenticateBasic(basic.username, basic.password));
+    // The audit trail gets the name tried and the source address, never the secret.
+    await this.audit.recordLogin({ username: basic.username, actor, ipAddress: address, service: 'container_registry' });
+    return actor;
+  }
+}
+
+function sendError(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ errors: [{ code, message, detail: {} }] });
 }
 
 function parseBasic(header: string | undefined): { username: string; password: string } | null {

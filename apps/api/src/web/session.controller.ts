@@ -33,13 +33,8 @@ export class SessionController {
     if (!req.is('application/json')) throw IamError.unprocessable('sign-in takes a JSON body');
     const address = clientAddress(req);
     // The same throttle as every other authentication: repeat offenders wait before anything is checked.
-    await this.throttle.delay(address);
-    const actor = await this.authenticate(body);
-    if (!actor) {
-      this.throttle.recordFailure(address);
-      throw IamError.unauthorized();
-    }
-    this.throttle.recordSuccess(address);
+    const actor = await this.throttle.attempt(address, () => this.authenticate(body));
+    if (!actor) throw IamError.unauthorized();
     if (actor.scopes !== null && !actor.scopes.some((scope) => scope === 'api' || scope === 'read_api')) {
       throw IamError.forbidden('the token needs the api or read_api scope to sign in');
     }

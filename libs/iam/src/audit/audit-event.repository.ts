@@ -56,6 +56,35 @@ export class AuditEventRepository {
     );
   }
 
+  /**
+   * Adds one occurrence to the aggregated row named `aggregateKey`, creating it (with `details.count` 1) the first
+   * time: one statement, atomic across replicas (ux_audit_events_on_aggregate_key).
+   */
+  async insertOrCount(db: EntityManager, event: NewAuditEvent, aggregateKey: string): Promise<void> {
+    await db.query(
+      `INSERT INTO audit_events (author_id, author_name, author_kind, entity_type, entity_id, entity_path, event_name, target_type, target_id, target_details, details, ip_address, aggregate_key)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (aggregate_key) WHERE aggregate_key IS NOT NULL
+       DO UPDATE SET details = audit_events.details
+         || jsonb_build_object('count', COALESCE((audit_events.details->>'count')::bigint, 1) + 1, 'last_at', to_jsonb(now()))`,
+      [
+        event.authorId,
+        event.authorName,
+        event.authorKind,
+        event.entityType,
+        event.entityId,
+        event.entityPath,
+        event.eventName,
+        event.targetType,
+        event.targetId,
+        event.targetDetails,
+        JSON.stringify({ ...event.details, count: 1 }),
+        event.ipAddress,
+        aggregateKey,
+      ],
+    );
+  }
+
   /** Newest first; uses ix_audit_events_on_entity_and_created_at or ix_audit_events_on_created_at. */
   async list(db: EntityManager, filter: AuditEventFilter, page: PageRequest): Promise<Paged<AuditEventRecord>> {
     const where: string[] = [];

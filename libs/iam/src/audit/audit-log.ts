@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../domain/actor';
 import { PageRequest, Paged } from '../data/paging';
 import { AuditEntityType, AuditEventFilter, AuditEventRecord, AuditEventRepository } from './audit-event.repository';
+import { FailedLoginWindowOptions, FailedLoginWindows } from './failed-login-windows';
 
 /** One thing worth remembering: who did what to which entity, from where. Never a secret. */
 export interface AuditEntry {
@@ -19,16 +20,21 @@ export interface AuditEntry {
  */
 export class AuditLog {
   readonly events = new AuditEventRepository();
+  private readonly failedLogins: FailedLoginWindows;
 
   constructor(
     private readonly db: DataSource,
     private readonly onError: (error: unknown, eventName: string) => void = () => undefined,
-  ) {}
+    failedLoginWindow: Partial<FailedLoginWindowOptions> = {},
+  ) {
+    this.failedLogins = new FailedLoginWindows(failedLoginWindow);
+  }
 
-  async record(entry: AuditEntry): Promise<void> {
+  /** Appends one event; with `aggregateKey`, counts it in that key's row instead (created by the first one). */
+  async record(entry: AuditEntry, aggregateKey?: string): Promise<void> {
     const manager = this.db.manager;
     const entityPath = entry.entity.path ?? (await this.events.entityPath(manager, entry.entity.type, entry.entity.id));
-    await this.events.insert(manager, {
+    const event = {
       authorId: entry.author.id,
       authorName: entry.author.name,
       authorKind: entry.author.kind,
@@ -41,13 +47,17 @@ export class AuditLog {
       targetDetails: entry.target?.details ?? null,
       details: entry.details ?? {},
       ipAddress: normalizeAddress(entry.ipAddress),
-    });
+    };
+    if (aggregateKey) await this.events.insertOrCount(manager, event, aggregateKey);
+    else await this.events.insert(manager, event);
   }
 
   /**
    * A /jwt/auth login. Success is filed under what authenticated (the user, or the project or group owning a
    * deploy token, or a CI job's project); a failure under the user the name belongs to, if any. The secret tried
    * is never passed in. Never throws: the trail must not decide whether a login works (failures go to onError).
+   * Failures are counted, not appended: one row per (address, name tried, minute) with `details.count`
+   * (FailedLoginWindows), so a guessing flood cannot grow the table by a row per attempt.
    */
   async recordLogin(input: { username: string; actor: Actor | null; ipAddress: string | null; service: string }): Promise<void> {
     try {
@@ -60,15 +70,34 @@ export class AuditLog {
   private async login(input: { username: string; actor: Actor | null; ipAddress: string | null; service: string }): Promise<void> {
     const { actor, username } = input;
     if (!actor) {
+      const ipAddress = normalizeAddress(input.ipAddress);
+      const slot = this.failedLogins.slotFor(ipAddress, username);
+      const window = { window_started_at: slot.windowStart.toISOString(), service: input.service };
+      if (slot.overflow) {
+        // Too many distinct rows this window: the rest are counted together, without names or addresses.
+        await this.record(
+          {
+            author: { id: null, name: null, kind: 'unauthenticated' },
+            eventName: 'login_failed',
+            entity: { type: 'Gitlab::Audit::InstanceScope', id: 1, path: 'gitlab_instance' },
+            details: { failed_login: 'STANDARD', aggregated: 'overflow', ...window },
+          },
+          slot.key,
+        );
+        return;
+      }
       const userId = await this.events.userIdByUsername(this.db.manager, username);
-      await this.record({
-        author: { id: null, name: username, kind: 'unauthenticated' },
-        eventName: 'login_failed',
-        entity: userId === null ? { type: 'Gitlab::Audit::InstanceScope', id: 1, path: 'gitlab_instance' } : { type: 'User', id: userId },
-        target: { type: 'User', id: userId, details: username },
-        details: { failed_login: 'STANDARD', username, service: input.service },
-        ipAddress: input.ipAddress,
-      });
+      await this.record(
+        {
+          author: { id: null, name: username, kind: 'unauthenticated' },
+          eventName: 'login_failed',
+          entity: userId === null ? { type: 'Gitlab::Audit::InstanceScope', id: 1, path: 'gitlab_instance' } : { type: 'User', id: userId },
+          target: { type: 'User', id: userId, details: username },
+          details: { failed_login: 'STANDARD', username, ...window },
+          ipAddress,
+        },
+        slot.key,
+      );
       return;
     }
     await this.record({

@@ -7,6 +7,8 @@ export enum IamErrorCode {
   INVALID = 'INVALID',
   /** Well-formed but cannot be applied in the current state (GitLab answers 422). */
   UNPROCESSABLE = 'UNPROCESSABLE',
+  /** Refused for now to protect shared capacity (password checks); retry after `retryAfterSeconds`. */
+  TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
 }
 
 /**
@@ -18,6 +20,8 @@ export class IamError extends Error {
     readonly code: IamErrorCode,
     message: string,
     readonly field?: string,
+    /** Set for TOO_MANY_REQUESTS: how long the client should wait (Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'IamError';
@@ -41,6 +45,10 @@ export class IamError extends Error {
 
   static unprocessable(message: string): IamError {
     return new IamError(IamErrorCode.UNPROCESSABLE, message);
+  }
+
+  static tooManyRequests(message: string, retryAfterSeconds: number): IamError {
+    return new IamError(IamErrorCode.TOO_MANY_REQUESTS, message, undefined, retryAfterSeconds);
   }
 
   static invalid(message: string, field?: string): IamError {

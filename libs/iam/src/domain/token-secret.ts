@@ -9,6 +9,14 @@ export const TokenPrefix = {
 
 export type TokenPrefixValue = (typeof TokenPrefix)[keyof typeof TokenPrefix];
 
+/**
+ * Whether a presented secret has one of our token prefixes. Such a secret is never tried as a password (no scrypt
+ * for a wrong or revoked token); passwords that start with a token prefix therefore cannot sign in through Basic.
+ */
+export function looksLikeToken(secret: string): boolean {
+  return Object.values(TokenPrefix).some((prefix) => secret.startsWith(prefix));
+}
+
 /** 192 random bits, base64url: unguessable, and safe in headers, URLs and Basic credentials. */
 export function generateTokenSecret(prefix: TokenPrefixValue): string {
   return `${prefix}${randomBytes(24).toString('base64url')}`;

@@ -3,7 +3,8 @@ import jwt from 'jsonwebtoken';
 import { Actor } from '../domain/actor';
 import { RegistryPermissionService } from '../registry-permission.service';
 import { SigningKeyRing } from './signing-keys';
-import { AccessEntry, grantActions, parseScopes } from './token-scope';
+import { IamError } from '../domain/iam-error';
+import { AccessEntry, grantActions, MAX_SCOPES_PER_TOKEN_REQUEST, parseScopes, splitScopes } from './token-scope';
 
 export const REGISTRY_TOKEN_AUDIENCE = 'container_registry';
 export const REGISTRY_TOKEN_ISSUER = 'cargohold-token-service';
@@ -37,7 +38,9 @@ export class RegistryTokenService {
     private readonly ttlSeconds: number,
   ) {}
 
+  /** Throws IamError INVALID (field `scope`) for more than MAX_SCOPES_PER_TOKEN_REQUEST scopes. */
   async issue(actor: Actor | null, scopeParams: string[]): Promise<IssuedToken> {
+    checkScopeCount(scopeParams);
     const access: AccessEntry[] = [];
     const requested: Array<{ name: string; actions: string[] }> = [];
     for (const entry of parseScopes(scopeParams)) {
@@ -69,6 +72,14 @@ export class RegistryTokenService {
       notBefore: -5,
     });
     return { token, expiresIn: this.ttlSeconds, issuedAt: new Date(now * 1000).toISOString() };
+  }
+}
+
+/** The token request's scope limit; the token endpoint checks it before authenticating, and issue() again. */
+export function checkScopeCount(scopeParams: string[]): void {
+  const count = splitScopes(scopeParams).length;
+  if (count > MAX_SCOPES_PER_TOKEN_REQUEST) {
+    throw IamError.invalid(`at most ${MAX_SCOPES_PER_TOKEN_REQUEST} scopes may be requested in one token request, got ${count}`, 'scope');
   }
 }
 

@@ -10,13 +10,24 @@ export interface AccessEntry {
 const KNOWN_ACTIONS = new Set(['pull', 'push', 'delete', '*']);
 
 /**
+ * Most scopes one token request may ask for (counted after splitting space-separated parameters). With names of
+ * at most 255 characters this bounds a registry JWT to about 30 KB; docker, podman and skopeo ask for one to three.
+ */
+export const MAX_SCOPES_PER_TOKEN_REQUEST = 32;
+
+/** The individual scope strings of the `scope` parameters. */
+export function splitScopes(values: string[]): string[] {
+  return values.flatMap((v) => v.split(' ')).filter(Boolean);
+}
+
+/**
  * Parses `scope` parameters (`repository:<name>:<actions>`, `registry:catalog:*`); several may be given, and
  * one parameter may hold several separated by spaces. Unknown types and malformed entries are dropped, as
  * distribution does, rather than failing the whole login.
  */
 export function parseScopes(values: string[]): AccessEntry[] {
   const entries: AccessEntry[] = [];
-  for (const value of values.flatMap((v) => v.split(' ')).filter(Boolean)) {
+  for (const value of splitScopes(values)) {
     const first = value.indexOf(':');
     const last = value.lastIndexOf(':');
     if (first <= 0 || last === first) continue;
