@@ -19,9 +19,10 @@ export class CredentialService {
   /**
    * HTTP Basic credentials, as `docker login` sends them to the token service: a password; any username with a
    * personal, project or group access token; a deploy token's username with its secret; `gitlab-ci-token`
-   * with a running job's token. Tokens are looked up first (one indexed query each); a secret with a token
-   * prefix that matched no token is refused without a password check, so token logins never run scrypt.
-   * A password check may throw IamError TOO_MANY_REQUESTS when too many are running (PasswordCheckLimiter).
+   * with a running job's token. A secret with one of our token prefixes is only looked up as a token (one indexed
+   * query each), never tried as a password, so token logins never run scrypt nor wait for a password slot.
+   * Anything else is a password check, run under PasswordCheckLimiter: it throws IamError TOO_MANY_REQUESTS
+   * when too many are running or waiting.
    */
   async authenticateBasic(username: string, secret: string): Promise<Actor | null> {
     if (!username || !secret) return null;
@@ -29,12 +30,12 @@ export class CredentialService {
       const job = await this.jobActor(secret);
       if (job) return job;
     }
-    const token = await this.accessTokenActor(secret);
-    if (token) return token;
-    const deploy = await this.deployTokenActor(username, secret);
-    if (deploy) return deploy;
-    if (looksLikeToken(secret)) return null;
-    return this.passwordActor(username, secret);
+    if (looksLikeToken(secret)) return (await this.accessTokenActor(secret)) ?? (await this.deployTokenActor(username, secret));
+    // A password (or a token without our prefixes, such as an operator's BOOTSTRAP_ADMIN_TOKEN): the whole check,
+    // lookups included, runs in one of the few password slots, so a flood is refused before it costs a query.
+    return this.passwordChecks.run(
+      async () => (await this.accessTokenActor(secret)) ?? (await this.deployTokenActor(username, secret)) ?? (await this.passwordActor(username, secret)),
+    );
   }
 
   /** A REST token (PRIVATE-TOKEN, Bearer or JOB-TOKEN): personal, project or group access token, or job token. */
@@ -97,8 +98,8 @@ export class CredentialService {
   private async passwordActor(username: string, password: string): Promise<Actor | null> {
     const user = await this.ctx.users.findLogin(this.ctx.manager, username);
     const hash = user?.passwordHash ?? null;
-    // Unknown names burn the same scrypt time as known ones (and so take a slot too): timing tells nothing.
-    const valid = await this.passwordChecks.run(() => (hash === null ? verifyAgainstDummy(password) : verifyPassword(password, hash)));
+    // Unknown names burn the same scrypt time as known ones: timing tells nothing.
+    const valid = hash === null ? await verifyAgainstDummy(password) : await verifyPassword(password, hash);
     if (!user || hash === null) return null;
     if (!valid || user.state !== 'active' || user.bot) return null;
     return { kind: 'user', userId: user.id, username: user.username, isAdmin: user.isAdmin, scopes: null };
