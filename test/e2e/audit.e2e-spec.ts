@@ -98,13 +98,13 @@ describe('audit events', () => {
   });
 
   it('records tokens created and revoked, never their secrets', async () => {
-    const pat = await api.post(`/users/${developer.id}/personal_access_tokens`, admin(), { name: 'ci-pat', scopes: ['read_registry'] });
+    const pat = await api.post(`/users/${developer.id}/personal_access_tokens`, admin(), { name: 'ci-pat', scopes: ['read_registry'], expires_at: '2999-01-01' });
     expect(pat.status).toBe(201);
     expect((await api.delete(`/personal_access_tokens/${pat.body.id}`, admin())).status).toBe(204);
     const projectToken = await api.post(`/projects/${projectId}/access_tokens`, admin(), { name: 'bot', scopes: ['read_registry'], access_level: 20, expires_at: '2099-01-01' });
     expect(projectToken.status).toBe(201);
     expect((await api.delete(`/projects/${projectId}/access_tokens/${projectToken.body.id}`, admin())).status).toBe(204);
-    const deployToken = await api.post(`/projects/${projectId}/deploy_tokens`, admin(), { name: 'deployer', scopes: ['read_registry'] });
+    const deployToken = await api.post(`/projects/${projectId}/deploy_tokens`, admin(), { name: 'deployer', scopes: ['read_registry'], expires_at: '2999-01-01' });
     expect(deployToken.status).toBe(201);
     expect((await api.delete(`/projects/${projectId}/deploy_tokens/${deployToken.body.id}`, admin())).status).toBe(204);
     secrets.push(pat.body.token, projectToken.body.token, deployToken.body.token);

@@ -74,6 +74,102 @@ describe('hardening: credentials and tokens', () => {
     });
   });
 
+  describe('tokens created by tokens', () => {
+    /** A UTC date `days` from today, as the API takes it. */
+    const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    const PASSWORD = 'maintainer-password-1234';
+    let maintainer: { id: number; token: string };
+    const projectPath = enc('chain/app');
+
+    beforeAll(async () => {
+      await clearThrottle();
+      const group = await api.post('/groups', admin(), { name: 'chain', path: 'chain' });
+      await api.post('/projects', admin(), { namespace_id: group.body.id, path: 'app', name: 'app' });
+      const user = await api.post('/users', admin(), { username: 'chain-maint', email: 'chain-maint@example.com', name: 'Maint', password: PASSWORD });
+      expect((await api.post(`/projects/${projectPath}/members`, admin(), { user_id: user.body.id, access_level: 40 })).status).toBe(201);
+      const pat = await api.post(`/users/${user.body.id}/personal_access_tokens`, admin(), { name: 'maint', scopes: ['api'], expires_at: inDays(30) });
+      expect(pat.status).toBe(201);
+      maintainer = { id: user.body.id, token: pat.body.token };
+    });
+
+    it('a token cannot create a project access token that never expires or outlives it; an earlier expiry is fine', async () => {
+      const auth = { token: maintainer.token };
+      const create = (expires?: string) =>
+        api.post(`/projects/${projectPath}/access_tokens`, auth, { name: 'bot', scopes: ['api'], access_level: 40, ...(expires ? { expires_at: expires } : {}) });
+      const never = await create();
+      expect(never.status).toBe(400);
+      expect(never.body.message.expires_at[0]).toMatch(/required when the request is authenticated with a token/);
+      const later = await create(inDays(31));
+      expect(later.status).toBe(400);
+      expect(later.body.message.expires_at[0]).toContain(`cannot be later than the expiry of the token used for this request (${inDays(30)})`);
+      expect((await create(inDays(30))).status).toBe(201);
+      const earlier = await create(inDays(10));
+      expect(earlier.status).toBe(201);
+      expect(earlier.body.expires_at).toBe(inDays(10));
+
+      // The project token in turn cannot renew itself: its successor is bound by its own expiry.
+      const bot = { token: earlier.body.token as string };
+      const successor = (expires?: string) =>
+        api.post(`/projects/${projectPath}/access_tokens`, bot, { name: 'successor', scopes: ['api'], access_level: 40, ...(expires ? { expires_at: expires } : {}) });
+      expect((await successor()).status).toBe(400);
+      expect((await successor(inDays(11))).status).toBe(400);
+      expect((await successor(inDays(9))).status).toBe(201);
+    });
+
+    it('deploy tokens made with a token expire no later than that token', async () => {
+      const auth = { token: maintainer.token };
+      const create = (expires?: string) =>
+        api.post(`/projects/${projectPath}/deploy_tokens`, auth, { name: 'deploy', scopes: ['read_registry'], ...(expires ? { expires_at: expires } : {}) });
+      const never = await create();
+      expect(never.status).toBe(400);
+      expect(never.body.message).toHaveProperty('expires_at');
+      expect((await create(`${inDays(30)}T00:00:01Z`)).status).toBe(400);
+      expect((await create(`${inDays(30)}T00:00:00Z`)).status).toBe(201);
+      expect((await create(`${inDays(5)}T12:00:00Z`)).status).toBe(201);
+    });
+
+    it('even a never-expiring token (the bootstrap token) must give the tokens it creates an expiry', async () => {
+      const create = (body: Record<string, unknown>) => api.post(`/users/${maintainer.id}/personal_access_tokens`, admin(), { name: 'by-admin', scopes: ['read_api'], ...body });
+      const never = await create({});
+      expect(never.status).toBe(400);
+      expect(never.body.message).toHaveProperty('expires_at');
+      expect((await create({ expires_at: '2999-01-01' })).status).toBe(201);
+      expect((await api.post('/groups/chain/deploy_tokens', admin(), { name: 'no-expiry', scopes: ['read_registry'] })).status).toBe(400);
+    });
+
+    it('a person signed in with a password may still create a token that never expires', async () => {
+      const signIn = await fetch(`${platform.url}/api/v4/session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ login: 'chain-maint', password: PASSWORD }),
+      });
+      expect(signIn.status).toBe(201);
+      const { csrf_token: csrf } = await signIn.json();
+      const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0];
+      const post = (path: string, body: unknown) =>
+        fetch(`${platform.url}/api/v4${path}`, { method: 'POST', headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const projectToken = await post(`/projects/${projectPath}/access_tokens`, { name: 'long-lived', scopes: ['read_registry'], access_level: 20 });
+      expect(projectToken.status).toBe(201);
+      expect((await projectToken.json()).expires_at).toBeNull();
+      expect((await post(`/projects/${projectPath}/deploy_tokens`, { name: 'long-lived', scopes: ['read_registry'] })).status).toBe(201);
+
+      // A session opened with a token is that token: same bounds.
+      const tokenSignIn = await fetch(`${platform.url}/api/v4/session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ token: maintainer.token }),
+      });
+      expect(tokenSignIn.status).toBe(201);
+      const tokenSession = { cookie: (tokenSignIn.headers.get('set-cookie') ?? '').split(';')[0], csrf: (await tokenSignIn.json()).csrf_token };
+      const viaTokenSession = await fetch(`${platform.url}/api/v4/projects/${projectPath}/access_tokens`, {
+        method: 'POST',
+        headers: { Cookie: tokenSession.cookie, 'X-CSRF-Token': tokenSession.csrf, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'from-token-session', scopes: ['read_registry'], access_level: 20 }),
+      });
+      expect(viaTokenSession.status).toBe(400);
+    });
+  });
+
   // Last: it leaves this address penalised, which the next test's successful login clears.
   describe('password checks', () => {
     it('a flood of wrong passwords does not stall an unrelated blob download; excess logins get 429 with Retry-After', async () => {

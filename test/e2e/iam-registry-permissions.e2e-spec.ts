@@ -48,7 +48,7 @@ describe('iam: registry credentials and permissions', () => {
     for (const name of ['owner', 'guest', 'reporter', 'developer', 'maintainer', 'stranger', 'blocked']) {
       ids[name] = (await api.createUser(admin, name)).id;
     }
-    const owner = { token: (await api.post(`/users/${ids.owner}/personal_access_tokens`, admin, { name: 'o', scopes: ['api'] })).body.token };
+    const owner = { token: (await api.post(`/users/${ids.owner}/personal_access_tokens`, admin, { name: 'o', scopes: ['api'], expires_at: '2999-01-01' })).body.token };
     const group = await api.post('/groups', owner, { name: 'Reg', path: 'reg', visibility: 'public' });
     const sub = await api.post('/groups', owner, { name: 'Sub', path: 'sub', parent_id: group.body.id, visibility: 'public' });
     ids.group = group.body.id;
@@ -120,7 +120,7 @@ describe('iam: registry credentials and permissions', () => {
 
   it('caps personal access tokens by their scopes, whatever username is sent', async () => {
     const token = async (scopes: string[]) =>
-      (await api.post(`/users/${ids.developer}/personal_access_tokens`, admin, { name: scopes.join('+'), scopes })).body.token as string;
+      (await api.post(`/users/${ids.developer}/personal_access_tokens`, admin, { name: scopes.join('+'), scopes, expires_at: '2999-01-01' })).body.token as string;
     const cases: Array<[string[], string[]]> = [
       [['read_registry'], ['pull']],
       [['read_registry', 'write_registry'], ['pull', 'push', 'delete']],
@@ -145,9 +145,9 @@ describe('iam: registry credentials and permissions', () => {
   });
 
   it('limits project deploy tokens to their project and their scopes', async () => {
-    const owner = { token: (await api.post(`/users/${ids.owner}/personal_access_tokens`, admin, { name: 'd', scopes: ['api'] })).body.token };
-    const read = (await api.post(`/projects/${ids['private-app']}/deploy_tokens`, owner, { name: 'r', scopes: ['read_registry'] })).body;
-    const write = (await api.post(`/projects/${ids['private-app']}/deploy_tokens`, owner, { name: 'w', scopes: ['read_registry', 'write_registry'], username: 'pusher' })).body;
+    const owner = { token: (await api.post(`/users/${ids.owner}/personal_access_tokens`, admin, { name: 'd', scopes: ['api'], expires_at: '2999-01-01' })).body.token };
+    const read = (await api.post(`/projects/${ids['private-app']}/deploy_tokens`, owner, { name: 'r', scopes: ['read_registry'], expires_at: '2999-01-01' })).body;
+    const write = (await api.post(`/projects/${ids['private-app']}/deploy_tokens`, owner, { name: 'w', scopes: ['read_registry', 'write_registry'], username: 'pusher', expires_at: '2999-01-01' })).body;
     const reader = await login(read.username, read.token);
     expect(reader).toMatchObject({ kind: 'deploy_token', userId: null, username: read.username, deployToken: { id: read.id, projectId: ids['private-app'], groupId: null } });
     expect(await actions(reader, 'reg/private-app')).toEqual(['pull']);
@@ -166,8 +166,8 @@ describe('iam: registry credentials and permissions', () => {
   });
 
   it('extends group deploy tokens to every project in the group and its subgroups', async () => {
-    const owner = { token: (await api.post(`/users/${ids.owner}/personal_access_tokens`, admin, { name: 'g', scopes: ['api'] })).body.token };
-    const token = (await api.post(`/groups/${ids.group}/deploy_tokens`, owner, { name: 'g', scopes: ['read_registry', 'write_registry'] })).body;
+    const owner = { token: (await api.post(`/users/${ids.owner}/personal_access_tokens`, admin, { name: 'g', scopes: ['api'], expires_at: '2999-01-01' })).body.token };
+    const token = (await api.post(`/groups/${ids.group}/deploy_tokens`, owner, { name: 'g', scopes: ['read_registry', 'write_registry'], expires_at: '2999-01-01' })).body;
     const actor = await login(token.username, token.token);
     expect(actor.deployToken).toEqual({ id: token.id, projectId: null, groupId: ids.group });
     expect(await actions(actor, 'reg/private-app')).toEqual(['pull', 'push', 'delete']);
@@ -179,8 +179,8 @@ describe('iam: registry credentials and permissions', () => {
   });
 
   it('gives job tokens the starter’s role on their project, pull on allowlisting projects, nothing once finished', async () => {
-    const developer = { token: (await api.post(`/users/${ids.developer}/personal_access_tokens`, admin, { name: 'j', scopes: ['api'] })).body.token };
-    const owner = { token: (await api.post(`/users/${ids.owner}/personal_access_tokens`, admin, { name: 'j', scopes: ['api'] })).body.token };
+    const developer = { token: (await api.post(`/users/${ids.developer}/personal_access_tokens`, admin, { name: 'j', scopes: ['api'], expires_at: '2999-01-01' })).body.token };
+    const owner = { token: (await api.post(`/users/${ids.owner}/personal_access_tokens`, admin, { name: 'j', scopes: ['api'], expires_at: '2999-01-01' })).body.token };
     const job = (await api.post(`/projects/${enc('reg/private-app')}/ci/jobs`, developer, {})).body;
     expect(await iam.credentials.authenticateBasic('developer', job.token)).toBeNull();
     const actor = await login('gitlab-ci-token', job.token);
@@ -205,14 +205,14 @@ describe('iam: registry credentials and permissions', () => {
 
   it('does not let Reporters start jobs (so no job token ever exceeds pull for them)', async () => {
     const refused = await api.post(`/projects/${ids['private-app']}/ci/jobs`, {
-      token: (await api.post(`/users/${ids.reporter}/personal_access_tokens`, admin, { name: 'j', scopes: ['api'] })).body.token,
+      token: (await api.post(`/users/${ids.reporter}/personal_access_tokens`, admin, { name: 'j', scopes: ['api'], expires_at: '2999-01-01' })).body.token,
     });
     expect(refused.status).toBe(403);
   });
 
   it('lets project bots pull only where they are members', async () => {
-    const owner = { token: (await api.post(`/users/${ids.owner}/personal_access_tokens`, admin, { name: 'b', scopes: ['api'] })).body.token };
-    const botToken = (await api.post(`/projects/${ids['private-app']}/access_tokens`, owner, { name: 'bot', scopes: ['read_registry'], access_level: 20 })).body.token;
+    const owner = { token: (await api.post(`/users/${ids.owner}/personal_access_tokens`, admin, { name: 'b', scopes: ['api'], expires_at: '2999-01-01' })).body.token };
+    const botToken = (await api.post(`/projects/${ids['private-app']}/access_tokens`, owner, { name: 'bot', scopes: ['read_registry'], access_level: 20, expires_at: '2999-01-01' })).body.token;
     const bot = await login('whatever', botToken);
     expect(bot).toMatchObject({ kind: 'user', isBot: true, scopes: ['read_registry'] });
     expect(await actions(bot, 'reg/private-app')).toEqual(['pull']);

@@ -45,7 +45,7 @@ export class RestClient {
   async createUser(admin: Auth, username: string, scopes = ['api']): Promise<{ id: number; username: string; token: string; auth: Auth }> {
     const user = await this.post('/users', admin, { username, email: `${username}@example.com`, name: username, password: 'password-1234' });
     if (user.status !== 201) throw new Error(`creating ${username}: ${user.status} ${JSON.stringify(user.body)}`);
-    const token = await this.post(`/users/${user.body.id}/personal_access_tokens`, admin, { name: `${username}-token`, scopes });
+    const token = await this.post(`/users/${user.body.id}/personal_access_tokens`, admin, { name: `${username}-token`, scopes, expires_at: '2999-01-01' });
     if (token.status !== 201) throw new Error(`token for ${username}: ${token.status} ${JSON.stringify(token.body)}`);
     return { id: user.body.id, username, token: token.body.token, auth: { token: token.body.token } };
   }

@@ -44,8 +44,8 @@ describe('iam: tokens', () => {
       expect(row.token_digest.equals(sha256(created.body.token))).toBe(true);
       const listed = await api.get(`/personal_access_tokens/${created.body.id}`, alice.auth);
       expect(listed.body.token).toBeUndefined();
-      expect(await api.post(`/users/${alice.id}/personal_access_tokens`, alice.auth, { name: 'x', scopes: ['api'] })).toMatchObject({ status: 403 });
-      expect(await api.post(`/users/${alice.id}/personal_access_tokens`, admin, { name: 'x', scopes: ['root'] })).toMatchObject({
+      expect(await api.post(`/users/${alice.id}/personal_access_tokens`, alice.auth, { name: 'x', scopes: ['api'], expires_at: '2999-01-01' })).toMatchObject({ status: 403 });
+      expect(await api.post(`/users/${alice.id}/personal_access_tokens`, admin, { name: 'x', scopes: ['root'], expires_at: '2999-01-01' })).toMatchObject({
         status: 400,
         body: { error: 'scopes does not have a valid value' },
       });
@@ -53,16 +53,16 @@ describe('iam: tokens', () => {
     });
 
     it('are limited by their scopes', async () => {
-      const readApi = (await api.post(`/users/${alice.id}/personal_access_tokens`, admin, { name: 'ro', scopes: ['read_api'] })).body.token;
+      const readApi = (await api.post(`/users/${alice.id}/personal_access_tokens`, admin, { name: 'ro', scopes: ['read_api'], expires_at: '2999-01-01' })).body.token;
       expect((await api.get('/projects', { token: readApi })).status).toBe(200);
       expect(await api.post('/projects', { token: readApi }, { path: 'nope' })).toMatchObject({
         status: 403,
         body: { error: 'insufficient_scope', scope: 'api' },
       });
-      const readUser = (await api.post(`/users/${alice.id}/personal_access_tokens`, admin, { name: 'ru', scopes: ['read_user'] })).body.token;
+      const readUser = (await api.post(`/users/${alice.id}/personal_access_tokens`, admin, { name: 'ru', scopes: ['read_user'], expires_at: '2999-01-01' })).body.token;
       expect((await api.get('/user', { token: readUser })).body.username).toBe('alice');
       expect(await api.get('/projects', { token: readUser })).toMatchObject({ status: 403, body: { error: 'insufficient_scope', scope: 'read_api' } });
-      const registryOnly = (await api.post(`/users/${alice.id}/personal_access_tokens`, admin, { name: 'reg', scopes: ['read_registry'] })).body.token;
+      const registryOnly = (await api.post(`/users/${alice.id}/personal_access_tokens`, admin, { name: 'reg', scopes: ['read_registry'], expires_at: '2999-01-01' })).body.token;
       expect((await api.get('/user', { token: registryOnly })).status).toBe(403);
     });
 
@@ -83,8 +83,8 @@ describe('iam: tokens', () => {
     });
 
     it('stop working when revoked, by id or through /self', async () => {
-      const a = await api.post(`/users/${alice.id}/personal_access_tokens`, admin, { name: 'a', scopes: ['api'] });
-      const b = await api.post(`/users/${alice.id}/personal_access_tokens`, admin, { name: 'b', scopes: ['api'] });
+      const a = await api.post(`/users/${alice.id}/personal_access_tokens`, admin, { name: 'a', scopes: ['api'], expires_at: '2999-01-01' });
+      const b = await api.post(`/users/${alice.id}/personal_access_tokens`, admin, { name: 'b', scopes: ['api'], expires_at: '2999-01-01' });
       expect((await api.get('/user', { token: a.body.token })).status).toBe(200);
       expect((await api.delete(`/personal_access_tokens/${a.body.id}`, alice.auth)).status).toBe(204);
       expect(await api.get('/user', { token: a.body.token })).toMatchObject({ status: 401, body: { message: '401 Unauthorized' } });
@@ -142,7 +142,7 @@ describe('iam: tokens', () => {
 
   describe('project and group access tokens', () => {
     it('create a bot member with the requested role and a usable token', async () => {
-      const created = await api.post(`/projects/${enc('shop/web')}/access_tokens`, alice.auth, { name: 'deployer', scopes: ['api'], access_level: 30 });
+      const created = await api.post(`/projects/${enc('shop/web')}/access_tokens`, alice.auth, { name: 'deployer', scopes: ['api'], access_level: 30, expires_at: '2999-01-01' });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ name: 'deployer', scopes: ['api'], access_level: 30, active: true, revoked: false });
       expect(created.body.token).toMatch(/^glpat-/);
@@ -168,15 +168,15 @@ describe('iam: tokens', () => {
 
     it('cannot be created above the creator’s own level, nor by Developers', async () => {
       await api.post(`/projects/${enc('shop/web')}/members`, alice.auth, { user_id: bob.id, access_level: 40 });
-      const tooHigh = await api.post(`/projects/${enc('shop/web')}/access_tokens`, bob.auth, { name: 'x', scopes: ['api'], access_level: 50 });
+      const tooHigh = await api.post(`/projects/${enc('shop/web')}/access_tokens`, bob.auth, { name: 'x', scopes: ['api'], access_level: 50, expires_at: '2999-01-01' });
       expect(tooHigh.status).toBe(403);
       await api.put(`/projects/${enc('shop/web')}/members/${bob.id}`, alice.auth, { access_level: 30 });
-      expect((await api.post(`/projects/${enc('shop/web')}/access_tokens`, bob.auth, { name: 'x', scopes: ['api'] })).status).toBe(403);
+      expect((await api.post(`/projects/${enc('shop/web')}/access_tokens`, bob.auth, { name: 'x', scopes: ['api'], expires_at: '2999-01-01' })).status).toBe(403);
       expect((await api.get(`/projects/${enc('shop/web')}/access_tokens`, bob.auth)).status).toBe(403);
     });
 
     it('group tokens reach the group’s subgroups and projects', async () => {
-      const created = await api.post('/groups/shop/access_tokens', alice.auth, { name: 'group-bot', scopes: ['read_api'], access_level: 20 });
+      const created = await api.post('/groups/shop/access_tokens', alice.auth, { name: 'group-bot', scopes: ['read_api'], access_level: 20, expires_at: '2999-01-01' });
       expect(created.status).toBe(201);
       const auth = { token: created.body.token };
       const orders = await api.get(`/projects/${enc('shop/backend/orders')}`, auth);
@@ -189,7 +189,7 @@ describe('iam: tokens', () => {
 
   describe('deploy tokens', () => {
     it('are created for projects with the default username and shown once', async () => {
-      const created = await api.post(`/projects/${enc('shop/web')}/deploy_tokens`, alice.auth, { name: 'pull', scopes: ['read_registry'] });
+      const created = await api.post(`/projects/${enc('shop/web')}/deploy_tokens`, alice.auth, { name: 'pull', scopes: ['read_registry'], expires_at: '2999-01-01' });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({
         name: 'pull',
@@ -197,7 +197,7 @@ describe('iam: tokens', () => {
         scopes: ['read_registry'],
         revoked: false,
         expired: false,
-        expires_at: null,
+        expires_at: '2999-01-01T00:00:00.000Z',
       });
       expect(created.body.token).toMatch(/^gldt-/);
       const [row] = await db.query<{ token_digest: Buffer }>(`SELECT token_digest FROM deploy_tokens WHERE id = $1`, [created.body.id]);
@@ -220,7 +220,7 @@ describe('iam: tokens', () => {
       expect(custom.body).toMatchObject({ username: 'shop-pusher', group_id: expect.any(Number), expires_at: '2999-01-01T00:00:00.000Z' });
       expect((await api.post('/groups/shop/deploy_tokens', alice.auth, { name: 'bad', scopes: ['api'] })).status).toBe(400);
       // bob sees the group (he is a Developer of a project inside) but may not manage its tokens.
-      expect((await api.post('/groups/shop/deploy_tokens', bob.auth, { name: 'x', scopes: ['read_registry'] })).status).toBe(403);
+      expect((await api.post('/groups/shop/deploy_tokens', bob.auth, { name: 'x', scopes: ['read_registry'], expires_at: '2999-01-01' })).status).toBe(403);
       const all = await api.get('/deploy_tokens', admin);
       expect(all.body.map((t: { name: string }) => t.name)).toEqual(['pull', 'group-push']);
       expect((await api.get('/deploy_tokens', alice.auth)).status).toBe(403);

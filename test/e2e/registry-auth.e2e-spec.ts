@@ -106,7 +106,7 @@ describe('registry access control', () => {
 
   describe('deploy tokens', () => {
     const deployToken = async (project: string, scopes: string[], group = false) => {
-      const created = await api.post(`/${group ? 'groups' : 'projects'}/${enc(project)}/deploy_tokens`, admin(), { name: `dt-${scopes.join('-')}`, scopes });
+      const created = await api.post(`/${group ? 'groups' : 'projects'}/${enc(project)}/deploy_tokens`, admin(), { name: `dt-${scopes.join('-')}`, scopes, expires_at: '2999-01-01' });
       expect(created.status).toBe(201);
       return `${created.body.username}:${created.body.token}`;
     };
@@ -133,7 +133,7 @@ describe('registry access control', () => {
 
   describe('CI job tokens', () => {
     it('logs in as gitlab-ci-token, pushes to its project, is refused elsewhere and after finish', async () => {
-      const developer = { token: (await api.post(`/users/${(await api.get('/users?username=developer', admin())).body[0].id}/personal_access_tokens`, admin(), { name: 'ci', scopes: ['api'] })).body.token };
+      const developer = { token: (await api.post(`/users/${(await api.get('/users?username=developer', admin())).body[0].id}/personal_access_tokens`, admin(), { name: 'ci', scopes: ['api'], expires_at: '2999-01-01' })).body.token };
       const job = await api.post(`/projects/${enc('corp/private-app')}/ci/jobs`, developer, { name: 'build' });
       expect(job.status).toBe(201);
       const vars = job.body.variables;

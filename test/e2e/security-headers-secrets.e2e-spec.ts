@@ -59,8 +59,8 @@ describe('security: headers, CORS and secrets in logs', () => {
     const project = await api.post('/projects', admin, { namespace_id: group.body.id, path: 'app', name: 'app' });
     expect(project.status).toBe(201);
     expect((await api.post(`/projects/${project.body.id}/members`, admin, { user_id: user.body.id, access_level: 30 })).status).toBe(201);
-    const pat = (await api.post(`/users/${user.body.id}/personal_access_tokens`, admin, { name: 'p', scopes: ['api', 'read_registry', 'write_registry'] })).body.token as string;
-    const deploy = (await api.post(`/projects/${enc('sec/app')}/deploy_tokens`, admin, { name: 'd', scopes: ['read_registry', 'write_registry'] })).body;
+    const pat = (await api.post(`/users/${user.body.id}/personal_access_tokens`, admin, { name: 'p', scopes: ['api', 'read_registry', 'write_registry'], expires_at: '2999-01-01' })).body.token as string;
+    const deploy = (await api.post(`/projects/${enc('sec/app')}/deploy_tokens`, admin, { name: 'd', scopes: ['read_registry', 'write_registry'], expires_at: '2999-01-01' })).body;
     const job = await api.post(`/projects/${enc('sec/app')}/ci/jobs`, { token: pat }, { name: 'build' });
     expect(job.status).toBe(201);
     const jobToken = job.body.variables.CI_JOB_TOKEN as string;

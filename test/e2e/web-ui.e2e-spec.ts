@@ -199,11 +199,11 @@ describe('web UI', () => {
     });
     expect(write.status).toBe(403);
 
-    const registryOnly = await api.post(`/users/${rep.id}/personal_access_tokens`, admin, { name: 'pull-only', scopes: ['read_registry'] });
+    const registryOnly = await api.post(`/users/${rep.id}/personal_access_tokens`, admin, { name: 'pull-only', scopes: ['read_registry'], expires_at: '2999-01-01' });
     const refused = await fetch(`${platform.url}/api/v4/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: registryOnly.body.token }) });
     expect(refused.status).toBe(403);
 
-    const extra = await api.post(`/users/${rep.id}/personal_access_tokens`, admin, { name: 'short-lived', scopes: ['read_api'] });
+    const extra = await api.post(`/users/${rep.id}/personal_access_tokens`, admin, { name: 'short-lived', scopes: ['read_api'], expires_at: '2999-01-01' });
     const second = await fetch(`${platform.url}/api/v4/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: extra.body.token }) });
     const secondCookie = (second.headers.get('set-cookie') ?? '').split(';')[0];
     expect((await fetch(`${platform.url}/api/v4/user`, { headers: { Cookie: secondCookie } })).status).toBe(200);

@@ -1,6 +1,7 @@
 import { AccessLevel } from './domain/access-level';
 import { Actor } from './domain/actor';
 import { IamError } from './domain/iam-error';
+import { checkCreatedTokenExpiryInstant } from './domain/token-lifetime';
 import { allIn, DEPLOY_TOKEN_SCOPES } from './domain/scopes';
 import { digestToken, generateTokenSecret, TokenPrefix } from './domain/token-secret';
 import { DeployTokenFilter, DeployTokenRecord } from './data/deploy-token.repository';
@@ -9,6 +10,7 @@ import { AccessService, requireAdmin, requireUser } from './access.service';
 import { IamContext } from './iam-context';
 import { SourceRef } from './member.service';
 import { CreatedToken } from './personal-access-token.service';
+import { tokenCreatorOf } from './token-creator';
 
 export interface NewDeployTokenInput {
   name: string;
@@ -35,6 +37,7 @@ export class DeployTokenService {
       throw IamError.invalid('can contain only letters, digits, "_", "-", "+" and "."', 'username');
     }
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw IamError.invalid('must be in the future', 'expires_at');
+    checkCreatedTokenExpiryInstant(await tokenCreatorOf(this.ctx, actor!), input.expiresAt);
     const secret = generateTokenSecret(TokenPrefix.DEPLOY);
     const record = await this.ctx.deployTokens.insert(this.ctx.manager, {
       ...owner,

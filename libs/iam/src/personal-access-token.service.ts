@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Actor } from './domain/actor';
 import { checkExpiryDate } from './domain/dates';
+import { checkCreatedTokenExpiry } from './domain/token-lifetime';
 import { IamError } from './domain/iam-error';
 import { TOKEN_SCOPES, allIn } from './domain/scopes';
 import { digestToken, generateTokenSecret, TokenPrefix } from './domain/token-secret';
@@ -8,6 +9,7 @@ import { PageRequest, Paged } from './data/paging';
 import { PersonalAccessTokenRecord, TokenFilter } from './data/personal-access-token.repository';
 import { requireAdmin, requireUser } from './access.service';
 import { IamContext } from './iam-context';
+import { tokenCreatorOf } from './token-creator';
 
 export interface NewTokenInput {
   name: string;
@@ -31,8 +33,9 @@ export class PersonalAccessTokenService {
   constructor(private readonly ctx: IamContext) {}
 
   async createForUser(actor: Actor | null, userId: number, input: NewTokenInput): Promise<CreatedToken<PersonalAccessTokenRecord>> {
-    requireAdmin(actor);
+    const admin = requireAdmin(actor);
     checkTokenInput(input, TOKEN_SCOPES);
+    checkCreatedTokenExpiry(await tokenCreatorOf(this.ctx, admin), input.expiresAt);
     const user = await this.ctx.users.findById(this.ctx.manager, userId);
     if (!user || user.bot) throw IamError.notFound('User');
     const token = generateTokenSecret(TokenPrefix.PERSONAL);

@@ -1,6 +1,7 @@
 import { AccessLevel, isMemberAccessLevel } from './domain/access-level';
 import { Actor } from './domain/actor';
 import { IamError } from './domain/iam-error';
+import { checkCreatedTokenExpiry } from './domain/token-lifetime';
 import { RESOURCE_TOKEN_SCOPES } from './domain/scopes';
 import { digestToken, generateTokenSecret, TokenPrefix } from './domain/token-secret';
 import { PageRequest, Paged } from './data/paging';
@@ -10,6 +11,7 @@ import { IamContext } from './iam-context';
 import { SourceRef } from './member.service';
 import { checkTokenInput, CreatedToken, NewTokenInput } from './personal-access-token.service';
 import { UserService } from './user.service';
+import { tokenCreatorOf } from './token-creator';
 
 export type ResourceAccessTokenRecord = PersonalAccessTokenRecord & { accessLevel: number };
 
@@ -32,6 +34,7 @@ export class ResourceAccessTokenService {
     const user = requireUser(actor);
     const resource = await this.resolve(actor, ref);
     checkTokenInput(input, RESOURCE_TOKEN_SCOPES);
+    checkCreatedTokenExpiry(await tokenCreatorOf(this.ctx, user), input.expiresAt);
     const accessLevel = input.accessLevel ?? AccessLevel.MAINTAINER;
     if (!isMemberAccessLevel(accessLevel)) throw IamError.invalid('does not have a valid value', 'access_level');
     // Nobody creates a token more powerful than themselves.

@@ -7,4 +7,5 @@ export * from './paths';
 export * from './registry-actions';
 export * from './scopes';
 export * from './token-secret';
+export * from './token-lifetime';
 export * from './visibility';
