@@ -7,7 +7,7 @@ const resolver = (answers: Record<string, string[]>) => async (host: string) => 
 };
 
 describe('checkWebhookUrl', () => {
-  const resolve = resolver({ 'hooks.example.com': ['93.184.216.34'], 'internal.example.com': ['10.0.0.5'], 'mixed.example.com': ['93.184.216.34', '::1'] });
+  const resolve = resolver({ 'hooks.example.com': ['93.184.216.34'], 'internal.example.com': ['10.0.0.5'], 'mixed.example.com': ['93.184.216.34', '::1'], 'nat64.example.com': ['64:ff9b::7f00:1'] });
 
   it('accepts a public host', async () => {
     await expect(checkWebhookUrl('https://hooks.example.com/x', { allowLocal: false, resolve })).resolves.toMatchObject({ addresses: ['93.184.216.34'] });
@@ -28,6 +28,16 @@ describe('checkWebhookUrl', () => {
     'http://internal.example.com/',
     'http://mixed.example.com/',
     'http://[::ffff:127.0.0.1]/',
+    // Issue #18: IPv4-translated, NAT64 (well-known and local-use), documentation ranges, and names resolving to them.
+    'http://[::ffff:0:127.0.0.1]/',
+    'http://[64:ff9b::127.0.0.1]/',
+    'http://[64:ff9b::a9fe:a9fe]/',
+    'http://[64:ff9b:1::a00:1]/',
+    'http://192.0.2.1/',
+    'http://198.51.100.1/',
+    'http://203.0.113.1/',
+    'http://[2001:db8::1]/',
+    'http://nat64.example.com/',
   ])('refuses %s unless local requests are allowed', async (url) => {
     await expect(checkWebhookUrl(url, { allowLocal: false, resolve })).rejects.toBeInstanceOf(WebhookUrlError);
     await expect(checkWebhookUrl(url, { allowLocal: true, resolve })).resolves.toBeDefined();
