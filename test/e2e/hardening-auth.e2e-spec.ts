@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { createTestDatabase, RegistrySession, seedProject, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
 import { bearer, pushImage } from './reliability-support';
 import { enc, RestClient } from './iam-rest-client';
@@ -210,10 +211,22 @@ describe('hardening: credentials and tokens', () => {
       );
       // Downloads one after another while the flood goes on; the slowest one counts.
       const loadedTimes: number[] = [];
+      // Another client (127.0.0.2, so the flooding address's throttle does not apply) logs in with a token meanwhile.
+      const otherClient = new Agent({ connect: { localAddress: '127.0.0.2' } });
+      let tokenLogin = 0;
       try {
+        // While the burst fills every password slot.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const response = await undiciFetch(`${platform.url}/jwt/auth?service=container_registry&scope=repository:flood/pub:pull`, {
+          headers: { Authorization: basic('root', platform.adminToken) },
+          dispatcher: otherClient,
+        });
+        tokenLogin = response.status;
+        await response.arrayBuffer();
         const until = Date.now() + 6000;
         while (Date.now() < until) loadedTimes.push(await download());
       } finally {
+        await otherClient.close();
         flooding = false;
         await Promise.all([burst, loops]);
       }
@@ -227,6 +240,8 @@ describe('hardening: credentials and tokens', () => {
       const tooMany = outcomes.filter((o) => o.status === 429);
       expect(tooMany.length).toBeGreaterThan(0);
       expect(tooMany.every((o) => Number(o.retryAfter) > 0)).toBe(true);
+      // Token logins never wait for a password slot.
+      expect(tokenLogin).toBe(200);
       // The real credentials still work once the flood is over.
       expect(await bearer(platform.url, 'root', platform.adminToken, ['repository:flood/pub:pull'])).toEqual(expect.any(String));
     }, 120_000);
