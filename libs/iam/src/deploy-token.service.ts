@@ -37,7 +37,7 @@ export class DeployTokenService {
       throw IamError.invalid('can contain only letters, digits, "_", "-", "+" and "."', 'username');
     }
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw IamError.invalid('must be in the future', 'expires_at');
-    checkCreatedTokenExpiryInstant(await tokenCreatorOf(this.ctx, actor!), input.expiresAt);
+    checkCreatedTokenExpiryInstant(await tokenCreatorOf(this.ctx, requireUser(actor)), input.expiresAt);
     const secret = generateTokenSecret(TokenPrefix.DEPLOY);
     const record = await this.ctx.deployTokens.insert(this.ctx.manager, {
       ...owner,
