@@ -6,8 +6,9 @@ import { CreateWebhooksAndAudit1763800007000 } from './1763800007000-CreateWebho
 import { CreateCleanupPolicies1763800008000 } from './1763800008000-CreateCleanupPolicies';
 import { AddUploadWriteLease1763800009000 } from './1763800009000-AddUploadWriteLease';
 import { IndexStrandedWork1763800010000 } from './1763800010000-IndexStrandedWork';
+import { IndexReferrersByDigest1763800011000 } from './1763800011000-IndexReferrersByDigest';
 import { CreateBulkTagDeleteRequests1763800012000 } from './1763800012000-CreateBulkTagDeleteRequests';
 import { AddAuditAggregateKey1763800013000 } from './1763800013000-AddAuditAggregateKey';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
-export const MIGRATIONS = [CreateIdentity1763800000000, CreateRegistry1763800001000, CreateAccessTokens1763800002000, CreateWebSessions1763800006000, CreateWebhooksAndAudit1763800007000, CreateCleanupPolicies1763800008000, AddUploadWriteLease1763800009000, IndexStrandedWork1763800010000, CreateBulkTagDeleteRequests1763800012000, AddAuditAggregateKey1763800013000];
+export const MIGRATIONS = [CreateIdentity1763800000000, CreateRegistry1763800001000, CreateAccessTokens1763800002000, CreateWebSessions1763800006000, CreateWebhooksAndAudit1763800007000, CreateCleanupPolicies1763800008000, AddUploadWriteLease1763800009000, IndexStrandedWork1763800010000, IndexReferrersByDigest1763800011000, CreateBulkTagDeleteRequests1763800012000, AddAuditAggregateKey1763800013000];

@@ -174,6 +174,10 @@ export class ManifestRepository {
    * comes, so a page reads at most max(budget, one manifest)). `fetched` on each row counts the rows the page looked
    * at, so a caller sees rows cut by the budget. Payloads of rows cut are not read: octet_length reads the stored
    * length, and the cut is made before the payload column is output.
+   *
+   * The repository is a scalar subquery, not a join, so the planner sees one repository id and reads the page in
+   * order from ix_manifests_on_repository_id_and_subject_digest_and_digest, stopping at the limit (a join made it
+   * read and sort every referrer of the subject).
    */
   async findReferrers(db: EntityManager, repositoryPath: string, subjectDigest: string, page: ReferrerPageQuery): Promise<ReferrerRow[]> {
     const params: unknown[] = [repositoryPath, subjectDigest, page.limit, page.payloadBudget];
@@ -189,9 +193,8 @@ export class ManifestRepository {
     const rows = await db.query(
       `WITH page AS (
          SELECT m.digest, m.media_type, m.artifact_type, octet_length(m.payload) AS size, m.payload
-           FROM repositories r
-           JOIN manifests m ON m.repository_id = r.id AND m.subject_digest = $2
-          WHERE r.path = $1${filter}
+           FROM manifests m
+          WHERE m.repository_id = (SELECT id FROM repositories WHERE path = $1) AND m.subject_digest = $2${filter}
           ORDER BY m.digest COLLATE "C"
           LIMIT $3),
        budgeted AS (
