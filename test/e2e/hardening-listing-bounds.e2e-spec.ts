@@ -62,7 +62,7 @@ describe('hardening: bounded listings', () => {
     await db?.drop();
   });
 
-  const v2 = (path: string) => registry.fetch(`${platform.url}${path}`);
+  const v2 = (path: string, init?: RequestInit) => registry.fetch(`${platform.url}${path}`, init);
 
   async function pushManifest(reference: string, body: string): Promise<void> {
     const response = await putManifest(platform.url, repo, reference, body, OCI_MANIFEST, registry.fetch);
@@ -216,5 +216,49 @@ describe('hardening: bounded listings', () => {
     const one = await fetch(`${platform.url}/api/v4/registry/repositories/${await repositoryId()}?tags=true`);
     expect(one.status).toBe(200);
     expect(((await one.json()) as { tags: unknown[] }).tags).toHaveLength(100);
+  }, 60_000);
+
+  it('names at most 100 tags, with the count, when a manifest with 150 tags is deleted by digest', async () => {
+    const body = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      artifactType: SBOM,
+      config: { mediaType: EMPTY_CONFIG, digest: empty, size: 2 },
+      layers: [],
+      annotations: { 'org.example.purpose': 'many tags' },
+    });
+    await pushManifest('many-000', body);
+    const digest = digestOf(body);
+    await db.query(
+      `INSERT INTO tags (repository_id, name, manifest_id)
+       SELECT $1, 'many-' || lpad(g::text, 3, '0'), (SELECT id FROM manifests WHERE repository_id = $1 AND digest = $2) FROM generate_series(1, 149) g`,
+      [await repositoryId(), digest],
+    );
+    const expected = Array.from({ length: 100 }, (_, i) => `many-${String(i).padStart(3, '0')}`);
+    // A hook on the project, added after the push (written directly: the worker is off, so the delivery rows are what the test reads).
+    const [hook] = await db.query<{ id: string }>(`INSERT INTO webhooks (project_id, url) VALUES ($1, 'http://127.0.0.1:9/hook') RETURNING id`, [projectId]);
+
+    const deleted = await v2(`/v2/${repo}/manifests/${digest}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(202);
+    expect(await db.query(`SELECT 1 FROM tags WHERE name LIKE 'many-%'`)).toHaveLength(0);
+
+    // The audit row: the first 100 names by name, the count, and that the list was cut.
+    const audits = await db.query<{ details: { digest: string; tags: string[]; tags_count: number; tags_truncated: boolean } }>(
+      `SELECT details FROM audit_events WHERE event_name = 'manifest_deleted' AND target_id = $1`,
+      [`${repo}@${digest}`],
+    );
+    expect(audits).toHaveLength(1);
+    expect(audits[0].details).toMatchObject({ digest, tags: expected, tags_count: 150, tags_truncated: true });
+
+    // One tag_deleted delivery per listed name, each saying how many tags went and that some are not listed.
+    const deliveries = await db.query<{ payload: { event_name: string; tag: string; digest: string; manifest_delete: unknown } }>(
+      `SELECT payload FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id`,
+      [hook.id],
+    );
+    expect(deliveries.map((row) => row.payload.tag)).toEqual(expected);
+    for (const { payload } of deliveries) {
+      expect(payload).toMatchObject({ event_name: 'tag_deleted', digest, manifest_delete: { tags_count: 150, tags_truncated: true } });
+    }
+    await db.query(`DELETE FROM webhooks WHERE id = $1`, [hook.id]);
   }, 60_000);
 });

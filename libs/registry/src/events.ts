@@ -50,13 +50,25 @@ export interface TagDeletedEvent extends RepositoryEventBase {
   tag: string;
   /** The manifest the tag pointed to, when known. */
   digest: string | null;
+  /** Set when the tag went with a manifest deleted by digest: how many tags went with it, and whether some are not reported one by one. */
+  withManifest?: { tagsCount: number; tagsTruncated: boolean };
 }
 
-/** A manifest was deleted by digest; `tags` are the tags that pointed to it and went with it. */
+/**
+ * At most this many tag names travel with a manifest deleted by digest (in the event, its audit row and its
+ * webhook deliveries, one `tag_deleted` per name): a manifest may carry any number of tags, and one request must
+ * not write an unbounded audit row or fan out unbounded deliveries. The count says how many there were.
+ */
+export const MANIFEST_DELETED_TAGS_LISTED = 100;
+
+/** A manifest was deleted by digest, with every tag that pointed to it. */
 export interface ManifestDeletedEvent extends RepositoryEventBase {
   digest: string;
   mediaType: string | null;
+  /** The first MANIFEST_DELETED_TAGS_LISTED of those tags, by name (byte order). */
   tags: string[];
+  /** How many tags went with the manifest: more than `tags.length` when the list was cut. */
+  tagsCount: number;
 }
 
 export type RepositoryDeletedEvent = RepositoryEventBase;

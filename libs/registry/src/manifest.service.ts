@@ -20,8 +20,8 @@ import { queueBlobReview } from './data/blob.repository';
 import { candidateProjectPaths } from './domain/name';
 import { RegistryContext } from './registry-context';
 import { ReferrerDescriptor, ReferrersPage, ReferrersPageRequest, REFERRERS_PAGE_PAYLOAD_BYTES, REFERRERS_PAGE_SIZE } from './referrers-page';
-import { RegistryEventActor } from './events';
-import { manifestDigestById, tagNamesOfManifest } from './data/event-facts';
+import { MANIFEST_DELETED_TAGS_LISTED, RegistryEventActor } from './events';
+import { manifestDigestById, tagsOfManifest } from './data/event-facts';
 
 export interface PushedManifest {
   digest: string;
@@ -125,7 +125,7 @@ export class ManifestService {
       if (await this.ctx.manifests.isReferencedByIndex(db, existing.id)) {
         throw new RegistryError('DENIED', 'the manifest is referenced by an index: delete the index first', { digest: ref.digest.value }, 409);
       }
-      const tags = await tagNamesOfManifest(db, existing.id);
+      const tags = await tagsOfManifest(db, existing.id, MANIFEST_DELETED_TAGS_LISTED);
       // Blobs before the manifest, the lock order pushes and GC use; then drop the repository's links to blobs no
       // other manifest here uses, so GC can reclaim them (a link alone keeps a blob alive).
       const gc = new GcRepository();
@@ -133,7 +133,7 @@ export class ManifestService {
       const deleted = await this.ctx.manifests.delete(db, repository.id, ref.digest.value);
       for (const digest of deleted?.blobDigests ?? []) await gc.removeUnusedLink(db, repository.id, digest, 0);
       await queueBlobReview(db, deleted?.blobDigests ?? [], this.ctx.settings.gcReviewDelay, 'manifest_deleted');
-      return this.ctx.events.manifestDeleted(db, { ...occurred(repository.projectId), digest: ref.digest.value, mediaType: existing.mediaType, tags });
+      return this.ctx.events.manifestDeleted(db, { ...occurred(repository.projectId), digest: ref.digest.value, mediaType: existing.mediaType, tags: tags.names, tagsCount: tags.count });
     });
     await this.ctx.changes.repositoriesChanged([repositoryPath]);
     await this.ctx.events.publish(recorded);

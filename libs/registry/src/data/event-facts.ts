@@ -7,8 +7,16 @@ export async function manifestDigestById(db: EntityManager, manifestId: number):
   return rows[0]?.digest ?? null;
 }
 
-/** Tags pointing at a manifest, read before a delete by digest removes them with it. */
-export async function tagNamesOfManifest(db: EntityManager, manifestId: number): Promise<string[]> {
-  const rows: Array<{ name: string }> = await db.query(`SELECT name FROM tags WHERE manifest_id = $1 ORDER BY name`, [manifestId]);
-  return rows.map((row) => row.name);
+/**
+ * Tags pointing at a manifest, read before a delete by digest removes them with it: the first `limit` names in
+ * byte order (tags.name is COLLATE "C") and how many there are, in one statement. The names are a top-N sort, so
+ * memory stays bounded however many tags the manifest has.
+ */
+export async function tagsOfManifest(db: EntityManager, manifestId: number, limit: number): Promise<{ names: string[]; count: number }> {
+  const rows: Array<{ names: string[]; count: string }> = await db.query(
+    `SELECT ARRAY(SELECT name FROM tags WHERE manifest_id = $1 ORDER BY name LIMIT $2) AS names,
+            (SELECT count(*) FROM tags WHERE manifest_id = $1) AS count`,
+    [manifestId, limit],
+  );
+  return { names: rows[0].names, count: Number(rows[0].count) };
 }

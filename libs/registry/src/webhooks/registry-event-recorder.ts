@@ -36,10 +36,18 @@ export class RegistryEventRecorder implements RegistryEventSink {
     return this.record(db, 'tag_deleted', event, `${event.repositoryPath}:${event.tag}`, { tag: event.tag, digest: event.digest }, [{ name: 'tag_deleted', event }]);
   }
 
-  /** Audited as one manifest delete; receivers hear one `tag_deleted` per tag that went with it. */
+  /**
+   * Audited as one manifest delete; receivers hear one `tag_deleted` per tag listed in the event (at most
+   * MANIFEST_DELETED_TAGS_LISTED), each saying how many tags went with the manifest and whether some are not listed.
+   */
   manifestDeleted(db: EntityManager, event: ManifestDeletedEvent): Promise<RecordedEvent> {
-    const payloads: RegistryPayloadEvent[] = event.tags.map((tag) => ({ name: 'tag_deleted', event: { ...event, tag, digest: event.digest } }));
-    return this.record(db, 'manifest_deleted', event, `${event.repositoryPath}@${event.digest}`, { digest: event.digest, tags: event.tags }, payloads);
+    const tagsTruncated = event.tagsCount > event.tags.length;
+    const withManifest = { tagsCount: event.tagsCount, tagsTruncated };
+    // The rest of the event (media type included) goes into each payload; the tag list does not.
+    const { tags, tagsCount, ...shared } = event;
+    const payloads: RegistryPayloadEvent[] = tags.map((tag) => ({ name: 'tag_deleted', event: { ...shared, tag, withManifest } }));
+    const details = { digest: event.digest, tags, tags_count: tagsCount, tags_truncated: tagsTruncated };
+    return this.record(db, 'manifest_deleted', event, `${event.repositoryPath}@${event.digest}`, details, payloads);
   }
 
   repositoryDeleted(db: EntityManager, event: RepositoryDeletedEvent): Promise<RecordedEvent> {

@@ -38,6 +38,18 @@ describe('buildRegistryPayload', () => {
     expect(deleted).toMatchObject({ event_name: 'tag_deleted', tag: 'old', pull_command: null, media_type: null, size: null });
   });
 
+  it('says how many tags went with a manifest deleted by digest, and whether some are not listed', () => {
+    const withManifest = { tagsCount: 150, tagsTruncated: true };
+    const payload = buildRegistryPayload(
+      { name: 'tag_deleted', event: { projectId: 7, repositoryPath: 'acme/shop', tag: 'a', digest: 'sha256:abc', withManifest, actor, occurredAt } },
+      project,
+      'http://127.0.0.1:5000',
+    );
+    expect(payload).toMatchObject({ event_name: 'tag_deleted', tag: 'a', digest: 'sha256:abc', manifest_delete: { tags_count: 150, tags_truncated: true } });
+    const plain = buildRegistryPayload({ name: 'tag_deleted', event: { projectId: 7, repositoryPath: 'acme/shop', tag: 'a', digest: null, actor, occurredAt } }, project, 'http://127.0.0.1:5000');
+    expect(plain).not.toHaveProperty('manifest_delete');
+  });
+
   it('summarises a cleanup run', () => {
     const payload = buildRegistryPayload(
       { name: 'cleanup_finished', event: { projectId: 7, actor: { kind: 'system', id: null, name: null }, occurredAt, deletedTags: 12, repositories: 3, status: 'finished' } },

@@ -20,6 +20,11 @@ export interface RegistryHookPayload {
   /** `docker pull <registry host>/<path>:<tag>` (or `@<digest>`), null when nothing is left to pull. */
   pull_command: string | null;
   cleanup?: { deleted_tags: number; repositories: number; status: string };
+  /**
+   * On a `tag_deleted` whose tag went with a manifest deleted by digest: how many tags went with it, and whether
+   * some of them get no `tag_deleted` of their own (only the first MANIFEST_DELETED_TAGS_LISTED by name do).
+   */
+  manifest_delete?: { tags_count: number; tags_truncated: boolean };
 }
 
 export type RegistryPayloadEvent =
@@ -62,6 +67,9 @@ export function buildEventPayload(input: RegistryPayloadEvent, publicUrl: string
   };
   if (input.name === 'cleanup_finished') {
     payload.cleanup = { deleted_tags: input.event.deletedTags, repositories: input.event.repositories, status: input.event.status };
+  }
+  if (input.name === 'tag_deleted' && input.event.withManifest) {
+    payload.manifest_delete = { tags_count: input.event.withManifest.tagsCount, tags_truncated: input.event.withManifest.tagsTruncated };
   }
   return payload;
 }
