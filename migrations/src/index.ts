@@ -9,6 +9,20 @@ import { IndexStrandedWork1763800010000 } from './1763800010000-IndexStrandedWor
 import { IndexReferrersByDigest1763800011000 } from './1763800011000-IndexReferrersByDigest';
 import { CreateBulkTagDeleteRequests1763800012000 } from './1763800012000-CreateBulkTagDeleteRequests';
 import { AddAuditAggregateKey1763800013000 } from './1763800013000-AddAuditAggregateKey';
+import { IndexAuditEventsOnAuthor1763800021000 } from './1763800021000-IndexAuditEventsOnAuthor';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
-export const MIGRATIONS = [CreateIdentity1763800000000, CreateRegistry1763800001000, CreateAccessTokens1763800002000, CreateWebSessions1763800006000, CreateWebhooksAndAudit1763800007000, CreateCleanupPolicies1763800008000, AddUploadWriteLease1763800009000, IndexStrandedWork1763800010000, IndexReferrersByDigest1763800011000, CreateBulkTagDeleteRequests1763800012000, AddAuditAggregateKey1763800013000];
+export const MIGRATIONS = [
+  CreateIdentity1763800000000,
+  CreateRegistry1763800001000,
+  CreateAccessTokens1763800002000,
+  CreateWebSessions1763800006000,
+  CreateWebhooksAndAudit1763800007000,
+  CreateCleanupPolicies1763800008000,
+  AddUploadWriteLease1763800009000,
+  IndexStrandedWork1763800010000,
+  IndexReferrersByDigest1763800011000,
+  CreateBulkTagDeleteRequests1763800012000,
+  AddAuditAggregateKey1763800013000,
+  IndexAuditEventsOnAuthor1763800021000,
+];

@@ -11,13 +11,15 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { WebModule } from './web/web.module';
 import { RegistryManagementModule } from './registry-management/registry-management.module';
 import { CleanupPoliciesModule } from './cleanup/cleanup-policies.module';
+import { EventsModule } from './events/events.module';
+import { MetadataModule } from './metadata/metadata.module';
 
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, 'api'), AuditCoreModule, WebhooksModule, AuditModule, RegistryModule, IamModule, RegistryManagementModule, CleanupPoliciesModule, WebModule],
+      imports: [CoreModule.forRoot(config, 'api'), AuditCoreModule, WebhooksModule, AuditModule, RegistryModule, IamModule, RegistryManagementModule, CleanupPoliciesModule, EventsModule, MetadataModule, WebModule],
       controllers: [HealthController],
       providers: [DrainState],
     };

@@ -62,6 +62,13 @@ export class GroupService {
     return this.ctx.namespaces.listGroups(this.ctx.manager, viewerOf(actor), filter, page);
   }
 
+  /** Every visible group below this one, at any depth (GitLab's descendant_groups). */
+  async descendants(actor: Actor | null, ref: ResourceRef, filter: GroupFilter, page: PageRequest): Promise<Paged<NamespaceRecord>> {
+    const { group } = await this.access.requireGroup(actor, ref);
+    const ids = await this.ctx.namespaces.descendantIds(this.ctx.manager, group.id);
+    return this.ctx.namespaces.listGroups(this.ctx.manager, viewerOf(actor), { ...filter, ids, topLevelOnly: false }, page);
+  }
+
   async subgroups(actor: Actor | null, ref: ResourceRef, filter: GroupFilter, page: PageRequest): Promise<Paged<NamespaceRecord>> {
     const { group } = await this.access.requireGroup(actor, ref);
     return this.ctx.namespaces.listGroups(this.ctx.manager, viewerOf(actor), { ...filter, parentId: group.id, topLevelOnly: false }, page);

@@ -52,6 +52,14 @@ export class MemberService {
     return member;
   }
 
+  /** One user's effective membership, direct or inherited from an ancestor group (GitLab's `members/all/:user_id`). */
+  async getEffective(actor: Actor | null, ref: SourceRef, userId: number): Promise<MemberRecord> {
+    const { source } = await this.resolve(actor, ref);
+    const member = await this.ctx.members.findEffective(this.ctx.manager, source, userId);
+    if (!member) throw IamError.notFound('Member');
+    return member;
+  }
+
   async add(actor: Actor | null, ref: SourceRef, input: { userId: number } & MemberChanges): Promise<MemberRecord> {
     const user = requireUser(actor);
     const resolved = await this.resolve(actor, ref, AccessLevel.MAINTAINER);

@@ -87,6 +87,23 @@ export class ProjectService {
     return this.ctx.projects.list(this.ctx.manager, viewer, scoped, order, page);
   }
 
+  /**
+   * The visible projects of a group (GitLab's GroupProjectsFinder): those directly in it, or in it and every
+   * subgroup with `includeSubgroups`. A group the caller cannot see is NOT_FOUND.
+   */
+  async listInGroup(
+    actor: Actor | null,
+    groupRef: ResourceRef,
+    filter: ProjectFilter & { includeSubgroups?: boolean },
+    order: { by: ProjectOrder; desc: boolean },
+    page: PageRequest,
+  ): Promise<Paged<ProjectRecord>> {
+    const { group } = await this.access.requireGroup(actor, groupRef);
+    const { includeSubgroups, ...rest } = filter;
+    const namespaceIds = includeSubgroups ? [group.id, ...(await this.ctx.namespaces.descendantIds(this.ctx.manager, group.id))] : [group.id];
+    return this.list(actor, { ...rest, namespaceIds }, order, page);
+  }
+
   /** Owners (and administrators) delete projects; the database cascades to members, tokens, jobs and repositories. */
   async delete(actor: Actor | null, ref: ResourceRef): Promise<void> {
     requireUser(actor);

@@ -9,7 +9,9 @@ import { resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { AllowAnonymous } from '../rest/route-access.decorator';
 import { CreateGroupDto, ListGroupsQuery } from './dto/groups.dto';
+import { ListGroupProjectsQuery, projectListOf } from './dto/projects.dto';
 import { presentGroup } from './presenters/group.presenter';
+import { presentProject } from './presenters/project.presenter';
 
 /** `/groups`: groups and nested subgroups. */
 @RestController('groups')
@@ -59,5 +61,38 @@ export class GroupsController {
       this.iam.groups.subgroups(actor, resourceRef(id), { search: query.search, membership: query.owned }, page),
     );
     return groups.map((group) => presentGroup(group, this.config.publicUrl));
+  }
+
+  /** Every visible group below this one, at any depth. */
+  @Get(':id/descendant_groups')
+  @AllowAnonymous()
+  async descendantGroups(
+    @CurrentActor() actor: Actor | null,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Query() query: ListGroupsQuery,
+  ) {
+    const groups = await paginate(req, res, query, this.config.publicUrl, (page) =>
+      this.iam.groups.descendants(actor, resourceRef(id), { search: query.search, membership: query.owned }, page),
+    );
+    return groups.map((group) => presentGroup(group, this.config.publicUrl));
+  }
+
+  /** The group's visible projects (and its subgroups' with `include_subgroups=true`). */
+  @Get(':id/projects')
+  @AllowAnonymous()
+  async projects(
+    @CurrentActor() actor: Actor | null,
+    @Param('id') id: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+    @Query() query: ListGroupProjectsQuery,
+  ) {
+    const { filter, order } = projectListOf(query);
+    const projects = await paginate(req, res, query, this.config.publicUrl, (page) =>
+      this.iam.projects.listInGroup(actor, resourceRef(id), { ...filter, includeSubgroups: query.include_subgroups }, order, page),
+    );
+    return projects.map((project) => presentProject(project, this.config.publicUrl));
   }
 }

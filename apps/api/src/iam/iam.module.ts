@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
 import { RestModule } from '../rest/rest.module';
 import { CleanupPolicyCoreModule } from '../cleanup/cleanup-policy-core.module';
+import { RegistryManagementCoreModule } from '../registry-management/registry-management-core.module';
 import { CiJobsController } from './ci-jobs.controller';
 import { GroupDeployTokensController, InstanceDeployTokensController, ProjectDeployTokensController } from './deploy-tokens.controller';
 import { GroupsController } from './groups.controller';
+import { NamespacesController } from './namespaces.controller';
+import { ProjectStatisticsService } from './project-statistics.service';
 import { JobTokenScopeController } from './job-token-scope.controller';
 import { GroupMembersController, ProjectMembersController } from './members.controller';
 import { PersonalAccessTokensController } from './personal-access-tokens.controller';
@@ -13,11 +16,14 @@ import { UsersController } from './users.controller';
 
 /** The identity REST API under /api/v4 (users, groups, projects, members, tokens, CI jobs). */
 @Module({
-  // CleanupPolicyCoreModule: GET /projects/:id shows the cleanup policy in force, as GitLab does.
-  imports: [RestModule, CleanupPolicyCoreModule],
+  // CleanupPolicyCoreModule: GET /projects/:id shows the cleanup policy in force, as GitLab does;
+  // RegistryManagementCoreModule: its `statistics` (container_registry_size).
+  imports: [RestModule, CleanupPolicyCoreModule, RegistryManagementCoreModule],
+  providers: [ProjectStatisticsService],
   controllers: [
     UsersController,
     GroupsController,
+    NamespacesController,
     ProjectsController,
     GroupMembersController,
     ProjectMembersController,

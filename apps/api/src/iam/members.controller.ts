@@ -33,6 +33,12 @@ abstract class MembersController {
     return members.map((member) => presentMember(member, this.config.publicUrl));
   }
 
+  /** One user's effective membership, inherited ones included (404 when they have none). */
+  @Get(':id/members/all/:user_id')
+  async getEffective(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('user_id', new ParseIdPipe('user_id')) userId: number) {
+    return presentMember(await this.iam.members.getEffective(actor, this.source(id), userId), this.config.publicUrl);
+  }
+
   @Get(':id/members/:user_id')
   async get(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('user_id', new ParseIdPipe('user_id')) userId: number) {
     return presentMember(await this.iam.members.get(actor, this.source(id), userId), this.config.publicUrl);

@@ -9,8 +9,10 @@ import { paginate } from '../rest/pagination';
 import { resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { AllowAnonymous, AllowJobToken } from '../rest/route-access.decorator';
-import { CreateProjectDto, ListProjectsQuery } from './dto/projects.dto';
+import { CreateProjectDto, GetProjectQuery, ListProjectsQuery } from './dto/projects.dto';
 import { presentProject } from './presenters/project.presenter';
+import { presentProjectStatistics } from './presenters/project-statistics.presenter';
+import { ProjectStatisticsService } from './project-statistics.service';
 import { CleanupPolicyService } from '@cargohold/registry';
 import { presentEffective } from '../cleanup/cleanup-policy.presenter';
 
@@ -21,6 +23,7 @@ export class ProjectsController {
     private readonly iam: IamServices,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly cleanupPolicies: CleanupPolicyService,
+    private readonly statistics: ProjectStatisticsService,
   ) {}
 
   @Get()
@@ -53,10 +56,15 @@ export class ProjectsController {
   @Get(':id')
   @AllowAnonymous()
   @AllowJobToken()
-  async get(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
+  async get(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Query() query: GetProjectQuery) {
     const { project, level } = await this.iam.projects.get(actor, resourceRef(id));
     const policy = presentEffective(await this.cleanupPolicies.effectiveForProject(project.id));
-    return { ...presentProject(project, this.config.publicUrl, actor ? level : undefined), container_expiration_policy: policy };
+    const usage = query.statistics ? await this.statistics.forProject(project, level) : null;
+    return {
+      ...presentProject(project, this.config.publicUrl, actor ? level : undefined),
+      container_expiration_policy: policy,
+      ...(usage ? { statistics: presentProjectStatistics(usage) } : {}),
+    };
   }
 
   /** GitLab answers 202 Accepted (its deletion is asynchronous; ours is done when this returns). */

@@ -29,6 +29,18 @@ export interface AuditEventFilter {
   createdBefore?: Date;
 }
 
+/** GitLab's events feed over the trail: project events of the given names, by author and/or project, by day. */
+export interface EventFeedFilter {
+  eventNames: string[];
+  authorId?: number;
+  projectIds?: number[];
+  /** YYYY-MM-DD: only events before the start of that day (UTC), as GitLab's `before`. */
+  before?: string;
+  /** YYYY-MM-DD: only events after the end of that day (UTC), as GitLab's `after`. */
+  after?: string;
+  sort: 'asc' | 'desc';
+}
+
 const COLUMNS = `id, author_id AS "authorId", author_name AS "authorName", author_kind AS "authorKind", entity_type AS "entityType",
   entity_id AS "entityId", entity_path AS "entityPath", event_name AS "eventName", target_type AS "targetType", target_id AS "targetId",
   target_details AS "targetDetails", details, ip_address AS "ipAddress", created_at AS "createdAt"`;
@@ -95,6 +107,19 @@ export class AuditEventRepository {
     if (filter.createdBefore) where.push(`created_at <= $${params.push(filter.createdBefore)}`);
     const sql = `SELECT ${COLUMNS} FROM audit_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
     return pagedQuery(db, sql, params, 'created_at DESC, id DESC', page, (row: AuditEventRecord) => row);
+  }
+
+  /** Uses ix_audit_events_on_entity_and_created_at (by project) or ix_audit_events_on_author_id_and_created_at (by author). */
+  async feed(db: EntityManager, filter: EventFeedFilter, page: PageRequest): Promise<Paged<AuditEventRecord>> {
+    const params: unknown[] = [filter.eventNames];
+    const where = [`entity_type = 'Project'`, `event_name = ANY($1::text[])`];
+    if (filter.authorId !== undefined) where.push(`author_id = $${params.push(filter.authorId)}`);
+    if (filter.projectIds !== undefined) where.push(`entity_id = ANY($${params.push(filter.projectIds)}::bigint[])`);
+    if (filter.before) where.push(`created_at < ($${params.push(filter.before)}::date::timestamp AT TIME ZONE 'UTC')`);
+    if (filter.after) where.push(`created_at >= (($${params.push(filter.after)}::date + 1)::timestamp AT TIME ZONE 'UTC')`);
+    const direction = filter.sort === 'asc' ? 'ASC' : 'DESC';
+    const sql = `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}`;
+    return pagedQuery(db, sql, params, `created_at ${direction}, id ${direction}`, page, (row: AuditEventRecord) => row);
   }
 
   async find(db: EntityManager, id: number, filter: AuditEventFilter): Promise<AuditEventRecord | null> {

@@ -118,6 +118,17 @@ export class MemberRepository {
     return pagedQuery(db, `SELECT * FROM (${sql}) AS best`, effectiveParams(source), '"userId" ASC', page, (row: MemberRecord) => row);
   }
 
+  /** The user's effective membership of the source: the direct or inherited row giving the highest level (as `listEffective`). */
+  async findEffective(db: EntityManager, source: MemberSource, userId: number): Promise<MemberRecord | null> {
+    const params = [...effectiveParams(source), userId];
+    const rows = await db.query(
+      `WITH RECURSIVE ${effectiveCte(source)}
+       SELECT * FROM effective WHERE "userId" = $${params.length} ORDER BY "accessLevel" DESC, ("sourceType" = 'project') DESC LIMIT 1`,
+      params,
+    );
+    return rows[0] ?? null;
+  }
+
   /** The user's highest active level on the source through memberships (0 when none). */
   async effectiveLevel(db: EntityManager, source: MemberSource, userId: number): Promise<number> {
     const params = [...effectiveParams(source), userId];

@@ -33,6 +33,23 @@ export interface GroupFilter {
   search?: string;
   /** Only groups the viewer is a member of (directly or through an ancestor). */
   membership?: boolean;
+  /** Only these groups (e.g. the descendants of one group). */
+  ids?: number[];
+}
+
+/** `GET /namespaces`: whose namespaces, and how narrowed. */
+export interface NamespaceFilter {
+  /** The user whose namespaces are listed (their own and their groups'); null lists every namespace (administrators). */
+  userId: number | null;
+  /** Only groups the user owns (plus their own namespace), GitLab's `owned_only`. */
+  ownedOnly?: boolean;
+  search?: string;
+}
+
+/** Counts GitLab shows to those who administer a namespace. */
+export interface NamespaceCounts {
+  membersCountWithDescendants: number;
+  projectsCount: number;
 }
 
 // full_name is computed from the ancestors' names, so renaming a parent never leaves stale copies.
@@ -117,12 +134,54 @@ export class NamespaceRepository {
       where.push(`n.parent_id = $${params.length}`);
     }
     if (filter.topLevelOnly) where.push('n.parent_id IS NULL');
+    if (filter.ids !== undefined) {
+      params.push(filter.ids);
+      where.push(`n.id = ANY($${params.length}::bigint[])`);
+    }
     if (filter.search !== undefined) {
       params.push(likePattern(filter.search));
       where.push(`(n.name ILIKE $${params.length} OR n.path ILIKE $${params.length})`);
     }
     const sql = `WITH RECURSIVE ${MEMBER_GROUPS_CTE} SELECT ${COLUMNS} FROM namespaces n WHERE ${where.join(' AND ')}`;
     return pagedQuery(db, sql, params, '"name" ASC, "id" ASC', page, (row: NamespaceRecord) => row);
+  }
+
+  /** Every group below `id` (children, grandchildren, ...), not `id` itself. */
+  async descendantIds(db: EntityManager, id: number): Promise<number[]> {
+    const rows = await db.query(`WITH RECURSIVE ${descendantsCte('$1')} SELECT id FROM descendants WHERE id <> $1`, [id]);
+    return rows.map((row: { id: string | number }) => Number(row.id));
+  }
+
+  /**
+   * GitLab's `User#namespaces`: the user's own namespace and the groups they are a direct member of (Owner only with
+   * `ownedOnly`); every namespace when `userId` is null. Ordered by id.
+   */
+  async listNamespaces(db: EntityManager, filter: NamespaceFilter, page: PageRequest): Promise<Paged<NamespaceRecord>> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (filter.userId !== null) {
+      params.push(filter.userId, filter.ownedOnly ? 50 : 0);
+      where.push(`((n.kind = 'user' AND n.owner_id = $1) OR n.id IN (
+        SELECT m.source_id FROM members m WHERE m.user_id = $1 AND m.source_type = 'namespace' AND m.access_level >= $2 AND ${activeMembership('m')}))`);
+    }
+    if (filter.search !== undefined) {
+      params.push(likePattern(filter.search));
+      where.push(`(n.name ILIKE $${params.length} OR n.path ILIKE $${params.length})`);
+    }
+    const sql = `SELECT ${COLUMNS} FROM namespaces n${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    return pagedQuery(db, sql, params, '"id" ASC', page, (row: NamespaceRecord) => row);
+  }
+
+  /** Distinct active members of the group and its subgroups (GitLab's members_count_with_descendants), and its projects. */
+  async counts(db: EntityManager, id: number): Promise<NamespaceCounts> {
+    const rows = await db.query(
+      `WITH RECURSIVE ${descendantsCte('$1')}
+       SELECT (SELECT count(DISTINCT m.user_id)::int FROM members m
+                WHERE m.source_type = 'namespace' AND m.source_id IN (SELECT id FROM descendants) AND ${activeMembership('m')}) AS "membersCountWithDescendants",
+              (SELECT count(*)::int FROM projects p WHERE p.namespace_id = $1) AS "projectsCount"`,
+      [id],
+    );
+    return rows[0];
   }
 
   /** Whether a group or project already uses this full path: they share one path space. */

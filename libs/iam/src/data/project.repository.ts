@@ -34,6 +34,8 @@ export interface ProjectFilter {
   /** Only projects where the viewer's membership (direct, inherited or as namespace owner) is at least this level. */
   minAccessLevel?: number;
   namespaceId?: number;
+  /** Only projects directly in one of these namespaces (a group and its subgroups). */
+  namespaceIds?: number[];
   ids?: number[];
 }
 
@@ -131,6 +133,10 @@ export class ProjectRepository {
     if (filter.namespaceId !== undefined) {
       params.push(filter.namespaceId);
       where.push(`p.namespace_id = $${params.length}`);
+    }
+    if (filter.namespaceIds !== undefined) {
+      params.push(filter.namespaceIds);
+      where.push(`p.namespace_id = ANY($${params.length}::bigint[])`);
     }
     if (filter.ids !== undefined) {
       params.push(filter.ids);

@@ -9,3 +9,4 @@ export * from './scopes';
 export * from './token-secret';
 export * from './token-lifetime';
 export * from './visibility';
+export * from './event-actions';

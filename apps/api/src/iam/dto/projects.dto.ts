@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { MEMBER_ACCESS_LEVELS, VISIBILITIES, Visibility } from '@cargohold/iam';
+import { AccessLevel, MEMBER_ACCESS_LEVELS, ProjectFilter, ProjectOrder, VISIBILITIES, Visibility } from '@cargohold/iam';
 import { PaginationQuery } from '../../rest/pagination';
 import { ToBoolean } from '../../rest/validation';
 
@@ -47,4 +47,26 @@ export class ListProjectsQuery extends PaginationQuery {
 
   @IsOptional() @ToBoolean() @IsBoolean()
   simple?: boolean;
+}
+
+/** `GET /groups/:id/projects`: the project list's filters, plus the group's subgroups on request. */
+export class ListGroupProjectsQuery extends ListProjectsQuery {
+  /** Also the projects of every subgroup (GitLab's default: false). */
+  @IsOptional() @ToBoolean() @IsBoolean()
+  include_subgroups?: boolean;
+}
+
+/** The filter and order a project list query asks for (`owned` is Owner level, `membership` any level). */
+export function projectListOf(query: ListProjectsQuery): { filter: ProjectFilter; order: { by: ProjectOrder; desc: boolean } } {
+  const minAccessLevel = query.owned ? AccessLevel.OWNER : (query.min_access_level ?? (query.membership ? AccessLevel.GUEST : undefined));
+  return {
+    filter: { search: query.search, visibility: query.visibility, minAccessLevel },
+    order: { by: query.order_by ?? 'created_at', desc: (query.sort ?? 'desc') === 'desc' },
+  };
+}
+
+/** `GET /projects/:id?statistics=true`. */
+export class GetProjectQuery {
+  @IsOptional() @ToBoolean() @IsBoolean()
+  statistics?: boolean;
 }
