@@ -16,6 +16,9 @@ import { startMetricsListener } from './http/metrics-listener';
 import { nulInRequestHead } from './http/nul-guard';
 import { applyRequestDeadlines } from './http/request-deadlines';
 import { restBodyErrorHandler, useRestBodyParsers } from './http/rest-body-parsers';
+import { exactJsonContentType, REST_JSON_CONTENT_TYPE } from './http/rest-content-type';
+import { mergeRestParams } from './http/rest-params';
+import { REST_PREFIX } from './rest/rest-controller.decorator';
 import { setupOpenApi } from './openapi/openapi-docs';
 import { beginRequest } from './http/request-logging';
 import { RegistryRouter } from './registry/registry.router';
@@ -36,10 +39,16 @@ async function bootstrap(): Promise<void> {
   expressApp.set('trust proxy', (address: string, hop: number) => clients.trusts(address, hop));
   // Security headers on the JSON endpoints; the web UI (apps/api/src/web) sets its own, with its own CSP.
   expressApp.use(['/api', '/jwt', '/-', '/metrics'], helmet());
+  // GitLab's REST answers are `application/json` without a charset (python-gitlab < 3.14 insists); first, so
+  // the body-parser errors, filters and controllers below all go through it. /jwt/auth keeps Express's
+  // `; charset=utf-8`, as GitLab's Rails controller sends it.
+  expressApp.use(`/${REST_PREFIX}`, exactJsonContentType);
   // No CORS middleware: browsers on other origins get no Access-Control-Allow-Origin, so CORS is closed.
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), new ExpressAdapter(expressApp), { logger: ['error', 'warn'], bodyParser: false });
   useRestBodyParsers(app, config.limits.restBodyBytes);
   expressApp.use(restBodyErrorHandler);
+  // One parameter object per REST request: query string and body merged, as GitLab's Grape sees them.
+  expressApp.use(`/${REST_PREFIX}`, mergeRestParams);
   setupOpenApi(app, config.publicUrl);
   await app.init();
 
@@ -110,8 +119,9 @@ function refuseNul(req: IncomingMessage, res: ServerResponse, isRegistry: boolea
       ? { error: `invalid request: ${reason}` }
       : { message: `400 Bad request - ${reason}` };
   const text = JSON.stringify(body);
+  const contentType = isRegistry || req.url?.startsWith('/jwt/') ? 'application/json; charset=utf-8' : REST_JSON_CONTENT_TYPE;
   // The body, if any, is never read: the connection closes after the answer.
-  res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), Connection: 'close' });
+  res.writeHead(400, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), Connection: 'close' });
   res.end(text);
   return true;
 }
@@ -123,7 +133,7 @@ function refuseNul(req: IncomingMessage, res: ServerResponse, isRegistry: boolea
  */
 function boundRequest(req: IncomingMessage, res: ServerResponse, isRegistry: boolean, config: AppConfig): void {
   if (!isRegistry) {
-    applyRequestDeadlines(req, res, { bodyIdleTimeoutMs: config.http.bodyIdleTimeoutMs, requestTimeoutMs: config.http.restRequestTimeoutMs }, REST_TIMEOUT_BODY);
+    applyRequestDeadlines(req, res, { bodyIdleTimeoutMs: config.http.bodyIdleTimeoutMs, requestTimeoutMs: config.http.restRequestTimeoutMs, contentType: REST_JSON_CONTENT_TYPE }, REST_TIMEOUT_BODY);
   } else if (!/\/blobs\/uploads(\/|\?|$)/.test(req.url ?? '')) {
     applyRequestDeadlines(req, res, { bodyIdleTimeoutMs: config.http.bodyIdleTimeoutMs }, REGISTRY_TIMEOUT_BODY);
   }

@@ -1,6 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Min } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, Min } from 'class-validator';
 import { PaginationQuery } from '../rest/pagination';
+import { GitlabInteger } from '../rest/validation';
 
 export class AuditEventsQuery extends PaginationQuery {
   @IsOptional() @IsISO8601()
@@ -15,6 +15,6 @@ export class InstanceAuditEventsQuery extends AuditEventsQuery {
   @IsOptional() @IsIn(['User', 'Group', 'Project', 'Gitlab::Audit::InstanceScope'])
   entity_type?: 'User' | 'Group' | 'Project' | 'Gitlab::Audit::InstanceScope';
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @GitlabInteger() @Min(0)
   entity_id?: number;
 }

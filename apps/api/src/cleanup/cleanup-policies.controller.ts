@@ -10,7 +10,7 @@ import { CurrentActor } from '../rest/current-actor.decorator';
 import { resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { RegistryAccess } from '../registry-management/registry-access';
-import { CleanupPolicyAttributesDto, UpdateWithPolicyDto } from './cleanup-policy.dto';
+import { RepositoryPolicyDto, UpdateWithPolicyDto } from './cleanup-policy.dto';
 import { presentEffective, presentRun, presentStored } from './cleanup-policy.presenter';
 import { presentProject } from '../iam/presenters/project.presenter';
 import { paginate, PaginationQuery } from '../rest/pagination';
@@ -62,7 +62,7 @@ export class CleanupPoliciesController {
     @CurrentActor() actor: Actor | null,
     @Param('id') id: string,
     @Param('repository_id', ParseIntPipe) repositoryId: number,
-    @Body() body: CleanupPolicyAttributesDto & UpdateWithPolicyDto,
+    @Body() body: RepositoryPolicyDto,
   ) {
     const { project } = await this.access.project(actor, resourceRef(id), 'admin');
     const repository = await this.registry.findRepository(repositoryId);

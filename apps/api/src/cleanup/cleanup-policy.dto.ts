@@ -1,11 +1,12 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { GitlabBoolean, GitlabInteger } from '../rest/validation';
 
 /** GitLab's container_expiration_policy_attributes; allowed values are checked by the domain with their names. */
 export class CleanupPolicyAttributesDto {
-  @IsOptional() @IsBoolean() enabled?: boolean;
+  @IsOptional() @GitlabBoolean() enabled?: boolean;
   @IsOptional() @IsString() cadence?: string;
-  @IsOptional() @Type(() => Number) @IsInt() keep_n?: number | null;
+  @IsOptional() @GitlabInteger() keep_n?: number | null;
   @IsOptional() @IsString() older_than?: string | null;
   @IsOptional() @IsString() name_regex?: string | null;
   @IsOptional() @IsString() name_regex_delete?: string | null;
@@ -13,6 +14,16 @@ export class CleanupPolicyAttributesDto {
 }
 
 export class UpdateWithPolicyDto {
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CleanupPolicyAttributesDto)
+  container_expiration_policy_attributes?: CleanupPolicyAttributesDto;
+}
+
+/**
+ * `PUT /projects/:id/registry/repositories/:repository_id`: the policy's attributes flat (the seeds' `--data
+ * "keep_n=10"`) or nested under container_expiration_policy_attributes. A class, not an intersection type, so
+ * the validation pipe sees it and coerces the fields.
+ */
+export class RepositoryPolicyDto extends CleanupPolicyAttributesDto {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => CleanupPolicyAttributesDto)
   container_expiration_policy_attributes?: CleanupPolicyAttributesDto;
 }

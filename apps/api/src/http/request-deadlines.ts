@@ -5,6 +5,8 @@ export interface RequestDeadlineSettings {
   bodyIdleTimeoutMs: number;
   /** The whole body must have arrived this long after the headers; undefined: no limit (the /v2/ surface). */
   requestTimeoutMs?: number;
+  /** Of the 408 answer; the REST API's is `application/json` exactly (GitLab's). */
+  contentType?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export function applyRequestDeadlines(req: IncomingMessage, res: ServerResponse,
   const expire = () => {
     if (req.complete || res.writableEnded) return;
     if (!res.headersSent) {
-      res.writeHead(408, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body408), Connection: 'close' });
+      res.writeHead(408, { 'Content-Type': settings.contentType ?? 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body408), Connection: 'close' });
       res.end(body408, () => req.socket.destroy());
     } else {
       req.socket.destroy();

@@ -1,17 +1,17 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsOptional, Max, Min } from 'class-validator';
 import type { Request, Response } from 'express';
+import { GitlabInteger } from './validation';
 
 export const DEFAULT_PER_PAGE = 20;
 export const MAX_PER_PAGE = 100;
 
 /** `page` and `per_page`, as every GitLab list endpoint takes them. Extend it in a DTO to add filters. */
 export class PaginationQuery {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  @IsOptional() @GitlabInteger() @Min(1) @Max(1_000_000)
   page?: number;
 
   /** Values above 100 are clamped, as in GitLab. */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1)
+  @IsOptional() @GitlabInteger() @Min(1)
   per_page?: number;
 }
 

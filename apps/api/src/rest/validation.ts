@@ -1,5 +1,7 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Transform } from 'class-transformer';
+import { IsArray, IsBoolean, IsInt, IsString } from 'class-validator';
+import { coerceGitlabBoolean, coerceGitlabInteger, coerceGitlabStringArray } from './gitlab-params';
 import { RestValidationError } from './rest-errors';
 
 /** GitLab's parameter error wording: "name is missing", "scopes does not have a valid value", "page is invalid". */
@@ -19,7 +21,10 @@ export function describeValidationErrors(errors: ValidationError[], prefix = '')
 
 /**
  * Every REST body and query goes through this: unknown properties are dropped (not refused, as GitLab
- * ignores them), values are converted to the DTO's types.
+ * ignores them), values are converted to the DTO's types by the fields' own decorators (GitlabBoolean,
+ * GitlabInteger, GitlabStringArray below; no implicit conversion, which would read "false" as true).
+ * What a DTO receives, for @Query() and @Body() alike, is the query string and the body merged
+ * (http/rest-params.ts).
  */
 export const restValidationPipe = new ValidationPipe({
   whitelist: true,
@@ -29,17 +34,34 @@ export const restValidationPipe = new ValidationPipe({
   exceptionFactory: (errors) => new RestValidationError(describeValidationErrors(errors)),
 });
 
-/** Query strings and form bodies carry booleans as text. */
-export const ToBoolean = () =>
-  Transform(({ value }) => {
-    if (value === 'true' || value === true || value === '1') return true;
-    if (value === 'false' || value === false || value === '0') return false;
-    return value;
-  });
+/** Where the GitLab coercion decorators record what they coerce to (read by the DTO coverage test). */
+export const GITLAB_COERCION = 'cargohold:gitlab-coercion';
+export type GitlabCoercion = 'boolean' | 'integer' | 'string-array';
 
-/** Arrays may come as JSON arrays, repeated form fields or one comma-separated string. */
-export const ToStringArray = () =>
-  Transform(({ value }) => {
-    if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter(Boolean);
-    return value;
-  });
+function recordCoercion(kind: GitlabCoercion): PropertyDecorator {
+  return (target, key) => Reflect.defineMetadata(GITLAB_COERCION, kind, target, key);
+}
+
+/**
+ * A boolean parameter as GitLab takes it: `true`/`false`, `True`/`False`, `1`/`0`, `yes`/`no`, `on`/`off`,
+ * `t`/`f`, `y`/`n` (Grape's spellings) from a query string or form, or a JSON boolean; anything else is
+ * "<param> is invalid". Every boolean field of a REST DTO uses this, so python-gitlab's `?owned=True` works.
+ */
+export const GitlabBoolean = () => applyDecorators(Transform(({ value }) => coerceGitlabBoolean(value)), IsBoolean(), recordCoercion('boolean'));
+
+/**
+ * An integer parameter as GitLab takes it: decimal text (`10`, `-3`) or a JSON integer. `0x28`, `1e1`, `1.5`
+ * and numbers past 2^53 are "<param> is invalid" (class-transformer's `@Type(() => Number)` would read `0x28`
+ * as 40 and `` as 0: do not use it for parameters). Range checks (Min, Max, IsIn) go beside it.
+ */
+export const GitlabInteger = () => applyDecorators(Transform(({ value }) => coerceGitlabInteger(value)), IsInt(), recordCoercion('integer'));
+
+/** An array of strings: a JSON array, repeated fields (`scopes[]=a&scopes[]=b`) or one comma-separated string. */
+export const GitlabStringArray = () =>
+  applyDecorators(Transform(({ value }) => coerceGitlabStringArray(value)), IsArray(), IsString({ each: true }), recordCoercion('string-array'));
+
+/** @deprecated Use GitlabBoolean(), which also validates. Kept so DTOs written against it get Grape's coercion. */
+export const ToBoolean = () => applyDecorators(Transform(({ value }) => coerceGitlabBoolean(value)), recordCoercion('boolean'));
+
+/** @deprecated Use GitlabStringArray(), which also validates. */
+export const ToStringArray = () => applyDecorators(Transform(({ value }) => coerceGitlabStringArray(value)), recordCoercion('string-array'));

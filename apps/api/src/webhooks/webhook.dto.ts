@@ -1,7 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, Max } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, Min, Max } from 'class-validator';
 import { PaginationQuery } from '../rest/pagination';
-import { ToBoolean } from '../rest/validation';
+import { GitlabBoolean, GitlabInteger } from '../rest/validation';
 
 /**
  * GitLab's event flags besides `registry_events`: accepted and stored so GitLab clients and Terraform providers
@@ -45,10 +44,10 @@ export class WebhookBodyDto {
   @IsOptional() @IsString() @MaxLength(255)
   token?: string;
 
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   enable_ssl_verification?: boolean;
 
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   registry_events?: boolean;
 
   @IsOptional() @IsString() @MaxLength(255)
@@ -60,26 +59,26 @@ export class WebhookBodyDto {
   @IsOptional() @IsString() @MaxLength(4096)
   custom_webhook_template?: string;
 
-  @IsOptional() @ToBoolean() @IsBoolean() push_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() issues_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() confidential_issues_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() merge_requests_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() tag_push_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() note_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() confidential_note_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() job_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() pipeline_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() wiki_page_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() deployment_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() feature_flag_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() releases_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() repository_update_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() resource_access_token_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() subgroup_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() member_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() project_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() emoji_events?: boolean;
-  @IsOptional() @ToBoolean() @IsBoolean() milestone_events?: boolean;
+  @IsOptional() @GitlabBoolean() push_events?: boolean;
+  @IsOptional() @GitlabBoolean() issues_events?: boolean;
+  @IsOptional() @GitlabBoolean() confidential_issues_events?: boolean;
+  @IsOptional() @GitlabBoolean() merge_requests_events?: boolean;
+  @IsOptional() @GitlabBoolean() tag_push_events?: boolean;
+  @IsOptional() @GitlabBoolean() note_events?: boolean;
+  @IsOptional() @GitlabBoolean() confidential_note_events?: boolean;
+  @IsOptional() @GitlabBoolean() job_events?: boolean;
+  @IsOptional() @GitlabBoolean() pipeline_events?: boolean;
+  @IsOptional() @GitlabBoolean() wiki_page_events?: boolean;
+  @IsOptional() @GitlabBoolean() deployment_events?: boolean;
+  @IsOptional() @GitlabBoolean() feature_flag_events?: boolean;
+  @IsOptional() @GitlabBoolean() releases_events?: boolean;
+  @IsOptional() @GitlabBoolean() repository_update_events?: boolean;
+  @IsOptional() @GitlabBoolean() resource_access_token_events?: boolean;
+  @IsOptional() @GitlabBoolean() subgroup_events?: boolean;
+  @IsOptional() @GitlabBoolean() member_events?: boolean;
+  @IsOptional() @GitlabBoolean() project_events?: boolean;
+  @IsOptional() @GitlabBoolean() emoji_events?: boolean;
+  @IsOptional() @GitlabBoolean() milestone_events?: boolean;
 }
 
 /** GitLab's `status` filter of the events list: a code, or a category. */
@@ -89,11 +88,11 @@ export class WebhookEventsQuery extends PaginationQuery {
 }
 
 export class ApplicationSettingsDto {
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   allow_local_requests_from_web_hooks_and_services?: boolean;
 }
 
 export class WebhookIdParam {
-  @Type(() => Number) @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
+  @GitlabInteger() @Min(1) @Max(Number.MAX_SAFE_INTEGER)
   hook_id!: number;
 }

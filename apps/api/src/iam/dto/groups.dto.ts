@@ -1,8 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { VISIBILITIES, Visibility } from '@cargohold/iam';
 import { PaginationQuery } from '../../rest/pagination';
-import { ToBoolean } from '../../rest/validation';
+import { GitlabBoolean, GitlabInteger } from '../../rest/validation';
 
 export class CreateGroupDto {
   @IsString() @MinLength(1) @MaxLength(255)
@@ -11,7 +10,7 @@ export class CreateGroupDto {
   @IsString() @MinLength(1) @MaxLength(255)
   path!: string;
 
-  @IsOptional() @Type(() => Number) @IsInt()
+  @IsOptional() @GitlabInteger()
   parent_id?: number;
 
   @IsOptional() @IsIn(VISIBILITIES)
@@ -25,13 +24,13 @@ export class ListGroupsQuery extends PaginationQuery {
   @IsOptional() @IsString() @MaxLength(255)
   search?: string;
 
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   top_level_only?: boolean;
 
   /** Only groups the caller is a member of. */
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   owned?: boolean;
 
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   all_available?: boolean;
 }

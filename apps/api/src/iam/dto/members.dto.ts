@@ -1,19 +1,19 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
 import { MEMBER_ACCESS_LEVELS } from '@cargohold/iam';
+import { GitlabInteger } from '../../rest/validation';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class AddMemberDto {
   /** GitLab takes `user_id` or `username`. */
   @ValidateIf((dto: AddMemberDto) => dto.username === undefined)
-  @Type(() => Number) @IsInt()
+  @GitlabInteger()
   user_id?: number;
 
   @IsOptional() @IsString()
   username?: string;
 
-  @Type(() => Number) @IsIn(MEMBER_ACCESS_LEVELS)
+  @GitlabInteger() @IsIn(MEMBER_ACCESS_LEVELS)
   access_level!: number;
 
   @IsOptional() @Matches(DATE)
@@ -21,7 +21,7 @@ export class AddMemberDto {
 }
 
 export class UpdateMemberDto {
-  @Type(() => Number) @IsIn(MEMBER_ACCESS_LEVELS)
+  @GitlabInteger() @IsIn(MEMBER_ACCESS_LEVELS)
   access_level!: number;
 
   /** An empty string clears the expiry. */

@@ -1,8 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { AccessLevel, MEMBER_ACCESS_LEVELS, ProjectFilter, ProjectOrder, VISIBILITIES, Visibility } from '@cargohold/iam';
 import { PaginationQuery } from '../../rest/pagination';
-import { ToBoolean } from '../../rest/validation';
+import { GitlabBoolean, GitlabInteger } from '../../rest/validation';
 
 export class CreateProjectDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(255)
@@ -11,7 +10,7 @@ export class CreateProjectDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(255)
   path?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt()
+  @IsOptional() @GitlabInteger()
   namespace_id?: number;
 
   @IsOptional() @IsIn(VISIBILITIES)
@@ -29,14 +28,14 @@ export class ListProjectsQuery extends PaginationQuery {
   visibility?: Visibility;
 
   /** Only projects the caller is a member of. */
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   membership?: boolean;
 
   /** Only projects the caller owns (Owner level). */
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   owned?: boolean;
 
-  @IsOptional() @Type(() => Number) @IsIn(MEMBER_ACCESS_LEVELS)
+  @IsOptional() @GitlabInteger() @IsIn(MEMBER_ACCESS_LEVELS)
   min_access_level?: number;
 
   @IsOptional() @IsIn(['id', 'name', 'path', 'created_at'])
@@ -45,14 +44,14 @@ export class ListProjectsQuery extends PaginationQuery {
   @IsOptional() @IsIn(['asc', 'desc'])
   sort?: 'asc' | 'desc';
 
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   simple?: boolean;
 }
 
 /** `GET /groups/:id/projects`: the project list's filters, plus the group's subgroups on request. */
 export class ListGroupProjectsQuery extends ListProjectsQuery {
   /** Also the projects of every subgroup (GitLab's default: false). */
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   include_subgroups?: boolean;
 }
 
@@ -67,6 +66,6 @@ export function projectListOf(query: ListProjectsQuery): { filter: ProjectFilter
 
 /** `GET /projects/:id?statistics=true`. */
 export class GetProjectQuery {
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   statistics?: boolean;
 }

@@ -1,8 +1,8 @@
 import { Type } from 'class-transformer';
-import { ArrayNotEmpty, IsArray, IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayNotEmpty, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { DEPLOY_TOKEN_SCOPES, MEMBER_ACCESS_LEVELS, RESOURCE_TOKEN_SCOPES, TOKEN_SCOPES } from '@cargohold/iam';
 import { PaginationQuery } from '../../rest/pagination';
-import { ToBoolean, ToStringArray } from '../../rest/validation';
+import { GitlabBoolean, GitlabInteger, GitlabStringArray } from '../../rest/validation';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -10,7 +10,7 @@ export class CreatePersonalAccessTokenDto {
   @IsString() @MinLength(1) @MaxLength(255)
   name!: string;
 
-  @ToStringArray() @IsArray() @ArrayNotEmpty() @IsIn(TOKEN_SCOPES, { each: true })
+  @GitlabStringArray() @ArrayNotEmpty() @IsIn(TOKEN_SCOPES, { each: true })
   scopes!: string[];
 
   @IsOptional() @Matches(DATE)
@@ -21,13 +21,13 @@ export class CreatePersonalAccessTokenDto {
 }
 
 export class ListPersonalAccessTokensQuery extends PaginationQuery {
-  @IsOptional() @Type(() => Number) @IsInt()
+  @IsOptional() @GitlabInteger()
   user_id?: number;
 
   @IsOptional() @IsIn(['active', 'inactive'])
   state?: 'active' | 'inactive';
 
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   revoked?: boolean;
 
   @IsOptional() @IsString() @MaxLength(255)
@@ -38,10 +38,10 @@ export class CreateResourceAccessTokenDto {
   @IsString() @MinLength(1) @MaxLength(255)
   name!: string;
 
-  @ToStringArray() @IsArray() @ArrayNotEmpty() @IsIn(RESOURCE_TOKEN_SCOPES, { each: true })
+  @GitlabStringArray() @ArrayNotEmpty() @IsIn(RESOURCE_TOKEN_SCOPES, { each: true })
   scopes!: string[];
 
-  @IsOptional() @Type(() => Number) @IsIn(MEMBER_ACCESS_LEVELS)
+  @IsOptional() @GitlabInteger() @IsIn(MEMBER_ACCESS_LEVELS)
   access_level?: number;
 
   @IsOptional() @Matches(DATE)
@@ -55,7 +55,7 @@ export class CreateDeployTokenDto {
   @IsString() @MinLength(1) @MaxLength(255)
   name!: string;
 
-  @ToStringArray() @IsArray() @ArrayNotEmpty() @IsIn(DEPLOY_TOKEN_SCOPES, { each: true })
+  @GitlabStringArray() @ArrayNotEmpty() @IsIn(DEPLOY_TOKEN_SCOPES, { each: true })
   scopes!: string[];
 
   /** ISO 8601 date-time (or date). */
@@ -67,6 +67,6 @@ export class CreateDeployTokenDto {
 }
 
 export class ListDeployTokensQuery extends PaginationQuery {
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   active?: boolean;
 }

@@ -1,6 +1,6 @@
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PaginationQuery } from '../../rest/pagination';
-import { ToBoolean } from '../../rest/validation';
+import { GitlabBoolean } from '../../rest/validation';
 
 export class CreateUserDto {
   @IsEmail() @MaxLength(255)
@@ -15,7 +15,7 @@ export class CreateUserDto {
   @IsOptional() @IsString() @MaxLength(128)
   password?: string;
 
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   admin?: boolean;
 }
 
@@ -26,13 +26,13 @@ export class ListUsersQuery extends PaginationQuery {
   @IsOptional() @IsString() @MaxLength(255)
   search?: string;
 
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   active?: boolean;
 
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   blocked?: boolean;
 
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   exclude_internal?: boolean;
 
   @IsOptional() @IsIn(['id', 'username', 'name', 'created_at'])

@@ -1,16 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { PaginationQuery } from '../../rest/pagination';
-import { ToBoolean } from '../../rest/validation';
+import { GitlabBoolean, GitlabInteger } from '../../rest/validation';
 
 export class ListRepositoriesQuery extends PaginationQuery {
   @ApiPropertyOptional({ description: 'Include every tag of each repository.' })
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   tags?: boolean;
 
   @ApiPropertyOptional({ description: 'Include the number of tags of each repository.' })
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   tags_count?: boolean;
 }
 
@@ -20,21 +19,21 @@ export class SearchRepositoriesQuery extends PaginationQuery {
   search?: string;
 
   @ApiPropertyOptional({ description: 'Include the number of tags of each repository.' })
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   tags_count?: boolean;
 }
 
 export class RepositoryDetailsQuery {
   @ApiPropertyOptional({ description: 'Include every tag.' })
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   tags?: boolean;
 
   @ApiPropertyOptional({ description: 'Include the number of tags.' })
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   tags_count?: boolean;
 
   @ApiPropertyOptional({ description: 'Include the deduplicated size in bytes of the blobs the repository holds.' })
-  @IsOptional() @ToBoolean() @IsBoolean()
+  @IsOptional() @GitlabBoolean()
   size?: boolean;
 }
 
@@ -71,7 +70,7 @@ export class BulkDeleteTagsDto {
   name_regex_keep?: string;
 
   @ApiPropertyOptional({ description: 'How many of the newest matching tags to keep.' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @GitlabInteger() @Min(0)
   keep_n?: number;
 
   @ApiPropertyOptional({ description: 'Only delete tags older than this: `1h`, `7d`, `1month`.' })
