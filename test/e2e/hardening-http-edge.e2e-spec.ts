@@ -179,7 +179,7 @@ describe('hardening: the HTTP edge', () => {
       const responses = await Promise.all(Array.from({ length: 8 }, send));
       for (const response of responses) {
         expect(response.status).toBe(400);
-        expect((await response.json()).message).toMatch(/nested deeper than 32/);
+        expect(await response.json()).toEqual({ error: 'Parameters nested too deeply' });
       }
       expect(Date.now() - started).toBeLessThan(10_000);
       // Still serving, and a reasonable body still works.
@@ -199,7 +199,7 @@ describe('hardening: the HTTP edge', () => {
         body: `name${'[a]'.repeat(40)}=x&path=p`,
       });
       expect(response.status).toBe(400);
-      expect((await response.json()).message).toMatch(/deeper than 32/);
+      expect(await response.json()).toEqual({ error: 'Parameters nested too deeply' });
     });
   });
 

@@ -36,7 +36,8 @@ export class DeployTokenService {
     if (input.username != null && (!DEPLOY_USERNAME.test(input.username) || input.username === 'gitlab-ci-token')) {
       throw IamError.invalid('can contain only letters, digits, "_", "-", "+" and "."', 'username');
     }
-    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw IamError.invalid('must be in the future', 'expires_at');
+    // A date already past is accepted, as GitLab does (its model only checks the format): the token is created
+    // expired and never authenticates. GitLab's own docs' example (expires_at=2025-12-31) must keep working.
     checkCreatedTokenExpiryInstant(await tokenCreatorOf(this.ctx, requireUser(actor)), input.expiresAt);
     const secret = generateTokenSecret(TokenPrefix.DEPLOY);
     const record = await this.ctx.deployTokens.insert(this.ctx.manager, {
