@@ -1,4 +1,5 @@
 import { ArgumentMetadata } from '@nestjs/common';
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage } from 'class-validator';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -151,15 +152,16 @@ describe('REST DTOs coerce every boolean and integer field', () => {
     expect(dtoFiles(root).length).toBeGreaterThan(5);
   });
 
-  it('has GitLab coercion on each IsBoolean / IsInt field', () => {
+  it('has GitLab coercion on each IsBoolean / IsInt field, and no @Type(() => Number)', () => {
     const classes = dtoFiles(root).flatMap((file) => Object.values(require(file) as Record<string, unknown>).filter((value): value is Function => typeof value === 'function'));
     const storage = getMetadataStorage();
     const missing: string[] = [];
     for (const dto of classes) {
       for (const meta of storage.getTargetValidationMetadatas(dto, '', true, false)) {
-        if (!['isBoolean', 'isInt'].includes(meta.name ?? '')) continue;
+        const numberTyped = defaultMetadataStorage.findTypeMetadata(dto, meta.propertyName)?.typeFunction() === Number;
+        if (!numberTyped && !['isBoolean', 'isInt'].includes(meta.name ?? '')) continue;
         const kind = Reflect.getMetadata(GITLAB_COERCION, dto.prototype, meta.propertyName);
-        if (kind === undefined) missing.push(`${dto.name}.${meta.propertyName} (${meta.name})`);
+        if (kind === undefined || numberTyped) missing.push(`${dto.name}.${meta.propertyName} (${numberTyped ? '@Type(() => Number)' : meta.name})`);
       }
     }
     expect(missing).toEqual([]);
