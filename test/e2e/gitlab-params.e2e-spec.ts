@@ -181,7 +181,7 @@ describe('REST parameters and response type (GitLab clients)', () => {
       const group = await raw('POST', '/groups?name=From%20Query&path=from-query');
       expect(group.status).toBe(201);
       expect(await group.json()).toMatchObject({ name: 'From Query', path: 'from-query' });
-      const token = await form('POST', `/projects/${project.id}/deploy_tokens`, 'name=ci&scopes[]=read_registry&scopes[]=write_registry');
+      const token = await form('POST', `/projects/${project.id}/deploy_tokens`, 'name=ci&scopes[]=read_registry&scopes[]=write_registry&expires_at=2099-01-01');
       expect(token.status).toBe(201);
       expect((await token.json()).scopes).toEqual(['read_registry', 'write_registry']);
     });
