@@ -11,6 +11,7 @@ import { IamContext } from './iam-context';
 import { SourceRef } from './member.service';
 import { CreatedToken } from './personal-access-token.service';
 import { tokenCreatorOf } from './token-creator';
+import { AuditEntry, authorOf, ChangeOrigin } from './audit/audit-trail';
 
 export interface NewDeployTokenInput {
   name: string;
@@ -29,7 +30,7 @@ export class DeployTokenService {
     private readonly access: AccessService,
   ) {}
 
-  async create(actor: Actor | null, ref: SourceRef, input: NewDeployTokenInput): Promise<CreatedToken<DeployTokenRecord>> {
+  async create(actor: Actor | null, ref: SourceRef, input: NewDeployTokenInput, origin: ChangeOrigin): Promise<CreatedToken<DeployTokenRecord>> {
     const owner = await this.resolve(actor, ref);
     if (!input.name || input.name.trim().length === 0) throw IamError.invalid("can't be blank", 'name');
     if (!allIn(input.scopes, DEPLOY_TOKEN_SCOPES)) throw IamError.invalid('does not have a valid value', 'scopes');
@@ -40,13 +41,19 @@ export class DeployTokenService {
     // expired and never authenticates. GitLab's own docs' example (expires_at=2025-12-31) must keep working.
     checkCreatedTokenExpiryInstant(await tokenCreatorOf(this.ctx, requireUser(actor)), input.expiresAt);
     const secret = generateTokenSecret(TokenPrefix.DEPLOY);
-    const record = await this.ctx.deployTokens.insert(this.ctx.manager, {
-      ...owner,
-      name: input.name,
-      username: input.username ?? null,
-      digest: digestToken(secret),
-      scopes: input.scopes,
-      expiresAt: input.expiresAt,
+    const record = await this.ctx.transaction(async (db) => {
+      const inserted = await this.ctx.deployTokens.insert(db, {
+        projectId: owner.projectId,
+        groupId: owner.groupId,
+        name: input.name,
+        username: input.username ?? null,
+        digest: digestToken(secret),
+        scopes: input.scopes,
+        expiresAt: input.expiresAt,
+      });
+      const facts = { scopes: inserted.scopes, expires_at: inserted.expiresAt, username: inserted.username };
+      await this.ctx.audit.append(db, deployTokenEvent(requireUser(actor), origin, 'deploy_token_created', owner, inserted, facts));
+      return inserted;
     });
     return { ...record, token: secret };
   }
@@ -63,26 +70,52 @@ export class DeployTokenService {
   }
 
   async get(actor: Actor | null, ref: SourceRef, tokenId: number): Promise<DeployTokenRecord> {
+    return this.findOwned(await this.resolve(actor, ref), tokenId);
+  }
+
+  async revoke(actor: Actor | null, ref: SourceRef, tokenId: number, origin: ChangeOrigin): Promise<void> {
     const owner = await this.resolve(actor, ref);
+    const token = await this.findOwned(owner, tokenId);
+    await this.ctx.transaction(async (db) => {
+      await this.ctx.deployTokens.revoke(db, token.id);
+      await this.ctx.audit.append(db, deployTokenEvent(requireUser(actor), origin, 'deploy_token_revoked', owner, token, {}));
+    });
+  }
+
+  private async findOwned(owner: TokenOwner, tokenId: number): Promise<DeployTokenRecord> {
     const token = await this.ctx.deployTokens.findById(this.ctx.manager, tokenId);
     if (!token || token.projectId !== owner.projectId || token.groupId !== owner.groupId) throw IamError.notFound('Deploy Token');
     return token;
   }
 
-  async revoke(actor: Actor | null, ref: SourceRef, tokenId: number): Promise<void> {
-    const token = await this.get(actor, ref, tokenId);
-    await this.ctx.deployTokens.revoke(this.ctx.manager, token.id);
-  }
-
-  private async resolve(actor: Actor | null, ref: SourceRef): Promise<{ projectId: number | null; groupId: number | null }> {
+  private async resolve(actor: Actor | null, ref: SourceRef): Promise<TokenOwner> {
     requireUser(actor);
     if (ref.kind === 'project') {
       const { project } = await this.access.requireProject(actor, ref.ref, AccessLevel.MAINTAINER);
-      return { projectId: project.id, groupId: null };
+      return { projectId: project.id, groupId: null, fullPath: project.fullPath };
     }
     const { group } = await this.access.requireGroup(actor, ref.ref, AccessLevel.MAINTAINER);
-    return { projectId: null, groupId: group.id };
+    return { projectId: null, groupId: group.id, fullPath: group.fullPath };
   }
+}
+
+/** The project or group a deploy token belongs to (one of the ids is null). */
+interface TokenOwner {
+  projectId: number | null;
+  groupId: number | null;
+  fullPath: string;
+}
+
+/** A deploy token event, filed under the token's project or group. */
+function deployTokenEvent(author: Actor, origin: ChangeOrigin, eventName: string, owner: TokenOwner, token: DeployTokenRecord, details: Record<string, unknown>): AuditEntry {
+  return {
+    author: authorOf(author),
+    eventName,
+    entity: owner.projectId !== null ? { type: 'Project', id: owner.projectId, path: owner.fullPath } : { type: 'Group', id: owner.groupId, path: owner.fullPath },
+    target: { type: 'DeployToken', id: token.id, details: token.name },
+    details,
+    ipAddress: origin.ipAddress,
+  };
 }
 
 function ownerFilter(owner: { projectId: number | null; groupId: number | null }): Pick<DeployTokenFilter, 'projectId' | 'groupId'> {

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditTrail } from './audit/audit-trail';
 import { CiJobRepository } from './data/ci-job.repository';
 import { DeployTokenRepository } from './data/deploy-token.repository';
 import { JobTokenAllowlistRepository } from './data/job-token-allowlist.repository';
@@ -27,6 +28,8 @@ export class IamContext {
   readonly deployTokens = new DeployTokenRepository();
   readonly ciJobs = new CiJobRepository();
   readonly jobTokenAllowlist = new JobTokenAllowlistRepository();
+  /** Audit rows of changes, written in the change's own transaction. */
+  readonly audit = new AuditTrail();
 
   constructor(
     readonly db: DataSource,

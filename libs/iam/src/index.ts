@@ -29,4 +29,5 @@ export * from './auth-failure-throttle';
 export * from './password-check-limiter';
 export * from './registry-token';
 export * from './audit/audit-log';
+export * from './audit/audit-trail';
 export type { AuditEventRecord, AuditEventFilter, AuditEntityType, EventFeedFilter } from './audit/audit-event.repository';

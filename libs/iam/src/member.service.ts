@@ -1,3 +1,4 @@
+import { EntityManager } from 'typeorm';
 import { AccessLevel, accessLevelName, isMemberAccessLevel } from './domain/access-level';
 import { Actor } from './domain/actor';
 import { checkExpiryDate } from './domain/dates';
@@ -6,6 +7,7 @@ import { MemberRecord, MemberSource } from './data/member.repository';
 import { PageRequest, Paged } from './data/paging';
 import { AccessService, groupSource, projectSource, ResourceRef, requireUser } from './access.service';
 import { IamContext } from './iam-context';
+import { authorOf, ChangeOrigin } from './audit/audit-trail';
 
 /** Which membership list: a project's or a group's. */
 export interface SourceRef {
@@ -23,7 +25,7 @@ interface ResolvedSource {
   source: MemberSource;
   /** The actor's effective level on it. */
   level: number;
-  /** Full path of the group, for messages. */
+  /** Full path of the project or group, for messages and the audit trail. */
   label: string;
 }
 
@@ -60,7 +62,7 @@ export class MemberService {
     return member;
   }
 
-  async add(actor: Actor | null, ref: SourceRef, input: { userId: number } & MemberChanges): Promise<MemberRecord> {
+  async add(actor: Actor | null, ref: SourceRef, input: { userId: number } & MemberChanges, origin: ChangeOrigin): Promise<MemberRecord> {
     const user = requireUser(actor);
     const resolved = await this.resolve(actor, ref, AccessLevel.MAINTAINER);
     checkLevel(input.accessLevel);
@@ -70,18 +72,22 @@ export class MemberService {
     const target = await this.ctx.users.findById(this.ctx.manager, input.userId);
     if (!target) throw IamError.notFound('User');
     await this.checkNotBelowInherited(resolved.source, input.userId, input.accessLevel);
-    const member = await this.ctx.members.insert(this.ctx.manager, resolved.source, {
-      userId: input.userId,
-      accessLevel: input.accessLevel,
-      expiresAt,
-      createdById: user.userId,
+    return this.ctx.transaction(async (db) => {
+      const member = await this.ctx.members.insert(db, resolved.source, {
+        userId: input.userId,
+        accessLevel: input.accessLevel,
+        expiresAt,
+        createdById: user.userId,
+      });
+      if (!member) throw IamError.conflict('Member already exists');
+      await this.recordChange(db, user, origin, 'member_added', resolved, member);
+      return member;
     });
-    if (!member) throw IamError.conflict('Member already exists');
-    return member;
   }
 
-  async update(actor: Actor | null, ref: SourceRef, userId: number, changes: MemberChanges): Promise<MemberRecord> {
+  async update(actor: Actor | null, ref: SourceRef, userId: number, changes: MemberChanges, origin: ChangeOrigin): Promise<MemberRecord> {
     const resolved = await this.resolve(actor, ref, AccessLevel.MAINTAINER);
+    const user = requireUser(actor);
     checkLevel(changes.accessLevel);
     const expiresAt = changes.expiresAt === undefined ? undefined : checkExpiryDate(changes.expiresAt);
     const existing = await this.ctx.members.find(this.ctx.manager, resolved.source, userId);
@@ -90,12 +96,15 @@ export class MemberService {
     if (touchesOwner && resolved.level < AccessLevel.OWNER) throw IamError.forbidden();
     if (existing.accessLevel === AccessLevel.OWNER && changes.accessLevel < AccessLevel.OWNER) await this.checkNotLastOwner(resolved, userId);
     await this.checkNotBelowInherited(resolved.source, userId, changes.accessLevel);
-    const member = await this.ctx.members.update(this.ctx.manager, resolved.source, userId, { accessLevel: changes.accessLevel, expiresAt });
-    if (!member) throw IamError.notFound('Member');
-    return member;
+    return this.ctx.transaction(async (db) => {
+      const member = await this.ctx.members.update(db, resolved.source, userId, { accessLevel: changes.accessLevel, expiresAt });
+      if (!member) throw IamError.notFound('Member');
+      await this.recordChange(db, user, origin, 'member_updated', resolved, member);
+      return member;
+    });
   }
 
-  async remove(actor: Actor | null, ref: SourceRef, userId: number): Promise<void> {
+  async remove(actor: Actor | null, ref: SourceRef, userId: number, origin: ChangeOrigin): Promise<void> {
     const user = requireUser(actor);
     // Anyone may leave; removing others takes a Maintainer.
     const leaving = user.userId === userId;
@@ -106,7 +115,23 @@ export class MemberService {
       if (!leaving && resolved.level < AccessLevel.OWNER) throw IamError.forbidden();
       await this.checkNotLastOwner(resolved, userId);
     }
-    await this.ctx.members.delete(this.ctx.manager, resolved.source, userId);
+    await this.ctx.transaction(async (db) => {
+      await this.ctx.members.delete(db, resolved.source, userId);
+      await this.recordChange(db, user, origin, 'member_removed', resolved, existing, false);
+    });
+  }
+
+  /** The audit row of a membership change, in the change's transaction; `withLevel` adds the level and expiry it now has. */
+  private recordChange(db: EntityManager, author: Actor, origin: ChangeOrigin, eventName: string, resolved: ResolvedSource, member: MemberRecord, withLevel = true): Promise<void> {
+    const { source } = resolved;
+    return this.ctx.audit.append(db, {
+      author: authorOf(author),
+      eventName,
+      entity: { type: source.type === 'project' ? 'Project' : 'Group', id: source.id, path: resolved.label },
+      target: { type: 'User', id: member.userId, details: member.user.username },
+      details: withLevel ? { access_level: member.accessLevel, expires_at: member.expiresAt } : {},
+      ipAddress: origin.ipAddress,
+    });
   }
 
   private async resolve(actor: Actor | null, ref: SourceRef, minLevel = 0): Promise<ResolvedSource> {

@@ -10,6 +10,7 @@ import { PersonalAccessTokenRecord, TokenFilter } from './data/personal-access-t
 import { requireAdmin, requireUser } from './access.service';
 import { IamContext } from './iam-context';
 import { tokenCreatorOf } from './token-creator';
+import { AuditEntry, authorOf, ChangeOrigin } from './audit/audit-trail';
 
 export interface NewTokenInput {
   name: string;
@@ -32,14 +33,14 @@ export function checkTokenInput(input: NewTokenInput, allowedScopes: readonly st
 export class PersonalAccessTokenService {
   constructor(private readonly ctx: IamContext) {}
 
-  async createForUser(actor: Actor | null, userId: number, input: NewTokenInput): Promise<CreatedToken<PersonalAccessTokenRecord>> {
+  async createForUser(actor: Actor | null, userId: number, input: NewTokenInput, origin: ChangeOrigin): Promise<CreatedToken<PersonalAccessTokenRecord>> {
     const admin = requireAdmin(actor);
     checkTokenInput(input, TOKEN_SCOPES);
     checkCreatedTokenExpiry(await tokenCreatorOf(this.ctx, admin), input.expiresAt);
     const user = await this.ctx.users.findById(this.ctx.manager, userId);
     if (!user || user.bot) throw IamError.notFound('User');
     const token = generateTokenSecret(TokenPrefix.PERSONAL);
-    return { ...(await this.issue(this.ctx.manager, userId, input, token)), token };
+    return { ...(await this.issueAudited(admin, origin, userId, input, token)), token };
   }
 
   /**
@@ -47,14 +48,23 @@ export class PersonalAccessTokenService {
    * Tokens cannot mint tokens (a leaked one would otherwise renew itself forever), nor can a UI session that was
    * opened with a token: only someone who knows the password.
    */
-  async createForSelf(actor: Actor | null, input: NewTokenInput): Promise<CreatedToken<PersonalAccessTokenRecord>> {
+  async createForSelf(actor: Actor | null, input: NewTokenInput, origin: ChangeOrigin): Promise<CreatedToken<PersonalAccessTokenRecord>> {
     const user = requireUser(actor);
     if (!user.viaWebSession || user.scopes !== null || user.isBot || user.kind !== 'user') {
       throw IamError.forbidden('personal access tokens are created from the web UI after signing in with a password');
     }
     checkTokenInput(input, TOKEN_SCOPES);
     const token = generateTokenSecret(TokenPrefix.PERSONAL);
-    return { ...(await this.issue(this.ctx.manager, user.userId!, input, token)), token };
+    return { ...(await this.issueAudited(user, origin, user.userId, input, token)), token };
+  }
+
+  /** Stores a token and its `personal_access_token_created` audit row in one transaction. */
+  private issueAudited(author: Actor, origin: ChangeOrigin, userId: number, input: NewTokenInput, secret: string): Promise<PersonalAccessTokenRecord> {
+    return this.ctx.transaction(async (db) => {
+      const record = await this.issue(db, userId, input, secret);
+      await this.ctx.audit.append(db, tokenEvent(author, origin, 'personal_access_token_created', record, { scopes: record.scopes, expires_at: record.expiresAt }));
+      return record;
+    });
   }
 
   /** Stores a token for the user. `secret` is generated unless given (the bootstrap token has a fixed value). */
@@ -91,13 +101,33 @@ export class PersonalAccessTokenService {
     return this.get(user, user.personalAccessTokenId);
   }
 
-  async revoke(actor: Actor | null, id: number): Promise<void> {
+  async revoke(actor: Actor | null, id: number, origin: ChangeOrigin): Promise<void> {
     const token = await this.get(actor, id);
-    await this.ctx.personalAccessTokens.revoke(this.ctx.manager, token.id);
+    await this.revokeAudited(requireUser(actor), origin, token);
   }
 
-  async revokeSelf(actor: Actor | null): Promise<void> {
+  async revokeSelf(actor: Actor | null, origin: ChangeOrigin): Promise<void> {
     const token = await this.self(actor);
-    await this.ctx.personalAccessTokens.revoke(this.ctx.manager, token.id);
+    await this.revokeAudited(requireUser(actor), origin, token);
   }
+
+  /** Revokes a token and writes its `personal_access_token_revoked` audit row in one transaction. */
+  private revokeAudited(author: Actor, origin: ChangeOrigin, token: PersonalAccessTokenRecord): Promise<void> {
+    return this.ctx.transaction(async (db) => {
+      await this.ctx.personalAccessTokens.revoke(db, token.id);
+      await this.ctx.audit.append(db, tokenEvent(author, origin, 'personal_access_token_revoked', token, {}));
+    });
+  }
+}
+
+/** A personal access token event, filed under the token's owner. */
+function tokenEvent(author: Actor, origin: ChangeOrigin, eventName: string, token: PersonalAccessTokenRecord, details: Record<string, unknown>): AuditEntry {
+  return {
+    author: authorOf(author),
+    eventName,
+    entity: { type: 'User', id: token.userId },
+    target: { type: 'PersonalAccessToken', id: token.id, details: token.name },
+    details,
+    ipAddress: origin.ipAddress,
+  };
 }

@@ -12,6 +12,7 @@ import { SourceRef } from './member.service';
 import { checkTokenInput, CreatedToken, NewTokenInput } from './personal-access-token.service';
 import { UserService } from './user.service';
 import { tokenCreatorOf } from './token-creator';
+import { AuditEntry, authorOf, ChangeOrigin } from './audit/audit-trail';
 
 export type ResourceAccessTokenRecord = PersonalAccessTokenRecord & { accessLevel: number };
 
@@ -30,6 +31,7 @@ export class ResourceAccessTokenService {
     actor: Actor | null,
     ref: SourceRef,
     input: NewTokenInput & { accessLevel?: number },
+    origin: ChangeOrigin,
   ): Promise<CreatedToken<ResourceAccessTokenRecord>> {
     const user = requireUser(actor);
     const resource = await this.resolve(actor, ref);
@@ -53,6 +55,10 @@ export class ResourceAccessTokenService {
         scopes: input.scopes,
         expiresAt: input.expiresAt,
       });
+      await this.ctx.audit.append(
+        db,
+        resourceTokenEvent(user, origin, 'resource_access_token_created', resource, token, { scopes: token.scopes, expires_at: token.expiresAt, access_level: accessLevel }),
+      );
       return { ...token, accessLevel };
     });
     return { ...record, token: secret };
@@ -70,9 +76,14 @@ export class ResourceAccessTokenService {
     return token;
   }
 
-  async revoke(actor: Actor | null, ref: SourceRef, tokenId: number): Promise<void> {
-    const token = await this.get(actor, ref, tokenId);
-    await this.ctx.personalAccessTokens.revoke(this.ctx.manager, token.id);
+  async revoke(actor: Actor | null, ref: SourceRef, tokenId: number, origin: ChangeOrigin): Promise<void> {
+    const resource = await this.resolve(actor, ref);
+    const token = await this.ctx.personalAccessTokens.findForResource(this.ctx.manager, resource.sourceType, resource.id, tokenId);
+    if (!token) throw IamError.notFound('Access Token');
+    await this.ctx.transaction(async (db) => {
+      await this.ctx.personalAccessTokens.revoke(db, token.id);
+      await this.ctx.audit.append(db, resourceTokenEvent(requireUser(actor), origin, 'resource_access_token_revoked', resource, token, {}));
+    });
   }
 
   /** Maintainers manage project access tokens; group access tokens take an Owner, as in GitLab. */
@@ -80,9 +91,28 @@ export class ResourceAccessTokenService {
     requireUser(actor);
     if (ref.kind === 'project') {
       const { project, level } = await this.access.requireProject(actor, ref.ref, AccessLevel.MAINTAINER);
-      return { sourceType: 'project' as const, id: project.id, namespaceId: project.namespaceId as number | null, level };
+      return { sourceType: 'project' as const, id: project.id, namespaceId: project.namespaceId as number | null, level, fullPath: project.fullPath };
     }
     const { group, level } = await this.access.requireGroup(actor, ref.ref, AccessLevel.OWNER);
-    return { sourceType: 'namespace' as const, id: group.id, namespaceId: null, level };
+    return { sourceType: 'namespace' as const, id: group.id, namespaceId: null, level, fullPath: group.fullPath };
   }
+}
+
+/** A project or group access token event, filed under the project or group (the target is the bot's token). */
+function resourceTokenEvent(
+  author: Actor,
+  origin: ChangeOrigin,
+  eventName: string,
+  resource: { sourceType: 'project' | 'namespace'; id: number; fullPath: string },
+  token: PersonalAccessTokenRecord,
+  details: Record<string, unknown>,
+): AuditEntry {
+  return {
+    author: authorOf(author),
+    eventName,
+    entity: { type: resource.sourceType === 'project' ? 'Project' : 'Group', id: resource.id, path: resource.fullPath },
+    target: { type: 'PersonalAccessToken', id: token.id, details: token.name },
+    details,
+    ipAddress: origin.ipAddress,
+  };
 }

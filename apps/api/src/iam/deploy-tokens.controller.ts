@@ -1,13 +1,13 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
-import { Actor, IamServices, SourceRef } from '@cargohold/iam';
+import { Actor, ChangeOrigin, IamServices, SourceRef } from '@cargohold/iam';
 import { APP_CONFIG } from '@cargohold/platform';
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { paginate } from '../rest/pagination';
 import { ParseIdPipe, resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
-import { Audited } from '../audit/audited.decorator';
+import { RequestChangeOrigin } from '../rest/change-origin.decorator';
 import { CreateDeployTokenDto, ListDeployTokensQuery } from './dto/tokens.dto';
 import { presentDeployToken } from './presenters/token.presenter';
 
@@ -29,14 +29,13 @@ abstract class DeployTokensController {
   }
 
   @Post(':id/deploy_tokens')
-  @Audited('deploy_token_created', 'DeployToken')
-  async create(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: CreateDeployTokenDto) {
+  async create(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('id') id: string, @Body() body: CreateDeployTokenDto) {
     const token = await this.iam.deployTokens.create(actor, this.source(id), {
       name: body.name,
       scopes: body.scopes,
       expiresAt: body.expires_at ?? null,
       username: body.username ?? null,
-    });
+    }, origin);
     return presentDeployToken(token);
   }
 
@@ -46,10 +45,9 @@ abstract class DeployTokensController {
   }
 
   @Delete(':id/deploy_tokens/:token_id')
-  @Audited('deploy_token_revoked', 'DeployToken')
   @HttpCode(204)
-  async revoke(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('token_id', new ParseIdPipe('token_id')) tokenId: number): Promise<void> {
-    await this.iam.deployTokens.revoke(actor, this.source(id), tokenId);
+  async revoke(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('id') id: string, @Param('token_id', new ParseIdPipe('token_id')) tokenId: number): Promise<void> {
+    await this.iam.deployTokens.revoke(actor, this.source(id), tokenId, origin);
   }
 
   private source(id: string): SourceRef {

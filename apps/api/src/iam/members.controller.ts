@@ -1,13 +1,13 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
-import { Actor, IamError, IamServices, SourceRef } from '@cargohold/iam';
+import { Actor, ChangeOrigin, IamError, IamServices, SourceRef } from '@cargohold/iam';
 import { APP_CONFIG } from '@cargohold/platform';
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { paginate, PaginationQuery } from '../rest/pagination';
 import { ParseIdPipe, resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
-import { Audited } from '../audit/audited.decorator';
+import { RequestChangeOrigin } from '../rest/change-origin.decorator';
 import { AddMemberDto, UpdateMemberDto } from './dto/members.dto';
 import { presentMember } from './presenters/member.presenter';
 
@@ -45,31 +45,29 @@ abstract class MembersController {
   }
 
   @Post(':id/members')
-  @Audited('member_added', 'Member')
-  async add(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: AddMemberDto) {
+  async add(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('id') id: string, @Body() body: AddMemberDto) {
     const userId = body.user_id ?? (await this.userIdOf(body.username!));
-    const member = await this.iam.members.add(actor, this.source(id), { userId, accessLevel: body.access_level, expiresAt: body.expires_at ?? null });
+    const member = await this.iam.members.add(actor, this.source(id), { userId, accessLevel: body.access_level, expiresAt: body.expires_at ?? null }, origin);
     return presentMember(member, this.config.publicUrl);
   }
 
   @Put(':id/members/:user_id')
-  @Audited('member_updated', 'Member')
   async update(
     @CurrentActor() actor: Actor | null,
+    @RequestChangeOrigin() origin: ChangeOrigin,
     @Param('id') id: string,
     @Param('user_id', new ParseIdPipe('user_id')) userId: number,
     @Body() body: UpdateMemberDto,
   ) {
     const expiresAt = body.expires_at === undefined ? undefined : body.expires_at === '' ? null : body.expires_at;
-    const member = await this.iam.members.update(actor, this.source(id), userId, { accessLevel: body.access_level, expiresAt });
+    const member = await this.iam.members.update(actor, this.source(id), userId, { accessLevel: body.access_level, expiresAt }, origin);
     return presentMember(member, this.config.publicUrl);
   }
 
   @Delete(':id/members/:user_id')
-  @Audited('member_removed', 'Member')
   @HttpCode(204)
-  async remove(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('user_id', new ParseIdPipe('user_id')) userId: number): Promise<void> {
-    await this.iam.members.remove(actor, this.source(id), userId);
+  async remove(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('id') id: string, @Param('user_id', new ParseIdPipe('user_id')) userId: number): Promise<void> {
+    await this.iam.members.remove(actor, this.source(id), userId, origin);
   }
 
   private source(id: string): SourceRef {

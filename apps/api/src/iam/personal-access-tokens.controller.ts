@@ -1,13 +1,13 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
-import { Actor, IamServices } from '@cargohold/iam';
+import { Actor, ChangeOrigin, IamServices } from '@cargohold/iam';
 import { APP_CONFIG } from '@cargohold/platform';
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { paginate } from '../rest/pagination';
 import { ParseIdPipe } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
-import { Audited } from '../audit/audited.decorator';
+import { RequestChangeOrigin } from '../rest/change-origin.decorator';
 import { CreatePersonalAccessTokenDto, ListPersonalAccessTokensQuery } from './dto/tokens.dto';
 import { presentPersonalAccessToken } from './presenters/token.presenter';
 
@@ -20,27 +20,25 @@ export class PersonalAccessTokensController {
   ) {}
 
   @Post('users/:user_id/personal_access_tokens')
-  @Audited('personal_access_token_created', 'PersonalAccessToken')
-  async create(@CurrentActor() actor: Actor | null, @Param('user_id', new ParseIdPipe('user_id')) userId: number, @Body() body: CreatePersonalAccessTokenDto) {
+  async create(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('user_id', new ParseIdPipe('user_id')) userId: number, @Body() body: CreatePersonalAccessTokenDto) {
     const token = await this.iam.personalAccessTokens.createForUser(actor, userId, {
       name: body.name,
       scopes: body.scopes,
       expiresAt: body.expires_at ?? null,
       description: body.description ?? null,
-    });
+    }, origin);
     return presentPersonalAccessToken(token);
   }
 
   /** The caller's own token: from a web UI session opened with a password (GitLab's UI), never with a token. */
   @Post('user/personal_access_tokens')
-  @Audited('personal_access_token_created', 'PersonalAccessToken')
-  async createForSelf(@CurrentActor() actor: Actor | null, @Body() body: CreatePersonalAccessTokenDto) {
+  async createForSelf(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Body() body: CreatePersonalAccessTokenDto) {
     const token = await this.iam.personalAccessTokens.createForSelf(actor, {
       name: body.name,
       scopes: body.scopes,
       expiresAt: body.expires_at ?? null,
       description: body.description ?? null,
-    });
+    }, origin);
     return presentPersonalAccessToken(token);
   }
 
@@ -64,10 +62,9 @@ export class PersonalAccessTokensController {
   }
 
   @Delete('personal_access_tokens/self')
-  @Audited('personal_access_token_revoked', 'PersonalAccessToken')
   @HttpCode(204)
-  async revokeSelf(@CurrentActor() actor: Actor | null): Promise<void> {
-    await this.iam.personalAccessTokens.revokeSelf(actor);
+  async revokeSelf(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin): Promise<void> {
+    await this.iam.personalAccessTokens.revokeSelf(actor, origin);
   }
 
   @Get('personal_access_tokens/:id')
@@ -76,9 +73,8 @@ export class PersonalAccessTokensController {
   }
 
   @Delete('personal_access_tokens/:id')
-  @Audited('personal_access_token_revoked', 'PersonalAccessToken')
   @HttpCode(204)
-  async revoke(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number): Promise<void> {
-    await this.iam.personalAccessTokens.revoke(actor, id);
+  async revoke(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('id', new ParseIdPipe('id')) id: number): Promise<void> {
+    await this.iam.personalAccessTokens.revoke(actor, id, origin);
   }
 }

@@ -1,13 +1,13 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
-import { Actor, IamServices, SourceRef } from '@cargohold/iam';
+import { Actor, ChangeOrigin, IamServices, SourceRef } from '@cargohold/iam';
 import { APP_CONFIG } from '@cargohold/platform';
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { paginate, PaginationQuery } from '../rest/pagination';
 import { ParseIdPipe, resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
-import { Audited } from '../audit/audited.decorator';
+import { RequestChangeOrigin } from '../rest/change-origin.decorator';
 import { CreateResourceAccessTokenDto } from './dto/tokens.dto';
 import { presentResourceAccessToken } from './presenters/token.presenter';
 
@@ -27,15 +27,14 @@ abstract class ResourceAccessTokensController {
   }
 
   @Post(':id/access_tokens')
-  @Audited('resource_access_token_created', 'PersonalAccessToken')
-  async create(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: CreateResourceAccessTokenDto) {
+  async create(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('id') id: string, @Body() body: CreateResourceAccessTokenDto) {
     const token = await this.iam.resourceAccessTokens.create(actor, this.source(id), {
       name: body.name,
       scopes: body.scopes,
       accessLevel: body.access_level,
       expiresAt: body.expires_at ?? null,
       description: body.description ?? null,
-    });
+    }, origin);
     return presentResourceAccessToken(token);
   }
 
@@ -45,10 +44,9 @@ abstract class ResourceAccessTokensController {
   }
 
   @Delete(':id/access_tokens/:token_id')
-  @Audited('resource_access_token_revoked', 'PersonalAccessToken')
   @HttpCode(204)
-  async revoke(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('token_id', new ParseIdPipe('token_id')) tokenId: number): Promise<void> {
-    await this.iam.resourceAccessTokens.revoke(actor, this.source(id), tokenId);
+  async revoke(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('id') id: string, @Param('token_id', new ParseIdPipe('token_id')) tokenId: number): Promise<void> {
+    await this.iam.resourceAccessTokens.revoke(actor, this.source(id), tokenId, origin);
   }
 
   private source(id: string): SourceRef {

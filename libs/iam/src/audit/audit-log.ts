@@ -1,25 +1,16 @@
 import { DataSource } from 'typeorm';
 import { Actor } from '../domain/actor';
 import { PageRequest, Paged } from '../data/paging';
-import { AuditEntityType, AuditEventFilter, AuditEventRecord, AuditEventRepository } from './audit-event.repository';
+import { AuditEventFilter, AuditEventRecord } from './audit-event.repository';
+import { AuditEntry, AuditTrail, authorOf, normalizeAddress } from './audit-trail';
 import { FailedLoginWindowOptions, FailedLoginWindows } from './failed-login-windows';
-
-/** One thing worth remembering: who did what to which entity, from where. Never a secret. */
-export interface AuditEntry {
-  author: { id: number | null; name: string | null; kind: string };
-  eventName: string;
-  entity: { type: AuditEntityType; id: number | null; path?: string | null };
-  target?: { type: string; id: string | number | null; details?: string | null } | null;
-  details?: Record<string, unknown>;
-  ipAddress?: string | null;
-}
 
 /**
  * The audit trail (GitLab's audit events) in PostgreSQL: logins, registry pushes and deletes, tokens, members.
  * Framework-free: the api records through it and reads it back for the /audit_events endpoints.
  */
 export class AuditLog {
-  readonly events = new AuditEventRepository();
+  private readonly trail = new AuditTrail();
   private readonly failedLogins: FailedLoginWindows;
 
   constructor(
@@ -30,26 +21,12 @@ export class AuditLog {
     this.failedLogins = new FailedLoginWindows(failedLoginWindow);
   }
 
-  /** Appends one event; with `aggregateKey`, counts it in that key's row instead (created by the first one). */
-  async record(entry: AuditEntry, aggregateKey?: string): Promise<void> {
-    const manager = this.db.manager;
-    const entityPath = entry.entity.path ?? (await this.events.entityPath(manager, entry.entity.type, entry.entity.id));
-    const event = {
-      authorId: entry.author.id,
-      authorName: entry.author.name,
-      authorKind: entry.author.kind,
-      entityType: entry.entity.type,
-      entityId: entry.entity.id,
-      entityPath,
-      eventName: entry.eventName,
-      targetType: entry.target?.type ?? null,
-      targetId: entry.target?.id === null || entry.target?.id === undefined ? null : String(entry.target.id),
-      targetDetails: entry.target?.details ?? null,
-      details: entry.details ?? {},
-      ipAddress: normalizeAddress(entry.ipAddress),
-    };
-    if (aggregateKey) await this.events.insertOrCount(manager, event, aggregateKey);
-    else await this.events.insert(manager, event);
+  /**
+   * Appends one event in its own statement; with `aggregateKey`, counts it in that key's row instead. For events
+   * that are not part of a change (logins): a change records through AuditTrail in its own transaction.
+   */
+  record(entry: AuditEntry, aggregateKey?: string): Promise<void> {
+    return this.trail.append(this.db.manager, entry, aggregateKey);
   }
 
   /**
@@ -86,7 +63,7 @@ export class AuditLog {
         );
         return;
       }
-      const userId = await this.events.userIdByUsername(this.db.manager, username);
+      const userId = await this.trail.events.userIdByUsername(this.db.manager, username);
       await this.record(
         {
           author: { id: null, name: username, kind: 'unauthenticated' },
@@ -111,17 +88,12 @@ export class AuditLog {
   }
 
   list(filter: AuditEventFilter, page: PageRequest): Promise<Paged<AuditEventRecord>> {
-    return this.events.list(this.db.manager, filter, page);
+    return this.trail.events.list(this.db.manager, filter, page);
   }
 
   find(id: number, filter: AuditEventFilter): Promise<AuditEventRecord | null> {
-    return this.events.find(this.db.manager, id, filter);
+    return this.trail.events.find(this.db.manager, id, filter);
   }
-}
-
-/** The author columns for an authenticated actor: users by id; deploy tokens and jobs by kind and name. */
-export function authorOf(actor: Actor): AuditEntry['author'] {
-  return { id: actor.kind === 'deploy_token' ? null : actor.userId, name: actor.username, kind: actor.kind };
 }
 
 function loginEntity(actor: Actor): AuditEntry['entity'] {
@@ -131,10 +103,4 @@ function loginEntity(actor: Actor): AuditEntry['entity'] {
   }
   if (actor.kind === 'job' && actor.job) return { type: 'Project', id: actor.job.projectId };
   return { type: 'User', id: actor.userId };
-}
-
-/** `::ffff:127.0.0.1` (IPv4 on a dual-stack socket) is stored as `127.0.0.1`. */
-export function normalizeAddress(address: string | null | undefined): string | null {
-  if (!address) return null;
-  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
