@@ -10,6 +10,7 @@ import { IndexReferrersByDigest1763800011000 } from './1763800011000-IndexReferr
 import { CreateBulkTagDeleteRequests1763800012000 } from './1763800012000-CreateBulkTagDeleteRequests';
 import { AddAuditAggregateKey1763800013000 } from './1763800013000-AddAuditAggregateKey';
 import { IndexAuditEventsOnAuthor1763800021000 } from './1763800021000-IndexAuditEventsOnAuthor';
+import { AddProjectRegistryAccessLevel1763800022000 } from './1763800022000-AddProjectRegistryAccessLevel';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   CreateBulkTagDeleteRequests1763800012000,
   AddAuditAggregateKey1763800013000,
   IndexAuditEventsOnAuthor1763800021000,
+  AddProjectRegistryAccessLevel1763800022000,
 ];

@@ -2,9 +2,10 @@ import { AccessLevel } from './domain/access-level';
 import { Actor } from './domain/actor';
 import { IamError } from './domain/iam-error';
 import { isValidPath, PATH_MESSAGE, pathFromName } from './domain/paths';
+import { RegistryAccessLevel } from './domain/registry-access-level';
 import { isMoreVisible, Visibility } from './domain/visibility';
 import { PageRequest, Paged } from './data/paging';
-import { ProjectFilter, ProjectOrder, ProjectRecord } from './data/project.repository';
+import { ProjectChanges, ProjectFilter, ProjectOrder, ProjectRecord } from './data/project.repository';
 import { AccessService, ResourceRef, requireUser, viewerOf } from './access.service';
 import { IamContext } from './iam-context';
 
@@ -15,7 +16,20 @@ export interface NewProjectInput {
   namespaceId?: number;
   visibility?: Visibility;
   description?: string;
+  containerRegistryAccessLevel?: RegistryAccessLevel;
 }
+
+/** GitLab's editable project attributes (PUT /projects/:id); absent ones stay as they are. */
+export interface ProjectEdit {
+  name?: string;
+  path?: string;
+  description?: string;
+  visibility?: Visibility;
+  containerRegistryAccessLevel?: RegistryAccessLevel;
+}
+
+/** GitLab's wording (Projects::UpdateService) for a path change refused because of registry images. */
+export const RENAME_WITH_REGISTRY_MESSAGE = 'Cannot rename project because it contains container registry tags!';
 
 /** Projects, in a user's namespace or in a group. */
 export class ProjectService {
@@ -56,6 +70,7 @@ export class ProjectService {
         fullPath,
         description: input.description ?? '',
         visibility,
+        containerRegistryAccessLevel: input.containerRegistryAccessLevel,
         creatorId: user.userId,
       });
       if (namespace.kind === 'user' && namespace.ownerId !== null) {
@@ -69,6 +84,44 @@ export class ProjectService {
       }
       return project;
     });
+  }
+
+  /**
+   * GitLab's project edit. Maintainers edit; renaming (`name`) and `visibility` take an Owner, as GitLab's
+   * rename_project and change_visibility_level abilities. A project whose registry holds repositories keeps its
+   * path: the images are stored under it (GitLab's rule; see docs/api.md).
+   */
+  async update(actor: Actor | null, ref: ResourceRef, edit: ProjectEdit): Promise<{ project: ProjectRecord; level: number }> {
+    requireUser(actor);
+    const { project, level } = await this.access.requireProject(actor, ref, AccessLevel.MAINTAINER);
+    if ((edit.name !== undefined || edit.visibility !== undefined) && level < AccessLevel.OWNER) throw IamError.forbidden();
+    if (edit.path !== undefined && !isValidPath(edit.path)) throw IamError.invalid(PATH_MESSAGE, 'path');
+    if (edit.name !== undefined && edit.name.trim() === '') throw IamError.invalid("can't be blank", 'name');
+    if (edit.visibility !== undefined && project.namespace.kind === 'group') {
+      const group = await this.ctx.namespaces.findById(this.ctx.manager, project.namespaceId);
+      if (group && isMoreVisible(edit.visibility, group.visibility)) {
+        throw IamError.invalid(`${edit.visibility} is not allowed in a ${group.visibility} group.`, 'visibility_level');
+      }
+    }
+    const changes: ProjectChanges = {
+      name: edit.name,
+      description: edit.description,
+      visibility: edit.visibility,
+      containerRegistryAccessLevel: edit.containerRegistryAccessLevel,
+    };
+    const renaming = edit.path !== undefined && edit.path !== project.path;
+    await this.ctx.transaction(async (db) => {
+      await this.ctx.projects.lockForUpdate(db, project.id);
+      if (renaming) {
+        const fullPath = `${project.namespace.fullPath}/${edit.path}`;
+        if (await this.ctx.projects.hasContainerRepositories(db, project.id)) throw IamError.invalid(RENAME_WITH_REGISTRY_MESSAGE, 'base');
+        await this.ctx.namespaces.lockPath(db, fullPath);
+        if (await this.ctx.namespaces.pathTaken(db, fullPath)) throw IamError.invalid('has already been taken', 'path');
+        Object.assign(changes, { path: edit.path, fullPath });
+      }
+      await this.ctx.projects.update(db, project.id, changes);
+    });
+    return { project: (await this.ctx.projects.findById(this.ctx.manager, project.id))!, level };
   }
 
   async get(actor: Actor | null, ref: ResourceRef): Promise<{ project: ProjectRecord; level: number }> {

@@ -11,14 +11,13 @@ import { resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { RegistryAccess } from '../registry-management/registry-access';
 import { RepositoryPolicyDto, UpdateWithPolicyDto } from './cleanup-policy.dto';
-import { presentEffective, presentRun, presentStored } from './cleanup-policy.presenter';
-import { presentProject } from '../iam/presenters/project.presenter';
+import { presentRun, presentStored } from './cleanup-policy.presenter';
 import { paginate, PaginationQuery } from '../rest/pagination';
 import { queueOrDefer } from '../jobs/queue-or-defer';
 
 /**
- * Cleanup policies as GitLab sets them (`PUT /projects/:id` with container_expiration_policy_attributes, and per
- * repository), plus group defaults, runs on demand and the run history. Maintainers manage them.
+ * Cleanup policies as GitLab sets them (per group and per repository; `PUT /projects/:id` with
+ * container_expiration_policy_attributes is ProjectsController's), plus group defaults, runs on demand and the run history. Maintainers manage them.
  */
 @RestController()
 export class CleanupPoliciesController {
@@ -30,20 +29,6 @@ export class CleanupPoliciesController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
-
-  /**
-   * Only the cleanup policy of a project can be edited here; GitLab's other project fields are not supported.
-   * Answers the whole project entity, as GitLab's PUT does (and GET /projects/:id here).
-   */
-  @Put('projects/:id')
-  async updateProject(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateWithPolicyDto) {
-    const { project, level } = await this.access.project(actor, resourceRef(id), 'admin');
-    if (body.container_expiration_policy_attributes) {
-      await this.policies.set({ kind: 'project', id: project.id }, body.container_expiration_policy_attributes);
-    }
-    const policy = presentEffective(await this.policies.effectiveForProject(project.id));
-    return { ...presentProject(project, this.config.publicUrl, level), container_expiration_policy: policy };
-  }
 
   /** A group's default policy: applies to every project below it that has none of its own. */
   @Put('groups/:id')

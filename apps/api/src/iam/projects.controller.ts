@@ -1,5 +1,5 @@
 import { installedRegistryChangeNotifier } from '@cargohold/registry';
-import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { AccessLevel, Actor, IamServices } from '@cargohold/iam';
@@ -9,7 +9,7 @@ import { paginate } from '../rest/pagination';
 import { resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { AllowAnonymous, AllowJobToken } from '../rest/route-access.decorator';
-import { CreateProjectDto, GetProjectQuery, ListProjectsQuery } from './dto/projects.dto';
+import { CreateProjectDto, GetProjectQuery, ListProjectsQuery, requestedRegistryAccess, UpdateProjectDto } from './dto/projects.dto';
 import { presentProject } from './presenters/project.presenter';
 import { presentProjectStatistics } from './presenters/project-statistics.presenter';
 import { ProjectStatisticsService } from './project-statistics.service';
@@ -49,8 +49,29 @@ export class ProjectsController {
       namespaceId: body.namespace_id,
       visibility: body.visibility,
       description: body.description,
+      containerRegistryAccessLevel: requestedRegistryAccess(body),
     });
     return presentProject(project, this.config.publicUrl);
+  }
+
+  /**
+   * GitLab's project edit; answers the whole project entity. The cleanup policy is checked before the project
+   * changes, so an invalid policy leaves the project as it was.
+   */
+  @Put(':id')
+  async update(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateProjectDto) {
+    const policyAttributes = body.container_expiration_policy_attributes;
+    if (policyAttributes) this.cleanupPolicies.validate(policyAttributes);
+    const { project, level } = await this.iam.projects.update(actor, resourceRef(id), {
+      name: body.name,
+      path: body.path,
+      description: body.description,
+      visibility: body.visibility,
+      containerRegistryAccessLevel: requestedRegistryAccess(body),
+    });
+    if (policyAttributes) await this.cleanupPolicies.set({ kind: 'project', id: project.id }, policyAttributes);
+    const policy = presentEffective(await this.cleanupPolicies.effectiveForProject(project.id));
+    return { ...presentProject(project, this.config.publicUrl, level), container_expiration_policy: policy };
   }
 
   @Get(':id')

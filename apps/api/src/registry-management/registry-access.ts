@@ -73,7 +73,10 @@ export class RegistryAccess {
   }
 
   private check(actor: Actor | null, project: ProjectRecord, level: number, need: RegistryNeed): void {
-    if (!roleActions(level, project.visibility, isSignedInUser(actor)).includes('pull')) throw IamError.forbidden();
+    // A disabled registry, or a private one for a non-Reporter, is GitLab's 403 on read_container_image.
+    if (!roleActions(level, project.visibility, isSignedInUser(actor), project.containerRegistryAccessLevel).includes('pull')) {
+      throw IamError.forbidden();
+    }
     if (need !== 'read' && level < NEED_LEVEL[need]) throw IamError.forbidden();
   }
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { RegistryAccessLevel } from '../domain/registry-access-level';
 import { Visibility } from '../domain/visibility';
 import { activeMembership, likePattern, PageRequest, Paged, pagedQuery } from './paging';
 import { Viewer } from './namespace.repository';
@@ -11,6 +12,7 @@ export interface ProjectRecord {
   fullPath: string;
   description: string;
   visibility: Visibility;
+  containerRegistryAccessLevel: RegistryAccessLevel;
   creatorId: number | null;
   createdAt: Date;
   namespace: { id: number; name: string; path: string; kind: 'user' | 'group'; fullPath: string; parentId: number | null };
@@ -25,7 +27,26 @@ export interface NewProject {
   fullPath: string;
   description: string;
   visibility: Visibility;
+  containerRegistryAccessLevel?: RegistryAccessLevel;
   creatorId: number | null;
+}
+
+/** The editable attributes of a project; absent ones stay as they are. */
+export interface ProjectChanges {
+  name?: string;
+  path?: string;
+  fullPath?: string;
+  description?: string;
+  visibility?: Visibility;
+  containerRegistryAccessLevel?: RegistryAccessLevel;
+}
+
+/** What the registry needs to know about the project owning an image path. */
+export interface OwningProjectRecord {
+  id: number;
+  namespaceId: number;
+  visibility: Visibility;
+  containerRegistryAccessLevel: RegistryAccessLevel;
 }
 
 export interface ProjectFilter {
@@ -42,7 +63,7 @@ export interface ProjectFilter {
 export type ProjectOrder = 'id' | 'name' | 'path' | 'created_at';
 
 const COLUMNS = `p.id, p.namespace_id AS "namespaceId", p.name, p.path, p.full_path AS "fullPath", p.description, p.visibility,
-  p.creator_id AS "creatorId", p.created_at AS "createdAt",
+  p.container_registry_access_level AS "containerRegistryAccessLevel", p.creator_id AS "creatorId", p.created_at AS "createdAt",
   json_build_object('id', n.id, 'name', n.name, 'path', n.path, 'kind', n.kind, 'fullPath', n.full_path, 'parentId', n.parent_id) AS namespace,
   (WITH RECURSIVE chain AS (
      SELECT id, parent_id, name, 0 AS depth FROM namespaces WHERE id = p.namespace_id
@@ -71,11 +92,55 @@ export const MEMBER_PROJECTS_CTE = `member_groups AS (
 export class ProjectRepository {
   async insert(db: EntityManager, project: NewProject): Promise<ProjectRecord> {
     const rows = await db.query(
-      `INSERT INTO projects (namespace_id, name, path, full_path, description, visibility, creator_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [project.namespaceId, project.name, project.path, project.fullPath, project.description, project.visibility, project.creatorId],
+      `INSERT INTO projects (namespace_id, name, path, full_path, description, visibility, container_registry_access_level, creator_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [
+        project.namespaceId,
+        project.name,
+        project.path,
+        project.fullPath,
+        project.description,
+        project.visibility,
+        project.containerRegistryAccessLevel ?? 'enabled',
+        project.creatorId,
+      ],
     );
     return (await this.findById(db, rows[0].id))!;
+  }
+
+  /** Applies the changes; the caller holds the row lock (lockForUpdate) and has validated them. */
+  async update(db: EntityManager, id: number, changes: ProjectChanges): Promise<void> {
+    const columns: Record<keyof ProjectChanges, string> = {
+      name: 'name',
+      path: 'path',
+      fullPath: 'full_path',
+      description: 'description',
+      visibility: 'visibility',
+      containerRegistryAccessLevel: 'container_registry_access_level',
+    };
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    for (const key of Object.keys(columns) as Array<keyof ProjectChanges>) {
+      if (changes[key] === undefined) continue;
+      params.push(changes[key]);
+      sets.push(`${columns[key]} = $${params.length}`);
+    }
+    if (sets.length === 0) return;
+    await db.query(`UPDATE projects SET ${sets.join(', ')} WHERE id = $1`, params);
+  }
+
+  /**
+   * Locks the project row until the transaction ends. A path change updates full_path (a unique key), so this lock
+   * also waits for pushes that are inserting a repository under the project (their foreign key check shares it).
+   */
+  async lockForUpdate(db: EntityManager, id: number): Promise<void> {
+    await db.query(`SELECT id FROM projects WHERE id = $1 FOR UPDATE`, [id]);
+  }
+
+  /** Whether the project's registry holds any repository (images, or ones still being deleted). */
+  async hasContainerRepositories(db: EntityManager, id: number): Promise<boolean> {
+    const rows = await db.query(`SELECT 1 FROM repositories WHERE project_id = $1 LIMIT 1`, [id]);
+    return rows.length > 0;
   }
 
   async findById(db: EntityManager, id: number): Promise<ProjectRecord | null> {
@@ -89,10 +154,10 @@ export class ProjectRepository {
   }
 
   /** The project owning an image path: the longest project full path among the candidates. */
-  async findOwning(db: EntityManager, candidatePaths: string[]): Promise<{ id: number; namespaceId: number; visibility: Visibility } | null> {
+  async findOwning(db: EntityManager, candidatePaths: string[]): Promise<OwningProjectRecord | null> {
     if (candidatePaths.length === 0) return null;
     const rows = await db.query(
-      `SELECT id, namespace_id AS "namespaceId", visibility FROM projects WHERE full_path = ANY($1) ORDER BY length(full_path) DESC LIMIT 1`,
+      `SELECT id, namespace_id AS "namespaceId", visibility, container_registry_access_level AS "containerRegistryAccessLevel" FROM projects WHERE full_path = ANY($1) ORDER BY length(full_path) DESC LIMIT 1`,
       [candidatePaths],
     );
     return rows[0] ?? null;
@@ -157,8 +222,18 @@ export class ProjectRepository {
     return rows.map((row: { id: number }) => row.id);
   }
 
-  async idsByVisibility(db: EntityManager, visibilities: Visibility[]): Promise<number[]> {
-    const rows = await db.query(`SELECT id FROM projects WHERE visibility = ANY($1)`, [visibilities]);
+  /** Projects of these visibilities whose registry access level is one of `registryAccess`. */
+  async idsByVisibility(db: EntityManager, visibilities: Visibility[], registryAccess: RegistryAccessLevel[] = ['enabled']): Promise<number[]> {
+    const rows = await db.query(`SELECT id FROM projects WHERE visibility = ANY($1) AND container_registry_access_level = ANY($2)`, [
+      visibilities,
+      registryAccess,
+    ]);
+    return rows.map((row: { id: number }) => row.id);
+  }
+
+  /** Projects whose registry is turned off (container_registry_access_level = disabled). */
+  async idsWithRegistryDisabled(db: EntityManager): Promise<number[]> {
+    const rows = await db.query(`SELECT id FROM projects WHERE container_registry_access_level = 'disabled'`);
     return rows.map((row: { id: number }) => row.id);
   }
 

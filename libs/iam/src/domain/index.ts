@@ -10,3 +10,4 @@ export * from './token-secret';
 export * from './token-lifetime';
 export * from './visibility';
 export * from './event-actions';
+export * from './registry-access-level';

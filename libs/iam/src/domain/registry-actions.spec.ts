@@ -90,3 +90,27 @@ describe('deployTokenActions', () => {
     expect(deployTokenActions(scopes)).toEqual(expected);
   });
 });
+
+describe('container_registry_access_level', () => {
+  it.each<[number, Visibility, boolean, string[]]>([
+    [0, 'public', false, NONE],
+    [0, 'public', true, NONE],
+    [0, 'internal', true, NONE],
+    [10, 'public', true, NONE],
+    [20, 'public', true, PULL],
+    [20, 'private', true, PULL],
+    [30, 'public', true, ALL],
+    [50, 'private', true, ALL],
+  ])('private: level %i on a %s project (signed in: %s) may %j', (level, visibility, signedIn, expected) => {
+    expect(roleActions(level, visibility, signedIn, 'private')).toEqual(expected);
+  });
+
+  it.each([0, 10, 20, 30, 40, 50])('disabled: level %i may do nothing, even on a public project', (level) => {
+    expect(roleActions(level, 'public', true, 'disabled')).toEqual(NONE);
+  });
+
+  it('deploy tokens keep their scopes on a private registry and lose them on a disabled one', () => {
+    expect(deployTokenActions(['read_registry', 'write_registry'], 'private')).toEqual(ALL);
+    expect(deployTokenActions(['read_registry', 'write_registry'], 'disabled')).toEqual(NONE);
+  });
+});

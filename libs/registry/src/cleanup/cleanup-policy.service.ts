@@ -52,6 +52,11 @@ export class CleanupPolicyService {
     return this.policies.find(this.ctx.db.manager, target);
   }
 
+  /** Refuses attributes that set() would refuse, before anything else of the same request is changed. */
+  validate(attributes: CleanupPolicyAttributes): void {
+    applyPolicyAttributes(DEFAULT_POLICY_RULES, attributes);
+  }
+
   /** Creates or updates the policy of a project, group or repository from GitLab's attributes. */
   async set(target: PolicyTarget, attributes: CleanupPolicyAttributes, now = new Date()): Promise<CleanupPolicy> {
     return this.ctx.db.transaction(async (db) => {

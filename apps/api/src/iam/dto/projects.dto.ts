@@ -1,5 +1,6 @@
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { AccessLevel, MEMBER_ACCESS_LEVELS, ProjectFilter, ProjectOrder, VISIBILITIES, Visibility } from '@cargohold/iam';
+import { AccessLevel, MEMBER_ACCESS_LEVELS, ProjectFilter, ProjectOrder, REGISTRY_ACCESS_LEVELS, RegistryAccessLevel, VISIBILITIES, Visibility } from '@cargohold/iam';
+import { UpdateWithPolicyDto } from '../../cleanup/cleanup-policy.dto';
 import { PaginationQuery } from '../../rest/pagination';
 import { GitlabBoolean, GitlabInteger } from '../../rest/validation';
 
@@ -18,6 +19,35 @@ export class CreateProjectDto {
 
   @IsOptional() @IsString() @MaxLength(2000)
   description?: string;
+
+  @IsOptional() @IsIn(REGISTRY_ACCESS_LEVELS)
+  container_registry_access_level?: RegistryAccessLevel;
+
+  /** Deprecated in GitLab: `false` disables the registry, `true` enables it; the access level wins when both come. */
+  @IsOptional() @GitlabBoolean()
+  container_registry_enabled?: boolean;
+}
+
+/** GitLab's PUT /projects/:id attributes we support; others are dropped by the validation pipe, as GitLab ignores them. */
+export class UpdateProjectDto extends UpdateWithPolicyDto {
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(255)
+  name?: string;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(255)
+  path?: string;
+
+  @IsOptional() @IsString() @MaxLength(2000)
+  description?: string;
+
+  @IsOptional() @IsIn(VISIBILITIES)
+  visibility?: Visibility;
+
+  @IsOptional() @IsIn(REGISTRY_ACCESS_LEVELS)
+  container_registry_access_level?: RegistryAccessLevel;
+
+  /** Deprecated in GitLab: `false` disables the registry, `true` enables it; the access level wins when both come. */
+  @IsOptional() @GitlabBoolean()
+  container_registry_enabled?: boolean;
 }
 
 export class ListProjectsQuery extends PaginationQuery {
@@ -68,4 +98,14 @@ export function projectListOf(query: ListProjectsQuery): { filter: ProjectFilter
 export class GetProjectQuery {
   @IsOptional() @GitlabBoolean()
   statistics?: boolean;
+}
+
+/** The registry access level a create or edit asks for: the access level, else GitLab's deprecated boolean. */
+export function requestedRegistryAccess(body: {
+  container_registry_access_level?: RegistryAccessLevel;
+  container_registry_enabled?: boolean;
+}): RegistryAccessLevel | undefined {
+  if (body.container_registry_access_level !== undefined) return body.container_registry_access_level;
+  if (body.container_registry_enabled === undefined) return undefined;
+  return body.container_registry_enabled ? 'enabled' : 'disabled';
 }

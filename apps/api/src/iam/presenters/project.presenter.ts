@@ -1,4 +1,4 @@
-import { accessLevelName, ProjectRecord } from '@cargohold/iam';
+import { accessLevelName, ProjectRecord, registryEnabled } from '@cargohold/iam';
 
 /** GitLab's Project entity (the parts that matter for a container registry platform). */
 export function presentProject(project: ProjectRecord, baseUrl: string, accessLevel?: number) {
@@ -23,8 +23,9 @@ export function presentProject(project: ProjectRecord, baseUrl: string, accessLe
       parent_id: project.namespace.parentId,
       web_url: project.namespace.kind === 'group' ? `${baseUrl}/groups/${project.namespace.fullPath}` : `${baseUrl}/${project.namespace.fullPath}`,
     },
-    container_registry_enabled: true,
-    container_registry_access_level: 'enabled',
+    // Deprecated in GitLab in favour of the access level, still sent (and read by older clients).
+    container_registry_enabled: registryEnabled(project.containerRegistryAccessLevel),
+    container_registry_access_level: project.containerRegistryAccessLevel,
     container_registry_image_prefix: `${registryHost}/${project.fullPath}`,
     ...(accessLevel !== undefined
       ? { permissions: { project_access: accessLevel > 0 ? { access_level: accessLevel, role: accessLevelName(accessLevel) } : null } }
