@@ -5,6 +5,7 @@ import { CleanupPolicyPage } from './pages/CleanupPolicyPage';
 import { DeployTokensPage } from './pages/DeployTokensPage';
 import { GroupPage } from './pages/GroupPage';
 import { GroupsPage } from './pages/GroupsPage';
+import { NamespacePage } from './pages/NamespacePage';
 import { PersonalAccessTokensPage } from './pages/PersonalAccessTokensPage';
 import { ProjectLayout, ProjectTab } from './pages/ProjectLayout';
 import { ProjectsPage } from './pages/ProjectsPage';
@@ -34,8 +35,11 @@ export function Routes() {
   if (path === '/' || path === '/projects') return <ProjectsPage />;
   if (path === '/groups') return <GroupsPage />;
   if (path === '/user/access-tokens') return <PersonalAccessTokensPage />;
-  const group = match('/groups/:id', path);
-  if (group) return <GroupPage groupId={group.id} />;
+  // `/groups/team/backend` (GitLab's web_url) and `/groups/team%2Fbackend` (older links) name the same group.
+  if (path.startsWith('/groups/') && path.length > '/groups/'.length) {
+    const fullPath = segments(path.slice('/groups'.length)).join('/');
+    return <GroupPage groupId={fullPath} key={fullPath} />;
+  }
   for (const [pattern, tab, render] of PROJECT_ROUTES) {
     const params = match(pattern, path);
     if (params) {
@@ -46,11 +50,45 @@ export function Routes() {
       );
     }
   }
-  return (
+  return webUrlRoute(path) ?? (
     <EmptyState title="Page not found">
       <p>
         There is no page at <code>{path}</code>. <Link href="/">Back to projects</Link>
       </p>
     </EmptyState>
   );
+}
+
+/**
+ * The web_url forms the API hands out: `/<namespace>` (a group or a user), `/<namespace>/<project>` (namespaces
+ * may nest) and GitLab's registry page `/<namespace>/<project>/container_registry`.
+ */
+function webUrlRoute(path: string): ReactNode | null {
+  const parts = segments(path);
+  if (parts.length === 1) return <NamespacePage path={parts[0]} key={parts[0]} />;
+  if (parts.length < 2) return null;
+  const registryPage = parts.length >= 3 && parts[parts.length - 1] === 'container_registry';
+  const fullPath = (registryPage ? parts.slice(0, -1) : parts).join('/');
+  return (
+    <ProjectLayout projectId={fullPath} tab="registry" key={fullPath}>
+      <RegistryPage />
+    </ProjectLayout>
+  );
+}
+
+/** The path's segments, URL-decoded (an encoded "/" splits too, so `team%2Fbackend` is two segments). */
+function segments(path: string): string[] {
+  return path
+    .split('/')
+    .filter(Boolean)
+    .flatMap((part) => safeDecode(part).split('/'))
+    .filter(Boolean);
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }

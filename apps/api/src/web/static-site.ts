@@ -10,6 +10,12 @@ const RESERVED = /^\/(v2|api|jwt|-|metrics)(\/|$)/;
 /** apps/web/dist, next to this package's dist (apps/api/dist/web → apps/web/dist). */
 export const DEFAULT_WEB_DIST = path.resolve(__dirname, '../../../web/dist');
 
+/**
+ * Requests the app cannot answer with index.html when no file matches: fingerprinted assets and the usual
+ * static file types. Other dotted paths are client routes (a project `team/my.app`, a user `john.doe`).
+ */
+const STATIC_FILE = /^\/assets\/|\.(?:js|mjs|css|map|png|jpe?g|gif|svg|ico|webp|woff2?|ttf|txt|json|webmanifest|html)$/i;
+
 const MISSING_NOTE = 'The cargohold web UI is not built (apps/web/dist is missing): run `pnpm build`. The APIs work as usual.\n';
 
 /**
@@ -51,8 +57,8 @@ export function staticSite(distDir: string, https: boolean): RequestHandler {
     headers(req, res, (error?: unknown) => {
       if (error) return next(error);
       assets(req, res, () => {
-        // A missing file with an extension (/assets/x.js) is a 404, not the app.
-        if (path.extname(req.path) !== '') return next();
+        // A missing static file (/assets/x.js, /favicon.ico) is a 404, not the app.
+        if (STATIC_FILE.test(req.path)) return next();
         if (!existsSync(indexFile)) {
           res.status(200).type('text/plain').send(MISSING_NOTE);
           return;

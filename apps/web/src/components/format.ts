@@ -26,3 +26,8 @@ export function shortDigest(digest: string): string {
 export function projectHref(id: number | string, ...rest: Array<string | number>): string {
   return ['', 'projects', id, ...rest].map((part) => encodeURIComponent(String(part))).join('/');
 }
+
+/** A group's page as GitLab's web_url names it: `/groups/team/backend` (the full path, slashes kept). */
+export function groupHref(fullPath: string): string {
+  return `/groups/${fullPath.split('/').map(encodeURIComponent).join('/')}`;
+}

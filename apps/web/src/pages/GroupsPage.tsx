@@ -2,6 +2,7 @@ import { listGroups } from '../api/projects';
 import { Pagination } from '../components/Pagination';
 import { SearchBox } from '../components/SearchBox';
 import { EmptyState, ErrorState, Loading } from '../components/States';
+import { groupHref } from '../components/format';
 import { useAsync } from '../components/useAsync';
 import { Link, setQuery, useLocation } from '../router';
 
@@ -35,7 +36,7 @@ export function GroupsPage() {
               {state.data.items.map((group) => (
                 <tr key={group.id}>
                   <td>
-                    <Link href={`/groups/${encodeURIComponent(group.full_path)}`}>{group.full_name ?? group.full_path}</Link>
+                    <Link href={groupHref(group.full_path)}>{group.full_name ?? group.full_path}</Link>
                     {group.description && <div className="sub">{group.description}</div>}
                   </td>
                   <td>

@@ -3,7 +3,7 @@ import { accessLevelIn, getProject } from '../api/projects';
 import { AccessLevel, Project, roleName } from '../api/types';
 import { Breadcrumbs } from '../components/Layout';
 import { ErrorState, Loading } from '../components/States';
-import { projectHref } from '../components/format';
+import { groupHref, projectHref } from '../components/format';
 import { useAsync } from '../components/useAsync';
 import { Link } from '../router';
 import { useSession } from '../session-context';
@@ -53,7 +53,7 @@ export function ProjectLayout({ projectId, tab, children }: { projectId: string;
       <Breadcrumbs
         items={[
           { label: 'Projects', href: '/' },
-          ...(project.namespace.kind === 'group' ? [{ label: project.namespace.full_path, href: `/groups/${encodeURIComponent(project.namespace.full_path)}` }] : []),
+          ...(project.namespace.kind === 'group' ? [{ label: project.namespace.full_path, href: groupHref(project.namespace.full_path) }] : []),
           { label: project.name, href: projectHref(project.id, 'registry') },
         ]}
       />
