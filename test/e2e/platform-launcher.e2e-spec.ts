@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -103,6 +104,54 @@ describe('platform launcher (pnpm start)', () => {
       await db.drop();
     }
   });
+
+  it('pnpm start shows build progress, logs JSON when stdout is no terminal, and a Ctrl-C ends it with exit code 0', async () => {
+    const db = await createTestDatabase();
+    const port = await freePort();
+    // detached: its own process group, which a Ctrl-C at a terminal signals as a whole (pnpm, its shell, the launcher).
+    const start = spawn('pnpm', ['start'], {
+      cwd: path.resolve(__dirname, '../..'),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        DATA_DIR: tempDir(),
+        PORT: String(port),
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: `launcher-${port}`,
+      },
+    });
+    let output = '';
+    start.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    start.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      start.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    try {
+      const deadline = Date.now() + 150_000;
+      for (;;) {
+        const ready = await fetch(`http://127.0.0.1:${port}/-/readiness`).then((r) => r.status === 200, () => false);
+        if (ready) break;
+        if (start.exitCode !== null || Date.now() > deadline) throw new Error(`pnpm start did not get ready:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      process.kill(-start.pid!, 'SIGINT');
+      expect(await exited).toEqual({ code: 0, signal: null });
+    } finally {
+      if (start.exitCode === null && start.signalCode === null) process.kill(-start.pid!, 'SIGTERM');
+      await exited;
+      await db.drop();
+    }
+    expect(output).not.toContain('ELIFECYCLE');
+    // A line per package while it builds (turbo's hash-only output), not minutes of silence.
+    expect(output).toContain('building cargohold');
+    expect(output).toMatch(/@cargohold\/api:build: cache (hit|miss)/);
+    // stdout is a pipe here: JSON lines, from the launcher and from the services it started.
+    expect(output).toContain('"msg":"launcher stopped"');
+    expect(output).toMatch(/\{"level":"info".*"component":"api"/);
+  }, 200_000);
 
   it.each([
     [{ STORAGE_DRIVER: 'ftp' }, /^invalid configuration: STORAGE_DRIVER must be one of: filesystem, s3$/],

@@ -90,6 +90,8 @@ async function run(mode: Mode, config: AppConfig, logger: Logger, signals: StopS
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     CARGOHOLD_MIGRATED: '1',
+    // The services write to our stdout: they log in the format decided here (terminal or not, or LOG_FORMAT).
+    LOG_FORMAT: config.log.format,
   };
   // Longer than a service takes to stop by itself (drain or jobs in hand, then closing), so SIGKILL is for hung ones.
   const stopTimeoutMs = serviceStopDeadlineMs(config.shutdownGraceMs) + 5_000;

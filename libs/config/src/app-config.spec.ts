@@ -99,4 +99,24 @@ describe('loadConfig', () => {
   ])('reads TRUST_PROXY=%s', (value, expected) => {
     expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
+
+  describe('LOG_FORMAT', () => {
+    it('defaults to pretty lines when stdout is a terminal and JSON lines otherwise', () => {
+      expect(loadConfig({}, true).log.format).toBe('pretty');
+      expect(loadConfig({}, false).log.format).toBe('json');
+    });
+
+    it.each([
+      ['json', true, 'json'],
+      ['json', false, 'json'],
+      ['pretty', false, 'pretty'],
+      ['pretty', true, 'pretty'],
+    ] as const)('LOG_FORMAT=%s wins (stdout a terminal: %s)', (value, tty, expected) => {
+      expect(loadConfig({ LOG_FORMAT: value }, tty).log.format).toBe(expected);
+    });
+
+    it('refuses an unknown format', () => {
+      expect(() => loadConfig({ LOG_FORMAT: 'xml' }, true)).toThrow(ConfigError);
+    });
+  });
 });

@@ -83,7 +83,11 @@ function firstProblem(errors: ValidationError[]): ConfigError {
 }
 
 /** Validates the environment and returns the configuration, or throws one ConfigError naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Reads and validates the environment once. `stdoutIsTty` picks the log format when LOG_FORMAT is unset: pretty
+ * lines for a person at a terminal, JSON lines for anything that collects logs.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = process.stdout.isTTY === true): AppConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const vars = plainToInstance(EnvironmentVariables, present, { excludeExtraneousValues: false });
   const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: false });
@@ -132,7 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerMetricsPort: vars.WORKER_METRICS_PORT,
     bulkDeleteInterval: vars.REGISTRY_BULK_DELETE_INTERVAL ?? 3600,
     strandedWorkAfter: vars.STRANDED_WORK_AFTER ?? 600,
-    log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT === 'pretty' ? 'pretty' : 'json' },
+    log: { level: vars.LOG_LEVEL ?? 'info', format: logFormat(vars.LOG_FORMAT, stdoutIsTty) },
     webhooks: { timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000, retryBaseDelayMs: vars.WEBHOOK_RETRY_BASE_DELAY_MS ?? 10_000 },
     http: {
       headersTimeoutMs: (vars.HTTP_HEADERS_TIMEOUT ?? 20) * 1000,
@@ -153,4 +157,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       restBodyBytes: vars.REST_BODY_LIMIT ?? 1048576,
     },
   };
+}
+
+function logFormat(setting: string | undefined, stdoutIsTty: boolean): 'json' | 'pretty' {
+  if (setting === 'json' || setting === 'pretty') return setting;
+  return stdoutIsTty ? 'pretty' : 'json';
 }
