@@ -73,6 +73,33 @@ describe('iam: CLI', () => {
     expect((await cli(['keys:rotate', '--retire-after', 'soon'])).output).toBe('error: --retire-after takes a whole number of seconds\n');
   });
 
+  it('resets a lost password: the old one stops working, the new one (given or generated once) works, web sessions end', async () => {
+    expect((await cli(['users:create', '--username', 'lost', '--password', 'old-password-1', '--admin'])).code).toBe(0);
+    const signIn = (password: string) =>
+      fetch(`${platform.url}/api/v4/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login: 'lost', password }) });
+    const session = await signIn('old-password-1');
+    expect(session.status).toBe(201);
+    const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0];
+    const me = () => fetch(`${platform.url}/api/v4/user`, { headers: { Cookie: cookie } }).then((r) => r.status);
+    expect(await me()).toBe(200);
+
+    const generated = await cli(['users:reset-password', '--username', 'lost']);
+    expect(generated.code).toBe(0);
+    const match = generated.output.match(/^password of lost reset; [1-9]\d* web session\(s\) ended\nnew password \(shown only now\): ([A-Za-z0-9_-]{24})\n$/);
+    expect(match).not.toBeNull();
+    expect(await me()).toBe(401);
+    expect((await signIn('old-password-1')).status).toBe(401);
+    expect((await signIn(match![1])).status).toBe(201);
+
+    const given = await cli(['users:reset-password', '--username', 'LOST', '--password', 'chosen-password-2']);
+    expect(given).toEqual({ code: 0, output: expect.stringMatching(/^password of lost reset; [1-9]\d* web session\(s\) ended\n$/) });
+    expect((await signIn(match![1])).status).toBe(401);
+    expect((await signIn('chosen-password-2')).status).toBe(201);
+
+    expect(await cli(['users:reset-password', '--username', 'nobody'])).toEqual({ code: 1, output: expect.stringMatching(/User Not Found/) });
+    expect(await cli(['users:reset-password', '--username', 'lost', '--password', 'short'])).toEqual({ code: 1, output: expect.stringMatching(/password is too short/) });
+  });
+
   it('fails with one line and exit code 1', async () => {
     const duplicate = await cli(['users:create', '--username', 'ops', '--password', 'another-pass']);
     expect(duplicate).toEqual({ code: 1, output: 'error: Username has already been taken\n' });

@@ -32,6 +32,13 @@ export function usernameProblem(username: string): string | null {
   return null;
 }
 
+export interface PasswordReset {
+  user: UserRecord;
+  /** The new password when none was given (to be shown once), else null. */
+  generatedPassword: string | null;
+  endedSessions: number;
+}
+
 /** Users: creation by administrators, lookups, blocking. */
 export class UserService {
   constructor(private readonly ctx: IamContext) {}
@@ -39,6 +46,27 @@ export class UserService {
   async create(actor: Actor | null, input: NewUserInput): Promise<UserRecord> {
     requireAdmin(actor);
     return this.ctx.transaction((db) => this.createInTransaction(db, input));
+  }
+
+  /**
+   * Sets a new password (generated when none is given) and ends the user's web sessions, so a browser signed in
+   * with the old password is signed out. For callers that already authorised (the CLI, for a lost admin password).
+   */
+  async resetPassword(username: string, password?: string): Promise<PasswordReset> {
+    if (password !== undefined && password.length < MIN_PASSWORD_LENGTH) {
+      throw IamError.invalid(`is too short (minimum is ${MIN_PASSWORD_LENGTH} characters)`, 'password');
+    }
+    const generatedPassword = password === undefined ? randomBytes(18).toString('base64url') : null;
+    const passwordHash = await hashPassword(password ?? generatedPassword!);
+    return this.ctx.transaction(async (db) => {
+      const user = await this.ctx.users.findByUsername(db, username);
+      if (!user) throw IamError.notFound('User');
+      // Bots (project and group access tokens) never sign in with a password.
+      if (user.bot) throw IamError.invalid('is a bot user, which cannot have a password', 'username');
+      await this.ctx.users.setPasswordHash(db, user.id, passwordHash);
+      const endedSessions = await this.ctx.users.endWebSessions(db, user.id);
+      return { user, generatedPassword, endedSessions };
+    });
   }
 
   /** Creates the user and its personal namespace. For callers that already authorised (CLI, bootstrap). */

@@ -64,6 +64,16 @@ export class UserRepository {
     return rows[0] ?? null;
   }
 
+  async setPasswordHash(db: EntityManager, id: number, passwordHash: string): Promise<void> {
+    await db.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [id, passwordHash]);
+  }
+
+  /** Signs the user out of every browser: deletes their web sessions (apps/api's web_sessions rows); returns how many. */
+  async endWebSessions(db: EntityManager, id: number): Promise<number> {
+    const rows = await db.query(`DELETE FROM web_sessions WHERE user_id = $1 RETURNING id`, [id]);
+    return rows.length;
+  }
+
   async emailTaken(db: EntityManager, email: string): Promise<boolean> {
     const rows = await db.query(`SELECT 1 FROM users WHERE lower(email) = lower($1) LIMIT 1`, [email]);
     return rows.length > 0;
