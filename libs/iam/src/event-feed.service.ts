@@ -49,7 +49,7 @@ export class EventFeedService {
   /** `GET /projects/:id/events`: a project the caller cannot see is NOT_FOUND; one whose registry they may not pull from has no visible events. */
   async ofProject(actor: Actor | null, ref: ResourceRef, query: EventQuery, page: PageRequest): Promise<Paged<FeedEvent>> {
     const { project, level } = await this.access.requireProject(actor, ref);
-    if (!roleActions(level, project.visibility, isSignedInUser(actor)).includes('pull')) return { items: [], total: 0 };
+    if (!roleActions(level, project.visibility, isSignedInUser(actor), project.containerRegistryAccessLevel).includes('pull')) return { items: [], total: 0 };
     return this.feed(query, { projectIds: [project.id] }, page);
   }
 
@@ -67,12 +67,16 @@ export class EventFeedService {
     return { items: events.items.map((event) => ({ event, author: event.authorId === null ? null : (authors.get(event.authorId) ?? null) })), total: events.total };
   }
 
-  /** Projects the user is a member of and may pull from: Reporter and up, or Guest of a public or internal project. */
+  /**
+   * Projects the user is a member of and may pull from: Reporter and up (unless the registry is disabled), or Guest
+   * of a public or internal project whose registry is `enabled` (container_registry_access_level).
+   */
   private async memberProjectsReadable(userId: number): Promise<number[]> {
     const db = this.ctx.manager;
     const reporter = await this.ctx.projects.memberProjectIds(db, userId, AccessLevel.REPORTER);
     const guest = await this.ctx.projects.memberProjectIds(db, userId, AccessLevel.GUEST);
-    const open = new Set(await this.ctx.projects.idsByVisibility(db, ['public', 'internal']));
-    return [...new Set([...reporter, ...guest.filter((id) => open.has(id))])];
+    const open = new Set(await this.ctx.projects.idsByVisibility(db, ['public', 'internal'], ['enabled']));
+    const disabled = new Set(await this.ctx.projects.idsWithRegistryDisabled(db));
+    return [...new Set([...reporter.filter((id) => !disabled.has(id)), ...guest.filter((id) => open.has(id))])];
   }
 }

@@ -223,7 +223,7 @@ export class ProjectRepository {
   }
 
   /** Projects of these visibilities whose registry access level is one of `registryAccess`. */
-  async idsByVisibility(db: EntityManager, visibilities: Visibility[], registryAccess: RegistryAccessLevel[] = ['enabled']): Promise<number[]> {
+  async idsByVisibility(db: EntityManager, visibilities: Visibility[], registryAccess: RegistryAccessLevel[]): Promise<number[]> {
     const rows = await db.query(`SELECT id FROM projects WHERE visibility = ANY($1) AND container_registry_access_level = ANY($2)`, [
       visibilities,
       registryAccess,
