@@ -1,0 +1,196 @@
+"""
+Drives cargohold's REST API with Debian's python-gitlab (3.12), exactly as a user's automation would: no
+workaround for content types, booleans or field shapes. Run by test/e2e/gitlab-python-client.e2e-spec.ts.
+
+Usage: python3 -W error::UserWarning gitlab_script.py <phase>   (phase: setup | registry | left)
+Environment: GITLAB_URL (the platform's base URL), GITLAB_TOKEN (an administrator's personal access token),
+and for the registry phase PROJECT_PATH (the project whose registry the test pushed images to).
+
+Prints one JSON object with what it observed; the jest test asserts on it. Any exception exits non-zero
+(Python's default), with the traceback on stderr; so does any warning python-gitlab raises (a base URL that
+differs from the server's web_url, a list cut at one page) when run with -W error::UserWarning.
+"""
+import json
+import os
+import sys
+
+import gitlab
+
+URL = os.environ["GITLAB_URL"]
+TOKEN = os.environ["GITLAB_TOKEN"]
+EXPIRES = "2999-01-01"
+
+
+def client(token=TOKEN):
+    return gitlab.Gitlab(URL, private_token=token)
+
+
+def names(objects, attr="name"):
+    return sorted(getattr(o, attr) for o in objects)
+
+
+def token_states(tokens):
+    """GitLab keeps revoked access tokens in its lists (active false, revoked true)."""
+    return sorted(({"name": t.name, "active": t.active, "revoked": t.revoked} for t in tokens), key=lambda t: t["name"])
+
+
+def setup():
+    gl = client()
+    out = {"python_gitlab": gitlab.__version__}
+
+    gl.auth()
+    out["auth"] = {"username": gl.user.username, "is_admin": gl.user.is_admin}
+    out["version"] = list(gl.version())
+
+    # Groups with a subgroup, and one project in each.
+    team = gl.groups.create({"name": "Team", "path": "team"})
+    backend = gl.groups.create({"name": "Backend", "path": "backend", "parent_id": team.id})
+    fetched = gl.groups.get("team/backend")
+    out["subgroup"] = {"id": fetched.id, "full_path": fetched.full_path, "parent_id": fetched.parent_id, "same": fetched.id == backend.id}
+
+    web = gl.projects.create({"name": "web", "path": "web", "namespace_id": team.id})
+    api = gl.projects.create({"name": "api", "path": "api", "namespace_id": backend.id})
+    out["project_api"] = {"id": api.id, "path_with_namespace": api.path_with_namespace}
+    got = gl.projects.get(api.id)
+    by_path = gl.projects.get("team/backend/api")
+    out["project_get"] = {"by_id": got.path_with_namespace, "by_path_id": by_path.id}
+
+    team = gl.groups.get(team.id)
+    out["team_subgroups"] = names(team.subgroups.list())
+    out["team_descendants"] = names(team.descendant_groups.list(), "full_path")
+    out["team_projects_direct"] = names(team.projects.list(), "path_with_namespace")
+    out["team_projects_all"] = names(team.projects.list(include_subgroups=True), "path_with_namespace")
+    out["owned_projects"] = names(gl.projects.list(owned=True), "path_with_namespace")
+
+    # A user, made a member of the project and of the parent group.
+    alice = gl.users.create({"username": "alice", "email": "alice@example.com", "name": "Alice", "password": "alice-password-1234"})
+    api.members.create({"user_id": alice.id, "access_level": gitlab.const.DEVELOPER_ACCESS})
+    team.members.create({"user_id": alice.id, "access_level": gitlab.const.MAINTAINER_ACCESS})
+    out["project_members"] = [{"username": m.username, "access_level": m.access_level} for m in api.members.list() if m.username == "alice"]
+    out["group_members"] = [{"username": m.username, "access_level": m.access_level} for m in team.members.list() if m.username == "alice"]
+    out["users_by_username"] = names(gl.users.list(username="alice"), "username")
+    out["project_members_all"] = sorted(
+        ({"username": m.username, "access_level": m.access_level} for m in api.members_all.list()), key=lambda m: m["username"]
+    )
+    effective = api.members_all.get(alice.id)
+    out["alice_effective"] = effective.access_level
+
+    # Personal access tokens: created for alice by the administrator, listed, used, deleted.
+    pat = alice.personal_access_tokens.create({"name": "alice-ci", "scopes": ["api", "read_registry"], "expires_at": EXPIRES})
+    as_alice = client(pat.token)
+    as_alice.auth()
+    out["pat"] = {
+        "name": pat.name,
+        "scopes": sorted(pat.scopes),
+        "user": as_alice.user.username,
+        "listed": names(gl.personal_access_tokens.list(user_id=alice.id)),
+    }
+    gl.personal_access_tokens.delete(pat.id)
+    out["pat"]["after_delete"] = token_states(gl.personal_access_tokens.list(user_id=alice.id))
+
+    # Project access token: its bot user sees the project.
+    pat_project = api.access_tokens.create(
+        {"name": "api-bot", "scopes": ["api", "read_registry"], "access_level": gitlab.const.MAINTAINER_ACCESS, "expires_at": EXPIRES}
+    )
+    as_bot = client(pat_project.token)
+    out["project_access_token"] = {
+        "name": pat_project.name,
+        "access_level": pat_project.access_level,
+        "sees": as_bot.projects.get(api.id).path_with_namespace,
+        "listed": names(api.access_tokens.list()),
+    }
+    api.access_tokens.delete(pat_project.id)
+    out["project_access_token"]["after_delete"] = token_states(api.access_tokens.list())
+
+    # Group access token: its bot user sees the subgroup's project through the group.
+    gat = team.access_tokens.create(
+        {"name": "team-bot", "scopes": ["read_api"], "access_level": gitlab.const.REPORTER_ACCESS, "expires_at": EXPIRES}
+    )
+    out["group_access_token"] = {
+        "name": gat.name,
+        "sees": client(gat.token).projects.get("team/backend/api").path_with_namespace,
+        "listed": names(team.access_tokens.list()),
+    }
+    team.access_tokens.delete(gat.id)
+    out["group_access_token"]["after_delete"] = token_states(team.access_tokens.list())
+
+    # Deploy tokens, project and group: create, list, get, delete (gone from the list afterwards).
+    deploy = {}
+    for kind, owner in (("project", api), ("group", team)):
+        token = owner.deploytokens.create({"name": f"{kind}-deploy", "scopes": ["read_registry"], "expires_at": EXPIRES, "username": f"{kind}-puller"})
+        fetched = owner.deploytokens.get(token.id)
+        listed = names(owner.deploytokens.list())
+        owner.deploytokens.delete(token.id)
+        deploy[kind] = {
+            "name": fetched.name,
+            "username": token.username,
+            "scopes": fetched.scopes,
+            "has_secret": bool(token.token),
+            "listed": listed,
+            "after_delete": [{"name": t.name, "revoked": t.revoked} for t in owner.deploytokens.list()],
+        }
+    out["deploy_tokens"] = deploy
+    out["instance_deploy_tokens"] = [t.name for t in gl.deploytokens.list(get_all=True) if not t.revoked]
+
+    out["namespaces"] = names(gl.namespaces.list(), "full_path")
+    out["namespace_get"] = gl.namespaces.get("team/backend").kind
+    return out
+
+
+def registry():
+    gl = client()
+    project = gl.projects.get(os.environ["PROJECT_PATH"])
+    out = {}
+
+    # python-gitlab sends these booleans as True, as GitLab's Grape accepts them.
+    # (The embedded tags are in attributes: python-gitlab names the tag manager .tags.)
+    repositories = project.repositories.list(tags=True, tags_count=True)
+    out["repositories"] = sorted(
+        ({"path": r.path, "tags_count": r.tags_count, "tags": sorted(t["name"] for t in r.attributes["tags"])} for r in repositories), key=lambda r: r["path"]
+    )
+    repository = next(r for r in repositories if r.path == project.path_with_namespace)
+    single = gl.registry_repositories.get(repository.id, size=True, tags=True)
+    out["repository_get"] = {"path": single.path, "size_positive": single.size > 0}
+    group = gl.groups.get(project.namespace["id"])
+    out["group_repositories"] = names(group.registry_repositories.list(), "path")
+
+    # A whole repository (image) deleted through the project, as GitLab's DELETE answers 202 and the worker removes it.
+    extra = next(r for r in repositories if r.path != project.path_with_namespace)
+    project.repositories.delete(extra.id)
+    tags = repository.tags.list(get_all=True)
+    out["tags"] = names(tags)
+
+    tag = repository.tags.get("v1")
+    out["tag_v1"] = {"name": tag.name, "digest": tag.digest, "total_size": tag.total_size}
+    tag.delete()
+    out["tags_after_delete"] = names(repository.tags.list(get_all=True))
+
+    repository.tags.delete_in_bulk(name_regex_delete=".*", keep_n=1)
+
+    # The cleanup policy, as python-gitlab's docs show it: assign, save (PUT with only that attribute), re-get.
+    project.container_expiration_policy_attributes = {"enabled": True, "cadence": "1d", "keep_n": 5, "older_than": "14d", "name_regex": ".*"}
+    project.save()
+    policy = gl.projects.get(project.id).container_expiration_policy
+    out["policy"] = {k: policy[k] for k in ("enabled", "cadence", "keep_n", "older_than", "name_regex")}
+
+    statistics = gl.projects.get(project.id, statistics=True).statistics
+    out["statistics"] = {"container_registry_size": statistics["container_registry_size"], "storage_size": statistics["storage_size"]}
+
+    out["events"] = sorted({(e.action_name, e.author_username) for e in project.events.list(get_all=True)})
+    out["user_events"] = sorted({e.action_name for e in gl.events.list(get_all=True)})
+    return out
+
+
+def registry_left():
+    """What the worker left after delete_in_bulk and the repository delete."""
+    gl = client()
+    project = gl.projects.get(os.environ["PROJECT_PATH"])
+    repositories = project.repositories.list()
+    repository = next(r for r in repositories if r.path == project.path_with_namespace)
+    return {"repositories": names(repositories, "path"), "tags": names(repository.tags.list(get_all=True))}
+
+
+PHASES = {"setup": setup, "registry": registry, "left": registry_left}
+
+if __name__ == "__main__":
+    print(json.dumps(PHASES[sys.argv[1]](), default=str))
