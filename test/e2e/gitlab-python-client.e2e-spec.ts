@@ -63,6 +63,13 @@ describe('python-gitlab 3.12 against the REST API', () => {
     expect(out.project_members).toEqual([{ username: 'alice', access_level: 30 }]);
     expect(out.group_members).toEqual([{ username: 'alice', access_level: 40 }]);
     expect(out.users_by_username).toEqual(['alice']);
+    expect(out.bob_after_save).toBe(30);
+    expect(out.web_members_after_delete).not.toContain('bob');
+    expect(out.user_get).toBe('bob');
+    expect(out.group_search).toEqual(['team/backend']);
+    expect(out.project_search).toEqual(['team/web']);
+    expect(out.settings_allow_local).toBe(true);
+    expect(out.hook).toEqual({ url: 'http://127.0.0.1:9/registry2', listed: 1, after_delete: 0 });
     // members_all: alice's highest level is the Maintainer she inherits from the parent group.
     expect(out.project_members_all).toContainEqual({ username: 'alice', access_level: 40 });
     expect(out.alice_effective).toBe(40);
@@ -87,6 +94,8 @@ describe('python-gitlab 3.12 against the REST API', () => {
 
     // GET /deploy_tokens (administrators): no token left usable after the deletes above.
     expect(out.instance_deploy_tokens).toEqual([]);
+    expect(out.group_after_save).toEqual({ name: 'Team', full_path: 'team', policy_keep_n: 10 });
+    expect(out.audit_events).toEqual({ project: true, group: true, instance: true });
     expect(out.namespaces).toEqual(expect.arrayContaining(['alice', 'root', 'team', 'team/backend']));
     expect(out.namespace_get).toBe('group');
   });

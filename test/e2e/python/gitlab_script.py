@@ -75,6 +75,31 @@ def setup():
     effective = api.members_all.get(alice.id)
     out["alice_effective"] = effective.access_level
 
+    # A member edited and removed through the object, as python-gitlab's docs show.
+    bob = gl.users.create({"username": "bob", "email": "bob@example.com", "name": "Bob", "password": "bob-password-1234"})
+    member = web.members.create({"user_id": bob.id, "access_level": gitlab.const.REPORTER_ACCESS})
+    member.access_level = gitlab.const.DEVELOPER_ACCESS
+    member.save()
+    out["bob_after_save"] = web.members.get(bob.id).access_level
+    member.delete()
+    out["web_members_after_delete"] = names(web.members.list(), "username")
+    out["user_get"] = gl.users.get(bob.id).username
+    out["group_search"] = names(gl.groups.list(search="backend"), "full_path")
+    out["project_search"] = names(gl.projects.list(search="web"), "path_with_namespace")
+
+    # Webhooks of a project: create, get, edit, delete. The receiver is on loopback (the test machine has no DNS),
+    # which the application settings must allow first, edited through python-gitlab's settings object.
+    settings = gl.settings.get()
+    settings.allow_local_requests_from_web_hooks_and_services = True
+    settings.save()
+    out["settings_allow_local"] = gl.settings.get().allow_local_requests_from_web_hooks_and_services
+    hook = api.hooks.create({"url": "http://127.0.0.1:9/registry", "push_events": False, "enable_ssl_verification": True})
+    hook.url = "http://127.0.0.1:9/registry2"
+    hook.save()
+    out["hook"] = {"url": api.hooks.get(hook.id).url, "listed": len(api.hooks.list())}
+    hook.delete()
+    out["hook"]["after_delete"] = len(api.hooks.list())
+
     # Personal access tokens: created for alice by the administrator, listed, used, deleted.
     pat = alice.personal_access_tokens.create({"name": "alice-ci", "scopes": ["api", "read_registry"], "expires_at": EXPIRES})
     as_alice = client(pat.token)
@@ -132,6 +157,17 @@ def setup():
     out["deploy_tokens"] = deploy
     out["instance_deploy_tokens"] = [t.name for t in gl.deploytokens.list(get_all=True) if not t.revoked]
 
+    # A group's default cleanup policy through group.save(): the answer is the whole group, which python-gitlab
+    # takes as the object's new attributes.
+    team.container_expiration_policy_attributes = {"enabled": True, "keep_n": 10}
+    team.save()
+    out["group_after_save"] = {"name": team.name, "full_path": team.full_path, "policy_keep_n": team.container_expiration_policy["keep_n"]}
+
+    out["audit_events"] = {
+        "project": len(api.audit_events.list()) > 0,
+        "group": len(team.audit_events.list()) > 0,
+        "instance": len(gl.audit_events.list()) > 0,
+    }
     out["namespaces"] = names(gl.namespaces.list(), "full_path")
     out["namespace_get"] = gl.namespaces.get("team/backend").kind
     return out

@@ -12,6 +12,7 @@ import { RestController } from '../rest/rest-controller.decorator';
 import { RegistryAccess } from '../registry-management/registry-access';
 import { RepositoryPolicyDto, UpdateWithPolicyDto } from './cleanup-policy.dto';
 import { presentRun, presentStored } from './cleanup-policy.presenter';
+import { presentGroup } from '../iam/presenters/group.presenter';
 import { paginate, PaginationQuery } from '../rest/pagination';
 import { queueOrDefer } from '../jobs/queue-or-defer';
 
@@ -30,7 +31,10 @@ export class CleanupPoliciesController {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** A group's default policy: applies to every project below it that has none of its own. */
+  /**
+   * A group's default policy: applies to every project below it that has none of its own. Answers the whole group
+   * entity, as GitLab's PUT does: python-gitlab's group.save() takes the answer as the object's new attributes.
+   */
   @Put('groups/:id')
   async updateGroup(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateWithPolicyDto) {
     const { group } = await this.access.group(actor, resourceRef(id), AccessLevel.MAINTAINER);
@@ -38,7 +42,7 @@ export class CleanupPoliciesController {
     // Without attributes nothing changes (an empty update must not create a default policy for the group).
     const attributes = body.container_expiration_policy_attributes;
     const policy = attributes ? await this.policies.set(target, attributes) : await this.policies.find(target);
-    return { id: group.id, full_path: group.fullPath, container_expiration_policy: policy ? presentStored(policy) : null };
+    return { ...presentGroup(group, this.config.publicUrl), container_expiration_policy: policy ? presentStored(policy) : null };
   }
 
   /** One repository's own policy, overriding its project's (the seeds' `PUT .../registry/repositories/:repository_id`). */
