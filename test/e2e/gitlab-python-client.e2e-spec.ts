@@ -66,6 +66,7 @@ describe('python-gitlab 3.12 against the REST API', () => {
     expect(out.bob_after_save).toBe(30);
     expect(out.web_members_after_delete).not.toContain('bob');
     expect(out.user_get).toBe('bob');
+    expect(out.bob_block).toEqual([true, 'blocked', true, 'active']);
     expect(out.group_search).toEqual(['team/backend']);
     expect(out.project_search).toEqual(['team/web']);
     expect(out.settings_allow_local).toBe(true);
@@ -98,6 +99,7 @@ describe('python-gitlab 3.12 against the REST API', () => {
     expect(out.audit_events).toEqual({ project: true, group: true, instance: true });
     expect(out.namespaces).toEqual(expect.arrayContaining(['alice', 'root', 'team', 'team/backend']));
     expect(out.namespace_get).toBe('group');
+    expect(out.team_projects_after_delete).toEqual(['team/backend/api']);
   });
 
   it('registry repositories and tags, tag delete, delete_in_bulk, the cleanup policy through project.save(), statistics, events', async () => {

@@ -84,6 +84,7 @@ def setup():
     member.delete()
     out["web_members_after_delete"] = names(web.members.list(), "username")
     out["user_get"] = gl.users.get(bob.id).username
+    out["bob_block"] = [bob.block(), gl.users.get(bob.id).state, bob.unblock(), gl.users.get(bob.id).state]
     out["group_search"] = names(gl.groups.list(search="backend"), "full_path")
     out["project_search"] = names(gl.projects.list(search="web"), "path_with_namespace")
 
@@ -170,6 +171,10 @@ def setup():
     }
     out["namespaces"] = names(gl.namespaces.list(), "full_path")
     out["namespace_get"] = gl.namespaces.get("team/backend").kind
+
+    # A project deleted through python-gitlab (202); gone from its group afterwards.
+    gl.projects.delete(web.id)
+    out["team_projects_after_delete"] = names(gl.groups.get(team.id).projects.list(include_subgroups=True), "path_with_namespace")
     return out
 
 

@@ -1,4 +1,4 @@
-import { Body, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor, IamServices } from '@cargohold/iam';
@@ -54,8 +54,11 @@ export class UsersController {
     return presentUser(user, this.config.publicUrl, actor?.isAdmin === true || actor?.userId === user.id);
   }
 
+  // GitLab answers a bare JSON `true`; Nest would send a non-object result as text/html, and python-gitlab's
+  // user.block() then returns the raw response instead of True.
   @Post('users/:id/block')
   @HttpCode(201)
+  @Header('Content-Type', 'application/json')
   async block(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number) {
     await this.iam.users.setBlocked(actor, id, true);
     return true;
@@ -63,6 +66,7 @@ export class UsersController {
 
   @Post('users/:id/unblock')
   @HttpCode(201)
+  @Header('Content-Type', 'application/json')
   async unblock(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number) {
     await this.iam.users.setBlocked(actor, id, false);
     return true;
