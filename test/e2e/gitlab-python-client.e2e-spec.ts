@@ -59,6 +59,13 @@ describe('python-gitlab 3.12 against the REST API', () => {
     expect(out.team_projects_direct).toEqual(['team/web']);
     expect(out.team_projects_all).toEqual(['team/backend/api', 'team/web']);
     expect(out.owned_projects).toEqual(['team/backend/api', 'team/web']);
+    expect(out.pagination).toEqual({
+      total: 2,
+      total_pages: 2,
+      iterated: ['team/backend/api', 'team/web'],
+      get_all: ['team/backend/api', 'team/web'],
+      filtered: ['team/backend/api', 'team/web'],
+    });
 
     expect(out.project_members).toEqual([{ username: 'alice', access_level: 30 }]);
     expect(out.group_members).toEqual([{ username: 'alice', access_level: 40 }]);
@@ -131,6 +138,7 @@ describe('python-gitlab 3.12 against the REST API', () => {
     expect(out.statistics.storage_size).toBe(out.statistics.container_registry_size);
     expect(out.events).toEqual(expect.arrayContaining([['pushed to', 'root'], ['deleted', 'root']]));
     expect(out.user_events).toEqual(expect.arrayContaining(['pushed to', 'deleted']));
+    expect(out.pushed_events).toEqual(['deleted', 'pushed to']);
 
     // delete_in_bulk and the repository delete are asynchronous (202, the worker applies them): keep_n=1 keeps v4,
     // latest is never bulk deleted.

@@ -62,6 +62,17 @@ def setup():
     out["team_projects_all"] = names(team.projects.list(include_subgroups=True), "path_with_namespace")
     out["owned_projects"] = names(gl.projects.list(owned=True), "path_with_namespace")
 
+    # Pagination as python-gitlab reads it: X-Total/X-Total-Pages on a lazy list, the Link header's next URL
+    # followed by get_all and by the iterator.
+    lazy = gl.projects.list(per_page=1, iterator=True)
+    out["pagination"] = {
+        "total": lazy.total,
+        "total_pages": lazy.total_pages,
+        "iterated": sorted(p.path_with_namespace for p in lazy),
+        "get_all": names(gl.projects.list(per_page=1, get_all=True), "path_with_namespace"),
+        "filtered": names(gl.projects.list(visibility="private", order_by="name", sort="asc", simple=True), "path_with_namespace"),
+    }
+
     # A user, made a member of the project and of the parent group.
     alice = gl.users.create({"username": "alice", "email": "alice@example.com", "name": "Alice", "password": "alice-password-1234"})
     api.members.create({"user_id": alice.id, "access_level": gitlab.const.DEVELOPER_ACCESS})
@@ -198,7 +209,7 @@ def registry():
     # A whole repository (image) deleted through the project, as GitLab's DELETE answers 202 and the worker removes it.
     extra = next(r for r in repositories if r.path != project.path_with_namespace)
     project.repositories.delete(extra.id)
-    tags = repository.tags.list(get_all=True)
+    tags = repository.tags.list(per_page=2, get_all=True)
     out["tags"] = names(tags)
 
     tag = repository.tags.get("v1")
@@ -219,6 +230,7 @@ def registry():
 
     out["events"] = sorted({(e.action_name, e.author_username) for e in project.events.list(get_all=True)})
     out["user_events"] = sorted({e.action_name for e in gl.events.list(get_all=True)})
+    out["pushed_events"] = sorted({e.action_name for e in project.events.list(action="pushed", sort="asc", get_all=True)})
     return out
 
 
