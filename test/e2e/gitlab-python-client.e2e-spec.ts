@@ -109,7 +109,7 @@ describe('python-gitlab 3.12 against the REST API', () => {
     expect(out.team_projects_after_delete).toEqual(['team/backend/api']);
   });
 
-  it('registry repositories and tags, tag delete, delete_in_bulk, the cleanup policy through project.save(), statistics, events', async () => {
+  it('registry repositories and tags, tag delete, delete_in_bulk, project.save() with the cleanup policy and the edit fields, statistics, events', async () => {
     const registry = new RegistrySession(platform.url, { username: 'root', password: BOOTSTRAP_TOKEN });
     for (const tag of ['latest', 'v1', 'v2', 'v3', 'v4']) {
       await pushImage(platform.url, 'team/backend/api', tag, registry.fetch);
@@ -134,6 +134,14 @@ describe('python-gitlab 3.12 against the REST API', () => {
     expect(out.tag_v1.total_size).toBeGreaterThan(0);
     expect(out.tags_after_delete).toEqual(['latest', 'v2', 'v3', 'v4']);
     expect(out.policy).toEqual({ enabled: true, cadence: '1d', keep_n: 5, older_than: '14d', name_regex: '.*' });
+    expect(out.project_edit).toEqual({
+      saved: { name: 'API service', path: 'api', description: 'The backend API' },
+      name: 'API service',
+      description: 'The backend API',
+      visibility: 'internal',
+      container_registry_access_level: 'private',
+      policy_kept: 5,
+    });
     expect(out.statistics.container_registry_size).toBeGreaterThan(0);
     expect(out.statistics.storage_size).toBe(out.statistics.container_registry_size);
     expect(out.events).toEqual(expect.arrayContaining([['pushed to', 'root'], ['deleted', 'root']]));

@@ -43,8 +43,9 @@ def setup():
     out["version"] = list(gl.version())
 
     # Groups with a subgroup, and one project in each.
-    team = gl.groups.create({"name": "Team", "path": "team"})
-    backend = gl.groups.create({"name": "Backend", "path": "backend", "parent_id": team.id})
+    # Internal groups, so that a project inside may be made internal later (GitLab's rule: not above its group).
+    team = gl.groups.create({"name": "Team", "path": "team", "visibility": "internal"})
+    backend = gl.groups.create({"name": "Backend", "path": "backend", "parent_id": team.id, "visibility": "internal"})
     fetched = gl.groups.get("team/backend")
     out["subgroup"] = {"id": fetched.id, "full_path": fetched.full_path, "parent_id": fetched.parent_id, "same": fetched.id == backend.id}
 
@@ -224,6 +225,24 @@ def registry():
     project.save()
     policy = gl.projects.get(project.id).container_expiration_policy
     out["policy"] = {k: policy[k] for k in ("enabled", "cadence", "keep_n", "older_than", "name_regex")}
+
+    # GitLab's other project fields through the same save(): only the changed attributes are sent, and the answer
+    # (the whole project) replaces the object's attributes.
+    project.name = "API service"
+    project.description = "The backend API"
+    project.visibility = "internal"
+    project.container_registry_access_level = "private"
+    project.save()
+    saved = {"name": project.name, "path": project.path, "description": project.description}
+    edited = gl.projects.get(project.id)
+    out["project_edit"] = {
+        "saved": saved,
+        "name": edited.name,
+        "description": edited.description,
+        "visibility": edited.visibility,
+        "container_registry_access_level": edited.container_registry_access_level,
+        "policy_kept": edited.container_expiration_policy["keep_n"],
+    }
 
     statistics = gl.projects.get(project.id, statistics=True).statistics
     out["statistics"] = {"container_registry_size": statistics["container_registry_size"], "storage_size": statistics["storage_size"]}
