@@ -72,6 +72,13 @@ describe('python-gitlab 3.12 against the REST API', () => {
     expect(out.users_by_username).toEqual(['alice']);
     expect(out.bob_after_save).toBe(30);
     expect(out.web_members_after_delete).not.toContain('bob');
+    expect(out.dated_member).toEqual({ created: '2999-12-31', get: '2999-12-31' });
+    expect(out.team_members_all).toEqual(expect.arrayContaining(['alice', 'root']));
+    expect(out.personal_project).toEqual({ path: 'my-tool', path_with_namespace: 'root/my-tool', namespace_kind: 'user' });
+    expect(out.user_search).toEqual(['alice']);
+    expect(out.top_level_groups).toEqual(['team']);
+    expect(out.namespace_search).toEqual(['team/backend']);
+    expect(out.current_user).toEqual({ username: 'root', id_matches: true });
     expect(out.user_get).toBe('bob');
     expect(out.bob_block).toEqual([true, 'blocked', true, 'active']);
     expect(out.group_search).toEqual(['team/backend']);
@@ -84,7 +91,14 @@ describe('python-gitlab 3.12 against the REST API', () => {
 
     // Revoked access tokens stay listed, as in GitLab, with active false and revoked true.
     const revoked = (name: string) => [{ name, active: false, revoked: true }];
-    expect(out.pat).toEqual({ name: 'alice-ci', scopes: ['api', 'read_registry'], user: 'alice', listed: ['alice-ci'], after_delete: revoked('alice-ci') });
+    expect(out.pat).toEqual({
+      name: 'alice-ci',
+      scopes: ['api', 'read_registry'],
+      user: 'alice',
+      listed: ['alice-ci'],
+      listed_by_admin: true,
+      after_delete: revoked('alice-ci'),
+    });
     expect(out.project_access_token).toEqual({
       name: 'api-bot',
       access_level: 40,

@@ -95,6 +95,18 @@ def setup():
     out["bob_after_save"] = web.members.get(bob.id).access_level
     member.delete()
     out["web_members_after_delete"] = names(web.members.list(), "username")
+    # A membership with an expiry, read back directly and through the group's members_all.
+    dated = api.members.create({"user_id": bob.id, "access_level": gitlab.const.GUEST_ACCESS, "expires_at": "2999-12-31"})
+    out["dated_member"] = {"created": dated.expires_at, "get": api.members.get(bob.id).expires_at}
+    out["team_members_all"] = names(team.members_all.list(get_all=True), "username")
+    # A project in the caller's own namespace from a name alone: GitLab derives the path.
+    mine = gl.projects.create({"name": "My Tool"})
+    out["personal_project"] = {"path": mine.path, "path_with_namespace": mine.path_with_namespace, "namespace_kind": mine.namespace["kind"]}
+    gl.projects.delete(mine.id)
+    out["user_search"] = names(gl.users.list(search="ali"), "username")
+    out["top_level_groups"] = names(gl.groups.list(top_level_only=True), "full_path")
+    out["namespace_search"] = names(gl.namespaces.list(search="backend"), "full_path")
+    out["current_user"] = {"username": gl.user.username, "id_matches": gl.users.get(gl.user.id).username == gl.user.username}
     out["user_get"] = gl.users.get(bob.id).username
     out["bob_block"] = [bob.block(), gl.users.get(bob.id).state, bob.unblock(), gl.users.get(bob.id).state]
     out["group_search"] = names(gl.groups.list(search="backend"), "full_path")
@@ -122,6 +134,8 @@ def setup():
         "scopes": sorted(pat.scopes),
         "user": as_alice.user.username,
         "listed": names(gl.personal_access_tokens.list(user_id=alice.id)),
+        # Without user_id an administrator lists the instance's tokens.
+        "listed_by_admin": "alice-ci" in names(gl.personal_access_tokens.list(get_all=True)),
     }
     gl.personal_access_tokens.delete(pat.id)
     out["pat"]["after_delete"] = token_states(gl.personal_access_tokens.list(user_id=alice.id))
