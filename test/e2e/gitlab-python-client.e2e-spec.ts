@@ -120,6 +120,11 @@ describe('python-gitlab 3.12 against the REST API', () => {
     expect(out.audit_events).toEqual({ project: true, group: true, instance: true });
     expect(out.namespaces).toEqual(expect.arrayContaining(['alice', 'root', 'team', 'team/backend']));
     expect(out.namespace_get).toBe('group');
+    expect(out.errors).toEqual({
+      missing_project: { type: 'GitlabGetError', code: 404, message: '404 Project Not Found' },
+      duplicate_group: expect.objectContaining({ type: 'GitlabCreateError', code: 400 }),
+      bad_token: { type: 'GitlabAuthenticationError', code: 401, message: '401 Unauthorized' },
+    });
     expect(out.team_projects_after_delete).toEqual(['team/backend/api']);
   });
 

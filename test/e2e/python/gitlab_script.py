@@ -198,6 +198,20 @@ def setup():
     out["namespaces"] = names(gl.namespaces.list(), "full_path")
     out["namespace_get"] = gl.namespaces.get("team/backend").kind
 
+    # Errors as python-gitlab raises them: the status code and GitLab's message parsed from the JSON body.
+    errors = {}
+    for name, call in (
+        ("missing_project", lambda: gl.projects.get("team/nope")),
+        ("duplicate_group", lambda: gl.groups.create({"name": "Team", "path": "team"})),
+        ("bad_token", lambda: client("glpat-not-a-token").auth()),
+    ):
+        try:
+            call()
+            errors[name] = None
+        except gitlab.exceptions.GitlabError as error:
+            errors[name] = {"type": type(error).__name__, "code": error.response_code, "message": error.error_message}
+    out["errors"] = errors
+
     # A project deleted through python-gitlab (202); gone from its group afterwards.
     gl.projects.delete(web.id)
     out["team_projects_after_delete"] = names(gl.groups.get(team.id).projects.list(include_subgroups=True), "path_with_namespace")
