@@ -11,6 +11,7 @@ import { CreateBulkTagDeleteRequests1763800012000 } from './1763800012000-Create
 import { AddAuditAggregateKey1763800013000 } from './1763800013000-AddAuditAggregateKey';
 import { IndexAuditEventsOnAuthor1763800021000 } from './1763800021000-IndexAuditEventsOnAuthor';
 import { AddProjectRegistryAccessLevel1763800022000 } from './1763800022000-AddProjectRegistryAccessLevel';
+import { AddJobTokenScopeAndDeploySecrets1763800023000 } from './1763800023000-AddJobTokenScopeAndDeploySecrets';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   AddAuditAggregateKey1763800013000,
   IndexAuditEventsOnAuthor1763800021000,
   AddProjectRegistryAccessLevel1763800022000,
+  AddJobTokenScopeAndDeploySecrets1763800023000,
 ];

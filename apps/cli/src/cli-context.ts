@@ -38,7 +38,7 @@ export class CliContext {
 
   async iam(): Promise<IamServices> {
     this.iamServices ??= new IamServices(
-      new IamContext(await this.database(), { publicUrl: this.config.publicUrl, jobTimeoutSeconds: DEFAULT_JOB_TIMEOUT_SECONDS }),
+      new IamContext(await this.database(), { publicUrl: this.config.publicUrl, jobTimeoutSeconds: DEFAULT_JOB_TIMEOUT_SECONDS, dataDir: this.config.dataDir }),
     );
     return this.iamServices;
   }

@@ -6,6 +6,7 @@ import { CiJobRecord } from './data/ci-job.repository';
 import { ProjectRecord } from './data/project.repository';
 import { AccessService, ResourceRef, requireUser } from './access.service';
 import { IamContext } from './iam-context';
+import { GITLAB_DEPLOY_TOKEN_NAME } from './deploy-token.service';
 
 /** The variables a runner would inject into the job (GitLab's predefined CI/CD variables). */
 export interface CiJobVariables {
@@ -15,6 +16,9 @@ export interface CiJobVariables {
   CI_REGISTRY_PASSWORD: string;
   CI_JOB_TOKEN: string;
   CI_PROJECT_PATH: string;
+  /** The project's (or nearest group's) active deploy token named `gitlab-deploy-token`, when its secret was kept. */
+  CI_DEPLOY_USER?: string;
+  CI_DEPLOY_PASSWORD?: string;
 }
 
 export interface StartedJob {
@@ -66,8 +70,22 @@ export class CiJobService {
         CI_REGISTRY_PASSWORD: token,
         CI_JOB_TOKEN: token,
         CI_PROJECT_PATH: project.fullPath,
+        ...(await this.deployCredentials(project)),
       },
     };
+  }
+
+  /**
+   * GitLab's CI_DEPLOY_USER / CI_DEPLOY_PASSWORD: from the active `gitlab-deploy-token` of the project, else of the
+   * nearest group above it. Only tokens created while a secret box was configured (DATA_DIR) can be handed out: for
+   * older ones, or when the box cannot open the secret, the variables are left out, as when no such token exists.
+   */
+  private async deployCredentials(project: ProjectRecord): Promise<Pick<CiJobVariables, 'CI_DEPLOY_USER' | 'CI_DEPLOY_PASSWORD'>> {
+    const box = this.ctx.deployTokenSecrets;
+    if (!box) return {};
+    const token = await this.ctx.deployTokens.findActiveForProjectByName(this.ctx.manager, project, GITLAB_DEPLOY_TOKEN_NAME);
+    const secret = token?.sealedSecret ? box.open(token.sealedSecret, token.tokenDigest) : null;
+    return token && secret ? { CI_DEPLOY_USER: token.username, CI_DEPLOY_PASSWORD: secret } : {};
   }
 
   async get(actor: Actor | null, ref: ResourceRef, jobId: number): Promise<CiJobRecord> {

@@ -20,6 +20,9 @@ export interface NewDeployTokenInput {
   username?: string | null;
 }
 
+/** GitLab hands the deploy token with this name to CI jobs as CI_DEPLOY_USER / CI_DEPLOY_PASSWORD. */
+export const GITLAB_DEPLOY_TOKEN_NAME = 'gitlab-deploy-token';
+
 /** Letters, digits and `_ - . +`, like GitLab's default `gitlab+deploy-token-1`. */
 const DEPLOY_USERNAME = /^[a-zA-Z0-9][a-zA-Z0-9_.+-]{0,254}$/;
 
@@ -41,15 +44,17 @@ export class DeployTokenService {
     // expired and never authenticates. GitLab's own docs' example (expires_at=2025-12-31) must keep working.
     checkCreatedTokenExpiryInstant(await tokenCreatorOf(this.ctx, requireUser(actor)), input.expiresAt);
     const secret = generateTokenSecret(TokenPrefix.DEPLOY);
+    const digest = digestToken(secret);
     const record = await this.ctx.transaction(async (db) => {
       const inserted = await this.ctx.deployTokens.insert(db, {
         projectId: owner.projectId,
         groupId: owner.groupId,
         name: input.name,
         username: input.username ?? null,
-        digest: digestToken(secret),
+        digest,
         scopes: input.scopes,
         expiresAt: input.expiresAt,
+        sealedSecret: input.name === GITLAB_DEPLOY_TOKEN_NAME ? (this.ctx.deployTokenSecrets?.seal(secret, digest) ?? null) : null,
       });
       const facts = { scopes: inserted.scopes, expires_at: inserted.expiresAt, username: inserted.username };
       await this.ctx.audit.append(db, deployTokenEvent(requireUser(actor), origin, 'deploy_token_created', owner, inserted, facts));
@@ -73,12 +78,19 @@ export class DeployTokenService {
     return this.findOwned(await this.resolve(actor, ref), tokenId);
   }
 
-  async revoke(actor: Actor | null, ref: SourceRef, tokenId: number, origin: ChangeOrigin): Promise<void> {
+  /**
+   * GitLab's `DELETE .../deploy_tokens/:token_id`: the token is removed (gone from lists, 404 afterwards), not just
+   * revoked. The `deploy_token_revoked` row (GitLab's event name), naming the token, is written in the delete's
+   * transaction, so the token cannot go without its row nor the row appear for a token that stayed.
+   */
+  async remove(actor: Actor | null, ref: SourceRef, tokenId: number, origin: ChangeOrigin): Promise<void> {
     const owner = await this.resolve(actor, ref);
     const token = await this.findOwned(owner, tokenId);
     await this.ctx.transaction(async (db) => {
-      await this.ctx.deployTokens.revoke(db, token.id);
-      await this.ctx.audit.append(db, deployTokenEvent(requireUser(actor), origin, 'deploy_token_revoked', owner, token, {}));
+      const removed = await this.ctx.deployTokens.delete(db, token.id);
+      // A concurrent DELETE of the same token got there first: it wrote the row, this one is a 404.
+      if (!removed) throw IamError.notFound('Deploy Token');
+      await this.ctx.audit.append(db, deployTokenEvent(requireUser(actor), origin, 'deploy_token_revoked', owner, removed, {}));
     });
   }
 

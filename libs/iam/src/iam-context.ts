@@ -3,17 +3,24 @@ import { AuditTrail } from './audit/audit-trail';
 import { CiJobRepository } from './data/ci-job.repository';
 import { DeployTokenRepository } from './data/deploy-token.repository';
 import { JobTokenAllowlistRepository } from './data/job-token-allowlist.repository';
+import { JobTokenScopeRepository } from './data/job-token-scope.repository';
 import { MemberRepository } from './data/member.repository';
 import { NamespaceRepository } from './data/namespace.repository';
 import { PersonalAccessTokenRepository } from './data/personal-access-token.repository';
 import { ProjectRepository } from './data/project.repository';
 import { UserRepository } from './data/user.repository';
+import { DeployTokenSecretBox } from './deploy-token-secret-box';
 
 export interface IamSettings {
   /** External base URL (PUBLIC_URL): web_url fields and CI_REGISTRY. */
   publicUrl: string;
   /** How long a CI job (and so its job token) lives unless finished earlier. */
   jobTimeoutSeconds: number;
+  /**
+   * DATA_DIR: where the key sealing `gitlab-deploy-token` secrets lives (deploy-token-secret-box.ts). Unset: such
+   * secrets are not kept, and CI jobs get no CI_DEPLOY_USER / CI_DEPLOY_PASSWORD.
+   */
+  dataDir?: string;
 }
 
 export const DEFAULT_JOB_TIMEOUT_SECONDS = 3600;
@@ -28,13 +35,17 @@ export class IamContext {
   readonly deployTokens = new DeployTokenRepository();
   readonly ciJobs = new CiJobRepository();
   readonly jobTokenAllowlist = new JobTokenAllowlistRepository();
+  readonly jobTokenScope = new JobTokenScopeRepository();
+  readonly deployTokenSecrets: DeployTokenSecretBox | null;
   /** Audit rows of changes, written in the change's own transaction. */
   readonly audit = new AuditTrail();
 
   constructor(
     readonly db: DataSource,
     readonly settings: IamSettings,
-  ) {}
+  ) {
+    this.deployTokenSecrets = settings.dataDir ? DeployTokenSecretBox.inDataDir(settings.dataDir) : null;
+  }
 
   get manager(): EntityManager {
     return this.db.manager;

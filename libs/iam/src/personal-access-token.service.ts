@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { Actor } from './domain/actor';
-import { checkExpiryDate } from './domain/dates';
-import { checkCreatedTokenExpiry } from './domain/token-lifetime';
+import { checkExpiryDate, todayUtc } from './domain/dates';
+import { checkCreatedTokenExpiry, rotatedTokenExpiry } from './domain/token-lifetime';
 import { IamError } from './domain/iam-error';
 import { TOKEN_SCOPES, allIn } from './domain/scopes';
 import { digestToken, generateTokenSecret, TokenPrefix } from './domain/token-secret';
@@ -118,6 +118,60 @@ export class PersonalAccessTokenService {
       await this.ctx.audit.append(db, tokenEvent(author, origin, 'personal_access_token_revoked', token, {}));
     });
   }
+
+  /**
+   * GitLab's `POST /personal_access_tokens/:id/rotate`: owners rotate their tokens, administrators anyone's.
+   * GitLab answers 401 to a non-administrator for a missing or foreign token, 404 to an administrator.
+   */
+  async rotate(actor: Actor | null, id: number, expiresAt: string | null): Promise<CreatedToken<PersonalAccessTokenRecord>> {
+    const user = requireUser(actor);
+    const token = await this.ctx.personalAccessTokens.findById(this.ctx.manager, id);
+    if (!token || (!user.isAdmin && token.userId !== user.userId)) {
+      throw user.isAdmin ? IamError.notFound('Personal Access Token') : IamError.unauthorized();
+    }
+    return rotateToken(this.ctx, user, token, expiresAt);
+  }
+
+  /** `POST /personal_access_tokens/self/rotate`: the token the request authenticated with (405 for anything else). */
+  async rotateSelf(actor: Actor | null, expiresAt: string | null): Promise<CreatedToken<PersonalAccessTokenRecord>> {
+    const user = requireUser(actor);
+    if (user.kind !== 'user' || user.personalAccessTokenId === undefined) throw IamError.methodNotAllowed();
+    const token = await this.ctx.personalAccessTokens.findById(this.ctx.manager, user.personalAccessTokenId);
+    if (!token) throw IamError.unauthorized();
+    return rotateToken(this.ctx, user, token, expiresAt);
+  }
+}
+
+/**
+ * Revokes `token` and issues its successor (same owner, name, description and scopes) in one transaction, so a
+ * concurrent rotation of the same token yields one successor. The new expiry follows rotatedTokenExpiry: a token
+ * performing the rotation (itself included) bounds it by its own expiry.
+ */
+export async function rotateToken(
+  ctx: IamContext,
+  actor: Actor,
+  token: PersonalAccessTokenRecord,
+  requestedExpiry: string | null,
+  /** Further writes that belong to the rotation (a bot's membership expiry), in the same transaction. */
+  alongside?: (db: EntityManager, successor: PersonalAccessTokenRecord) => Promise<void>,
+): Promise<CreatedToken<PersonalAccessTokenRecord>> {
+  if (token.revoked) throw IamError.invalid('token already revoked');
+  const expiresAt = rotatedTokenExpiry(await tokenCreatorOf(ctx, actor), requestedExpiry, todayUtc());
+  const secret = generateTokenSecret(TokenPrefix.PERSONAL);
+  const record = await ctx.transaction(async (db) => {
+    if (!(await ctx.personalAccessTokens.revoke(db, token.id))) throw IamError.invalid('token already revoked');
+    const successor = await ctx.personalAccessTokens.insert(db, {
+      userId: token.userId,
+      name: token.name,
+      description: token.description,
+      digest: digestToken(secret),
+      scopes: token.scopes,
+      expiresAt,
+    });
+    await alongside?.(db, successor);
+    return successor;
+  });
+  return { ...record, token: secret };
 }
 
 /** A personal access token event, filed under the token's owner. */

@@ -44,7 +44,7 @@ export class RegistryPermissionService {
       }
       case 'job': {
         if (!actor.job) return [];
-        const candidates = [actor.job.projectId, ...(await this.ctx.jobTokenAllowlist.sourcesAdmitting(db, actor.job.projectId))];
+        const candidates = [actor.job.projectId, ...(await this.ctx.jobTokenScope.projectsAdmittingJobsOf(db, actor.job.projectId))];
         const visible: number[] = [];
         for (const id of candidates) {
           const project = await this.ctx.projects.findById(db, id);
@@ -88,7 +88,7 @@ export class RegistryPermissionService {
         const job = actor.job;
         if (!job || !(await this.ctx.ciJobs.isActive(db, job.id))) return [];
         const own = job.projectId === project.id;
-        if (!own && !(await this.ctx.jobTokenAllowlist.allows(db, project.id, job.projectId))) return [];
+        if (!own && !(await this.ctx.jobTokenScope.admitsJobsOf(db, project.id, job.projectId))) return [];
         const level = await this.access.userProjectLevel(db, job.userId, project);
         const actions = roleActions(level, project.visibility, true, registryAccess);
         // Outside its own project a job token only pulls, as in GitLab.

@@ -9,7 +9,7 @@ import { PersonalAccessTokenRecord } from './data/personal-access-token.reposito
 import { AccessService, requireUser } from './access.service';
 import { IamContext } from './iam-context';
 import { SourceRef } from './member.service';
-import { checkTokenInput, CreatedToken, NewTokenInput } from './personal-access-token.service';
+import { checkTokenInput, CreatedToken, NewTokenInput, rotateToken } from './personal-access-token.service';
 import { UserService } from './user.service';
 import { tokenCreatorOf } from './token-creator';
 import { AuditEntry, authorOf, ChangeOrigin } from './audit/audit-trail';
@@ -84,6 +84,26 @@ export class ResourceAccessTokenService {
       await this.ctx.personalAccessTokens.revoke(db, token.id);
       await this.ctx.audit.append(db, resourceTokenEvent(requireUser(actor), origin, 'resource_access_token_revoked', resource, token, {}));
     });
+  }
+
+  /**
+   * GitLab's `POST /projects|groups/:id/access_tokens/:token_id/rotate`: revokes the token and issues its successor
+   * with the same scopes and access level; the bot's membership follows the new expiry so the successor keeps its
+   * access. GitLab answers 401 for a missing token (404 to administrators), and 401 to a project or group access
+   * token (those rotate themselves through `self/rotate`), 400 when asked for a token above the caller's level.
+   */
+  async rotate(actor: Actor | null, ref: SourceRef, tokenId: number, expiresAt: string | null): Promise<CreatedToken<ResourceAccessTokenRecord>> {
+    const user = requireUser(actor);
+    if (user.isBot) throw IamError.unauthorized();
+    const resource = await this.resolve(actor, ref);
+    const token = await this.ctx.personalAccessTokens.findForResource(this.ctx.manager, resource.sourceType, resource.id, tokenId);
+    if (!token) throw user.isAdmin ? IamError.notFound('Access Token') : IamError.unauthorized();
+    if (token.accessLevel > resource.level) throw IamError.invalid('Not eligible to rotate token with access level higher than the user');
+    const source = resource.sourceType === 'project' ? { type: 'project' as const, id: resource.id, namespaceId: resource.namespaceId! } : { type: 'group' as const, id: resource.id };
+    const rotated = await rotateToken(this.ctx, user, token, expiresAt, async (db, successor) => {
+      await this.ctx.members.update(db, source, token.userId, { accessLevel: token.accessLevel, expiresAt: successor.expiresAt });
+    });
+    return { ...rotated, accessLevel: token.accessLevel };
   }
 
   /** Maintainers manage project access tokens; group access tokens take an Owner, as in GitLab. */

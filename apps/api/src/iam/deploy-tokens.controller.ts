@@ -44,10 +44,11 @@ abstract class DeployTokensController {
     return presentDeployToken(await this.iam.deployTokens.get(actor, this.source(id), tokenId));
   }
 
+  /** Removes the token (GitLab): gone from lists, 404 afterwards; audited as `deploy_token_revoked` with its name. */
   @Delete(':id/deploy_tokens/:token_id')
   @HttpCode(204)
-  async revoke(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('id') id: string, @Param('token_id', new ParseIdPipe('token_id')) tokenId: number): Promise<void> {
-    await this.iam.deployTokens.revoke(actor, this.source(id), tokenId, origin);
+  async remove(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('id') id: string, @Param('token_id', new ParseIdPipe('token_id')) tokenId: number): Promise<void> {
+    await this.iam.deployTokens.remove(actor, this.source(id), tokenId, origin);
   }
 
   private source(id: string): SourceRef {

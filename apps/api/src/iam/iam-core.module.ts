@@ -17,7 +17,7 @@ import { AdminBootstrapper } from './admin-bootstrapper';
       provide: IamServices,
       inject: [DataSource, APP_CONFIG],
       useFactory: (db: DataSource, config: AppConfig) =>
-        new IamServices(new IamContext(db, { publicUrl: config.publicUrl, jobTimeoutSeconds: DEFAULT_JOB_TIMEOUT_SECONDS })),
+        new IamServices(new IamContext(db, { publicUrl: config.publicUrl, jobTimeoutSeconds: DEFAULT_JOB_TIMEOUT_SECONDS, dataDir: config.dataDir })),
     },
     { provide: CredentialService, inject: [IamServices], useFactory: (iam: IamServices) => iam.credentials },
     { provide: RegistryPermissionService, inject: [IamServices], useFactory: (iam: IamServices) => iam.registryPermissions },

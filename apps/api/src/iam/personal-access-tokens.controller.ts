@@ -8,7 +8,8 @@ import { paginate } from '../rest/pagination';
 import { ParseIdPipe } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { RequestChangeOrigin } from '../rest/change-origin.decorator';
-import { CreatePersonalAccessTokenDto, ListPersonalAccessTokensQuery } from './dto/tokens.dto';
+import { AllowScopes } from '../rest/route-access.decorator';
+import { CreatePersonalAccessTokenDto, ListPersonalAccessTokensQuery, RotateTokenDto } from './dto/tokens.dto';
 import { presentPersonalAccessToken } from './presenters/token.presenter';
 
 /** Personal access tokens: administrators create them for users, users for themselves in the web UI; owners list and revoke their own. */
@@ -65,6 +66,20 @@ export class PersonalAccessTokensController {
   @HttpCode(204)
   async revokeSelf(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin): Promise<void> {
     await this.iam.personalAccessTokens.revokeSelf(actor, origin);
+  }
+
+  /** GitLab: `api` or `self_rotate` scope; the new token is bounded by the old one's expiry (docs/security.md). */
+  @Post('personal_access_tokens/self/rotate')
+  @HttpCode(200)
+  @AllowScopes('self_rotate')
+  async rotateSelf(@CurrentActor() actor: Actor | null, @Body() body: RotateTokenDto) {
+    return presentPersonalAccessToken(await this.iam.personalAccessTokens.rotateSelf(actor, body.expires_at ?? null));
+  }
+
+  @Post('personal_access_tokens/:id/rotate')
+  @HttpCode(200)
+  async rotate(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number, @Body() body: RotateTokenDto) {
+    return presentPersonalAccessToken(await this.iam.personalAccessTokens.rotate(actor, id, body.expires_at ?? null));
   }
 
   @Get('personal_access_tokens/:id')

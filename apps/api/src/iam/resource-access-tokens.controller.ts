@@ -8,7 +8,7 @@ import { paginate, PaginationQuery } from '../rest/pagination';
 import { ParseIdPipe, resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { RequestChangeOrigin } from '../rest/change-origin.decorator';
-import { CreateResourceAccessTokenDto } from './dto/tokens.dto';
+import { CreateResourceAccessTokenDto, RotateTokenDto } from './dto/tokens.dto';
 import { presentResourceAccessToken } from './presenters/token.presenter';
 
 /** Project and group access tokens (`/projects/:id/access_tokens`, `/groups/:id/access_tokens`). */
@@ -47,6 +47,17 @@ abstract class ResourceAccessTokensController {
   @HttpCode(204)
   async revoke(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('id') id: string, @Param('token_id', new ParseIdPipe('token_id')) tokenId: number): Promise<void> {
     await this.iam.resourceAccessTokens.revoke(actor, this.source(id), tokenId, origin);
+  }
+
+  @Post(':id/access_tokens/:token_id/rotate')
+  @HttpCode(200)
+  async rotate(
+    @CurrentActor() actor: Actor | null,
+    @Param('id') id: string,
+    @Param('token_id', new ParseIdPipe('token_id')) tokenId: number,
+    @Body() body: RotateTokenDto,
+  ) {
+    return presentResourceAccessToken(await this.iam.resourceAccessTokens.rotate(actor, this.source(id), tokenId, body.expires_at ?? null));
   }
 
   private source(id: string): SourceRef {

@@ -80,6 +80,8 @@ function iamError(error: IamError): RestErrorResponse {
       return { status: 422, body: { message: error.message } };
     case IamErrorCode.TOO_MANY_REQUESTS:
       return { status: 429, body: { message: `429 Too Many Requests - ${error.message}` }, headers: { 'Retry-After': String(error.retryAfterSeconds ?? 1) } };
+    case IamErrorCode.METHOD_NOT_ALLOWED:
+      return { status: 405, body: { message: '405 Method Not Allowed' } };
     default:
       return assertNever(error.code);
   }

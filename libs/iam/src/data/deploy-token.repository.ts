@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { PageRequest, Paged, pagedQuery } from './paging';
+import { ancestorsCte, PageRequest, Paged, pagedQuery } from './paging';
 
 export interface DeployTokenRecord {
   id: number;
@@ -23,6 +23,8 @@ export interface NewDeployToken {
   digest: Buffer;
   scopes: string[];
   expiresAt: Date | null;
+  /** The secret encrypted for CI jobs (DeployTokenSecretBox); only for `gitlab-deploy-token`, null otherwise. */
+  sealedSecret?: Buffer | null;
 }
 
 export interface DeployTokenFilter {
@@ -40,10 +42,10 @@ export class DeployTokenRepository {
     // The default username contains the id, so the id is drawn first and used in the same INSERT.
     const rows = await db.query(
       `WITH next AS (SELECT nextval(pg_get_serial_sequence('deploy_tokens', 'id')) AS id)
-       INSERT INTO deploy_tokens AS d (id, project_id, group_id, name, username, token_digest, scopes, expires_at)
-       SELECT next.id, $1, $2, $3, COALESCE($4, 'gitlab+deploy-token-' || next.id), $5, $6, $7 FROM next
+       INSERT INTO deploy_tokens AS d (id, project_id, group_id, name, username, token_digest, scopes, expires_at, token_sealed)
+       SELECT next.id, $1, $2, $3, COALESCE($4, 'gitlab+deploy-token-' || next.id), $5, $6, $7, $8 FROM next
        RETURNING ${COLUMNS}`,
-      [token.projectId, token.groupId, token.name, token.username, token.digest, token.scopes, token.expiresAt],
+      [token.projectId, token.groupId, token.name, token.username, token.digest, token.scopes, token.expiresAt, token.sealedSecret ?? null],
     );
     return rows[0];
   }
@@ -77,5 +79,32 @@ export class DeployTokenRepository {
 
   async revoke(db: EntityManager, id: number): Promise<void> {
     await db.query(`UPDATE deploy_tokens SET revoked = true WHERE id = $1`, [id]);
+  }
+
+  /** Removes the token (GitLab's DELETE); returns what was removed, or null when it was already gone. */
+  async delete(db: EntityManager, id: number): Promise<DeployTokenRecord | null> {
+    const rows = await db.query(`WITH gone AS (DELETE FROM deploy_tokens d WHERE d.id = $1 RETURNING ${COLUMNS}) SELECT * FROM gone`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /**
+   * The active deploy token with this name that CI jobs of the project get (GitLab's `gitlab-deploy-token`): the
+   * project's own, else the nearest group's among the project's ancestors; with its sealed secret and digest.
+   */
+  async findActiveForProjectByName(
+    db: EntityManager,
+    project: { id: number; namespaceId: number },
+    name: string,
+  ): Promise<(DeployTokenRecord & { sealedSecret: Buffer | null; tokenDigest: Buffer }) | null> {
+    const rows = await db.query(
+      `WITH RECURSIVE ${ancestorsCte('$2')}
+       SELECT ${COLUMNS}, d.token_sealed AS "sealedSecret", d.token_digest AS "tokenDigest" FROM deploy_tokens d
+         LEFT JOIN ancestors a ON a.id = d.group_id
+        WHERE d.name = $3 AND NOT d.revoked AND (d.expires_at IS NULL OR d.expires_at > now())
+          AND (d.project_id = $1 OR a.id IS NOT NULL)
+        ORDER BY (d.project_id IS NULL), a.depth NULLS FIRST, d.id DESC LIMIT 1`,
+      [project.id, project.namespaceId, name],
+    );
+    return rows[0] ?? null;
   }
 }

@@ -9,6 +9,8 @@ export enum IamErrorCode {
   UNPROCESSABLE = 'UNPROCESSABLE',
   /** Refused for now to protect shared capacity (password checks); retry after `retryAfterSeconds`. */
   TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
+  /** The route does not apply to this kind of credential (GitLab's `not_allowed!`, 405). */
+  METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
 }
 
 /**
@@ -49,6 +51,10 @@ export class IamError extends Error {
 
   static tooManyRequests(message: string, retryAfterSeconds: number): IamError {
     return new IamError(IamErrorCode.TOO_MANY_REQUESTS, message, undefined, retryAfterSeconds);
+  }
+
+  static methodNotAllowed(): IamError {
+    return new IamError(IamErrorCode.METHOD_NOT_ALLOWED, 'Method Not Allowed');
   }
 
   static invalid(message: string, field?: string): IamError {

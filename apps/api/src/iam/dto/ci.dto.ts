@@ -1,5 +1,5 @@
-import { IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
-import { GitlabInteger } from '../../rest/validation';
+import { IsDefined, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { GitlabBoolean, GitlabInteger } from '../../rest/validation';
 
 export class StartJobDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(255)
@@ -13,4 +13,15 @@ export class StartJobDto {
 export class AddAllowlistProjectDto {
   @GitlabInteger()
   target_project_id!: number;
+}
+
+export class AddAllowlistGroupDto {
+  @GitlabInteger()
+  target_group_id!: number;
+}
+
+/** GitLab's PATCH /projects/:id/job_token_scope: `enabled` is the "Limit access to this project" switch. */
+export class PatchJobTokenScopeDto {
+  @IsDefined() @GitlabBoolean()
+  enabled!: boolean;
 }

@@ -70,3 +70,9 @@ export class ListDeployTokensQuery extends PaginationQuery {
   @IsOptional() @GitlabBoolean()
   active?: boolean;
 }
+
+/** Token rotation: GitLab's optional `expires_at` (YYYY-MM-DD; one week when absent). */
+export class RotateTokenDto {
+  @IsOptional() @Matches(DATE)
+  expires_at?: string;
+}

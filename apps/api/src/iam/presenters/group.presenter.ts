@@ -16,3 +16,8 @@ export function presentGroup(group: NamespaceRecord, baseUrl: string) {
     created_at: group.createdAt,
   };
 }
+
+/** The limited group fields GitLab lists in a job token groups allowlist. */
+export function presentGroupSimple(group: NamespaceRecord, baseUrl: string) {
+  return { id: group.id, web_url: presentGroup(group, baseUrl).web_url, name: group.name };
+}

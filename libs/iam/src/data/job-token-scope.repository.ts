@@ -1,0 +1,78 @@
+import { EntityManager } from 'typeorm';
+import { ancestorsCte, PageRequest, Paged, pagedQuery } from './paging';
+
+/**
+ * GitLab's job token scope beyond the project allowlist (job-token-allowlist.repository.ts): the project's
+ * "Limit access to this project" switch and its groups allowlist (`job_token_group_allowlist`).
+ */
+export class JobTokenScopeRepository {
+  async inboundEnabled(db: EntityManager, projectId: number): Promise<boolean> {
+    const rows = await db.query(`SELECT ci_inbound_job_token_scope_enabled AS enabled FROM projects WHERE id = $1`, [projectId]);
+    return rows[0]?.enabled ?? true;
+  }
+
+  async setInboundEnabled(db: EntityManager, projectId: number, enabled: boolean): Promise<void> {
+    await db.query(`UPDATE projects SET ci_inbound_job_token_scope_enabled = $2 WHERE id = $1`, [projectId, enabled]);
+  }
+
+  /** Returns false when the group was already there. */
+  async addGroup(db: EntityManager, sourceProjectId: number, groupId: number): Promise<boolean> {
+    const rows = await db.query(
+      `INSERT INTO job_token_group_allowlist (source_project_id, target_group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING source_project_id`,
+      [sourceProjectId, groupId],
+    );
+    return rows.length > 0;
+  }
+
+  async removeGroup(db: EntityManager, sourceProjectId: number, groupId: number): Promise<boolean> {
+    const rows = await db.query(
+      `WITH gone AS (DELETE FROM job_token_group_allowlist WHERE source_project_id = $1 AND target_group_id = $2 RETURNING source_project_id)
+       SELECT source_project_id FROM gone`,
+      [sourceProjectId, groupId],
+    );
+    return rows.length > 0;
+  }
+
+  async listGroups(db: EntityManager, sourceProjectId: number, page: PageRequest): Promise<Paged<number>> {
+    return pagedQuery(
+      db,
+      `SELECT target_group_id AS id FROM job_token_group_allowlist WHERE source_project_id = $1`,
+      [sourceProjectId],
+      'id ASC',
+      page,
+      (row: { id: string | number }) => Number(row.id),
+    );
+  }
+
+  /**
+   * Whether jobs of `jobProjectId` may use their token on `projectId`: their own project always; otherwise when the
+   * project's inbound limit is off, or it allowlists the job's project, or a group holding the job's project.
+   */
+  async admitsJobsOf(db: EntityManager, projectId: number, jobProjectId: number): Promise<boolean> {
+    if (projectId === jobProjectId) return true;
+    const rows = await db.query(
+      `WITH RECURSIVE ${ancestorsCte('(SELECT namespace_id FROM projects WHERE id = $2)')}
+       SELECT 1 FROM projects p WHERE p.id = $1 AND (
+         NOT p.ci_inbound_job_token_scope_enabled
+         OR EXISTS (SELECT 1 FROM job_token_allowlist a WHERE a.source_project_id = p.id AND a.target_project_id = $2)
+         OR EXISTS (SELECT 1 FROM job_token_group_allowlist g JOIN ancestors ON ancestors.id = g.target_group_id WHERE g.source_project_id = p.id)
+       )`,
+      [projectId, jobProjectId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Every project other than its own that admits jobs of `jobProjectId` (catalog filtering). */
+  async projectsAdmittingJobsOf(db: EntityManager, jobProjectId: number): Promise<number[]> {
+    const rows = await db.query(
+      `WITH RECURSIVE ${ancestorsCte('(SELECT namespace_id FROM projects WHERE id = $1)')}
+       SELECT p.id FROM projects p WHERE p.id <> $1 AND (
+         NOT p.ci_inbound_job_token_scope_enabled
+         OR EXISTS (SELECT 1 FROM job_token_allowlist a WHERE a.source_project_id = p.id AND a.target_project_id = $1)
+         OR EXISTS (SELECT 1 FROM job_token_group_allowlist g JOIN ancestors ON ancestors.id = g.target_group_id WHERE g.source_project_id = p.id)
+       ) ORDER BY p.id`,
+      [jobProjectId],
+    );
+    return rows.map((row: { id: string | number }) => Number(row.id));
+  }
+}
