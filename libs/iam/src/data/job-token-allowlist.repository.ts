@@ -3,7 +3,8 @@ import { PageRequest, Paged, pagedQuery } from './paging';
 
 /**
  * The `job_token_allowlist` table: GitLab's inbound allowlist. A row (source, target) lets CI jobs of the
- * target project use their job token on the source project.
+ * target project use their job token on the source project. The decision that reads it, together with the groups
+ * allowlist and the inbound switch, is JobTokenScopeRepository.admitsJobsOf.
  */
 export class JobTokenAllowlistRepository {
   /** Returns false when the pair was already there. */
@@ -24,14 +25,6 @@ export class JobTokenAllowlistRepository {
     return rows.length > 0;
   }
 
-  async allows(db: EntityManager, sourceProjectId: number, targetProjectId: number): Promise<boolean> {
-    const rows = await db.query(`SELECT 1 FROM job_token_allowlist WHERE source_project_id = $1 AND target_project_id = $2`, [
-      sourceProjectId,
-      targetProjectId,
-    ]);
-    return rows.length > 0;
-  }
-
   async listTargets(db: EntityManager, sourceProjectId: number, page: PageRequest): Promise<Paged<number>> {
     return pagedQuery(
       db,
@@ -41,11 +34,5 @@ export class JobTokenAllowlistRepository {
       page,
       (row: { id: number }) => row.id,
     );
-  }
-
-  /** Projects whose allowlist admits jobs of `targetProjectId`. */
-  async sourcesAdmitting(db: EntityManager, targetProjectId: number): Promise<number[]> {
-    const rows = await db.query(`SELECT source_project_id AS id FROM job_token_allowlist WHERE target_project_id = $1`, [targetProjectId]);
-    return rows.map((row: { id: number }) => row.id);
   }
 }
