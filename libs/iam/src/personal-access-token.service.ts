@@ -123,35 +123,37 @@ export class PersonalAccessTokenService {
    * GitLab's `POST /personal_access_tokens/:id/rotate`: owners rotate their tokens, administrators anyone's.
    * GitLab answers 401 to a non-administrator for a missing or foreign token, 404 to an administrator.
    */
-  async rotate(actor: Actor | null, id: number, expiresAt: string | null): Promise<CreatedToken<PersonalAccessTokenRecord>> {
+  async rotate(actor: Actor | null, id: number, expiresAt: string | null, origin: ChangeOrigin): Promise<CreatedToken<PersonalAccessTokenRecord>> {
     const user = requireUser(actor);
     const token = await this.ctx.personalAccessTokens.findById(this.ctx.manager, id);
     if (!token || (!user.isAdmin && token.userId !== user.userId)) {
       throw user.isAdmin ? IamError.notFound('Personal Access Token') : IamError.unauthorized();
     }
-    return rotateToken(this.ctx, user, token, expiresAt);
+    return rotateToken(this.ctx, user, token, expiresAt, rotatedEvent(user, origin));
   }
 
   /** `POST /personal_access_tokens/self/rotate`: the token the request authenticated with (405 for anything else). */
-  async rotateSelf(actor: Actor | null, expiresAt: string | null): Promise<CreatedToken<PersonalAccessTokenRecord>> {
+  async rotateSelf(actor: Actor | null, expiresAt: string | null, origin: ChangeOrigin): Promise<CreatedToken<PersonalAccessTokenRecord>> {
     const user = requireUser(actor);
     if (user.kind !== 'user' || user.personalAccessTokenId === undefined) throw IamError.methodNotAllowed();
     const token = await this.ctx.personalAccessTokens.findById(this.ctx.manager, user.personalAccessTokenId);
     if (!token) throw IamError.unauthorized();
-    return rotateToken(this.ctx, user, token, expiresAt);
+    return rotateToken(this.ctx, user, token, expiresAt, rotatedEvent(user, origin));
   }
 }
 
 /**
  * Revokes `token` and issues its successor (same owner, name, description and scopes) in one transaction, so a
- * concurrent rotation of the same token yields one successor. The new expiry follows rotatedTokenExpiry: a token
- * performing the rotation (itself included) bounds it by its own expiry.
+ * concurrent rotation of the same token yields one successor. The rotation's audit row (`auditEntry`, about the
+ * successor) is appended in that transaction too. The new expiry follows rotatedTokenExpiry: a token performing
+ * the rotation (itself included) bounds it by its own expiry.
  */
 export async function rotateToken(
   ctx: IamContext,
   actor: Actor,
   token: PersonalAccessTokenRecord,
   requestedExpiry: string | null,
+  auditEntry: (successor: PersonalAccessTokenRecord) => AuditEntry,
   /** Further writes that belong to the rotation (a bot's membership expiry), in the same transaction. */
   alongside?: (db: EntityManager, successor: PersonalAccessTokenRecord) => Promise<void>,
 ): Promise<CreatedToken<PersonalAccessTokenRecord>> {
@@ -169,9 +171,15 @@ export async function rotateToken(
       expiresAt,
     });
     await alongside?.(db, successor);
+    await ctx.audit.append(db, auditEntry(successor));
     return successor;
   });
   return { ...record, token: secret };
+}
+
+/** `personal_access_token_rotated`: filed under the owner, the target is the new token (as the interceptor did). */
+function rotatedEvent(author: Actor, origin: ChangeOrigin): (successor: PersonalAccessTokenRecord) => AuditEntry {
+  return (successor) => tokenEvent(author, origin, 'personal_access_token_rotated', successor, { scopes: successor.scopes, expires_at: successor.expiresAt });
 }
 
 /** A personal access token event, filed under the token's owner. */

@@ -92,7 +92,7 @@ export class ResourceAccessTokenService {
    * access. GitLab answers 401 for a missing token (404 to administrators), and 401 to a project or group access
    * token (those rotate themselves through `self/rotate`), 400 when asked for a token above the caller's level.
    */
-  async rotate(actor: Actor | null, ref: SourceRef, tokenId: number, expiresAt: string | null): Promise<CreatedToken<ResourceAccessTokenRecord>> {
+  async rotate(actor: Actor | null, ref: SourceRef, tokenId: number, expiresAt: string | null, origin: ChangeOrigin): Promise<CreatedToken<ResourceAccessTokenRecord>> {
     const user = requireUser(actor);
     if (user.isBot) throw IamError.unauthorized();
     const resource = await this.resolve(actor, ref);
@@ -100,7 +100,13 @@ export class ResourceAccessTokenService {
     if (!token) throw user.isAdmin ? IamError.notFound('Access Token') : IamError.unauthorized();
     if (token.accessLevel > resource.level) throw IamError.invalid('Not eligible to rotate token with access level higher than the user');
     const source = resource.sourceType === 'project' ? { type: 'project' as const, id: resource.id, namespaceId: resource.namespaceId! } : { type: 'group' as const, id: resource.id };
-    const rotated = await rotateToken(this.ctx, user, token, expiresAt, async (db, successor) => {
+    const rotatedEvent = (successor: PersonalAccessTokenRecord) =>
+      resourceTokenEvent(user, origin, 'resource_access_token_rotated', resource, successor, {
+        scopes: successor.scopes,
+        expires_at: successor.expiresAt,
+        access_level: token.accessLevel,
+      });
+    const rotated = await rotateToken(this.ctx, user, token, expiresAt, rotatedEvent, async (db, successor) => {
       await this.ctx.members.update(db, source, token.userId, { accessLevel: token.accessLevel, expiresAt: successor.expiresAt });
     });
     return { ...rotated, accessLevel: token.accessLevel };

@@ -72,14 +72,19 @@ export class PersonalAccessTokensController {
   @Post('personal_access_tokens/self/rotate')
   @HttpCode(200)
   @AllowScopes('self_rotate')
-  async rotateSelf(@CurrentActor() actor: Actor | null, @Body() body: RotateTokenDto) {
-    return presentPersonalAccessToken(await this.iam.personalAccessTokens.rotateSelf(actor, body.expires_at ?? null));
+  async rotateSelf(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Body() body: RotateTokenDto) {
+    return presentPersonalAccessToken(await this.iam.personalAccessTokens.rotateSelf(actor, body.expires_at ?? null, origin));
   }
 
   @Post('personal_access_tokens/:id/rotate')
   @HttpCode(200)
-  async rotate(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number, @Body() body: RotateTokenDto) {
-    return presentPersonalAccessToken(await this.iam.personalAccessTokens.rotate(actor, id, body.expires_at ?? null));
+  async rotate(
+    @CurrentActor() actor: Actor | null,
+    @RequestChangeOrigin() origin: ChangeOrigin,
+    @Param('id', new ParseIdPipe('id')) id: number,
+    @Body() body: RotateTokenDto,
+  ) {
+    return presentPersonalAccessToken(await this.iam.personalAccessTokens.rotate(actor, id, body.expires_at ?? null, origin));
   }
 
   @Get('personal_access_tokens/:id')

@@ -53,11 +53,12 @@ abstract class ResourceAccessTokensController {
   @HttpCode(200)
   async rotate(
     @CurrentActor() actor: Actor | null,
+    @RequestChangeOrigin() origin: ChangeOrigin,
     @Param('id') id: string,
     @Param('token_id', new ParseIdPipe('token_id')) tokenId: number,
     @Body() body: RotateTokenDto,
   ) {
-    return presentResourceAccessToken(await this.iam.resourceAccessTokens.rotate(actor, this.source(id), tokenId, body.expires_at ?? null));
+    return presentResourceAccessToken(await this.iam.resourceAccessTokens.rotate(actor, this.source(id), tokenId, body.expires_at ?? null, origin));
   }
 
   private source(id: string): SourceRef {
