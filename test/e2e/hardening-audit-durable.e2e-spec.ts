@@ -31,8 +31,8 @@ describe('hardening: audit rows written in the change transaction', () => {
 
   /** The audit rows of one event and target, with the transaction that wrote each. */
   const audits = (eventName: string, targetId: number) =>
-    db.query<{ xmin: string; ip_address: string; author_name: string; entity_type: string; entity_id: number; details: Record<string, unknown> }>(
-      `SELECT xmin::text AS xmin, ip_address, author_name, entity_type, entity_id::int AS entity_id, details FROM audit_events WHERE event_name = $1 AND target_id = $2`,
+    db.query<{ xmin: string; ip_address: string; author_name: string; entity_type: string; entity_id: number; target_details: string; details: Record<string, unknown> }>(
+      `SELECT xmin::text AS xmin, ip_address, author_name, entity_type, entity_id::int AS entity_id, target_details, details FROM audit_events WHERE event_name = $1 AND target_id = $2`,
       [eventName, String(targetId)],
     );
   const xminOf = async (table: string, where: string, params: unknown[]) => {
@@ -98,9 +98,42 @@ describe('hardening: audit rows written in the change transaction', () => {
     expect(deployAudit).toMatchObject({ ip_address: CLIENT, entity_type: 'Group', entity_id: groupId, details: { scopes: ['read_registry'] } });
     expect(deployAudit.xmin).toBe(await xminOf('deploy_tokens', 'id = $1', [deployToken.body.id]));
 
+    // DELETE removes the row (GitLab), so there is no row version left to compare xmin with: the audit row names
+    // the token itself, and a second DELETE (404, nothing deleted) writes no second row.
     expect((await call('DELETE', `/groups/${groupId}/deploy_tokens/${deployToken.body.id}`)).status).toBe(204);
     const [deployRevoked] = await audits('deploy_token_revoked', deployToken.body.id);
-    expect(deployRevoked.xmin).toBe(await xminOf('deploy_tokens', 'id = $1', [deployToken.body.id]));
+    expect(deployRevoked).toMatchObject({ ip_address: CLIENT, entity_type: 'Group', entity_id: groupId, target_details: 'durable-deployer' });
+    expect(await db.query(`SELECT id FROM deploy_tokens WHERE id = $1`, [deployToken.body.id])).toHaveLength(0);
+    expect((await call('DELETE', `/groups/${groupId}/deploy_tokens/${deployToken.body.id}`)).status).toBe(404);
+    expect(await audits('deploy_token_revoked', deployToken.body.id)).toHaveLength(1);
+  });
+
+  it('rotates a personal and a project access token, each audit row in the transaction that revokes the old token and inserts the new one', async () => {
+    const pat = await call('POST', `/users/${member.id}/personal_access_tokens`, { name: 'rotating-pat', scopes: ['read_registry'], expires_at: '2999-01-01' });
+    expect(pat.status).toBe(201);
+    const rotated = await call('POST', `/personal_access_tokens/${pat.body.id}/rotate`);
+    expect(rotated.status).toBe(200);
+    // The target is the new token; the old one has no rotation row.
+    const [rotatedAudit] = await audits('personal_access_token_rotated', rotated.body.id);
+    expect(rotatedAudit).toMatchObject({ ip_address: CLIENT, author_name: 'root', entity_type: 'User', entity_id: member.id, target_details: 'rotating-pat', details: { scopes: ['read_registry'] } });
+    expect(rotatedAudit.xmin).toBe(await xminOf('personal_access_tokens', 'id = $1', [rotated.body.id]));
+    expect(rotatedAudit.xmin).toBe(await xminOf('personal_access_tokens', 'id = $1 AND revoked', [pat.body.id]));
+    expect(await audits('personal_access_token_rotated', pat.body.id)).toHaveLength(0);
+
+    const bot = await call('POST', `/projects/${projectId}/access_tokens`, { name: 'rotating-bot', scopes: ['read_registry'], access_level: 20, expires_at: '2099-01-01' });
+    expect(bot.status).toBe(201);
+    const rotatedBot = await call('POST', `/projects/${projectId}/access_tokens/${bot.body.id}/rotate`);
+    expect(rotatedBot.status).toBe(200);
+    const [botAudit] = await audits('resource_access_token_rotated', rotatedBot.body.id);
+    expect(botAudit).toMatchObject({ ip_address: CLIENT, entity_type: 'Project', entity_id: projectId, target_details: 'rotating-bot', details: { access_level: 20 } });
+    expect(botAudit.xmin).toBe(await xminOf('personal_access_tokens', 'id = $1', [rotatedBot.body.id]));
+    // The bot's membership moved to the new expiry in the same transaction.
+    expect(botAudit.xmin).toBe(await xminOf('members', `source_type = 'project' AND source_id = $1 AND user_id = $2`, [projectId, rotatedBot.body.user_id]));
+
+    // Rotating the revoked token again is a 400 and writes nothing.
+    const before = await auditCount();
+    expect((await call('POST', `/personal_access_tokens/${pat.body.id}/rotate`)).status).toBe(400);
+    expect(await auditCount()).toBe(before);
   });
 
   it('audits a token a user creates for themselves from a web session, in the token’s transaction', async () => {
