@@ -17,7 +17,7 @@ import type { KeeperMessage, KeeperOptions } from './server-keeper';
  *
  * It also exits when the server goes away on its own, so it never outlives what it keeps.
  */
-const POLL_MS = 1_000;
+const DEFAULT_POLL_MS = 1_000;
 
 function main(): void {
   const options = JSON.parse(process.argv[2] ?? '') as KeeperOptions;
@@ -48,13 +48,22 @@ function main(): void {
   });
   process.once('disconnect', () => {
     if (released) return;
+    // From here on the stop below decides when the keeper exits. The poll must not: it would see the server gone
+    // (stopped by our own signal, or by itself) between two of stopPid's checks and exit before the outcome is logged.
+    clearInterval(poll);
     // The marker goes first: a launcher starting meanwhile must not reuse a server that is stopping.
     removeMarker(options.markerFile);
     void (async () => {
       const deadline = Date.now() + dependents.waitMs;
       const { pids } = dependents;
       if (pids.some(isAlive)) log(`launcher is gone: waiting for its services (pids ${pids.join(', ')}) to stop first`);
-      while (pids.some(isAlive) && Date.now() < deadline) await sleep(100);
+      // Still never outliving the server: one that goes away meanwhile ends the wait (and the keeper).
+      while (pids.some(isAlive) && isAlive(options.pid) && Date.now() < deadline) await sleep(100);
+      if (!isAlive(options.pid)) {
+        log(`embedded ${options.name} (pid ${options.pid}) is gone already`);
+        finish(0);
+        return;
+      }
       log(`launcher is gone: stopping embedded ${options.name} (pid ${options.pid}) with ${options.steps[0].signal}`);
       const stopped = await stopPid(options.pid, options.steps);
       log(stopped ? `embedded ${options.name} stopped` : `embedded ${options.name} (pid ${options.pid}) did not stop`);
@@ -63,7 +72,7 @@ function main(): void {
   });
   const poll = setInterval(() => {
     if (!isAlive(options.pid)) finish(0);
-  }, POLL_MS);
+  }, options.pollMs ?? DEFAULT_POLL_MS);
 }
 
 /** Removes the marker only while it still names this keeper (a successor may have written its own). */

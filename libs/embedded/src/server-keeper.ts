@@ -13,6 +13,8 @@ export interface KeeperOptions {
   /** Holds the keeper's pid while it guards the server: how a later launcher tells a kept server from an orphan. */
   markerFile: string;
   logFile: string;
+  /** How often it checks that the server still runs (default 1 s); tests shorten it to make races with the stop show. */
+  pollMs?: number;
 }
 
 /** Between the launcher and a keeper, over the IPC channel. */

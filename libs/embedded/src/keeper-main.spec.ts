@@ -1,0 +1,75 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { isAlive, settlesWithin, sleep } from './local-process';
+import type { KeeperMessage, KeeperOptions } from './server-keeper';
+
+jest.setTimeout(60_000);
+
+/** The built keeper, as startKeeper runs it (build before running this spec). */
+const KEEPER_SCRIPT = path.resolve(__dirname, '..', 'dist', 'keeper-main.js');
+
+/**
+ * The keeper run directly, guarding a `sleep` that stands for the server (it exits on SIGTERM); the test
+ * holds the other end of its IPC channel, so disconnecting it is the launcher going away.
+ */
+describe('keeper-main', () => {
+  let dir: string;
+  const spawned: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cargohold-keeper-'));
+  });
+  afterAll(async () => {
+    for (const child of spawned) if (child.pid !== undefined && isAlive(child.pid)) child.kill('SIGKILL');
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  function startKept(name: string, pollMs: number) {
+    const server = spawn('sleep', ['600'], { stdio: 'ignore' });
+    const options: KeeperOptions = {
+      name: 'Test',
+      pid: server.pid!,
+      steps: [{ signal: 'SIGTERM', waitMs: 20_000 }, { signal: 'SIGKILL', waitMs: 5_000 }],
+      markerFile: path.join(dir, `${name}.keeper`),
+      logFile: path.join(dir, `${name}.log`),
+      pollMs,
+    };
+    const keeper = spawn(process.execPath, [KEEPER_SCRIPT, JSON.stringify(options)], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    spawned.push(server, keeper);
+    const exited = new Promise<number | null>((resolve) => keeper.once('exit', (code) => resolve(code)));
+    const send = (message: KeeperMessage) => new Promise<void>((resolve) => keeper.send(message, () => resolve()));
+    return { server, keeper, exited, send, log: () => fs.readFile(options.logFile, 'utf8').catch(() => '') };
+  }
+
+  it('logs how its stop ended before it exits, even when its poll sees the server gone first', async () => {
+    // A poll far more frequent than stopPid's 100 ms checks: before the fix, the poll noticed the server gone
+    // (killed by the keeper's own SIGTERM) and exited between two checks, so "stopped" was never logged.
+    const kept = Array.from({ length: 8 }, (_, i) => startKept(`race-${i}`, 10));
+    await sleep(1_500); // every keeper is up and polling
+    for (const { keeper } of kept) keeper.disconnect();
+    for (const { server, exited, log } of kept) {
+      expect(await settlesWithin(exited, 30_000)).toBe(true);
+      expect(await exited).toBe(0);
+      expect(isAlive(server.pid!)).toBe(false);
+      expect(await log()).toMatch(/stopping embedded Test \(pid \d+\) with SIGTERM\n.*embedded Test stopped\n$/);
+    }
+  });
+
+  it('stops waiting for the services and exits when the server goes away meanwhile', async () => {
+    const service = spawn('sleep', ['600'], { stdio: 'ignore' });
+    spawned.push(service);
+    const { server, keeper, exited, send, log } = startKept('gone', 10);
+    await send({ type: 'dependents', pids: [service.pid!], waitMs: 60_000 });
+    keeper.disconnect();
+    await sleep(500);
+    expect(await log()).toMatch(/waiting for its services/);
+    server.kill('SIGKILL');
+    expect(await settlesWithin(exited, 30_000)).toBe(true);
+    expect(await exited).toBe(0);
+    expect(await log()).toMatch(/embedded Test \(pid \d+\) is gone already\n$/);
+    expect(isAlive(service.pid!)).toBe(true); // a service is never the keeper's to stop
+    service.kill('SIGKILL');
+  });
+});
