@@ -12,6 +12,7 @@ import { AddAuditAggregateKey1763800013000 } from './1763800013000-AddAuditAggre
 import { IndexAuditEventsOnAuthor1763800021000 } from './1763800021000-IndexAuditEventsOnAuthor';
 import { AddProjectRegistryAccessLevel1763800022000 } from './1763800022000-AddProjectRegistryAccessLevel';
 import { AddJobTokenScopeAndDeploySecrets1763800023000 } from './1763800023000-AddJobTokenScopeAndDeploySecrets';
+import { AddPendingDeletions1763800024000 } from './1763800024000-AddPendingDeletions';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   IndexAuditEventsOnAuthor1763800021000,
   AddProjectRegistryAccessLevel1763800022000,
   AddJobTokenScopeAndDeploySecrets1763800023000,
+  AddPendingDeletions1763800024000,
 ];

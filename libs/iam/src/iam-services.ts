@@ -2,6 +2,7 @@ import { AccessService } from './access.service';
 import { BootstrapService } from './bootstrap.service';
 import { CiJobService } from './ci-job.service';
 import { CredentialService } from './credential.service';
+import { DeletionRequestService } from './deletion-request.service';
 import { DeployTokenService } from './deploy-token.service';
 import { EventFeedService } from './event-feed.service';
 import { GroupService } from './group.service';
@@ -32,6 +33,7 @@ export class IamServices {
   readonly credentials: CredentialService;
   readonly registryPermissions: RegistryPermissionService;
   readonly bootstrap: BootstrapService;
+  readonly deletions: DeletionRequestService;
 
   constructor(readonly ctx: IamContext) {
     this.access = new AccessService(ctx);
@@ -49,5 +51,6 @@ export class IamServices {
     this.credentials = new CredentialService(ctx);
     this.registryPermissions = new RegistryPermissionService(ctx, this.access);
     this.bootstrap = new BootstrapService(ctx, this.users, this.personalAccessTokens);
+    this.deletions = new DeletionRequestService(ctx, this.access);
   }
 }

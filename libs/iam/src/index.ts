@@ -25,6 +25,7 @@ export * from './job-token-scope.service';
 export * from './credential.service';
 export * from './registry-permission.service';
 export * from './bootstrap.service';
+export * from './deletion-request.service';
 export * from './auth-failure-throttle';
 export * from './password-check-limiter';
 export * from './registry-token';

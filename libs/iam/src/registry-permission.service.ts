@@ -26,7 +26,9 @@ export class RegistryPermissionService {
   async actionsFor(actor: Actor | null, repositoryPath: string): Promise<RegistryPermission | null> {
     const project = await this.ctx.projects.findOwning(this.ctx.manager, candidateProjectPaths(repositoryPath));
     if (!project) return null;
-    return { projectId: project.id, actions: await this.projectActions(actor, project) };
+    const actions = await this.projectActions(actor, project);
+    // A project being deleted (its group or owner is) still serves pulls until the worker removes it; nothing new goes in.
+    return { projectId: project.id, actions: project.pendingDelete ? intersectActions(actions, ['pull']) : actions };
   }
 
   /** Projects whose images the actor may pull (catalog filtering); undefined means every project (administrators). */

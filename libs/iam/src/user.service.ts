@@ -5,6 +5,7 @@ import { IamError } from './domain/iam-error';
 import { hashPassword } from './domain/password-hash';
 import { PATH_COMPONENT } from './domain/paths';
 import { PageRequest, Paged } from './data/paging';
+import { DeletionRequestRepository } from './data/deletion-request.repository';
 import { isUniqueViolation } from './data/pg-errors';
 import { UserFilter, UserRecord } from './data/user.repository';
 import { requireAdmin, requireUser } from './access.service';
@@ -39,8 +40,21 @@ export interface PasswordReset {
   endedSessions: number;
 }
 
-/** Users: creation by administrators, lookups, blocking. */
+/** `PUT /users/:id`: the attributes the platform models. Absent ones stay as they are. */
+export interface UserChanges {
+  name?: string;
+  email?: string;
+  username?: string;
+  password?: string;
+  isAdmin?: boolean;
+}
+
+export const USERNAME_WITH_IMAGES_MESSAGE = 'Username cannot be changed while a personal project holds container registry images';
+
+/** Users: creation by administrators, lookups, blocking, password resets, changes. */
 export class UserService {
+  private readonly deletions = new DeletionRequestRepository();
+
   constructor(private readonly ctx: IamContext) {}
 
   async create(actor: Actor | null, input: NewUserInput): Promise<UserRecord> {
@@ -142,11 +156,64 @@ export class UserService {
     return this.ctx.users.list(this.ctx.manager, { ...filter, state, includeBots: user.isAdmin && filter.includeBots }, page);
   }
 
+  /**
+   * GitLab's user modification (administrators). A new username renames the personal namespace and its projects'
+   * paths; refused (400) while one of those projects holds registry repositories, whose image paths it would
+   * move (GitLab's own rule for container registry tags).
+   */
+  async update(actor: Actor | null, id: number, changes: UserChanges): Promise<UserRecord> {
+    requireAdmin(actor);
+    if (changes.username !== undefined) {
+      const problem = usernameProblem(changes.username);
+      if (problem) throw IamError.invalid(problem, 'username');
+    }
+    if (changes.password !== undefined && changes.password.length < MIN_PASSWORD_LENGTH) {
+      throw IamError.invalid(`is too short (minimum is ${MIN_PASSWORD_LENGTH} characters)`, 'password');
+    }
+    if (changes.name !== undefined && changes.name.trim() === '') throw IamError.invalid("can't be blank", 'name');
+    return this.ctx.transaction(async (db) => {
+      const record = await this.ctx.users.findById(db, id);
+      if (!record || record.bot) throw IamError.notFound('User');
+      if (changes.email !== undefined && changes.email.toLowerCase() !== (record.email ?? '').toLowerCase() && (await this.ctx.users.emailTaken(db, changes.email))) {
+        throw IamError.conflict('Email has already been taken');
+      }
+      if (changes.username !== undefined && changes.username !== record.username) await this.rename(db, record, changes.username);
+      try {
+        await this.ctx.users.update(db, id, {
+          name: changes.name,
+          email: changes.email,
+          username: changes.username,
+          isAdmin: changes.isAdmin,
+          passwordHash: changes.password !== undefined ? await hashPassword(changes.password) : undefined,
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw IamError.conflict('Username has already been taken');
+        throw error;
+      }
+      return (await this.ctx.users.findById(db, id))!;
+    });
+  }
+
+  private async rename(db: EntityManager, record: UserRecord, username: string): Promise<void> {
+    const path = username.toLowerCase();
+    const namespace = await this.ctx.namespaces.findUserNamespace(db, record.id);
+    if (path !== namespace?.path) {
+      await this.ctx.namespaces.lockPath(db, path);
+      if (await this.ctx.namespaces.pathTaken(db, path)) throw IamError.conflict('Username has already been taken');
+    }
+    const other = await this.ctx.users.findByUsername(db, username);
+    if (other && other.id !== record.id) throw IamError.conflict('Username has already been taken');
+    if (!namespace || path === namespace.path) return;
+    if (await this.deletions.namespaceHasRepositories(db, namespace.id)) throw IamError.invalid(USERNAME_WITH_IMAGES_MESSAGE, 'username');
+    await this.deletions.renameUserNamespace(db, namespace.id, username, path);
+  }
+
   async setBlocked(actor: Actor | null, id: number, blocked: boolean): Promise<UserRecord> {
     const admin = requireAdmin(actor);
     const record = await this.ctx.users.findById(this.ctx.manager, id);
     if (!record) throw IamError.notFound('User');
     if (blocked && record.id === admin.userId) throw IamError.forbidden('You cannot block yourself');
+    if (!blocked && (await this.deletions.userPendingDelete(this.ctx.manager, id))) throw IamError.forbidden('The user is being deleted');
     await this.ctx.users.setState(this.ctx.manager, id, blocked ? 'blocked' : 'active');
     return { ...record, state: blocked ? 'blocked' : 'active' };
   }

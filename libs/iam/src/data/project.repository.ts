@@ -47,6 +47,8 @@ export interface OwningProjectRecord {
   namespaceId: number;
   visibility: Visibility;
   containerRegistryAccessLevel: RegistryAccessLevel;
+  /** Deletion of the project (or its group) was requested: pushes are denied from then on. */
+  pendingDelete: boolean;
 }
 
 export interface ProjectFilter {
@@ -157,7 +159,7 @@ export class ProjectRepository {
   async findOwning(db: EntityManager, candidatePaths: string[]): Promise<OwningProjectRecord | null> {
     if (candidatePaths.length === 0) return null;
     const rows = await db.query(
-      `SELECT id, namespace_id AS "namespaceId", visibility, container_registry_access_level AS "containerRegistryAccessLevel" FROM projects WHERE full_path = ANY($1) ORDER BY length(full_path) DESC LIMIT 1`,
+      `SELECT id, namespace_id AS "namespaceId", visibility, container_registry_access_level AS "containerRegistryAccessLevel", delete_requested_at IS NOT NULL AS "pendingDelete" FROM projects WHERE full_path = ANY($1) ORDER BY length(full_path) DESC LIMIT 1`,
       [candidatePaths],
     );
     return rows[0] ?? null;

@@ -84,6 +84,24 @@ export class UserRepository {
     return rows.length > 0;
   }
 
+  /** Sets the given columns; undefined ones are left alone. */
+  async update(
+    db: EntityManager,
+    id: number,
+    changes: { name?: string; email?: string; username?: string; isAdmin?: boolean; passwordHash?: string },
+  ): Promise<void> {
+    const columns: [string, unknown][] = [
+      ['name', changes.name],
+      ['email', changes.email],
+      ['username', changes.username],
+      ['is_admin', changes.isAdmin],
+      ['password_hash', changes.passwordHash],
+    ];
+    const set = columns.filter(([, value]) => value !== undefined);
+    if (set.length === 0) return;
+    await db.query(`UPDATE users SET ${set.map(([column], i) => `${column} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...set.map(([, value]) => value)]);
+  }
+
   async setState(db: EntityManager, id: number, state: 'active' | 'blocked'): Promise<void> {
     await db.query(`UPDATE users SET state = $2 WHERE id = $1`, [id, state]);
   }
