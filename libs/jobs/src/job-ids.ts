@@ -29,3 +29,13 @@ export function bulkDeleteJobId(requestId: number): string {
 export function cleanupRunJobId(runId: number, progress: number): string {
   return `cleanup-run-${runId}-${progress}`;
 }
+
+/** The id of a group delete's job (api and requeuer agree, so it is queued once). */
+export function groupDeleteJobId(namespaceId: number): string {
+  return `${JobName.DeleteGroup}-${namespaceId}`;
+}
+
+/** The id of a user delete's job. */
+export function userDeleteJobId(userId: number): string {
+  return `${JobName.DeleteUser}-${userId}`;
+}

@@ -2,7 +2,7 @@
 export enum QueueName {
   /** Housekeeping: abandoned upload purge. */
   Maintenance = 'maintenance',
-  /** Deletes asked for through the management API: bulk tag delete, repository delete. */
+  /** Deletes asked for through the REST API: bulk tag delete, repository delete, group and user delete. */
   RegistryDeletes = 'registry-deletes',
   /** Cleanup policies: the scheduler and one run per project. */
   Cleanup = 'cleanup',
@@ -18,6 +18,8 @@ export enum JobName {
   RequeueStrandedWork = 'requeue-stranded-work',
   BulkDeleteTags = 'bulk-delete-tags',
   DeleteRepository = 'delete-repository',
+  DeleteGroup = 'delete-group',
+  DeleteUser = 'delete-user',
   ScheduleCleanupPolicies = 'schedule-cleanup-policies',
   RunCleanupPolicy = 'run-cleanup-policy',
   GcReview = 'gc-review',
@@ -41,6 +43,10 @@ export interface JobPayloads {
   /** `requestId`: the bulk_tag_delete_requests row it runs (absent in jobs queued before those rows existed). */
   [JobName.BulkDeleteTags]: { repositoryId: number; params: TagRetentionParams; requestedBy: number | null; requestId?: number };
   [JobName.DeleteRepository]: { repositoryId: number; requestedBy: number | null };
+  /** A group tree marked by `DELETE /groups/:id` (or a user's hard delete); the requester is on its row. */
+  [JobName.DeleteGroup]: { namespaceId: number };
+  /** A user marked by `DELETE /users/:id`: their personal projects, then the user. */
+  [JobName.DeleteUser]: { userId: number };
   [JobName.ScheduleCleanupPolicies]: Record<string, never>;
   [JobName.RunCleanupPolicy]: { projectId: number; runId: number };
   [JobName.GcReview]: Record<string, never>;
@@ -54,6 +60,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.RequeueStrandedWork]: QueueName.Maintenance,
   [JobName.BulkDeleteTags]: QueueName.RegistryDeletes,
   [JobName.DeleteRepository]: QueueName.RegistryDeletes,
+  [JobName.DeleteGroup]: QueueName.RegistryDeletes,
+  [JobName.DeleteUser]: QueueName.RegistryDeletes,
   [JobName.ScheduleCleanupPolicies]: QueueName.Cleanup,
   [JobName.RunCleanupPolicy]: QueueName.Cleanup,
   [JobName.GcReview]: QueueName.Gc,

@@ -14,6 +14,7 @@ export { TagNameRegex, InvalidTagRegexError } from './retention/tag-name-regex';
 export * from './management/management-error';
 export * from './management/registry-management.service';
 export * from './management/registry-deletion.service';
+export * from './management/namespace-deletion.service';
 export type { RepositoryRecord, RepositoryFilter, RegistryUsage } from './management/repository-query.repository';
 export type { TagDetailsRecord, KeysetRequest, TagCandidate } from './management/tag-query.repository';
 export type { BulkDeleteRequestRecord } from './management/bulk-delete-request.repository';

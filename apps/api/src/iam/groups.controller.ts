@@ -1,4 +1,4 @@
-import { Body, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor, IamServices } from '@cargohold/iam';
@@ -8,6 +8,8 @@ import { paginate } from '../rest/pagination';
 import { resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { AllowAnonymous } from '../rest/route-access.decorator';
+import { clientAddress } from '../rest/request-credentials';
+import { DeletionRequests } from './deletion-requests.service';
 import { CreateGroupDto, ListGroupsQuery } from './dto/groups.dto';
 import { ListGroupProjectsQuery, projectListOf } from './dto/projects.dto';
 import { presentGroup } from './presenters/group.presenter';
@@ -18,6 +20,7 @@ import { presentProject } from './presenters/project.presenter';
 export class GroupsController {
   constructor(
     private readonly iam: IamServices,
+    private readonly deletions: DeletionRequests,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -94,5 +97,16 @@ export class GroupsController {
       this.iam.projects.listInGroup(actor, resourceRef(id), { ...filter, includeSubgroups: query.include_subgroups }, order, page),
     );
     return projects.map((project) => presentProject(project, this.config.publicUrl));
+  }
+
+  /**
+   * GitLab's group deletion (Owners): 202 Accepted, done by the worker (subgroups, projects and every image in
+   * them through the repository-delete path). Until then pushes into the group's projects are denied.
+   */
+  @Delete(':id')
+  @HttpCode(202)
+  async delete(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Req() req: Request) {
+    await this.deletions.deleteGroup(actor, resourceRef(id), clientAddress(req));
+    return { message: '202 Accepted' };
   }
 }

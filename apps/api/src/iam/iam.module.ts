@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { JobsModule } from '../jobs/jobs.module';
 import { RestModule } from '../rest/rest.module';
 import { CleanupPolicyCoreModule } from '../cleanup/cleanup-policy-core.module';
 import { RegistryManagementCoreModule } from '../registry-management/registry-management-core.module';
 import { CiJobsController } from './ci-jobs.controller';
 import { GroupDeployTokensController, InstanceDeployTokensController, ProjectDeployTokensController } from './deploy-tokens.controller';
+import { DeletionRequests } from './deletion-requests.service';
 import { GroupsController } from './groups.controller';
 import { NamespacesController } from './namespaces.controller';
 import { ProjectStatisticsService } from './project-statistics.service';
@@ -18,8 +20,8 @@ import { UsersController } from './users.controller';
 @Module({
   // CleanupPolicyCoreModule: GET /projects/:id shows the cleanup policy in force, as GitLab does;
   // RegistryManagementCoreModule: its `statistics` (container_registry_size).
-  imports: [RestModule, CleanupPolicyCoreModule, RegistryManagementCoreModule],
-  providers: [ProjectStatisticsService],
+  imports: [RestModule, CleanupPolicyCoreModule, RegistryManagementCoreModule, JobsModule],
+  providers: [ProjectStatisticsService, DeletionRequests],
   controllers: [
     UsersController,
     GroupsController,

@@ -1,4 +1,4 @@
-import { Body, Get, Header, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Delete, Get, Header, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor, IamServices } from '@cargohold/iam';
@@ -8,7 +8,9 @@ import { paginate } from '../rest/pagination';
 import { ParseIdPipe } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { AllowScopes } from '../rest/route-access.decorator';
-import { CreateUserDto, ListUsersQuery } from './dto/users.dto';
+import { clientAddress } from '../rest/request-credentials';
+import { DeletionRequests } from './deletion-requests.service';
+import { CreateUserDto, DeleteUserQuery, ListUsersQuery, UpdateUserDto } from './dto/users.dto';
 import { presentUser, presentUserBasic } from './presenters/user.presenter';
 
 /** `/user` and `/users` (GitLab's Users API, the parts a registry platform needs). */
@@ -16,6 +18,7 @@ import { presentUser, presentUserBasic } from './presenters/user.presenter';
 export class UsersController {
   constructor(
     private readonly iam: IamServices,
+    private readonly deletions: DeletionRequests,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -70,5 +73,25 @@ export class UsersController {
   async unblock(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number) {
     await this.iam.users.setBlocked(actor, id, false);
     return true;
+  }
+
+  /** GitLab's user modification (administrators): 200 with the user. */
+  @Put('users/:id')
+  async update(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number, @Body() body: UpdateUserDto) {
+    const user = await this.iam.users.update(actor, id, {
+      name: body.name,
+      email: body.email,
+      username: body.username,
+      password: body.password,
+      isAdmin: body.admin,
+    });
+    return presentUser(user, this.config.publicUrl, true);
+  }
+
+  /** GitLab's user deletion (administrators): 204; the worker removes the personal projects' images, then the user. */
+  @Delete('users/:id')
+  @HttpCode(204)
+  async delete(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number, @Query() query: DeleteUserQuery, @Req() req: Request) {
+    await this.deletions.deleteUser(actor, id, query.hard_delete ?? false, clientAddress(req));
   }
 }

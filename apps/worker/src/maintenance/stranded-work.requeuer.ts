@@ -4,9 +4,19 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
-import { bulkDeleteJobId, cleanupRunJobId, DEFAULT_JOB_OPTIONS, hasLiveJob, JobName, QueueName, repositoryDeleteJobId } from '@cargohold/jobs';
+import {
+  bulkDeleteJobId,
+  cleanupRunJobId,
+  DEFAULT_JOB_OPTIONS,
+  groupDeleteJobId,
+  hasLiveJob,
+  JobName,
+  QueueName,
+  repositoryDeleteJobId,
+  userDeleteJobId,
+} from '@cargohold/jobs';
 import { APP_CONFIG, LOGGER } from '@cargohold/platform';
-import { CleanupPolicyService, RegistryContext, RegistryDeletionService, WebhookRepository, webhookDeliveryJobOptions } from '@cargohold/registry';
+import { CleanupPolicyService, NamespaceDeletionService, RegistryContext, RegistryDeletionService, WebhookRepository, webhookDeliveryJobOptions } from '@cargohold/registry';
 
 /** Candidates looked at per run; a backlog larger than this is worked off over the following runs. */
 const BATCH = 1000;
@@ -16,6 +26,8 @@ export interface RequeueResult {
   repositoryDeletes: number;
   bulkDeletes: number;
   cleanupRuns: number;
+  /** Group and user deletes (DELETE /groups/:id, DELETE /users/:id). */
+  namespaceDeletes: number;
 }
 
 /**
@@ -32,6 +44,7 @@ export interface RequeueResult {
 export class StrandedWorkRequeuer {
   private readonly hooks = new WebhookRepository();
   private readonly deletion: RegistryDeletionService;
+  private readonly namespaceDeletion: NamespaceDeletionService;
 
   constructor(
     private readonly db: DataSource,
@@ -44,6 +57,7 @@ export class StrandedWorkRequeuer {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.deletion = new RegistryDeletionService(ctx);
+    this.namespaceDeletion = new NamespaceDeletionService(ctx, this.deletion);
   }
 
   async requeue(olderThanSeconds: number): Promise<RequeueResult> {
@@ -52,8 +66,9 @@ export class StrandedWorkRequeuer {
       repositoryDeletes: await this.requeueRepositoryDeletes(olderThanSeconds),
       bulkDeletes: await this.requeueBulkDeletes(olderThanSeconds),
       cleanupRuns: await this.requeueCleanupRuns(olderThanSeconds),
+      namespaceDeletes: await this.requeueNamespaceDeletes(olderThanSeconds),
     };
-    if (result.deliveries + result.repositoryDeletes + result.bulkDeletes + result.cleanupRuns > 0) this.logger.warn(result, 'requeued work whose jobs were missing');
+    if (result.deliveries + result.repositoryDeletes + result.bulkDeletes + result.cleanupRuns + result.namespaceDeletes > 0) this.logger.warn(result, 'requeued work whose jobs were missing');
     return result;
   }
 
@@ -98,6 +113,25 @@ export class StrandedWorkRequeuer {
       const jobId = cleanupRunJobId(runId, progress);
       if (await hasLiveJob(this.cleanup, jobId)) continue;
       await this.cleanup.add(JobName.RunCleanupPolicy, { projectId, runId }, { ...DEFAULT_JOB_OPTIONS, jobId });
+      requeued++;
+    }
+    return requeued;
+  }
+
+  /** Groups and users marked for deletion whose job is gone (the mark is the durable record, as for repositories). */
+  private async requeueNamespaceDeletes(olderThanSeconds: number): Promise<number> {
+    let requeued = 0;
+    const { namespaceIds, userIds } = await this.namespaceDeletion.strandedDeletions(olderThanSeconds, BATCH);
+    for (const namespaceId of namespaceIds) {
+      const jobId = groupDeleteJobId(namespaceId);
+      if (await hasLiveJob(this.deletes, jobId)) continue;
+      await this.deletes.add(JobName.DeleteGroup, { namespaceId }, { ...DEFAULT_JOB_OPTIONS, jobId });
+      requeued++;
+    }
+    for (const userId of userIds) {
+      const jobId = userDeleteJobId(userId);
+      if (await hasLiveJob(this.deletes, jobId)) continue;
+      await this.deletes.add(JobName.DeleteUser, { userId }, { ...DEFAULT_JOB_OPTIONS, jobId });
       requeued++;
     }
     return requeued;

@@ -4,7 +4,15 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { Logger } from '@cargohold/common';
 import { JobName, JobPayloads, QueueName } from '@cargohold/jobs';
 import { LOGGER } from '@cargohold/platform';
-import { BulkDeleteResult, RegistryDeletionService, RepositoryDeleteResult, RetentionRuleError, SYSTEM_ACTOR } from '@cargohold/registry';
+import {
+  BulkDeleteResult,
+  NamespaceDeleteResult,
+  NamespaceDeletionService,
+  RegistryDeletionService,
+  RepositoryDeleteResult,
+  RetentionRuleError,
+  SYSTEM_ACTOR,
+} from '@cargohold/registry';
 
 /**
  * The deletes the management API schedules. Handlers are idempotent (they work from the database's current
@@ -14,12 +22,13 @@ import { BulkDeleteResult, RegistryDeletionService, RepositoryDeleteResult, Rete
 export class RegistryDeletesProcessor extends WorkerHost {
   constructor(
     private readonly deletion: RegistryDeletionService,
+    private readonly namespaces: NamespaceDeletionService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     super();
   }
 
-  async process(job: Job): Promise<BulkDeleteResult | RepositoryDeleteResult> {
+  async process(job: Job): Promise<BulkDeleteResult | RepositoryDeleteResult | NamespaceDeleteResult> {
     switch (job.name as JobName) {
       case JobName.BulkDeleteTags:
         return this.bulkDeleteTags(job as Job<JobPayloads[JobName.BulkDeleteTags]>);
@@ -28,6 +37,18 @@ export class RegistryDeletesProcessor extends WorkerHost {
         const actor = requestedBy === null ? SYSTEM_ACTOR : { kind: 'user' as const, id: requestedBy, name: null };
         const result = await this.deletion.deleteRepository(repositoryId, actor);
         this.logger.info({ job: job.name, jobId: job.id, repositoryId, ...result }, 'registry repository delete finished');
+        return result;
+      }
+      case JobName.DeleteGroup: {
+        const { namespaceId } = job.data as JobPayloads[JobName.DeleteGroup];
+        const result = await this.namespaces.deleteGroup(namespaceId);
+        this.logger.info({ job: job.name, jobId: job.id, namespaceId, ...result }, 'group delete finished');
+        return result;
+      }
+      case JobName.DeleteUser: {
+        const { userId } = job.data as JobPayloads[JobName.DeleteUser];
+        const result = await this.namespaces.deleteUser(userId);
+        this.logger.info({ job: job.name, jobId: job.id, userId, ...result }, 'user delete finished');
         return result;
       }
       default:

@@ -38,3 +38,28 @@ export class ListUsersQuery extends PaginationQuery {
   @IsOptional() @IsIn(['id', 'username', 'name', 'created_at'])
   order_by?: string;
 }
+
+/** `PUT /users/:id`: the attributes the platform models; GitLab's others (bio, skype, projects_limit, ...) are ignored. */
+export class UpdateUserDto {
+  @IsOptional() @IsEmail() @MaxLength(255)
+  email?: string;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(255)
+  username?: string;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(255)
+  name?: string;
+
+  @IsOptional() @IsString() @MaxLength(128)
+  password?: string;
+
+  @IsOptional() @GitlabBoolean()
+  admin?: boolean;
+}
+
+/** `DELETE /users/:id`. */
+export class DeleteUserQuery {
+  /** GitLab: also delete the groups this user solely owns (without it such a user cannot be deleted: 409). */
+  @IsOptional() @GitlabBoolean()
+  hard_delete?: boolean;
+}
