@@ -95,8 +95,8 @@ export class NamespaceDeletionRepository {
   ): Promise<void> {
     await db.query(
       `INSERT INTO audit_events (author_id, author_name, author_kind, entity_type, entity_id, entity_path, event_name, target_type, target_id, target_details, details)
-       VALUES ($1, (SELECT username FROM users WHERE id = $1), $2, $3, $4, $5, $6, $3, $4::text, $5, $7)`,
-      [requestedBy, requestedBy === null ? 'system' : 'user', entity.type, entity.id, entity.path, eventName, JSON.stringify(details)],
+       VALUES ($1, (SELECT username FROM users WHERE id = $1), $2, $3, $4, $5, $6, $3, $8, $5, $7)`,
+      [requestedBy, requestedBy === null ? 'system' : 'user', entity.type, entity.id, entity.path, eventName, JSON.stringify(details), String(entity.id)],
     );
   }
 
