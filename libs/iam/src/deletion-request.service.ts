@@ -2,8 +2,7 @@ import { EntityManager } from 'typeorm';
 import { AccessLevel } from './domain/access-level';
 import { Actor } from './domain/actor';
 import { IamError } from './domain/iam-error';
-import { AuditEventRepository } from './audit/audit-event.repository';
-import { authorOf, normalizeAddress } from './audit/audit-log';
+import { authorOf, ChangeOrigin } from './audit/audit-trail';
 import { DeletionRequestRepository } from './data/deletion-request.repository';
 import { AccessService, requireAdmin, ResourceRef } from './access.service';
 import { IamContext } from './iam-context';
@@ -24,7 +23,6 @@ export const SOLE_OWNER_MESSAGE = 'User cannot be removed while is the sole owne
  */
 export class DeletionRequestService {
   private readonly requests = new DeletionRequestRepository();
-  private readonly audit = new AuditEventRepository();
 
   constructor(
     private readonly ctx: IamContext,
@@ -32,12 +30,12 @@ export class DeletionRequestService {
   ) {}
 
   /** GitLab: Owners of the group (and administrators). */
-  async requestGroupDelete(actor: Actor | null, ref: ResourceRef, ipAddress: string | null): Promise<DeletionWork> {
+  async requestGroupDelete(actor: Actor | null, ref: ResourceRef, origin: ChangeOrigin): Promise<DeletionWork> {
     const { group } = await this.access.requireGroup(actor, ref, AccessLevel.OWNER);
     const requester = actor!;
     return this.ctx.transaction(async (db) => {
       await this.requests.markNamespaceTree(db, group.id, requester.userId);
-      await this.record(db, requester, 'group_deletion_requested', { type: 'Group', id: group.id, path: group.fullPath }, ipAddress, {});
+      await this.record(db, requester, 'group_deletion_requested', { type: 'Group', id: group.id, path: group.fullPath }, origin, {});
       return { namespaceIds: [group.id], userId: null };
     });
   }
@@ -46,7 +44,7 @@ export class DeletionRequestService {
    * GitLab: administrators only; 409 while the user is the sole Owner of a group unless `hard_delete`, which
    * deletes those groups too. The personal namespace's projects go with the user.
    */
-  async requestUserDelete(actor: Actor | null, userId: number, hardDelete: boolean, ipAddress: string | null): Promise<DeletionWork> {
+  async requestUserDelete(actor: Actor | null, userId: number, hardDelete: boolean, origin: ChangeOrigin): Promise<DeletionWork> {
     const admin = requireAdmin(actor);
     const user = await this.ctx.users.findById(this.ctx.manager, userId);
     if (!user) throw IamError.notFound('User');
@@ -57,7 +55,7 @@ export class DeletionRequestService {
       const roots = [...(personal ? [personal.id] : []), ...soloOwned];
       for (const namespaceId of roots) await this.requests.markNamespaceTree(db, namespaceId, admin.userId);
       await this.requests.markUser(db, userId, admin.userId);
-      await this.record(db, admin, 'user_deletion_requested', { type: 'User', id: userId, path: user.username }, ipAddress, {
+      await this.record(db, admin, 'user_deletion_requested', { type: 'User', id: userId, path: user.username }, origin, {
         hard_delete: hardDelete,
         groups_deleted: soloOwned,
       });
@@ -70,29 +68,22 @@ export class DeletionRequestService {
     return this.requests.namespacePendingDelete(db, namespaceId);
   }
 
-  private async record(
+  private record(
     db: EntityManager,
     actor: Actor,
     eventName: string,
     entity: { type: 'Group' | 'User'; id: number; path: string },
-    ipAddress: string | null,
+    origin: ChangeOrigin,
     details: Record<string, unknown>,
   ): Promise<void> {
-    const author = authorOf(actor);
     // In the transaction of the mark: the request is in the trail exactly when it took effect.
-    await this.audit.insert(db, {
-      authorId: author.id,
-      authorName: author.name,
-      authorKind: author.kind,
-      entityType: entity.type,
-      entityId: entity.id,
-      entityPath: entity.path,
+    return this.ctx.audit.append(db, {
+      author: authorOf(actor),
       eventName,
-      targetType: entity.type,
-      targetId: String(entity.id),
-      targetDetails: entity.path,
+      entity,
+      target: { type: entity.type, id: entity.id, details: entity.path },
       details,
-      ipAddress: normalizeAddress(ipAddress),
+      ipAddress: origin.ipAddress,
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from '@cargohold/common';
-import { Actor, DeletionWork, IamServices, ResourceRef } from '@cargohold/iam';
+import { Actor, ChangeOrigin, DeletionWork, IamServices, ResourceRef } from '@cargohold/iam';
 import { groupDeleteJobId, hasLiveJob, JOB_QUEUE, JobName, JobProducer, userDeleteJobId } from '@cargohold/jobs';
 import { LOGGER } from '@cargohold/platform';
 import { queueOrDefer } from '../jobs/queue-or-defer';
@@ -17,12 +17,12 @@ export class DeletionRequests {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async deleteGroup(actor: Actor | null, ref: ResourceRef, ipAddress: string | null): Promise<void> {
-    await this.queue(await this.iam.deletions.requestGroupDelete(actor, ref, ipAddress));
+  async deleteGroup(actor: Actor | null, ref: ResourceRef, origin: ChangeOrigin): Promise<void> {
+    await this.queue(await this.iam.deletions.requestGroupDelete(actor, ref, origin));
   }
 
-  async deleteUser(actor: Actor | null, userId: number, hardDelete: boolean, ipAddress: string | null): Promise<void> {
-    await this.queue(await this.iam.deletions.requestUserDelete(actor, userId, hardDelete, ipAddress));
+  async deleteUser(actor: Actor | null, userId: number, hardDelete: boolean, origin: ChangeOrigin): Promise<void> {
+    await this.queue(await this.iam.deletions.requestUserDelete(actor, userId, hardDelete, origin));
   }
 
   private async queue(work: DeletionWork): Promise<void> {

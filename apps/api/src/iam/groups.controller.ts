@@ -1,14 +1,14 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
-import { Actor, IamServices } from '@cargohold/iam';
+import { Actor, ChangeOrigin, IamServices } from '@cargohold/iam';
 import { APP_CONFIG } from '@cargohold/platform';
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { paginate } from '../rest/pagination';
 import { resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { AllowAnonymous } from '../rest/route-access.decorator';
-import { clientAddress } from '../rest/request-credentials';
+import { RequestChangeOrigin } from '../rest/change-origin.decorator';
 import { DeletionRequests } from './deletion-requests.service';
 import { CreateGroupDto, ListGroupsQuery } from './dto/groups.dto';
 import { ListGroupProjectsQuery, projectListOf } from './dto/projects.dto';
@@ -105,8 +105,8 @@ export class GroupsController {
    */
   @Delete(':id')
   @HttpCode(202)
-  async delete(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Req() req: Request) {
-    await this.deletions.deleteGroup(actor, resourceRef(id), clientAddress(req));
+  async delete(@CurrentActor() actor: Actor | null, @Param('id') id: string, @RequestChangeOrigin() origin: ChangeOrigin) {
+    await this.deletions.deleteGroup(actor, resourceRef(id), origin);
     return { message: '202 Accepted' };
   }
 }

@@ -1,14 +1,14 @@
 import { Body, Delete, Get, Header, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
-import { Actor, IamServices } from '@cargohold/iam';
+import { Actor, ChangeOrigin, IamServices } from '@cargohold/iam';
 import { APP_CONFIG } from '@cargohold/platform';
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { paginate } from '../rest/pagination';
 import { ParseIdPipe } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { AllowScopes } from '../rest/route-access.decorator';
-import { clientAddress } from '../rest/request-credentials';
+import { RequestChangeOrigin } from '../rest/change-origin.decorator';
 import { DeletionRequests } from './deletion-requests.service';
 import { CreateUserDto, DeleteUserQuery, ListUsersQuery, UpdateUserDto } from './dto/users.dto';
 import { presentUser, presentUserBasic } from './presenters/user.presenter';
@@ -91,7 +91,7 @@ export class UsersController {
   /** GitLab's user deletion (administrators): 204; the worker removes the personal projects' images, then the user. */
   @Delete('users/:id')
   @HttpCode(204)
-  async delete(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number, @Query() query: DeleteUserQuery, @Req() req: Request) {
-    await this.deletions.deleteUser(actor, id, query.hard_delete ?? false, clientAddress(req));
+  async delete(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number, @Query() query: DeleteUserQuery, @RequestChangeOrigin() origin: ChangeOrigin) {
+    await this.deletions.deleteUser(actor, id, query.hard_delete ?? false, origin);
   }
 }
