@@ -74,7 +74,7 @@ export class RegistryPermissionService {
     }
   }
 
-  private async projectActions(actor: Actor | null, project: OwningProjectRecord): Promise<RegistryAction[]> {
+  private async projectActions(actor: Actor | null, project: Omit<OwningProjectRecord, 'pendingDelete'>): Promise<RegistryAction[]> {
     const db = this.ctx.manager;
     const registryAccess = project.containerRegistryAccessLevel;
     if (actor === null) return roleActions(AccessLevel.NO_ACCESS, project.visibility, false, registryAccess);
