@@ -16,6 +16,8 @@ import { waitFor } from './registry-management-fixtures';
 // would not see it.
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.join(__dirname, 'python', 'gitlab_script.py');
+/** A date as the server counts them (UTC), as YYYY-MM-DD. */
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const ROOT_VERSION = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version as string;
 
 function runScript(phase: string, env: Record<string, string>): Promise<any> {
@@ -174,5 +176,55 @@ describe('python-gitlab 3.12 against the REST API', () => {
       return state.tags.length === 2 && state.repositories.length === 1 ? state : undefined;
     });
     expect(left).toEqual({ repositories: ['team/backend/api'], tags: ['latest', 'v4'] });
+  });
+
+  it('token rotation through http_post (3.12 has no rotate method): the old token 401, the new one with the same scopes, expiry bounded by the rotating token', async () => {
+    const out = await runScript('rotate', env);
+    // The script counts days in UTC as the server does; a run across midnight would shift every date together.
+    expect(out.today).toBe(inDays(0));
+
+    // Rotated by the bootstrap token (never expires): GitLab's default week.
+    expect(out.pat).toEqual({
+      name: 'alice-rotating',
+      scopes: ['api', 'read_registry'],
+      expires_at: inDays(7),
+      new_id: true,
+      old_status: 401,
+      new_status: 200,
+      self_scopes: ['api', 'read_registry'],
+      user: 'alice',
+    });
+    expect(out.pat_dated).toEqual({ expires_at: inDays(3), previous_status: 401 });
+    // Self-rotation never outlives the rotating token: a later date is refused, the default week cut back.
+    // python-gitlab hands GitLab's field-error shape over as parsed: error_message is the "message" object.
+    expect(out.pat_self_later).toEqual({ code: 400, message: { expires_at: [`cannot be later than the expiry of the token used for this request (${inDays(3)})`] } });
+    expect(out.pat_self).toEqual({ name: 'alice-rotating', scopes: ['api', 'read_registry'], expires_at: inDays(3), previous_status: 401, new_status: 200 });
+    // Each rotation leaves its predecessor listed as revoked; one is left active.
+    expect(out.pat_listed).toEqual([
+      { name: 'alice-rotating', active: false, revoked: true },
+      { name: 'alice-rotating', active: false, revoked: true },
+      { name: 'alice-rotating', active: false, revoked: true },
+      { name: 'alice-rotating', active: true, revoked: false },
+    ]);
+
+    for (const kind of ['project', 'group']) {
+      expect(out[kind]).toEqual({
+        name: `${kind}-rotating`,
+        scopes: ['read_api', 'read_registry'],
+        expires_at: inDays(7),
+        new_id: true,
+        old_status: 401,
+        new_status: 200,
+        access_level: 20,
+        sees: 'team/backend/api',
+        // Rotated again by root's token that expires in 5 days: the week is cut back to it.
+        by_short_token: { expires_at: inDays(5), scopes: ['read_api', 'read_registry'], previous_status: 401 },
+        listed: [
+          { name: `${kind}-rotating`, active: false, revoked: true },
+          { name: `${kind}-rotating`, active: false, revoked: true },
+          { name: `${kind}-rotating`, active: true, revoked: false },
+        ],
+      });
+    }
   });
 });

@@ -2,7 +2,7 @@
 Drives cargohold's REST API with Debian's python-gitlab (3.12), exactly as a user's automation would: no
 workaround for content types, booleans or field shapes. Run by test/e2e/gitlab-python-client.e2e-spec.ts.
 
-Usage: python3 -W error::UserWarning gitlab_script.py <phase>   (phase: setup | registry | left)
+Usage: python3 -W error::UserWarning gitlab_script.py <phase>   (phase: setup | registry | left | rotate)
 Environment: GITLAB_URL (the platform's base URL), GITLAB_TOKEN (an administrator's personal access token),
 and for the registry phase PROJECT_PATH (the project whose registry the test pushed images to).
 
@@ -10,6 +10,7 @@ Prints one JSON object with what it observed; the jest test asserts on it. Any e
 (Python's default), with the traceback on stderr; so does any warning python-gitlab raises (a base URL that
 differs from the server's web_url, a list cut at one page) when run with -W error::UserWarning.
 """
+import datetime
 import json
 import os
 import sys
@@ -290,7 +291,89 @@ def registry_left():
     return {"repositories": names(repositories, "path"), "tags": names(repository.tags.list(get_all=True))}
 
 
-PHASES = {"setup": setup, "registry": registry, "left": registry_left}
+def in_days(days):
+    """A date as the server counts them (UTC), as YYYY-MM-DD."""
+    return (datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=days)).isoformat()
+
+
+def user_status(token):
+    """What GET /user answers to a token: 200, or python-gitlab's error code (401 for a revoked token)."""
+    try:
+        client(token).http_get("/user")
+        return 200
+    except gitlab.exceptions.GitlabError as error:
+        return error.response_code
+
+
+def rotate():
+    """Token rotation. python-gitlab 3.12 has no rotate method (added in 4.x), so this goes through http_post to
+    GitLab's documented routes, as a 3.12 user would. Runs after setup (alice, team, team/backend/api exist).
+
+    The administrator's bootstrap token never expires, so what it rotates gets GitLab's default week; a token
+    rotating itself or another token never gives the successor a later expiry than its own (docs/security.md)."""
+    gl = client()
+    alice = gl.users.list(username="alice")[0]
+    api = gl.projects.get("team/backend/api")
+    team = gl.groups.get("team")
+    out = {"today": in_days(0)}
+
+    def described(rotated, old):
+        return {
+            "name": rotated["name"],
+            "scopes": sorted(rotated["scopes"]),
+            "expires_at": rotated["expires_at"],
+            "new_id": rotated["id"] != old.id,
+            "old_status": user_status(old.token),
+            "new_status": user_status(rotated["token"]),
+        }
+
+    # A personal access token rotated by an administrator: same name and scopes, a new id and secret.
+    pat = alice.personal_access_tokens.create({"name": "alice-rotating", "scopes": ["api", "read_registry"], "expires_at": EXPIRES})
+    rotated = gl.http_post(f"/personal_access_tokens/{pat.id}/rotate")
+    out["pat"] = described(rotated, pat)
+    # The successor's own view of itself: its scopes, and whose it is.
+    as_new = client(rotated["token"])
+    out["pat"]["self_scopes"] = sorted(as_new.http_get("/personal_access_tokens/self")["scopes"])
+    as_new.auth()
+    out["pat"]["user"] = as_new.user.username
+
+    # An explicit expiry (within GitLab's year), then self-rotation with the token just handed out: without
+    # expires_at the default week is cut back to the rotating token's own expiry; a later date is refused.
+    dated = gl.http_post(f"/personal_access_tokens/{rotated['id']}/rotate", post_data={"expires_at": in_days(3)})
+    out["pat_dated"] = {"expires_at": dated["expires_at"], "previous_status": user_status(rotated["token"])}
+    try:
+        client(dated["token"]).http_post("/personal_access_tokens/self/rotate", post_data={"expires_at": in_days(4)})
+        out["pat_self_later"] = None
+    except gitlab.exceptions.GitlabHttpError as error:
+        out["pat_self_later"] = {"code": error.response_code, "message": error.error_message}
+    own = client(dated["token"]).http_post("/personal_access_tokens/self/rotate")
+    out["pat_self"] = {
+        "name": own["name"],
+        "scopes": sorted(own["scopes"]),
+        "expires_at": own["expires_at"],
+        "previous_status": user_status(dated["token"]),
+        "new_status": user_status(own["token"]),
+    }
+    out["pat_listed"] = token_states(t for t in gl.personal_access_tokens.list(user_id=alice.id, get_all=True) if t.name == "alice-rotating")
+
+    # Project and group access tokens: rotated by the administrator (a week), and by an administrator's token that
+    # expires in 5 days (cut back to it). Created by a token, so they need expires_at.
+    gl.auth()
+    root_short = gl.users.get(gl.user.id).personal_access_tokens.create({"name": "root-short", "scopes": ["api"], "expires_at": in_days(5)})
+    for kind, owner, path in (("project", api, f"/projects/{api.id}"), ("group", team, f"/groups/{team.id}")):
+        token = owner.access_tokens.create({"name": f"{kind}-rotating", "scopes": ["read_api", "read_registry"], "access_level": gitlab.const.REPORTER_ACCESS, "expires_at": EXPIRES})
+        fresh = gl.http_post(f"{path}/access_tokens/{token.id}/rotate")
+        out[kind] = {**described(fresh, token), "access_level": fresh["access_level"]}
+        again = client(root_short.token).http_post(f"{path}/access_tokens/{fresh['id']}/rotate")
+        out[kind] |= {
+            "sees": client(again["token"]).projects.get(api.id).path_with_namespace,
+            "by_short_token": {"expires_at": again["expires_at"], "scopes": sorted(again["scopes"]), "previous_status": user_status(fresh["token"])},
+            "listed": token_states(t for t in owner.access_tokens.list(get_all=True) if t.name == f"{kind}-rotating"),
+        }
+    return out
+
+
+PHASES = {"setup": setup, "registry": registry, "left": registry_left, "rotate": rotate}
 
 if __name__ == "__main__":
     print(json.dumps(PHASES[sys.argv[1]](), default=str))
