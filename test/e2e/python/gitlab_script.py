@@ -306,7 +306,7 @@ def user_status(token):
 
 
 def rotate():
-    """Token rotation. python-gitlab 3.12 has no rotate method (added in 4.x), so this goes through http_post to
+    """Token rotation. python-gitlab 3.12 has no rotate method, so this goes through http_post to
     GitLab's documented routes, as a 3.12 user would. Runs after setup (alice, team, team/backend/api exist).
 
     The administrator's bootstrap token never expires, so what it rotates gets GitLab's default week; a token
