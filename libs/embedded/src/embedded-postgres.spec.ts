@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { connectPostgres, EmbeddedServer, startEmbeddedPostgres } from './embedded-postgres';
-import { isAlive, sleep } from './local-process';
+import { fileExists, isAlive, sleep } from './local-process';
 
 // These start a real PostgreSQL from the embedded-postgres package's binaries (initdb takes a few seconds).
 jest.setTimeout(120_000);
@@ -46,6 +46,8 @@ describe('startEmbeddedPostgres', () => {
     await query(first.url, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('survives')");
     await first.stop();
     await expect(query(first.url, 'SELECT 1')).rejects.toThrow();
+    // stop() takes its keeper's marker away itself, before the server: the released keeper never touches it.
+    expect(await fileExists(path.join(dataDir, 'embedded-pg.keeper'))).toBe(false);
 
     const state = await fs.stat(path.join(dataDir, 'embedded-pg.json'));
     expect(state.mode & 0o777).toBe(0o600);

@@ -132,10 +132,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
     return {
       url: connectionUrl(state, state.port),
       stop: () =>
-        (stopped ??= pgCtlStop(pkg, pgDir, owner).then(() => {
-          keeper?.release();
-          log('embedded PostgreSQL stopped');
-        })),
+        // The marker goes before the server (see Keeper.withdraw): a start meanwhile treats it as an orphan, not as kept.
+        (stopped ??= Promise.resolve(keeper?.withdraw())
+          .then(() => pgCtlStop(pkg, pgDir, owner))
+          .then(() => {
+            keeper?.release();
+            log('embedded PostgreSQL stopped');
+          })),
       setDependents: (pids, waitMs) => keeper?.setDependents(pids, waitMs),
     };
   });

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { EmbeddedServer } from './embedded-postgres';
 import { REDIS_NOT_FOUND_MESSAGE, startEmbeddedRedis } from './embedded-redis';
-import { isAlive, readPid, sleep } from './local-process';
+import { fileExists, isAlive, readPid, sleep } from './local-process';
 import { redisRaw, respCommand } from './redis-ping';
 
 jest.setTimeout(60_000);
@@ -68,6 +68,25 @@ describe('startEmbeddedRedis', () => {
     await replica.stop();
     expect(await redis(owner.url, 'PING')).toBe('PONG');
     await owner.stop();
+  });
+
+  it('takes its keeper marker away before stop() returns, so the released keeper cannot remove the next start\'s', async () => {
+    const marker = path.join(dataDir, 'embedded-redis.keeper');
+    const first = await start(dataDir);
+    const releasedKeeper = (await readPid(marker))!;
+    await first.stop();
+    // Before, the released keeper removed it (checking its content first, not atomically) once it had booted and
+    // handled the release, 100 ms and more later: by then the next start could have written its own.
+    expect(await fileExists(marker)).toBe(false);
+
+    const owner = await start(dataDir);
+    const ownerKeeper = (await readPid(marker))!;
+    expect(await gone(releasedKeeper)).toBe(true);
+    expect(await readPid(marker)).toBe(ownerKeeper);
+    const messages: string[] = [];
+    started.push(await startEmbeddedRedis(dataDir, (message) => messages.push(message)));
+    expect(messages.join('\n')).toContain('kept by another launcher');
+    expect(await redis(owner.url, 'PING')).toBe('PONG');
   });
 
   it('ignores a stale pid file whose pid belongs to another process', async () => {

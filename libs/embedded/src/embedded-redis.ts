@@ -110,10 +110,14 @@ export async function startEmbeddedRedis(dataDir: string, log: (msg: string) => 
     return {
       url: redisUrl(state),
       stop: () =>
-        (stopped ??= terminate(child, exited).then(() => {
-          keeper.release();
-          log('embedded Redis stopped');
-        })),
+        // The marker goes before the server (see Keeper.withdraw): a start meanwhile treats it as an orphan, not as kept.
+        (stopped ??= keeper
+          .withdraw()
+          .then(() => terminate(child, exited))
+          .then(() => {
+            keeper.release();
+            log('embedded Redis stopped');
+          })),
       setDependents: (pids, waitMs) => keeper.setDependents(pids, waitMs),
     };
   });

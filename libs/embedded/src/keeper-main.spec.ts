@@ -40,7 +40,7 @@ describe('keeper-main', () => {
     spawned.push(server, keeper);
     const exited = new Promise<number | null>((resolve) => keeper.once('exit', (code) => resolve(code)));
     const send = (message: KeeperMessage) => new Promise<void>((resolve) => keeper.send(message, () => resolve()));
-    return { server, keeper, exited, send, log: () => fs.readFile(options.logFile, 'utf8').catch(() => '') };
+    return { server, keeper, exited, send, markerFile: options.markerFile, log: () => fs.readFile(options.logFile, 'utf8').catch(() => '') };
   }
 
   it('logs how its stop ended before it exits, even when its poll sees the server gone first', async () => {
@@ -55,6 +55,18 @@ describe('keeper-main', () => {
       expect(isAlive(server.pid!)).toBe(false);
       expect(await log()).toMatch(/stopping embedded Test \(pid \d+\) with SIGTERM\n.*embedded Test stopped\n$/);
     }
+  });
+
+  it('exits on release without touching the marker (the launcher withdrew its own; one there now is a later start\'s)', async () => {
+    const { server, keeper, exited, send, markerFile } = startKept('released', 10);
+    // Even one naming this keeper stays: between reading and removing it, a later start could replace it.
+    await fs.writeFile(markerFile, `${keeper.pid}\n`);
+    await send({ type: 'release' });
+    expect(await settlesWithin(exited, 30_000)).toBe(true);
+    expect(await exited).toBe(0);
+    expect(isAlive(server.pid!)).toBe(true); // released: the server is not the keeper's to stop any more
+    expect(await fs.readFile(markerFile, 'utf8')).toBe(`${keeper.pid}\n`);
+    server.kill('SIGKILL');
   });
 
   it('stops waiting for the services and exits when the server goes away meanwhile', async () => {

@@ -28,9 +28,13 @@ function main(): void {
       // a log line is not worth failing the stop for
     }
   };
+  // The marker is not ours to remove when we exit: the launcher withdraws it before it releases us, and one left
+  // by a keeper that exited names a dead pid, which liveKeeper ignores. A released keeper handles the release only
+  // once it has booted (100 ms and more under load), by when the next start in the folder may have written its own
+  // marker; removing it then, even after checking its content, could delete that newer marker between the check
+  // and the removal, and the start after would stop the running server as an orphan.
   const finish = (code: number) => {
     clearInterval(poll);
-    removeMarker(options.markerFile);
     process.exit(code);
   };
 
@@ -51,7 +55,8 @@ function main(): void {
     // From here on the stop below decides when the keeper exits. The poll must not: it would see the server gone
     // (stopped by our own signal, or by itself) between two of stopPid's checks and exit before the outcome is logged.
     clearInterval(poll);
-    // The marker goes first: a launcher starting meanwhile must not reuse a server that is stopping.
+    // The marker goes first: a launcher starting meanwhile must not reuse a server that is stopping. Our server
+    // normally still runs here, and no start writes a marker while it does, so the check-and-delete does not race one.
     removeMarker(options.markerFile);
     void (async () => {
       const deadline = Date.now() + dependents.waitMs;
@@ -75,7 +80,7 @@ function main(): void {
   }, options.pollMs ?? DEFAULT_POLL_MS);
 }
 
-/** Removes the marker only while it still names this keeper (a successor may have written its own). */
+/** Removes the marker only while it still names this keeper (a successor may have written its own); not atomic, see above. */
 function removeMarker(markerFile: string): void {
   try {
     if (readFileSync(markerFile, 'utf8').trim() === String(process.pid)) rmSync(markerFile, { force: true });

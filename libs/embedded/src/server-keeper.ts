@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { promises as fs } from 'node:fs';
 import { commandLine, isAlive, readPid, StopStep, writePrivateFile } from './local-process';
 
 /** What keeper-main.ts is given (as JSON in argv[2]). */
@@ -23,6 +24,12 @@ export type KeeperMessage = { type: 'dependents'; pids: number[]; waitMs: number
 export interface Keeper {
   /** The services using the server: if the launcher dies, the keeper stops the server only once they are gone (or after waitMs). */
   setDependents(pids: number[], waitMs: number): void;
+  /**
+   * Takes the marker away (while it still names this keeper), so later starts no longer see the server as kept.
+   * The launcher calls it before it stops the server itself: while the server still runs no other start can
+   * have written a newer marker, so the check-and-delete cannot remove a successor's (see keeper-main.ts).
+   */
+  withdraw(): Promise<void>;
   /** Tells the keeper the launcher stopped the server itself (or is leaving it on purpose): it exits without acting. */
   release(): void;
 }
@@ -55,6 +62,9 @@ export async function startKeeper(options: KeeperOptions): Promise<Keeper> {
   };
   return {
     setDependents: (pids, waitMs) => send({ type: 'dependents', pids, waitMs }),
+    withdraw: async () => {
+      if (child.pid !== undefined && (await readPid(options.markerFile)) === child.pid) await fs.rm(options.markerFile, { force: true });
+    },
     release: () => send({ type: 'release' }, () => child.connected && child.disconnect()),
   };
 }
