@@ -230,6 +230,39 @@ export function describeBlobStore(
         await store.abortUpload(id);
         expect(sha256(await collect(await store.read(digest)))).toBe(digest);
       }, 60_000);
+
+      // Replicas pushing the same layer at once publish it from different uploads to the same address. Every
+      // publish must succeed whatever the others are doing (writing the same object, checking it, aborting
+      // their upload), and the blob must end whole: none may take a concurrent writer's half-written object for
+      // a corrupt one and delete the blob another upload has already been committed with.
+      it.each([
+        ['one chunk', 300_000],
+        ['several chunks (a multipart assemble on S3)', 9 * 1024 * 1024 + 7],
+      ])('publishes the same digest from 8 uploads at once, in %s: all succeed, the blob stays whole', async (_, size) => {
+        const bytes = randomBytes(size);
+        const digest = sha256(bytes);
+        const ids = Array.from({ length: 8 }, () => uploadId());
+        for (const id of ids) {
+          await store.createUpload(id);
+          await store.appendUpload(id, 0, chunks(bytes, 1024 * 1024));
+        }
+        for (let round = 0; round < 3; round++) {
+          await store.delete([digest]);
+          // Each upload publishes, checks the blob is there (the registry's commit) and ends its upload, as the api does.
+          const results = await Promise.allSettled(
+            ids.map(async (id) => {
+              await store.publishUpload(id, digest);
+              const info = await store.stat(digest);
+              if (info?.size !== bytes.length) throw new Error(`after publishing ${id} the blob is ${info ? `${info.size} bytes` : 'absent'}`);
+            }),
+          );
+          expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
+          expect(await store.stat(digest)).toMatchObject({ size: bytes.length });
+          expectSameBytes(await collect(await store.read(digest)), bytes);
+        }
+        await Promise.all(ids.map((id) => store.abortUpload(id)));
+        expectSameBytes(await collect(await store.read(digest)), bytes);
+      }, 120_000);
     });
 
     describe('reconcile (a new writer takes an upload over)', () => {

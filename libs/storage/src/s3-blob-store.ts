@@ -38,6 +38,10 @@ export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
 const MAX_CHUNKS = 10_000;
 /** DeleteObjects takes at most 1000 keys per call. */
 const DELETE_BATCH = 1000;
+/** How long a publish waits for a blob key of the wrong size to settle (another writer's) before writing it itself. */
+const PUBLISH_SETTLE_MS = 10_000;
+/** Writes of the blob one publish makes at most, when the key keeps disappearing. */
+const PUBLISH_WRITES = 5;
 /** The longest validity SigV4 allows for a presigned URL (7 days). */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
@@ -78,6 +82,8 @@ export class S3BlobStore implements BlobStore {
   private readonly bucket: string;
   private readonly chunkSize: number;
   private readonly uploadLocks = new KeyedMutex();
+  /** Publishes of one blob key, so that this process never overwrites a blob it is writing. */
+  private readonly blobLocks = new KeyedMutex();
   private readonly partCopy: PartCopySupport = {};
 
   constructor(
@@ -250,24 +256,63 @@ export class S3BlobStore implements BlobStore {
     return this.uploadLocks.run(id, async () => (await this.readState(id)).state.size);
   }
 
-  /** Assembles the chunk objects at the blob's key (a multipart copy: up to 10 000 part copies); the chunks stay. */
+  /**
+   * Assembles the chunk objects at the blob's key (a multipart copy: up to 10 000 part copies); the chunks stay.
+   *
+   * Other uploads of the same digest (replicas pushing one layer at once) may publish to the same key meanwhile.
+   * On AWS and MinIO an overwrite is atomic, but some S3-compatible servers (s3rver among them) write objects in
+   * place: a CopyObject unlinks the target first, a PutObject or CompleteMultipartUpload truncates it and writes
+   * it out, so for a moment the key is absent or short. Hence: a key of the wrong size is not taken for a corrupt
+   * blob and deleted (it is another upload's write in flight, and the blob may already be committed with it);
+   * publishing waits for the key to settle at the upload's size, writing again if it is absent or stays short. Within one
+   * process publishes of one digest are serialised, so they do not overwrite each other at all.
+   */
   async publishUpload(id: string, digest: string): Promise<void> {
     const target = blobKey(digest);
     stateKey(id);
-    await this.uploadLocks.run(id, async () => {
-      // Same address means same bytes, so an existing blob makes this a no-op;
-      // this also makes a retried commit succeed after the first one removed the upload.
-      if (await this.head(target)) return;
+    await this.uploadLocks.run(id, () =>
+      this.blobLocks.run(target, async () => {
+        // Same address means same bytes, so an existing blob makes this a no-op;
+        // this also makes a retried commit succeed after the first one removed the upload.
+        const existing = await this.head(target);
+        let expected: number;
+        try {
+          expected = (await this.readState(id)).state.size;
+        } catch (error) {
+          if (existing && error instanceof UploadNotFoundError) return;
+          throw error;
+        }
+        if (existing?.size === expected) return;
 
-      const { state } = await this.readState(id);
-      await assembleObject(this.client, this.bucket, target, state.chunks, this.partCopy);
-      // One HEAD to make sure what became visible is what was uploaded.
-      const written = await this.head(target);
-      if (written?.size !== state.size) {
-        await this.deleteKeys([target]).catch(() => undefined);
-        throw new Error(`committing upload ${id} produced ${written?.size ?? 'no'} bytes at ${digest}, expected ${state.size}`);
-      }
-    });
+        let writes = 0;
+        let deadline = Date.now() + PUBLISH_SETTLE_MS;
+        const write = async () => {
+          writes += 1;
+          deadline = Date.now() + PUBLISH_SETTLE_MS;
+          await this.assemble(id, target);
+        };
+        if (!existing) await write();
+        for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+          const seen = await this.head(target);
+          if (seen?.size === expected) return;
+          if (writes >= PUBLISH_WRITES) {
+            throw new Error(`committing upload ${id}: ${digest} holds ${seen?.size ?? 'no'} bytes after ${writes} writes, expected ${expected}`);
+          }
+          // Absent: deleted meanwhile (garbage collection) or another writer's overwrite in flight; write it again.
+          // Short for longer than any write takes: left so by a writer that died mid-way; write it whole.
+          if (!seen || Date.now() >= deadline) {
+            await write();
+            continue;
+          }
+          await new Promise((resolve) => setTimeout(resolve, delay)); // another writer is still at it
+        }
+      }),
+    );
+  }
+
+  private async assemble(id: string, target: string): Promise<void> {
+    const { state } = await this.readState(id);
+    await assembleObject(this.client, this.bucket, target, state.chunks, this.partCopy);
   }
 
   async commitUpload(id: string, digest: string): Promise<void> {
