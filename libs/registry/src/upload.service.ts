@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hash } from 'node:crypto';
 import { finished, Readable } from 'node:stream';
-import { UploadNotFoundError, UploadOffsetError } from '@cargohold/storage';
+import { isPublishedBlobPresent, UploadNotFoundError, UploadOffsetError } from '@cargohold/storage';
 import { candidateProjectPaths, parseDigest, ParsedDigest, RegistryError } from './domain';
 import { ByteRange } from './domain/range';
 import { HashingStream, hashStream, newHash } from './hashing';
@@ -328,7 +328,7 @@ export class UploadService {
         .transaction(async (db) => {
           const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
           await this.ctx.blobs.upsertAndLock(db, digest, size);
-          if (!(await this.ctx.store.stat(digest))) throw BLOB_GONE; // deleted since it was published: roll back
+          if (!(await isPublishedBlobPresent(this.ctx.store, digest))) throw BLOB_GONE; // deleted since it was published: roll back
           await this.ctx.blobs.link(db, repository.id, digest);
           // In the same transaction: once the blob is recorded no request can reach the upload (or write to it).
           if (kind === 'session') await this.ctx.uploads.delete(db, id);

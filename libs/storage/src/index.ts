@@ -1,6 +1,7 @@
 export * from './blob-store';
 export * from './create-blob-store';
 export * from './filesystem-blob-store';
+export * from './published-blob';
 export * from './s3-blob-store';
 export * from './s3-config';
 export * from './storage-keys';

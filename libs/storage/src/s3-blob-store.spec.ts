@@ -5,6 +5,7 @@ import { describeBlobStore } from './blob-store.suite';
 import { createS3Client } from './s3-client';
 import { MIN_PART_SIZE, S3BlobStore } from './s3-blob-store';
 import { startTestS3Server, TestS3Server } from './s3-test-server.suite';
+import { isPublishedBlobPresent } from './published-blob';
 
 const MiB = 1024 * 1024;
 
@@ -201,8 +202,7 @@ describe('S3BlobStore', () => {
           // As the registry commits: publish, check the blob is there, publish again if it is not (3 attempts).
           for (let attempt = 1; ; attempt++) {
             await replica.publishUpload(id, digest);
-            const info = await replica.stat(digest);
-            if (info) return;
+            if (await isPublishedBlobPresent(replica, digest)) return;
             if (attempt === 3) throw new Error(`after publishing ${id} 3 times the blob is absent`);
           }
         }),
