@@ -6,15 +6,16 @@
  * only when it is compared. Run it on bytes JSON.parse has accepted and whose depth is already bounded
  * (json-depth.ts): it relies on well-formed input and does not re-validate the syntax.
  */
-
-const QUOTE = 0x22; // "
-const BACKSLASH = 0x5c; // \
-const OPEN_BRACKET = 0x5b; // [
-const CLOSE_BRACKET = 0x5d; // ]
-const OPEN_BRACE = 0x7b; // {
-const CLOSE_BRACE = 0x7d; // }
-const COMMA = 0x2c; // ,
-const COLON = 0x3a; // :
+import {
+  JSON_BACKSLASH,
+  JSON_COLON,
+  JSON_COMMA,
+  JSON_OPEN_BRACE,
+  JSON_QUOTE,
+  isJsonClosing,
+  isJsonOpening,
+  jsonStringEnd,
+} from '@cargohold/common';
 
 export interface DuplicateKey {
   /** The repeated key, as JSON.parse would name it (escapes decoded). */
@@ -40,40 +41,38 @@ export function findDuplicateKey(bytes: Uint8Array): DuplicateKey | null {
   let expectKey = false;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
-    if (b === QUOTE) {
+    if (b === JSON_QUOTE) {
       const start = i;
-      let escaped = false;
-      i++;
-      while (i < bytes.length && bytes[i] !== QUOTE) {
-        if (bytes[i] === BACKSLASH) {
-          escaped = true;
-          i++; // the escaped byte cannot end the string
-        }
-        i++;
-      }
+      i = jsonStringEnd(bytes, start);
       const top = stack[stack.length - 1];
       if (expectKey && top?.keys) {
-        const key = escaped ? (JSON.parse(utf8.decode(bytes.subarray(start, i + 1))) as string) : utf8.decode(bytes.subarray(start + 1, i));
+        const key = decodeKey(bytes, start, i);
         if (top.keys.has(key)) return { key, path: pathOf(stack) };
         top.keys.add(key);
         top.lastKey = key;
         expectKey = false;
       }
-    } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
-      stack.push({ keys: b === OPEN_BRACE ? new Set() : null, lastKey: '', index: 0 });
-      expectKey = b === OPEN_BRACE;
-    } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+    } else if (isJsonOpening(b)) {
+      stack.push({ keys: b === JSON_OPEN_BRACE ? new Set() : null, lastKey: '', index: 0 });
+      expectKey = b === JSON_OPEN_BRACE;
+    } else if (isJsonClosing(b)) {
       stack.pop();
       expectKey = false;
-    } else if (b === COMMA) {
+    } else if (b === JSON_COMMA) {
       const top = stack[stack.length - 1];
       if (top?.keys) expectKey = true;
       else if (top) top.index++;
-    } else if (b === COLON) {
+    } else if (b === JSON_COLON) {
       expectKey = false;
     }
   }
   return null;
+}
+
+/** The string between the quotes at `start` and `end`, decoded as JSON.parse would (escapes only when present). */
+function decodeKey(bytes: Uint8Array, start: number, end: number): string {
+  const content = bytes.subarray(start + 1, end);
+  return content.includes(JSON_BACKSLASH) ? (JSON.parse(utf8.decode(bytes.subarray(start, end + 1))) as string) : utf8.decode(content);
 }
 
 /** The innermost container's location, built only when reporting (building it per container would be quadratic). */
