@@ -45,26 +45,35 @@ const COLUMNS = `id, author_id AS "authorId", author_name AS "authorName", autho
   entity_id AS "entityId", entity_path AS "entityPath", event_name AS "eventName", target_type AS "targetType", target_id AS "targetId",
   target_details AS "targetDetails", details, ip_address AS "ipAddress", created_at AS "createdAt"`;
 
+/** The columns an event is written with, in the order of insertValues. */
+const INSERT_COLUMNS =
+  'author_id, author_name, author_kind, entity_type, entity_id, entity_path, event_name, target_type, target_id, target_details, details, ip_address';
+
+/** Parameters $1..$12 for INSERT_COLUMNS; `details` is passed apart because insertOrCount stores it with a count. */
+function insertValues(event: NewAuditEvent, details: Record<string, unknown>): unknown[] {
+  return [
+    event.authorId,
+    event.authorName,
+    event.authorKind,
+    event.entityType,
+    event.entityId,
+    event.entityPath,
+    event.eventName,
+    event.targetType,
+    event.targetId,
+    event.targetDetails,
+    JSON.stringify(details),
+    event.ipAddress,
+  ];
+}
+
 /** The append-only `audit_events` table. */
 export class AuditEventRepository {
   async insert(db: EntityManager, event: NewAuditEvent): Promise<void> {
     await db.query(
-      `INSERT INTO audit_events (author_id, author_name, author_kind, entity_type, entity_id, entity_path, event_name, target_type, target_id, target_details, details, ip_address)
+      `INSERT INTO audit_events (${INSERT_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        event.authorId,
-        event.authorName,
-        event.authorKind,
-        event.entityType,
-        event.entityId,
-        event.entityPath,
-        event.eventName,
-        event.targetType,
-        event.targetId,
-        event.targetDetails,
-        JSON.stringify(event.details),
-        event.ipAddress,
-      ],
+      insertValues(event, event.details),
     );
   }
 
@@ -74,26 +83,12 @@ export class AuditEventRepository {
    */
   async insertOrCount(db: EntityManager, event: NewAuditEvent, aggregateKey: string): Promise<void> {
     await db.query(
-      `INSERT INTO audit_events (author_id, author_name, author_kind, entity_type, entity_id, entity_path, event_name, target_type, target_id, target_details, details, ip_address, aggregate_key)
+      `INSERT INTO audit_events (${INSERT_COLUMNS}, aggregate_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (aggregate_key) WHERE aggregate_key IS NOT NULL
        DO UPDATE SET details = audit_events.details
          || jsonb_build_object('count', COALESCE((audit_events.details->>'count')::bigint, 1) + 1, 'last_at', to_jsonb(now()))`,
-      [
-        event.authorId,
-        event.authorName,
-        event.authorKind,
-        event.entityType,
-        event.entityId,
-        event.entityPath,
-        event.eventName,
-        event.targetType,
-        event.targetId,
-        event.targetDetails,
-        JSON.stringify({ ...event.details, count: 1 }),
-        event.ipAddress,
-        aggregateKey,
-      ],
+      [...insertValues(event, { ...event.details, count: 1 }), aggregateKey],
     );
   }
 
