@@ -60,10 +60,7 @@ export class GroupsController {
     @Res({ passthrough: true }) res: Response,
     @Query() query: ListGroupsQuery,
   ) {
-    const groups = await paginate(req, res, query, this.config.publicUrl, (page) =>
-      this.iam.groups.subgroups(actor, resourceRef(id), { search: query.search, membership: query.owned }, page),
-    );
-    return groups.map((group) => presentGroup(group, this.config.publicUrl));
+    return this.listBelow('subgroups', actor, id, req, res, query);
   }
 
   /** Every visible group below this one, at any depth. */
@@ -76,8 +73,20 @@ export class GroupsController {
     @Res({ passthrough: true }) res: Response,
     @Query() query: ListGroupsQuery,
   ) {
+    return this.listBelow('descendants', actor, id, req, res, query);
+  }
+
+  /** One page of the groups below group `id` that `listing` selects (direct children or every descendant), presented. */
+  private async listBelow(
+    listing: 'subgroups' | 'descendants',
+    actor: Actor | null,
+    id: string,
+    req: Request,
+    res: Response,
+    query: ListGroupsQuery,
+  ) {
     const groups = await paginate(req, res, query, this.config.publicUrl, (page) =>
-      this.iam.groups.descendants(actor, resourceRef(id), { search: query.search, membership: query.owned }, page),
+      this.iam.groups[listing](actor, resourceRef(id), { search: query.search, membership: query.owned }, page),
     );
     return groups.map((group) => presentGroup(group, this.config.publicUrl));
   }
