@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { PageRequest, Paged, pagedQuery } from './paging';
+import { JobTokenPairTable } from './job-token-pair-table';
+import { PageRequest, Paged } from './paging';
 
 /**
  * The `job_token_allowlist` table: GitLab's inbound allowlist. A row (source, target) lets CI jobs of the
@@ -7,32 +8,18 @@ import { PageRequest, Paged, pagedQuery } from './paging';
  * allowlist and the inbound switch, is JobTokenScopeRepository.admitsJobsOf.
  */
 export class JobTokenAllowlistRepository {
+  private readonly pairs = new JobTokenPairTable('job_token_allowlist', 'target_project_id');
+
   /** Returns false when the pair was already there. */
   async add(db: EntityManager, sourceProjectId: number, targetProjectId: number): Promise<boolean> {
-    const rows = await db.query(
-      `INSERT INTO job_token_allowlist (source_project_id, target_project_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING source_project_id`,
-      [sourceProjectId, targetProjectId],
-    );
-    return rows.length > 0;
+    return this.pairs.add(db, sourceProjectId, targetProjectId);
   }
 
   async remove(db: EntityManager, sourceProjectId: number, targetProjectId: number): Promise<boolean> {
-    const rows = await db.query(
-      `WITH gone AS (DELETE FROM job_token_allowlist WHERE source_project_id = $1 AND target_project_id = $2 RETURNING source_project_id)
-       SELECT source_project_id FROM gone`,
-      [sourceProjectId, targetProjectId],
-    );
-    return rows.length > 0;
+    return this.pairs.remove(db, sourceProjectId, targetProjectId);
   }
 
   async listTargets(db: EntityManager, sourceProjectId: number, page: PageRequest): Promise<Paged<number>> {
-    return pagedQuery(
-      db,
-      `SELECT target_project_id AS id FROM job_token_allowlist WHERE source_project_id = $1`,
-      [sourceProjectId],
-      'id ASC',
-      page,
-      (row: { id: number }) => row.id,
-    );
+    return this.pairs.listTargets(db, sourceProjectId, page);
   }
 }

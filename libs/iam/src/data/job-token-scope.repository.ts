@@ -1,11 +1,14 @@
 import { EntityManager } from 'typeorm';
-import { ancestorsCte, PageRequest, Paged, pagedQuery } from './paging';
+import { JobTokenPairTable } from './job-token-pair-table';
+import { ancestorsCte, PageRequest, Paged } from './paging';
 
 /**
  * GitLab's job token scope beyond the project allowlist (job-token-allowlist.repository.ts): the project's
  * "Limit access to this project" switch and its groups allowlist (`job_token_group_allowlist`).
  */
 export class JobTokenScopeRepository {
+  private readonly groupAllowlist = new JobTokenPairTable('job_token_group_allowlist', 'target_group_id');
+
   async inboundEnabled(db: EntityManager, projectId: number): Promise<boolean> {
     const rows = await db.query(`SELECT ci_inbound_job_token_scope_enabled AS enabled FROM projects WHERE id = $1`, [projectId]);
     return rows[0]?.enabled ?? true;
@@ -17,31 +20,15 @@ export class JobTokenScopeRepository {
 
   /** Returns false when the group was already there. */
   async addGroup(db: EntityManager, sourceProjectId: number, groupId: number): Promise<boolean> {
-    const rows = await db.query(
-      `INSERT INTO job_token_group_allowlist (source_project_id, target_group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING source_project_id`,
-      [sourceProjectId, groupId],
-    );
-    return rows.length > 0;
+    return this.groupAllowlist.add(db, sourceProjectId, groupId);
   }
 
   async removeGroup(db: EntityManager, sourceProjectId: number, groupId: number): Promise<boolean> {
-    const rows = await db.query(
-      `WITH gone AS (DELETE FROM job_token_group_allowlist WHERE source_project_id = $1 AND target_group_id = $2 RETURNING source_project_id)
-       SELECT source_project_id FROM gone`,
-      [sourceProjectId, groupId],
-    );
-    return rows.length > 0;
+    return this.groupAllowlist.remove(db, sourceProjectId, groupId);
   }
 
   async listGroups(db: EntityManager, sourceProjectId: number, page: PageRequest): Promise<Paged<number>> {
-    return pagedQuery(
-      db,
-      `SELECT target_group_id AS id FROM job_token_group_allowlist WHERE source_project_id = $1`,
-      [sourceProjectId],
-      'id ASC',
-      page,
-      (row: { id: string | number }) => Number(row.id),
-    );
+    return this.groupAllowlist.listTargets(db, sourceProjectId, page);
   }
 
   /**
