@@ -1,4 +1,6 @@
-// Two tiers: unit specs live beside the code; e2e specs boot the real, built processes.
+// Three tiers: unit specs live beside the code; integration specs (*.int-spec.ts, also beside the code) run lib
+// services and repositories against a real PostgreSQL with the real migrations and a real Redis; e2e specs boot the
+// real, built processes.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
 const moduleNameMapper = { '^@cargohold/migrations$': '<rootDir>/migrations/src', '^@cargohold/(.*)$': '<rootDir>/libs/$1/src' };
 
@@ -8,6 +10,14 @@ module.exports = {
     {
       displayName: 'unit',
       testMatch: ['<rootDir>/{apps,libs,migrations}/**/src/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+      transform,
+      moduleNameMapper,
+      testEnvironment: 'node',
+    },
+    {
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.int-spec.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       transform,
       moduleNameMapper,
