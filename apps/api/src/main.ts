@@ -7,7 +7,6 @@ import helmet from 'helmet';
 import { Logger, serviceStopDeadlineMs, stopWhenLauncherGone, tuneHeapForStreaming } from '@cargohold/common';
 import { AppConfig, ConfigError, loadConfig } from '@cargohold/config';
 import { LOGGER } from '@cargohold/platform';
-import { RegistryError } from '@cargohold/registry';
 import { ApiModule } from './api.module';
 import { DrainState } from './health/drain-state';
 import { ClientAddressResolver } from './http/client-address';
@@ -21,10 +20,11 @@ import { mergeRestParams } from './http/rest-params';
 import { REST_PREFIX } from './rest/rest-controller.decorator';
 import { setupOpenApi } from './openapi/openapi-docs';
 import { beginRequest } from './http/request-logging';
+import { ociErrorBody } from './registry/oci-errors';
 import { RegistryRouter } from './registry/registry.router';
 
 const REST_TIMEOUT_BODY = JSON.stringify({ message: '408 Request Timeout' });
-const REGISTRY_TIMEOUT_BODY = JSON.stringify(new RegistryError('UNKNOWN', 'request timed out: the body stopped arriving', undefined, 408).toOciBody());
+const REGISTRY_TIMEOUT_BODY = JSON.stringify(ociErrorBody('UNKNOWN', 'request timed out: the body stopped arriving'));
 
 async function bootstrap(): Promise<void> {
   tuneHeapForStreaming();
@@ -114,7 +114,7 @@ function refuseNul(req: IncomingMessage, res: ServerResponse, isRegistry: boolea
   const reason = nulInRequestHead(req, isRegistry ? 'query' : 'url');
   if (reason === undefined) return false;
   const body = isRegistry
-    ? new RegistryError('UNSUPPORTED', `invalid request: ${reason}`, undefined, 400).toOciBody()
+    ? ociErrorBody('UNSUPPORTED', `invalid request: ${reason}`)
     : req.url?.startsWith('/jwt/')
       ? { error: `invalid request: ${reason}` }
       : { message: `400 Bad request - ${reason}` };

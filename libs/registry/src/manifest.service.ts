@@ -43,7 +43,7 @@ export class ManifestService {
   /** `actor` (who pushed) is only passed on to the event sink; authorization happened before. */
   async put(repositoryPath: string, reference: string, payload: Buffer, contentType: string | undefined, actor?: RegistryEventActor): Promise<PushedManifest> {
     if (payload.length > MAX_MANIFEST_BYTES) {
-      throw new RegistryError('SIZE_INVALID', `manifest exceeds the ${MAX_MANIFEST_BYTES} byte limit`, undefined, 413);
+      throw new RegistryError('MANIFEST_TOO_LARGE', `manifest exceeds the ${MAX_MANIFEST_BYTES} byte limit`);
     }
     const ref = parseReference(reference);
     const manifest = parseManifest(payload, contentType);
@@ -123,7 +123,7 @@ export class ManifestService {
       const existing = await this.ctx.manifests.findByDigest(db, repositoryPath, ref.digest.value, false);
       if (!existing) throw new RegistryError('MANIFEST_UNKNOWN', undefined, { digest: ref.digest.value });
       if (await this.ctx.manifests.isReferencedByIndex(db, existing.id)) {
-        throw new RegistryError('DENIED', 'the manifest is referenced by an index: delete the index first', { digest: ref.digest.value }, 409);
+        throw new RegistryError('MANIFEST_REFERENCED', 'the manifest is referenced by an index: delete the index first', { digest: ref.digest.value });
       }
       const tags = await tagsOfManifest(db, existing.id, MANIFEST_DELETED_TAGS_LISTED);
       // Blobs before the manifest, the lock order pushes and GC use; then drop the repository's links to blobs no

@@ -14,7 +14,7 @@ export interface RegistrySettings {
   gcReviewDelay: number;
   /** Whether blob and manifest DELETE are allowed through /v2/. */
   deleteEnabled: boolean;
-  /** Open upload sessions a project may hold at once (POST uploads beyond it answer 429); 0 or unset: unlimited. */
+  /** Open upload sessions a project may hold at once (POST uploads beyond it are refused with TOOMANYREQUESTS); 0 or unset: unlimited. */
   maxUploadSessionsPerProject?: number;
 }
 

@@ -82,7 +82,7 @@ export class UploadLeases {
       if (!current) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
       if (attempt >= BUSY_CLAIM_RETRY_MS.length) {
         body?.resume();
-        throw new RegistryError('RANGE_INVALID', 'the upload is receiving another request or has moved on: check its status', { size: current.size }, 416);
+        throw new RegistryError('RANGE_INVALID', 'the upload is receiving another request or has moved on: check its status', { size: current.size });
       }
       await sleep(BUSY_CLAIM_RETRY_MS[attempt]);
     }

@@ -179,7 +179,7 @@ export class UploadService {
   }
 
   /**
-   * Runs `work` under the upload's write lease (UploadLeases), after refusing with 416 a chunk that does not
+   * Runs `work` under the upload's write lease (UploadLeases), after refusing with RANGE_INVALID a chunk that does not
    * continue the upload where it stands, before any byte is written.
    */
   private async withLease<T>(
@@ -193,7 +193,7 @@ export class UploadService {
       if (lease.claimed && (await this.reconcile(lease)) && chunk) {
         // The client cannot know the size the upload was brought back to: it asks (GET) and continues from there.
         chunk.body.resume();
-        throw new RegistryError('RANGE_INVALID', `the upload was brought back to ${lease.row.size} bytes after its writer stopped: continue from there`, { size: lease.row.size }, 416);
+        throw new RegistryError('RANGE_INVALID', `the upload was brought back to ${lease.row.size} bytes after its writer stopped: continue from there`, { size: lease.row.size });
       }
       if (chunk) checkChunk(lease.row, chunk);
       return work(lease);
@@ -264,7 +264,7 @@ export class UploadService {
     } catch (error) {
       this.hashes.forget(id);
       if (error instanceof UploadOffsetError) {
-        throw new RegistryError('RANGE_INVALID', error.message, undefined, 416);
+        throw new RegistryError('RANGE_INVALID', error.message);
       }
       if (error instanceof UploadNotFoundError) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 'the upload is gone from storage or already committed');
       throw error;
@@ -377,11 +377,11 @@ function assertUploadId(id: string): void {
 function checkChunk(upload: UploadRow, chunk: UploadChunk): void {
   if (chunk.range) {
     if (chunk.range.start !== upload.size) {
-      throw new RegistryError('RANGE_INVALID', `chunk starts at ${chunk.range.start} but the upload is at ${upload.size}`, undefined, 416);
+      throw new RegistryError('RANGE_INVALID', `chunk starts at ${chunk.range.start} but the upload is at ${upload.size}`, { size: upload.size });
     }
     const rangeLength = chunk.range.end - chunk.range.start + 1;
     if (chunk.length !== undefined && chunk.length !== rangeLength) {
-      throw new RegistryError('RANGE_INVALID', `Content-Range covers ${rangeLength} bytes but Content-Length is ${chunk.length}`, undefined, 416);
+      throw new RegistryError('RANGE_INVALID', `Content-Range covers ${rangeLength} bytes but Content-Length is ${chunk.length}`);
     }
   }
 }

@@ -2,6 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { isConnectionError } from '@cargohold/db';
 import { Logger } from '@cargohold/common';
 import { RegistryError } from '@cargohold/registry';
+import { ociErrorFor } from './oci-errors';
 
 /** The parts of a /v2/ request every handler needs. */
 export interface RegistryRequest {
@@ -67,24 +68,24 @@ export function sendError(request: RegistryRequest, error: unknown): void {
     res.destroy();
     return;
   }
-  if (registryError.status === 416 && 'size' in registryError) res.setHeader('Content-Range', `bytes */${(registryError as { size: number }).size}`);
+  const response = ociErrorFor(registryError);
   // The rest of an unread request body is discarded so the connection can be reused or closed cleanly.
   if (!req.readableEnded) req.resume();
-  const body = method === 'HEAD' ? undefined : JSON.stringify(registryError.toOciBody());
-  send(res, registryError.status, body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }, body);
+  const body = method === 'HEAD' ? undefined : JSON.stringify(response.body);
+  send(res, response.status, body === undefined ? response.headers : { ...response.headers, 'Content-Type': 'application/json; charset=utf-8' }, body);
 }
 
-/** Reads a small body (a manifest) fully, refusing more than `limit` bytes without reading them all. */
+/** Reads a manifest's body fully, refusing more than `limit` bytes (MANIFEST_TOO_LARGE) without reading them all. */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = contentLength(req);
   if (declared !== undefined && declared > limit) {
-    throw new RegistryError('SIZE_INVALID', `body exceeds the ${limit} byte limit`, undefined, 413);
+    throw new RegistryError('MANIFEST_TOO_LARGE', `body exceeds the ${limit} byte limit`);
   }
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     total += chunk.length;
-    if (total > limit) throw new RegistryError('SIZE_INVALID', `body exceeds the ${limit} byte limit`, undefined, 413);
+    if (total > limit) throw new RegistryError('MANIFEST_TOO_LARGE', `body exceeds the ${limit} byte limit`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, total);

@@ -42,7 +42,7 @@ export class RegistryRouter {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     try {
       const route = matchRegistryRoute(pathname);
-      if (!route) throw new RegistryError('NAME_UNKNOWN', 'unknown registry endpoint', { path: pathname.slice(0, 256) }, 404);
+      if (!route) throw new RegistryError('NAME_UNKNOWN', 'unknown registry endpoint', { path: pathname.slice(0, 256) });
       const name = 'name' in route ? parseRepositoryName(route.name).path : null;
       const decision = await this.guard.authorize(req, name, requiredActions(route, request.method));
       if (!decision.allowed) {

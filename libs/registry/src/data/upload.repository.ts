@@ -18,7 +18,7 @@ const COLUMNS = `id, repository_path AS "repositoryPath", project_id AS "project
  *
  * What a database crash can lose is the last ~200 ms of these commits, and that loses no pushed data: a lost
  * lease lapses anyway (the size check in `advance` still guards the writer); a lost size makes the client's
- * next chunk fail with 416 and the push start over, and `UploadService.finish` refuses to commit an upload
+ * next chunk fail with RANGE_INVALID and the push start over, and `UploadService.finish` refuses to commit an upload
  * whose stored bytes disagree with the recorded size. The commit that publishes a blob stays synchronous
  * (and, the WAL being sequential, flushes these with it).
  */

@@ -1,11 +1,17 @@
 /**
- * Registry errors as the OCI Distribution Specification defines them.
+ * What the registry reports to a registry client, independent of HTTP.
  *
- * Every failure the registry reports to a client goes through RegistryError so
- * that the HTTP layer can render the spec's body (`{"errors":[...]}`) and
- * status without knowing which domain rule was broken.
+ * Every failure the registry reports goes through RegistryError with a code: the OCI Distribution
+ * Specification's codes as they are, plus a few conditions the spec words with a shared code but that
+ * clients tell apart (a manifest too large, a manifest an index still references). apps/api maps each code
+ * once to the OCI error body and an HTTP status (apps/api/src/registry/oci-errors.ts).
+ *
+ * Adding a code: add it to RegistryErrorCode (an OCI code to OciErrorCode, a condition of ours to
+ * RegistryCondition) with its default message in REGISTRY_ERROR_MESSAGES; the compiler then
+ * points at the api's table, which must say the status (and, for a condition, the OCI code it is reported as).
  */
 
+/** The codes an OCI error body may carry (`{"errors":[{"code": ...}]}`). */
 export type OciErrorCode =
   | 'BLOB_UNKNOWN'
   | 'BLOB_UPLOAD_INVALID'
@@ -30,70 +36,55 @@ export type OciErrorCode =
   | 'PAGINATION_NUMBER_INVALID'
   | 'UNKNOWN';
 
-export interface OciErrorInfo {
-  readonly status: number;
-  readonly message: string;
-}
+/**
+ * Conditions of ours that a client sees under an OCI code but must tell apart from that code's usual meaning
+ * (the api reports them with another status).
+ */
+export type RegistryCondition =
+  /** A manifest body over MAX_MANIFEST_BYTES: refused before it is read whole or parsed. */
+  | 'MANIFEST_TOO_LARGE'
+  /** A manifest delete refused because an index still references the manifest. */
+  | 'MANIFEST_REFERENCED';
 
-/** Default status and message per code (OCI distribution-spec, "Error Codes"). */
-export const OCI_ERRORS: Readonly<Record<OciErrorCode, OciErrorInfo>> = Object.freeze({
-  BLOB_UNKNOWN: { status: 404, message: 'blob unknown to registry' },
-  BLOB_UPLOAD_INVALID: { status: 400, message: 'blob upload invalid' },
-  BLOB_UPLOAD_UNKNOWN: { status: 404, message: 'blob upload unknown to registry' },
-  DIGEST_INVALID: { status: 400, message: 'provided digest did not match uploaded content' },
-  // 400 as in distribution: the request is wrong, the URL is not.
-  MANIFEST_BLOB_UNKNOWN: {
-    status: 400,
-    message: 'manifest references a manifest or blob unknown to registry',
-  },
-  MANIFEST_INVALID: { status: 400, message: 'manifest invalid' },
-  MANIFEST_UNKNOWN: { status: 404, message: 'manifest unknown to registry' },
-  NAME_INVALID: { status: 400, message: 'invalid repository name' },
-  NAME_UNKNOWN: { status: 404, message: 'repository name not known to registry' },
-  SIZE_INVALID: { status: 400, message: 'provided length did not match content length' },
-  UNAUTHORIZED: { status: 401, message: 'authentication required' },
-  DENIED: { status: 403, message: 'requested access to the resource is denied' },
-  UNSUPPORTED: { status: 405, message: 'the operation is unsupported' },
-  TOOMANYREQUESTS: { status: 429, message: 'too many requests' },
-  RANGE_INVALID: { status: 416, message: 'invalid content range' },
-  UNAVAILABLE: { status: 503, message: 'service unavailable' },
-  TAG_INVALID: { status: 400, message: 'invalid tag' },
-  PAGINATION_NUMBER_INVALID: { status: 400, message: 'invalid number of results requested' },
-  UNKNOWN: { status: 500, message: 'unknown error' },
+export type RegistryErrorCode = OciErrorCode | RegistryCondition;
+
+/** Default message per code (for OCI codes, the spec's wording). */
+export const REGISTRY_ERROR_MESSAGES: Readonly<Record<RegistryErrorCode, string>> = Object.freeze({
+  BLOB_UNKNOWN: 'blob unknown to registry',
+  BLOB_UPLOAD_INVALID: 'blob upload invalid',
+  BLOB_UPLOAD_UNKNOWN: 'blob upload unknown to registry',
+  DIGEST_INVALID: 'provided digest did not match uploaded content',
+  MANIFEST_BLOB_UNKNOWN: 'manifest references a manifest or blob unknown to registry',
+  MANIFEST_INVALID: 'manifest invalid',
+  MANIFEST_UNKNOWN: 'manifest unknown to registry',
+  NAME_INVALID: 'invalid repository name',
+  NAME_UNKNOWN: 'repository name not known to registry',
+  SIZE_INVALID: 'provided length did not match content length',
+  UNAUTHORIZED: 'authentication required',
+  DENIED: 'requested access to the resource is denied',
+  UNSUPPORTED: 'the operation is unsupported',
+  TOOMANYREQUESTS: 'too many requests',
+  RANGE_INVALID: 'invalid content range',
+  UNAVAILABLE: 'service unavailable',
+  TAG_INVALID: 'invalid tag',
+  PAGINATION_NUMBER_INVALID: 'invalid number of results requested',
+  UNKNOWN: 'unknown error',
+  MANIFEST_TOO_LARGE: 'manifest too large',
+  MANIFEST_REFERENCED: 'the manifest is referenced by an index',
 });
 
-export interface OciErrorEntry {
-  code: OciErrorCode;
-  message: string;
-  detail?: unknown;
-}
-
-export interface OciErrorBody {
-  errors: OciErrorEntry[];
-}
-
 export class RegistryError extends Error {
-  /** HTTP status; defaults from OCI_ERRORS but some call sites need another (e.g. 413). */
-  readonly status: number;
-
+  /**
+   * `detail` is the OCI body's `detail` as is. A RANGE_INVALID detail with a numeric `size` (the upload's recorded
+   * size, or the blob's) also becomes the response's `Content-Range`, with that size as the complete length.
+   */
   constructor(
-    readonly code: OciErrorCode,
+    readonly code: RegistryErrorCode,
     message?: string,
     readonly detail?: unknown,
-    status?: number,
   ) {
-    super(message ?? OCI_ERRORS[code].message);
+    super(message ?? REGISTRY_ERROR_MESSAGES[code]);
     this.name = 'RegistryError';
-    this.status = status ?? OCI_ERRORS[code].status;
-  }
-
-  /**
-   * The body the spec requires, with all three fields the contract names: `detail` is `{}` when there is none
-   * (distribution leaves it out then; clients accept either, and a fixed shape is easier to consume).
-   */
-  toOciBody(): OciErrorBody {
-    const entry: OciErrorEntry = { code: this.code, message: this.message, detail: this.detail === undefined ? {} : this.detail };
-    return { errors: [entry] };
   }
 }
 

@@ -399,9 +399,10 @@ describe('parseManifest: rejected manifests', () => {
     expect(parseManifest(json(doc), undefined).annotations?.brackets).toBe(doc.annotations.brackets);
   });
 
-  it('rejects manifests over the size limit with 413', () => {
-    const e = invalid(Buffer.alloc(MAX_MANIFEST_BYTES + 1, 0x20));
-    expect(e.status).toBe(413);
+  it('rejects manifests over the size limit as MANIFEST_TOO_LARGE', () => {
+    const e = thrown(() => parseManifest(Buffer.alloc(MAX_MANIFEST_BYTES + 1, 0x20), undefined));
+    expect(e.code).toBe('MANIFEST_TOO_LARGE');
+    expect(e.detail).toEqual({ size: MAX_MANIFEST_BYTES + 1, limit: MAX_MANIFEST_BYTES });
   });
 
   it('rejects a mediaType that differs from Content-Type', () => {

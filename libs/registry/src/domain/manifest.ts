@@ -39,7 +39,7 @@ export interface ParsedManifest {
   annotations?: Record<string, string>;
 }
 
-/** Same limit as Docker's registry; larger bodies are refused with 413. */
+/** Same limit as Docker's registry; larger bodies are refused (MANIFEST_TOO_LARGE). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Real manifests nest about 5 deep; anything past this is an attack or a bug. */
 export const MAX_MANIFEST_DEPTH = 64;
@@ -52,12 +52,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function decodeJsonObject(bytes: Uint8Array): Record<string, unknown> {
   if (bytes.length > MAX_MANIFEST_BYTES) {
-    throw new RegistryError(
-      'MANIFEST_INVALID',
-      `manifest exceeds the maximum size of ${MAX_MANIFEST_BYTES} bytes`,
-      { size: bytes.length, limit: MAX_MANIFEST_BYTES },
-      413,
-    );
+    throw new RegistryError('MANIFEST_TOO_LARGE', `manifest exceeds the maximum size of ${MAX_MANIFEST_BYTES} bytes`, { size: bytes.length, limit: MAX_MANIFEST_BYTES });
   }
   if (jsonNestingDepth(bytes, MAX_MANIFEST_DEPTH) > MAX_MANIFEST_DEPTH) {
     throw manifestInvalid(`manifest nests deeper than ${MAX_MANIFEST_DEPTH} levels`);

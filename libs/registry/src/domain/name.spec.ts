@@ -53,7 +53,6 @@ describe('parseRepositoryName', () => {
   ])('rejects %s', (_label, input, message) => {
     const e = thrown(() => parseRepositoryName(input));
     expect(e.code).toBe('NAME_INVALID');
-    expect(e.status).toBe(400);
     expect(e.message).toMatch(message);
     expect(isValidRepositoryName(input)).toBe(false);
   });

@@ -10,18 +10,13 @@ export interface ByteRange {
   end: number;
 }
 
-/** 416 with the representation size, so the response can say `Content-Range: bytes * /size`. */
+/** RANGE_INVALID with the representation size in its detail, so the response can say `Content-Range: bytes * /size`. */
 export class RangeNotSatisfiableError extends RegistryError {
   constructor(
     readonly size: number,
     header: string,
   ) {
-    super(
-      'RANGE_INVALID',
-      `range not satisfiable for a blob of ${size} bytes`,
-      { range: truncateForMessage(header), size },
-      416,
-    );
+    super('RANGE_INVALID', `range not satisfiable for a blob of ${size} bytes`, { range: truncateForMessage(header), size });
     this.name = 'RangeNotSatisfiableError';
   }
 }
