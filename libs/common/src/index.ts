@@ -6,3 +6,4 @@ export * from './malloc-env';
 export * from './json-bytes';
 export * from './json-scan';
 export * from './parent-link';
+export * from './domain-error';

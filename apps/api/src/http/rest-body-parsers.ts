@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type express from 'express';
 import { findJsonTextProblem } from '@cargohold/common';
+import { bodyParserErrorFor, sendRestError } from '../rest/rest-errors';
 import { nulInFormBody } from './nul-guard';
 
 /** Deepest nesting a REST body may have (JSON arrays and objects, form keys `a[b][c]`); nothing we accept needs more than a few. */
@@ -10,7 +11,7 @@ export const MAX_REST_BODY_DEPTH = 32;
 /** Most parameters a form body or a query string may carry (body-parser's default); beyond, a 400. */
 export const MAX_REST_PARAMETERS = 1000;
 
-/** A refused body, shaped for body-parser: it answers the status, and `restBodyErrorHandler` words it. */
+/** A refused body, shaped for body-parser: it answers the status, and the REST error mapping words it (`bodyParserErrorFor`). */
 class BodyRefused extends Error {
   readonly status = 400;
   constructor(
@@ -46,31 +47,9 @@ export function useRestBodyParsers(app: NestExpressApplication, limitBytes: numb
   });
 }
 
-/**
- * What GitLab answers for a body it refuses before any endpoint sees it (Gitlab::Middleware::JsonValidation):
- * 400 with `{"error": ...}` and these words. Keyed by body-parser's error types and ours (BodyRefused).
- */
-const GITLAB_BODY_ERRORS: Record<string, string> = {
-  'entity.parse.failed': 'Invalid JSON format',
-  'entity.too.deep': 'Parameters nested too deeply',
-  'querystring.parse.rangeError': 'Parameters nested too deeply',
-  'parameters.too.many': 'Too many total parameters',
-};
-
-/**
- * Body-parser failures never reach Nest's filters: answer them here in GitLab's shape. 413 `{"message": ...}`
- * for a body over the limit, 400 `{"error": ...}` for malformed JSON, too deep nesting or too many form
- * parameters (GitLab's wording), 400 `{"message": ...}` for a NUL, and the parser's own status otherwise.
- */
-export function restBodyErrorHandler(error: { type?: string; status?: number; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction): void {
-  const type = typeof error?.type === 'string' ? error.type : undefined;
-  if (type === 'entity.too.large') {
-    res.status(413).json({ message: '413 Payload Too Large' });
-  } else if (type !== undefined && GITLAB_BODY_ERRORS[type] !== undefined) {
-    res.status(400).json({ error: GITLAB_BODY_ERRORS[type] });
-  } else if (type !== undefined && error.status !== undefined && error.status >= 400 && error.status < 500) {
-    res.status(error.status).json({ message: `${error.status} ${error.status === 400 ? 'Bad request - ' : ''}${error.message}` });
-  } else {
-    next(error);
-  }
+/** Body-parser failures never reach Nest's filters: they are answered here, through the REST error mapping. */
+export function restBodyErrorHandler(error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const mapped = typeof error === 'object' && error !== null ? bodyParserErrorFor(error) : null;
+  if (mapped) sendRestError(res, mapped);
+  else next(error);
 }

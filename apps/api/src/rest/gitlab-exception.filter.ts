@@ -2,9 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, Inject } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Logger } from '@cargohold/common';
 import { LOGGER } from '@cargohold/platform';
-import { restErrorFor } from './rest-errors';
+import { restErrorFor, sendRestError } from './rest-errors';
 
-/** Renders every error on /api/v4 in GitLab's body shape; anything unmapped is a 500 and gets logged. */
+/** Renders every error on /api/v4 in GitLab's body shape (rest-errors.ts); anything unmapped is a 500 and gets logged. */
 @Catch()
 export class GitlabExceptionFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
@@ -14,12 +14,8 @@ export class GitlabExceptionFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const mapped = restErrorFor(error);
     if (res.headersSent) return;
-    if (mapped) {
-      if (mapped.headers) res.set(mapped.headers);
-      res.status(mapped.status).json(mapped.body);
-      return;
-    }
+    if (mapped) return sendRestError(res, mapped);
     this.logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error in REST API');
-    res.status(500).json({ message: '500 Internal Server Error' });
+    sendRestError(res, { status: 500, body: { message: '500 Internal Server Error' } });
   }
 }

@@ -1,6 +1,7 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { IamError, IamErrorCode } from '@cargohold/iam';
-import { InsufficientScopeError, restErrorFor, RestValidationError } from './rest-errors';
+import { ManagementError, ManagementErrorCode, WebhookUrlError } from '@cargohold/registry';
+import { bodyParserErrorFor, InsufficientScopeError, restErrorFor, RestValidationError, tokenErrorFor } from './rest-errors';
 import { checkScopes } from './rest-auth.guard';
 
 describe('restErrorFor (GitLab error bodies)', () => {
@@ -17,8 +18,20 @@ describe('restErrorFor (GitLab error bodies)', () => {
     expect(restErrorFor(error)).toEqual({ status, body });
   });
 
-  it('maps every IamErrorCode', () => {
+  it('maps every IamErrorCode and ManagementErrorCode', () => {
     for (const code of Object.values(IamErrorCode)) expect(restErrorFor(new IamError(code, 'x'))).not.toBeNull();
+    for (const code of Object.values(ManagementErrorCode)) expect(restErrorFor(new ManagementError(code, 'x'))).not.toBeNull();
+  });
+
+  it('words the other families of domain errors as GitLab does', () => {
+    expect(restErrorFor(ManagementError.notFound('Tag'))).toEqual({ status: 404, body: { message: '404 Tag Not Found' } });
+    expect(restErrorFor(ManagementError.invalidParameter('keep_n is invalid'))).toEqual({ status: 400, body: { error: 'keep_n is invalid' } });
+    expect(restErrorFor(ManagementError.badRequest('the project has no cleanup policy'))).toEqual({ status: 400, body: { message: 'the project has no cleanup policy' } });
+    expect(restErrorFor(new WebhookUrlError('is blocked: Requests to localhost are not allowed'))).toEqual({
+      status: 422,
+      body: { message: { url: ['is blocked: Requests to localhost are not allowed'] } },
+    });
+    expect(restErrorFor(IamError.tooManyRequests('slow down', 7))).toEqual({ status: 429, body: { message: '429 Too Many Requests - slow down' }, headers: { 'Retry-After': '7' } });
   });
 
   it('renders validation, scope and framework errors', () => {
@@ -50,5 +63,40 @@ describe('restErrorFor when PostgreSQL is unreachable', () => {
       expect(restErrorFor(error)).toEqual({ status: 503, body: { message: expect.stringMatching(/^503 Service Unavailable/) } });
     }
     expect(restErrorFor(new Error('syntax error'))).toBeNull();
+  });
+});
+
+describe('tokenErrorFor (the token service, /jwt/auth)', () => {
+  const body = (code: string, message: string) => ({ errors: [{ code, message, detail: {} }] });
+
+  it('says the domain error in the token format, with the REST mapping\'s status and headers', () => {
+    expect(tokenErrorFor(IamError.unauthorized('HTTP Basic: Access denied.'))).toEqual({ status: 401, body: body('UNAUTHORIZED', 'HTTP Basic: Access denied.') });
+    expect(tokenErrorFor(IamError.invalid('at most 32 scopes', 'scope'))).toEqual({ status: 400, body: body('INVALID_REQUEST', 'at most 32 scopes') });
+    expect(tokenErrorFor(IamError.tooManyRequests('retry later', 3))).toEqual({ status: 429, headers: { 'Retry-After': '3' }, body: body('TOO_MANY_REQUESTS', 'retry later') });
+  });
+
+  it('answers an unreachable database 503 UNAVAILABLE with Retry-After, and leaves the rest to the default 500', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    expect(tokenErrorFor(refused)).toEqual({ status: 503, headers: { 'Retry-After': '5' }, body: body('UNAVAILABLE', 'the metadata database is unavailable, retry later') });
+    expect(tokenErrorFor(new Error('boom'))).toBeNull();
+    expect(tokenErrorFor(IamError.conflict('not a token service answer'))).toBeNull();
+  });
+});
+
+describe('bodyParserErrorFor (bodies refused before any endpoint)', () => {
+  it('answers GitLab\'s words and statuses', () => {
+    expect(bodyParserErrorFor({ type: 'entity.too.large', status: 413 })).toEqual({ status: 413, body: { message: '413 Payload Too Large' } });
+    expect(bodyParserErrorFor({ type: 'entity.parse.failed', status: 400 })).toEqual({ status: 400, body: { error: 'Invalid JSON format' } });
+    expect(bodyParserErrorFor({ type: 'parameters.too.many', status: 413 })).toEqual({ status: 400, body: { error: 'Too many total parameters' } });
+    expect(bodyParserErrorFor({ type: 'entity.nul', status: 400, message: 'the body contains a NUL character' })).toEqual({
+      status: 400,
+      body: { message: '400 Bad request - the body contains a NUL character' },
+    });
+    expect(bodyParserErrorFor({ type: 'encoding.unsupported', status: 415, message: 'unsupported charset "X"' })).toEqual({ status: 415, body: { message: '415 unsupported charset "X"' } });
+  });
+
+  it('leaves what is not a body-parser client error to the next handler', () => {
+    expect(bodyParserErrorFor(new Error('boom'))).toBeNull();
+    expect(bodyParserErrorFor({ type: 'stream.not.readable', status: 500 })).toBeNull();
   });
 });

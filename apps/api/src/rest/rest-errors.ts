@@ -1,13 +1,13 @@
 import { HttpException } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '@cargohold/common';
 import { isConnectionError } from '@cargohold/db';
-import { IamError, IamErrorCode } from '@cargohold/iam';
-import { ManagementError, ManagementErrorCode } from '@cargohold/registry';
 
 /** A GitLab-shaped error response. */
 export interface RestErrorResponse {
   status: number;
   body: Record<string, unknown>;
-  /** Extra response headers (Retry-After on 429). */
+  /** Extra response headers (Retry-After on 429 and 503). */
   headers?: Record<string, string>;
 }
 
@@ -25,6 +25,8 @@ export class InsufficientScopeError extends Error {
   }
 }
 
+const DATABASE_UNAVAILABLE = 'the metadata database is unavailable, retry later';
+
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad request',
   401: 'Unauthorized',
@@ -39,15 +41,14 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 /**
- * The one mapping from domain errors to REST responses. Each domain's codes are switched over exhaustively,
- * so adding a code without deciding its status fails to compile. New error families (the registry
- * management API's) get their own function here and a branch in `restErrorFor`.
+ * The one mapping from errors to REST responses (/api/v4, the web UI's session API). Domain errors
+ * (DomainError: IamError, ManagementError, WebhookUrlError, ...) go through one exhaustive switch over their
+ * codes, so a code added without a status and a body fails to compile. Anything unmapped is null: a 500.
  */
 export function restErrorFor(error: unknown): RestErrorResponse | null {
   // PostgreSQL unreachable: a retryable 503, not a 500 (the registry answers OCI UNAVAILABLE the same way).
-  if (isConnectionError(error)) return { status: 503, body: { message: '503 Service Unavailable - the metadata database is unavailable, retry later' } };
-  if (error instanceof IamError) return iamError(error);
-  if (error instanceof ManagementError) return managementError(error);
+  if (isConnectionError(error)) return { status: 503, body: { message: `503 Service Unavailable - ${DATABASE_UNAVAILABLE}` } };
+  if (error instanceof DomainError) return domainError(error);
   if (error instanceof RestValidationError) return { status: 400, body: { error: error.message } };
   if (error instanceof InsufficientScopeError) {
     return {
@@ -63,42 +64,80 @@ export function restErrorFor(error: unknown): RestErrorResponse | null {
   return null;
 }
 
-function iamError(error: IamError): RestErrorResponse {
+/** GitLab's wording per domain error code. */
+function domainError(error: DomainError): RestErrorResponse {
   switch (error.code) {
-    case IamErrorCode.NOT_FOUND:
+    case 'NOT_FOUND':
       return { status: 404, body: { message: `404 ${error.message}` } };
-    case IamErrorCode.UNAUTHORIZED:
+    case 'UNAUTHORIZED':
       return { status: 401, body: { message: '401 Unauthorized' } };
-    case IamErrorCode.FORBIDDEN:
+    case 'FORBIDDEN':
       return { status: 403, body: { message: error.message === 'Forbidden' ? '403 Forbidden' : `403 Forbidden - ${error.message}` } };
-    case IamErrorCode.CONFLICT:
+    case 'CONFLICT':
       return { status: 409, body: { message: error.message } };
-    case IamErrorCode.INVALID:
+    case 'INVALID':
       // GitLab reports model validation as {"message": {"field": ["problem"]}}, other bad requests as "400 Bad request - ...".
       return { status: 400, body: { message: error.field ? { [error.field]: [error.message] } : `400 Bad request - ${error.message}` } };
-    case IamErrorCode.UNPROCESSABLE:
-      return { status: 422, body: { message: error.message } };
-    case IamErrorCode.TOO_MANY_REQUESTS:
+    case 'INVALID_PARAMETER':
+      return { status: 400, body: { error: error.message } };
+    case 'BAD_REQUEST':
+      return { status: 400, body: { message: error.message } };
+    case 'UNPROCESSABLE':
+      return { status: 422, body: { message: error.field ? { [error.field]: [error.message] } : error.message } };
+    case 'TOO_MANY_REQUESTS':
       return { status: 429, body: { message: `429 Too Many Requests - ${error.message}` }, headers: { 'Retry-After': String(error.retryAfterSeconds ?? 1) } };
-    case IamErrorCode.METHOD_NOT_ALLOWED:
+    case 'METHOD_NOT_ALLOWED':
       return { status: 405, body: { message: '405 Method Not Allowed' } };
     default:
       return assertNever(error.code);
   }
 }
 
-/** The registry management API (libs/registry/src/management). */
-function managementError(error: ManagementError): RestErrorResponse {
-  switch (error.code) {
-    case ManagementErrorCode.NOT_FOUND:
-      return { status: 404, body: { message: `404 ${error.message}` } };
-    case ManagementErrorCode.INVALID_PARAMETER:
-      return { status: 400, body: { error: error.message } };
-    case ManagementErrorCode.BAD_REQUEST:
-      return { status: 400, body: { message: error.message } };
-    default:
-      return assertNever(error.code);
-  }
+/** The token service's codes (Docker's token authentication errors, as GitLab's JwtController names them) by status. */
+const TOKEN_ERROR_CODES: Readonly<Record<number, string>> = { 400: 'INVALID_REQUEST', 401: 'UNAUTHORIZED', 403: 'DENIED', 429: 'TOO_MANY_REQUESTS' };
+
+/**
+ * The same mapping for the token service (/jwt/auth), in the body docker and skopeo read there:
+ * `{"errors": [{"code", "message", "detail"}]}`, the domain error's own message. A database that cannot be
+ * reached is a 503 UNAVAILABLE with Retry-After, so clients report "service unavailable" and retry.
+ */
+export function tokenErrorFor(error: unknown): RestErrorResponse | null {
+  if (isConnectionError(error)) return { status: 503, headers: { 'Retry-After': '5' }, body: tokenErrorBody('UNAVAILABLE', DATABASE_UNAVAILABLE) };
+  if (!(error instanceof DomainError)) return null;
+  const { status, headers } = domainError(error);
+  const code = TOKEN_ERROR_CODES[status];
+  if (code === undefined) return null;
+  return { status, ...(headers ? { headers } : {}), body: tokenErrorBody(code, error.message) };
+}
+
+function tokenErrorBody(code: string, message: string): Record<string, unknown> {
+  return { errors: [{ code, message, detail: {} }] };
+}
+
+/**
+ * What GitLab answers for a body it refuses before any endpoint sees it (Gitlab::Middleware::JsonValidation):
+ * 400 with `{"error": ...}` and these words. Keyed by body-parser's error types and ours (rest-body-parsers.ts).
+ */
+const GITLAB_BODY_ERRORS: Record<string, string> = {
+  'entity.parse.failed': 'Invalid JSON format',
+  'entity.too.deep': 'Parameters nested too deeply',
+  'querystring.parse.rangeError': 'Parameters nested too deeply',
+  'parameters.too.many': 'Too many total parameters',
+};
+
+/**
+ * Body-parser failures (they never reach Nest's filters): 413 `{"message": ...}` for a body over the limit,
+ * 400 `{"error": ...}` for malformed JSON, too deep nesting or too many form parameters (GitLab's wording),
+ * and the parser's own 4xx status otherwise. Null for anything that is not a body-parser failure.
+ */
+export function bodyParserErrorFor(error: { type?: unknown; status?: unknown; message?: unknown }): RestErrorResponse | null {
+  const type = typeof error?.type === 'string' ? error.type : undefined;
+  if (type === undefined) return null;
+  if (type === 'entity.too.large') return { status: 413, body: { message: '413 Payload Too Large' } };
+  if (GITLAB_BODY_ERRORS[type] !== undefined) return { status: 400, body: { error: GITLAB_BODY_ERRORS[type] } };
+  const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : undefined;
+  if (status === undefined) return null;
+  return { status, body: { message: `${status} ${status === 400 ? 'Bad request - ' : ''}${String(error.message)}` } };
 }
 
 /** Framework errors: unknown routes (404), malformed JSON bodies (400), and the like. */
@@ -115,6 +154,12 @@ function firstMessage(error: HttpException): string | undefined {
   const message = (response as { message?: unknown }).message;
   if (Array.isArray(message)) return String(message[0]);
   return typeof message === 'string' ? message : undefined;
+}
+
+/** Writes a mapped error: the one way REST errors reach the wire. */
+export function sendRestError(res: Response, mapped: RestErrorResponse): void {
+  if (mapped.headers) res.set(mapped.headers);
+  res.status(mapped.status).json(mapped.body);
 }
 
 function assertNever(value: never): never {

@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Actor, AuditLog, AuthFailureThrottle, checkScopeCount, CredentialService, IamError, IamErrorCode, RegistryTokenService } from '@cargohold/iam';
-import { ServiceUnavailableFilter } from '../limits/service-unavailable.filter';
+import { Actor, AuditLog, AuthFailureThrottle, checkScopeCount, CredentialService, IamError, RegistryTokenService } from '@cargohold/iam';
 import { clientAddress } from '../rest/request-credentials';
+import { TokenExceptionFilter } from './token-exception.filter';
 
 const ACCESS_DENIED =
   'HTTP Basic: Access denied. The provided password or token is incorrect, expired or revoked, or the account is blocked.';
@@ -10,9 +10,10 @@ const ACCESS_DENIED =
 /**
  * GET /jwt/auth, the Docker token authentication endpoint (`docker login`, pulls and pushes). HTTP Basic
  * credentials are optional: without them the token is anonymous and grants pulls of public projects only.
+ * Refusals are thrown and rendered in the token error format by TokenExceptionFilter.
  */
 @Controller('jwt')
-@UseFilters(ServiceUnavailableFilter)
+@UseFilters(TokenExceptionFilter)
 export class JwtAuthController {
   constructor(
     private readonly credentials: CredentialService,
@@ -24,26 +25,13 @@ export class JwtAuthController {
   @Get('auth')
   async auth(@Req() req: Request, @Res() res: Response, @Query('scope') scope?: string | string[]): Promise<void> {
     const scopes = (scope === undefined ? [] : Array.isArray(scope) ? scope : [scope]).filter((s): s is string => typeof s === 'string');
-    try {
-      // Cheap checks first: a request that cannot get a token never reaches a password check.
-      checkScopeCount(scopes);
-      const actor = await this.authenticate(req);
-      if (actor === null) {
-        sendError(res, 401, 'UNAUTHORIZED', ACCESS_DENIED);
-        return;
-      }
-      const issued = await this.tokens.issue(actor === 'anonymous' ? null : actor, scopes);
-      res.setHeader('Cache-Control', 'no-store');
-      res.status(200).json({ token: issued.token, access_token: issued.token, expires_in: issued.expiresIn, issued_at: issued.issuedAt });
-    } catch (error) {
-      if (!(error instanceof IamError)) throw error;
-      if (error.code === IamErrorCode.INVALID) return sendError(res, 400, 'INVALID_REQUEST', error.message);
-      if (error.code === IamErrorCode.TOO_MANY_REQUESTS) {
-        res.setHeader('Retry-After', String(error.retryAfterSeconds ?? 1));
-        return sendError(res, 429, 'TOO_MANY_REQUESTS', error.message);
-      }
-      throw error;
-    }
+    // Cheap checks first: a request that cannot get a token never reaches a password check.
+    checkScopeCount(scopes);
+    const actor = await this.authenticate(req);
+    if (actor === null) throw IamError.unauthorized(ACCESS_DENIED);
+    const issued = await this.tokens.issue(actor === 'anonymous' ? null : actor, scopes);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(200).json({ token: issued.token, access_token: issued.token, expires_in: issued.expiresIn, issued_at: issued.issuedAt });
   }
 
   /** The actor of the Basic credentials; 'anonymous' without any; null when they are refused. */
@@ -56,10 +44,6 @@ export class JwtAuthController {
     await this.audit.recordLogin({ username: basic.username, actor, ipAddress: address, service: 'container_registry' });
     return actor;
   }
-}
-
-function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ errors: [{ code, message, detail: {} }] });
 }
 
 function parseBasic(header: string | undefined): { username: string; password: string } | null {

@@ -1,4 +1,4 @@
-import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor } from '@cargohold/iam';
@@ -10,7 +10,6 @@ import { RestController } from '../rest/rest-controller.decorator';
 import { RestValidationError } from '../rest/rest-errors';
 import { WebhookBodyDto, WebhookEventsQuery } from './webhook.dto';
 import { presentDelivery, presentWebhook } from './webhook.presenter';
-import { WebhookUrlFilter } from './webhook-url.filter';
 import { HookOwnerKind, WebhooksService } from './webhooks.service';
 
 const HOOK_ID = new ParseIdPipe('hook_id');
@@ -80,14 +79,11 @@ abstract class HooksController {
   }
 }
 
-// UseFilters above RestController: Nest tries class filters last-declared-first, so the URL filter wins for its error.
-@UseFilters(WebhookUrlFilter)
 @RestController('projects')
 export class ProjectHooksController extends HooksController {
   protected readonly kind = 'project' as const;
 }
 
-@UseFilters(WebhookUrlFilter)
 @RestController('groups')
 export class GroupHooksController extends HooksController {
   protected readonly kind = 'group' as const;

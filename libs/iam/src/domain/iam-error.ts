@@ -1,32 +1,29 @@
-/** What went wrong, independent of transport. apps/api maps each code to an HTTP status once. */
-export enum IamErrorCode {
-  NOT_FOUND = 'NOT_FOUND',
-  FORBIDDEN = 'FORBIDDEN',
-  UNAUTHORIZED = 'UNAUTHORIZED',
-  CONFLICT = 'CONFLICT',
-  INVALID = 'INVALID',
+import { DomainError } from '@cargohold/common';
+
+/** The codes libs/iam throws (a subset of DomainErrorCode, where each is explained). */
+export const IamErrorCode = {
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  CONFLICT: 'CONFLICT',
+  INVALID: 'INVALID',
   /** Well-formed but cannot be applied in the current state (GitLab answers 422). */
-  UNPROCESSABLE = 'UNPROCESSABLE',
+  UNPROCESSABLE: 'UNPROCESSABLE',
   /** Refused for now to protect shared capacity (password checks); retry after `retryAfterSeconds`. */
-  TOO_MANY_REQUESTS = 'TOO_MANY_REQUESTS',
-  /** The route does not apply to this kind of credential (GitLab's `not_allowed!`, 405). */
-  METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
-}
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  /** The route does not apply to this kind of credential (GitLab's `not_allowed!`). */
+  METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
+} as const;
+export type IamErrorCode = (typeof IamErrorCode)[keyof typeof IamErrorCode];
 
 /**
- * The one error libs/iam throws on purpose. `message` is GitLab's wording without the status prefix
- * (e.g. "Project Not Found"); `field` names the offending attribute for validation failures.
+ * The one error libs/iam throws on purpose, of the domain error family (DomainError). `message` is GitLab's
+ * wording without the status prefix (e.g. "Project Not Found"); `field` names the offending attribute for
+ * validation failures.
  */
-export class IamError extends Error {
-  constructor(
-    readonly code: IamErrorCode,
-    message: string,
-    readonly field?: string,
-    /** Set for TOO_MANY_REQUESTS: how long the client should wait (Retry-After). */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = 'IamError';
+export class IamError extends DomainError<IamErrorCode> {
+  constructor(code: IamErrorCode, message: string, field?: string, retryAfterSeconds?: number) {
+    super(code, message, { field, retryAfterSeconds });
   }
 
   static notFound(what: string): IamError {
@@ -37,8 +34,9 @@ export class IamError extends Error {
     return new IamError(IamErrorCode.FORBIDDEN, message);
   }
 
-  static unauthorized(): IamError {
-    return new IamError(IamErrorCode.UNAUTHORIZED, 'Unauthorized');
+  /** `message` is for surfaces that say why (the token service); the REST API answers "401 Unauthorized". */
+  static unauthorized(message = 'Unauthorized'): IamError {
+    return new IamError(IamErrorCode.UNAUTHORIZED, message);
   }
 
   static conflict(message: string): IamError {

@@ -1,20 +1,19 @@
-/** What the registry management API can refuse, independent of HTTP; apps/api maps each code once (rest-errors.ts). */
-export enum ManagementErrorCode {
-  /** GitLab: 404 `{"message": "404 <What> Not Found"}`. */
-  NOT_FOUND = 'NOT_FOUND',
-  /** A parameter is unusable: GitLab's 400 `{"error": "<param> <problem>"}`. */
-  INVALID_PARAMETER = 'INVALID_PARAMETER',
-  /** A well-formed request that cannot be honoured now: GitLab's 400 `{"message": "..."}`. */
-  BAD_REQUEST = 'BAD_REQUEST',
-}
+import { DomainError } from '@cargohold/common';
 
-export class ManagementError extends Error {
-  constructor(
-    readonly code: ManagementErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ManagementError';
+/** The codes the registry management, cleanup policy and bulk delete services throw (a subset of DomainErrorCode). */
+export const ManagementErrorCode = {
+  NOT_FOUND: 'NOT_FOUND',
+  /** A parameter is unusable; the message starts with the parameter's name. */
+  INVALID_PARAMETER: 'INVALID_PARAMETER',
+  /** A well-formed request that cannot be honoured now. */
+  BAD_REQUEST: 'BAD_REQUEST',
+} as const;
+export type ManagementErrorCode = (typeof ManagementErrorCode)[keyof typeof ManagementErrorCode];
+
+/** What the registry management API can refuse, of the domain error family (DomainError). */
+export class ManagementError extends DomainError<ManagementErrorCode> {
+  constructor(code: ManagementErrorCode, message: string) {
+    super(code, message);
   }
 
   static notFound(what: 'Repository' | 'Tag'): ManagementError {

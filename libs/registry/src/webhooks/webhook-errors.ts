@@ -1,7 +1,8 @@
-/** Why a webhook URL is refused; the api renders it as GitLab's 422 `{"message": {"url": [...]}}`. */
-export class WebhookUrlError extends Error {
+import { DomainError } from '@cargohold/common';
+
+/** Why a webhook URL is refused (the SSRF guard): UNPROCESSABLE, about the hook's `url`. */
+export class WebhookUrlError extends DomainError<'UNPROCESSABLE'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'WebhookUrlError';
+    super('UNPROCESSABLE', message, { field: 'url' });
   }
 }
