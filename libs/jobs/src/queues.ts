@@ -1,3 +1,5 @@
+import type { BulkDeleteRules } from '@cargohold/registry';
+
 /** Queue names: stable, kebab-case, shared by the api (producer) and the worker (consumer). */
 export enum QueueName {
   /** Housekeeping: abandoned upload purge. */
@@ -27,21 +29,15 @@ export enum JobName {
   DeliverWebhook = 'deliver-webhook',
 }
 
-/** GitLab's bulk tag delete parameters, validated by the api before they are enqueued. */
-export interface TagRetentionParams {
-  nameRegexDelete?: string;
-  nameRegexKeep?: string;
-  keepN?: number;
-  /** Seconds. */
-  olderThan?: number;
-}
-
 export interface JobPayloads {
   [JobName.PurgeStaleUploads]: { olderThanSeconds: number };
   /** Work recorded in the database whose job was never queued (Redis down, a process died in between). */
   [JobName.RequeueStrandedWork]: { olderThanSeconds: number };
-  /** `requestId`: the bulk_tag_delete_requests row it runs (absent in jobs queued before those rows existed). */
-  [JobName.BulkDeleteTags]: { repositoryId: number; params: TagRetentionParams; requestedBy: number | null; requestId?: number };
+  /**
+   * `params`: the rules as the api validated them; `requestId`: the bulk_tag_delete_requests row it runs (absent
+   * in jobs queued before those rows existed).
+   */
+  [JobName.BulkDeleteTags]: { repositoryId: number; params: BulkDeleteRules; requestedBy: number | null; requestId?: number };
   [JobName.DeleteRepository]: { repositoryId: number; requestedBy: number | null };
   /** A group tree marked by `DELETE /groups/:id` (or a user's hard delete); the requester is on its row. */
   [JobName.DeleteGroup]: { namespaceId: number };

@@ -13,6 +13,7 @@ export { parseOlderThan } from './retention/older-than';
 export { TagNameRegex, InvalidTagRegexError } from './retention/tag-name-regex';
 export * from './management/management-error';
 export * from './management/registry-management.service';
+export * from './management/bulk-delete-rules';
 export * from './management/registry-deletion.service';
 export * from './management/namespace-deletion.service';
 export type { RepositoryRecord, RepositoryFilter, RegistryUsage } from './management/repository-query.repository';

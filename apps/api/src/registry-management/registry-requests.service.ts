@@ -5,7 +5,6 @@ import { AccessLevel, Actor, IamError, ResourceRef } from '@cargohold/iam';
 import { bulkDeleteJobId, hasLiveJob, JOB_QUEUE, JobName, JobProducer, repositoryDeleteJobId } from '@cargohold/jobs';
 import {
   RegistryEventActor,
-  BulkDeleteRequest,
   KeysetRequest,
   ManagementError,
   RegistryManagementService,
@@ -18,6 +17,8 @@ import {
 import { OffsetPage } from '../rest/pagination';
 import { queueOrDefer } from '../jobs/queue-or-defer';
 import { BulkDeleteLease } from './bulk-delete-lease';
+import { bulkDeleteRules } from './bulk-delete-rules';
+import type { BulkDeleteTagsDto } from './dto/registry-management.dto';
 import { RegistryAccess, RegistryNeed } from './registry-access';
 
 export interface ShownRepository {
@@ -109,9 +110,9 @@ export class RegistryRequests {
    * unavailable), records the request and hands it to the worker; a request whose job cannot be queued now is
    * queued by the stranded-work requeuer.
    */
-  async bulkDeleteTags(actor: Actor | null, ref: ResourceRef, repositoryId: number, request: BulkDeleteRequest): Promise<void> {
+  async bulkDeleteTags(actor: Actor | null, ref: ResourceRef, repositoryId: number, params: BulkDeleteTagsDto): Promise<void> {
     const { project, level } = await this.access.project(actor, ref, 'read');
-    const rules = this.registry.validateBulkDelete(request);
+    const rules = bulkDeleteRules(params);
     const repository = await this.repositoryOf(project.id, repositoryId);
     if (!this.access.canAdmin(level)) throw IamError.forbidden();
     if (!(await this.lease.tryObtain(repository.id))) throw ManagementError.badRequest(BULK_DELETE_REFUSED);

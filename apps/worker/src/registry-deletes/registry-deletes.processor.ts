@@ -77,14 +77,15 @@ export class RegistryDeletesProcessor extends WorkerHost {
 
   private async bulkDeleteTags(job: Job<JobPayloads[JobName.BulkDeleteTags]>): Promise<BulkDeleteResult> {
     const { repositoryId, params, requestId } = job.data;
-    if (!params.nameRegexDelete) throw new UnrecoverableError('bulk delete without name_regex_delete');
+    // A job from before the payload was typed may lack it; no retry can help then.
+    if (!params?.nameRegexDelete) throw new UnrecoverableError('bulk delete without name_regex_delete');
     try {
       // Ages are judged at the time of the request (its row's requested_at; job.timestamp for a job without a
       // row, which survives retries), not of each attempt.
       const result =
         requestId !== undefined
           ? await this.deletion.runBulkDeleteRequest(requestId)
-          : await this.deletion.bulkDeleteTags(repositoryId, { ...params, nameRegexDelete: params.nameRegexDelete }, new Date(job.timestamp));
+          : await this.deletion.bulkDeleteTags(repositoryId, params, new Date(job.timestamp));
       this.logger.info({ job: job.name, jobId: job.id, repositoryId, ...result }, 'registry bulk tag delete finished');
       return result;
     } catch (error) {

@@ -3,7 +3,7 @@ import { NOTHING_RECORDED, RecordedEvent, SYSTEM_ACTOR } from '../events';
 import { RegistryContext } from '../registry-context';
 import { RegistryDeletionService } from '../management/registry-deletion.service';
 import { ManagementError } from '../management/management-error';
-import { BulkDeleteRules } from '../management/registry-management.service';
+import { BulkDeleteRules } from '../management/bulk-delete-rules';
 import { parseOlderThan } from '../retention/older-than';
 import { CleanupPolicy, CleanupPolicyRules, DEFAULT_POLICY_RULES, nextRunAt, PolicyTarget } from './cleanup-policy';
 import { applyPolicyAttributes, CleanupPolicyAttributes } from './cleanup-policy-attributes';

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import type { BulkDeleteRules } from './registry-management.service';
+import type { BulkDeleteRules } from './bulk-delete-rules';
 
 export interface BulkDeleteRequestRecord {
   id: number;

@@ -4,7 +4,7 @@ import { queueBlobReview } from '../data/blob.repository';
 import { queueManifestReview } from '../data/tag.repository';
 import { RegistryContext } from '../registry-context';
 import { compileRetentionRules, planRetention, RetentionPlan } from '../retention/retention-rules';
-import { BulkDeleteRules } from './registry-management.service';
+import { BulkDeleteRules } from './bulk-delete-rules';
 import { RepositoryDeletionRepository } from './repository-deletion.repository';
 import { BulkDeleteRequestRecord, BulkDeleteRequestRepository } from './bulk-delete-request.repository';
 import { RepositoryQueryRepository } from './repository-query.repository';

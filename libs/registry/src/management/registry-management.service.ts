@@ -3,7 +3,7 @@ import { manifestDigestById } from '../data/event-facts';
 import { queueManifestReview } from '../data/tag.repository';
 import { isValidTag } from '../domain';
 import { RegistryContext } from '../registry-context';
-import { compileRetentionRules, RetentionRuleError, RetentionRuleName } from '../retention/retention-rules';
+import { BulkDeleteRules } from './bulk-delete-rules';
 import { ManagementError } from './management-error';
 import { RegistryUsage, RepositoryFilter, RepositoryQueryRepository, RepositoryRecord } from './repository-query.repository';
 import { RepositoryDeletionRepository } from './repository-deletion.repository';
@@ -32,31 +32,6 @@ export interface OffsetRequest {
   limit: number;
   offset: number;
 }
-
-/** GitLab's bulk delete parameters as the API received them (names as in the REST API). */
-export interface BulkDeleteRequest {
-  name_regex_delete?: string;
-  name_regex?: string;
-  name_regex_keep?: string;
-  keep_n?: number;
-  older_than?: string;
-}
-
-/** The validated rules, ready for a job payload (structurally the jobs lib's TagRetentionParams). */
-export interface BulkDeleteRules {
-  nameRegexDelete: string;
-  nameRegexKeep?: string;
-  keepN?: number;
-  /** Seconds. */
-  olderThan?: number;
-}
-
-const PARAMETER_NAMES: Record<RetentionRuleName, keyof BulkDeleteRequest> = {
-  nameRegexDelete: 'name_regex_delete',
-  nameRegexKeep: 'name_regex_keep',
-  keepN: 'keep_n',
-  olderThan: 'older_than',
-};
 
 /**
  * The registry management API's domain: listings, details, sizes, single tag deletes and scheduling the
@@ -132,8 +107,9 @@ export class RegistryManagementService {
   }
 
   /**
-   * Records a validated bulk tag delete; the caller queues its job after this returns. The row is what makes it
-   * happen: the worker's stranded-work requeuer queues requests whose job is missing (Redis was down).
+   * Records a bulk tag delete whose rules passed `validateBulkDelete`; the caller queues its job after this
+   * returns. The row is what makes it happen: the worker's stranded-work requeuer queues requests whose job is
+   * missing (Redis was down).
    */
   async requestBulkDelete(repositoryId: number, rules: BulkDeleteRules, requestedBy: number | null): Promise<BulkDeleteRequestRecord> {
     return this.bulkDeletes.insert(this.ctx.db.manager, repositoryId, rules, requestedBy);
@@ -141,29 +117,6 @@ export class RegistryManagementService {
 
   async usage(projectIds: number[]): Promise<RegistryUsage> {
     return this.repositories.usage(this.ctx.db.manager, projectIds);
-  }
-
-  /** Checks GitLab's bulk delete parameters synchronously, so a bad regex is a 400 and never reaches the worker. */
-  validateBulkDelete(request: BulkDeleteRequest): BulkDeleteRules {
-    const nameRegexDelete = request.name_regex_delete ?? request.name_regex;
-    if (nameRegexDelete === undefined) {
-      throw ManagementError.invalidParameter('name_regex, name_regex_delete are missing, at least one parameter must be provided');
-    }
-    // The deprecated name_regex is validated too when both are given, as GitLab validates every regex parameter.
-    if (request.name_regex !== undefined && request.name_regex_delete !== undefined) {
-      asParameterError(() => compileRetentionRules({ nameRegexDelete: request.name_regex! }), () => 'name_regex');
-    }
-    const rules = {
-      nameRegexDelete,
-      nameRegexKeep: request.name_regex_keep || undefined,
-      keepN: request.keep_n,
-      olderThan: request.older_than || undefined,
-    };
-    const compiled = asParameterError(
-      () => compileRetentionRules(rules),
-      (rule) => (rule === 'nameRegexDelete' && request.name_regex_delete === undefined ? 'name_regex' : PARAMETER_NAMES[rule]),
-    );
-    return { ...rules, olderThan: compiled.olderThanSeconds ?? undefined };
   }
 
   private async withExtras(items: RepositoryRecord[], extras: RepositoryExtras): Promise<RepositoryView[]> {
@@ -178,15 +131,5 @@ export class RegistryManagementService {
       ...(counts ? { tagsCount: counts.get(item.id) ?? 0 } : {}),
       ...(names ? { tags: names.get(item.id) ?? [] } : {}),
     }));
-  }
-}
-
-/** Runs a rule check, turning a RetentionRuleError into GitLab's 400 naming the REST parameter. */
-function asParameterError<T>(check: () => T, parameterOf: (rule: RetentionRuleName) => string): T {
-  try {
-    return check();
-  } catch (error) {
-    if (error instanceof RetentionRuleError) throw ManagementError.invalidParameter(`${parameterOf(error.rule)} ${error.reason}`);
-    throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { DomainError } from '@cargohold/common';
 import { parseOlderThan } from './older-than';
 import { InvalidTagRegexError, TagNameRegex } from './tag-name-regex';
 
@@ -25,14 +26,16 @@ export interface RetentionRules {
 
 export type RetentionRuleName = 'nameRegexDelete' | 'nameRegexKeep' | 'keepN' | 'olderThan';
 
-/** A rule that cannot be applied: bad regex, negative keep_n, unreadable older_than. */
-export class RetentionRuleError extends Error {
+/**
+ * A rule that cannot be applied: bad regex, negative keepN, unreadable olderThan. `rule` names it in the
+ * domain's terms; the api says which request parameter that was.
+ */
+export class RetentionRuleError extends DomainError<'INVALID_PARAMETER'> {
   constructor(
     readonly rule: RetentionRuleName,
     readonly reason: string,
   ) {
-    super(`${rule} ${reason}`);
-    this.name = 'RetentionRuleError';
+    super('INVALID_PARAMETER', `${rule} ${reason}`, { field: rule });
   }
 }
 

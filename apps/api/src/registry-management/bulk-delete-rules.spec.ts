@@ -1,24 +1,20 @@
-import { RegistryContext } from '../registry-context';
-import { ManagementError, ManagementErrorCode } from './management-error';
-import { BulkDeleteRequest, RegistryManagementService } from './registry-management.service';
+import { BulkDeleteTagsDto } from './dto/registry-management.dto';
+import { RestValidationError } from '../rest/rest-errors';
+import { bulkDeleteRules } from './bulk-delete-rules';
 
-describe('RegistryManagementService.validateBulkDelete (GitLab parameter rules)', () => {
-  // Validation touches neither the database nor storage.
-  const service = new RegistryManagementService({} as RegistryContext);
-
-  function refusal(request: BulkDeleteRequest): string {
+describe('bulkDeleteRules (GitLab parameter rules)', () => {
+  function refusal(params: BulkDeleteTagsDto): string {
     try {
-      service.validateBulkDelete(request);
+      bulkDeleteRules(params);
     } catch (error) {
-      expect(error).toBeInstanceOf(ManagementError);
-      expect((error as ManagementError).code).toBe(ManagementErrorCode.INVALID_PARAMETER);
-      return (error as ManagementError).message;
+      expect(error).toBeInstanceOf(RestValidationError);
+      return (error as RestValidationError).message;
     }
     throw new Error('expected a refusal');
   }
 
   it('turns the REST parameters into job rules, older_than in seconds', () => {
-    expect(service.validateBulkDelete({ name_regex_delete: '.*', name_regex_keep: 'stable.*', keep_n: 5, older_than: '7d' })).toEqual({
+    expect(bulkDeleteRules({ name_regex_delete: '.*', name_regex_keep: 'stable.*', keep_n: 5, older_than: '7d' })).toEqual({
       nameRegexDelete: '.*',
       nameRegexKeep: 'stable.*',
       keepN: 5,
@@ -27,12 +23,12 @@ describe('RegistryManagementService.validateBulkDelete (GitLab parameter rules)'
   });
 
   it('accepts the deprecated name_regex, and prefers name_regex_delete when both are given', () => {
-    expect(service.validateBulkDelete({ name_regex: 'v.*' }).nameRegexDelete).toBe('v.*');
-    expect(service.validateBulkDelete({ name_regex: 'v.*', name_regex_delete: 'dev.*' }).nameRegexDelete).toBe('dev.*');
+    expect(bulkDeleteRules({ name_regex: 'v.*' }).nameRegexDelete).toBe('v.*');
+    expect(bulkDeleteRules({ name_regex: 'v.*', name_regex_delete: 'dev.*' }).nameRegexDelete).toBe('dev.*');
   });
 
   it('drops empty optional values', () => {
-    expect(service.validateBulkDelete({ name_regex_delete: '.*', name_regex_keep: '', older_than: '' })).toEqual({ nameRegexDelete: '.*' });
+    expect(bulkDeleteRules({ name_regex_delete: '.*', name_regex_keep: '', older_than: '' })).toEqual({ nameRegexDelete: '.*' });
   });
 
   it('answers GitLab\'s messages naming the REST parameter', () => {
