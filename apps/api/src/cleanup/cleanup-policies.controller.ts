@@ -11,6 +11,7 @@ import { resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { RegistryAccess } from '../registry-management/registry-access';
 import { RepositoryPolicyDto, UpdateWithPolicyDto } from './cleanup-policy.dto';
+import { withPolicyChange } from './cleanup-policy-params';
 import { presentRun, presentStored } from './cleanup-policy.presenter';
 import { presentGroup } from '../iam/presenters/group.presenter';
 import { paginate, PaginationQuery } from '../rest/pagination';
@@ -41,7 +42,7 @@ export class CleanupPoliciesController {
     const target = { kind: 'group' as const, id: group.id };
     // Without attributes nothing changes (an empty update must not create a default policy for the group).
     const attributes = body.container_expiration_policy_attributes;
-    const policy = attributes ? await this.policies.set(target, attributes) : await this.policies.find(target);
+    const policy = attributes ? await withPolicyChange(attributes, (change) => this.policies.set(target, change)) : await this.policies.find(target);
     return { ...presentGroup(group, this.config.publicUrl), container_expiration_policy: policy ? presentStored(policy) : null };
   }
 
@@ -57,7 +58,7 @@ export class CleanupPoliciesController {
     const repository = await this.registry.findRepository(repositoryId);
     if (repository.projectId !== project.id) throw ManagementError.notFound('Repository');
     const { container_expiration_policy_attributes: nested, ...flat } = body;
-    const policy = await this.policies.set({ kind: 'repository', id: repositoryId }, nested ?? flat);
+    const policy = await withPolicyChange(nested ?? flat, (change) => this.policies.set({ kind: 'repository', id: repositoryId }, change));
     return { id: repositoryId, path: repository.path, container_expiration_policy: presentStored(policy) };
   }
 

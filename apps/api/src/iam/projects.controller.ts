@@ -15,6 +15,7 @@ import { presentProjectStatistics } from './presenters/project-statistics.presen
 import { ProjectStatisticsService } from './project-statistics.service';
 import { CleanupPolicyService } from '@cargohold/registry';
 import { presentEffective } from '../cleanup/cleanup-policy.presenter';
+import { withPolicyChange } from '../cleanup/cleanup-policy-params';
 
 /** `/projects`: projects in user namespaces and groups. */
 @RestController('projects')
@@ -61,7 +62,7 @@ export class ProjectsController {
   @Put(':id')
   async update(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateProjectDto) {
     const policyAttributes = body.container_expiration_policy_attributes;
-    if (policyAttributes) this.cleanupPolicies.validate(policyAttributes);
+    if (policyAttributes) await withPolicyChange(policyAttributes, (change) => this.cleanupPolicies.validate(change));
     const { project, level } = await this.iam.projects.update(actor, resourceRef(id), {
       name: body.name,
       path: body.path,
@@ -69,7 +70,7 @@ export class ProjectsController {
       visibility: body.visibility,
       containerRegistryAccessLevel: requestedRegistryAccess(body),
     });
-    if (policyAttributes) await this.cleanupPolicies.set({ kind: 'project', id: project.id }, policyAttributes);
+    if (policyAttributes) await withPolicyChange(policyAttributes, (change) => this.cleanupPolicies.set({ kind: 'project', id: project.id }, change));
     const policy = presentEffective(await this.cleanupPolicies.effectiveForProject(project.id));
     return { ...presentProject(project, this.config.publicUrl, level), container_expiration_policy: policy };
   }

@@ -1,6 +1,6 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { IamError, IamErrorCode } from '@cargohold/iam';
-import { ManagementError, ManagementErrorCode, WebhookUrlError } from '@cargohold/registry';
+import { CleanupPolicyError, ManagementError, ManagementErrorCode, RetentionRuleError, WebhookUrlError } from '@cargohold/registry';
 import { bodyParserErrorFor, InsufficientScopeError, restErrorFor, RestValidationError, tokenErrorFor } from './rest-errors';
 import { checkScopes } from './rest-auth.guard';
 
@@ -25,7 +25,9 @@ describe('restErrorFor (GitLab error bodies)', () => {
 
   it('words the other families of domain errors as GitLab does', () => {
     expect(restErrorFor(ManagementError.notFound('Tag'))).toEqual({ status: 404, body: { message: '404 Tag Not Found' } });
-    expect(restErrorFor(ManagementError.invalidParameter('keep_n is invalid'))).toEqual({ status: 400, body: { error: 'keep_n is invalid' } });
+    // Unmapped to a REST parameter (the endpoints do that), a rule error still is a 400 naming the rule.
+    expect(restErrorFor(new RetentionRuleError('keepN', 'is invalid'))).toEqual({ status: 400, body: { error: 'keepN is invalid' } });
+    expect(restErrorFor(new CleanupPolicyError('cadence', 'must be one of: 1d'))).toEqual({ status: 400, body: { error: 'cadence must be one of: 1d' } });
     expect(restErrorFor(ManagementError.badRequest('the project has no cleanup policy'))).toEqual({ status: 400, body: { message: 'the project has no cleanup policy' } });
     expect(restErrorFor(new WebhookUrlError('is blocked: Requests to localhost are not allowed'))).toEqual({
       status: 422,

@@ -6,7 +6,7 @@ import { ManagementError } from '../management/management-error';
 import { BulkDeleteRules } from '../management/bulk-delete-rules';
 import { parseOlderThan } from '../retention/older-than';
 import { CleanupPolicy, CleanupPolicyRules, DEFAULT_POLICY_RULES, nextRunAt, PolicyTarget } from './cleanup-policy';
-import { applyPolicyAttributes, CleanupPolicyAttributes } from './cleanup-policy-attributes';
+import { applyPolicyChange, CleanupPolicyChange } from './cleanup-policy-change';
 import { CleanupPolicyRepository } from './cleanup-policy.repository';
 import { CleanupRun, CleanupRunRepository, PolicySource } from './cleanup-run.repository';
 
@@ -52,17 +52,17 @@ export class CleanupPolicyService {
     return this.policies.find(this.ctx.db.manager, target);
   }
 
-  /** Refuses attributes that set() would refuse, before anything else of the same request is changed. */
-  validate(attributes: CleanupPolicyAttributes): void {
-    applyPolicyAttributes(DEFAULT_POLICY_RULES, attributes);
+  /** Refuses a change that set() would refuse (CleanupPolicyError), before anything else of the same request is changed. */
+  validate(change: CleanupPolicyChange): void {
+    applyPolicyChange(DEFAULT_POLICY_RULES, change);
   }
 
-  /** Creates or updates the policy of a project, group or repository from GitLab's attributes. */
-  async set(target: PolicyTarget, attributes: CleanupPolicyAttributes, now = new Date()): Promise<CleanupPolicy> {
+  /** Creates or updates the policy of a project, group or repository; refuses an invalid change (CleanupPolicyError). */
+  async set(target: PolicyTarget, change: CleanupPolicyChange, now = new Date()): Promise<CleanupPolicy> {
     return this.ctx.db.transaction(async (db) => {
       const existing = await this.policies.find(db, target);
       const base = existing ?? (target.kind === 'project' ? (await this.effectiveForProject(target.id)).rules : DEFAULT_POLICY_RULES);
-      const rules = applyPolicyAttributes(base, attributes);
+      const rules = applyPolicyChange(base, change);
       // Enabling or changing the cadence restarts the clock, as GitLab does; disabling clears it.
       const keepSchedule = existing?.enabled && rules.enabled && existing.cadence === rules.cadence && existing.nextRunAt;
       const next = !rules.enabled ? null : keepSchedule ? existing!.nextRunAt : nextRunAt(rules.cadence, now);

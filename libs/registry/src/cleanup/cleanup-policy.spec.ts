@@ -1,6 +1,5 @@
-import { ManagementError } from '../management/management-error';
 import { DEFAULT_POLICY_RULES, nextRunAt } from './cleanup-policy';
-import { applyPolicyAttributes } from './cleanup-policy-attributes';
+import { applyPolicyChange, CleanupPolicyError } from './cleanup-policy-change';
 
 describe('nextRunAt', () => {
   const from = new Date('2026-01-31T10:00:00Z');
@@ -15,27 +14,28 @@ describe('nextRunAt', () => {
   });
 });
 
-describe('applyPolicyAttributes', () => {
-  it('applies GitLab attributes over the current rules', () => {
-    const rules = applyPolicyAttributes(DEFAULT_POLICY_RULES, { enabled: true, cadence: '7d', keep_n: 25, older_than: '30d', name_regex_keep: '^v.*' });
+describe('applyPolicyChange', () => {
+  it('applies the change over the current rules', () => {
+    const rules = applyPolicyChange(DEFAULT_POLICY_RULES, { enabled: true, cadence: '7d', keepN: 25, olderThan: '30d', nameRegexKeep: '^v.*' });
     expect(rules).toEqual({ enabled: true, cadence: '7d', keepN: 25, olderThan: '30d', nameRegex: '.*', nameRegexKeep: '^v.*' });
   });
 
-  it('prefers name_regex_delete over the older name_regex, and clears fields set to null', () => {
-    const rules = applyPolicyAttributes(DEFAULT_POLICY_RULES, { name_regex: 'a', name_regex_delete: 'b', keep_n: null, older_than: null });
-    expect(rules).toMatchObject({ nameRegex: 'b', keepN: null, olderThan: null });
+  it('clears fields set to null and keeps absent ones', () => {
+    const rules = applyPolicyChange({ ...DEFAULT_POLICY_RULES, keepN: 10, olderThan: '7d' }, { nameRegex: 'b', keepN: null, olderThan: null, cadence: undefined });
+    expect(rules).toMatchObject({ nameRegex: 'b', keepN: null, olderThan: null, cadence: DEFAULT_POLICY_RULES.cadence });
   });
 
   it.each([
-    [{ cadence: '2d' }, 'container_expiration_policy_attributes[cadence] must be one of: 1d, 7d, 14d, 1month, 3month'],
-    [{ keep_n: 3 }, 'container_expiration_policy_attributes[keep_n] must be one of: 1, 5, 10, 25, 50, 100'],
-    [{ older_than: '60d' }, 'container_expiration_policy_attributes[older_than] must be one of: 7d, 14d, 30d, 90d'],
-  ])('refuses %j naming the allowed values', (attributes, message) => {
-    expect(() => applyPolicyAttributes(DEFAULT_POLICY_RULES, attributes)).toThrow(new ManagementError('INVALID_PARAMETER' as never, message));
+    [{ cadence: '2d' }, 'cadence', 'must be one of: 1d, 7d, 14d, 1month, 3month'],
+    [{ keepN: 3 }, 'keepN', 'must be one of: 1, 5, 10, 25, 50, 100'],
+    [{ olderThan: '60d' }, 'olderThan', 'must be one of: 7d, 14d, 30d, 90d'],
+  ])('refuses %j naming the allowed values', (change, attribute, problem) => {
+    expect(() => applyPolicyChange(DEFAULT_POLICY_RULES, change)).toThrow(CleanupPolicyError);
+    expect(() => applyPolicyChange(DEFAULT_POLICY_RULES, change)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER', attribute, problem }));
   });
 
   it('refuses regexes RE2 cannot compile (backreferences, lookaheads) without running them', () => {
-    expect(() => applyPolicyAttributes(DEFAULT_POLICY_RULES, { name_regex: '(a)\\1' })).toThrow(/name_regex\] is an invalid regexp/);
-    expect(() => applyPolicyAttributes(DEFAULT_POLICY_RULES, { name_regex_keep: '(?=x)' })).toThrow(/name_regex_keep\] is an invalid regexp/);
+    expect(() => applyPolicyChange(DEFAULT_POLICY_RULES, { nameRegex: '(a)\\1' })).toThrow(/^nameRegex is an invalid regexp/);
+    expect(() => applyPolicyChange(DEFAULT_POLICY_RULES, { nameRegexKeep: '(?=x)' })).toThrow(/^nameRegexKeep is an invalid regexp/);
   });
 });

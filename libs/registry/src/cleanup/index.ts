@@ -1,4 +1,4 @@
 export * from './cleanup-policy';
-export * from './cleanup-policy-attributes';
+export * from './cleanup-policy-change';
 export * from './cleanup-policy.service';
 export type { CleanupRun, CleanupRunStatus, PolicySource } from './cleanup-run.repository';

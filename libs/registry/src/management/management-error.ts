@@ -1,10 +1,11 @@
 import { DomainError } from '@cargohold/common';
 
-/** The codes the registry management, cleanup policy and bulk delete services throw (a subset of DomainErrorCode). */
+/**
+ * The codes the registry management and cleanup policy services throw (a subset of DomainErrorCode). Invalid
+ * rules are refused with their own errors, which name the rule: RetentionRuleError, CleanupPolicyError.
+ */
 export const ManagementErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
-  /** A parameter is unusable; the message starts with the parameter's name. */
-  INVALID_PARAMETER: 'INVALID_PARAMETER',
   /** A well-formed request that cannot be honoured now. */
   BAD_REQUEST: 'BAD_REQUEST',
 } as const;
@@ -18,10 +19,6 @@ export class ManagementError extends DomainError<ManagementErrorCode> {
 
   static notFound(what: 'Repository' | 'Tag'): ManagementError {
     return new ManagementError(ManagementErrorCode.NOT_FOUND, `${what} Not Found`);
-  }
-
-  static invalidParameter(message: string): ManagementError {
-    return new ManagementError(ManagementErrorCode.INVALID_PARAMETER, message);
   }
 
   static badRequest(message: string): ManagementError {

@@ -1,0 +1,69 @@
+import { DomainError } from '@cargohold/common';
+import { InvalidTagRegexError, TagNameRegex } from '../retention/tag-name-regex';
+import { Cadence, CADENCES, CleanupPolicyRules, KEEP_N_VALUES, OLDER_THAN_VALUES } from './cleanup-policy';
+
+/** A change to a cleanup policy: each field set is validated and applied; absent ones stay, null clears. */
+export interface CleanupPolicyChange {
+  enabled?: boolean;
+  cadence?: string;
+  keepN?: number | null;
+  olderThan?: string | null;
+  /** RE2 pattern of the tag names to delete. */
+  nameRegex?: string | null;
+  nameRegexKeep?: string | null;
+}
+
+export type CleanupPolicyField = keyof CleanupPolicyChange;
+
+/** A value a policy cannot take. `field` names it in the domain's terms; the api says which parameter that was. */
+export class CleanupPolicyError extends DomainError<'INVALID_PARAMETER'> {
+  constructor(
+    readonly attribute: CleanupPolicyField,
+    readonly problem: string,
+  ) {
+    super('INVALID_PARAMETER', `${attribute} ${problem}`, { field: attribute });
+  }
+}
+
+/**
+ * Applies the change to the current rules, validating each field against GitLab's allowed values. An invalid
+ * value is refused (CleanupPolicyError) with a problem naming the allowed ones, and nothing is changed.
+ */
+export function applyPolicyChange(current: CleanupPolicyRules, change: CleanupPolicyChange): CleanupPolicyRules {
+  const next: CleanupPolicyRules = { ...current };
+  if (change.enabled !== undefined) {
+    if (typeof change.enabled !== 'boolean') throw new CleanupPolicyError('enabled', 'must be true or false');
+    next.enabled = change.enabled;
+  }
+  if (change.cadence !== undefined) {
+    if (!CADENCES.includes(change.cadence as Cadence)) throw new CleanupPolicyError('cadence', `must be one of: ${CADENCES.join(', ')}`);
+    next.cadence = change.cadence as Cadence;
+  }
+  if (change.keepN !== undefined) {
+    if (change.keepN !== null && !KEEP_N_VALUES.includes(change.keepN as (typeof KEEP_N_VALUES)[number])) {
+      throw new CleanupPolicyError('keepN', `must be one of: ${KEEP_N_VALUES.join(', ')}`);
+    }
+    next.keepN = change.keepN;
+  }
+  if (change.olderThan !== undefined) {
+    if (change.olderThan !== null && !OLDER_THAN_VALUES.includes(change.olderThan as (typeof OLDER_THAN_VALUES)[number])) {
+      throw new CleanupPolicyError('olderThan', `must be one of: ${OLDER_THAN_VALUES.join(', ')}`);
+    }
+    next.olderThan = change.olderThan;
+  }
+  if (change.nameRegex !== undefined) next.nameRegex = checkRegex('nameRegex', change.nameRegex);
+  if (change.nameRegexKeep !== undefined) next.nameRegexKeep = checkRegex('nameRegexKeep', change.nameRegexKeep);
+  return next;
+}
+
+function checkRegex(field: CleanupPolicyField, value: string | null): string | null {
+  if (value === null || value === '') return null;
+  if (typeof value !== 'string') throw new CleanupPolicyError(field, 'must be a string');
+  try {
+    TagNameRegex.compile(value);
+    return value;
+  } catch (error) {
+    if (error instanceof InvalidTagRegexError) throw new CleanupPolicyError(field, `is an invalid regexp: ${error.reason}`);
+    throw error;
+  }
+}
