@@ -111,6 +111,8 @@ describe('registry /v2/ (OCI distribution spec)', () => {
         headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': '200000-299999' },
       });
       expect(skipped.status).toBe(416);
+      // RFC 9110: a 416 says the current length, here where the upload stands.
+      expect(skipped.headers.get('content-range')).toBe('bytes */100000');
       const status = await registry.fetch(`${base}${location}`);
       expect(status.status).toBe(204);
       expect(status.headers.get('range')).toBe('0-99999');
@@ -392,6 +394,10 @@ describe('registry /v2/ (OCI distribution spec)', () => {
       expect(ok.status).toBe(201);
       const get = await registry.fetch(`${base}/v2/${repo}/manifests/multi`);
       expect(get.headers.get('content-type')).toBe(OCI_INDEX);
+      // A child the index still references cannot go: a conflict (409), worded as DENIED.
+      const child = await registry.fetch(`${base}/v2/${repo}/manifests/${a.digest}`, { method: 'DELETE' });
+      expect(child.status).toBe(409);
+      expect((await child.json()).errors[0]).toMatchObject({ code: 'DENIED', detail: { digest: a.digest } });
       const broken = { ...index, manifests: [{ mediaType: OCI_MANIFEST, digest: digestOf('absent'), size: 6 }] };
       const refused = await putManifest(base, repo, 'broken', broken, OCI_INDEX, registry.fetch);
       expect(refused.status).toBe(400);
