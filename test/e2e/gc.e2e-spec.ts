@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createDataSource, DataSource } from '@cargohold/db';
-import { GarbageCollector, StorageChecker } from '@cargohold/registry';
+import { GarbageCollector, RegistryContext, StorageChecker } from '@cargohold/registry';
 import { FilesystemBlobStore } from '@cargohold/storage';
 import {
   buildOciLayout,
@@ -69,7 +69,8 @@ describe('garbage collection (worker)', () => {
   const blobRows = async (digests: string[]) =>
     (await db.query<{ digest: string }>(`SELECT digest FROM blobs WHERE digest = ANY($1) ORDER BY digest`, [digests])).map((row) => row.digest);
   const store = () => new FilesystemBlobStore(path.join(platform.dataDir, 'storage'));
-  const collector = () => new GarbageCollector(gcDb, store(), { reviewDelaySeconds: 0, uploadPurgeAgeSeconds: 86400 });
+  const collector = () =>
+    GarbageCollector.forContext(new RegistryContext(gcDb, store(), { gcReviewDelay: 0, deleteEnabled: true }), { reviewDelaySeconds: 0, uploadPurgeAgeSeconds: 86400 });
 
   async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, pollMs = 100): Promise<void> {
     const deadline = Date.now() + timeoutMs;

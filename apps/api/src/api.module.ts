@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@cargohold/config';
-import { CoreModule } from '@cargohold/platform';
+import { CoreModule, RegistryContextModule } from '@cargohold/platform';
 import { DrainState } from './health/drain-state';
 import { HealthController } from './health/health.controller';
 import { IamModule } from './iam/iam.module';
@@ -8,6 +8,7 @@ import { RegistryModule } from './registry/registry.module';
 import { AuditCoreModule } from './audit/audit-core.module';
 import { AuditModule } from './audit/audit.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { ManifestCacheModule } from './registry/manifest-cache.module';
 import { WebModule } from './web/web.module';
 import { RegistryManagementModule } from './registry-management/registry-management.module';
 import { CleanupPoliciesModule } from './cleanup/cleanup-policies.module';
@@ -19,7 +20,21 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, 'api'), AuditCoreModule, WebhooksModule, AuditModule, RegistryModule, IamModule, RegistryManagementModule, CleanupPoliciesModule, EventsModule, MetadataModule, WebModule],
+      imports: [
+        CoreModule.forRoot(config, 'api'),
+        // The one RegistryContext: its event sink from WebhooksModule, its manifest cache and change notifier from ManifestCacheModule.
+        RegistryContextModule.forRoot({ imports: [WebhooksModule, ManifestCacheModule] }),
+        AuditCoreModule,
+        WebhooksModule,
+        AuditModule,
+        RegistryModule,
+        IamModule,
+        RegistryManagementModule,
+        CleanupPoliciesModule,
+        EventsModule,
+        MetadataModule,
+        WebModule,
+      ],
       controllers: [HealthController],
       providers: [DrainState],
     };

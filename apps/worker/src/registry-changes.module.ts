@@ -1,27 +1,21 @@
-import { Inject, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
-import { APP_CONFIG, LOGGER, REDIS, RedisRegistryChangePublisher, registryChangesChannel } from '@cargohold/platform';
-import { installRegistryChangeNotifier } from '@cargohold/registry';
+import { APP_CONFIG, LOGGER, REDIS, REGISTRY_CHANGE_NOTIFIER, RedisRegistryChangePublisher, registryChangesChannel } from '@cargohold/platform';
 
 /**
- * The worker deletes tags and manifests (cleanup policies, bulk and repository deletes, GC): it announces each
- * change on Redis so the api replicas' manifest caches forget it.
+ * The worker deletes tags and manifests (cleanup policies, bulk and repository deletes, GC): its RegistryContext
+ * announces each change on Redis so the api replicas' manifest caches forget it. The worker has no cache of its own.
  */
-@Module({})
-export class RegistryChangesModule implements OnModuleInit, OnModuleDestroy {
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
-
-  onModuleInit(): void {
-    installRegistryChangeNotifier(new RedisRegistryChangePublisher(this.redis, registryChangesChannel(this.config.redisPrefix), this.logger));
-  }
-
-  onModuleDestroy(): void {
-    installRegistryChangeNotifier(undefined);
-  }
-}
+@Module({
+  providers: [
+    {
+      provide: REGISTRY_CHANGE_NOTIFIER,
+      inject: [REDIS, APP_CONFIG, LOGGER],
+      useFactory: (redis: Redis, config: AppConfig, logger: Logger) => new RedisRegistryChangePublisher(redis, registryChangesChannel(config.redisPrefix), logger),
+    },
+  ],
+  exports: [REGISTRY_CHANGE_NOTIFIER],
+})
+export class RegistryChangesModule {}

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '@cargohold/config';
 import { QueueName } from '@cargohold/jobs';
-import { CoreModule, registryContextProvider } from '@cargohold/platform';
+import { CoreModule, RegistryContextModule } from '@cargohold/platform';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceScheduler } from './maintenance/maintenance.scheduler';
 import { StrandedWorkRequeuer } from './maintenance/stranded-work.requeuer';
@@ -29,11 +29,12 @@ export class WorkerModule {
         BullModule.registerQueue({ name: QueueName.Cleanup }),
         // Producers only here (the requeuer); their consumers live in WebhooksWorkerModule and RegistryDeletesModule.
         BullModule.registerQueue({ name: QueueName.Webhooks }, { name: QueueName.RegistryDeletes }),
-        RegistryChangesModule,
+        // The one RegistryContext: its event sink from WebhooksWorkerModule, its change notifier from RegistryChangesModule.
+        RegistryContextModule.forRoot({ imports: [WebhooksWorkerModule, RegistryChangesModule] }),
         RegistryDeletesModule,
         WebhooksWorkerModule,
       ],
-      providers: [registryContextProvider, MaintenanceProcessor, MaintenanceScheduler, StrandedWorkRequeuer, garbageCollectorProvider, GcProcessor, GcScheduler, cleanupPolicyServiceProvider, CleanupProcessor, CleanupScheduler],
+      providers: [MaintenanceProcessor, MaintenanceScheduler, StrandedWorkRequeuer, garbageCollectorProvider, GcProcessor, GcScheduler, cleanupPolicyServiceProvider, CleanupProcessor, CleanupScheduler],
     };
   }
 }

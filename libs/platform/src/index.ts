@@ -1,4 +1,4 @@
 export * from './tokens';
 export * from './core.module';
-export * from './registry-context.provider';
+export * from './registry-context.module';
 export * from './registry-changes';

@@ -8,7 +8,7 @@ import type { EntityManager } from 'typeorm';
  * nothing: the worker's stranded-work requeuer queues delivery rows that no job carries.
  *
  * The registry services only know this interface; the api and the worker plug in an implementation
- * (RegistryContext.useEvents). Recording runs SQL in the caller's transaction (a failure rolls the change
+ * (the `events` listener of RegistryContext). Recording runs SQL in the caller's transaction (a failure rolls the change
  * back); `publish` never throws and never waits long. Receivers are never called inline.
  */
 
@@ -111,18 +111,3 @@ export const NO_REGISTRY_EVENTS: RegistryEventSink = {
   cleanupFinished: async () => NOTHING_RECORDED,
   publish: async () => undefined,
 };
-
-let processSink: RegistryEventSink = NO_REGISTRY_EVENTS;
-
-/**
- * Installs the process's sink, used by every RegistryContext that has none of its own. Process-wide on purpose:
- * the api and the worker build several RegistryContexts (one per Nest module that provides one), and every one of
- * them must report what it changes. The api's and the worker's webhook modules call this at startup.
- */
-export function installRegistryEventSink(sink: RegistryEventSink): void {
-  processSink = sink;
-}
-
-export function installedRegistryEventSink(): RegistryEventSink {
-  return processSink;
-}

@@ -2,7 +2,8 @@
  * What manifest GETs may answer from memory, and how writers say that a repository's tags or manifests changed.
  *
  * The registry lib stays framework-free: the cache is a plain class, and the cross-process part (Redis pub/sub
- * in the api, a publisher in the worker) is an implementation of RegistryChangeNotifier installed by the apps.
+ * in the api, a publisher in the worker) is an implementation of RegistryChangeNotifier that the apps hand to
+ * their RegistryContext.
  */
 
 /** A manifest as served: `payload` byte for byte. */
@@ -23,27 +24,8 @@ export interface RegistryChangeNotifier {
   repositoriesChanged(paths: readonly string[] | 'all'): Promise<void>;
 }
 
-const NO_NOTIFIER: RegistryChangeNotifier = { repositoriesChanged: async () => undefined };
-let processNotifier: RegistryChangeNotifier = NO_NOTIFIER;
-let processCache: ManifestCache | undefined;
-
-/** Installs the process's notifier (api: local invalidation + publish; worker and CLI: publish). */
-export function installRegistryChangeNotifier(notifier: RegistryChangeNotifier | undefined): void {
-  processNotifier = notifier ?? NO_NOTIFIER;
-}
-
-export function installedRegistryChangeNotifier(): RegistryChangeNotifier {
-  return processNotifier;
-}
-
-/** Installs the process's manifest cache (the api); without one every GET reads PostgreSQL. */
-export function installManifestCache(cache: ManifestCache | undefined): void {
-  processCache = cache;
-}
-
-export function installedManifestCache(): ManifestCache | undefined {
-  return processCache;
-}
+/** Nobody to tell: processes without manifest caches to keep coherent (tests, the CLI's cleanup:run). */
+export const NO_REGISTRY_CHANGES: RegistryChangeNotifier = { repositoriesChanged: async () => undefined };
 
 export interface ManifestCacheOptions {
   /** Payload bytes kept at most (least recently used evicted first). */

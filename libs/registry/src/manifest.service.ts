@@ -1,4 +1,3 @@
-import { GcRepository } from './gc/gc.repository';
 import { EntityManager } from 'typeorm';
 import {
   computeDigest,
@@ -128,7 +127,7 @@ export class ManifestService {
       const tags = await tagsOfManifest(db, existing.id, MANIFEST_DELETED_TAGS_LISTED);
       // Blobs before the manifest, the lock order pushes and GC use; then drop the repository's links to blobs no
       // other manifest here uses, so GC can reclaim them (a link alone keeps a blob alive).
-      const gc = new GcRepository();
+      const gc = this.ctx.gc;
       await gc.lockBlobs(db, await blobDigestsOfManifest(db, existing.id));
       const deleted = await this.ctx.manifests.delete(db, repository.id, ref.digest.value);
       for (const digest of deleted?.blobDigests ?? []) await gc.removeUnusedLink(db, repository.id, digest, 0);

@@ -6,8 +6,9 @@ import { ManifestRepository } from './data/manifest.repository';
 import { ProjectLookupRepository } from './data/project.repository';
 import { TagRepository } from './data/tag.repository';
 import { UploadRepository } from './data/upload.repository';
-import { installedRegistryEventSink, RegistryEventSink } from './events';
-import { installedManifestCache, installedRegistryChangeNotifier, ManifestCache, RegistryChangeNotifier } from './manifest-cache';
+import { GcRepository } from './gc/gc.repository';
+import { NO_REGISTRY_EVENTS, RegistryEventSink } from './events';
+import { ManifestCache, NO_REGISTRY_CHANGES, RegistryChangeNotifier } from './manifest-cache';
 
 export interface RegistrySettings {
   /** Seconds an untagged manifest or unlinked blob waits before garbage collection may delete it. */
@@ -18,7 +19,23 @@ export interface RegistrySettings {
   maxUploadSessionsPerProject?: number;
 }
 
-/** What the registry services share: the database, the blob store, the data access objects and settings. */
+/**
+ * Who hears about the registry's changes, given once when the context is built (the api and the worker build one
+ * context per process, in libs/platform RegistryContextModule). Left out: nobody (tests, the CLI).
+ */
+export interface RegistryListeners {
+  /** Told about pushes and deletes (webhooks, audit): records in the change's transaction, publishes after it. */
+  events?: RegistryEventSink;
+  /**
+   * Told after every commit that moves or deletes tags, deletes manifests or stops serving a repository, so
+   * manifest caches (this process's at once, other processes' through Redis) forget it.
+   */
+  changes?: RegistryChangeNotifier;
+  /** The process's manifest cache (the api has one); without it every manifest GET reads PostgreSQL. */
+  manifestCache?: ManifestCache;
+}
+
+/** What the registry services share: the database, the blob store, the data access objects, settings and listeners. */
 export class RegistryContext {
   readonly blobs = new BlobRepository();
   readonly repositories = new ImageRepositoryRepository();
@@ -26,38 +43,19 @@ export class RegistryContext {
   readonly tags = new TagRepository();
   readonly uploads = new UploadRepository();
   readonly projects = new ProjectLookupRepository();
-  private ownEvents?: RegistryEventSink;
+  readonly gc = new GcRepository();
+  readonly events: RegistryEventSink;
+  readonly changes: RegistryChangeNotifier;
+  readonly manifestCache: ManifestCache | undefined;
 
   constructor(
     readonly db: DataSource,
     readonly store: BlobStore,
     readonly settings: RegistrySettings,
-  ) {}
-
-  /**
-   * Told about pushes and deletes after they commit (webhooks, audit): this context's own sink if set, else the
-   * one installed for the process (installRegistryEventSink), else nobody. Call it only after the commit.
-   */
-  get events(): RegistryEventSink {
-    return this.ownEvents ?? installedRegistryEventSink();
-  }
-
-  /** The process's manifest cache (the api installs one), or none: every GET reads PostgreSQL. */
-  get manifestCache(): ManifestCache | undefined {
-    return installedManifestCache();
-  }
-
-  /**
-   * Told after every commit that moves or deletes tags, deletes manifests or stops serving a repository, so
-   * manifest caches (this process's at once, other processes' through the installed notifier) forget it.
-   */
-  get changes(): RegistryChangeNotifier {
-    return installedRegistryChangeNotifier();
-  }
-
-  /** A sink for this context only (tests). */
-  useEvents(sink: RegistryEventSink): this {
-    this.ownEvents = sink;
-    return this;
+    listeners: RegistryListeners = {},
+  ) {
+    this.events = listeners.events ?? NO_REGISTRY_EVENTS;
+    this.changes = listeners.changes ?? NO_REGISTRY_CHANGES;
+    this.manifestCache = listeners.manifestCache;
   }
 }

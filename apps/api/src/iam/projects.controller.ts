@@ -1,4 +1,3 @@
-import { installedRegistryChangeNotifier } from '@cargohold/registry';
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
@@ -13,7 +12,7 @@ import { CreateProjectDto, GetProjectQuery, ListProjectsQuery, requestedRegistry
 import { presentProject } from './presenters/project.presenter';
 import { presentProjectStatistics } from './presenters/project-statistics.presenter';
 import { ProjectStatisticsService } from './project-statistics.service';
-import { CleanupPolicyService } from '@cargohold/registry';
+import { CleanupPolicyService, RegistryContext } from '@cargohold/registry';
 import { presentEffective } from '../cleanup/cleanup-policy.presenter';
 import { withPolicyChange } from '../cleanup/cleanup-policy-params';
 
@@ -25,6 +24,7 @@ export class ProjectsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly cleanupPolicies: CleanupPolicyService,
     private readonly statistics: ProjectStatisticsService,
+    private readonly registry: RegistryContext,
   ) {}
 
   @Get()
@@ -95,7 +95,7 @@ export class ProjectsController {
   async delete(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
     await this.iam.projects.delete(actor, resourceRef(id));
     // The delete cascaded to the project's repositories: manifest caches must stop serving them.
-    await installedRegistryChangeNotifier().repositoriesChanged('all');
+    await this.registry.changes.repositoriesChanged('all');
     return { message: '202 Accepted' };
   }
 }

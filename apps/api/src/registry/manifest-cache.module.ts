@@ -2,8 +2,17 @@ import { Inject, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
-import { APP_CONFIG, LOGGER, REDIS, RedisRegistryChangePublisher, RegistryChangeMessage as RedisRegistryChangeMessage, registryChangesChannel } from '@cargohold/platform';
-import { installManifestCache, installRegistryChangeNotifier, ManifestCache } from '@cargohold/registry';
+import {
+  APP_CONFIG,
+  LOGGER,
+  MANIFEST_CACHE,
+  REDIS,
+  REGISTRY_CHANGE_NOTIFIER,
+  RedisRegistryChangePublisher,
+  RegistryChangeMessage as RedisRegistryChangeMessage,
+  registryChangesChannel,
+} from '@cargohold/platform';
+import { ManifestCache } from '@cargohold/registry';
 
 /**
  * The api's manifest cache (libs/registry ManifestCache: manifests by digest, tags to digests, a few seconds'
@@ -11,14 +20,33 @@ import { installManifestCache, installRegistryChangeNotifier, ManifestCache } fr
  * `<prefix>:registry:changes` after its commit (this process's cache is invalidated synchronously before the
  * write is answered), and this module's subscriber invalidates on every message. While the subscriber is not
  * connected, messages may be missed, so the cache is off (every GET reads PostgreSQL) and starts empty again
- * once it is subscribed.
+ * once it is subscribed. Provides the cache and the process's change notifier (invalidate here, then publish) to
+ * RegistryContextModule.
  */
-@Module({})
+@Module({
+  providers: [
+    {
+      provide: MANIFEST_CACHE,
+      useFactory: () => {
+        const cache = new ManifestCache({ maxBytes: 64 * 1024 * 1024, ttlMs: 3000 });
+        cache.setEnabled(false); // until the subscriber listens (onModuleInit)
+        return cache;
+      },
+    },
+    {
+      provide: REGISTRY_CHANGE_NOTIFIER,
+      inject: [REDIS, APP_CONFIG, LOGGER, MANIFEST_CACHE],
+      useFactory: (redis: Redis, config: AppConfig, logger: Logger, cache: ManifestCache) =>
+        new RedisRegistryChangePublisher(redis, registryChangesChannel(config.redisPrefix), logger, cache),
+    },
+  ],
+  exports: [MANIFEST_CACHE, REGISTRY_CHANGE_NOTIFIER],
+})
 export class ManifestCacheModule implements OnModuleInit, OnModuleDestroy {
   private subscriber?: Redis;
-  private readonly cache = new ManifestCache({ maxBytes: 64 * 1024 * 1024, ttlMs: 3000 });
 
   constructor(
+    @Inject(MANIFEST_CACHE) private readonly cache: ManifestCache,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -26,10 +54,6 @@ export class ManifestCacheModule implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     const channel = registryChangesChannel(this.config.redisPrefix);
-    installRegistryChangeNotifier(new RedisRegistryChangePublisher(this.redis, channel, this.logger, this.cache));
-    this.cache.setEnabled(false);
-    installManifestCache(this.cache);
-
     const subscriber = this.redis.duplicate({ lazyConnect: true });
     this.subscriber = subscriber;
     subscriber.on('message', (_channel: string, text: string) => this.onMessage(text));
@@ -51,8 +75,7 @@ export class ManifestCacheModule implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    installManifestCache(undefined);
-    installRegistryChangeNotifier(undefined);
+    this.cache.setEnabled(false); // no more messages: serve nothing that could be stale
     this.subscriber?.disconnect();
   }
 

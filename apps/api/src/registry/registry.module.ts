@@ -3,7 +3,7 @@ import { AppConfig } from '@cargohold/config';
 import { RegistryTokenVerifier } from '@cargohold/iam';
 import Redis from 'ioredis';
 import { Logger, registryBytes } from '@cargohold/common';
-import { APP_CONFIG, LOGGER, REDIS, registryContextProvider } from '@cargohold/platform';
+import { APP_CONFIG, LOGGER, REDIS } from '@cargohold/platform';
 import { BatchedRedisHitCounter, PullRateLimiter } from '../limits/pull-rate-limiter';
 import { TokenModule } from '../token/token.module';
 import { BlobService, CatalogService, ManifestService, RegistryContext, TagService, UploadService } from '@cargohold/registry';
@@ -14,13 +14,11 @@ import { JwtAccessGuard } from './jwt-access.guard';
 import { RegistryRouter } from './registry.router';
 import { UploadHandler } from './upload.handler';
 import { publicUrlResolver } from '../http/public-url';
-import { ManifestCacheModule } from './manifest-cache.module';
 
-/** Wires the framework-free registry services (libs/registry) into the api's raw /v2/ router. */
+/** Wires the framework-free registry services (libs/registry), on the process's RegistryContext, into the api's raw /v2/ router. */
 @Module({
-  imports: [TokenModule, ManifestCacheModule],
+  imports: [TokenModule],
   providers: [
-    registryContextProvider,
     {
       provide: REGISTRY_ACCESS_GUARD,
       inject: [RegistryTokenVerifier, APP_CONFIG],
@@ -52,7 +50,7 @@ import { ManifestCacheModule } from './manifest-cache.module';
         ),
     },
   ],
-  exports: [RegistryRouter, RegistryContext],
+  exports: [RegistryRouter],
 })
 export class RegistryModule implements OnModuleDestroy {
   constructor(@Inject(UploadService) private readonly uploads: UploadService) {}

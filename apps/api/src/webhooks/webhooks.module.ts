@@ -1,11 +1,11 @@
-import { Global, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
 import { IamServices } from '@cargohold/iam';
 import { JobProducer } from '@cargohold/jobs';
-import { APP_CONFIG, LOGGER } from '@cargohold/platform';
-import { installRegistryEventSink, RegistryEventRecorder, WebhookDispatcher, WebhookRepository } from '@cargohold/registry';
+import { APP_CONFIG, LOGGER, REGISTRY_EVENT_SINK } from '@cargohold/platform';
+import { RegistryEventRecorder, WebhookDispatcher, WebhookRepository } from '@cargohold/registry';
 import { JobsModule } from '../jobs/jobs.module';
 import { RestModule } from '../rest/rest.module';
 import { ApplicationSettingsController } from './application-settings.controller';
@@ -13,16 +13,11 @@ import { GroupHooksController, ProjectHooksController } from './hooks.controller
 import { deliveryEnqueuer } from './webhook-jobs';
 import { WebhooksService } from './webhooks.service';
 
-/** Registry events for other code in the api: record in the change's transaction, publish after commit. */
-export const REGISTRY_EVENTS = Symbol('REGISTRY_EVENTS');
-
 /**
- * Webhooks in the api: the hooks REST API, /application/settings, and the process's registry event sink, which
- * writes the audit row and one delivery row per matching hook in the change's transaction and queues the
- * deliveries after the commit.
- * Global so any module can inject REGISTRY_EVENTS without importing this one (no import cycles).
+ * Webhooks in the api: the hooks REST API, /application/settings, and the process's registry event sink
+ * (REGISTRY_EVENT_SINK, handed to RegistryContextModule), which writes the audit row and one delivery row per
+ * matching hook in the change's transaction and queues the deliveries after the commit.
  */
-@Global()
 @Module({
   imports: [RestModule, JobsModule],
   controllers: [ProjectHooksController, GroupHooksController, ApplicationSettingsController],
@@ -35,7 +30,7 @@ export const REGISTRY_EVENTS = Symbol('REGISTRY_EVENTS');
         new WebhookDispatcher(db, hooks, config.publicUrl, deliveryEnqueuer(jobs, config), logger),
     },
     {
-      provide: REGISTRY_EVENTS,
+      provide: REGISTRY_EVENT_SINK,
       inject: [WebhookDispatcher, APP_CONFIG],
       useFactory: (dispatcher: WebhookDispatcher, config: AppConfig) => new RegistryEventRecorder(dispatcher, config.publicUrl),
     },
@@ -45,15 +40,6 @@ export const REGISTRY_EVENTS = Symbol('REGISTRY_EVENTS');
       useFactory: (iam: IamServices, db: DataSource, hooks: WebhookRepository, dispatcher: WebhookDispatcher) => new WebhooksService(iam, db, hooks, dispatcher),
     },
   ],
-  exports: [REGISTRY_EVENTS],
+  exports: [REGISTRY_EVENT_SINK],
 })
-export class WebhooksModule implements OnModuleInit {
-  constructor(
-    @Inject(REGISTRY_EVENTS) private readonly events: RegistryEventRecorder,
-  ) {}
-
-  /** Before the server listens: /v2/ pushes and deletes from now on reach the audit trail and the hooks. */
-  onModuleInit(): void {
-    installRegistryEventSink(this.events);
-  }
-}
+export class WebhooksModule {}

@@ -9,5 +9,5 @@ export const garbageCollectorProvider: Provider = {
   provide: GarbageCollector,
   inject: [RegistryContext, APP_CONFIG, LOGGER],
   useFactory: (ctx: RegistryContext, config: AppConfig, logger: Logger) =>
-    new GarbageCollector(ctx.db, ctx.store, { reviewDelaySeconds: config.gcReviewDelay, uploadPurgeAgeSeconds: config.uploadPurgeAge }, logger),
+    GarbageCollector.forContext(ctx, { reviewDelaySeconds: config.gcReviewDelay, uploadPurgeAgeSeconds: config.uploadPurgeAge }, logger),
 };

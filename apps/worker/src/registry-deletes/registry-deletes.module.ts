@@ -1,7 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QueueName } from '@cargohold/jobs';
-import { registryContextProvider } from '@cargohold/platform';
 import { NamespaceDeletionService, RegistryContext, RegistryDeletionService } from '@cargohold/registry';
 import { RegistryDeletesProcessor } from './registry-deletes.processor';
 
@@ -9,7 +8,6 @@ import { RegistryDeletesProcessor } from './registry-deletes.processor';
 @Module({
   imports: [BullModule.registerQueue({ name: QueueName.RegistryDeletes })],
   providers: [
-    registryContextProvider,
     { provide: RegistryDeletionService, inject: [RegistryContext], useFactory: (ctx: RegistryContext) => new RegistryDeletionService(ctx) },
     {
       provide: NamespaceDeletionService,

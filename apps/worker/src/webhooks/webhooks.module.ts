@@ -1,13 +1,12 @@
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
 import { DEFAULT_JOB_OPTIONS, ENQUEUE_TIMEOUT_MS, JobName, QueueName, withQueueDeadline } from '@cargohold/jobs';
-import { APP_CONFIG, LOGGER } from '@cargohold/platform';
+import { APP_CONFIG, LOGGER, REGISTRY_EVENT_SINK } from '@cargohold/platform';
 import {
-  installRegistryEventSink,
   RegistryEventRecorder,
   WebhookDeliverer,
   WebhookDispatcher,
@@ -20,9 +19,9 @@ import { WebhooksProcessor } from './webhooks.processor';
 const DISABLE_AFTER = { temporaryAfter: 4, permanentAfter: 40 };
 
 /**
- * The worker's side of registry events: delivers webhooks (QueueName.Webhooks), and installs the process's
- * registry event sink so the worker's own changes (cleanup runs, bulk and repository deletes) reach the audit
- * trail and the hooks like the api's do.
+ * The worker's side of registry events: delivers webhooks (QueueName.Webhooks), and provides the process's
+ * registry event sink (REGISTRY_EVENT_SINK, handed to RegistryContextModule) so the worker's own changes (cleanup
+ * runs, bulk and repository deletes) reach the audit trail and the hooks like the api's do.
  */
 @Module({
   imports: [BullModule.registerQueue({ name: QueueName.Webhooks })],
@@ -35,7 +34,7 @@ const DISABLE_AFTER = { temporaryAfter: 4, permanentAfter: 40 };
         new WebhookDeliverer(db, hooks, { timeoutMs: config.webhooks.timeoutMs, instanceUrl: config.publicUrl, disableAfter: DISABLE_AFTER }),
     },
     {
-      provide: RegistryEventRecorder,
+      provide: REGISTRY_EVENT_SINK,
       inject: [DataSource, WebhookRepository, APP_CONFIG, LOGGER, getQueueToken(QueueName.Webhooks)],
       useFactory: (db: DataSource, hooks: WebhookRepository, config: AppConfig, logger: Logger, queue: Queue) => {
         // Bounded like the api's: a job that recorded events must not stall behind a Redis outage (the rows
@@ -51,12 +50,7 @@ const DISABLE_AFTER = { temporaryAfter: 4, permanentAfter: 40 };
     },
     WebhooksProcessor,
   ],
+  exports: [REGISTRY_EVENT_SINK],
 })
-export class WebhooksWorkerModule implements OnModuleInit {
-  constructor(private readonly recorder: RegistryEventRecorder) {}
-
-  onModuleInit(): void {
-    installRegistryEventSink(this.recorder);
-  }
-}
+export class WebhooksWorkerModule {}
 

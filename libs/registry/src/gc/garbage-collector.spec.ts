@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { BlobStore } from '@cargohold/storage';
 import { GarbageCollector } from './garbage-collector';
 import { GcRepository } from './gc.repository';
+import { NO_REGISTRY_CHANGES } from '../manifest-cache';
 
 /**
  * The collector's decisions and their order, with the SQL replaced by a scripted fake. The locking itself is
@@ -56,7 +57,7 @@ describe('GarbageCollector', () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  const collector = () => new GarbageCollector(db, store, { reviewDelaySeconds: 60, uploadPurgeAgeSeconds: 3600 });
+  const collector = () => new GarbageCollector({ db, store, sql: new GcRepository(), changes: NO_REGISTRY_CHANGES }, { reviewDelaySeconds: 60, uploadPurgeAgeSeconds: 3600 });
 
   it('deletes an unreferenced blob from storage first, then its row, inside one transaction', async () => {
     let offered = false;

@@ -2,7 +2,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { BlobStore } from '@cargohold/storage';
 import { queueBlobReview } from '../data/blob.repository';
 import { queueManifestReview } from '../data/tag.repository';
-import { installedRegistryChangeNotifier } from '../manifest-cache';
+import { RegistryChangeNotifier } from '../manifest-cache';
+import { RegistryContext } from '../registry-context';
 import { GcRepository } from './gc.repository';
 import { addGcResults, emptyGcResult, GcOptions, GcResult, manifestVerdict } from './gc-result';
 import { OrphanSweeper } from './orphan-sweeper';
@@ -11,6 +12,17 @@ import { OrphanSweeper } from './orphan-sweeper';
 export interface GcLogger {
   info(details: object, message: string): void;
   warn(details: object, message: string): void;
+}
+
+/** What the collector works with; all of it handed in, so a test can give it a real database and store. */
+export interface GcCollaborators {
+  db: DataSource;
+  store: BlobStore;
+  /** The collector's SQL: review queues, rechecks, deletes. */
+  sql: GcRepository;
+  /** Told after a manifest delete commits, so manifest caches stop serving it by digest. */
+  changes: RegistryChangeNotifier;
+  logger?: GcLogger;
 }
 
 type Outcome = 'done' | 'skipped';
@@ -26,16 +38,28 @@ const DEFAULT_BATCH = 50;
  * the same `blobs` row, and the collector deletes nothing that the recheck under that lock finds in use.
  */
 export class GarbageCollector {
-  private readonly sql = new GcRepository();
+  private readonly db: DataSource;
+  private readonly store: BlobStore;
+  private readonly sql: GcRepository;
+  private readonly changes: RegistryChangeNotifier;
+  private readonly logger?: GcLogger;
   private readonly sweeper: OrphanSweeper;
 
   constructor(
-    private readonly db: DataSource,
-    private readonly store: BlobStore,
+    collaborators: GcCollaborators,
     private readonly options: GcOptions,
-    private readonly logger?: GcLogger,
   ) {
-    this.sweeper = new OrphanSweeper(db, store, options, this.sql);
+    this.db = collaborators.db;
+    this.store = collaborators.store;
+    this.sql = collaborators.sql;
+    this.changes = collaborators.changes;
+    this.logger = collaborators.logger;
+    this.sweeper = new OrphanSweeper(this.db, this.store, options, this.sql);
+  }
+
+  /** The collector of a process: the registry context's database, store, GC SQL and change notifier. */
+  static forContext(ctx: RegistryContext, options: GcOptions, logger?: GcLogger): GarbageCollector {
+    return new GarbageCollector({ db: ctx.db, store: ctx.store, sql: ctx.gc, changes: ctx.changes, logger }, options);
   }
 
   /** Reviews and an orphan sweep: everything `pnpm cli gc:run` does. */
@@ -137,7 +161,7 @@ export class GarbageCollector {
       return 'done';
     });
     // After the commit: manifest caches (api replicas) stop serving it by digest.
-    if (deletedFrom !== undefined) await installedRegistryChangeNotifier().repositoriesChanged([deletedFrom]);
+    if (deletedFrom !== undefined) await this.changes.repositoriesChanged([deletedFrom]);
     return outcome;
   }
 

@@ -17,7 +17,7 @@ export class OrphanSweeper {
     private readonly db: DataSource,
     private readonly store: BlobStore,
     private readonly options: GcOptions,
-    private readonly sql = new GcRepository(),
+    private readonly sql: GcRepository,
   ) {}
 
   async sweep(now = new Date()): Promise<GcResult> {
