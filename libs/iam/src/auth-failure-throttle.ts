@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { IamError } from './domain/iam-error';
 
 /**
@@ -42,7 +43,8 @@ interface Entry {
 }
 
 export class AuthFailureThrottle {
-  private readonly entries = new Map<string, Entry>();
+  /** Least recently failed first: a set on each failure is its use; reads `peek`, so they do not count as one. */
+  private readonly entries: LRUCache<string, Entry>;
   /** Attempts in flight per penalised key (waiting their penalty or being checked); never more keys than attempts. */
   private readonly inFlight = new Map<string, number>();
   private readonly options: AuthFailureThrottleOptions;
@@ -53,6 +55,7 @@ export class AuthFailureThrottle {
     private readonly shared?: SharedFailureCounter,
   ) {
     this.options = { ...DEFAULT_THROTTLE_OPTIONS, ...options };
+    this.entries = new LRUCache({ max: this.options.maxEntries });
   }
 
   /** Milliseconds the next attempt from `key` must wait. */
@@ -68,10 +71,7 @@ export class AuthFailureThrottle {
     const entry = this.current(key) ?? { failures: 0, lastFailureAt: 0 };
     entry.failures += 1;
     entry.lastFailureAt = this.now();
-    // Re-insert so Map order is least-recently-failed first.
-    this.entries.delete(key);
     this.entries.set(key, entry);
-    while (this.entries.size > this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     // Not awaited: the response to this failure does not wait for Redis; the next attempt sees the total.
     this.shared
       ?.increment(key, this.options.windowMs)
@@ -121,7 +121,7 @@ export class AuthFailureThrottle {
   }
 
   private current(key: string): Entry | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.entries.peek(key);
     if (entry && this.now() - entry.lastFailureAt > this.options.windowMs) {
       this.entries.delete(key);
       return undefined;

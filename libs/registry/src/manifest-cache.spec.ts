@@ -81,4 +81,14 @@ describe('ManifestCache', () => {
     cache.set('r', 'big', manifest('sha256:big', 21), cache.begin('r'));
     expect(cache.byTag('r', 'big')).toBeUndefined();
   });
+
+  it('keeps at most 50 000 tags, forgetting the least recently used, and invalidation still reaches the rest', () => {
+    const cache = new ManifestCache();
+    for (let i = 0; i <= 50_000; i++) cache.set('r', `t${i}`, manifest('sha256:1'), cache.begin('r'));
+    expect(cache.size.tags).toBe(50_000);
+    expect(cache.byTag('r', 't0')).toBeUndefined();
+    expect(cache.byTag('r', 't50000')?.digest).toBe('sha256:1');
+    cache.invalidate(['r']);
+    expect(cache.size).toEqual({ manifests: 0, tags: 0, bytes: 0 });
+  });
 });

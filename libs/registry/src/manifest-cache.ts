@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * What manifest GETs may answer from memory, and how writers say that a repository's tags or manifests changed.
  *
@@ -64,17 +66,17 @@ const MAX_TAG_ENTRIES = 50_000;
 
 /**
  * Manifests by (repository path, digest), bounded by payload bytes with LRU eviction, and tag → digest by
- * (repository path, tag). Invalidation is per repository path and drops both.
+ * (repository path, tag), bounded by count. Invalidation is per repository path and drops both.
  *
  * The read-then-set race (a read that started before a write committed must not cache what it read after the
  * invalidation for that write already happened) is guarded by an epoch: `begin(path)` before reading the
  * database, `set(..., ticket)` caches only if `path` was not invalidated since.
  */
 export class ManifestCache {
-  private readonly manifests = new Map<string, ManifestEntry>(); // insertion order = LRU order
-  private readonly tags = new Map<string, TagEntry>();
-  private readonly keysByPath = new Map<string, Set<string>>(); // manifest keys and tag keys ('t' prefix)
-  private bytes = 0;
+  private readonly manifests: LRUCache<string, ManifestEntry>;
+  private readonly tags: LRUCache<string, TagEntry>;
+  /** Every key (manifest and tag) cached for a path, so invalidation finds them; kept in step by `dispose`. */
+  private readonly keysByPath = new Map<string, Set<string>>();
   private epoch = 0;
   /** Epoch of each path's last invalidation; forgotten in bulk (raising `floor`) when it grows large. */
   private readonly invalidatedAt = new Map<string, number>();
@@ -87,24 +89,28 @@ export class ManifestCache {
     private readonly now: () => number = Date.now,
   ) {
     this.options = { maxBytes: 64 * 1024 * 1024, ttlMs: 3000, maxEntryBytes: 1024 * 1024, ...options };
+    // Entries expire by their own `expiresAt` (read with the injected clock); the caches only bound and order them.
+    // A tag whose manifest was evicted stays and misses (byDigest), then reads the database.
+    const unindex = (entry: { path: string }, key: string, reason: LRUCache.DisposeReason) => {
+      if (reason !== 'set') this.unindex(entry.path, key);
+    };
+    this.manifests = new LRUCache<string, ManifestEntry>({ maxSize: this.options.maxBytes, sizeCalculation: (entry) => Math.max(1, entry.manifest.payload.length), dispose: unindex });
+    this.tags = new LRUCache<string, TagEntry>({ max: MAX_TAG_ENTRIES, dispose: unindex });
   }
 
   get size(): { manifests: number; tags: number; bytes: number } {
-    return { manifests: this.manifests.size, tags: this.tags.size, bytes: this.bytes };
+    return { manifests: this.manifests.size, tags: this.tags.size, bytes: this.manifests.calculatedSize };
   }
 
   byDigest(path: string, digest: string): CachedManifest | undefined {
     if (!this.enabled) return undefined;
     const key = manifestKey(path, digest);
-    const entry = this.manifests.get(key);
+    const entry = this.manifests.get(key); // LRU: a hit is a use
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
-      this.removeManifest(key);
+      this.manifests.delete(key);
       return undefined;
     }
-    // LRU: move to the end.
-    this.manifests.delete(key);
-    this.manifests.set(key, entry);
     return entry.manifest;
   }
 
@@ -115,7 +121,6 @@ export class ManifestCache {
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
       this.tags.delete(key);
-      this.keysByPath.get(path)?.delete(key);
       return undefined;
     }
     return this.byDigest(path, entry.digest);
@@ -132,19 +137,12 @@ export class ManifestCache {
     if (manifest.payload.length > this.options.maxEntryBytes) return;
     const expiresAt = this.now() + this.options.ttlMs;
     const key = manifestKey(path, manifest.digest);
-    this.removeManifest(key);
-    this.manifests.set(key, { path, manifest, expiresAt });
-    this.bytes += manifest.payload.length;
     this.index(path, key);
+    this.manifests.set(key, { path, manifest, expiresAt }); // evicts the least recently used beyond maxBytes
     if (tag !== null) {
       const key = tagKey(path, tag);
-      this.tags.set(key, { path, digest: manifest.digest, expiresAt });
       this.index(path, key);
-      if (this.tags.size > MAX_TAG_ENTRIES) this.sweepTags();
-    }
-    while (this.bytes > this.options.maxBytes) {
-      const oldest = this.manifests.keys().next().value as string;
-      this.removeManifest(oldest); // tags pointing to it then miss and read the database
+      this.tags.set(key, { path, digest: manifest.digest, expiresAt });
     }
   }
 
@@ -154,11 +152,9 @@ export class ManifestCache {
     if (paths === 'all') return this.clear();
     for (const path of paths) {
       this.invalidatedAt.set(path, this.epoch);
-      const keys = this.keysByPath.get(path);
-      if (!keys) continue;
-      for (const key of keys) {
+      for (const key of [...(this.keysByPath.get(path) ?? [])]) {
         if (key.startsWith(TAG_KEY)) this.tags.delete(key);
-        else this.dropManifestEntry(key);
+        else this.manifests.delete(key);
       }
       this.keysByPath.delete(path);
     }
@@ -185,22 +181,8 @@ export class ManifestCache {
     this.tags.clear();
     this.keysByPath.clear();
     this.invalidatedAt.clear();
-    this.bytes = 0;
     this.floor = this.epoch + 1;
     this.epoch++;
-  }
-
-  /** Drops expired tag entries (they are otherwise only dropped when read again). */
-  private sweepTags(): void {
-    const now = this.now();
-    const excess = () => this.tags.size > MAX_TAG_ENTRIES * 0.9;
-    for (const [key, entry] of this.tags) {
-      if (entry.expiresAt > now && !excess()) continue; // oldest first: live ones go too while over the bound
-      this.tags.delete(key);
-      const keys = this.keysByPath.get(entry.path);
-      keys?.delete(key);
-      if (keys && keys.size === 0) this.keysByPath.delete(entry.path);
-    }
   }
 
   private index(path: string, key: string): void {
@@ -209,19 +191,9 @@ export class ManifestCache {
     keys.add(key);
   }
 
-  private removeManifest(key: string): void {
-    const entry = this.manifests.get(key);
-    if (!entry) return;
-    this.dropManifestEntry(key);
-    const keys = this.keysByPath.get(entry.path);
+  private unindex(path: string, key: string): void {
+    const keys = this.keysByPath.get(path);
     keys?.delete(key);
-    if (keys && keys.size === 0) this.keysByPath.delete(entry.path);
-  }
-
-  private dropManifestEntry(key: string): void {
-    const entry = this.manifests.get(key);
-    if (!entry) return;
-    this.manifests.delete(key);
-    this.bytes -= entry.manifest.payload.length;
+    if (keys && keys.size === 0) this.keysByPath.delete(path);
   }
 }

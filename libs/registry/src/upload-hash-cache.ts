@@ -1,4 +1,5 @@
 import { Hash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 interface HashState {
   offset: number;
@@ -8,14 +9,17 @@ interface HashState {
 /**
  * The sha256 state of uploads this process is receiving, so the common push (POST, PATCH, PUT) hashes
  * each byte once as it streams in. It is only a cache: when a chunk arrives at another replica, or
- * after a restart, the state is rebuilt from the bytes already in the store.
+ * after a restart, the state is rebuilt from the bytes already in the store. Bounded: beyond `capacity`
+ * uploads, the one least recently given a chunk is forgotten.
  */
 export class UploadHashCache {
-  private readonly states = new Map<string, HashState>();
+  private readonly states: LRUCache<string, HashState>;
 
-  constructor(private readonly capacity = 1000) {}
+  constructor(capacity = 1000) {
+    this.states = new LRUCache({ max: capacity });
+  }
 
-  /** A copy of the hash state at `offset`, or undefined when this process does not hold it. */
+  /** The hash state at `offset`, taken out of the cache, or undefined when this process does not hold it. */
   take(id: string, offset: number): Hash | undefined {
     const state = this.states.get(id);
     this.states.delete(id);
@@ -23,10 +27,6 @@ export class UploadHashCache {
   }
 
   put(id: string, offset: number, hash: Hash): void {
-    if (this.states.size >= this.capacity) {
-      const oldest = this.states.keys().next().value;
-      if (oldest !== undefined) this.states.delete(oldest);
-    }
     this.states.set(id, { offset, hash });
   }
 

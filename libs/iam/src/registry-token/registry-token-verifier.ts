@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import { LRUCache } from 'lru-cache';
 import { REGISTRY_TOKEN_AUDIENCE, REGISTRY_TOKEN_ISSUER, RegistryClaims } from './registry-token.service';
 import { SigningKeyRing } from './signing-keys';
 
@@ -8,10 +9,10 @@ const CACHE_SIZE = 10_000;
  * Verifies registry JWTs on every /v2/ request. Only ES256 with a known `kid` is accepted (no `none`, no HMAC
  * confusion), audience and issuer must match, and expiry is enforced. Verified tokens are cached until they
  * expire, so the signature is checked once per token rather than once per request: a client reuses one
- * token for hundreds of requests.
+ * token for hundreds of requests. At most CACHE_SIZE tokens are kept (the least recently used one goes first).
  */
 export class RegistryTokenVerifier {
-  private readonly cache = new Map<string, RegistryClaims>();
+  private readonly cache = new LRUCache<string, RegistryClaims>({ max: CACHE_SIZE });
 
   constructor(private readonly keys: SigningKeyRing) {}
 
@@ -34,7 +35,6 @@ export class RegistryTokenVerifier {
         issuer: REGISTRY_TOKEN_ISSUER,
       }) as RegistryClaims;
       if (!Array.isArray(claims.access) || typeof claims.exp !== 'number') return null;
-      if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(token, claims);
       return claims;
     } catch {
