@@ -5,13 +5,15 @@ import { createLogger, Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
 import { createDataSource, runMigrations } from '@cargohold/db';
 import { createBlobStore } from '@cargohold/storage';
+import { RedisCounters } from './redis-counters';
 import { APP_CONFIG, BLOB_STORE, LOGGER, REDIS } from './tokens';
 
 /** The longest any command on the shared connection waits for Redis's answer. */
 export const REDIS_COMMAND_TIMEOUT_MS = 2000;
 
 /**
- * The resources every process shares: the validated configuration, PostgreSQL, Redis, the blob store and the logger.
+ * The resources every process shares: the validated configuration, PostgreSQL, Redis (and the counters kept in it),
+ * the blob store and the logger.
  * The launcher has already started the embedded services and run migrations, so URLs are always set here.
  */
 @Global()
@@ -45,9 +47,11 @@ export class CoreModule implements OnApplicationShutdown {
               commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
             }),
         },
+        // Counters and leases shared by the replicas (rate limits, failed sign-ins, bulk delete leases).
+        { provide: RedisCounters, inject: [REDIS], useFactory: (redis: Redis) => new RedisCounters(redis, config.redisPrefix, REDIS_COMMAND_TIMEOUT_MS) },
         { provide: BLOB_STORE, useFactory: () => createBlobStore(config.storage) },
       ],
-      exports: [APP_CONFIG, LOGGER, DataSource, REDIS, BLOB_STORE],
+      exports: [APP_CONFIG, LOGGER, DataSource, REDIS, RedisCounters, BLOB_STORE],
     };
   }
 

@@ -5,3 +5,4 @@ export * from './oci-layout';
 export * from './registry-client';
 export * from './seed';
 export * from './registry-session';
+export * from './test-redis';

@@ -2,8 +2,7 @@ import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@cargohold/config';
 import { AuthFailureThrottle, CredentialService, DEFAULT_JOB_TIMEOUT_SECONDS, IamContext, IamServices, RegistryPermissionService } from '@cargohold/iam';
-import Redis from 'ioredis';
-import { APP_CONFIG, REDIS } from '@cargohold/platform';
+import { APP_CONFIG, RedisCounters } from '@cargohold/platform';
 import { RedisFailureCounter } from './redis-failure-counter';
 import { AdminBootstrapper } from './admin-bootstrapper';
 
@@ -25,8 +24,8 @@ import { AdminBootstrapper } from './admin-bootstrapper';
     // in Redis, so failures spread over several replicas count together too.
     {
       provide: AuthFailureThrottle,
-      inject: [REDIS, APP_CONFIG],
-      useFactory: (redis: Redis, config: AppConfig) => new AuthFailureThrottle({}, Date.now, new RedisFailureCounter(redis, config.redisPrefix)),
+      inject: [RedisCounters],
+      useFactory: (counters: RedisCounters) => new AuthFailureThrottle({}, Date.now, new RedisFailureCounter(counters)),
     },
     AdminBootstrapper,
   ],

@@ -1,37 +1,26 @@
 import { createHash } from 'node:crypto';
-import Redis from 'ioredis';
 import { SharedFailureCounter } from '@cargohold/iam';
+import { RedisCounters } from '@cargohold/platform';
 
 /**
- * Failed authentications per client address, counted in Redis for every api replica (AuthFailureThrottle).
- * Refuses at once while Redis is not connected rather than queueing behind an outage: the throttle then works
- * per process, as it does without Redis. Keys hold a digest of the address, not the address.
+ * Failed authentications per client address, counted in Redis for every api replica (AuthFailureThrottle); each
+ * failure pushes the key's expiry `windowMs` ahead. Refuses at once while Redis is not connected rather than
+ * queueing behind an outage: the throttle then works per process, as it does without Redis. Keys hold a digest of
+ * the address, not the address.
  */
 export class RedisFailureCounter implements SharedFailureCounter {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+  constructor(private readonly counters: RedisCounters) {}
 
   async increment(key: string, windowMs: number): Promise<number> {
-    this.checkReady();
-    const redisKey = this.keyOf(key);
-    const replies = await this.redis.multi().incr(redisKey).pexpire(redisKey, windowMs).exec();
-    const [error, count] = replies?.[0] ?? [new Error('no reply'), 0];
-    if (error) throw error;
-    return Number(count);
+    const [count] = await this.counters.increment([{ key: this.keyOf(key), by: 1, ttlMs: windowMs }]);
+    return count;
   }
 
   async clear(key: string): Promise<void> {
-    this.checkReady();
-    await this.redis.del(this.keyOf(key));
-  }
-
-  private checkReady(): void {
-    if (this.redis.status !== 'ready') throw new Error(`redis is ${this.redis.status}`);
+    await this.counters.delete(this.keyOf(key));
   }
 
   private keyOf(key: string): string {
-    return `${this.prefix}:auth-failures:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+    return `auth-failures:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
   }
 }

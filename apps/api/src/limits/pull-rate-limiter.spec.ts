@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { BatchedRedisHitCounter, HitCounter, PullRateLimiter, rateLimitHeaders, RedisCounterClient } from './pull-rate-limiter';
+import { HitCounter, PullRateLimiter, rateLimitHeaders } from './pull-rate-limiter';
 
 class MemoryCounter implements HitCounter {
   readonly counts = new Map<string, number>();
@@ -40,91 +40,5 @@ describe('PullRateLimiter', () => {
       'RateLimit-Remaining': '76;w=21600',
     });
     expect(rateLimitHeaders({ allowed: false, limit: 100, remaining: 0, windowSeconds: 21600, resetSeconds: 5 })['Retry-After']).toBe('5');
-  });
-});
-
-/** The few ioredis calls the counters make, against a map; `calls` records each transaction's commands. */
-class FakeRedis implements RedisCounterClient {
-  status = 'ready';
-  readonly values = new Map<string, number>();
-  readonly transactions: string[][] = [];
-  fail = false;
-  multi() {
-    const commands: (() => [Error | null, unknown])[] = [];
-    const names: string[] = [];
-    const chain = {
-      incrby: (key: string, by: number) => {
-        names.push(`incrby ${key} ${by}`);
-        commands.push(() => {
-          const next = (this.values.get(key) ?? 0) + by;
-          this.values.set(key, next);
-          return [null, next];
-        });
-        return chain;
-      },
-      expire: (key: string) => {
-        names.push(`expire ${key}`);
-        commands.push(() => [null, 1]);
-        return chain;
-      },
-      exec: async () => {
-        this.transactions.push(names);
-        if (this.fail) throw new Error('connection lost');
-        return commands.map((command) => command());
-      },
-    };
-    return chain;
-  }
-}
-
-const flushed = () => new Promise((resolve) => setTimeout(resolve, 30));
-
-describe('BatchedRedisHitCounter', () => {
-  it('counts the first hit of a key in Redis at once, later ones locally, and flushes them in one INCRBY', async () => {
-    const redis = new FakeRedis();
-    const counter = new BatchedRedisHitCounter(redis, 'p', silent, { flushIntervalMs: 10 });
-    expect(await counter.hit('user:a', 60, 7)).toBe(1);
-    expect(redis.transactions).toEqual([['incrby p:ratelimit:pull:user:a:7 1', 'expire p:ratelimit:pull:user:a:7']]);
-    expect([await counter.hit('user:a', 60, 7), await counter.hit('user:a', 60, 7), await counter.hit('user:a', 60, 7)]).toEqual([2, 3, 4]);
-    expect(redis.transactions).toHaveLength(1);
-    await flushed();
-    expect(redis.transactions[1]).toEqual(['incrby p:ratelimit:pull:user:a:7 3', 'expire p:ratelimit:pull:user:a:7']);
-    expect(redis.values.get('p:ratelimit:pull:user:a:7')).toBe(4);
-  });
-
-  it("learns other replicas' counts: from the first hit, then from every flush", async () => {
-    const redis = new FakeRedis();
-    redis.values.set('p:ratelimit:pull:ip:x:1', 10); // another replica counted 10
-    const counter = new BatchedRedisHitCounter(redis, 'p', silent, { flushIntervalMs: 10 });
-    expect(await counter.hit('ip:x', 60, 1)).toBe(11);
-    expect(await counter.hit('ip:x', 60, 1)).toBe(12);
-    redis.values.set('p:ratelimit:pull:ip:x:1', 20); // 8 more elsewhere meanwhile
-    await flushed();
-    expect(await counter.hit('ip:x', 60, 1)).toBe(22);
-  });
-
-  it('makes concurrent first hits wait for the first round trip, and flushes at once past flushHits', async () => {
-    const redis = new FakeRedis();
-    const counter = new BatchedRedisHitCounter(redis, 'p', silent, { flushIntervalMs: 60_000, flushHits: 3 });
-    const counts = await Promise.all([1, 2, 3, 4].map(() => counter.hit('k', 60, 1)));
-    expect(counts.sort()).toEqual([1, 2, 3, 4]);
-    await flushed();
-    expect(redis.values.get('p:ratelimit:pull:k:1')).toBe(4);
-    expect(redis.transactions).toHaveLength(2);
-  });
-
-  it('fails (open) when Redis is not connected, and drops a failed flush', async () => {
-    const redis = new FakeRedis();
-    const counter = new BatchedRedisHitCounter(redis, 'p', silent, { flushIntervalMs: 10 });
-    await counter.hit('k', 60, 1);
-    redis.fail = true;
-    expect(await counter.hit('k', 60, 1)).toBe(2);
-    await flushed();
-    redis.fail = false;
-    expect(await counter.hit('k', 60, 1)).toBe(2);
-    redis.status = 'reconnecting';
-    await expect(counter.hit('k', 60, 1)).rejects.toThrow('redis is reconnecting');
-    redis.status = 'ready';
-    await counter.close();
   });
 });

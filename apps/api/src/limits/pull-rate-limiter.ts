@@ -1,4 +1,5 @@
 import type { Logger } from '@cargohold/common';
+import type { CounterIncrement, RedisCounters } from '@cargohold/platform';
 
 /** Counts hits per key in fixed windows; returns the count after this hit. */
 export interface HitCounter {
@@ -71,31 +72,6 @@ export function rateLimitHeaders(verdict: RateLimitVerdict): Record<string, stri
   return headers;
 }
 
-/** The part of ioredis the counters use (a fake in unit tests). */
-export interface RedisCounterClient {
-  readonly status: string;
-  multi(): { incrby(key: string, by: number): unknown; expire(key: string, seconds: number): unknown; exec(): Promise<[Error | null, unknown][] | null> };
-}
-
-/**
- * Counters in Redis under the platform's key prefix, one transaction (INCR + EXPIRE) per hit. When Redis is not
- * connected the hit fails at once instead of waiting in ioredis' offline queue, and a slow Redis is given up on
- * after `timeoutMs`.
- */
-export class RedisHitCounter implements HitCounter {
-  constructor(
-    private readonly redis: RedisCounterClient,
-    private readonly prefix: string,
-    private readonly timeoutMs = 500,
-  ) {}
-
-  async hit(key: string, windowSeconds: number, windowIndex: number): Promise<number> {
-    if (this.redis.status !== 'ready') throw new Error(`redis is ${this.redis.status}`);
-    const fullKey = counterKey(this.prefix, key, windowIndex);
-    return (await incrementAll(this.redis, [[fullKey, 1, windowSeconds]], this.timeoutMs))[0];
-  }
-}
-
 interface PendingCount {
   windowSeconds: number;
   windowIndex: number;
@@ -117,18 +93,19 @@ export interface BatchedCounterOptions {
   flushHits: number;
   /** A key with nothing pending and no hit for this long is forgotten (its next hit asks Redis again). */
   idleMs: number;
+  /** The longest a hit or a flush waits for Redis. */
   timeoutMs: number;
 }
 
 /**
- * Counts hits in the process and sends them to Redis in batches (INCRBY + EXPIRE per key, all keys in one
+ * Counts hits in the process and sends them to Redis in batches (INCRBY + PEXPIRE per key, all keys in one
  * transaction, every `flushIntervalMs` or `flushHits` hits), so a manifest GET does not wait on Redis.
  *
  * A key's first hit in this process (per window) is counted in Redis before answering, which tells the process
  * the total other replicas have reached; later hits are decided against that last known total plus the hits
  * counted here since. The limit is therefore exact on one replica and approximate across replicas: each other
  * replica may allow up to one flush interval of pulls beyond it before the total reaches everyone. Increments of
- * a failed flush are dropped (failing open, as the per-hit counter does when Redis is down).
+ * a failed flush are dropped (failing open, as a hit does while Redis is not connected).
  */
 export class BatchedRedisHitCounter implements HitCounter {
   private readonly counts = new Map<string, PendingCount>();
@@ -138,8 +115,8 @@ export class BatchedRedisHitCounter implements HitCounter {
   private readonly options: BatchedCounterOptions;
 
   constructor(
-    private readonly redis: RedisCounterClient,
-    private readonly prefix: string,
+    /** The platform's Redis counters (under its key prefix). */
+    private readonly redis: RedisCounters,
     private readonly log: Logger,
     options: Partial<BatchedCounterOptions> = {},
     private readonly now: () => number = Date.now,
@@ -148,14 +125,14 @@ export class BatchedRedisHitCounter implements HitCounter {
   }
 
   async hit(key: string, windowSeconds: number, windowIndex: number): Promise<number> {
-    if (this.redis.status !== 'ready') throw new Error(`redis is ${this.redis.status}`);
-    const fullKey = counterKey(this.prefix, key, windowIndex);
+    this.redis.requireReady(); // while Redis is down, no limit applies (not even what this process counted)
+    const fullKey = counterKey(key, windowIndex);
     let count = this.counts.get(fullKey);
     if (!count) {
       // First hit here: count it in Redis now, which also tells us what the other replicas counted.
       const created: PendingCount = { windowSeconds, windowIndex, known: 0, pending: 0, inflight: 0, lastHit: this.now() };
       let total = 0;
-      created.first = incrementAll(this.redis, [[fullKey, 1, windowSeconds]], this.options.timeoutMs).then(([value]) => {
+      created.first = this.redis.increment([increment(fullKey, 1, windowSeconds)], this.options.timeoutMs).then(([value]) => {
         total = value;
         created.known = Math.max(created.known, value);
       });
@@ -218,7 +195,8 @@ export class BatchedRedisHitCounter implements HitCounter {
     }
     this.pendingTotal = 0;
     if (batch.length === 0) return Promise.resolve();
-    const run = incrementAll(this.redis, batch.map(([key, count, sent]) => [key, sent, count.windowSeconds] as const), this.options.timeoutMs)
+    const run = this.redis
+      .increment(batch.map(([key, count, sent]) => increment(key, sent, count.windowSeconds)), this.options.timeoutMs)
       .then(
         (totals) => batch.forEach(([, count, sent], i) => {
           count.inflight -= sent;
@@ -238,30 +216,11 @@ export class BatchedRedisHitCounter implements HitCounter {
   }
 }
 
-function counterKey(prefix: string, key: string, windowIndex: number): string {
-  return `${prefix}:ratelimit:pull:${key}:${windowIndex}`;
+function counterKey(key: string, windowIndex: number): string {
+  return `ratelimit:pull:${key}:${windowIndex}`;
 }
 
-/** INCRBY + EXPIRE for each key in one transaction; the totals after, in order. */
-async function incrementAll(redis: RedisCounterClient, increments: readonly (readonly [string, number, number])[], timeoutMs: number): Promise<number[]> {
-  const transaction = redis.multi();
-  for (const [key, by, windowSeconds] of increments) {
-    transaction.incrby(key, by);
-    transaction.expire(key, windowSeconds + 60);
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    const result = await Promise.race([transaction.exec(), timeout]);
-    if (!result) throw new Error('empty transaction result');
-    return increments.map((_, i) => {
-      const [error, total] = result[2 * i] ?? [new Error('missing transaction result'), null];
-      if (error) throw error;
-      return Number(total);
-    });
-  } finally {
-    clearTimeout(timer);
-  }
+/** A window's counter outlives its window by a minute, for clocks that disagree a little between replicas. */
+function increment(key: string, by: number, windowSeconds: number): CounterIncrement {
+  return { key, by, ttlMs: (windowSeconds + 60) * 1000 };
 }

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Redis from 'ioredis';
 import { AppConfig } from '@cargohold/config';
 import { Logger } from '@cargohold/common';
-import { APP_CONFIG, LOGGER, REDIS } from '@cargohold/platform';
+import { APP_CONFIG, LOGGER, RedisCounters } from '@cargohold/platform';
 
 /**
  * GitLab's exclusive lease `container_repository:cleanup_tags:<id>`: one bulk tag delete per repository per
@@ -11,7 +10,7 @@ import { APP_CONFIG, LOGGER, REDIS } from '@cargohold/platform';
 @Injectable()
 export class BulkDeleteLease {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly counters: RedisCounters,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -24,8 +23,7 @@ export class BulkDeleteLease {
   async tryObtain(repositoryId: number): Promise<boolean> {
     if (this.config.bulkDeleteInterval === 0) return true;
     try {
-      this.requireReady();
-      return (await this.redis.set(this.key(repositoryId), '1', 'EX', this.config.bulkDeleteInterval, 'NX')) === 'OK';
+      return await this.counters.tryLease(this.key(repositoryId), this.config.bulkDeleteInterval * 1000);
     } catch (error) {
       this.logger.warn({ err: error, repositoryId }, 'bulk delete lease not checked: redis unavailable (the hourly limit is not enforced meanwhile)');
       return true;
@@ -36,19 +34,13 @@ export class BulkDeleteLease {
   async release(repositoryId: number): Promise<void> {
     if (this.config.bulkDeleteInterval === 0) return;
     try {
-      this.requireReady();
-      await this.redis.del(this.key(repositoryId));
+      await this.counters.delete(this.key(repositoryId));
     } catch (error) {
       this.logger.warn({ err: error, repositoryId }, 'bulk delete lease not released: redis unavailable');
     }
   }
 
-  /** Not connected: fail at once rather than wait out the command timeout. */
-  private requireReady(): void {
-    if (this.redis.status !== 'ready') throw new Error(`redis is ${this.redis.status}`);
-  }
-
   private key(repositoryId: number): string {
-    return `${this.config.redisPrefix}:container_repository:cleanup_tags:${repositoryId}`;
+    return `container_repository:cleanup_tags:${repositoryId}`;
   }
 }

@@ -1,9 +1,8 @@
 import { Inject, Module, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@cargohold/config';
 import { RegistryTokenVerifier } from '@cargohold/iam';
-import Redis from 'ioredis';
 import { Logger, registryBytes } from '@cargohold/common';
-import { APP_CONFIG, LOGGER, REDIS } from '@cargohold/platform';
+import { APP_CONFIG, LOGGER, RedisCounters } from '@cargohold/platform';
 import { BatchedRedisHitCounter, PullRateLimiter } from '../limits/pull-rate-limiter';
 import { TokenModule } from '../token/token.module';
 import { BlobService, CatalogService, ManifestService, RegistryContext, TagService, UploadService } from '@cargohold/registry';
@@ -34,8 +33,8 @@ import { publicUrlResolver } from '../http/public-url';
     },
     {
       provide: RegistryRouter,
-      inject: [RegistryContext, UploadService, REGISTRY_ACCESS_GUARD, APP_CONFIG, REDIS, LOGGER],
-      useFactory: (ctx: RegistryContext, uploads: UploadService, guard: RegistryAccessGuard, config: AppConfig, redis: Redis, logger: Logger) =>
+      inject: [RegistryContext, UploadService, REGISTRY_ACCESS_GUARD, APP_CONFIG, RedisCounters, LOGGER],
+      useFactory: (ctx: RegistryContext, uploads: UploadService, guard: RegistryAccessGuard, config: AppConfig, counters: RedisCounters, logger: Logger) =>
         new RegistryRouter(
           guard,
           new UploadHandler(uploads, publicUrlResolver(config), config.limits.uploadIdleTimeoutSeconds * 1000),
@@ -44,7 +43,7 @@ import { publicUrlResolver } from '../http/public-url';
           new PullRateLimiter(
             { anonymous: config.limits.pullAnonymous, authenticated: config.limits.pullAuthenticated, windowSeconds: config.limits.pullWindowSeconds },
             // Counted in the process and sent to Redis in batches: a manifest GET does not wait on Redis.
-            new BatchedRedisHitCounter(redis, config.redisPrefix, logger),
+            new BatchedRedisHitCounter(counters, logger),
             logger,
           ),
         ),
