@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { promises as fs, constants as fsConstants, readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -214,7 +215,16 @@ export async function readPid(pidFile: string): Promise<number | undefined> {
   }
 }
 
-const heldLocks = new Set<string>();
+/**
+ * Names this process in the lock files it writes (second line, after the pid): a lock that carries our pid but not
+ * this token was left by an earlier process that had the same pid.
+ */
+const LOCK_OWNER = randomUUID();
+
+/** The owner token on a lock file's second line, if any. */
+async function readLockOwner(lockFile: string): Promise<string | undefined> {
+  return (await fs.readFile(lockFile, 'utf8').catch(() => '')).split('\n')[1]?.trim() || undefined;
+}
 
 /**
  * Runs fn while holding an exclusive lock file, so two launchers started together on the same DATA_DIR
@@ -225,7 +235,7 @@ export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, ti
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      await fs.writeFile(lockFile, String(process.pid), { flag: 'wx' });
+      await fs.writeFile(lockFile, `${process.pid}\n${LOCK_OWNER}\n`, { flag: 'wx' });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -233,8 +243,8 @@ export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, ti
     const holder = await readPid(lockFile);
     const stat = await fs.stat(lockFile).catch(() => undefined);
     const halfWritten = holder === undefined && stat !== undefined && Date.now() - stat.mtimeMs < 5_000;
-    // Our own pid in a lock we do not hold means a previous run of a process that got the same pid.
-    const stale = !halfWritten && (holder === undefined || !isAlive(holder) || (holder === process.pid && !heldLocks.has(lockFile)));
+    // Our own pid under another owner token means a previous run of a process that got the same pid.
+    const stale = !halfWritten && (holder === undefined || !isAlive(holder) || (holder === process.pid && (await readLockOwner(lockFile)) !== LOCK_OWNER));
     if (stale) {
       await fs.rm(lockFile, { force: true });
       continue;
@@ -242,11 +252,9 @@ export async function withFileLock<T>(lockFile: string, fn: () => Promise<T>, ti
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockFile} (held by pid ${holder ?? 'unknown'})`);
     await sleep(200);
   }
-  heldLocks.add(lockFile);
   try {
     return await fn();
   } finally {
-    heldLocks.delete(lockFile);
     await fs.rm(lockFile, { force: true });
   }
 }

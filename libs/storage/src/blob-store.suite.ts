@@ -425,10 +425,8 @@ export function describeBlobStore(
   });
 }
 
-let uploadCounter = 0;
 function uploadId(): string {
-  uploadCounter += 1;
-  return `upload-${process.pid}-${uploadCounter}-${randomBytes(4).toString('hex')}`;
+  return `upload-${process.pid}-${randomBytes(8).toString('hex')}`;
 }
 
 function sha256(bytes: Buffer): string {

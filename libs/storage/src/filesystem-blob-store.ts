@@ -37,8 +37,6 @@ const DATA_FILE = 'data';
 const WRITE_BATCH_BYTES = 2 * 1024 * 1024;
 /** A background fdatasync starts every this many bytes, so the commit's fsync has only a tail to flush. */
 const SYNC_BEHIND_BYTES = 16 * 1024 * 1024;
-/** Staging for O_DIRECT uploads: two slices of this size per receiving upload, shared by every store here. */
-const STAGING = new AlignedStagingPool(WRITE_BATCH_BYTES);
 /**
  * Read size for blob downloads. Uploads bypass the page cache (O_DIRECT), so the first pull of a blob reads
  * from the disk, where 1 MiB reads beat 256 KiB ones by 15-20% (first pulls in `BENCH_ONLY=pull`, 2 x 2 runs);
@@ -50,8 +48,8 @@ const READ_BUFFER_BYTES = 1024 * 1024;
  * have at most two batches of WRITE_BATCH_BYTES in flight (DirectFileAppender's two staging slices).
  */
 const IN_FLIGHT_BYTES = 2 * WRITE_BATCH_BYTES;
-/** Download buffers, reused (see ReadBufferPool); at most this many are kept idle: 32 MiB after a burst. */
-const DOWNLOAD_BUFFERS = new ReadBufferPool(READ_BUFFER_BYTES, 32);
+/** Download buffers kept idle for reuse (see ReadBufferPool): 32 MiB after a burst. */
+const IDLE_DOWNLOAD_BUFFERS = 32;
 
 /**
  * Stores blobs as plain files under `root`:
@@ -71,6 +69,10 @@ export class FilesystemBlobStore implements BlobStore {
   readonly driver = 'filesystem' as const;
   private readonly uploadLocks = new KeyedMutex();
   private readonly openFiles = new OpenUploadFiles();
+  /** Staging for O_DIRECT uploads: two slices of WRITE_BATCH_BYTES per receiving upload. */
+  private readonly staging = new AlignedStagingPool(WRITE_BATCH_BYTES);
+  /** Download buffers, reused across downloads (a process has one store, so one pool). */
+  private readonly downloadBuffers = new ReadBufferPool(READ_BUFFER_BYTES, IDLE_DOWNLOAD_BUFFERS);
   /** Whether uploads are written with O_DIRECT: until the file system says it cannot, unless told not to. */
   private directIo: boolean;
 
@@ -100,7 +102,7 @@ export class FilesystemBlobStore implements BlobStore {
 
   async openDownload(digest: string, range?: ByteRange): Promise<BlobDownload> {
     const handle = await this.openCommitted(digest, range);
-    return new FileDownload(handle, range?.start ?? 0, range?.end ?? Number.POSITIVE_INFINITY, DOWNLOAD_BUFFERS);
+    return new FileDownload(handle, range?.start ?? 0, range?.end ?? Number.POSITIVE_INFINITY, this.downloadBuffers);
   }
 
   /**
@@ -172,7 +174,7 @@ export class FilesystemBlobStore implements BlobStore {
       const handles = await this.uploadHandles(id, ino);
       const { buffered, direct } = handles;
       const sink = direct
-        ? new DirectFileAppender(buffered, direct, offset, STAGING)
+        ? new DirectFileAppender(buffered, direct, offset, this.staging)
         : // Earlier chunks of this upload may still be in the page cache: let the first sync-behind take them too.
           new FileAppender(buffered, offset, { batchBytes: WRITE_BATCH_BYTES, syncBehindBytes: SYNC_BEHIND_BYTES, unsyncedBefore: offset });
       try {

@@ -29,14 +29,17 @@ export async function verifyPassword(password: string, encoded: string): Promise
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-let dummyHash: Promise<string> | undefined;
+/**
+ * What unknown usernames are checked against: the default parameters with a fixed salt and a key no password
+ * derives (all zeros), so the check costs exactly a real one and always fails.
+ */
+const DUMMY_HASH = ['scrypt', DEFAULT_PARAMS.N, DEFAULT_PARAMS.r, DEFAULT_PARAMS.p, Buffer.alloc(SALT_BYTES).toString('base64'), Buffer.alloc(KEY_LENGTH).toString('base64')].join('$');
 
 /**
  * Burns the same time as a real verification, for unknown usernames, so response times do not tell
  * which usernames exist.
  */
 export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummyHash ??= hashPassword('cargohold-dummy-password');
-  await verifyPassword(password, await dummyHash);
+  await verifyPassword(password, DUMMY_HASH);
   return false;
 }
