@@ -1,6 +1,9 @@
 import { AppConfig } from '@cargohold/config';
 import { createDataSource, DataSource, isConnectionError, runMigrations } from '@cargohold/db';
 import { DEFAULT_JOB_TIMEOUT_SECONDS, IamContext, IamServices } from '@cargohold/iam';
+import { connectRegistryChangePublisher } from '@cargohold/platform';
+import { RegistryContext } from '@cargohold/registry';
+import { createBlobStore } from '@cargohold/storage';
 import { DatabaseUnavailableError, resolveDatabaseUrl } from './database-url';
 
 /**
@@ -41,6 +44,22 @@ export class CliContext {
       new IamContext(await this.database(), { publicUrl: this.config.publicUrl, jobTimeoutSeconds: DEFAULT_JOB_TIMEOUT_SECONDS, dataDir: this.config.dataDir }),
     );
     return this.iamServices;
+  }
+
+  /**
+   * Runs `work` on a registry context of this process. Its changes (tags and manifests deleted) are announced on
+   * Redis so the api replicas' manifest caches forget them; without Redis, their TTL does.
+   */
+  async withRegistry<T>(work: (registry: RegistryContext) => Promise<T>): Promise<T> {
+    const changes = await connectRegistryChangePublisher(this.config.redisUrl, this.config.redisPrefix, {
+      warn: (details: object, message: string) => process.stderr.write(`${message}: ${(details as { err?: Error }).err?.message ?? ''}\n`),
+    });
+    try {
+      const settings = { gcReviewDelay: this.config.gcReviewDelay, deleteEnabled: this.config.deleteEnabled };
+      return await work(new RegistryContext(await this.database(), createBlobStore(this.config.storage), settings, { changes: changes?.notifier }));
+    } finally {
+      await changes?.close();
+    }
   }
 
   async close(): Promise<void> {

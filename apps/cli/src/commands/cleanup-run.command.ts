@@ -1,5 +1,4 @@
-import { CleanupPolicyService, RegistryContext } from '@cargohold/registry';
-import { createBlobStore } from '@cargohold/storage';
+import { CleanupPolicyService } from '@cargohold/registry';
 import { checkKnownOptions, CliUsageError } from '../cli-args';
 import { CliCommand } from '../cli-command';
 
@@ -18,14 +17,14 @@ export const cleanupRunCommand: CliCommand = {
     const db = await ctx.database();
     const rows: Array<{ id: number }> = await db.query(`SELECT id FROM projects WHERE full_path = $1`, [fullPath]);
     if (rows.length === 0) throw new CliUsageError(`no project ${fullPath}`);
-    const registry = new RegistryContext(db, createBlobStore(ctx.config.storage), {
-      gcReviewDelay: ctx.config.gcReviewDelay,
-      deleteEnabled: ctx.config.deleteEnabled,
+    // The tags it deletes are announced through the context, so the api replicas' manifest caches forget them.
+    const run = await ctx.withRegistry(async (registry) => {
+      const policies = new CleanupPolicyService(registry);
+      const { runId } = await policies.requestRun(rows[0].id);
+      let current = await policies.execute(runId);
+      while (current.status === 'unfinished') current = await policies.execute(runId);
+      return current;
     });
-    const policies = new CleanupPolicyService(registry);
-    const { runId } = await policies.requestRun(rows[0].id);
-    let run = await policies.execute(runId);
-    while (run.status === 'unfinished') run = await policies.execute(runId);
     ctx.print(
       JSON.stringify({ run_id: run.id, project: fullPath, status: run.status, deleted_tags: run.deletedTags, repositories: run.repositoriesDone }),
     );

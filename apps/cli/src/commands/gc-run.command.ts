@@ -1,6 +1,4 @@
-import { connectRegistryChangePublisher } from '@cargohold/platform';
-import { addGcResults, GarbageCollector, RegistryContext } from '@cargohold/registry';
-import { createBlobStore } from '@cargohold/storage';
+import { addGcResults, GarbageCollector } from '@cargohold/registry';
 import { checkKnownOptions, flag } from '../cli-args';
 import { CliCommand } from '../cli-command';
 
@@ -14,25 +12,14 @@ export const gcRunCommand: CliCommand = {
   description: 'process every due garbage collection review now, sweep orphaned files, print what was reclaimed (JSON)',
   async run(args, ctx) {
     checkKnownOptions(args, ['skip-orphans']);
-    // Deleted manifests are announced so the api replicas' manifest caches forget them (else their TTL does).
-    const changes = await connectRegistryChangePublisher(ctx.config.redisUrl, ctx.config.redisPrefix, {
-      warn: (details: object, message: string) => process.stderr.write(`${message}: ${(details as { err?: Error }).err?.message ?? ''}\n`),
-    });
-    try {
-      const registry = new RegistryContext(
-        await ctx.database(),
-        createBlobStore(ctx.config.storage),
-        { gcReviewDelay: ctx.config.gcReviewDelay, deleteEnabled: ctx.config.deleteEnabled },
-        { changes: changes?.notifier },
-      );
+    // Deleted manifests are announced through the context so the api replicas' manifest caches forget them.
+    await ctx.withRegistry(async (registry) => {
       const collector = GarbageCollector.forContext(registry, { reviewDelaySeconds: ctx.config.gcReviewDelay, uploadPurgeAgeSeconds: ctx.config.uploadPurgeAge });
       const reviewed = await collector.review();
       const result = flag(args, 'skip-orphans') ? reviewed : addGcResults(reviewed, await collector.sweepOrphans());
       // What is still queued but not yet due waits for GC_REVIEW_DELAY; "skipped" items were held by a push.
       const queued = await collector.queueDepths();
       ctx.print(JSON.stringify({ ...result, queued: { manifests: queued.manifests, blobs: queued.blobs } }));
-    } finally {
-      await changes?.close();
-    }
+    });
   },
 };
