@@ -2,6 +2,7 @@ import { EntityManager } from 'typeorm';
 import { AccessLevel } from './domain/access-level';
 import { Actor } from './domain/actor';
 import { IamError } from './domain/iam-error';
+import { isSignedInUser, restLevelSource } from './domain/project-access';
 import { MemberSource } from './data/member.repository';
 import { NamespaceRecord, Viewer } from './data/namespace.repository';
 import { ProjectRecord } from './data/project.repository';
@@ -16,11 +17,6 @@ export function projectSource(project: ProjectRecord): MemberSource {
 
 export function groupSource(group: NamespaceRecord): MemberSource {
   return { type: 'group', id: group.id };
-}
-
-/** A real signed-in person (not anonymous, not a bot, not a machine token): sees `internal` resources. */
-export function isSignedInUser(actor: Actor | null): boolean {
-  return actor !== null && actor.kind === 'user' && !actor.isBot;
 }
 
 export function viewerOf(actor: Actor | null): Viewer {
@@ -49,10 +45,10 @@ export class AccessService {
 
   /** The actor's effective level on the project: the highest membership, direct or inherited; Owner for admins. */
   async projectLevel(actor: Actor | null, project: ProjectRecord, db: EntityManager = this.ctx.manager): Promise<number> {
-    if (!actor || actor.userId === null || actor.kind === 'deploy_token') return AccessLevel.NO_ACCESS;
-    if (actor.kind === 'job' && actor.job?.projectId !== project.id) return AccessLevel.NO_ACCESS;
-    if (actor.isAdmin) return AccessLevel.OWNER;
-    return this.userProjectLevel(db, actor.userId, project);
+    const source = restLevelSource(actor, project.id);
+    if (source.kind === 'none') return AccessLevel.NO_ACCESS;
+    if (source.kind === 'admin') return AccessLevel.OWNER;
+    return this.userProjectLevel(db, source.userId, project);
   }
 
   /** A user's level on a project, ignoring how they authenticated (admins are Owner). */

@@ -1,12 +1,12 @@
-import { AccessLevel } from './domain/access-level';
 import { Actor } from './domain/actor';
 import { EventAction, EventTargetType, registryEventNames } from './domain/event-actions';
-import { roleActions } from './domain/registry-actions';
+import { restRegistryAllows } from './domain/project-access';
 import { AuditEventRecord, AuditEventRepository } from './audit/audit-event.repository';
 import { UserRecord } from './data/user.repository';
 import { PageRequest, Paged } from './data/paging';
-import { AccessService, isSignedInUser, ResourceRef, requireUser } from './access.service';
+import { AccessService, ResourceRef, requireUser } from './access.service';
 import { IamContext } from './iam-context';
+import { RegistryPermissionService } from './registry-permission.service';
 
 export interface EventQuery {
   action?: EventAction;
@@ -37,19 +37,20 @@ export class EventFeedService {
   constructor(
     private readonly ctx: IamContext,
     private readonly access: AccessService,
+    private readonly permissions: RegistryPermissionService,
   ) {}
 
   /** `GET /events`: what the caller did, or with `scope=all` what happened in the projects they may pull from as a member. */
   async ofCurrentUser(actor: Actor | null, query: EventQuery, page: PageRequest): Promise<Paged<FeedEvent>> {
     const user = requireUser(actor);
-    const scope = query.scope === 'all' ? { projectIds: await this.memberProjectsReadable(user.userId) } : { authorId: user.userId };
+    const scope = query.scope === 'all' ? { projectIds: await this.permissions.pullableMemberProjectIds(user.userId) } : { authorId: user.userId };
     return this.feed(query, scope, page);
   }
 
   /** `GET /projects/:id/events`: a project the caller cannot see is NOT_FOUND; one whose registry they may not pull from has no visible events. */
   async ofProject(actor: Actor | null, ref: ResourceRef, query: EventQuery, page: PageRequest): Promise<Paged<FeedEvent>> {
     const { project, level } = await this.access.requireProject(actor, ref);
-    if (!roleActions(level, project.visibility, isSignedInUser(actor), project.containerRegistryAccessLevel).includes('pull')) return { items: [], total: 0 };
+    if (!restRegistryAllows(actor, project, level, 'read')) return { items: [], total: 0 };
     return this.feed(query, { projectIds: [project.id] }, page);
   }
 
@@ -65,18 +66,5 @@ export class EventFeedService {
     const authorIds = [...new Set(events.items.map((event) => event.authorId).filter((id): id is number => id !== null))];
     const authors = new Map((await this.ctx.users.findByIds(this.ctx.manager, authorIds)).map((user) => [user.id, user]));
     return { items: events.items.map((event) => ({ event, author: event.authorId === null ? null : (authors.get(event.authorId) ?? null) })), total: events.total };
-  }
-
-  /**
-   * Projects the user is a member of and may pull from: Reporter and up (unless the registry is disabled), or Guest
-   * of a public or internal project whose registry is `enabled` (container_registry_access_level).
-   */
-  private async memberProjectsReadable(userId: number): Promise<number[]> {
-    const db = this.ctx.manager;
-    const reporter = await this.ctx.projects.memberProjectIds(db, userId, AccessLevel.REPORTER);
-    const guest = await this.ctx.projects.memberProjectIds(db, userId, AccessLevel.GUEST);
-    const open = new Set(await this.ctx.projects.idsByVisibility(db, ['public', 'internal'], ['enabled']));
-    const disabled = new Set(await this.ctx.projects.idsWithRegistryDisabled(db));
-    return [...new Set([...reporter.filter((id) => !disabled.has(id)), ...guest.filter((id) => open.has(id))])];
   }
 }

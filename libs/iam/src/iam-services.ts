@@ -42,14 +42,14 @@ export class IamServices {
     this.projects = new ProjectService(ctx, this.access);
     this.members = new MemberService(ctx, this.access);
     this.namespaces = new NamespaceService(ctx, this.access);
-    this.events = new EventFeedService(ctx, this.access);
+    this.registryPermissions = new RegistryPermissionService(ctx, this.access);
+    this.events = new EventFeedService(ctx, this.access, this.registryPermissions);
     this.personalAccessTokens = new PersonalAccessTokenService(ctx);
     this.resourceAccessTokens = new ResourceAccessTokenService(ctx, this.access, this.users);
     this.deployTokens = new DeployTokenService(ctx, this.access);
     this.ciJobs = new CiJobService(ctx, this.access);
     this.jobTokenScope = new JobTokenScopeService(ctx, this.access);
     this.credentials = new CredentialService(ctx);
-    this.registryPermissions = new RegistryPermissionService(ctx, this.access);
     this.bootstrap = new BootstrapService(ctx, this.users, this.personalAccessTokens);
     this.deletions = new DeletionRequestService(ctx, this.access);
   }

@@ -157,6 +157,11 @@ export class ProjectService {
     return this.list(actor, { ...rest, namespaceIds }, order, page);
   }
 
+  /** Ids of every project in the group and its subgroups, whoever may see them (the caller has checked the group). */
+  async idsWithinGroup(groupId: number): Promise<number[]> {
+    return this.ctx.projects.idsWithinGroup(this.ctx.manager, groupId);
+  }
+
   /** Owners (and administrators) delete projects; the database cascades to members, tokens, jobs and repositories. */
   async delete(actor: Actor | null, ref: ResourceRef): Promise<void> {
     requireUser(actor);

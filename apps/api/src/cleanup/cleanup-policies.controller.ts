@@ -3,13 +3,12 @@ import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Logger } from '@cargohold/common';
 import { APP_CONFIG, LOGGER } from '@cargohold/platform';
-import { AccessLevel, Actor } from '@cargohold/iam';
+import { AccessLevel, Actor, IamServices, RegistryPermissionService } from '@cargohold/iam';
 import { cleanupRunJobId, JobName, JobProducer } from '@cargohold/jobs';
 import { CleanupPolicyService, ManagementError, RegistryManagementService } from '@cargohold/registry';
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
-import { RegistryAccess } from '../registry-management/registry-access';
 import { RepositoryPolicyDto, UpdateWithPolicyDto } from './cleanup-policy.dto';
 import { withPolicyChange } from './cleanup-policy-params';
 import { presentRun, presentStored } from './cleanup-policy.presenter';
@@ -26,7 +25,8 @@ export class CleanupPoliciesController {
   constructor(
     private readonly policies: CleanupPolicyService,
     private readonly registry: RegistryManagementService,
-    private readonly access: RegistryAccess,
+    private readonly iam: IamServices,
+    private readonly permissions: RegistryPermissionService,
     private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -38,7 +38,7 @@ export class CleanupPoliciesController {
    */
   @Put('groups/:id')
   async updateGroup(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateWithPolicyDto) {
-    const { group } = await this.access.group(actor, resourceRef(id), AccessLevel.MAINTAINER);
+    const { group } = await this.iam.access.requireGroup(actor, resourceRef(id), AccessLevel.MAINTAINER);
     const target = { kind: 'group' as const, id: group.id };
     // Without attributes nothing changes (an empty update must not create a default policy for the group).
     const attributes = body.container_expiration_policy_attributes;
@@ -54,7 +54,7 @@ export class CleanupPoliciesController {
     @Param('repository_id', ParseIntPipe) repositoryId: number,
     @Body() body: RepositoryPolicyDto,
   ) {
-    const { project } = await this.access.project(actor, resourceRef(id), 'admin');
+    const { project } = await this.permissions.requireProject(actor, resourceRef(id), 'admin');
     const repository = await this.registry.findRepository(repositoryId);
     if (repository.projectId !== project.id) throw ManagementError.notFound('Repository');
     const { container_expiration_policy_attributes: nested, ...flat } = body;
@@ -66,7 +66,7 @@ export class CleanupPoliciesController {
   @Post('projects/:id/registry/cleanup_policy/runs')
   @HttpCode(202)
   async runNow(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
-    const { project } = await this.access.project(actor, resourceRef(id), 'admin');
+    const { project } = await this.permissions.requireProject(actor, resourceRef(id), 'admin');
     const run = await this.policies.requestRun(project.id);
     // The run row is committed: with Redis down the stranded-work requeuer queues it later.
     await queueOrDefer(this.logger, `cleanup run ${run.runId}`, () => this.jobs.enqueue(JobName.RunCleanupPolicy, run, { jobId: cleanupRunJobId(run.runId, 0) }));
@@ -82,7 +82,7 @@ export class CleanupPoliciesController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    const { project } = await this.access.project(actor, resourceRef(id), 'read');
+    const { project } = await this.permissions.requireProject(actor, resourceRef(id), 'read');
     return (await paginate(req, res, query, this.config.publicUrl, (page) => this.policies.listRuns(project.id, page))).map(presentRun);
   }
 }

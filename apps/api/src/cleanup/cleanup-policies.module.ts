@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { RegistryContext, RegistryManagementService } from '@cargohold/registry';
 import { JobsModule } from '../jobs/jobs.module';
 import { RegistryModule } from '../registry/registry.module';
-import { RegistryAccess } from '../registry-management/registry-access';
 import { RestModule } from '../rest/rest.module';
 import { CleanupPoliciesController } from './cleanup-policies.controller';
 import { CleanupPolicyCoreModule } from './cleanup-policy-core.module';
@@ -12,7 +11,6 @@ import { CleanupPolicyCoreModule } from './cleanup-policy-core.module';
   imports: [RestModule, RegistryModule, JobsModule, CleanupPolicyCoreModule],
   providers: [
     { provide: RegistryManagementService, inject: [RegistryContext], useFactory: (ctx: RegistryContext) => new RegistryManagementService(ctx) },
-    RegistryAccess,
   ],
   controllers: [CleanupPoliciesController],
 })

@@ -5,7 +5,6 @@ import { RestModule } from '../rest/rest.module';
 import { BulkDeleteLease } from './bulk-delete-lease';
 import { GroupRegistryController } from './group-registry.controller';
 import { ProjectRegistryController } from './project-registry.controller';
-import { RegistryAccess } from './registry-access';
 import { RegistryManagementCoreModule } from './registry-management-core.module';
 import { RegistryRepositoriesController } from './registry-repositories.controller';
 import { RegistryRequests } from './registry-requests.service';
@@ -14,7 +13,6 @@ import { RegistryRequests } from './registry-requests.service';
 @Module({
   imports: [RestModule, RegistryModule, RegistryManagementCoreModule, JobsModule],
   providers: [
-    RegistryAccess,
     BulkDeleteLease,
     RegistryRequests,
   ],

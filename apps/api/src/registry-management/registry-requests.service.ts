@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from '@cargohold/common';
 import { LOGGER } from '@cargohold/platform';
-import { AccessLevel, Actor, IamError, ResourceRef } from '@cargohold/iam';
+import { AccessLevel, Actor, canAdminRegistry, IamError, IamServices, RegistryNeed, ON_REST, RegistryPermissionService, ResourceRef } from '@cargohold/iam';
 import { bulkDeleteJobId, hasLiveJob, JOB_QUEUE, JobName, JobProducer, repositoryDeleteJobId } from '@cargohold/jobs';
 import {
   RegistryEventActor,
@@ -19,7 +19,6 @@ import { queueOrDefer } from '../jobs/queue-or-defer';
 import { BulkDeleteLease } from './bulk-delete-lease';
 import { bulkDeleteRules } from './bulk-delete-rules';
 import type { BulkDeleteTagsDto } from './dto/registry-management.dto';
-import { RegistryAccess, RegistryNeed } from './registry-access';
 
 export interface ShownRepository {
   repository: RepositoryView;
@@ -30,13 +29,14 @@ export interface ShownRepository {
 export const BULK_DELETE_REFUSED = 'This request has already been made. You can run this at most once an hour for a given container repository';
 
 /**
- * The management API's use cases: who may (RegistryAccess), what happens (RegistryManagementService), and the
+ * The management API's use cases: who may (RegistryPermissionService), what happens (RegistryManagementService), and the
  * jobs that follow, enqueued after the database work has committed. Controllers only parse and present.
  */
 @Injectable()
 export class RegistryRequests {
   constructor(
-    private readonly access: RegistryAccess,
+    private readonly iam: IamServices,
+    private readonly permissions: RegistryPermissionService,
     private readonly registry: RegistryManagementService,
     private readonly jobs: JobProducer,
     private readonly lease: BulkDeleteLease,
@@ -44,30 +44,28 @@ export class RegistryRequests {
   ) {}
 
   async projectRepositories(actor: Actor | null, ref: ResourceRef, page: OffsetPage, extras: RepositoryExtras) {
-    const { project, level } = await this.access.project(actor, ref, 'read');
+    const { project, level } = await this.permissions.requireProject(actor, ref, 'read');
     const { items, total } = await this.registry.listRepositories({ projectIds: [project.id] }, page, extras);
-    return { items: items.map((repository) => ({ repository, canAdmin: this.access.canAdmin(level) })), total };
+    return { items: items.map((repository) => ({ repository, canAdmin: canAdminRegistry(level) })), total };
   }
 
   /** Repositories of every project in the group and its subgroups that the caller may pull from. */
   async groupRepositories(actor: Actor | null, ref: ResourceRef, page: OffsetPage) {
-    const { group } = await this.access.group(actor, ref);
-    const [within, readable] = await Promise.all([this.access.projectIdsWithinGroup(group.id), this.access.readableProjectIds(actor)]);
-    const readableSet = readable && new Set(readable);
-    const allowed = readableSet ? within.filter((id) => readableSet.has(id)) : within;
-    return this.withAdminFlags(actor, await this.registry.listRepositories({ projectIds: allowed }, page));
+    const { group } = await this.iam.access.requireGroup(actor, ref);
+    const readable = await this.permissions.readableProjectIdsWithinGroup(actor, group.id);
+    return this.withAdminFlags(actor, await this.registry.listRepositories({ projectIds: readable }, page));
   }
 
   /** Search by image path across everything the caller can pull from. */
   async searchRepositories(actor: Actor | null, search: string | undefined, page: OffsetPage, extras: RepositoryExtras) {
-    const projectIds = await this.access.readableProjectIds(actor);
+    const projectIds = await this.permissions.visibleProjectIds(actor, ON_REST);
     return this.withAdminFlags(actor, await this.registry.listRepositories({ projectIds, search }, page, extras));
   }
 
   async repository(actor: Actor | null, id: number, extras: RepositoryExtras): Promise<ShownRepository> {
     const repository = await this.registry.findRepository(id);
-    const { level } = await this.access.projectById(actor, repository.projectId, 'read', () => ManagementError.notFound('Repository'));
-    return { repository: await this.registry.describeRepository(repository, extras), canAdmin: this.access.canAdmin(level) };
+    const { level } = await this.permissions.requireProjectById(actor, repository.projectId, 'read', () => ManagementError.notFound('Repository'));
+    return { repository: await this.registry.describeRepository(repository, extras), canAdmin: canAdminRegistry(level) };
   }
 
   async tags(actor: Actor | null, ref: ResourceRef, repositoryId: number, page: OffsetPage, name?: string) {
@@ -111,10 +109,10 @@ export class RegistryRequests {
    * queued by the stranded-work requeuer.
    */
   async bulkDeleteTags(actor: Actor | null, ref: ResourceRef, repositoryId: number, params: BulkDeleteTagsDto): Promise<void> {
-    const { project, level } = await this.access.project(actor, ref, 'read');
+    const { project, level } = await this.permissions.requireProject(actor, ref, 'read');
     const rules = bulkDeleteRules(params);
     const repository = await this.repositoryOf(project.id, repositoryId);
-    if (!this.access.canAdmin(level)) throw IamError.forbidden();
+    if (!canAdminRegistry(level)) throw IamError.forbidden();
     if (!(await this.lease.tryObtain(repository.id))) throw ManagementError.badRequest(BULK_DELETE_REFUSED);
     let recorded;
     try {
@@ -130,19 +128,19 @@ export class RegistryRequests {
   }
 
   async projectUsage(actor: Actor | null, ref: ResourceRef): Promise<RegistryUsage> {
-    const { project } = await this.access.project(actor, ref, 'read');
+    const { project } = await this.permissions.requireProject(actor, ref, 'read');
     return this.registry.usage([project.id]);
   }
 
   /** A group's registry usage covers every project below it, so it takes a Reporter of the group (who reads them all). */
   async groupUsage(actor: Actor | null, ref: ResourceRef): Promise<RegistryUsage> {
-    const { group } = await this.access.group(actor, ref, AccessLevel.REPORTER);
-    return this.registry.usage(await this.access.projectIdsWithinGroup(group.id));
+    const { group } = await this.iam.access.requireGroup(actor, ref, AccessLevel.REPORTER);
+    return this.registry.usage(await this.iam.projects.idsWithinGroup(group.id));
   }
 
   /** The repository, if it belongs to the project and the caller may do `need` there. */
   private async projectRepository(actor: Actor | null, ref: ResourceRef, repositoryId: number, need: RegistryNeed): Promise<RepositoryRecord> {
-    const { project } = await this.access.project(actor, ref, need);
+    const { project } = await this.permissions.requireProject(actor, ref, need);
     return this.repositoryOf(project.id, repositoryId);
   }
 
@@ -153,9 +151,9 @@ export class RegistryRequests {
   }
 
   private async withAdminFlags(actor: Actor | null, page: { items: RepositoryView[]; total: number }): Promise<{ items: ShownRepository[]; total: number }> {
-    const levels = await this.access.levels(actor, page.items.map((item) => item.projectId));
+    const levels = await this.permissions.restLevels(actor, page.items.map((item) => item.projectId));
     return {
-      items: page.items.map((repository) => ({ repository, canAdmin: this.access.canAdmin(levels.get(repository.projectId) ?? 0) })),
+      items: page.items.map((repository) => ({ repository, canAdmin: canAdminRegistry(levels.get(repository.projectId) ?? 0) })),
       total: page.total,
     };
   }

@@ -3,6 +3,18 @@ import { JobTokenPairTable } from './job-token-pair-table';
 import { ancestorsCte, PageRequest, Paged } from './paging';
 
 /**
+ * SQL condition: the project `project` (a table alias) admits job tokens of the project whose id is `jobProject` (a
+ * parameter), when the statement's `ancestors` CTE holds that project's namespace chain: the project's inbound limit
+ * is off, or it allowlists the job's project, or a group holding the job's project. (A project always admits its own
+ * jobs; callers check that first.)
+ */
+export function admitsJobsFrom(project: string, jobProject: string): string {
+  return `(NOT ${project}.ci_inbound_job_token_scope_enabled
+    OR EXISTS (SELECT 1 FROM job_token_allowlist a WHERE a.source_project_id = ${project}.id AND a.target_project_id = ${jobProject})
+    OR EXISTS (SELECT 1 FROM job_token_group_allowlist g JOIN ancestors ON ancestors.id = g.target_group_id WHERE g.source_project_id = ${project}.id))`;
+}
+
+/**
  * GitLab's job token scope beyond the project allowlist (job-token-allowlist.repository.ts): the project's
  * "Limit access to this project" switch and its groups allowlist (`job_token_group_allowlist`).
  */
@@ -39,11 +51,7 @@ export class JobTokenScopeRepository {
     if (projectId === jobProjectId) return true;
     const rows = await db.query(
       `WITH RECURSIVE ${ancestorsCte('(SELECT namespace_id FROM projects WHERE id = $2)')}
-       SELECT 1 FROM projects p WHERE p.id = $1 AND (
-         NOT p.ci_inbound_job_token_scope_enabled
-         OR EXISTS (SELECT 1 FROM job_token_allowlist a WHERE a.source_project_id = p.id AND a.target_project_id = $2)
-         OR EXISTS (SELECT 1 FROM job_token_group_allowlist g JOIN ancestors ON ancestors.id = g.target_group_id WHERE g.source_project_id = p.id)
-       )`,
+       SELECT 1 FROM projects p WHERE p.id = $1 AND ${admitsJobsFrom('p', '$2')}`,
       [projectId, jobProjectId],
     );
     return rows.length > 0;
@@ -53,11 +61,7 @@ export class JobTokenScopeRepository {
   async projectsAdmittingJobsOf(db: EntityManager, jobProjectId: number): Promise<number[]> {
     const rows = await db.query(
       `WITH RECURSIVE ${ancestorsCte('(SELECT namespace_id FROM projects WHERE id = $1)')}
-       SELECT p.id FROM projects p WHERE p.id <> $1 AND (
-         NOT p.ci_inbound_job_token_scope_enabled
-         OR EXISTS (SELECT 1 FROM job_token_allowlist a WHERE a.source_project_id = p.id AND a.target_project_id = $1)
-         OR EXISTS (SELECT 1 FROM job_token_group_allowlist g JOIN ancestors ON ancestors.id = g.target_group_id WHERE g.source_project_id = p.id)
-       ) ORDER BY p.id`,
+       SELECT p.id FROM projects p WHERE p.id <> $1 AND ${admitsJobsFrom('p', '$1')} ORDER BY p.id`,
       [jobProjectId],
     );
     return rows.map((row: { id: string | number }) => Number(row.id));

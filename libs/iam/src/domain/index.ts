@@ -11,3 +11,4 @@ export * from './token-lifetime';
 export * from './visibility';
 export * from './event-actions';
 export * from './registry-access-level';
+export * from './project-access';
