@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Express } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { APP_CONFIG } from '@cargohold/platform';
+import { RegistryContext, TagManifestDetailsService } from '@cargohold/registry';
 import { RegistryModule } from '../registry/registry.module';
 import { RestModule } from '../rest/rest.module';
 import { SessionController } from './session.controller';
@@ -17,6 +18,7 @@ import { WebSessionModule } from './web-session.module';
  */
 @Module({
   imports: [WebSessionModule, RestModule, RegistryModule],
+  providers: [{ provide: TagManifestDetailsService, inject: [RegistryContext], useFactory: (ctx: RegistryContext) => new TagManifestDetailsService(ctx) }],
   controllers: [SessionController, TagManifestController],
 })
 export class WebModule implements OnModuleInit {
