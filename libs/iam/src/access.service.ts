@@ -43,24 +43,17 @@ export class AccessService {
     return ns?.kind === 'group' ? ns : null;
   }
 
-  /** The actor's effective level on the project: the highest membership, direct or inherited; Owner for admins. */
+  /**
+   * The actor's effective level on the project for the REST API: the highest membership, direct or inherited, Owner
+   * for the owner of its user namespace and for administrators (restLevelSource says whose role counts). The level
+   * is read by the statement RegistryPermissionService uses for whole lists (ProjectAccessRepository), so both agree.
+   */
   async projectLevel(actor: Actor | null, project: ProjectRecord, db: EntityManager = this.ctx.manager): Promise<number> {
     const source = restLevelSource(actor, project.id);
     if (source.kind === 'none') return AccessLevel.NO_ACCESS;
     if (source.kind === 'admin') return AccessLevel.OWNER;
-    return this.userProjectLevel(db, source.userId, project);
-  }
-
-  /** A user's level on a project, ignoring how they authenticated (admins are Owner). */
-  async userProjectLevel(db: EntityManager, userId: number, project: Pick<ProjectRecord, 'id' | 'namespaceId'>): Promise<number> {
-    const rows = await db.query(
-      `SELECT u.is_admin AS "isAdmin", EXISTS (SELECT 1 FROM namespaces n WHERE n.id = $2 AND n.kind = 'user' AND n.owner_id = u.id) AS owns
-         FROM users u WHERE u.id = $1 AND u.state = 'active'`,
-      [userId, project.namespaceId],
-    );
-    if (rows.length === 0) return AccessLevel.NO_ACCESS;
-    if (rows[0].isAdmin || rows[0].owns) return AccessLevel.OWNER;
-    return this.ctx.members.effectiveLevel(db, { type: 'project', id: project.id, namespaceId: project.namespaceId }, userId);
+    const [facts] = await this.ctx.projectAccess.facts(db, { ids: [project.id] }, { userId: source.userId });
+    return facts?.userLevel ?? AccessLevel.NO_ACCESS;
   }
 
   async groupLevel(actor: Actor | null, group: NamespaceRecord, db: EntityManager = this.ctx.manager): Promise<number> {

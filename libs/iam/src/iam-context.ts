@@ -7,6 +7,7 @@ import { JobTokenScopeRepository } from './data/job-token-scope.repository';
 import { MemberRepository } from './data/member.repository';
 import { NamespaceRepository } from './data/namespace.repository';
 import { PersonalAccessTokenRepository } from './data/personal-access-token.repository';
+import { ProjectAccessRepository } from './data/project-access.repository';
 import { ProjectRepository } from './data/project.repository';
 import { UserRepository } from './data/user.repository';
 import { DeployTokenSecretBox } from './deploy-token-secret-box';
@@ -30,6 +31,8 @@ export class IamContext {
   readonly users = new UserRepository();
   readonly namespaces = new NamespaceRepository();
   readonly projects = new ProjectRepository();
+  /** What permission decisions read about projects, for one credential, in one statement. */
+  readonly projectAccess = new ProjectAccessRepository();
   readonly members = new MemberRepository();
   readonly personalAccessTokens = new PersonalAccessTokenRepository();
   readonly deployTokens = new DeployTokenRepository();

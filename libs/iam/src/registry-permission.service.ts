@@ -18,7 +18,7 @@ import { deployTokenActions, scopeActions } from './domain/registry-actions';
 import { VISIBILITIES, Visibility } from './domain/visibility';
 import { AccessService, ResourceRef } from './access.service';
 import { IamContext } from './iam-context';
-import { AccessSubject, ProjectAccessRepository, ProjectSelector } from './data/project-access.repository';
+import { AccessSubject, ProjectSelector } from './data/project-access.repository';
 import { ProjectRecord } from './data/project.repository';
 
 export interface RegistryPermission {
@@ -37,8 +37,6 @@ export interface RegistryPermission {
  * or a whole list (ProjectAccessRepository), so list endpoints never query per project.
  */
 export class RegistryPermissionService {
-  private readonly facts = new ProjectAccessRepository();
-
   constructor(
     private readonly ctx: IamContext,
     private readonly access: AccessService,
@@ -178,7 +176,7 @@ export class RegistryPermissionService {
   }
 
   private factsFor(actor: Actor | null, selector: ProjectSelector): Promise<ProjectAccessFacts[]> {
-    return this.facts.facts(this.ctx.manager, selector, subjectOf(actor));
+    return this.ctx.projectAccess.facts(this.ctx.manager, selector, subjectOf(actor));
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from '@cargohold/common';
 import { LOGGER } from '@cargohold/platform';
-import { AccessLevel, Actor, canAdminRegistry, IamError, IamServices, RegistryNeed, ON_REST, RegistryPermissionService, ResourceRef } from '@cargohold/iam';
+import { AccessLevel, Actor, canAdminRegistry, IamError, IamServices, ON_REST, RegistryNeed, RegistryPermissionService, ResourceRef } from '@cargohold/iam';
 import { bulkDeleteJobId, hasLiveJob, JOB_QUEUE, JobName, JobProducer, repositoryDeleteJobId } from '@cargohold/jobs';
 import {
   RegistryEventActor,
