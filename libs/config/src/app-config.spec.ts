@@ -59,6 +59,64 @@ describe('loadConfig', () => {
     expect(config.storage).toMatchObject({ driver: 's3', s3: { bucket: 'b', forcePathStyle: true, region: 'us-east-1' } });
   });
 
+  describe('the azure driver', () => {
+    const KEY = Buffer.from('not a real key').toString('base64');
+    const byKey = { STORAGE_DRIVER: 'azure', AZURE_CONTAINER: 'registry', AZURE_ACCOUNT_NAME: 'acme', AZURE_ACCOUNT_KEY: KEY };
+
+    it('builds the settings from an account name and key, the endpoint optional', () => {
+      expect(loadConfig(byKey).storage).toEqual({
+        driver: 'azure',
+        azure: { container: 'registry', accountName: 'acme', accountKey: KEY, endpoint: undefined, redirect: false },
+      });
+      const azurite = loadConfig({ ...byKey, AZURE_ENDPOINT: 'http://127.0.0.1:10000/devstoreaccount1/', AZURE_REDIRECT: 'true' });
+      expect(azurite.storage).toMatchObject({ azure: { endpoint: 'http://127.0.0.1:10000/devstoreaccount1', redirect: true } });
+    });
+
+    it('builds the settings from a connection string alone', () => {
+      const connectionString = `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${KEY};EndpointSuffix=core.windows.net`;
+      expect(loadConfig({ STORAGE_DRIVER: 'azure', AZURE_CONTAINER: 'registry', AZURE_CONNECTION_STRING: connectionString, AZURE_REDIRECT: 'true' }).storage).toEqual({
+        driver: 'azure',
+        azure: { container: 'registry', connectionString, redirect: true },
+      });
+      expect(loadConfig({ STORAGE_DRIVER: 'azure', AZURE_CONTAINER: 'registry', AZURE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).storage.driver).toBe('azure');
+    });
+
+    it('requires none of its variables unless the driver is chosen', () => {
+      expect(loadConfig({ AZURE_CONTAINER: 'NOT VALID', AZURE_CONNECTION_STRING: 'nonsense' }).storage.driver).toBe('filesystem');
+    });
+
+    it.each([
+      [{ STORAGE_DRIVER: 'azure' }, 'AZURE_CONTAINER is required when STORAGE_DRIVER=azure'],
+      [{ ...byKey, AZURE_CONTAINER: 'Registry' }, 'AZURE_CONTAINER must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit'],
+      [{ ...byKey, AZURE_CONTAINER: 'a--b' }, 'AZURE_CONTAINER must be 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit'],
+      [{ ...byKey, AZURE_ACCOUNT_NAME: undefined }, 'AZURE_ACCOUNT_NAME is required when STORAGE_DRIVER=azure (or set AZURE_CONNECTION_STRING)'],
+      [{ ...byKey, AZURE_ACCOUNT_NAME: 'Acme_Corp' }, 'AZURE_ACCOUNT_NAME must be 3-24 lowercase letters and digits'],
+      [{ ...byKey, AZURE_ACCOUNT_KEY: undefined }, 'AZURE_ACCOUNT_KEY is required when STORAGE_DRIVER=azure (or set AZURE_CONNECTION_STRING)'],
+      [{ ...byKey, AZURE_ACCOUNT_KEY: 'not base64!' }, 'AZURE_ACCOUNT_KEY must be the base64 account key, as the portal shows it'],
+      [{ ...byKey, AZURE_ENDPOINT: 'blob.example' }, 'AZURE_ENDPOINT must be an http(s) URL (the blob service endpoint)'],
+      [{ ...byKey, AZURE_REDIRECT: 'yes' }, 'AZURE_REDIRECT must be true or false'],
+      [{ ...byKey, AZURE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }, 'AZURE_ACCOUNT_NAME cannot be combined with AZURE_CONNECTION_STRING, which names the account, its credential and its endpoint'],
+      [
+        { STORAGE_DRIVER: 'azure', AZURE_CONTAINER: 'registry', AZURE_CONNECTION_STRING: 'secret-value-without-pairs' },
+        'AZURE_CONNECTION_STRING must be an Azure Storage connection string: AccountName=...;AccountKey=...[;BlobEndpoint=...], BlobEndpoint=...;SharedAccessSignature=..., or UseDevelopmentStorage=true',
+      ],
+      [
+        { STORAGE_DRIVER: 'azure', AZURE_CONTAINER: 'registry', AZURE_REDIRECT: 'true', AZURE_CONNECTION_STRING: 'BlobEndpoint=https://acme.blob.core.windows.net;SharedAccessSignature=sv=2024&sig=x' },
+        'AZURE_REDIRECT needs the account key to sign read-only SAS URLs, and AZURE_CONNECTION_STRING has none (use one with AccountKey)',
+      ],
+    ])('explains %j in one line naming the variable', (env, message) => {
+      const defined = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined));
+      expect(() => loadConfig(defined)).toThrow(`invalid configuration: ${message}`);
+      expect(() => loadConfig(defined)).toThrow(ConfigError);
+    });
+
+    it('never repeats a secret in its errors', () => {
+      expect(() => loadConfig({ STORAGE_DRIVER: 'azure', AZURE_CONTAINER: 'registry', AZURE_CONNECTION_STRING: 'hunter2hunter2' })).toThrow(
+        expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+      );
+    });
+  });
+
   it.each([
     [{ ADMIN_PASSWORD: 'x' }, 'invalid configuration: ADMIN_PASSWORD must be at least 8 characters'],
     [{ PORT: 'abc' }, 'invalid configuration: PORT must be an integer between 1 and 65535'],

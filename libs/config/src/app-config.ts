@@ -1,10 +1,14 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import * as path from 'node:path';
+import { AzureConfig, azureStorageConfig } from './azure-storage';
+import { ConfigError } from './config-error';
 import { EnvironmentVariables } from './environment';
 import { parseTrustProxy, TrustProxy } from './trust-proxy';
 
 export type { TrustProxy } from './trust-proxy';
+export type { AzureConfig } from './azure-storage';
+export { ConfigError } from './config-error';
 
 export interface S3Config {
   bucket: string;
@@ -32,7 +36,7 @@ export interface AppConfig {
   migrateOnStart: boolean;
   /** Prefix of every Redis key. */
   redisPrefix: string;
-  storage: { driver: 'filesystem'; root: string; directIo: boolean } | { driver: 's3'; s3: S3Config };
+  storage: { driver: 'filesystem'; root: string; directIo: boolean } | { driver: 's3'; s3: S3Config } | { driver: 'azure'; azure: AzureConfig };
   admin: { username: string; password?: string; bootstrapToken?: string };
   registryTokenTtl: number;
   gcReviewDelay: number;
@@ -69,11 +73,6 @@ export interface AppConfig {
   };
 }
 
-export class ConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
-    super(`invalid configuration: ${variable} ${reason}`);
-  }
-}
 
 function firstProblem(errors: ValidationError[]): ConfigError {
   const error = errors[0];
@@ -101,7 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = p
   const dataDir = path.resolve(vars.DATA_DIR ?? './.data');
   const publicUrl = (vars.PUBLIC_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
   const storage: AppConfig['storage'] =
-    vars.STORAGE_DRIVER === 's3'
+    vars.STORAGE_DRIVER === 'azure'
+      ? { driver: 'azure', azure: azureStorageConfig(vars) }
+      : vars.STORAGE_DRIVER === 's3'
       ? {
           driver: 's3',
           s3: {

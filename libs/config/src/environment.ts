@@ -22,7 +22,7 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// URL' })
   REDIS_URL?: string;
 
-  @IsOptional() @IsIn(['filesystem', 's3'], { message: 'must be one of: filesystem, s3' })
+  @IsOptional() @IsIn(['filesystem', 's3', 'azure'], { message: 'must be one of: filesystem, s3, azure' })
   STORAGE_DRIVER?: string;
 
   /** Filesystem driver: write uploads with O_DIRECT (default true); false writes through the page cache. */
@@ -39,6 +39,18 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() S3_SECRET_ACCESS_KEY?: string;
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' }) S3_FORCE_PATH_STYLE?: string;
   @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' }) S3_REDIRECT?: string;
+
+  /**
+   * The Azure driver (STORAGE_DRIVER=azure). Which of them are required, and how they combine, is checked in
+   * azure-storage.ts once the driver is known; here only their shapes.
+   */
+  @IsOptional() @IsString() AZURE_CONTAINER?: string;
+  @IsOptional() @IsString() AZURE_ACCOUNT_NAME?: string;
+  @IsOptional() @IsString() AZURE_ACCOUNT_KEY?: string;
+  @IsOptional() @IsString() AZURE_CONNECTION_STRING?: string;
+  @IsOptional() @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'must be an http(s) URL (the blob service endpoint)' })
+  AZURE_ENDPOINT?: string;
+  @IsOptional() @IsIn(['true', 'false'], { message: 'must be true or false' }) AZURE_REDIRECT?: string;
 
   @IsOptional() @Matches(/^[a-z0-9][a-z0-9_.-]{0,254}$/i, { message: 'must be a valid username' })
   ADMIN_USERNAME?: string;

@@ -40,7 +40,7 @@ export interface BlobDownload {
  * commitUpload), so a reader never sees a half-written blob.
  */
 export interface BlobStore {
-  readonly driver: 'filesystem' | 's3';
+  readonly driver: 'filesystem' | 's3' | 'azure';
 
   /** Size of a committed blob, or null when it is absent. */
   stat(digest: string): Promise<BlobInfo | null>;

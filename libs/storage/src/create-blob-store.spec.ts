@@ -1,3 +1,4 @@
+import { AzureBlobStore } from './azure-blob-store';
 import { createBlobStore } from './create-blob-store';
 import { FilesystemBlobStore } from './filesystem-blob-store';
 import { S3BlobStore } from './s3-blob-store';
@@ -14,6 +15,14 @@ describe('createBlobStore', () => {
     const store = createBlobStore({ driver: 's3', s3 });
     expect(store).toBeInstanceOf(S3BlobStore);
     expect(store.driver).toBe('s3');
+  });
+
+  it('builds an azure store for the azure driver without contacting the service', () => {
+    const azure = { container: 'registry', accountName: 'acme', accountKey: Buffer.from('key').toString('base64'), endpoint: 'http://127.0.0.1:1/acme', redirect: false };
+    const store = createBlobStore({ driver: 'azure', azure });
+    expect(store).toBeInstanceOf(AzureBlobStore);
+    expect(store.driver).toBe('azure');
+    expect(createBlobStore({ driver: 'azure', azure: { container: 'registry', connectionString: 'UseDevelopmentStorage=true', redirect: false } }).driver).toBe('azure');
   });
 
   it('refuses an s3 configuration without a bucket', () => {

@@ -1,3 +1,6 @@
+export * from './azure-blob-store';
+export * from './azure-client';
+export * from './azure-config';
 export * from './blob-store';
 export * from './create-blob-store';
 export * from './filesystem-blob-store';

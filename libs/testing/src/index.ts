@@ -6,3 +6,4 @@ export * from './registry-client';
 export * from './seed';
 export * from './registry-session';
 export * from './test-redis';
+export * from './emulators';
