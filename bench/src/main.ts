@@ -8,6 +8,7 @@ import { canPin, CLIENT_CORE, pin, pinServices, SERVER_CORE } from './pinning';
 import { jsonLine, terminalTable, writePerformanceDoc } from './report';
 import { Results } from './results';
 import { BenchContext, BenchOptions, blobPulls, blobPushes, machineLimits, manifestGets, skopeoCopies, tagLists } from './scenarios';
+import { benchStorage, startBenchStorage } from './storage';
 import { distributionVersion, startCargohold, startDistribution, startHashSink } from './targets';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -43,10 +44,12 @@ async function main(): Promise<void> {
   const log = (message: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
   cleanupOnSignals();
 
-  const pinned = canPin();
+  const storage = benchStorage();
+  // BENCH_PIN=0: no taskset, e.g. on a machine shared with other work (pinning moves the machine's PostgreSQL too).
+  const pinned = process.env.BENCH_PIN !== '0' && canPin();
   // The client: this process, every thread, and what it spawns from now on (skopeo, servers before re-pinning).
   if (pinned) pin(process.pid, CLIENT_CORE);
-  else log('not pinning: needs 2 cores and taskset');
+  else log(process.env.BENCH_PIN === '0' ? 'not pinning (BENCH_PIN=0)' : 'not pinning: needs 2 cores and taskset');
 
   const workDir = mkdtempSync(path.join(tmpdir(), 'cargohold-bench-'));
   onCleanup('remove the work dir', () => rmSync(workDir, { recursive: true, force: true }));
@@ -62,10 +65,13 @@ async function main(): Promise<void> {
     apiEnv[pair.slice(0, at)] = pair.slice(at + 1);
   }
   if (pinned) onCleanup('give PostgreSQL and Redis every core back', pinServices(SERVER_CORE));
-  const ours = await startCargohold(pinned, apiEnv);
+  // BENCH_STORAGE=s3|azure: cargohold stores into an emulator (s3rver, Azurite) on the server core instead of a temp dir.
+  const backend = await startBenchStorage(storage);
+  if (pinned && backend.pid) pin(backend.pid, SERVER_CORE);
+  const ours = await startCargohold(pinned, { ...backend.env, ...apiEnv });
   const distribution = await startDistribution(workDir, pinned);
   const sink = groups.has('push') ? await startHashSink(pinned) : undefined;
-  log(`cargohold ${ours.url} (api pid ${ours.pid}), distribution ${distribution.url} (pid ${distribution.pid})${sink ? `, sink ${sink.url}` : ''}`);
+  log(`cargohold ${ours.url} (api pid ${ours.pid}, storage ${backend.label}), distribution ${distribution.url} (pid ${distribution.pid})${sink ? `, sink ${sink.url}` : ''}`);
 
   const results = new Results();
   const ctx: BenchContext = { results, options: opts, ours, distribution, sink, workDir, log };
@@ -87,10 +93,11 @@ async function main(): Promise<void> {
     pinned,
     seconds: (Date.now() - started) / 1000,
     runs: opts.runs,
+    storage: backend.label,
   };
   process.stdout.write(`\n${terminalTable(results)}\n\n${jsonLine(results, info)}\n`);
-  // A partial run (BENCH_ONLY) must not replace the recorded results.
-  if (groups.size === GROUPS.length) {
+  // A partial run (BENCH_ONLY), or one on another driver than the filesystem, must not replace the recorded results.
+  if (groups.size === GROUPS.length && storage === 'filesystem') {
     writePerformanceDoc(path.join(REPO_ROOT, 'docs', 'performance.md'), results, info);
     log('wrote docs/performance.md');
   }

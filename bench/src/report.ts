@@ -12,6 +12,8 @@ export interface RunInfo {
   pinned: boolean;
   seconds: number;
   runs: number;
+  /** The storage cargohold ran on (BENCH_STORAGE). */
+  storage: string;
 }
 
 interface Row {
@@ -125,6 +127,9 @@ ${checks.join('\n')}
   the machine's PostgreSQL and Redis, a fresh database and Redis prefix, filesystem storage in a temp dir) and CNCF
   distribution (\`docker-registry\`, the Debian package, installed with apt-get when missing; filesystem storage in a temp
   dir, deletes enabled, its in-memory blob descriptor cache, access log off).
+- \`BENCH_STORAGE=s3\` or \`BENCH_STORAGE=azure\` runs cargohold on that driver against an emulator started on the server core
+  (s3rver, Azurite) instead of the filesystem; such runs print their figures but never rewrite this file (see "Object
+  storage drivers on emulators" below). \`BENCH_PIN=0\` turns pinning off (a machine shared with other work).
 - Distribution runs **without auth**; cargohold runs with bearer auth (a token from \`/jwt/auth\` per scope, reused as
   docker reuses it). That only penalises cargohold.
 - Pinning${info.pinned ? '' : ' (not applied on this run: fewer than 2 cores or no taskset)'}: the bench process and

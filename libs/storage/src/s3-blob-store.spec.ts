@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describeBlobStore } from './blob-store.suite';
@@ -222,6 +222,30 @@ describe('S3BlobStore', () => {
     expect(await hashStream(await fallback.store.read(digest))).toBe(digest);
     expect(await fallback.store.stat(digest)).toMatchObject({ size: bytes.length });
   }, 60_000);
+
+  it('deletes one object at a time when the server answers DeleteObjects with 501 (Google Cloud Storage)', async () => {
+    const gcsLike = await startTestS3Server({ multiDelete: false });
+    try {
+      const noBatch = new S3BlobStore(gcsLike.config);
+      const digests: string[] = [];
+      for (const n of [1, 2, 3]) {
+        const bytes = randomBytes(1000 * n);
+        digests.push(sha256(bytes));
+        await noBatch.createUpload(`single-${n}`);
+        await noBatch.appendUpload(`single-${n}`, 0, slices(bytes, 512));
+        await noBatch.commitUpload(`single-${n}`, sha256(bytes)); // removes the upload's objects: deletes already
+      }
+      await noBatch.delete([digests[0], digests[2], sha256(Buffer.from('absent'))]);
+      expect(await gcsLike.listKeys(gcsLike.bucket, 'blobs/')).toEqual([`blobs/sha256/${digests[1].slice(7, 9)}/${digests[1].slice(7)}`]);
+      expect(await gcsLike.listKeys(gcsLike.bucket, 'uploads/')).toEqual([]);
+      // The refusal is real: the same batch delete fails on that server.
+      await expect(
+        createS3Client(gcsLike.config).send(new DeleteObjectsCommand({ Bucket: gcsLike.bucket, Delete: { Objects: [{ Key: 'x' }] } })),
+      ).rejects.toMatchObject({ $metadata: { httpStatusCode: 501 } });
+    } finally {
+      await gcsLike.stop();
+    }
+  });
 
   it('refuses a chunk size below the S3 part minimum', () => {
     expect(() => new S3BlobStore(withPartCopy.config, { chunkSize: MIN_PART_SIZE - 1 })).toThrow('chunkSize must be at least');

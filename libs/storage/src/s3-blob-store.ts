@@ -1,6 +1,8 @@
 import {
   _Object,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
+  DeleteObjectsCommandOutput,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -25,8 +27,8 @@ import { KeyedMutex } from './keyed-mutex';
 import { assembleObject, PartCopySupport } from './s3-assemble';
 import { createS3Client } from './s3-client';
 import { S3BlobStoreConfig } from './s3-config';
-import { isInvalidRange, isNoSuchKey } from './s3-errors';
-import { rechunk, takeBytes, toBuffer } from './s3-streams';
+import { isInvalidRange, isNoSuchKey, isNotImplemented } from './s3-errors';
+import { mapLimit, rechunk, takeBytes, toBuffer } from './s3-streams';
 import { chunkKey, EMPTY_UPLOAD, parseUploadState, stateKey, UploadChunk, UploadState, uploadPrefix } from './s3-upload-state';
 import { blobKeySegments, isValidDigest, isValidUploadId } from './storage-keys';
 
@@ -38,6 +40,8 @@ export const DEFAULT_CHUNK_SIZE = 8 * 1024 * 1024;
 const MAX_CHUNKS = 10_000;
 /** DeleteObjects takes at most 1000 keys per call. */
 const DELETE_BATCH = 1000;
+/** Single deletes in flight at once, on servers without DeleteObjects. */
+const SINGLE_DELETES_IN_FLIGHT = 16;
 /** How long a publish waits for a blob key of the wrong size to settle (another writer's) before writing it itself. */
 const PUBLISH_SETTLE_MS = 10_000;
 /** Writes of the blob one publish makes at most, when the key keeps disappearing. */
@@ -85,6 +89,8 @@ export class S3BlobStore implements BlobStore {
   /** Publishes of one blob key, so that this process never overwrites a blob it is writing. */
   private readonly blobLocks = new KeyedMutex();
   private readonly partCopy: PartCopySupport = {};
+  /** Whether the server takes DeleteObjects: unknown until the first delete. */
+  private multiDelete?: boolean;
 
   constructor(
     private readonly config: S3BlobStoreConfig,
@@ -396,12 +402,28 @@ export class S3BlobStore implements BlobStore {
     await this.deleteKeys([state]);
   }
 
+  /**
+   * DeleteObjects in batches of 1000. Servers without it (Google Cloud Storage's XML API answers `501 NotImplemented`
+   * to `POST ?delete`) get one DeleteObject per key instead, from then on.
+   */
   private async deleteKeys(keys: string[]): Promise<void> {
+    if (this.multiDelete === false) {
+      await mapLimit(keys, SINGLE_DELETES_IN_FLIGHT, (Key) => this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key })));
+      return;
+    }
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const batch = keys.slice(i, i + DELETE_BATCH);
-      const { Errors } = await this.client.send(
-        new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
-      );
+      let Errors: DeleteObjectsCommandOutput['Errors'];
+      try {
+        ({ Errors } = await this.client.send(
+          new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+        ));
+        this.multiDelete = true;
+      } catch (error) {
+        if (this.multiDelete === true || !isNotImplemented(error)) throw error;
+        this.multiDelete = false;
+        return this.deleteKeys(keys.slice(i));
+      }
       // Absent keys are not errors in S3; anything reported here is real (permissions, throttling).
       if (Errors && Errors.length > 0) {
         const first = Errors[0];

@@ -34,6 +34,8 @@ export interface TestS3ServerOptions {
    * too; with it off, the driver's streaming fallback is.
    */
   uploadPartCopy?: boolean;
+  /** false: answer DeleteObjects (`POST ?delete`) with 501 NotImplemented, as Google Cloud Storage's XML API does. */
+  multiDelete?: boolean;
   /**
    * Called before the server handles each request; the request waits until the returned promise settles.
    * Tests use it to hold an operation (a multipart assemble) in flight and look at the world meanwhile.
@@ -80,7 +82,11 @@ export async function startTestS3Server(options: TestS3ServerOptions = {}): Prom
     await options.hold?.({ method: ctx.method, path: ctx.path, query: ctx.query });
     return next();
   };
-  const extra = [held, ...(options.uploadPartCopy ? [listContinuation, countedPartCopy] : [listContinuation])];
+  const extra = [
+    held,
+    ...(options.multiDelete === false ? [noMultiDelete] : []),
+    ...(options.uploadPartCopy ? [listContinuation, countedPartCopy] : [listContinuation]),
+  ];
   server.middleware.splice(server.middleware.length - 1, 0, ...extra);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
@@ -138,6 +144,13 @@ const uploadPartCopy: Middleware = async (ctx, next) => {
   }
   const { md5 } = await ctx.store.putPart(bucket, ctx.query.uploadId, ctx.query.partNumber ?? '', object.content);
   ctx.body = { CopyPartResult: { LastModified: new Date().toISOString(), ETag: JSON.stringify(md5) } };
+};
+
+/** What Google Cloud Storage's XML API answers to DeleteObjects. */
+const noMultiDelete: Middleware = async (ctx, next) => {
+  if (ctx.method !== 'POST' || ctx.query.delete === undefined) return next();
+  ctx.status = 501;
+  ctx.body = { Error: { Code: 'NotImplemented', Message: 'A header or query you provided requested a function that is not implemented.' } };
 };
 
 /**
