@@ -1,11 +1,12 @@
 import { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { AzuriteServer, startAzurite } from '@cargohold/testing';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createAzureServiceClient } from './azure-client';
 import { AzureBlobStoreConfig } from './azure-config';
 import { AzureBlobStore } from './azure-blob-store';
 import { describeBlobStore } from './blob-store.suite';
+import { all, collect, hashStream, sha256, slices } from './chunks.spec-helper';
 import { UploadNotFoundError, UploadOffsetError } from './blob-store';
 
 const MiB = 1024 * 1024;
@@ -242,31 +243,3 @@ describe('AzureBlobStore', () => {
     expect(() => new AzureBlobStore({ ...config, container: '' })).toThrow('needs a container (AZURE_CONTAINER)');
   });
 });
-
-function sha256(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
-function slices(bytes: Buffer, size: number): Readable {
-  const parts: Buffer[] = [];
-  for (let at = 0; at < bytes.length; at += size) parts.push(bytes.subarray(at, at + size));
-  return Readable.from(parts);
-}
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(chunk as Buffer);
-  return Buffer.concat(parts);
-}
-
-async function hashStream(stream: Readable): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
-}
-
-async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const result: T[] = [];
-  for await (const item of items) result.push(item);
-  return result;
-}

@@ -16,8 +16,8 @@ import { AzureBlobStoreConfig } from './azure-config';
 import { azureCode, isBlobNotFound, isConditionFailed, isInvalidRange } from './azure-errors';
 import { blockId, MAX_COMMITTED_BLOCKS, UploadBlocks } from './azure-upload-blocks';
 import { KeyedMutex } from './keyed-mutex';
-import { mapLimit, rechunk } from './s3-streams';
-import { blobKeySegments, isValidDigest, isValidUploadId, uploadKeySegments } from './storage-keys';
+import { mapLimit, regroup } from './s3-streams';
+import { assertByteRange, blobKey, digestOfBlobKey, isValidUploadId, uploadKeySegments } from './storage-keys';
 
 /** Bytes buffered per staged block: the most one append holds in memory, twice (one block staging, the next filling). */
 export const DEFAULT_BLOCK_SIZE = 8 * 1024 * 1024;
@@ -96,7 +96,7 @@ export class AzureBlobStore implements BlobStore {
   /** A range reaching past the end yields the bytes that exist; one starting past it yields none. */
   async read(digest: string, range?: ByteRange): Promise<Readable> {
     const key = blobKey(digest);
-    if (range) assertRange(range);
+    if (range) assertByteRange(range);
     try {
       // Awaiting the response turns a missing blob into a rejection before any header is sent.
       const response = await this.blob(key).download(range?.start ?? 0, range && range.end - range.start + 1);
@@ -125,11 +125,9 @@ export class AzureBlobStore implements BlobStore {
 
   async *list(): AsyncIterable<BlobInfo> {
     for await (const item of this.container.listBlobsFlat({ prefix: 'blobs/', includeCopy: true })) {
-      const [root, algorithm, prefix, hex, ...rest] = item.name.split('/');
-      const digest = `${algorithm}:${hex}`;
+      const digest = digestOfBlobKey(item.name);
       // Skip anything that is not a blob at its proper address (stray or foreign blobs), and copies not finished.
-      if (root !== 'blobs' || rest.length > 0 || !isValidDigest(digest) || !hex.startsWith(prefix)) continue;
-      if (!isSettled(item.properties.copyStatus)) continue;
+      if (!digest || !isSettled(item.properties.copyStatus)) continue;
       yield { digest, size: item.properties.contentLength ?? 0, modifiedAt: item.properties.lastModified };
     }
   }
@@ -175,16 +173,17 @@ export class AzureBlobStore implements BlobStore {
 
       const staged: string[] = [];
       let at = offset;
-      const stage = async (piece: Buffer) => {
+      const stage = async ({ pieces, length }: { pieces: Buffer[]; length: number }) => {
         if (current.blockIds.length + staged.length >= MAX_COMMITTED_BLOCKS) {
           throw new Error(`upload ${id} exceeds the azure driver's limit of ${MAX_COMMITTED_BLOCKS} blocks`);
         }
         const block = blockId(at);
         staged.push(block);
-        at += piece.length;
-        return client.stageBlock(block, piece, piece.length);
+        at += length;
+        // The block's bytes as the request received them, sent as a stream (made again if the SDK retries): no copy.
+        return client.stageBlock(block, () => Readable.from(pieces, { objectMode: false }), length);
       };
-      await inFlight(rechunk(data, this.blockSize), STAGING_IN_FLIGHT, stage);
+      await inFlight(regroup(data, this.blockSize), STAGING_IN_FLIGHT, stage);
       if (staged.length === 0) return offset;
 
       try {
@@ -372,17 +371,6 @@ async function inFlight<T>(source: AsyncIterable<T>, limit: number, task: (item:
   if (failure) throw failure.error;
 }
 
-function blobKey(digest: string): string {
-  return blobKeySegments(digest).join('/');
-}
-
 function uploadKey(id: string): string {
   return uploadKeySegments(id).join('/');
-}
-
-function assertRange(range: ByteRange): void {
-  const { start, end } = range;
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
-    throw new RangeError('invalid byte range');
-  }
 }

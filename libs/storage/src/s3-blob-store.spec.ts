@@ -1,7 +1,8 @@
 import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describeBlobStore } from './blob-store.suite';
+import { collect, hashStream, sha256, slices } from './chunks.spec-helper';
 import { createS3Client } from './s3-client';
 import { MIN_PART_SIZE, S3BlobStore } from './s3-blob-store';
 import { startTestS3Server, TestS3Server } from './s3-test-server.suite';
@@ -256,30 +257,6 @@ describe('S3BlobStore', () => {
     await expect(missing.ping()).rejects.toThrow();
   });
 });
-
-function sha256(...parts: Buffer[]): string {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return `sha256:${hash.digest('hex')}`;
-}
-
-function slices(bytes: Buffer, size: number): Readable {
-  const parts: Buffer[] = [];
-  for (let at = 0; at < bytes.length; at += size) parts.push(bytes.subarray(at, at + size));
-  return Readable.from(parts);
-}
-
-async function collect(stream: Readable): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of stream) parts.push(chunk as Buffer);
-  return Buffer.concat(parts);
-}
-
-async function hashStream(stream: Readable): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
-}
 
 async function text(client: S3Client, bucket: string, key: string): Promise<string> {
   const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

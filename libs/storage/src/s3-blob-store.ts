@@ -30,7 +30,7 @@ import { S3BlobStoreConfig } from './s3-config';
 import { isInvalidRange, isNoSuchKey, isNotImplemented } from './s3-errors';
 import { mapLimit, rechunk, takeBytes, toBuffer } from './s3-streams';
 import { chunkKey, EMPTY_UPLOAD, parseUploadState, stateKey, UploadChunk, UploadState, uploadPrefix } from './s3-upload-state';
-import { blobKeySegments, isValidDigest, isValidUploadId } from './storage-keys';
+import { assertByteRange, blobKey, digestOfBlobKey, isValidUploadId } from './storage-keys';
 
 /** S3's minimum size of every multipart part but the last. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -113,7 +113,7 @@ export class S3BlobStore implements BlobStore {
   /** A range reaching past the end yields the bytes that exist; one starting past it yields none. */
   async read(digest: string, range?: ByteRange): Promise<Readable> {
     const key = blobKey(digest);
-    if (range) assertRange(range);
+    if (range) assertByteRange(range);
     try {
       // Awaiting the response turns a missing blob into a rejection before any header is sent.
       const body = await this.getObject(key, range);
@@ -136,10 +136,8 @@ export class S3BlobStore implements BlobStore {
 
   async *list(): AsyncIterable<BlobInfo> {
     for await (const object of this.listObjects('blobs/')) {
-      const [root, algorithm, prefix, hex, ...rest] = (object.Key ?? '').split('/');
-      const digest = `${algorithm}:${hex}`;
-      // Skip anything that is not a blob at its proper address (stray or foreign objects).
-      if (root !== 'blobs' || rest.length > 0 || !isValidDigest(digest) || !hex.startsWith(prefix)) continue;
+      const digest = digestOfBlobKey(object.Key ?? '');
+      if (!digest) continue;
       yield { digest, size: object.Size ?? 0, modifiedAt: object.LastModified ?? new Date(0) };
     }
   }
@@ -439,16 +437,5 @@ export class S3BlobStore implements BlobStore {
       yield* page.Contents ?? [];
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-  }
-}
-
-function blobKey(digest: string): string {
-  return blobKeySegments(digest).join('/');
-}
-
-function assertRange(range: ByteRange): void {
-  const { start, end } = range;
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
-    throw new RangeError('invalid byte range');
   }
 }

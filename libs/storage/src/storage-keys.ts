@@ -38,3 +38,26 @@ export function uploadKeySegments(id: string): [string, string] {
   assertUploadId(id);
   return ['uploads', id];
 }
+
+/** `blobs/<algorithm>/<2 hex>/<hex>`: a committed blob's object key (S3, Azure), for a validated digest. */
+export function blobKey(digest: string): string {
+  return blobKeySegments(digest).join('/');
+}
+
+/**
+ * The digest a listed object key addresses, or null for anything that is not a blob at its proper address (stray
+ * or foreign objects, which listings skip).
+ */
+export function digestOfBlobKey(key: string): string | null {
+  const [root, algorithm, prefix, hex, ...rest] = key.split('/');
+  const digest = `${algorithm}:${hex}`;
+  return root === 'blobs' && rest.length === 0 && isValidDigest(digest) && hex.startsWith(prefix) ? digest : null;
+}
+
+/** An inclusive byte range of whole, non-negative offsets, start before end. */
+export function assertByteRange(range: { start: number; end: number }): void {
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new RangeError('invalid byte range');
+  }
+}
