@@ -84,17 +84,18 @@ describe('registry on Azure Blob Storage (Azurite)', () => {
     let registry: RegistrySession;
     let host: string;
     let creds: string;
-    const extra: RunningProcess[] = [];
+    /** A second api process: chunks alternate between it and the first, and the crash test kills it last. */
+    let replica: { url: string; process: RunningProcess };
 
     beforeAll(async () => {
       ({ db, platform, store, container } = await platformOn('registry'));
       registry = new RegistrySession(platform.url, { username: 'root', password: platform.adminToken });
       host = `127.0.0.1:${platform.port}`;
       creds = `root:${platform.adminToken}`;
+      replica = await platform.startApiReplica();
     });
 
     afterAll(async () => {
-      await Promise.all(extra.map((proc) => proc.stop()));
       await platform?.stop();
       await db?.drop();
     });
@@ -135,8 +136,6 @@ describe('registry on Azure Blob Storage (Azurite)', () => {
     }, 120_000);
 
     it('takes a 40 MiB blob in 16 MiB PATCHes alternating between two api processes, each committed as blocks of the upload blob', async () => {
-      const replica = await platform.startApiReplica();
-      extra.push(replica.process);
       const bytes = randomBytes(40 * MiB);
       const digest = digestOf(bytes);
       const start = await registry.fetch(`${platform.url}/v2/team/service/blobs/uploads/`, { method: 'POST' });
@@ -182,8 +181,7 @@ describe('registry on Azure Blob Storage (Azurite)', () => {
     }, 120_000);
 
     it('survives kill -9 of the api mid-chunk: nothing half-visible, the upload resumes from its Range on another process', async () => {
-      const victim = await platform.startApiReplica();
-      extra.push(victim.process);
+      const victim = replica;
       const bytes = randomBytes(40 * MiB);
       const digest = digestOf(bytes);
       const chunk = 16 * MiB;
