@@ -13,6 +13,8 @@ import { IndexAuditEventsOnAuthor1763800021000 } from './1763800021000-IndexAudi
 import { AddProjectRegistryAccessLevel1763800022000 } from './1763800022000-AddProjectRegistryAccessLevel';
 import { AddJobTokenScopeAndDeploySecrets1763800023000 } from './1763800023000-AddJobTokenScopeAndDeploySecrets';
 import { AddPendingDeletions1763800024000 } from './1763800024000-AddPendingDeletions';
+import { AddPullStatistics1763800040000 } from './1763800040000-AddPullStatistics';
+import { AddCleanupPolicyPullRules1763800041000 } from './1763800041000-AddCleanupPolicyPullRules';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   AddProjectRegistryAccessLevel1763800022000,
   AddJobTokenScopeAndDeploySecrets1763800023000,
   AddPendingDeletions1763800024000,
+  AddPullStatistics1763800040000,
+  AddCleanupPolicyPullRules1763800041000,
 ];

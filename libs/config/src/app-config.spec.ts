@@ -48,6 +48,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MAX_UPLOAD_SESSIONS_PER_PROJECT: '-1' })).toThrow(/MAX_UPLOAD_SESSIONS_PER_PROJECT/);
   });
 
+  it('writes pull statistics every 10 seconds by default; 0 turns recording off, and the interval is bounded', () => {
+    expect(loadConfig({}).pullStatisticsFlushInterval).toBe(10);
+    expect(loadConfig({ PULL_STATISTICS_FLUSH_INTERVAL: '0' }).pullStatisticsFlushInterval).toBe(0);
+    expect(() => loadConfig({ PULL_STATISTICS_FLUSH_INTERVAL: '3601' })).toThrow(/PULL_STATISTICS_FLUSH_INTERVAL/);
+    expect(() => loadConfig({ PULL_STATISTICS_FLUSH_INTERVAL: '1.5' })).toThrow(/PULL_STATISTICS_FLUSH_INTERVAL/);
+  });
+
   it('reads the /v2/ upload body idle timeout in seconds, and refuses 0 or a non-integer', () => {
     expect(loadConfig({ REGISTRY_UPLOAD_IDLE_TIMEOUT: '2' }).limits.uploadIdleTimeoutSeconds).toBe(2);
     expect(() => loadConfig({ REGISTRY_UPLOAD_IDLE_TIMEOUT: '0' })).toThrow(/^invalid configuration: REGISTRY_UPLOAD_IDLE_TIMEOUT /);

@@ -44,6 +44,8 @@ export interface AppConfig {
   deleteEnabled: boolean;
   /** Seconds between two looks for due cleanup policies. */
   cleanupScheduleInterval: number;
+  /** Seconds between two writes of the pull statistics counted in the api's memory; 0: pulls are not recorded. */
+  pullStatisticsFlushInterval: number;
   /** Where the worker serves /metrics; undefined: nowhere. */
   workerMetricsPort?: number;
   /** Seconds between two bulk tag deletes of one repository through the REST API (GitLab: one hour); 0 disables the limit. */
@@ -134,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = p
     uploadPurgeAge: vars.UPLOAD_PURGE_AGE ?? 86400,
     deleteEnabled: vars.REGISTRY_DELETE_ENABLED !== 'false',
     cleanupScheduleInterval: vars.CLEANUP_SCHEDULE_INTERVAL ?? 60,
+    pullStatisticsFlushInterval: vars.PULL_STATISTICS_FLUSH_INTERVAL ?? 10,
     workerMetricsPort: vars.WORKER_METRICS_PORT,
     bulkDeleteInterval: vars.REGISTRY_BULK_DELETE_INTERVAL ?? 3600,
     strandedWorkAfter: vars.STRANDED_WORK_AFTER ?? 600,

@@ -109,6 +109,10 @@ export class EnvironmentVariables {
   @IsOptional() @IntegerSetting(1, 604800)
   PULL_RATE_LIMIT_WINDOW?: number;
 
+  /** Seconds between two writes of the pull statistics the api counts in memory; 0 stops recording them. */
+  @IsOptional() @IntegerSetting(0, 3600)
+  PULL_STATISTICS_FLUSH_INTERVAL?: number;
+
   /** Open upload sessions per project; 0 disables. */
   @IsOptional() @IntegerSetting(0)
   MAX_UPLOAD_SESSIONS_PER_PROJECT?: number;

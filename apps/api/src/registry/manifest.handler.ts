@@ -6,6 +6,7 @@ import {
   MANIFEST_MEDIA_TYPES,
   MAX_MANIFEST_BYTES,
   MAX_PAGE_SIZE,
+  PullStatistics,
   referrersIndex,
   RegistryError,
   RegistryEventActor,
@@ -24,6 +25,8 @@ export class ManifestHandler {
     private readonly catalog: CatalogService,
     /** PUBLIC_URL (or a trusted proxy's address), for absolute Location headers (pagination Links stay relative, as distribution's are). */
     private readonly publicUrl: PublicUrlOf,
+    /** Counts every answered GET (not HEAD) in memory; null when recording is off. */
+    private readonly pulls: PullStatistics | null = null,
   ) {}
 
   async get(request: RegistryRequest, name: string, reference: string): Promise<void> {
@@ -41,6 +44,8 @@ export class ManifestHandler {
     };
     if ('payload' in manifest) {
       send(res, 200, headers, manifest.payload);
+      // A pull is a GET (a HEAD checks for updates); a tag never contains ':', a digest always does.
+      if (method === 'GET') this.pulls?.record(manifest.id, reference.includes(':') ? null : reference);
     } else {
       send(res, 200, { ...headers, 'Content-Length': manifest.size });
     }

@@ -5,7 +5,7 @@ import { Logger, registryBytes } from '@cargohold/common';
 import { APP_CONFIG, LOGGER, RedisCounters } from '@cargohold/platform';
 import { BatchedRedisHitCounter, PullRateLimiter } from '../limits/pull-rate-limiter';
 import { TokenModule } from '../token/token.module';
-import { BlobService, CatalogService, ManifestService, RegistryContext, TagService, UploadService } from '@cargohold/registry';
+import { BlobService, CatalogService, ManifestService, PullStatistics, RegistryContext, TagService, UploadService } from '@cargohold/registry';
 import { BlobHandler } from './blob.handler';
 import { ManifestHandler } from './manifest.handler';
 import { REGISTRY_ACCESS_GUARD, RegistryAccessGuard } from './registry-access';
@@ -13,10 +13,11 @@ import { JwtAccessGuard } from './jwt-access.guard';
 import { RegistryRouter } from './registry.router';
 import { UploadHandler } from './upload.handler';
 import { publicUrlResolver } from '../http/public-url';
+import { PULL_STATISTICS, PullStatisticsModule } from './pull-statistics.module';
 
 /** Wires the framework-free registry services (libs/registry), on the process's RegistryContext, into the api's raw /v2/ router. */
 @Module({
-  imports: [TokenModule],
+  imports: [TokenModule, PullStatisticsModule],
   providers: [
     {
       provide: REGISTRY_ACCESS_GUARD,
@@ -33,13 +34,21 @@ import { publicUrlResolver } from '../http/public-url';
     },
     {
       provide: RegistryRouter,
-      inject: [RegistryContext, UploadService, REGISTRY_ACCESS_GUARD, APP_CONFIG, RedisCounters, LOGGER],
-      useFactory: (ctx: RegistryContext, uploads: UploadService, guard: RegistryAccessGuard, config: AppConfig, counters: RedisCounters, logger: Logger) =>
+      inject: [RegistryContext, UploadService, REGISTRY_ACCESS_GUARD, APP_CONFIG, RedisCounters, LOGGER, PULL_STATISTICS],
+      useFactory: (
+        ctx: RegistryContext,
+        uploads: UploadService,
+        guard: RegistryAccessGuard,
+        config: AppConfig,
+        counters: RedisCounters,
+        logger: Logger,
+        pulls: PullStatistics | null,
+      ) =>
         new RegistryRouter(
           guard,
           new UploadHandler(uploads, publicUrlResolver(config), config.limits.uploadIdleTimeoutSeconds * 1000),
           new BlobHandler(new BlobService(ctx)),
-          new ManifestHandler(new ManifestService(ctx), new TagService(ctx), new CatalogService(ctx), publicUrlResolver(config)),
+          new ManifestHandler(new ManifestService(ctx), new TagService(ctx), new CatalogService(ctx), publicUrlResolver(config), pulls),
           new PullRateLimiter(
             { anonymous: config.limits.pullAnonymous, authenticated: config.limits.pullAuthenticated, windowSeconds: config.limits.pullWindowSeconds },
             // Counted in the process and sent to Redis in batches: a manifest GET does not wait on Redis.
