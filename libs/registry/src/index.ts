@@ -23,7 +23,7 @@ export * from './management/bulk-delete-rules';
 export * from './management/registry-deletion.service';
 export * from './management/namespace-deletion.service';
 export type { RepositoryRecord, RepositoryFilter, RegistryUsage } from './management/repository-query.repository';
-export type { TagDetailsRecord, KeysetRequest, TagCandidate } from './management/tag-query.repository';
+export type { TagDetailsRecord, KeysetRequest, TagCandidate, TagListItem, TagListOrder } from './management/tag-query.repository';
 export type { BulkDeleteRequestRecord } from './management/bulk-delete-request.repository';
 export * from './events';
 export * from './gc/gc-result';

@@ -3,6 +3,7 @@ import { ApiAcceptedResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor } from '@cargohold/iam';
+import { ManagementError } from '@cargohold/registry';
 import { APP_CONFIG } from '@cargohold/platform';
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { MAX_PER_PAGE, DEFAULT_PER_PAGE, paginate } from '../rest/pagination';
@@ -12,7 +13,7 @@ import { AllowAnonymous, AllowJobToken } from '../rest/route-access.decorator';
 import { ApiOffsetPagination, RegistryApiDoc } from './api-docs.decorators';
 import { BulkDeleteTagsDto, ListRepositoriesQuery, ListTagsQuery } from './dto/registry-management.dto';
 import { setKeysetNextLink } from './keyset-link';
-import { presentRepository, presentTag, presentTagDetails, presentUsage } from './registry-management.presenter';
+import { presentListedTag, presentRepository, presentTagDetails, presentUsage } from './registry-management.presenter';
 import { RegistryRequests } from './registry-requests.service';
 
 const REPOSITORY = ':id/registry/repositories/:repository_id';
@@ -62,20 +63,23 @@ export class ProjectRegistryController {
     @Res({ passthrough: true }) res: Response,
   ) {
     const ref = resourceRef(id);
+    const orderBy = query.order_by ?? 'name';
+    const sort = query.sort ?? (orderBy === 'name' ? 'asc' : 'desc');
     if (query.pagination === 'keyset') {
+      // A keyset cursor is a tag name: it cannot mark a place in an order by pull time, which moves as tags are pulled.
+      if (orderBy !== 'name') throw ManagementError.invalidParameter('order_by last_pulled_at is supported with offset pagination only');
       const perPage = Math.min(query.per_page ?? DEFAULT_PER_PAGE, MAX_PER_PAGE);
-      const sort = query.sort ?? 'asc';
       const page = await this.requests.tagsKeyset(actor, ref, repositoryId, { limit: perPage, desc: sort === 'desc', last: query.last, name: query.name });
       if (page.next !== undefined) setKeysetNextLink(req, res, this.config.publicUrl, { perPage, last: page.next, sort });
-      return page.items.map((name) => presentTag(page.repository.path, name, this.config.publicUrl));
+      return page.items.map((tag) => presentListedTag(page.repository.path, tag, this.config.publicUrl));
     }
     let path = '';
-    const names = await paginate(req, res, query, this.config.publicUrl, async (page) => {
-      const found = await this.requests.tags(actor, ref, repositoryId, page, query.name);
+    const tags = await paginate(req, res, query, this.config.publicUrl, async (page) => {
+      const found = await this.requests.tags(actor, ref, repositoryId, page, query.name, { by: orderBy, desc: sort === 'desc' });
       path = found.repository.path;
       return found;
     });
-    return names.map((name) => presentTag(path, name, this.config.publicUrl));
+    return tags.map((tag) => presentListedTag(path, tag, this.config.publicUrl));
   }
 
   /** Parameters may come as a form or JSON body (GitLab's curl examples) or in the query string. */

@@ -1,4 +1,4 @@
-import { RepositoryView, TagDetailsRecord } from '@cargohold/registry';
+import { RepositoryView, TagDetailsRecord, TagListItem } from '@cargohold/registry';
 
 /** `host[:port]` of PUBLIC_URL: what `docker pull` takes in front of the image path. */
 export function registryHost(publicUrl: string): string {
@@ -28,7 +28,12 @@ export function presentTag(repositoryPath: string, name: string, publicUrl: stri
   return { name, path: `${repositoryPath}:${name}`, location: `${registryHost(publicUrl)}/${repositoryPath}:${name}` };
 }
 
-/** GitLab's TagDetails: `revision` is the image config's digest (hex), `digest` the manifest's. */
+/** A tag of the tags list: GitLab's entity plus our pull statistics (docs/api.md, "Pull statistics"). */
+export function presentListedTag(repositoryPath: string, tag: TagListItem, publicUrl: string) {
+  return { ...presentTag(repositoryPath, tag.name, publicUrl), ...presentPulls(tag) };
+}
+
+/** GitLab's TagDetails: `revision` is the image config's digest (hex), `digest` the manifest's; pull statistics added. */
 export function presentTagDetails(repositoryPath: string, details: TagDetailsRecord, publicUrl: string) {
   const revision = details.configDigest ? details.configDigest.slice(details.configDigest.indexOf(':') + 1) : null;
   return {
@@ -38,7 +43,12 @@ export function presentTagDetails(repositoryPath: string, details: TagDetailsRec
     digest: details.digest,
     created_at: details.createdAt,
     total_size: details.totalSize,
+    ...presentPulls(details),
   };
+}
+
+function presentPulls(tag: TagListItem) {
+  return { last_pulled_at: tag.lastPulledAt, pull_count: tag.pullCount };
 }
 
 /** Storage usage, named after GitLab's `statistics.container_registry_size`. */

@@ -13,6 +13,7 @@ import {
   RepositoryRecord,
   RepositoryView,
   TagDetailsRecord,
+  TagListOrder,
 } from '@cargohold/registry';
 import { OffsetPage } from '../rest/pagination';
 import { queueOrDefer } from '../jobs/queue-or-defer';
@@ -68,9 +69,9 @@ export class RegistryRequests {
     return { repository: await this.registry.describeRepository(repository, extras), canAdmin: canAdminRegistry(level) };
   }
 
-  async tags(actor: Actor | null, ref: ResourceRef, repositoryId: number, page: OffsetPage, name?: string) {
+  async tags(actor: Actor | null, ref: ResourceRef, repositoryId: number, page: OffsetPage, name?: string, order?: TagListOrder) {
     const repository = await this.projectRepository(actor, ref, repositoryId, 'read');
-    return { repository, ...(await this.registry.listTags(repository.id, page, name)) };
+    return { repository, ...(await this.registry.listTags(repository.id, page, name, order)) };
   }
 
   async tagsKeyset(actor: Actor | null, ref: ResourceRef, repositoryId: number, request: KeysetRequest) {

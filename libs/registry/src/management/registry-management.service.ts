@@ -8,7 +8,7 @@ import { ManagementError } from './management-error';
 import { RegistryUsage, RepositoryFilter, RepositoryQueryRepository, RepositoryRecord } from './repository-query.repository';
 import { RepositoryDeletionRepository } from './repository-deletion.repository';
 import { BulkDeleteRequestRecord, BulkDeleteRequestRepository } from './bulk-delete-request.repository';
-import { KeysetRequest, TagDetailsRecord, TagQueryRepository } from './tag-query.repository';
+import { KeysetRequest, TagDetailsRecord, TagListItem, TagListOrder, TagQueryRepository } from './tag-query.repository';
 
 export interface RepositoryView extends RepositoryRecord {
   tagsCount?: number;
@@ -62,18 +62,18 @@ export class RegistryManagementService {
     return view;
   }
 
-  async listTags(repositoryId: number, page: OffsetRequest, name?: string): Promise<{ items: string[]; total: number }> {
+  async listTags(repositoryId: number, page: OffsetRequest, name?: string, order?: TagListOrder): Promise<{ items: TagListItem[]; total: number }> {
     const db = this.ctx.db.manager;
-    const [items, total] = await Promise.all([this.tags.page(db, repositoryId, page.limit, page.offset, name), this.tags.count(db, repositoryId, name)]);
+    const [items, total] = await Promise.all([this.tags.page(db, repositoryId, page.limit, page.offset, name, order), this.tags.count(db, repositoryId, name)]);
     return { items, total };
   }
 
-  /** One keyset page; `next` is the `last` of the following page when there is one. */
-  async listTagsKeyset(repositoryId: number, request: KeysetRequest): Promise<{ items: string[]; next?: string }> {
-    const names = await this.tags.keysetPage(this.ctx.db.manager, repositoryId, { ...request, limit: request.limit + 1 });
-    if (names.length <= request.limit) return { items: names };
-    const items = names.slice(0, request.limit);
-    return { items, next: items[items.length - 1] };
+  /** One keyset page (by name); `next` is the `last` of the following page when there is one. */
+  async listTagsKeyset(repositoryId: number, request: KeysetRequest): Promise<{ items: TagListItem[]; next?: string }> {
+    const found = await this.tags.keysetPage(this.ctx.db.manager, repositoryId, { ...request, limit: request.limit + 1 });
+    if (found.length <= request.limit) return { items: found };
+    const items = found.slice(0, request.limit);
+    return { items, next: items[items.length - 1].name };
   }
 
   async tagDetails(repositoryId: number, name: string): Promise<TagDetailsRecord> {

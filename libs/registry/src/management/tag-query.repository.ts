@@ -1,12 +1,36 @@
 import { EntityManager } from 'typeorm';
 import { escapeLike } from './repository-query.repository';
 
-export interface TagDetailsRecord {
+/** A tag in a listing, with its pull statistics (manifest GETs by its name or by the digest it named). */
+export interface TagListItem {
   name: string;
+  lastPulledAt: Date | null;
+  pullCount: number;
+}
+
+export interface TagDetailsRecord extends TagListItem {
   digest: string;
   configDigest: string | null;
   totalSize: number;
   createdAt: Date;
+}
+
+/**
+ * How a tag listing is ordered. By last pull, ties go by name in the same direction and never-pulled tags come
+ * first ascending, last descending: the two directions of ix_tags_on_repository_id_and_last_pulled_at_and_name.
+ */
+export interface TagListOrder {
+  by: 'name' | 'last_pulled_at';
+  desc: boolean;
+}
+
+const BY_NAME: TagListOrder = { by: 'name', desc: false };
+
+const LIST_COLUMNS = `name, last_pulled_at AS "lastPulledAt", pull_count AS "pullCount"`;
+
+function orderBy(order: TagListOrder): string {
+  if (order.by === 'name') return `name ${order.desc ? 'DESC' : 'ASC'}`;
+  return order.desc ? 'last_pulled_at DESC NULLS LAST, name DESC' : 'last_pulled_at ASC NULLS FIRST, name ASC';
 }
 
 /** What retention needs to decide about a tag, and what the delete needs to remove exactly that tag. */
@@ -15,6 +39,8 @@ export interface TagCandidate {
   manifestId: number;
   /** The last push of the tag: GitLab's `updated_at || created_at`, so a tag moved yesterday is young. */
   pushedAt: Date;
+  /** The last manifest GET by its name or by the digest it named; null: never pulled. */
+  lastPulledAt: Date | null;
 }
 
 export interface KeysetRequest {
@@ -38,16 +64,15 @@ export class TagQueryRepository {
   }
 
   /** Offset pagination (GitLab's default for tags). Deep pages cost their offset; keyset pages do not. */
-  async page(db: EntityManager, repositoryId: number, limit: number, offset: number, name?: string): Promise<string[]> {
+  async page(db: EntityManager, repositoryId: number, limit: number, offset: number, name?: string, order: TagListOrder = BY_NAME): Promise<TagListItem[]> {
     const [filter, params] = nameFilter(name, [repositoryId]);
-    const rows = await db.query(
-      `SELECT name FROM tags WHERE repository_id = $1 ${filter} ORDER BY name LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    return db.query(
+      `SELECT ${LIST_COLUMNS} FROM tags WHERE repository_id = $1 ${filter} ORDER BY ${orderBy(order)} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, limit, offset],
     );
-    return rows.map((row: { name: string }) => row.name);
   }
 
-  async keysetPage(db: EntityManager, repositoryId: number, request: KeysetRequest): Promise<string[]> {
+  async keysetPage(db: EntityManager, repositoryId: number, request: KeysetRequest): Promise<TagListItem[]> {
     const [filter, params] = nameFilter(request.name, [repositoryId]);
     let after = '';
     if (request.last !== undefined) {
@@ -55,16 +80,16 @@ export class TagQueryRepository {
       after = `AND name ${request.desc ? '<' : '>'} $${params.length}`;
     }
     params.push(request.limit);
-    const rows = await db.query(
-      `SELECT name FROM tags WHERE repository_id = $1 ${filter} ${after} ORDER BY name ${request.desc ? 'DESC' : 'ASC'} LIMIT $${params.length}`,
+    return db.query(
+      `SELECT ${LIST_COLUMNS} FROM tags WHERE repository_id = $1 ${filter} ${after} ORDER BY name ${request.desc ? 'DESC' : 'ASC'} LIMIT $${params.length}`,
       params,
     );
-    return rows.map((row: { name: string }) => row.name);
   }
 
   async details(db: EntityManager, repositoryId: number, name: string): Promise<TagDetailsRecord | null> {
     const rows = await db.query(
-      `SELECT t.name, m.digest, m.config_digest AS "configDigest", m.total_size AS "totalSize", t.created_at AS "createdAt"
+      `SELECT t.name, m.digest, m.config_digest AS "configDigest", m.total_size AS "totalSize", t.created_at AS "createdAt",
+              t.last_pulled_at AS "lastPulledAt", t.pull_count AS "pullCount"
          FROM tags t JOIN manifests m ON m.id = t.manifest_id
         WHERE t.repository_id = $1 AND t.name = $2`,
       [repositoryId, name],
@@ -72,10 +97,11 @@ export class TagQueryRepository {
     return rows[0] ?? null;
   }
 
-  /** Every tag of the repository with its push time: retention needs the whole set to order it. */
+  /** Every tag of the repository with its push and pull times: retention needs the whole set to order it. */
   async candidates(db: EntityManager, repositoryId: number): Promise<TagCandidate[]> {
     return db.query(
-      `SELECT name, manifest_id AS "manifestId", GREATEST(created_at, updated_at) AS "pushedAt" FROM tags WHERE repository_id = $1`,
+      `SELECT name, manifest_id AS "manifestId", GREATEST(created_at, updated_at) AS "pushedAt", last_pulled_at AS "lastPulledAt"
+         FROM tags WHERE repository_id = $1`,
       [repositoryId],
     );
   }

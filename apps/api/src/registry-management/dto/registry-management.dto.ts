@@ -37,12 +37,21 @@ export class RepositoryDetailsQuery {
   size?: boolean;
 }
 
+export const TAG_ORDERS = ['name', 'last_pulled_at'] as const;
+
 export class ListTagsQuery extends PaginationQuery {
   @ApiPropertyOptional({ enum: ['keyset', 'offset'], description: 'keyset: pages by tag name with a Link rel="next" header (fast at any depth).' })
   @IsOptional() @IsString()
   pagination?: string;
 
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'Keyset pagination: order by tag name.' })
+  @ApiPropertyOptional({
+    enum: TAG_ORDERS,
+    description: 'name (default), or last_pulled_at (ours; offset pagination only): most recently pulled first with sort=desc (its default), never-pulled tags last.',
+  })
+  @IsOptional() @IsIn(TAG_ORDERS)
+  order_by?: (typeof TAG_ORDERS)[number];
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'The direction of order_by: asc by default for name, desc for last_pulled_at.' })
   @IsOptional() @IsIn(['asc', 'desc'])
   sort?: 'asc' | 'desc';
 
