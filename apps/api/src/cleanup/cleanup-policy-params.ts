@@ -11,6 +11,8 @@ export function policyChangeOf(attributes: CleanupPolicyAttributesDto): CleanupP
     olderThan: attributes.older_than,
     nameRegex: attributes.name_regex_delete !== undefined ? attributes.name_regex_delete : attributes.name_regex,
     nameRegexKeep: attributes.name_regex_keep,
+    keepNRecentlyPulled: attributes.keep_n_recently_pulled,
+    keepPulledWithin: attributes.keep_pulled_within,
   };
 }
 
@@ -42,5 +44,9 @@ function attributeName(field: CleanupPolicyField, attributes: CleanupPolicyAttri
       return attributes.name_regex_delete !== undefined ? 'name_regex_delete' : 'name_regex';
     case 'nameRegexKeep':
       return 'name_regex_keep';
+    case 'keepNRecentlyPulled':
+      return 'keep_n_recently_pulled';
+    case 'keepPulledWithin':
+      return 'keep_pulled_within';
   }
 }

@@ -22,6 +22,16 @@ describe('bulkDeleteRules (GitLab parameter rules)', () => {
     });
   });
 
+  it('takes the pull rules: keep_n_recently_pulled as given, keep_pulled_within in seconds', () => {
+    expect(bulkDeleteRules({ name_regex_delete: '.*', keep_n_recently_pulled: 2, keep_pulled_within: '14d' })).toEqual({
+      nameRegexDelete: '.*',
+      keepNRecentlyPulled: 2,
+      keepPulledWithin: 14 * 86_400,
+    });
+    expect(refusal({ name_regex_delete: '.*', keep_n_recently_pulled: -1 })).toBe('keep_n_recently_pulled is invalid');
+    expect(refusal({ name_regex_delete: '.*', keep_pulled_within: 'recently' })).toBe('keep_pulled_within is invalid');
+  });
+
   it('accepts the deprecated name_regex, and prefers name_regex_delete when both are given', () => {
     expect(bulkDeleteRules({ name_regex: 'v.*' }).nameRegexDelete).toBe('v.*');
     expect(bulkDeleteRules({ name_regex: 'v.*', name_regex_delete: 'dev.*' }).nameRegexDelete).toBe('dev.*');

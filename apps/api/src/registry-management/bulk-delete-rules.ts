@@ -8,6 +8,8 @@ const PARAMETER_NAMES: Record<RetentionRuleName, keyof BulkDeleteTagsDto> = {
   nameRegexKeep: 'name_regex_keep',
   keepN: 'keep_n',
   olderThan: 'older_than',
+  keepNRecentlyPulled: 'keep_n_recently_pulled',
+  keepPulledWithin: 'keep_pulled_within',
 };
 
 /**
@@ -24,7 +26,14 @@ export function bulkDeleteRules(params: BulkDeleteTagsDto): BulkDeleteRules {
   if (deprecated !== undefined && params.name_regex_delete !== undefined) {
     namingParameter(() => validateBulkDelete({ nameRegexDelete: deprecated }), () => 'name_regex');
   }
-  const input = { nameRegexDelete, nameRegexKeep: params.name_regex_keep || undefined, keepN: params.keep_n, olderThan: params.older_than || undefined };
+  const input = {
+    nameRegexDelete,
+    nameRegexKeep: params.name_regex_keep || undefined,
+    keepN: params.keep_n,
+    olderThan: params.older_than || undefined,
+    keepNRecentlyPulled: params.keep_n_recently_pulled,
+    keepPulledWithin: params.keep_pulled_within || undefined,
+  };
   return namingParameter(
     () => validateBulkDelete(input),
     (rule) => (rule === 'nameRegexDelete' && params.name_regex_delete === undefined ? 'name_regex' : PARAMETER_NAMES[rule]),

@@ -3,12 +3,12 @@ import { ApiAcceptedResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor } from '@cargohold/iam';
-import { ManagementError } from '@cargohold/registry';
 import { APP_CONFIG } from '@cargohold/platform';
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { MAX_PER_PAGE, DEFAULT_PER_PAGE, paginate } from '../rest/pagination';
 import { ParseIdPipe, resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
+import { RestValidationError } from '../rest/rest-errors';
 import { AllowAnonymous, AllowJobToken } from '../rest/route-access.decorator';
 import { ApiOffsetPagination, RegistryApiDoc } from './api-docs.decorators';
 import { BulkDeleteTagsDto, ListRepositoriesQuery, ListTagsQuery } from './dto/registry-management.dto';
@@ -67,7 +67,7 @@ export class ProjectRegistryController {
     const sort = query.sort ?? (orderBy === 'name' ? 'asc' : 'desc');
     if (query.pagination === 'keyset') {
       // A keyset cursor is a tag name: it cannot mark a place in an order by pull time, which moves as tags are pulled.
-      if (orderBy !== 'name') throw ManagementError.invalidParameter('order_by last_pulled_at is supported with offset pagination only');
+      if (orderBy !== 'name') throw new RestValidationError('order_by last_pulled_at is supported with offset pagination only');
       const perPage = Math.min(query.per_page ?? DEFAULT_PER_PAGE, MAX_PER_PAGE);
       const page = await this.requests.tagsKeyset(actor, ref, repositoryId, { limit: perPage, desc: sort === 'desc', last: query.last, name: query.name });
       if (page.next !== undefined) setKeysetNextLink(req, res, this.config.publicUrl, { perPage, last: page.next, sort });

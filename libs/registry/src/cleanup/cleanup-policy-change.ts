@@ -1,6 +1,6 @@
 import { DomainError } from '@cargohold/common';
 import { InvalidTagRegexError, TagNameRegex } from '../retention/tag-name-regex';
-import { Cadence, CADENCES, CleanupPolicyRules, KEEP_N_VALUES, OLDER_THAN_VALUES } from './cleanup-policy';
+import { Cadence, CADENCES, CleanupPolicyRules, KEEP_N_RECENTLY_PULLED_VALUES, KEEP_N_VALUES, KEEP_PULLED_WITHIN_VALUES, OLDER_THAN_VALUES } from './cleanup-policy';
 
 /** A change to a cleanup policy: each field set is validated and applied; absent ones stay, null clears. */
 export interface CleanupPolicyChange {
@@ -11,6 +11,10 @@ export interface CleanupPolicyChange {
   /** RE2 pattern of the tag names to delete. */
   nameRegex?: string | null;
   nameRegexKeep?: string | null;
+  /** Retention by use (ours): keep the N matching tags pulled most recently. */
+  keepNRecentlyPulled?: number | null;
+  /** Keep every matching tag pulled within this window. */
+  keepPulledWithin?: string | null;
 }
 
 export type CleanupPolicyField = keyof CleanupPolicyChange;
@@ -39,21 +43,19 @@ export function applyPolicyChange(current: CleanupPolicyRules, change: CleanupPo
     if (!CADENCES.includes(change.cadence as Cadence)) throw new CleanupPolicyError('cadence', `must be one of: ${CADENCES.join(', ')}`);
     next.cadence = change.cadence as Cadence;
   }
-  if (change.keepN !== undefined) {
-    if (change.keepN !== null && !KEEP_N_VALUES.includes(change.keepN as (typeof KEEP_N_VALUES)[number])) {
-      throw new CleanupPolicyError('keepN', `must be one of: ${KEEP_N_VALUES.join(', ')}`);
-    }
-    next.keepN = change.keepN;
-  }
-  if (change.olderThan !== undefined) {
-    if (change.olderThan !== null && !OLDER_THAN_VALUES.includes(change.olderThan as (typeof OLDER_THAN_VALUES)[number])) {
-      throw new CleanupPolicyError('olderThan', `must be one of: ${OLDER_THAN_VALUES.join(', ')}`);
-    }
-    next.olderThan = change.olderThan;
-  }
+  if (change.keepN !== undefined) next.keepN = oneOf('keepN', change.keepN, KEEP_N_VALUES);
+  if (change.olderThan !== undefined) next.olderThan = oneOf('olderThan', change.olderThan, OLDER_THAN_VALUES);
+  if (change.keepNRecentlyPulled !== undefined) next.keepNRecentlyPulled = oneOf('keepNRecentlyPulled', change.keepNRecentlyPulled, KEEP_N_RECENTLY_PULLED_VALUES);
+  if (change.keepPulledWithin !== undefined) next.keepPulledWithin = oneOf('keepPulledWithin', change.keepPulledWithin, KEEP_PULLED_WITHIN_VALUES);
   if (change.nameRegex !== undefined) next.nameRegex = checkRegex('nameRegex', change.nameRegex);
   if (change.nameRegexKeep !== undefined) next.nameRegexKeep = checkRegex('nameRegexKeep', change.nameRegexKeep);
   return next;
+}
+
+/** One of GitLab's allowed values, or null (which clears the rule). */
+function oneOf<T extends string | number>(field: CleanupPolicyField, value: T | null, allowed: readonly T[]): T | null {
+  if (value !== null && !allowed.includes(value)) throw new CleanupPolicyError(field, `must be one of: ${allowed.join(', ')}`);
+  return value;
 }
 
 function checkRegex(field: CleanupPolicyField, value: string | null): string | null {

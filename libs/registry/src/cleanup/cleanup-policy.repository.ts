@@ -6,7 +6,8 @@ const TARGET_COLUMN = { project: 'project_id', group: 'namespace_id', repository
 /** The policy columns, qualified by a table alias where a query joins other tables. */
 const columns = (t = 'cleanup_policies') => `${t}.id, ${t}.project_id AS "projectId", ${t}.namespace_id AS "namespaceId",
   ${t}.repository_id AS "repositoryId", ${t}.enabled, ${t}.cadence, ${t}.keep_n AS "keepN", ${t}.older_than AS "olderThan",
-  ${t}.name_regex AS "nameRegex", ${t}.name_regex_keep AS "nameRegexKeep", ${t}.next_run_at AS "nextRunAt",
+  ${t}.name_regex AS "nameRegex", ${t}.name_regex_keep AS "nameRegexKeep", ${t}.keep_n_recently_pulled AS "keepNRecentlyPulled",
+  ${t}.keep_pulled_within AS "keepPulledWithin", ${t}.next_run_at AS "nextRunAt",
   ${t}.created_at AS "createdAt", ${t}.updated_at AS "updatedAt"`;
 const COLUMNS = columns();
 
@@ -32,6 +33,8 @@ function toPolicy(row: PolicyRow): CleanupPolicy {
     olderThan: row.olderThan,
     nameRegex: row.nameRegex,
     nameRegexKeep: row.nameRegexKeep,
+    keepNRecentlyPulled: row.keepNRecentlyPulled,
+    keepPulledWithin: row.keepPulledWithin,
     nextRunAt: row.nextRunAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -53,14 +56,19 @@ export class CleanupPolicyRepository {
   async upsert(db: EntityManager, target: PolicyTarget, rules: CleanupPolicyRules, nextRunAt: Date | null): Promise<CleanupPolicy> {
     const column = TARGET_COLUMN[target.kind];
     const rows = await db.query(
-      `INSERT INTO cleanup_policies (${column}, enabled, cadence, keep_n, older_than, name_regex, name_regex_keep, next_run_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO cleanup_policies (${column}, enabled, cadence, keep_n, older_than, name_regex, name_regex_keep, next_run_at,
+                                     keep_n_recently_pulled, keep_pulled_within)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (${column}) DO UPDATE SET
          enabled = EXCLUDED.enabled, cadence = EXCLUDED.cadence, keep_n = EXCLUDED.keep_n, older_than = EXCLUDED.older_than,
          name_regex = EXCLUDED.name_regex, name_regex_keep = EXCLUDED.name_regex_keep, next_run_at = EXCLUDED.next_run_at,
+         keep_n_recently_pulled = EXCLUDED.keep_n_recently_pulled, keep_pulled_within = EXCLUDED.keep_pulled_within,
          updated_at = now()
        RETURNING ${COLUMNS}`,
-      [target.id, rules.enabled, rules.cadence, rules.keepN, rules.olderThan, rules.nameRegex, rules.nameRegexKeep, nextRunAt],
+      [
+        target.id, rules.enabled, rules.cadence, rules.keepN, rules.olderThan, rules.nameRegex, rules.nameRegexKeep, nextRunAt,
+        rules.keepNRecentlyPulled, rules.keepPulledWithin,
+      ],
     );
     return toPolicy(rows[0]);
   }

@@ -199,5 +199,7 @@ function toBulkRules(policy: CleanupPolicyRules): BulkDeleteRules {
     nameRegexKeep: policy.nameRegexKeep ?? undefined,
     keepN: policy.keepN ?? undefined,
     olderThan: policy.olderThan ? (parseOlderThan(policy.olderThan) ?? undefined) : undefined,
+    keepNRecentlyPulled: policy.keepNRecentlyPulled ?? undefined,
+    keepPulledWithin: policy.keepPulledWithin ? (parseOlderThan(policy.keepPulledWithin) ?? undefined) : undefined,
   };
 }

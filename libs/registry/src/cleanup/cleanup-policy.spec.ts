@@ -17,7 +17,22 @@ describe('nextRunAt', () => {
 describe('applyPolicyChange', () => {
   it('applies the change over the current rules', () => {
     const rules = applyPolicyChange(DEFAULT_POLICY_RULES, { enabled: true, cadence: '7d', keepN: 25, olderThan: '30d', nameRegexKeep: '^v.*' });
-    expect(rules).toEqual({ enabled: true, cadence: '7d', keepN: 25, olderThan: '30d', nameRegex: '.*', nameRegexKeep: '^v.*' });
+    expect(rules).toEqual({
+      enabled: true,
+      cadence: '7d',
+      keepN: 25,
+      olderThan: '30d',
+      nameRegex: '.*',
+      nameRegexKeep: '^v.*',
+      keepNRecentlyPulled: null,
+      keepPulledWithin: null,
+    });
+  });
+
+  it('takes the pull rules (ours) with the same allowed values as keep_n and older_than, null clearing them', () => {
+    const rules = applyPolicyChange(DEFAULT_POLICY_RULES, { keepNRecentlyPulled: 5, keepPulledWithin: '14d' });
+    expect(rules).toMatchObject({ keepNRecentlyPulled: 5, keepPulledWithin: '14d', keepN: 10, olderThan: '90d' });
+    expect(applyPolicyChange(rules, { keepNRecentlyPulled: null, keepPulledWithin: null })).toMatchObject({ keepNRecentlyPulled: null, keepPulledWithin: null });
   });
 
   it('clears fields set to null and keeps absent ones', () => {
@@ -29,6 +44,8 @@ describe('applyPolicyChange', () => {
     [{ cadence: '2d' }, 'cadence', 'must be one of: 1d, 7d, 14d, 1month, 3month'],
     [{ keepN: 3 }, 'keepN', 'must be one of: 1, 5, 10, 25, 50, 100'],
     [{ olderThan: '60d' }, 'olderThan', 'must be one of: 7d, 14d, 30d, 90d'],
+    [{ keepNRecentlyPulled: 2 }, 'keepNRecentlyPulled', 'must be one of: 1, 5, 10, 25, 50, 100'],
+    [{ keepPulledWithin: '1d' }, 'keepPulledWithin', 'must be one of: 7d, 14d, 30d, 90d'],
   ])('refuses %j naming the allowed values', (change, attribute, problem) => {
     expect(() => applyPolicyChange(DEFAULT_POLICY_RULES, change)).toThrow(CleanupPolicyError);
     expect(() => applyPolicyChange(DEFAULT_POLICY_RULES, change)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER', attribute, problem }));

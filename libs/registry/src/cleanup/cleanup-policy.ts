@@ -2,6 +2,9 @@
 export const CADENCES = ['1d', '7d', '14d', '1month', '3month'] as const;
 export const KEEP_N_VALUES = [1, 5, 10, 25, 50, 100] as const;
 export const OLDER_THAN_VALUES = ['7d', '14d', '30d', '90d'] as const;
+/** Retention by use (ours, as Harbor and ECR offer it): the same choices as keep_n and older_than. */
+export const KEEP_N_RECENTLY_PULLED_VALUES = KEEP_N_VALUES;
+export const KEEP_PULLED_WITHIN_VALUES = OLDER_THAN_VALUES;
 
 export type Cadence = (typeof CADENCES)[number];
 export type PolicyTarget = { kind: 'project'; id: number } | { kind: 'group'; id: number } | { kind: 'repository'; id: number };
@@ -13,6 +16,10 @@ export interface CleanupPolicyRules {
   olderThan: string | null;
   nameRegex: string | null;
   nameRegexKeep: string | null;
+  /** Keep the N matching tags pulled most recently. */
+  keepNRecentlyPulled: number | null;
+  /** Keep every matching tag pulled within this window. */
+  keepPulledWithin: string | null;
 }
 
 export interface CleanupPolicy extends CleanupPolicyRules {
@@ -31,6 +38,8 @@ export const DEFAULT_POLICY_RULES: CleanupPolicyRules = {
   olderThan: '90d',
   nameRegex: '.*',
   nameRegexKeep: null,
+  keepNRecentlyPulled: null,
+  keepPulledWithin: null,
 };
 
 /** When a policy with this cadence runs next, counted from `from`. Calendar months, as GitLab does. */

@@ -6,6 +6,10 @@ export interface BulkDeleteInput {
   nameRegexKeep?: string;
   keepN?: number;
   olderThan?: string;
+  /** Retention by use (ours): keep the N matching tags pulled most recently. */
+  keepNRecentlyPulled?: number;
+  /** Keep every matching tag pulled within this age, as text in olderThan's forms. */
+  keepPulledWithin?: string;
 }
 
 /**
@@ -18,13 +22,23 @@ export interface BulkDeleteRules {
   keepN?: number;
   /** Seconds. */
   olderThan?: number;
+  keepNRecentlyPulled?: number;
+  /** Seconds. */
+  keepPulledWithin?: number;
 }
 
 /**
  * Checks every rule synchronously, so a bad regex is refused while the client waits and never reaches the
- * worker: throws RetentionRuleError naming the first bad rule. Returns the rules with `olderThan` in seconds.
+ * worker: throws RetentionRuleError naming the first bad rule. Returns the rules with the ages in seconds.
  */
 export function validateBulkDelete(input: BulkDeleteInput): BulkDeleteRules {
   const compiled = compileRetentionRules(input);
-  return { nameRegexDelete: input.nameRegexDelete, nameRegexKeep: input.nameRegexKeep, keepN: input.keepN, olderThan: compiled.olderThanSeconds ?? undefined };
+  return {
+    nameRegexDelete: input.nameRegexDelete,
+    nameRegexKeep: input.nameRegexKeep,
+    keepN: input.keepN,
+    olderThan: compiled.olderThanSeconds ?? undefined,
+    keepNRecentlyPulled: input.keepNRecentlyPulled,
+    keepPulledWithin: compiled.keepPulledWithinSeconds ?? undefined,
+  };
 }

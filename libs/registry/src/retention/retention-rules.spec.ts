@@ -82,7 +82,7 @@ describe('retention rules (GitLab bulk delete and cleanup policies)', () => {
     const tags = [tag('latest', 9), tag('keep-me', 9), tag('n1', 1), tag('young', 2), tag('old', 20)];
     const plan = planRetention(tags, compileRetentionRules({ nameRegexDelete: '.*', nameRegexKeep: 'keep-.*', keepN: 1, olderThan: '7d' }), NOW);
     expect(plan.delete.map((t) => t.name)).toEqual(['old']);
-    expect(plan.kept).toEqual({ latest: 1, byName: 1, byKeepN: 1, byAge: 1 });
+    expect(plan.kept).toEqual({ latest: 1, byName: 1, byKeepN: 1, byAge: 1, byRecentlyPulled: 0, byPulledWithin: 0 });
   });
 
   it('does not reorder or mutate the caller\'s list', () => {
@@ -99,6 +99,10 @@ describe('retention rules (GitLab bulk delete and cleanup policies)', () => {
     [{ nameRegexDelete: '.*', keepN: 1.5 }, 'keepN'],
     [{ nameRegexDelete: '.*', olderThan: 'soon' }, 'olderThan'],
     [{ nameRegexDelete: '.*', olderThan: -5 }, 'olderThan'],
+    [{ nameRegexDelete: '.*', keepNRecentlyPulled: -1 }, 'keepNRecentlyPulled'],
+    [{ nameRegexDelete: '.*', keepNRecentlyPulled: 2.5 }, 'keepNRecentlyPulled'],
+    [{ nameRegexDelete: '.*', keepPulledWithin: 'lately' }, 'keepPulledWithin'],
+    [{ nameRegexDelete: '.*', keepPulledWithin: 0 }, 'keepPulledWithin'],
   ])('refuses %j naming the rule %s', (rules, rule) => {
     let thrown: unknown;
     try {

@@ -85,4 +85,12 @@ export class BulkDeleteTagsDto {
   @ApiPropertyOptional({ description: 'Only delete tags older than this: `1h`, `7d`, `1month`.' })
   @IsOptional() @IsString() @MaxLength(64)
   older_than?: string;
+
+  @ApiPropertyOptional({ description: 'Ours: keep the N matching tags pulled most recently (tags never pulled are not among them).' })
+  @IsOptional() @GitlabInteger() @Min(0)
+  keep_n_recently_pulled?: number;
+
+  @ApiPropertyOptional({ description: 'Ours: keep every matching tag pulled within this age, in older_than\'s forms: `7d`, `2 days`, `1month`.' })
+  @IsOptional() @IsString() @MaxLength(64)
+  keep_pulled_within?: string;
 }
