@@ -1,8 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Retention by use (issue 21): a cleanup policy may also keep the N tags pulled most recently and every tag pulled
- * within a window. Allowed values as GitLab's keep_n and older_than (checked by the API first, with a message).
+ * Retention by use (issue 21): a cleanup policy may also keep the N tags pulled most recently (1 to 100, as Harbor's
+ * "most recently pulled" takes any count; GitLab's keep_n choices are among them) and every tag pulled within a
+ * window (older_than's choices). The API checks both first and answers with the allowed values.
  */
 export class AddCleanupPolicyPullRules1763800041000 implements MigrationInterface {
   name = 'AddCleanupPolicyPullRules1763800041000';
@@ -12,7 +13,7 @@ export class AddCleanupPolicyPullRules1763800041000 implements MigrationInterfac
     await db.query(`ALTER TABLE cleanup_policies ADD COLUMN IF NOT EXISTS keep_pulled_within text`);
     await db.query(`ALTER TABLE cleanup_policies DROP CONSTRAINT IF EXISTS ck_cleanup_policies_keep_n_recently_pulled`);
     await db.query(
-      `ALTER TABLE cleanup_policies ADD CONSTRAINT ck_cleanup_policies_keep_n_recently_pulled CHECK (keep_n_recently_pulled IN (1, 5, 10, 25, 50, 100))`,
+      `ALTER TABLE cleanup_policies ADD CONSTRAINT ck_cleanup_policies_keep_n_recently_pulled CHECK (keep_n_recently_pulled BETWEEN 1 AND 100)`,
     );
     await db.query(`ALTER TABLE cleanup_policies DROP CONSTRAINT IF EXISTS ck_cleanup_policies_keep_pulled_within`);
     await db.query(

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { PaginationQuery } from '../rest/pagination';
 import { GitlabBoolean, GitlabInteger } from '../rest/validation';
 
 /** GitLab's container_expiration_policy_attributes; allowed values are checked by the domain with their names. */
@@ -30,4 +31,11 @@ export class UpdateWithPolicyDto {
 export class RepositoryPolicyDto extends CleanupPolicyAttributesDto {
   @IsOptional() @IsObject() @ValidateNested() @Type(() => CleanupPolicyAttributesDto)
   container_expiration_policy_attributes?: CleanupPolicyAttributesDto;
+}
+
+/** `GET .../repositories/:repository_id/cleanup_preview`: the page and filter; the rules come as BulkDeleteTagsDto. */
+export class CleanupPreviewQuery extends PaginationQuery {
+  /** Only the tags a run would delete, or only those it would keep. */
+  @IsOptional() @IsIn(['delete', 'keep'])
+  action?: 'delete' | 'keep';
 }

@@ -1,4 +1,5 @@
-import { CleanupPolicy, CleanupPolicyRules, CleanupRun, EffectivePolicy } from '@cargohold/registry';
+import { BulkDeleteRules, CleanupPolicy, CleanupPolicyRules, CleanupPreview, CleanupRun, EffectivePolicy, PreviewedTag } from '@cargohold/registry';
+import { presentTag } from '../registry-management/registry-management.presenter';
 
 /** GitLab's `container_expiration_policy` entity, plus where the policy in force comes from. */
 export function presentPolicy(rules: CleanupPolicyRules, nextRunAt: Date | null, source: EffectivePolicy['source'], groupId: number | null = null) {
@@ -39,5 +40,41 @@ export function presentRun(run: CleanupRun) {
     scheduled_at: run.scheduledAt.toISOString(),
     started_at: run.startedAt?.toISOString() ?? null,
     finished_at: run.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** A cleanup preview (ours): the rules judged, the counts, and one page of tags with what a run would do to each. */
+export function presentPreview(preview: CleanupPreview, repositoryPath: string, publicUrl: string) {
+  return {
+    source: preview.source,
+    rules: preview.rules ? presentRules(preview.rules) : null,
+    judged_at: preview.judgedAt.toISOString(),
+    tags_count: preview.tagsCount,
+    delete_count: preview.deleteCount,
+    keep_count: preview.tagsCount - preview.deleteCount,
+    tags: preview.items.map((tag) => presentPreviewedTag(tag, repositoryPath, publicUrl)),
+  };
+}
+
+/** The rules in the REST parameters' names; ages in seconds, whatever form they were given in. */
+function presentRules(rules: BulkDeleteRules) {
+  return {
+    name_regex_delete: rules.nameRegexDelete,
+    name_regex_keep: rules.nameRegexKeep ?? null,
+    keep_n: rules.keepN ?? null,
+    older_than_seconds: rules.olderThan ?? null,
+    keep_n_recently_pulled: rules.keepNRecentlyPulled ?? null,
+    keep_pulled_within_seconds: rules.keepPulledWithin ?? null,
+  };
+}
+
+function presentPreviewedTag(tag: PreviewedTag, repositoryPath: string, publicUrl: string) {
+  return {
+    ...presentTag(repositoryPath, tag.name, publicUrl),
+    action: tag.keptBy.length === 0 ? 'delete' : 'keep',
+    kept_by: tag.keptBy,
+    pushed_at: tag.pushedAt,
+    last_pulled_at: tag.lastPulledAt,
+    pull_count: tag.pullCount,
   };
 }

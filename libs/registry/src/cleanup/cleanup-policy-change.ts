@@ -1,6 +1,6 @@
 import { DomainError } from '@cargohold/common';
 import { InvalidTagRegexError, TagNameRegex } from '../retention/tag-name-regex';
-import { Cadence, CADENCES, CleanupPolicyRules, KEEP_N_RECENTLY_PULLED_VALUES, KEEP_N_VALUES, KEEP_PULLED_WITHIN_VALUES, OLDER_THAN_VALUES } from './cleanup-policy';
+import { Cadence, CADENCES, CleanupPolicyRules, KEEP_N_RECENTLY_PULLED_RANGE, KEEP_N_VALUES, KEEP_PULLED_WITHIN_VALUES, OLDER_THAN_VALUES } from './cleanup-policy';
 
 /** A change to a cleanup policy: each field set is validated and applied; absent ones stay, null clears. */
 export interface CleanupPolicyChange {
@@ -45,7 +45,9 @@ export function applyPolicyChange(current: CleanupPolicyRules, change: CleanupPo
   }
   if (change.keepN !== undefined) next.keepN = oneOf('keepN', change.keepN, KEEP_N_VALUES);
   if (change.olderThan !== undefined) next.olderThan = oneOf('olderThan', change.olderThan, OLDER_THAN_VALUES);
-  if (change.keepNRecentlyPulled !== undefined) next.keepNRecentlyPulled = oneOf('keepNRecentlyPulled', change.keepNRecentlyPulled, KEEP_N_RECENTLY_PULLED_VALUES);
+  if (change.keepNRecentlyPulled !== undefined) {
+    next.keepNRecentlyPulled = within('keepNRecentlyPulled', change.keepNRecentlyPulled, KEEP_N_RECENTLY_PULLED_RANGE);
+  }
   if (change.keepPulledWithin !== undefined) next.keepPulledWithin = oneOf('keepPulledWithin', change.keepPulledWithin, KEEP_PULLED_WITHIN_VALUES);
   if (change.nameRegex !== undefined) next.nameRegex = checkRegex('nameRegex', change.nameRegex);
   if (change.nameRegexKeep !== undefined) next.nameRegexKeep = checkRegex('nameRegexKeep', change.nameRegexKeep);
@@ -55,6 +57,14 @@ export function applyPolicyChange(current: CleanupPolicyRules, change: CleanupPo
 /** One of GitLab's allowed values, or null (which clears the rule). */
 function oneOf<T extends string | number>(field: CleanupPolicyField, value: T | null, allowed: readonly T[]): T | null {
   if (value !== null && !allowed.includes(value)) throw new CleanupPolicyError(field, `must be one of: ${allowed.join(', ')}`);
+  return value;
+}
+
+/** An integer in the range, or null (which clears the rule). */
+function within(field: CleanupPolicyField, value: number | null, range: { min: number; max: number }): number | null {
+  if (value !== null && (!Number.isInteger(value) || value < range.min || value > range.max)) {
+    throw new CleanupPolicyError(field, `must be an integer from ${range.min} to ${range.max}`);
+  }
   return value;
 }
 

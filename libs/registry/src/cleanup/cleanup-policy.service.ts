@@ -48,6 +48,12 @@ export class CleanupPolicyService {
     return { rules: DEFAULT_POLICY_RULES, source: 'default', policyId: null, groupId: null, nextRunAt: null };
   }
 
+  /** The policy that governs one repository: its own override, else its project's policy in force. */
+  async effectiveForRepository(repositoryId: number, projectId: number): Promise<EffectivePolicy> {
+    const own = await this.policies.find(this.ctx.db.manager, { kind: 'repository', id: repositoryId });
+    return own ? fromPolicy(own, 'repository') : this.effectiveForProject(projectId);
+  }
+
   async find(target: PolicyTarget): Promise<CleanupPolicy | null> {
     return this.policies.find(this.ctx.db.manager, target);
   }
@@ -118,7 +124,8 @@ export class CleanupPolicyService {
     for (const repositoryId of todo) {
       await this.runs.markRepositoryStarted(db, repositoryId);
       // A policy without name_regex deletes nothing, as in GitLab.
-      const deleted = policy.nameRegex ? (await this.deletion.bulkDeleteTags(repositoryId, toBulkRules(policy), startedAt)).deleted : 0;
+      const rules = policyRetentionRules(policy);
+      const deleted = rules ? (await this.deletion.bulkDeleteTags(repositoryId, rules, startedAt)).deleted : 0;
       await this.runs.progress(db, runId, deleted);
     }
     const done = run.repositoriesDone + todo.length >= repositories.length;
@@ -192,10 +199,11 @@ function fromPolicy(policy: CleanupPolicy, source: PolicySource): EffectivePolic
   };
 }
 
-/** GitLab's policy fields as the bulk delete rules both features share. */
-function toBulkRules(policy: CleanupPolicyRules): BulkDeleteRules {
+/** GitLab's policy fields as the bulk delete rules both features share; null when it deletes nothing (no name_regex). */
+export function policyRetentionRules(policy: CleanupPolicyRules): BulkDeleteRules | null {
+  if (!policy.nameRegex) return null;
   return {
-    nameRegexDelete: policy.nameRegex!,
+    nameRegexDelete: policy.nameRegex,
     nameRegexKeep: policy.nameRegexKeep ?? undefined,
     keepN: policy.keepN ?? undefined,
     olderThan: policy.olderThan ? (parseOlderThan(policy.olderThan) ?? undefined) : undefined,

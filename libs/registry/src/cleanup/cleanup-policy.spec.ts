@@ -29,9 +29,10 @@ describe('applyPolicyChange', () => {
     });
   });
 
-  it('takes the pull rules (ours) with the same allowed values as keep_n and older_than, null clearing them', () => {
-    const rules = applyPolicyChange(DEFAULT_POLICY_RULES, { keepNRecentlyPulled: 5, keepPulledWithin: '14d' });
-    expect(rules).toMatchObject({ keepNRecentlyPulled: 5, keepPulledWithin: '14d', keepN: 10, olderThan: '90d' });
+  it('takes the pull rules (ours): a count from 1 to 100 and older_than\'s windows, null clearing them', () => {
+    const rules = applyPolicyChange(DEFAULT_POLICY_RULES, { keepNRecentlyPulled: 2, keepPulledWithin: '14d' });
+    expect(rules).toMatchObject({ keepNRecentlyPulled: 2, keepPulledWithin: '14d', keepN: 10, olderThan: '90d' });
+    expect(applyPolicyChange(DEFAULT_POLICY_RULES, { keepNRecentlyPulled: 100 }).keepNRecentlyPulled).toBe(100);
     expect(applyPolicyChange(rules, { keepNRecentlyPulled: null, keepPulledWithin: null })).toMatchObject({ keepNRecentlyPulled: null, keepPulledWithin: null });
   });
 
@@ -44,7 +45,8 @@ describe('applyPolicyChange', () => {
     [{ cadence: '2d' }, 'cadence', 'must be one of: 1d, 7d, 14d, 1month, 3month'],
     [{ keepN: 3 }, 'keepN', 'must be one of: 1, 5, 10, 25, 50, 100'],
     [{ olderThan: '60d' }, 'olderThan', 'must be one of: 7d, 14d, 30d, 90d'],
-    [{ keepNRecentlyPulled: 2 }, 'keepNRecentlyPulled', 'must be one of: 1, 5, 10, 25, 50, 100'],
+    [{ keepNRecentlyPulled: 0 }, 'keepNRecentlyPulled', 'must be an integer from 1 to 100'],
+    [{ keepNRecentlyPulled: 101 }, 'keepNRecentlyPulled', 'must be an integer from 1 to 100'],
     [{ keepPulledWithin: '1d' }, 'keepPulledWithin', 'must be one of: 7d, 14d, 30d, 90d'],
   ])('refuses %j naming the allowed values', (change, attribute, problem) => {
     expect(() => applyPolicyChange(DEFAULT_POLICY_RULES, change)).toThrow(CleanupPolicyError);

@@ -41,6 +41,7 @@ export interface TagCandidate {
   pushedAt: Date;
   /** The last manifest GET by its name or by the digest it named; null: never pulled. */
   lastPulledAt: Date | null;
+  pullCount: number;
 }
 
 export interface KeysetRequest {
@@ -100,7 +101,8 @@ export class TagQueryRepository {
   /** Every tag of the repository with its push and pull times: retention needs the whole set to order it. */
   async candidates(db: EntityManager, repositoryId: number): Promise<TagCandidate[]> {
     return db.query(
-      `SELECT name, manifest_id AS "manifestId", GREATEST(created_at, updated_at) AS "pushedAt", last_pulled_at AS "lastPulledAt"
+      `SELECT name, manifest_id AS "manifestId", GREATEST(created_at, updated_at) AS "pushedAt", last_pulled_at AS "lastPulledAt",
+              pull_count AS "pullCount"
          FROM tags WHERE repository_id = $1`,
       [repositoryId],
     );
