@@ -1,0 +1,69 @@
+import { createDataSource, DataSource, EntityManager, runMigrations } from '@cargohold/db';
+import { createTestDatabase, seedProject, TestDatabase } from '@cargohold/testing';
+import { TagQueryRepository } from './tag-query.repository';
+
+const TAGS = 20_000;
+
+/** The tag listing by last pull against a real PostgreSQL: its order, and that it walks the index instead of sorting. */
+describe('TagQueryRepository ordered by last pull', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let repositoryId: number;
+  const tags = new TagQueryRepository();
+
+  beforeAll(async () => {
+    db = await createTestDatabase('ch_int_tag_order');
+    await runMigrations(db.url);
+    dataSource = await createDataSource(db.url, { poolSize: 2 }).initialize();
+    const projectId = await seedProject(db, 'order/app');
+    [{ id: repositoryId }] = await db.query<{ id: number }>(`INSERT INTO repositories (project_id, path, name) VALUES ($1, 'order/app', '') RETURNING id`, [projectId]);
+    const [{ id: manifestId }] = await db.query<{ id: number }>(
+      `INSERT INTO manifests (repository_id, digest, media_type, payload) VALUES ($1, 'sha256:${'a'.repeat(64)}', 'application/vnd.oci.image.manifest.v1+json', '\\x7b7d') RETURNING id`,
+      [repositoryId],
+    );
+    // Every third tag never pulled; the others pulled i minutes ago, with ties every 10 tags.
+    await db.query(
+      `INSERT INTO tags (repository_id, name, manifest_id, last_pulled_at, pull_count)
+       SELECT $1, 'tag-' || lpad(i::text, 5, '0'), $2,
+              CASE WHEN i % 3 = 0 THEN NULL ELSE timestamptz '2026-01-01' - make_interval(mins => i / 10) END,
+              CASE WHEN i % 3 = 0 THEN 0 ELSE i END
+         FROM generate_series(1, ${TAGS}) AS i`,
+      [repositoryId, manifestId],
+    );
+    await db.query(`ANALYZE tags`);
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it('puts the most recently pulled first (ties by name, descending), never-pulled last; the reverse ascending', async () => {
+    const desc = await tags.page(dataSource.manager, repositoryId, 4, 0, undefined, { by: 'last_pulled_at', desc: true });
+    expect(desc.map((tag) => tag.name)).toEqual(['tag-00008', 'tag-00007', 'tag-00005', 'tag-00004']);
+    expect(desc[0]).toEqual({ name: 'tag-00008', lastPulledAt: new Date('2026-01-01T00:00:00Z'), pullCount: 8 });
+    const lastPage = await tags.page(dataSource.manager, repositoryId, 2, TAGS - 2, undefined, { by: 'last_pulled_at', desc: true });
+    expect(lastPage).toEqual([
+      { name: 'tag-00006', lastPulledAt: null, pullCount: 0 },
+      { name: 'tag-00003', lastPulledAt: null, pullCount: 0 },
+    ]);
+    const asc = await tags.page(dataSource.manager, repositoryId, 2, 0, undefined, { by: 'last_pulled_at', desc: false });
+    expect(asc.map((tag) => tag.name)).toEqual(['tag-00003', 'tag-00006']);
+  });
+
+  it.each([true, false])('reads a page by last pull from ix_tags_on_repository_id_and_last_pulled_at_and_name, without a sort (desc: %s)', async (desc) => {
+    // The repository's own SQL, explained: a manager whose query() asks for the plan instead.
+    const explaining = { query: (sql: string, params: unknown[]) => dataSource.query(`EXPLAIN ${sql}`, params) } as unknown as EntityManager;
+    const plan = ((await tags.page(explaining, repositoryId, 20, 100, undefined, { by: 'last_pulled_at', desc })) as unknown as Array<{ 'QUERY PLAN': string }>)
+      .map((row) => row['QUERY PLAN'])
+      .join('\n');
+    expect(plan).toContain('ix_tags_on_repository_id_and_last_pulled_at_and_name');
+    expect(plan).not.toMatch(/\bSort\b/);
+  });
+
+  it('gives retention each tag\'s pull time and count with its push time, in one read', async () => {
+    const candidates = await tags.candidates(dataSource.manager, repositoryId);
+    expect(candidates).toHaveLength(TAGS);
+    expect(candidates.find((tag) => tag.name === 'tag-00010')).toMatchObject({ lastPulledAt: new Date('2025-12-31T23:59:00Z'), pullCount: 10, pushedAt: expect.any(Date) });
+  });
+});
