@@ -157,6 +157,7 @@ describe('lifecycle: pull statistics and retention by use', () => {
       );
       expect(counts).toEqual([{ name: 'manifest', n: 3 }, { name: 'v1', n: 3 }, { name: 'v2', n: 1 }, { name: 'v3', n: 1 }]);
     });
+    expect((await api.get(`${url}/v2`, admin())).body).toMatchObject({ pull_count: 1, manifest_pull_count: 3, manifest_last_pulled_at: expect.any(String) });
 
     // The list orders by last pull: most recent first by default, never-pulled tags last (first ascending).
     await pulledAgo('pulls/app', 'v1', 1);

@@ -251,6 +251,8 @@ describe('registry management API', () => {
         total_size: app.manifestSize + app.configSize + app.layerSize,
         last_pulled_at: null,
         pull_count: 0,
+        manifest_last_pulled_at: null,
+        manifest_pull_count: 0,
       });
       const [row] = await db.query<{ created_at: Date }>(`SELECT created_at FROM tags WHERE repository_id = $1 AND name = 'v1.0.0'`, [id]);
       expect(new Date(details.body.created_at).getTime()).toBe(row.created_at.getTime());

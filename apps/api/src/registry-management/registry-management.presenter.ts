@@ -44,6 +44,8 @@ export function presentTagDetails(repositoryPath: string, details: TagDetailsRec
     created_at: details.createdAt,
     total_size: details.totalSize,
     ...presentPulls(details),
+    manifest_last_pulled_at: details.manifestLastPulledAt,
+    manifest_pull_count: details.manifestPullCount,
   };
 }
 

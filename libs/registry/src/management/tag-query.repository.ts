@@ -9,6 +9,9 @@ export interface TagListItem {
 }
 
 export interface TagDetailsRecord extends TagListItem {
+  /** The pulls of the manifest the tag names, by any of its tags or by digest. */
+  manifestLastPulledAt: Date | null;
+  manifestPullCount: number;
   digest: string;
   configDigest: string | null;
   totalSize: number;
@@ -90,7 +93,8 @@ export class TagQueryRepository {
   async details(db: EntityManager, repositoryId: number, name: string): Promise<TagDetailsRecord | null> {
     const rows = await db.query(
       `SELECT t.name, m.digest, m.config_digest AS "configDigest", m.total_size AS "totalSize", t.created_at AS "createdAt",
-              t.last_pulled_at AS "lastPulledAt", t.pull_count AS "pullCount"
+              t.last_pulled_at AS "lastPulledAt", t.pull_count AS "pullCount",
+              m.last_pulled_at AS "manifestLastPulledAt", m.pull_count AS "manifestPullCount"
          FROM tags t JOIN manifests m ON m.id = t.manifest_id
         WHERE t.repository_id = $1 AND t.name = $2`,
       [repositoryId, name],
