@@ -11,9 +11,12 @@ import { CleanupPolicyService, EffectivePolicy, policyRetentionRules } from './c
  */
 export const PREVIEW_MAX_TAGS = 200_000;
 
+/** Every tag's verdict under a policy without name_regex: no name matches, nothing is deleted. */
+const NO_POLICY: readonly RetentionReason[] = Object.freeze(['name_regex_delete']);
+
 export interface PreviewedTag extends TagCandidate {
   /** The rules that keep it; empty: a run now would delete it. */
-  keptBy: RetentionReason[];
+  keptBy: readonly RetentionReason[];
 }
 
 export interface CleanupPreviewRequest {
@@ -63,7 +66,7 @@ export class CleanupPreviewService {
     // The rows were read for this request: the verdicts are written onto them rather than copied.
     const judged: PreviewedTag[] = rules
       ? judgeRetention(candidates, compileRetentionRules(rules), now).map(({ tag, keptBy }) => Object.assign(tag, { keptBy }))
-      : candidates.map((tag) => Object.assign(tag, { keptBy: ['name_regex_delete' as const] }));
+      : candidates.map((tag) => Object.assign(tag, { keptBy: NO_POLICY }));
     const deleteCount = judged.filter((tag) => tag.keptBy.length === 0).length;
     const listed = request.action === undefined ? judged : judged.filter((tag) => (tag.keptBy.length === 0) === (request.action === 'delete'));
     listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -75,7 +75,7 @@ export interface RetainableTag {
 /** One tag and the rules that keep it: none means it is deleted. */
 export interface TagVerdict<T extends RetainableTag> {
   tag: T;
-  keptBy: RetentionReason[];
+  keptBy: readonly RetentionReason[];
 }
 
 /**
@@ -106,31 +106,41 @@ export function compileRetentionRules(rules: RetentionRules): CompiledRetentionR
   };
 }
 
-/**
- * Every tag with the rules that keep it, in the order given. Sorting is done once per ordering rule in use;
- * 100 000 tags take a fraction of a second.
- */
+/** Every tag with the rules that keep it, in the order given (for the preview, which shows them). */
 export function judgeRetention<T extends RetainableTag>(tags: readonly T[], rules: CompiledRetentionRules, now: Date): TagVerdict<T>[] {
-  const verdicts = tags.map((tag): TagVerdict<T> => ({ tag, keptBy: keptByName(tag.name, rules) }));
-  const candidates = verdicts.filter((verdict) => verdict.keptBy.length === 0);
+  return reasonsFor(tags, rules, now).map((keptBy, i) => ({ tag: tags[i], keptBy }));
+}
+
+/**
+ * The rules that keep each tag, by position. Runs judge every tag of a repository (a million in bench:scale), so
+ * the common answers are shared constants and only kept candidates get an array of their own; each ordering rule
+ * sorts the candidates' positions once.
+ */
+function reasonsFor(tags: readonly RetainableTag[], rules: CompiledRetentionRules, now: Date): ReadonlyArray<readonly RetentionReason[]> {
+  const reasons = tags.map((tag) => keptByName(tag.name, rules));
+  const candidates: number[] = [];
+  reasons.forEach((byName, i) => {
+    if (byName === NOT_KEPT) candidates.push(i);
+  });
+  const keep = (i: number, reason: RetentionReason) => (reasons[i] = reasons[i] === NOT_KEPT ? ONLY[reason] : [...reasons[i], reason]);
   if (rules.keepN !== null) {
-    const newestFirst = [...candidates].sort((a, b) => compareNewestFirst(a.tag.pushedAt ?? now, b.tag.pushedAt ?? now, a.tag, b.tag));
-    for (const verdict of newestFirst.slice(0, rules.keepN)) verdict.keptBy.push('keep_n');
+    const newestFirst = [...candidates].sort((a, b) => compareNewestFirst(tags[a].pushedAt ?? now, tags[b].pushedAt ?? now, tags[a], tags[b]));
+    for (const i of newestFirst.slice(0, rules.keepN)) keep(i, 'keep_n');
   }
-  const pushCutoff = rules.olderThanSeconds === null ? null : now.getTime() - rules.olderThanSeconds * 1000;
-  if (pushCutoff !== null) {
-    for (const verdict of candidates) if (verdict.tag.pushedAt === null || verdict.tag.pushedAt.getTime() >= pushCutoff) verdict.keptBy.push('older_than');
+  if (rules.olderThanSeconds !== null) {
+    const cutoff = now.getTime() - rules.olderThanSeconds * 1000;
+    for (const i of candidates) if (tags[i].pushedAt === null || tags[i].pushedAt!.getTime() >= cutoff) keep(i, 'older_than');
   }
   if (rules.keepNRecentlyPulled !== null) {
-    const pulled = candidates.filter((verdict) => verdict.tag.lastPulledAt);
-    pulled.sort((a, b) => compareNewestFirst(a.tag.lastPulledAt!, b.tag.lastPulledAt!, a.tag, b.tag));
-    for (const verdict of pulled.slice(0, rules.keepNRecentlyPulled)) verdict.keptBy.push('keep_n_recently_pulled');
+    const pulled = candidates.filter((i) => tags[i].lastPulledAt);
+    pulled.sort((a, b) => compareNewestFirst(tags[a].lastPulledAt!, tags[b].lastPulledAt!, tags[a], tags[b]));
+    for (const i of pulled.slice(0, rules.keepNRecentlyPulled)) keep(i, 'keep_n_recently_pulled');
   }
-  const pullCutoff = rules.keepPulledWithinSeconds === null ? null : now.getTime() - rules.keepPulledWithinSeconds * 1000;
-  if (pullCutoff !== null) {
-    for (const verdict of candidates) if (verdict.tag.lastPulledAt && verdict.tag.lastPulledAt.getTime() >= pullCutoff) verdict.keptBy.push('keep_pulled_within');
+  if (rules.keepPulledWithinSeconds !== null) {
+    const cutoff = now.getTime() - rules.keepPulledWithinSeconds * 1000;
+    for (const i of candidates) if (tags[i].lastPulledAt && tags[i].lastPulledAt!.getTime() >= cutoff) keep(i, 'keep_pulled_within');
   }
-  return verdicts;
+  return reasons;
 }
 
 export function planRetention<T extends RetainableTag>(tags: readonly T[], rules: CompiledRetentionRules, now: Date): RetentionPlan<T> {
@@ -145,10 +155,10 @@ export function planRetention<T extends RetainableTag>(tags: readonly T[], rules
     keep_pulled_within: 'byPulledWithin',
   };
   const doomed: T[] = [];
-  for (const verdict of judgeRetention(tags, rules, now)) {
-    if (verdict.keptBy.length === 0) doomed.push(verdict.tag);
-    else kept[counter[verdict.keptBy[0]]]++;
-  }
+  reasonsFor(tags, rules, now).forEach((keptBy, i) => {
+    if (keptBy.length === 0) doomed.push(tags[i]);
+    else kept[counter[keptBy[0]]]++;
+  });
   return { delete: doomed, kept };
 }
 
@@ -157,12 +167,21 @@ export function selectTagsToDelete<T extends RetainableTag>(tags: readonly T[], 
   return planRetention(tags, compileRetentionRules(rules), now).delete;
 }
 
-/** The rule that keeps a tag by its name alone (it is then no candidate), if any. */
-function keptByName(name: string, rules: CompiledRetentionRules): RetentionReason[] {
-  if (rules.keepLatest && name === LATEST_TAG) return ['latest'];
-  if (!rules.deleteRegex.matches(name)) return ['name_regex_delete'];
-  if (rules.keepRegex?.matches(name)) return ['name_regex_keep'];
-  return [];
+const NOT_KEPT: readonly RetentionReason[] = Object.freeze([]);
+/** The answer for a tag kept by one rule only: shared, as most kept tags are. */
+const ONLY = Object.fromEntries(
+  (['latest', 'name_regex_delete', 'name_regex_keep', 'keep_n', 'older_than', 'keep_n_recently_pulled', 'keep_pulled_within'] as const).map((reason) => [
+    reason,
+    Object.freeze([reason]),
+  ]),
+) as Record<RetentionReason, readonly RetentionReason[]>;
+
+/** The rule that keeps a tag by its name alone (it is then no candidate), if any; NOT_KEPT for a candidate. */
+function keptByName(name: string, rules: CompiledRetentionRules): readonly RetentionReason[] {
+  if (rules.keepLatest && name === LATEST_TAG) return ONLY.latest;
+  if (!rules.deleteRegex.matches(name)) return ONLY.name_regex_delete;
+  if (rules.keepRegex?.matches(name)) return ONLY.name_regex_keep;
+  return NOT_KEPT;
 }
 
 /** Newest first; equal times fall back to the name (descending) so the order is total. */
