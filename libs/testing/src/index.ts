@@ -5,5 +5,6 @@ export * from './oci-layout';
 export * from './registry-client';
 export * from './seed';
 export * from './registry-session';
+export * from './integration-environment';
 export * from './test-redis';
 export * from './emulators';
