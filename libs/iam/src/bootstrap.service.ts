@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { execute } from '@cargohold/db';
 import { BOOTSTRAP_TOKEN_SCOPES } from './domain/scopes';
 import { IamContext } from './iam-context';
 import { PersonalAccessTokenService } from './personal-access-token.service';
@@ -31,7 +32,7 @@ export class BootstrapService {
    */
   async ensureAdministrator(settings: BootstrapSettings): Promise<BootstrapResult> {
     return this.ctx.transaction(async (db) => {
-      await db.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
+      await execute(db, 'SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
       if (await this.ctx.users.any(db)) return { created: false };
       const generatedPassword = settings.password ? null : randomBytes(18).toString('base64url');
       const user = await this.users.createInTransaction(db, {

@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { metricsRegistry } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
+import { execute } from '@cargohold/db';
 import { APP_CONFIG, BLOB_STORE, REDIS } from '@cargohold/platform';
 import { BlobStore } from '@cargohold/storage';
 import { DrainState } from './drain-state';
@@ -34,7 +35,7 @@ export class HealthController {
       return;
     }
     const checks = await Promise.all([
-      check('database', () => this.db.query('SELECT 1')),
+      check('database', () => execute(this.db, 'SELECT 1')),
       check('redis', () => this.redis.ping()),
       check('storage', () => this.store.ping()),
     ]);

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne } from '@cargohold/db';
 import { PageRequest, Paged, pagedQuery } from '../data/paging';
 
 export type AuditEntityType = 'User' | 'Project' | 'Group' | 'Gitlab::Audit::InstanceScope';
@@ -70,7 +71,8 @@ function insertValues(event: NewAuditEvent, details: Record<string, unknown>): u
 /** The append-only `audit_events` table. */
 export class AuditEventRepository {
   async insert(db: EntityManager, event: NewAuditEvent): Promise<void> {
-    await db.query(
+    await execute(
+      db,
       `INSERT INTO audit_events (${INSERT_COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       insertValues(event, event.details),
@@ -82,7 +84,8 @@ export class AuditEventRepository {
    * time: one statement, atomic across replicas (ux_audit_events_on_aggregate_key).
    */
   async insertOrCount(db: EntityManager, event: NewAuditEvent, aggregateKey: string): Promise<void> {
-    await db.query(
+    await execute(
+      db,
       `INSERT INTO audit_events (${INSERT_COLUMNS}, aggregate_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (aggregate_key) WHERE aggregate_key IS NOT NULL
@@ -122,8 +125,7 @@ export class AuditEventRepository {
     const params: unknown[] = [id];
     if (filter.entityType) where.push(`entity_type = $${params.push(filter.entityType)}`);
     if (filter.entityId !== undefined) where.push(`entity_id = $${params.push(filter.entityId)}`);
-    const rows = await db.query(`SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}`, params);
-    return rows[0] ?? null;
+    return queryOne<AuditEventRecord>(db, `SELECT ${COLUMNS} FROM audit_events WHERE ${where.join(' AND ')}`, params);
   }
 
   /** Display paths of entities, stored with each event so the trail reads well after renames and deletes. */
@@ -138,23 +140,22 @@ export class AuditEventRepository {
             ? `SELECT username AS path FROM users WHERE id = $1`
             : null;
     if (!sql) return 'gitlab_instance';
-    const rows = await db.query(sql, [id]);
-    return rows[0]?.path ?? null;
+    const row = await queryOne<{ path: string }>(db, sql, [id]);
+    return row?.path ?? null;
   }
 
   async userIdByUsername(db: EntityManager, username: string): Promise<number | null> {
-    const rows = await db.query(`SELECT id FROM users WHERE lower(username) = lower($1)`, [username]);
-    return rows[0]?.id ?? null;
+    const row = await queryOne<{ id: number }>(db, `SELECT id FROM users WHERE lower(username) = lower($1)`, [username]);
+    return row?.id ?? null;
   }
 
   /** Owner and name of a personal (or project/group bot) access token, for revocation events. */
   async personalAccessToken(db: EntityManager, id: number): Promise<{ userId: number; name: string } | null> {
-    const rows = await db.query(`SELECT user_id AS "userId", name FROM personal_access_tokens WHERE id = $1`, [id]);
-    return rows[0] ?? null;
+    return queryOne<{ userId: number; name: string }>(db, `SELECT user_id AS "userId", name FROM personal_access_tokens WHERE id = $1`, [id]);
   }
 
   async deployTokenName(db: EntityManager, id: number): Promise<string | null> {
-    const rows = await db.query(`SELECT name FROM deploy_tokens WHERE id = $1`, [id]);
-    return rows[0]?.name ?? null;
+    const row = await queryOne<{ name: string }>(db, `SELECT name FROM deploy_tokens WHERE id = $1`, [id]);
+    return row?.name ?? null;
   }
 }

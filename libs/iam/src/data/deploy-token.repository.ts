@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 import { ancestorsCte, PageRequest, Paged, pagedQuery } from './paging';
 
 export interface DeployTokenRecord {
@@ -40,24 +41,23 @@ const COLUMNS = `d.id, d.project_id AS "projectId", d.group_id AS "groupId", d.n
 export class DeployTokenRepository {
   async insert(db: EntityManager, token: NewDeployToken): Promise<DeployTokenRecord> {
     // The default username contains the id, so the id is drawn first and used in the same INSERT.
-    const rows = await db.query(
+    const [created] = await typedQuery<DeployTokenRecord>(
+      db,
       `WITH next AS (SELECT nextval(pg_get_serial_sequence('deploy_tokens', 'id')) AS id)
        INSERT INTO deploy_tokens AS d (id, project_id, group_id, name, username, token_digest, scopes, expires_at, token_sealed)
        SELECT next.id, $1, $2, $3, COALESCE($4, 'gitlab+deploy-token-' || next.id), $5, $6, $7, $8 FROM next
        RETURNING ${COLUMNS}`,
       [token.projectId, token.groupId, token.name, token.username, token.digest, token.scopes, token.expiresAt, token.sealedSecret ?? null],
     );
-    return rows[0];
+    return created;
   }
 
   async findById(db: EntityManager, id: number): Promise<DeployTokenRecord | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM deploy_tokens d WHERE d.id = $1`, [id]);
-    return rows[0] ?? null;
+    return queryOne<DeployTokenRecord>(db, `SELECT ${COLUMNS} FROM deploy_tokens d WHERE d.id = $1`, [id]);
   }
 
   async findByDigest(db: EntityManager, digest: Buffer): Promise<(DeployTokenRecord & { tokenDigest: Buffer }) | null> {
-    const rows = await db.query(`SELECT ${COLUMNS}, d.token_digest AS "tokenDigest" FROM deploy_tokens d WHERE d.token_digest = $1`, [digest]);
-    return rows[0] ?? null;
+    return queryOne<DeployTokenRecord & { tokenDigest: Buffer }>(db, `SELECT ${COLUMNS}, d.token_digest AS "tokenDigest" FROM deploy_tokens d WHERE d.token_digest = $1`, [digest]);
   }
 
   async list(db: EntityManager, filter: DeployTokenFilter, page: PageRequest): Promise<Paged<DeployTokenRecord>> {
@@ -78,13 +78,12 @@ export class DeployTokenRepository {
   }
 
   async revoke(db: EntityManager, id: number): Promise<void> {
-    await db.query(`UPDATE deploy_tokens SET revoked = true WHERE id = $1`, [id]);
+    await execute(db, `UPDATE deploy_tokens SET revoked = true WHERE id = $1`, [id]);
   }
 
   /** Removes the token (GitLab's DELETE); returns what was removed, or null when it was already gone. */
   async delete(db: EntityManager, id: number): Promise<DeployTokenRecord | null> {
-    const rows = await db.query(`WITH gone AS (DELETE FROM deploy_tokens d WHERE d.id = $1 RETURNING ${COLUMNS}) SELECT * FROM gone`, [id]);
-    return rows[0] ?? null;
+    return queryOne<DeployTokenRecord>(db, `WITH gone AS (DELETE FROM deploy_tokens d WHERE d.id = $1 RETURNING ${COLUMNS}) SELECT * FROM gone`, [id]);
   }
 
   /**
@@ -96,7 +95,8 @@ export class DeployTokenRepository {
     project: { id: number; namespaceId: number },
     name: string,
   ): Promise<(DeployTokenRecord & { sealedSecret: Buffer | null; tokenDigest: Buffer }) | null> {
-    const rows = await db.query(
+    return queryOne<DeployTokenRecord & { sealedSecret: Buffer | null; tokenDigest: Buffer }>(
+      db,
       `WITH RECURSIVE ${ancestorsCte('$2')}
        SELECT ${COLUMNS}, d.token_sealed AS "sealedSecret", d.token_digest AS "tokenDigest" FROM deploy_tokens d
          LEFT JOIN ancestors a ON a.id = d.group_id
@@ -105,6 +105,5 @@ export class DeployTokenRepository {
         ORDER BY (d.project_id IS NULL), a.depth NULLS FIRST, d.id DESC LIMIT 1`,
       [project.id, project.namespaceId, name],
     );
-    return rows[0] ?? null;
   }
 }

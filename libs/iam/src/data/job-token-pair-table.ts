@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { typedQuery } from '@cargohold/db';
 import { PageRequest, Paged, pagedQuery } from './paging';
 
 /**
@@ -15,7 +16,8 @@ export class JobTokenPairTable {
 
   /** Returns false when the pair was already there. */
   async add(db: EntityManager, sourceProjectId: number, targetId: number): Promise<boolean> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ source_project_id: number }>(
+      db,
       `INSERT INTO ${this.table} (source_project_id, ${this.targetColumn}) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING source_project_id`,
       [sourceProjectId, targetId],
     );
@@ -24,7 +26,8 @@ export class JobTokenPairTable {
 
   /** Returns false when there was no such pair. */
   async remove(db: EntityManager, sourceProjectId: number, targetId: number): Promise<boolean> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ source_project_id: number }>(
+      db,
       `WITH gone AS (DELETE FROM ${this.table} WHERE source_project_id = $1 AND ${this.targetColumn} = $2 RETURNING source_project_id)
        SELECT source_project_id FROM gone`,
       [sourceProjectId, targetId],
@@ -40,7 +43,7 @@ export class JobTokenPairTable {
       [sourceProjectId],
       'id ASC',
       page,
-      (row: { id: string | number }) => Number(row.id),
+      (row: { id: number }) => row.id,
     );
   }
 }

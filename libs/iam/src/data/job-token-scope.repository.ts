@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 import { JobTokenPairTable } from './job-token-pair-table';
 import { ancestorsCte, PageRequest, Paged } from './paging';
 
@@ -22,12 +23,12 @@ export class JobTokenScopeRepository {
   private readonly groupAllowlist = new JobTokenPairTable('job_token_group_allowlist', 'target_group_id');
 
   async inboundEnabled(db: EntityManager, projectId: number): Promise<boolean> {
-    const rows = await db.query(`SELECT ci_inbound_job_token_scope_enabled AS enabled FROM projects WHERE id = $1`, [projectId]);
-    return rows[0]?.enabled ?? true;
+    const row = await queryOne<{ enabled: boolean }>(db, `SELECT ci_inbound_job_token_scope_enabled AS enabled FROM projects WHERE id = $1`, [projectId]);
+    return row?.enabled ?? true;
   }
 
   async setInboundEnabled(db: EntityManager, projectId: number, enabled: boolean): Promise<void> {
-    await db.query(`UPDATE projects SET ci_inbound_job_token_scope_enabled = $2 WHERE id = $1`, [projectId, enabled]);
+    await execute(db, `UPDATE projects SET ci_inbound_job_token_scope_enabled = $2 WHERE id = $1`, [projectId, enabled]);
   }
 
   /** Returns false when the group was already there. */
@@ -49,21 +50,23 @@ export class JobTokenScopeRepository {
    */
   async admitsJobsOf(db: EntityManager, projectId: number, jobProjectId: number): Promise<boolean> {
     if (projectId === jobProjectId) return true;
-    const rows = await db.query(
+    const admitted = await queryOne(
+      db,
       `WITH RECURSIVE ${ancestorsCte('(SELECT namespace_id FROM projects WHERE id = $2)')}
        SELECT 1 FROM projects p WHERE p.id = $1 AND ${admitsJobsFrom('p', '$2')}`,
       [projectId, jobProjectId],
     );
-    return rows.length > 0;
+    return admitted !== null;
   }
 
   /** Every project other than its own that admits jobs of `jobProjectId` (catalog filtering). */
   async projectsAdmittingJobsOf(db: EntityManager, jobProjectId: number): Promise<number[]> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: number }>(
+      db,
       `WITH RECURSIVE ${ancestorsCte('(SELECT namespace_id FROM projects WHERE id = $1)')}
        SELECT p.id FROM projects p WHERE p.id <> $1 AND ${admitsJobsFrom('p', '$1')} ORDER BY p.id`,
       [jobProjectId],
     );
-    return rows.map((row: { id: string | number }) => Number(row.id));
+    return rows.map((row) => row.id);
   }
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { queryOne, typedQuery } from '@cargohold/db';
 import { activeMembership, ancestorsCte, PageRequest, Paged, pagedQuery } from './paging';
 
 /** A membership's source: a project, or a namespace (GitLab's groups; stored as source_type 'namespace'). */
@@ -57,11 +58,11 @@ function effectiveParams(source: MemberSource): unknown[] {
 /** The `members` table. Expired memberships are treated as absent everywhere. */
 export class MemberRepository {
   async find(db: EntityManager, source: MemberSource, userId: number): Promise<MemberRecord | null> {
-    const rows = await db.query(
+    return queryOne<MemberRecord>(
+      db,
       `SELECT ${COLUMNS} FROM ${FROM} WHERE m.source_type = $1 AND m.source_id = $2 AND m.user_id = $3 AND ${activeMembership('m')}`,
       [sourceType(source), source.id, userId],
     );
-    return rows[0] ?? null;
   }
 
   /**
@@ -73,7 +74,8 @@ export class MemberRepository {
     source: MemberSource,
     member: { userId: number; accessLevel: number; expiresAt: string | null; createdById: number | null },
   ): Promise<MemberRecord | null> {
-    const rows = await db.query(
+    const inserted = await queryOne<{ id: number }>(
+      db,
       `INSERT INTO members AS m (source_type, source_id, user_id, access_level, expires_at, created_by_id)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (source_type, source_id, user_id) DO UPDATE
@@ -82,11 +84,12 @@ export class MemberRepository {
        RETURNING m.id`,
       [sourceType(source), source.id, member.userId, member.accessLevel, member.expiresAt, member.createdById],
     );
-    return rows.length > 0 ? this.find(db, source, member.userId) : null;
+    return inserted ? this.find(db, source, member.userId) : null;
   }
 
   async update(db: EntityManager, source: MemberSource, userId: number, changes: { accessLevel: number; expiresAt?: string | null }): Promise<MemberRecord | null> {
-    const rows = await db.query(
+    const changed = await queryOne<{ id: number }>(
+      db,
       `WITH changed AS (
          UPDATE members m SET access_level = $4, expires_at = CASE WHEN $5 THEN $6::date ELSE m.expires_at END
           WHERE m.source_type = $1 AND m.source_id = $2 AND m.user_id = $3 AND ${activeMembership('m')}
@@ -94,16 +97,16 @@ export class MemberRepository {
        SELECT id FROM changed`,
       [sourceType(source), source.id, userId, changes.accessLevel, changes.expiresAt !== undefined, changes.expiresAt ?? null],
     );
-    return rows.length > 0 ? this.find(db, source, userId) : null;
+    return changed ? this.find(db, source, userId) : null;
   }
 
   async delete(db: EntityManager, source: MemberSource, userId: number): Promise<boolean> {
-    const rows = await db.query(`WITH gone AS (DELETE FROM members WHERE source_type = $1 AND source_id = $2 AND user_id = $3 RETURNING id) SELECT id FROM gone`, [
-      sourceType(source),
-      source.id,
-      userId,
-    ]);
-    return rows.length > 0;
+    const gone = await queryOne<{ id: number }>(
+      db,
+      `WITH gone AS (DELETE FROM members WHERE source_type = $1 AND source_id = $2 AND user_id = $3 RETURNING id) SELECT id FROM gone`,
+      [sourceType(source), source.id, userId],
+    );
+    return gone !== null;
   }
 
   async listDirect(db: EntityManager, source: MemberSource, page: PageRequest): Promise<Paged<MemberRecord>> {
@@ -121,43 +124,46 @@ export class MemberRepository {
   /** The user's effective membership of the source: the direct or inherited row giving the highest level (as `listEffective`). */
   async findEffective(db: EntityManager, source: MemberSource, userId: number): Promise<MemberRecord | null> {
     const params = [...effectiveParams(source), userId];
-    const rows = await db.query(
+    return queryOne<MemberRecord>(
+      db,
       `WITH RECURSIVE ${effectiveCte(source)}
        SELECT * FROM effective WHERE "userId" = $${params.length} ORDER BY "accessLevel" DESC, ("sourceType" = 'project') DESC LIMIT 1`,
       params,
     );
-    return rows[0] ?? null;
   }
 
   /** The user's highest active level on the source through memberships (0 when none). */
   async effectiveLevel(db: EntityManager, source: MemberSource, userId: number): Promise<number> {
     const params = [...effectiveParams(source), userId];
-    const rows = await db.query(
+    const [row] = await typedQuery<{ level: number }>(
+      db,
       `WITH RECURSIVE ${effectiveCte(source)} SELECT COALESCE(max("accessLevel"), 0)::int AS level FROM effective WHERE "userId" = $${params.length}`,
       params,
     );
-    return rows[0].level;
+    return row.level;
   }
 
   /** The highest level the user inherits from ancestor groups only (for a group: its parents; for a project: its namespace chain). */
   async inheritedLevel(db: EntityManager, source: MemberSource, userId: number): Promise<{ level: number; groupId: number | null }> {
     const params = [source.type === 'project' ? source.namespaceId : source.id, userId, source.type === 'group'];
-    const rows = await db.query(
+    const row = await queryOne<{ level: number; groupId: number }>(
+      db,
       `WITH RECURSIVE ${ancestorsCte('$1')}
        SELECT m.access_level AS level, m.source_id AS "groupId" FROM members m JOIN ancestors a ON a.id = m.source_id
         WHERE m.source_type = 'namespace' AND m.user_id = $2 AND ${activeMembership('m')} AND NOT ($3 AND a.depth = 0)
         ORDER BY m.access_level DESC LIMIT 1`,
       params,
     );
-    return rows[0] ?? { level: 0, groupId: null };
+    return row ?? { level: 0, groupId: null };
   }
 
   async countOwners(db: EntityManager, groupId: number): Promise<number> {
-    const rows = await db.query(
+    const [row] = await typedQuery<{ n: number }>(
+      db,
       `SELECT count(*)::int AS n FROM members m JOIN users u ON u.id = m.user_id
         WHERE m.source_type = 'namespace' AND m.source_id = $1 AND m.access_level = 50 AND u.state = 'active' AND ${activeMembership('m')}`,
       [groupId],
     );
-    return rows[0].n;
+    return row.n;
   }
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 import { Visibility } from '../domain/visibility';
 import { activeMembership, ancestorsCte, descendantsCte, likePattern, PageRequest, Paged, pagedQuery } from './paging';
 
@@ -70,44 +71,42 @@ const MEMBER_GROUPS_CTE = `member_groups AS (
 /** The `namespaces` table: user namespaces and (nested) groups. */
 export class NamespaceRepository {
   async insert(db: EntityManager, ns: NewNamespace): Promise<NamespaceRecord> {
-    const rows = await db.query(
+    const [inserted] = await typedQuery<{ id: number }>(
+      db,
       `INSERT INTO namespaces (kind, name, path, full_path, parent_id, owner_id, visibility, description)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
       [ns.kind, ns.name, ns.path, ns.fullPath, ns.parentId, ns.ownerId, ns.visibility, ns.description],
     );
-    return (await this.findById(db, rows[0].id))!;
+    return (await this.findById(db, inserted.id))!;
   }
 
   async findById(db: EntityManager, id: number): Promise<NamespaceRecord | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM namespaces n WHERE n.id = $1`, [id]);
-    return rows[0] ?? null;
+    return queryOne<NamespaceRecord>(db, `SELECT ${COLUMNS} FROM namespaces n WHERE n.id = $1`, [id]);
   }
 
   async findByFullPath(db: EntityManager, fullPath: string): Promise<NamespaceRecord | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM namespaces n WHERE n.full_path = lower($1)`, [fullPath]);
-    return rows[0] ?? null;
+    return queryOne<NamespaceRecord>(db, `SELECT ${COLUMNS} FROM namespaces n WHERE n.full_path = lower($1)`, [fullPath]);
   }
 
   async findUserNamespace(db: EntityManager, userId: number): Promise<NamespaceRecord | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM namespaces n WHERE n.kind = 'user' AND n.owner_id = $1`, [userId]);
-    return rows[0] ?? null;
+    return queryOne<NamespaceRecord>(db, `SELECT ${COLUMNS} FROM namespaces n WHERE n.kind = 'user' AND n.owner_id = $1`, [userId]);
   }
 
   /** The namespace and its ancestors, nearest first. */
   async ancestorIds(db: EntityManager, id: number): Promise<number[]> {
-    const rows = await db.query(`WITH RECURSIVE ${ancestorsCte('$1')} SELECT id FROM ancestors ORDER BY depth`, [id]);
-    return rows.map((row: { id: number }) => row.id);
+    const rows = await typedQuery<{ id: number }>(db, `WITH RECURSIVE ${ancestorsCte('$1')} SELECT id FROM ancestors ORDER BY depth`, [id]);
+    return rows.map((row) => row.id);
   }
 
   /** Whether `id` is `ancestorId` or lies below it. */
   async isWithin(db: EntityManager, id: number, ancestorId: number): Promise<boolean> {
-    const rows = await db.query(`WITH RECURSIVE ${ancestorsCte('$1')} SELECT 1 FROM ancestors WHERE id = $2`, [id, ancestorId]);
-    return rows.length > 0;
+    return (await queryOne(db, `WITH RECURSIVE ${ancestorsCte('$1')} SELECT 1 FROM ancestors WHERE id = $2`, [id, ancestorId])) !== null;
   }
 
   /** Whether the user is a member of a group below `id` or of a project inside one: such users see `id` too. */
   async hasDescendantMembership(db: EntityManager, id: number, userId: number): Promise<boolean> {
-    const rows = await db.query(
+    const found = await queryOne(
+      db,
       `WITH RECURSIVE ${descendantsCte('$1')}
        SELECT 1 FROM members m
         WHERE m.user_id = $2 AND ${activeMembership('m')}
@@ -116,7 +115,7 @@ export class NamespaceRepository {
         LIMIT 1`,
       [id, userId],
     );
-    return rows.length > 0;
+    return found !== null;
   }
 
   /** Groups the viewer may see, filtered. */
@@ -148,8 +147,8 @@ export class NamespaceRepository {
 
   /** Every group below `id` (children, grandchildren, ...), not `id` itself. */
   async descendantIds(db: EntityManager, id: number): Promise<number[]> {
-    const rows = await db.query(`WITH RECURSIVE ${descendantsCte('$1')} SELECT id FROM descendants WHERE id <> $1`, [id]);
-    return rows.map((row: { id: string | number }) => Number(row.id));
+    const rows = await typedQuery<{ id: number }>(db, `WITH RECURSIVE ${descendantsCte('$1')} SELECT id FROM descendants WHERE id <> $1`, [id]);
+    return rows.map((row) => row.id);
   }
 
   /**
@@ -174,27 +173,25 @@ export class NamespaceRepository {
 
   /** Distinct active members of the group and its subgroups (GitLab's members_count_with_descendants), and its projects. */
   async counts(db: EntityManager, id: number): Promise<NamespaceCounts> {
-    const rows = await db.query(
+    const [counts] = await typedQuery<NamespaceCounts>(
+      db,
       `WITH RECURSIVE ${descendantsCte('$1')}
        SELECT (SELECT count(DISTINCT m.user_id)::int FROM members m
                 WHERE m.source_type = 'namespace' AND m.source_id IN (SELECT id FROM descendants) AND ${activeMembership('m')}) AS "membersCountWithDescendants",
               (SELECT count(*)::int FROM projects p WHERE p.namespace_id = $1) AS "projectsCount"`,
       [id],
     );
-    return rows[0];
+    return counts;
   }
 
   /** Whether a group or project already uses this full path: they share one path space. */
   async pathTaken(db: EntityManager, fullPath: string): Promise<boolean> {
-    const rows = await db.query(
-      `SELECT 1 FROM namespaces WHERE full_path = $1 UNION ALL SELECT 1 FROM projects WHERE full_path = $1 LIMIT 1`,
-      [fullPath],
-    );
-    return rows.length > 0;
+    const taken = await queryOne(db, `SELECT 1 FROM namespaces WHERE full_path = $1 UNION ALL SELECT 1 FROM projects WHERE full_path = $1 LIMIT 1`, [fullPath]);
+    return taken !== null;
   }
 
   /** Serialises creations of the same path across replicas until the transaction ends. */
   async lockPath(db: EntityManager, fullPath: string): Promise<void> {
-    await db.query(`SELECT pg_advisory_xact_lock(hashtext('cargohold:path:' || $1))`, [fullPath]);
+    await execute(db, `SELECT pg_advisory_xact_lock(hashtext('cargohold:path:' || $1))`, [fullPath]);
   }
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { typedQuery } from '@cargohold/db';
 
 /** An offset page, already clamped by the caller (REST: page/per_page). */
 export interface PageRequest {
@@ -17,7 +18,7 @@ export const ALL: PageRequest = { limit: 10_000, offset: 0 };
 /**
  * Runs `sql` twice: once counted, once ordered and sliced. `orderBy` is a trusted SQL fragment (never user input).
  */
-export async function pagedQuery<R, T>(
+export async function pagedQuery<R extends object, T>(
   db: EntityManager,
   sql: string,
   params: unknown[],
@@ -25,15 +26,15 @@ export async function pagedQuery<R, T>(
   page: PageRequest,
   map: (row: R) => T,
 ): Promise<Paged<T>> {
-  const [{ total }] = await db.query(`SELECT count(*)::int AS total FROM (${sql}) AS counted`, params);
+  const [{ total }] = await typedQuery<{ total: number }>(db, `SELECT count(*)::int AS total FROM (${sql}) AS counted`, params);
   if (total === 0) return { items: [], total: 0 };
   const n = params.length;
-  const rows: R[] = await db.query(`${sql} ORDER BY ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`, [...params, page.limit, page.offset]);
+  const rows = await typedQuery<R>(db, `${sql} ORDER BY ${orderBy} LIMIT $${n + 1} OFFSET $${n + 2}`, [...params, page.limit, page.offset]);
   return { items: rows.map(map), total };
 }
 
-// Note: TypeORM's EntityManager.query returns [rows, rowCount] for UPDATE and DELETE statements, so every
-// UPDATE/DELETE ... RETURNING in this folder is wrapped in a CTE and read back with a SELECT.
+// Every statement here goes through typedQuery (libs/db), which also unwraps TypeORM's [rows, rowCount] answer to
+// UPDATE and DELETE; the UPDATE/DELETE ... RETURNING statements wrapped in a CTE predate it.
 
 /** Escapes LIKE wildcards so a search term matches literally. */
 export function likePattern(term: string): string {

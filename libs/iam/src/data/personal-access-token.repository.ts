@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 import { likePattern, PageRequest, Paged, pagedQuery } from './paging';
 
 export interface PersonalAccessTokenRecord {
@@ -51,26 +52,26 @@ const RESOURCE_BOTS = `SELECT m.user_id FROM members m JOIN users b ON b.id = m.
 /** The `personal_access_tokens` table; project and group access tokens are rows owned by their bot user. */
 export class PersonalAccessTokenRepository {
   async insert(db: EntityManager, token: NewPersonalAccessToken): Promise<PersonalAccessTokenRecord> {
-    const rows = await db.query(
+    const [created] = await typedQuery<PersonalAccessTokenRecord>(
+      db,
       `INSERT INTO personal_access_tokens AS t (user_id, name, description, token_digest, scopes, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
       [token.userId, token.name, token.description, token.digest, token.scopes, token.expiresAt],
     );
-    return rows[0];
+    return created;
   }
 
   async findById(db: EntityManager, id: number): Promise<PersonalAccessTokenRecord | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM personal_access_tokens t WHERE t.id = $1`, [id]);
-    return rows[0] ?? null;
+    return queryOne<PersonalAccessTokenRecord>(db, `SELECT ${COLUMNS} FROM personal_access_tokens t WHERE t.id = $1`, [id]);
   }
 
   async findByDigest(db: EntityManager, digest: Buffer): Promise<TokenOwnerRecord | null> {
-    const rows = await db.query(
+    return queryOne<TokenOwnerRecord>(
+      db,
       `SELECT ${COLUMNS}, t.token_digest AS "tokenDigest", u.username, u.is_admin AS "isAdmin", u.state AS "userState", u.bot
          FROM personal_access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_digest = $1`,
       [digest],
     );
-    return rows[0] ?? null;
   }
 
   async list(db: EntityManager, filter: TokenFilter, page: PageRequest): Promise<Paged<PersonalAccessTokenRecord>> {
@@ -113,23 +114,28 @@ export class PersonalAccessTokenRepository {
     sourceId: number,
     tokenId: number,
   ): Promise<(PersonalAccessTokenRecord & { accessLevel: number }) | null> {
-    const rows = await db.query(
+    return queryOne<PersonalAccessTokenRecord & { accessLevel: number }>(
+      db,
       `SELECT ${COLUMNS}, m.access_level AS "accessLevel" FROM personal_access_tokens t
         JOIN members m ON m.user_id = t.user_id AND m.source_type = $1 AND m.source_id = $2
        WHERE t.user_id IN (${RESOURCE_BOTS}) AND t.id = $3`,
       [sourceType, sourceId, tokenId],
     );
-    return rows[0] ?? null;
   }
 
   async revoke(db: EntityManager, id: number): Promise<boolean> {
-    const rows = await db.query(`WITH changed AS (UPDATE personal_access_tokens SET revoked = true WHERE id = $1 AND NOT revoked RETURNING id) SELECT id FROM changed`, [id]);
-    return rows.length > 0;
+    const changed = await queryOne<{ id: number }>(
+      db,
+      `WITH changed AS (UPDATE personal_access_tokens SET revoked = true WHERE id = $1 AND NOT revoked RETURNING id) SELECT id FROM changed`,
+      [id],
+    );
+    return changed !== null;
   }
 
   /** Records use, at most once a minute per token, so authentication does not write on every request. */
   async touch(db: EntityManager, id: number): Promise<void> {
-    await db.query(
+    await execute(
+      db,
       `UPDATE personal_access_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
       [id],
     );

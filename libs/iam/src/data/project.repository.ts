@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 import { RegistryAccessLevel } from '../domain/registry-access-level';
 import { Visibility } from '../domain/visibility';
 import { activeMembership, likePattern, PageRequest, Paged, pagedQuery } from './paging';
@@ -93,7 +94,8 @@ export const MEMBER_PROJECTS_CTE = `member_groups AS (
 /** The `projects` table. */
 export class ProjectRepository {
   async insert(db: EntityManager, project: NewProject): Promise<ProjectRecord> {
-    const rows = await db.query(
+    const [inserted] = await typedQuery<{ id: number }>(
+      db,
       `INSERT INTO projects (namespace_id, name, path, full_path, description, visibility, container_registry_access_level, creator_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
       [
@@ -107,7 +109,7 @@ export class ProjectRepository {
         project.creatorId,
       ],
     );
-    return (await this.findById(db, rows[0].id))!;
+    return (await this.findById(db, inserted.id))!;
   }
 
   /** Applies the changes; the caller holds the row lock (lockForUpdate) and has validated them. */
@@ -128,7 +130,7 @@ export class ProjectRepository {
       sets.push(`${columns[key]} = $${params.length}`);
     }
     if (sets.length === 0) return;
-    await db.query(`UPDATE projects SET ${sets.join(', ')} WHERE id = $1`, params);
+    await execute(db, `UPDATE projects SET ${sets.join(', ')} WHERE id = $1`, params);
   }
 
   /**
@@ -136,33 +138,30 @@ export class ProjectRepository {
    * also waits for pushes that are inserting a repository under the project (their foreign key check shares it).
    */
   async lockForUpdate(db: EntityManager, id: number): Promise<void> {
-    await db.query(`SELECT id FROM projects WHERE id = $1 FOR UPDATE`, [id]);
+    await execute(db, `SELECT id FROM projects WHERE id = $1 FOR UPDATE`, [id]);
   }
 
   /** Whether the project's registry holds any repository (images, or ones still being deleted). */
   async hasContainerRepositories(db: EntityManager, id: number): Promise<boolean> {
-    const rows = await db.query(`SELECT 1 FROM repositories WHERE project_id = $1 LIMIT 1`, [id]);
-    return rows.length > 0;
+    return (await queryOne(db, `SELECT 1 FROM repositories WHERE project_id = $1 LIMIT 1`, [id])) !== null;
   }
 
   async findById(db: EntityManager, id: number): Promise<ProjectRecord | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE p.id = $1`, [id]);
-    return rows[0] ?? null;
+    return queryOne<ProjectRecord>(db, `SELECT ${COLUMNS} FROM ${FROM} WHERE p.id = $1`, [id]);
   }
 
   async findByFullPath(db: EntityManager, fullPath: string): Promise<ProjectRecord | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE p.full_path = lower($1)`, [fullPath]);
-    return rows[0] ?? null;
+    return queryOne<ProjectRecord>(db, `SELECT ${COLUMNS} FROM ${FROM} WHERE p.full_path = lower($1)`, [fullPath]);
   }
 
   /** The project owning an image path: the longest project full path among the candidates. */
   async findOwning(db: EntityManager, candidatePaths: string[]): Promise<OwningProjectRecord | null> {
     if (candidatePaths.length === 0) return null;
-    const rows = await db.query(
+    return queryOne<OwningProjectRecord>(
+      db,
       `SELECT id, namespace_id AS "namespaceId", visibility, container_registry_access_level AS "containerRegistryAccessLevel", delete_requested_at IS NOT NULL AS "pendingDelete" FROM projects WHERE full_path = ANY($1) ORDER BY length(full_path) DESC LIMIT 1`,
       [candidatePaths],
     );
-    return rows[0] ?? null;
   }
 
   /**
@@ -170,12 +169,13 @@ export class ProjectRepository {
    * the project's token bots are blocked, since their only purpose was this project.
    */
   async delete(db: EntityManager, id: number): Promise<void> {
-    await db.query(
+    await execute(
+      db,
       `UPDATE users SET state = 'blocked' WHERE bot AND id IN (SELECT user_id FROM members WHERE source_type = 'project' AND source_id = $1)`,
       [id],
     );
-    await db.query(`DELETE FROM members WHERE source_type = 'project' AND source_id = $1`, [id]);
-    await db.query(`DELETE FROM projects WHERE id = $1`, [id]);
+    await execute(db, `DELETE FROM members WHERE source_type = 'project' AND source_id = $1`, [id]);
+    await execute(db, `DELETE FROM projects WHERE id = $1`, [id]);
   }
 
   /** Projects the viewer may see, filtered and ordered. */
@@ -217,35 +217,36 @@ export class ProjectRepository {
 
   /** Ids of the projects the user reaches with at least `minLevel` (memberships, inheritance, namespace ownership). */
   async memberProjectIds(db: EntityManager, userId: number, minLevel: number): Promise<number[]> {
-    const rows = await db.query(`WITH RECURSIVE ${MEMBER_PROJECTS_CTE} SELECT DISTINCT id FROM member_projects WHERE access_level >= $2`, [
+    const rows = await typedQuery<{ id: number }>(db, `WITH RECURSIVE ${MEMBER_PROJECTS_CTE} SELECT DISTINCT id FROM member_projects WHERE access_level >= $2`, [
       userId,
       minLevel,
     ]);
-    return rows.map((row: { id: number }) => row.id);
+    return rows.map((row) => row.id);
   }
 
   /** Projects of these visibilities whose registry access level is one of `registryAccess`. */
   async idsByVisibility(db: EntityManager, visibilities: Visibility[], registryAccess: RegistryAccessLevel[]): Promise<number[]> {
-    const rows = await db.query(`SELECT id FROM projects WHERE visibility = ANY($1) AND container_registry_access_level = ANY($2)`, [
+    const rows = await typedQuery<{ id: number }>(db, `SELECT id FROM projects WHERE visibility = ANY($1) AND container_registry_access_level = ANY($2)`, [
       visibilities,
       registryAccess,
     ]);
-    return rows.map((row: { id: number }) => row.id);
+    return rows.map((row) => row.id);
   }
 
   /** Projects whose registry is turned off (container_registry_access_level = disabled). */
   async idsWithRegistryDisabled(db: EntityManager): Promise<number[]> {
-    const rows = await db.query(`SELECT id FROM projects WHERE container_registry_access_level = 'disabled'`);
-    return rows.map((row: { id: number }) => row.id);
+    const rows = await typedQuery<{ id: number }>(db, `SELECT id FROM projects WHERE container_registry_access_level = 'disabled'`);
+    return rows.map((row) => row.id);
   }
 
   /** Projects in the group or any of its subgroups. */
   async idsWithinGroup(db: EntityManager, groupId: number): Promise<number[]> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: number }>(
+      db,
       `WITH RECURSIVE tree AS (SELECT id FROM namespaces WHERE id = $1 UNION ALL SELECT n.id FROM namespaces n JOIN tree t ON n.parent_id = t.id)
        SELECT p.id FROM projects p WHERE p.namespace_id IN (SELECT id FROM tree)`,
       [groupId],
     );
-    return rows.map((row: { id: number }) => row.id);
+    return rows.map((row) => row.id);
   }
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 import { likePattern, PageRequest, Paged, pagedQuery } from './paging';
 
 export interface UserRecord {
@@ -34,54 +35,53 @@ const COLUMNS = `u.id, u.username, u.email, u.name, u.is_admin AS "isAdmin", u.s
 /** The `users` table. */
 export class UserRepository {
   async insert(db: EntityManager, user: NewUser): Promise<UserRecord> {
-    const rows = await db.query(
+    const [created] = await typedQuery<UserRecord>(
+      db,
       `INSERT INTO users AS u (username, email, name, password_hash, is_admin, bot) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
       [user.username, user.email, user.name, user.passwordHash, user.isAdmin, user.bot],
     );
-    return rows[0];
+    return created;
   }
 
   async findById(db: EntityManager, id: number): Promise<UserRecord | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM users u WHERE u.id = $1`, [id]);
-    return rows[0] ?? null;
+    return queryOne<UserRecord>(db, `SELECT ${COLUMNS} FROM users u WHERE u.id = $1`, [id]);
   }
 
   async findByUsername(db: EntityManager, username: string): Promise<UserRecord | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM users u WHERE lower(u.username) = lower($1)`, [username]);
-    return rows[0] ?? null;
+    return queryOne<UserRecord>(db, `SELECT ${COLUMNS} FROM users u WHERE lower(u.username) = lower($1)`, [username]);
   }
 
   async findByIds(db: EntityManager, ids: number[]): Promise<UserRecord[]> {
     if (ids.length === 0) return [];
-    return db.query(`SELECT ${COLUMNS} FROM users u WHERE u.id = ANY($1)`, [ids]);
+    return typedQuery<UserRecord>(db, `SELECT ${COLUMNS} FROM users u WHERE u.id = ANY($1)`, [ids]);
   }
 
   /** The user and the password hash, for a password login. */
   async findLogin(db: EntityManager, username: string): Promise<(UserRecord & { passwordHash: string | null }) | null> {
-    const rows = await db.query(`SELECT ${COLUMNS}, u.password_hash AS "passwordHash" FROM users u WHERE lower(u.username) = lower($1)`, [
-      username,
-    ]);
-    return rows[0] ?? null;
+    return queryOne<UserRecord & { passwordHash: string | null }>(
+      db,
+      `SELECT ${COLUMNS}, u.password_hash AS "passwordHash" FROM users u WHERE lower(u.username) = lower($1)`,
+      [username],
+    );
   }
 
   async setPasswordHash(db: EntityManager, id: number, passwordHash: string): Promise<void> {
-    await db.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [id, passwordHash]);
+    await execute(db, `UPDATE users SET password_hash = $2 WHERE id = $1`, [id, passwordHash]);
   }
 
   /** Signs the user out of every browser: deletes their web sessions (apps/api's web_sessions rows); returns how many. */
   async endWebSessions(db: EntityManager, id: number): Promise<number> {
-    const rows = await db.query(`DELETE FROM web_sessions WHERE user_id = $1 RETURNING id`, [id]);
+    // typedQuery unwraps TypeORM's [rows, rowCount] answer to a DELETE (counting that pair always said 2).
+    const rows = await typedQuery<{ id: number }>(db, `DELETE FROM web_sessions WHERE user_id = $1 RETURNING id`, [id]);
     return rows.length;
   }
 
   async emailTaken(db: EntityManager, email: string): Promise<boolean> {
-    const rows = await db.query(`SELECT 1 FROM users WHERE lower(email) = lower($1) LIMIT 1`, [email]);
-    return rows.length > 0;
+    return (await queryOne(db, `SELECT 1 FROM users WHERE lower(email) = lower($1) LIMIT 1`, [email])) !== null;
   }
 
   async any(db: EntityManager): Promise<boolean> {
-    const rows = await db.query(`SELECT 1 FROM users LIMIT 1`);
-    return rows.length > 0;
+    return (await queryOne(db, `SELECT 1 FROM users LIMIT 1`)) !== null;
   }
 
   /** Sets the given columns; undefined ones are left alone. */
@@ -99,11 +99,11 @@ export class UserRepository {
     ];
     const set = columns.filter(([, value]) => value !== undefined);
     if (set.length === 0) return;
-    await db.query(`UPDATE users SET ${set.map(([column], i) => `${column} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...set.map(([, value]) => value)]);
+    await execute(db, `UPDATE users SET ${set.map(([column], i) => `${column} = $${i + 2}`).join(', ')} WHERE id = $1`, [id, ...set.map(([, value]) => value)]);
   }
 
   async setState(db: EntityManager, id: number, state: 'active' | 'blocked'): Promise<void> {
-    await db.query(`UPDATE users SET state = $2 WHERE id = $1`, [id, state]);
+    await execute(db, `UPDATE users SET state = $2 WHERE id = $1`, [id, state]);
   }
 
   async list(db: EntityManager, filter: UserFilter, page: PageRequest): Promise<Paged<UserRecord>> {

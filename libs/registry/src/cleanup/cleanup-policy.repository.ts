@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 import { Cadence, CleanupPolicy, CleanupPolicyRules, PolicyTarget } from './cleanup-policy';
 
 const TARGET_COLUMN = { project: 'project_id', group: 'namespace_id', repository: 'repository_id' } as const;
@@ -44,18 +45,19 @@ function toPolicy(row: PolicyRow): CleanupPolicy {
 /** The `cleanup_policies` table: one policy per project, group or repository. */
 export class CleanupPolicyRepository {
   async find(db: EntityManager, target: PolicyTarget): Promise<CleanupPolicy | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM cleanup_policies WHERE ${TARGET_COLUMN[target.kind]} = $1`, [target.id]);
-    return rows[0] ? toPolicy(rows[0]) : null;
+    const row = await queryOne<PolicyRow>(db, `SELECT ${COLUMNS} FROM cleanup_policies WHERE ${TARGET_COLUMN[target.kind]} = $1`, [target.id]);
+    return row ? toPolicy(row) : null;
   }
 
   async findById(db: EntityManager, id: number): Promise<CleanupPolicy | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM cleanup_policies WHERE id = $1`, [id]);
-    return rows[0] ? toPolicy(rows[0]) : null;
+    const row = await queryOne<PolicyRow>(db, `SELECT ${COLUMNS} FROM cleanup_policies WHERE id = $1`, [id]);
+    return row ? toPolicy(row) : null;
   }
 
   async upsert(db: EntityManager, target: PolicyTarget, rules: CleanupPolicyRules, nextRunAt: Date | null): Promise<CleanupPolicy> {
     const column = TARGET_COLUMN[target.kind];
-    const rows = await db.query(
+    const [row] = await typedQuery<PolicyRow>(
+      db,
       `INSERT INTO cleanup_policies (${column}, enabled, cadence, keep_n, older_than, name_regex, name_regex_keep, next_run_at,
                                      keep_n_recently_pulled, keep_pulled_within)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -70,12 +72,13 @@ export class CleanupPolicyRepository {
         rules.keepNRecentlyPulled, rules.keepPulledWithin,
       ],
     );
-    return toPolicy(rows[0]);
+    return toPolicy(row);
   }
 
   /** The project's group policies, nearest group first (a subgroup's policy wins over its parent's). */
   async groupPoliciesForProject(db: EntityManager, projectId: number): Promise<CleanupPolicy[]> {
-    const rows = await db.query(
+    const rows = await typedQuery<PolicyRow>(
+      db,
       `WITH RECURSIVE ancestors(id, depth) AS (
          SELECT n.id, 0 FROM projects p JOIN namespaces n ON n.id = p.namespace_id WHERE p.id = $1
          UNION ALL
@@ -89,7 +92,8 @@ export class CleanupPolicyRepository {
 
   /** Due, enabled policies, locked so that one scheduler (of several workers) handles each. */
   async lockDue(db: EntityManager, now: Date, limit: number): Promise<CleanupPolicy[]> {
-    const rows = await db.query(
+    const rows = await typedQuery<PolicyRow>(
+      db,
       `SELECT ${COLUMNS} FROM cleanup_policies WHERE enabled AND next_run_at <= $1 ORDER BY next_run_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [now, limit],
     );
@@ -97,12 +101,13 @@ export class CleanupPolicyRepository {
   }
 
   async setNextRun(db: EntityManager, id: number, nextRunAt: Date): Promise<void> {
-    await db.query(`UPDATE cleanup_policies SET next_run_at = $2 WHERE id = $1`, [id, nextRunAt]);
+    await execute(db, `UPDATE cleanup_policies SET next_run_at = $2 WHERE id = $1`, [id, nextRunAt]);
   }
 
   /** Projects a group policy applies to: every project below the group whose nearest policy is this one. */
   async projectsGovernedByGroup(db: EntityManager, namespaceId: number): Promise<number[]> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: number }>(
+      db,
       `WITH RECURSIVE below(id) AS (
          SELECT $1::bigint
          UNION ALL
@@ -114,15 +119,16 @@ export class CleanupPolicyRepository {
        ORDER BY p.id`,
       [namespaceId],
     );
-    return rows.map((row: { id: number }) => row.id);
+    return rows.map((row) => row.id);
   }
 
   /** Repositories of the project that have their own policy (they run on their own schedule). */
   async repositoryOverrides(db: EntityManager, projectId: number): Promise<Set<number>> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: number }>(
+      db,
       `SELECT cp.repository_id AS id FROM cleanup_policies cp JOIN repositories r ON r.id = cp.repository_id WHERE r.project_id = $1`,
       [projectId],
     );
-    return new Set(rows.map((row: { id: number }) => row.id));
+    return new Set(rows.map((row) => row.id));
   }
 }

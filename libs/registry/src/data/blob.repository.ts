@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 
 export interface LinkedBlob {
   digest: string;
@@ -10,7 +11,8 @@ export interface LinkedBlob {
 export class BlobRepository {
   /** The hot path of a blob GET/HEAD: one indexed lookup by repository path and digest. */
   async findLinked(db: EntityManager, repositoryPath: string, digest: string): Promise<LinkedBlob | null> {
-    const rows = await db.query(
+    return queryOne<LinkedBlob>(
+      db,
       `SELECT b.digest, b.size, b.media_type AS "mediaType"
          FROM repositories r
          JOIN repository_blobs rb ON rb.repository_id = r.id AND rb.blob_digest = $2
@@ -18,7 +20,6 @@ export class BlobRepository {
         WHERE r.path = $1 AND r.status IS NULL`,
       [repositoryPath, digest],
     );
-    return rows[0] ?? null;
   }
 
   /**
@@ -29,38 +30,38 @@ export class BlobRepository {
     // The row may be locked by GC, which then deletes it: the lock is granted on a vanished row, so insert
     // again. Without this the upload would move its bytes into place with no row and fail on the link.
     for (;;) {
-      await db.query(`INSERT INTO blobs (digest, size) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [digest, size]);
-      const locked = await db.query(`SELECT digest FROM blobs WHERE digest = $1 FOR UPDATE`, [digest]);
-      if (locked.length > 0) return;
+      await execute(db, `INSERT INTO blobs (digest, size) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [digest, size]);
+      if (await queryOne<{ digest: string }>(db, `SELECT digest FROM blobs WHERE digest = $1 FOR UPDATE`, [digest])) return;
     }
   }
 
   /** Locks an existing blob row for a mount; null when the blob no longer exists. */
   async lockExisting(db: EntityManager, digest: string): Promise<{ size: number } | null> {
-    const rows = await db.query(`SELECT size FROM blobs WHERE digest = $1 FOR UPDATE`, [digest]);
-    return rows[0] ?? null;
+    return queryOne<{ size: number }>(db, `SELECT size FROM blobs WHERE digest = $1 FOR UPDATE`, [digest]);
   }
 
   async link(db: EntityManager, repositoryId: number, digest: string): Promise<void> {
     // created_at is refreshed on a re-push: GC keeps links younger than its review delay, so a blob uploaded
     // again for a manifest that is about to be pushed survives the review of the manifest that last used it.
-    await db.query(
+    await execute(
+      db,
       `INSERT INTO repository_blobs (repository_id, blob_digest) VALUES ($1, $2)
        ON CONFLICT (repository_id, blob_digest) DO UPDATE SET created_at = now()`,
       [repositoryId, digest],
     );
     // A blob pushed again is no longer garbage.
-    await db.query(`DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
+    await execute(db, `DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
   }
 
   /** Removes a repository's link to a blob; true when there was one. */
   async unlink(db: EntityManager, repositoryId: number, digest: string, reviewAfterSeconds: number): Promise<boolean> {
-    const rows = await db.query(
+    const gone = await queryOne<{ blob_digest: string }>(
+      db,
       `WITH gone AS (DELETE FROM repository_blobs WHERE repository_id = $1 AND blob_digest = $2 RETURNING blob_digest)
        SELECT blob_digest FROM gone`,
       [repositoryId, digest],
     );
-    if (rows.length === 0) return false;
+    if (!gone) return false;
     await queueBlobReview(db, [digest], reviewAfterSeconds, 'blob_unlinked');
     return true;
   }
@@ -78,7 +79,8 @@ export class BlobRepository {
    */
   async lockLinkedSizes(db: EntityManager, repositoryId: number, digests: string[]): Promise<Map<string, number>> {
     if (digests.length === 0) return new Map();
-    const rows = await db.query(
+    const rows = await typedQuery<{ digest: string; size: number }>(
+      db,
       `SELECT b.digest, b.size FROM blobs b
          JOIN repository_blobs rb ON rb.blob_digest = b.digest AND rb.repository_id = $1
         WHERE b.digest = ANY($2)
@@ -86,19 +88,20 @@ export class BlobRepository {
           FOR SHARE OF b, rb`,
       [repositoryId, digests],
     );
-    return new Map(rows.map((row: { digest: string; size: number }) => [row.digest, Number(row.size)]));
+    return new Map(rows.map((row) => [row.digest, row.size]));
   }
 
   async sizes(db: EntityManager, digests: string[]): Promise<Map<string, number>> {
     if (digests.length === 0) return new Map();
-    const rows = await db.query(`SELECT digest, size FROM blobs WHERE digest = ANY($1)`, [digests]);
-    return new Map(rows.map((row: { digest: string; size: number }) => [row.digest, row.size]));
+    const rows = await typedQuery<{ digest: string; size: number }>(db, `SELECT digest, size FROM blobs WHERE digest = ANY($1)`, [digests]);
+    return new Map(rows.map((row) => [row.digest, row.size]));
   }
 }
 
 export async function queueBlobReview(db: EntityManager, digests: string[], delaySeconds: number, reason: string): Promise<void> {
   if (digests.length === 0) return;
-  await db.query(
+  await execute(
+    db,
     `INSERT INTO gc_blob_review_queue (blob_digest, review_after, reason)
      SELECT d, now() + make_interval(secs => $2), $3 FROM unnest($1::text[]) AS d
      ON CONFLICT (blob_digest) DO UPDATE SET review_after = EXCLUDED.review_after, reason = EXCLUDED.reason`,

@@ -1,10 +1,11 @@
 import { EntityManager } from 'typeorm';
+import { queryOne, typedQuery } from '@cargohold/db';
 
 /** What registry events need to say about a delete, read inside the deleting transaction. */
 
 export async function manifestDigestById(db: EntityManager, manifestId: number): Promise<string | null> {
-  const rows = await db.query(`SELECT digest FROM manifests WHERE id = $1`, [manifestId]);
-  return rows[0]?.digest ?? null;
+  const row = await queryOne<{ digest: string }>(db, `SELECT digest FROM manifests WHERE id = $1`, [manifestId]);
+  return row?.digest ?? null;
 }
 
 /**
@@ -13,10 +14,11 @@ export async function manifestDigestById(db: EntityManager, manifestId: number):
  * memory stays bounded however many tags the manifest has.
  */
 export async function tagsOfManifest(db: EntityManager, manifestId: number, limit: number): Promise<{ names: string[]; count: number }> {
-  const rows: Array<{ names: string[]; count: string }> = await db.query(
+  const [row] = await typedQuery<{ names: string[]; count: number }>(
+    db,
     `SELECT ARRAY(SELECT name FROM tags WHERE manifest_id = $1 ORDER BY name LIMIT $2) AS names,
             (SELECT count(*) FROM tags WHERE manifest_id = $1) AS count`,
     [manifestId, limit],
   );
-  return { names: rows[0].names, count: Number(rows[0].count) };
+  return { names: row.names, count: row.count };
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { queryOne, typedQuery } from '@cargohold/db';
 
 export interface ImageRepositoryRow {
   id: number;
@@ -18,8 +19,7 @@ export class ImageRepositoryRepository {
   }
 
   async findByPath(db: EntityManager, path: string): Promise<ImageRepositoryRow | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM repositories WHERE path = $1`, [path]);
-    return rows[0] ?? null;
+    return queryOne<ImageRepositoryRow>(db, `SELECT ${COLUMNS} FROM repositories WHERE path = $1`, [path]);
   }
 
   /**
@@ -34,7 +34,8 @@ export class ImageRepositoryRepository {
   async ensure(db: EntityManager, projectId: number, projectPath: string, path: string): Promise<ImageRepositoryRow> {
     const name = path === projectPath ? '' : path.slice(projectPath.length + 1);
     for (;;) {
-      const rows = await db.query(
+      const rows = await typedQuery<ImageRepositoryRow>(
+        db,
         `WITH existing AS (SELECT ${COLUMNS} FROM repositories WHERE path = $2 FOR KEY SHARE),
               created AS (
                 INSERT INTO repositories (project_id, path, name) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
@@ -58,10 +59,7 @@ export class ImageRepositoryRepository {
       params.push(projectIds);
       where.push(`project_id = ANY($${params.length})`);
     }
-    const rows = await db.query(
-      `SELECT path FROM repositories WHERE ${where.join(' AND ')} ORDER BY path LIMIT $1`,
-      params,
-    );
-    return rows.map((row: { path: string }) => row.path);
+    const rows = await typedQuery<{ path: string }>(db, `SELECT path FROM repositories WHERE ${where.join(' AND ')} ORDER BY path LIMIT $1`, params);
+    return rows.map((row) => row.path);
   }
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 
 export interface StoredManifest {
   id: number;
@@ -58,7 +59,8 @@ export interface ReferrerPageQuery {
 export class ManifestRepository {
   /** Manifest GET by tag: one indexed query from path and tag to the payload. */
   async findByTag(db: EntityManager, repositoryPath: string, tag: string, withPayload: boolean): Promise<StoredManifest | ManifestHead | null> {
-    const rows = await db.query(
+    return queryOne<StoredManifest | ManifestHead>(
+      db,
       `SELECT m.id, m.digest, m.media_type AS "mediaType", ${withPayload ? 'm.payload' : 'octet_length(m.payload) AS size'}
          FROM repositories r
          JOIN tags t ON t.repository_id = r.id AND t.name = $2
@@ -66,18 +68,17 @@ export class ManifestRepository {
         WHERE r.path = $1 AND r.status IS NULL`,
       [repositoryPath, tag],
     );
-    return rows[0] ?? null;
   }
 
   async findByDigest(db: EntityManager, repositoryPath: string, digest: string, withPayload: boolean): Promise<StoredManifest | ManifestHead | null> {
-    const rows = await db.query(
+    return queryOne<StoredManifest | ManifestHead>(
+      db,
       `SELECT m.id, m.digest, m.media_type AS "mediaType", ${withPayload ? 'm.payload' : 'octet_length(m.payload) AS size'}
          FROM repositories r
          JOIN manifests m ON m.repository_id = r.id AND m.digest = $2
         WHERE r.path = $1 AND r.status IS NULL`,
       [repositoryPath, digest],
     );
-    return rows[0] ?? null;
   }
 
   /**
@@ -88,7 +89,8 @@ export class ManifestRepository {
    */
   async findManyWithinBudget(db: EntityManager, repositoryPath: string, digests: string[], byteBudget: number): Promise<BudgetedManifest[]> {
     if (digests.length === 0) return [];
-    const rows = await db.query(
+    return typedQuery<BudgetedManifest>(
+      db,
       `SELECT m.digest, m.media_type AS "mediaType", sized.size, CASE WHEN sized.running <= $3 THEN m.payload END AS payload
          FROM (SELECT m.id, octet_length(m.payload) AS size,
                       sum(octet_length(m.payload)) OVER (ORDER BY array_position($2::text[], m.digest)) AS running
@@ -99,7 +101,6 @@ export class ManifestRepository {
         ORDER BY array_position($2::text[], m.digest)`,
       [repositoryPath, digests, byteBudget],
     );
-    return rows.map((row: BudgetedManifest) => ({ ...row, size: Number(row.size) }));
   }
 
   /**
@@ -108,11 +109,12 @@ export class ManifestRepository {
    */
   async lockChildren(db: EntityManager, repositoryId: number, digests: string[]): Promise<Map<string, { id: number; size: number }>> {
     if (digests.length === 0) return new Map();
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: number; digest: string; size: number }>(
+      db,
       `SELECT id, digest, octet_length(payload) AS size FROM manifests WHERE repository_id = $1 AND digest = ANY($2) ORDER BY id FOR SHARE`,
       [repositoryId, digests],
     );
-    return new Map(rows.map((row: { id: number; digest: string; size: number }) => [row.digest, { id: row.id, size: Number(row.size) }]));
+    return new Map(rows.map((row) => [row.digest, { id: row.id, size: row.size }]));
   }
 
   /** Inserts the manifest with its references, or returns the existing one (same digest means same bytes). */
@@ -131,7 +133,8 @@ export class ManifestRepository {
    * concurrent transaction inserted or deleted it after this statement's snapshot: the caller tries again.
    */
   private async insertOrLock(db: EntityManager, manifest: NewManifest): Promise<number | null> {
-    const rows = await db.query(
+    const row = await queryOne<{ id: number }>(
+      db,
       `WITH inserted AS (
          INSERT INTO manifests (repository_id, digest, media_type, artifact_type, subject_digest, config_digest, total_size, payload)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -149,23 +152,22 @@ export class ManifestRepository {
       [manifest.repositoryId, manifest.digest, manifest.mediaType, manifest.artifactType, manifest.subjectDigest,
         manifest.configDigest, manifest.totalSize, manifest.payload, [...new Set(manifest.blobDigests)], [...new Set(manifest.childIds)]],
     );
-    return rows[0]?.id ?? null;
+    return row?.id ?? null;
   }
 
   /** Deletes a manifest and the tags that point to it; returns the digests of blobs it referenced, or null if absent. */
   async delete(db: EntityManager, repositoryId: number, digest: string): Promise<{ id: number; blobDigests: string[] } | null> {
-    const rows = await db.query(`SELECT id FROM manifests WHERE repository_id = $1 AND digest = $2 FOR UPDATE`, [repositoryId, digest]);
-    if (rows.length === 0) return null;
-    const id: number = rows[0].id;
-    const blobs = await db.query(`SELECT blob_digest AS digest FROM manifest_blobs WHERE manifest_id = $1`, [id]);
-    await db.query(`DELETE FROM tags WHERE manifest_id = $1`, [id]);
-    await db.query(`DELETE FROM manifests WHERE id = $1`, [id]);
-    return { id, blobDigests: blobs.map((row: { digest: string }) => row.digest) };
+    const found = await queryOne<{ id: number }>(db, `SELECT id FROM manifests WHERE repository_id = $1 AND digest = $2 FOR UPDATE`, [repositoryId, digest]);
+    if (!found) return null;
+    const { id } = found;
+    const blobs = await typedQuery<{ digest: string }>(db, `SELECT blob_digest AS digest FROM manifest_blobs WHERE manifest_id = $1`, [id]);
+    await execute(db, `DELETE FROM tags WHERE manifest_id = $1`, [id]);
+    await execute(db, `DELETE FROM manifests WHERE id = $1`, [id]);
+    return { id, blobDigests: blobs.map((row) => row.digest) };
   }
 
   async isReferencedByIndex(db: EntityManager, manifestId: number): Promise<boolean> {
-    const rows = await db.query(`SELECT 1 FROM manifest_references WHERE child_id = $1 LIMIT 1`, [manifestId]);
-    return rows.length > 0;
+    return (await queryOne(db, `SELECT 1 FROM manifest_references WHERE child_id = $1 LIMIT 1`, [manifestId])) !== null;
   }
 
   /**
@@ -190,7 +192,8 @@ export class ManifestRepository {
       params.push(page.after);
       filter += ` AND m.digest COLLATE "C" > $${params.length}`;
     }
-    const rows = await db.query(
+    return typedQuery<ReferrerRow>(
+      db,
       `WITH page AS (
          SELECT m.digest, m.media_type, m.artifact_type, octet_length(m.payload) AS size, m.payload
            FROM manifests m
@@ -205,6 +208,5 @@ export class ManifestRepository {
         ORDER BY digest COLLATE "C"`,
       params,
     );
-    return rows.map((row: ReferrerRow) => ({ ...row, size: Number(row.size), fetched: Number(row.fetched) }));
   }
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { queryOne } from '@cargohold/db';
 
 export interface OwningProject {
   id: number;
@@ -9,10 +10,10 @@ export interface OwningProject {
 export class ProjectLookupRepository {
   async findOwning(db: EntityManager, candidatePaths: string[]): Promise<OwningProject | null> {
     if (candidatePaths.length === 0) return null;
-    const rows = await db.query(
+    return queryOne<OwningProject>(
+      db,
       `SELECT id, full_path AS "fullPath" FROM projects WHERE full_path = ANY($1) ORDER BY length(full_path) DESC LIMIT 1`,
       [candidatePaths],
     );
-    return rows[0] ?? null;
   }
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 
 /** The `tags` table. Names are COLLATE "C", so ORDER BY name is the lexical order the spec asks for. */
 export class TagRepository {
@@ -10,7 +11,8 @@ export class TagRepository {
     // One round trip: move the tag if it exists (locking it, and reading where it pointed), else create it. When
     // a concurrent push created it after this statement's snapshot, neither happens: the next try moves it.
     for (;;) {
-      const rows = await db.query(
+      const rows = await typedQuery<{ before: number | null }>(
+        db,
         `WITH previous AS (SELECT id, manifest_id FROM tags WHERE repository_id = $1 AND name = $2 FOR UPDATE),
               moved AS (
                 UPDATE tags SET manifest_id = $3, updated_at = now() FROM previous WHERE tags.id = previous.id
@@ -22,19 +24,20 @@ export class TagRepository {
         [repositoryId, name, manifestId],
       );
       if (rows.length === 0) continue;
-      const before: number | null = rows[0].before;
+      const { before } = rows[0];
       return before !== null && before !== manifestId ? before : null;
     }
   }
 
   /** Removes a tag; returns the manifest id it pointed to, or null when there was no such tag. */
   async delete(db: EntityManager, repositoryId: number, name: string): Promise<number | null> {
-    const rows = await db.query(
+    const row = await queryOne<{ manifestId: number }>(
+      db,
       `WITH gone AS (DELETE FROM tags WHERE repository_id = $1 AND name = $2 RETURNING manifest_id)
        SELECT manifest_id AS "manifestId" FROM gone`,
       [repositoryId, name],
     );
-    return rows[0]?.manifestId ?? null;
+    return row?.manifestId ?? null;
   }
 
   /**
@@ -43,19 +46,20 @@ export class TagRepository {
    * page of 10 000 names as one value instead of 10 000 rows took a quarter off tags/list (docs/performance.md).
    */
   async listNamesByPath(db: EntityManager, path: string, limit: number, after?: string): Promise<{ status: string | null; names: string[] } | null> {
-    const rows = await db.query(
+    return queryOne<{ status: string | null; names: string[] }>(
+      db,
       `SELECT r.status, (SELECT coalesce(array_agg(name), '{}') FROM (
                 SELECT name FROM tags WHERE repository_id = r.id AND ($3::text IS NULL OR name > $3) ORDER BY name LIMIT $2) page) AS names
          FROM repositories r WHERE r.path = $1`,
       [path, limit, after ?? null],
     );
-    return rows[0] ?? null;
   }
 }
 
 export async function queueManifestReview(db: EntityManager, manifestIds: number[], delaySeconds: number, reason: string): Promise<void> {
   if (manifestIds.length === 0) return;
-  await db.query(
+  await execute(
+    db,
     `INSERT INTO gc_manifest_review_queue (manifest_id, review_after, reason)
      SELECT id, now() + make_interval(secs => $2), $3 FROM unnest($1::bigint[]) AS id
      ON CONFLICT (manifest_id) DO UPDATE SET review_after = EXCLUDED.review_after, reason = EXCLUDED.reason`,

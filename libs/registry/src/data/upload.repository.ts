@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 
 export interface UploadRow {
   id: string;
@@ -27,13 +28,12 @@ const NO_FLUSH_WAIT = `no_flush_wait AS (SELECT set_config('synchronous_commit',
 /** The `uploads` table: upload sessions, shared by every api replica. */
 export class UploadRepository {
   async create(db: EntityManager, id: string, repositoryPath: string, projectId: number): Promise<void> {
-    await db.query(`INSERT INTO uploads (id, repository_path, project_id) VALUES ($1, $2, $3)`, [id, repositoryPath, projectId]);
+    await execute(db, `INSERT INTO uploads (id, repository_path, project_id) VALUES ($1, $2, $3)`, [id, repositoryPath, projectId]);
   }
 
   /** The upload `id` of `repositoryPath`; null when there is none (or it belongs to another repository). */
   async find(db: EntityManager, id: string, repositoryPath: string): Promise<UploadRow | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM uploads WHERE id = $1 AND repository_path = $2`, [id, repositoryPath]);
-    return rows[0] ?? null;
+    return queryOne<UploadRow>(db, `SELECT ${COLUMNS} FROM uploads WHERE id = $1 AND repository_path = $2`, [id, repositoryPath]);
   }
 
   /**
@@ -43,7 +43,8 @@ export class UploadRepository {
    * Null when the upload is unknown, belongs to another repository, or is leased by another request.
    */
   async claim(db: EntityManager, id: string, repositoryPath: string, leaseSeconds: number): Promise<UploadRow | null> {
-    const rows = await db.query(
+    return queryOne<UploadRow>(
+      db,
       `WITH ${NO_FLUSH_WAIT}, claimed AS (
          UPDATE uploads SET lease_until = now() + make_interval(secs => $3)
           WHERE id = $1 AND repository_path = $2 AND (lease_until IS NULL OR lease_until < now())
@@ -51,7 +52,6 @@ export class UploadRepository {
        SELECT claimed.* FROM claimed, no_flush_wait`,
       [id, repositoryPath, leaseSeconds],
     );
-    return rows[0] ?? null;
   }
 
   /**
@@ -68,7 +68,8 @@ export class UploadRepository {
   }
 
   private async setLease(db: EntityManager, id: string, until: string, condition: string, parameters: unknown[] = []): Promise<void> {
-    await db.query(
+    await execute(
+      db,
       `WITH ${NO_FLUSH_WAIT}, leased AS (UPDATE uploads SET lease_until = ${until} WHERE id = $1 AND ${condition} RETURNING id)
        SELECT leased.id FROM leased, no_flush_wait`,
       [id, ...parameters],
@@ -81,7 +82,8 @@ export class UploadRepository {
    * chunk or its commit. False when the size had moved, which a held lease rules out unless it lapsed.
    */
   async advance(db: EntityManager, id: string, from: number, to: number, leaseSeconds: number): Promise<boolean> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: string }>(
+      db,
       `WITH ${NO_FLUSH_WAIT}, moved AS (
          UPDATE uploads SET size = $3, updated_at = now(), lease_until = now() + make_interval(secs => $4)
           WHERE id = $1 AND size = $2 RETURNING id)
@@ -92,19 +94,20 @@ export class UploadRepository {
   }
 
   async delete(db: EntityManager, id: string): Promise<void> {
-    await db.query(`DELETE FROM uploads WHERE id = $1`, [id]);
+    await execute(db, `DELETE FROM uploads WHERE id = $1`, [id]);
   }
 
   async listStale(db: EntityManager, olderThanSeconds: number, limit: number): Promise<string[]> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: string }>(
+      db,
       `SELECT id FROM uploads WHERE updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT $2`,
       [olderThanSeconds, limit],
     );
-    return rows.map((row: { id: string }) => row.id);
+    return rows.map((row) => row.id);
   }
 
   async countForProject(db: EntityManager, projectId: number): Promise<number> {
-    const rows = await db.query(`SELECT count(*)::int AS n FROM uploads WHERE project_id = $1`, [projectId]);
-    return rows[0].n;
+    const [row] = await typedQuery<{ n: number }>(db, `SELECT count(*)::int AS n FROM uploads WHERE project_id = $1`, [projectId]);
+    return row.n;
   }
 }

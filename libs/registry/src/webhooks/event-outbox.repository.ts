@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { queryOne } from '@cargohold/db';
 
 /** The `audit_events` row of a registry event; the entity is always the project, its path read from its row. */
 export interface OutboxAuditRow {
@@ -27,7 +28,9 @@ export interface OutboxPayload {
 export class EventOutboxRepository {
   /** Returns the new delivery ids, in payload then hook order. Nothing is written for a project that is gone. */
   async record(db: EntityManager, projectId: number, publicUrl: string, audit: OutboxAuditRow, payloads: OutboxPayload[]): Promise<number[]> {
-    const rows: Array<{ deliveryIds: Array<string | number> }> = await db.query(
+    // A bigint[] comes back as strings: the driver's number parsing covers bigint columns, not arrays of them.
+    const row = await queryOne<{ deliveryIds: string[] }>(
+      db,
       `WITH RECURSIVE project AS (SELECT id, full_path, namespace_id FROM projects WHERE id = $1),
        ancestors AS (
          SELECT n.id, n.parent_id, n.kind FROM namespaces n JOIN project p ON n.id = p.namespace_id
@@ -71,6 +74,6 @@ export class EventOutboxRepository {
         payloads.map((p) => JSON.stringify(p.payload)),
       ],
     );
-    return (rows[0]?.deliveryIds ?? []).map(Number);
+    return (row?.deliveryIds ?? []).map(Number);
   }
 }

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 
 export type WebhookOwner = { kind: 'project' | 'group'; id: number };
 
@@ -70,28 +71,29 @@ function ownerColumn(owner: WebhookOwner): 'project_id' | 'group_id' {
 export class WebhookRepository {
   async list(db: EntityManager, owner: WebhookOwner, limit: number, offset: number): Promise<{ items: WebhookRecord[]; total: number }> {
     const column = ownerColumn(owner);
-    const items = await db.query(`SELECT ${HOOK_COLUMNS} FROM webhooks WHERE ${column} = $1 ORDER BY id LIMIT $2 OFFSET $3`, [owner.id, limit, offset]);
-    const [{ total }] = await db.query(`SELECT count(*)::int AS total FROM webhooks WHERE ${column} = $1`, [owner.id]);
+    const items = await typedQuery<WebhookRecord>(db, `SELECT ${HOOK_COLUMNS} FROM webhooks WHERE ${column} = $1 ORDER BY id LIMIT $2 OFFSET $3`, [owner.id, limit, offset]);
+    const [{ total }] = await typedQuery<{ total: number }>(db, `SELECT count(*)::int AS total FROM webhooks WHERE ${column} = $1`, [owner.id]);
     return { items, total };
   }
 
   async find(db: EntityManager, owner: WebhookOwner, id: number): Promise<WebhookRecord | null> {
-    const rows = await db.query(`SELECT ${HOOK_COLUMNS} FROM webhooks WHERE id = $1 AND ${ownerColumn(owner)} = $2`, [id, owner.id]);
-    return rows[0] ?? null;
+    return queryOne<WebhookRecord>(db, `SELECT ${HOOK_COLUMNS} FROM webhooks WHERE id = $1 AND ${ownerColumn(owner)} = $2`, [id, owner.id]);
   }
 
   async insert(db: EntityManager, owner: WebhookOwner, input: WebhookChanges & { url: string }): Promise<WebhookRecord> {
-    const rows = await db.query(
+    const [hook] = await typedQuery<WebhookRecord>(
+      db,
       `INSERT INTO webhooks (${ownerColumn(owner)}, url, name, description, token, enable_ssl_verification, registry_events, flags)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${HOOK_COLUMNS}`,
       [owner.id, input.url, input.name ?? '', input.description ?? '', input.token || null, input.enableSslVerification ?? true, input.registryEvents ?? true, JSON.stringify(input.flags ?? {})],
     );
-    return rows[0];
+    return hook;
   }
 
   /** Any edit re-enables the hook (as in GitLab): failure counters and disabling are reset. */
   async update(db: EntityManager, owner: WebhookOwner, id: number, changes: WebhookChanges): Promise<WebhookRecord | null> {
-    const rows = await db.query(
+    return queryOne<WebhookRecord>(
+      db,
       `WITH changed AS (
          UPDATE webhooks SET
            url = coalesce($3, url),
@@ -118,17 +120,17 @@ export class WebhookRepository {
         JSON.stringify(changes.flags ?? {}),
       ],
     );
-    return rows[0] ?? null;
   }
 
   async delete(db: EntityManager, owner: WebhookOwner, id: number): Promise<boolean> {
-    const rows = await db.query(`WITH gone AS (DELETE FROM webhooks WHERE id = $1 AND ${ownerColumn(owner)} = $2 RETURNING id) SELECT id FROM gone`, [id, owner.id]);
-    return rows.length > 0;
+    const gone = await queryOne<{ id: number }>(db, `WITH gone AS (DELETE FROM webhooks WHERE id = $1 AND ${ownerColumn(owner)} = $2 RETURNING id) SELECT id FROM gone`, [id, owner.id]);
+    return gone !== null;
   }
 
   async insertDeliveries(db: EntityManager, rows: Array<{ webhookId: number; uuid: string; event: string; payload: unknown }>): Promise<number[]> {
     if (rows.length === 0) return [];
-    const inserted: Array<{ id: number }> = await db.query(
+    const inserted = await typedQuery<{ id: number }>(
+      db,
       `INSERT INTO webhook_deliveries (webhook_id, uuid, event, payload)
        SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::jsonb[]) RETURNING id`,
       [rows.map((r) => r.webhookId), rows.map((r) => r.uuid), rows.map((r) => r.event), rows.map((r) => JSON.stringify(r.payload))],
@@ -150,23 +152,25 @@ export class WebhookRepository {
       where.push(`d.response_status BETWEEN $${params.push(filter.responseStatus[0])} AND $${params.push(filter.responseStatus[1])}`);
     }
     const clause = where.join(' AND ');
-    const items = await db.query(
+    const items = await typedQuery<DeliveryRecord>(
+      db,
       `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE ${clause} ORDER BY d.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, limit, offset],
     );
-    const [{ total }] = await db.query(`SELECT count(*)::int AS total FROM webhook_deliveries d WHERE ${clause}`, params);
+    const [{ total }] = await typedQuery<{ total: number }>(db, `SELECT count(*)::int AS total FROM webhook_deliveries d WHERE ${clause}`, params);
     return { items, total };
   }
 
   async findDeliveryWork(db: EntityManager, deliveryId: number): Promise<DeliveryWork | null> {
-    const rows = await db.query(
+    const row = await queryOne<DeliveryRecord & { hookUrl: string; hookToken: string | null; hookSsl: boolean; hookPermanentlyDisabled: boolean; hookDisabledUntil: Date | null }>(
+      db,
       `SELECT ${DELIVERY_COLUMNS}, w.url AS "hookUrl", w.token AS "hookToken", w.enable_ssl_verification AS "hookSsl",
               w.permanently_disabled AS "hookPermanentlyDisabled", w.disabled_until AS "hookDisabledUntil"
        FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1`,
       [deliveryId],
     );
-    if (rows.length === 0) return null;
-    const { hookUrl, hookToken, hookSsl, hookPermanentlyDisabled, hookDisabledUntil, ...delivery } = rows[0];
+    if (!row) return null;
+    const { hookUrl, hookToken, hookSsl, hookPermanentlyDisabled, hookDisabledUntil, ...delivery } = row;
     return {
       delivery,
       hook: { id: delivery.webhookId, url: hookUrl, token: hookToken, enableSslVerification: hookSsl, permanentlyDisabled: hookPermanentlyDisabled, disabledUntil: hookDisabledUntil },
@@ -178,13 +182,14 @@ export class WebhookRepository {
    * are either queued behind a long backlog or lost to the queue (never enqueued, or Redis lost its data).
    */
   async listStrandedDeliveries(db: EntityManager, olderThanSeconds: number, limit: number): Promise<number[]> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: number }>(
+      db,
       `SELECT id FROM webhook_deliveries
         WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1)
         ORDER BY updated_at LIMIT $2`,
       [olderThanSeconds, limit],
     );
-    return rows.map((row: { id: string | number }) => Number(row.id));
+    return rows.map((row) => row.id);
   }
 
   /** One attempt's outcome. `status` stays `pending` while retries remain. */
@@ -193,7 +198,8 @@ export class WebhookRepository {
     deliveryId: number,
     attempt: { attempts: number; status: DeliveryRecord['status']; responseStatus: number | null; durationMs: number | null; error: string | null },
   ): Promise<void> {
-    await db.query(
+    await execute(
+      db,
       `UPDATE webhook_deliveries SET attempts = GREATEST(attempts, $2), status = $3, response_status = $4, duration_ms = $5, last_error = $6,
          updated_at = now(), delivered_at = CASE WHEN $3 = 'succeeded' THEN now() ELSE delivered_at END
        WHERE id = $1 AND status <> 'succeeded'`,
@@ -202,7 +208,7 @@ export class WebhookRepository {
   }
 
   async recordHookSuccess(db: EntityManager, webhookId: number): Promise<void> {
-    await db.query(`UPDATE webhooks SET recent_failures = 0, backoff_count = 0, disabled_until = NULL WHERE id = $1 AND recent_failures > 0`, [webhookId]);
+    await execute(db, `UPDATE webhooks SET recent_failures = 0, backoff_count = 0, disabled_until = NULL WHERE id = $1 AND recent_failures > 0`, [webhookId]);
   }
 
   /**
@@ -211,7 +217,8 @@ export class WebhookRepository {
    * it stays disabled until someone edits it.
    */
   async recordHookFailure(db: EntityManager, webhookId: number, limits: { temporaryAfter: number; permanentAfter: number }): Promise<void> {
-    await db.query(
+    await execute(
+      db,
       `UPDATE webhooks SET
          recent_failures = recent_failures + 1,
          permanently_disabled = recent_failures + 1 >= $3,
@@ -224,12 +231,13 @@ export class WebhookRepository {
   }
 
   async allowLocalRequests(db: EntityManager): Promise<boolean> {
-    const rows = await db.query(`SELECT allow_local_requests_from_web_hooks_and_services AS "allow" FROM application_settings WHERE id = 1`);
-    return rows[0]?.allow === true;
+    const row = await queryOne<{ allow: boolean }>(db, `SELECT allow_local_requests_from_web_hooks_and_services AS "allow" FROM application_settings WHERE id = 1`);
+    return row?.allow === true;
   }
 
   async setAllowLocalRequests(db: EntityManager, allow: boolean): Promise<void> {
-    await db.query(
+    await execute(
+      db,
       `INSERT INTO application_settings (id, allow_local_requests_from_web_hooks_and_services, updated_at) VALUES (1, $1, now())
        ON CONFLICT (id) DO UPDATE SET allow_local_requests_from_web_hooks_and_services = $1, updated_at = now()`,
       [allow],
