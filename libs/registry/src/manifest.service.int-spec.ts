@@ -30,7 +30,7 @@ describe('ManifestService (integration)', () => {
   });
   afterAll(() => fixture?.close());
 
-  const q = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => fixture.env.database.query<T>(sql, params);
+  const q = <T extends object = Record<string, unknown>>(sql: string, params?: unknown[]) => fixture.env.query<T>(sql, params);
   const manifestRow = async (digest: string) =>
     (await q<{ id: number; media_type: string; config_digest: string | null; subject_digest: string | null; artifact_type: string | null; total_size: number; payload: Buffer }>(
       `SELECT m.id, m.media_type, m.config_digest, m.subject_digest, m.artifact_type, m.total_size, m.payload

@@ -23,14 +23,14 @@ describe('UploadService (integration)', () => {
   });
 
   const uploadRow = async (id: string) =>
-    (await fixture.env.database.query<{ repository_path: string; project_id: number; size: number; lease_until: Date | null }>(
+    (await fixture.env.query<{ repository_path: string; project_id: number; size: number; lease_until: Date | null }>(
       `SELECT repository_path, project_id, size, lease_until FROM uploads WHERE id = $1`,
       [id],
     ))[0];
   const uploadFile = (id: string) => join(fixture.env.storageRoot, 'uploads', id, 'data');
   const blobFile = (digest: string) => join(fixture.env.storageRoot, 'blobs', 'sha256', digest.slice(7, 9), digest.slice(7));
   const links = (digest: string) =>
-    fixture.env.database.query<{ path: string }>(
+    fixture.env.query<{ path: string }>(
       `SELECT r.path FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id WHERE rb.blob_digest = $1 ORDER BY r.path`,
       [digest],
     );
@@ -67,9 +67,9 @@ describe('UploadService (integration)', () => {
 
     expect(await uploadRow(id)).toBeUndefined();
     expect(existsSync(uploadFile(id))).toBe(false);
-    expect(await fixture.env.database.query(`SELECT digest, size FROM blobs WHERE digest = $1`, [digest])).toEqual([{ digest, size: whole.length }]);
+    expect(await fixture.env.query(`SELECT digest, size FROM blobs WHERE digest = $1`, [digest])).toEqual([{ digest, size: whole.length }]);
     expect(await links(digest)).toEqual([{ path: repo }]);
-    expect(await fixture.env.database.query(`SELECT project_id, name FROM repositories WHERE path = $1`, [repo])).toEqual([{ project_id: projectId, name: 'web' }]);
+    expect(await fixture.env.query(`SELECT project_id, name FROM repositories WHERE path = $1`, [repo])).toEqual([{ project_id: projectId, name: 'web' }]);
     expect(sha256(readFileSync(blobFile(digest)))).toBe(digest);
     expect(await fixture.ctx.blobs.findLinked(fixture.ctx.db.manager, repo, digest)).toEqual({ digest, size: whole.length, mediaType: null });
   });
@@ -78,7 +78,7 @@ describe('UploadService (integration)', () => {
     const { id } = await uploads.start(repo);
     await uploads.append(repo, id, { body: body('12345') });
     await uploads.releaseParkedLeases();
-    await fixture.env.database.query(`UPDATE uploads SET lease_until = now() + interval '30 seconds' WHERE id = $1`, [id]);
+    await fixture.env.query(`UPDATE uploads SET lease_until = now() + interval '30 seconds' WHERE id = $1`, [id]);
     await expect(new UploadService(fixture.ctx).append(repo, id, { body: body('678') })).rejects.toMatchObject({ code: 'RANGE_INVALID', detail: { size: 5 } });
     expect(readFileSync(uploadFile(id)).toString()).toBe('12345');
     await uploads.cancel(repo, id);
@@ -91,7 +91,7 @@ describe('UploadService (integration)', () => {
     await expect(uploads.finish(repo, id, claimed)).rejects.toMatchObject({ code: 'DIGEST_INVALID', detail: { expected: claimed, actual: sha256('some bytes') } });
     expect(await uploadRow(id)).toBeUndefined();
     expect(existsSync(join(fixture.env.storageRoot, 'uploads', id))).toBe(false);
-    expect(await fixture.env.database.query(`SELECT 1 FROM blobs WHERE digest = ANY($1)`, [[claimed, sha256('some bytes')]])).toEqual([]);
+    expect(await fixture.env.query(`SELECT 1 FROM blobs WHERE digest = ANY($1)`, [[claimed, sha256('some bytes')]])).toEqual([]);
     await expect(uploads.status(repo, id)).rejects.toMatchObject({ code: 'BLOB_UPLOAD_UNKNOWN' });
   });
 
@@ -101,7 +101,7 @@ describe('UploadService (integration)', () => {
     const { id } = await uploads.start(repo);
     await uploads.append(repo, id, { body: body(bytes) });
     await uploads.finish(repo, id, digest);
-    expect(await fixture.env.database.query(`SELECT size FROM blobs WHERE digest = $1`, [digest])).toEqual([{ size: bytes.length }]);
+    expect(await fixture.env.query(`SELECT size FROM blobs WHERE digest = $1`, [digest])).toEqual([{ size: bytes.length }]);
     expect(await text(await fixture.env.store.read(digest))).toBe('sha512 content');
   });
 
@@ -128,14 +128,14 @@ describe('UploadService (integration)', () => {
   });
 
   it('limits the open sessions of a project and purges stale ones', async () => {
-    await fixture.env.database.query(`DELETE FROM uploads`);
+    await fixture.env.query(`DELETE FROM uploads`);
     const opened = [await uploads.start(repo), await uploads.start('acme/app/api'), await uploads.start(repo)];
     await expect(uploads.start(repo)).rejects.toMatchObject({ code: 'TOOMANYREQUESTS', detail: { limit: 3 } });
-    expect(await fixture.env.database.query(`SELECT count(*)::int AS n FROM uploads WHERE project_id = $1`, [projectId])).toEqual([{ n: 3 }]);
+    expect(await fixture.env.query(`SELECT count(*)::int AS n FROM uploads WHERE project_id = $1`, [projectId])).toEqual([{ n: 3 }]);
 
-    await fixture.env.database.query(`UPDATE uploads SET updated_at = now() - interval '2 hours' WHERE id = ANY($1::uuid[])`, [[opened[0].id, opened[1].id]]);
+    await fixture.env.query(`UPDATE uploads SET updated_at = now() - interval '2 hours' WHERE id = ANY($1::uuid[])`, [[opened[0].id, opened[1].id]]);
     expect(await uploads.purgeStale(3600)).toBe(2);
-    expect(await fixture.env.database.query(`SELECT id FROM uploads`)).toEqual([{ id: opened[2].id }]);
+    expect(await fixture.env.query(`SELECT id FROM uploads`)).toEqual([{ id: opened[2].id }]);
     expect(existsSync(join(fixture.env.storageRoot, 'uploads', opened[0].id))).toBe(false);
     expect(existsSync(join(fixture.env.storageRoot, 'uploads', opened[2].id))).toBe(true);
     await uploads.start(repo); // room again

@@ -40,6 +40,9 @@ describe('createIntegrationEnvironment and typedQuery (integration)', () => {
     expect(await typedQuery(manager, `DELETE FROM users WHERE username = 'nobody' RETURNING id`)).toEqual([]);
     expect(await queryOne<{ n: number }>(manager, `SELECT count(*) AS n FROM users WHERE username LIKE 'typed-%'`)).toEqual({ n: 2 });
     expect(await queryOne(manager, `SELECT 1 FROM users WHERE false`)).toBeNull();
+    // Only the DataSource's own connections parse bigint: other pg clients in the process keep pg's default (strings).
+    expect(await env.database.query(`SELECT count(*) AS n FROM users WHERE username LIKE 'typed-%'`)).toEqual([{ n: '2' }]);
+    expect(await env.query(`SELECT count(*) AS n FROM users WHERE username LIKE 'typed-%'`)).toEqual([{ n: 2 }]);
 
     // Inside a transaction, with its EntityManager.
     await env.dataSource.transaction(async (tx) => {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDataSource, DataSource, runMigrations } from '@cargohold/db';
+import { createDataSource, DataSource, runMigrations, typedQuery } from '@cargohold/db';
 import { FilesystemBlobStore } from '@cargohold/storage';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { connectTestRedis, TestRedis } from './test-redis';
@@ -12,10 +12,12 @@ import { connectTestRedis, TestRedis } from './test-redis';
  * directory. Each spec file makes one, so files run in parallel without seeing each other's rows, keys or bytes.
  */
 export interface IntegrationEnvironment {
-  /** The database: its name and URL, and a plain client for fixtures and for asserting on rows. */
+  /** The database: its name and URL (its plain client reads bigint as strings, as pg does by default). */
   database: TestDatabase;
   /** A DataSource on that database, as the processes create it (bigint parsed as number), migrated and initialised. */
   dataSource: DataSource;
+  /** Runs SQL through the DataSource, so rows read as the repositories read them: for fixtures and assertions. */
+  query<Row extends object = Record<string, unknown>>(sql: string, parameters?: unknown[]): Promise<Row[]>;
   /** The machine's Redis. Write keys under `redis.prefix` only: close() deletes exactly those. */
   redis: TestRedis;
   store: FilesystemBlobStore;
@@ -57,7 +59,8 @@ export async function createIntegrationEnvironment(options: IntegrationEnvironme
     closers.push(() => rm(storageRoot, { recursive: true, force: true }));
     const store = new FilesystemBlobStore(storageRoot);
 
-    return { database, dataSource, redis, store, storageRoot, close };
+    const query = <Row extends object>(sql: string, parameters: unknown[] = []) => typedQuery<Row>(dataSource, sql, parameters);
+    return { database, dataSource, query, redis, store, storageRoot, close };
   } catch (error) {
     await close().catch(() => undefined);
     throw error;

@@ -85,7 +85,7 @@ describe('iam repositories (integration)', () => {
     expect((await ctx.members.listEffective(db(), projectSource, { limit: 10, offset: 0 })).items.map((m) => [m.userId, m.accessLevel])).toEqual([[bob.id, 40]]);
     expect(await ctx.projects.memberProjectIds(db(), bob.id, 30)).toEqual([project.id]);
 
-    await env.database.query(`UPDATE members SET expires_at = current_date - 1 WHERE source_type = 'project'`);
+    await env.query(`UPDATE members SET expires_at = current_date - 1 WHERE source_type = 'project'`);
     expect(await ctx.members.effectiveLevel(db(), projectSource, bob.id)).toBe(20);
     expect(await ctx.members.update(db(), topSource, bob.id, { accessLevel: 50 })).toMatchObject({ accessLevel: 50 });
     expect(await ctx.members.countOwners(db(), top.id)).toBe(1);
@@ -116,7 +116,7 @@ describe('iam repositories (integration)', () => {
   });
 
   it('counts the web sessions it ends', async () => {
-    await env.database.query(
+    await env.query(
       `INSERT INTO web_sessions (id_digest, user_id, expires_at) SELECT decode(md5(n::text), 'hex'), $1, now() + interval '1 hour' FROM generate_series(1, 3) AS n`,
       [bob.id],
     );
@@ -157,10 +157,10 @@ describe('iam repositories (integration)', () => {
     expect(await audit.entityPath(db(), 'Project', project.id)).toBe('top/sub/app');
     expect(await audit.userIdByUsername(db(), 'BOB')).toBe(bob.id);
 
-    await env.database.query(`INSERT INTO repositories (project_id, path, name) VALUES ($1, 'top/sub/app/web', 'web')`, [project.id]);
+    await env.query(`INSERT INTO repositories (project_id, path, name) VALUES ($1, 'top/sub/app/web', 'web')`, [project.id]);
     const marked = await new DeletionRequestRepository().markNamespaceTree(db(), top.id, alice.id);
     expect(marked.sort((a, b) => a - b)).toEqual([top.id, sub.id].sort((a, b) => a - b));
-    expect(await env.database.query(`SELECT status FROM repositories`)).toEqual([{ status: 'delete_scheduled' }]);
+    expect(await env.query(`SELECT status FROM repositories`)).toEqual([{ status: 'delete_scheduled' }]);
     expect(await ctx.projects.findOwning(db(), ['top/sub/app'])).toMatchObject({ pendingDelete: true });
     expect(await new DeletionRequestRepository().namespacePendingDelete(db(), sub.id)).toBe(true);
   });

@@ -30,11 +30,11 @@ describe('CleanupPolicyService and its repositories (integration)', () => {
     ids.app = await seedRegistryProject(fixture, 'acme/team/app');
     ids.tools = await seedRegistryProject(fixture, 'acme/tools');
     ids.solo = await seedRegistryProject(fixture, 'solo/lib');
-    for (const { id, full_path } of await fixture.env.database.query<{ id: number; full_path: string }>(`SELECT id, full_path FROM namespaces`)) groups[full_path] = id;
+    for (const { id, full_path } of await fixture.env.query<{ id: number; full_path: string }>(`SELECT id, full_path FROM namespaces`)) groups[full_path] = id;
   });
   afterAll(() => fixture?.close());
 
-  const q = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => fixture.env.database.query<T>(sql, params);
+  const q = <T extends object = Record<string, unknown>>(sql: string, params?: unknown[]) => fixture.env.query<T>(sql, params);
   const setPolicy = (target: PolicyTarget, rules: Partial<CleanupPolicyRules>, next: Date | null = null) =>
     policies.upsert(fixture.ctx.db.manager, target, { ...RULES, ...rules }, next);
   const clearPolicies = () => q(`DELETE FROM cleanup_policies`);

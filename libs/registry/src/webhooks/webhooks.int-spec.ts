@@ -31,7 +31,7 @@ describe('webhooks: repository, outbox and deliverer (integration)', () => {
     fixture = await createRegistryFixture();
     ids.app = await seedRegistryProject(fixture, 'corp/team/app');
     ids.other = await seedRegistryProject(fixture, 'corp/other');
-    for (const { id, full_path } of await fixture.env.database.query<{ id: number; full_path: string }>(`SELECT id, full_path FROM namespaces`)) ids[full_path] = id;
+    for (const { id, full_path } of await fixture.env.query<{ id: number; full_path: string }>(`SELECT id, full_path FROM namespaces`)) ids[full_path] = id;
     receiver = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -54,7 +54,7 @@ describe('webhooks: repository, outbox and deliverer (integration)', () => {
   });
 
   const db = () => fixture.ctx.db.manager;
-  const q = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => fixture.env.database.query<T>(sql, params);
+  const q = <T extends object = Record<string, unknown>>(sql: string, params?: unknown[]) => fixture.env.query<T>(sql, params);
   const deliveryRow = async (id: number) =>
     (await q<{ status: string; attempts: number; response_status: number | null; last_error: string | null; delivered: boolean }>(
       `SELECT status, attempts, response_status, last_error, delivered_at IS NOT NULL AS delivered FROM webhook_deliveries WHERE id = $1`,
