@@ -124,7 +124,7 @@ describe('ManifestService (integration)', () => {
       [amdRow.id, (await manifestRow(armDigest)).id].sort((a, b) => a - b).map((child_id) => ({ child_id })),
     );
 
-    await expect(manifests.delete(repo, amdDigest)).rejects.toMatchObject({ code: 'DENIED' });
+    await expect(manifests.delete(repo, amdDigest)).rejects.toMatchObject({ code: 'MANIFEST_REFERENCED' });
     expect(await manifestRow(amdDigest)).toBeDefined();
 
     // An index naming a child the repository does not hold is refused.

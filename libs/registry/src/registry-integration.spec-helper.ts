@@ -26,9 +26,9 @@ export async function createRegistryFixture(settings: Partial<RegistrySettings> 
   const env = await createIntegrationEnvironment();
   const queued: number[] = [];
   const dispatcher = new WebhookDispatcher(env.dataSource, new WebhookRepository(), PUBLIC_URL, async (ids) => void queued.push(...ids), { warn: () => undefined });
-  const ctx = new RegistryContext(env.dataSource, env.store, { gcReviewDelay: 3600, deleteEnabled: true, ...settings }).useEvents(
-    new RegistryEventRecorder(dispatcher, PUBLIC_URL),
-  );
+  const ctx = new RegistryContext(env.dataSource, env.store, { gcReviewDelay: 3600, deleteEnabled: true, ...settings }, {
+    events: new RegistryEventRecorder(dispatcher, PUBLIC_URL),
+  });
   return { env, ctx, queued, close: () => env.close() };
 }
 
