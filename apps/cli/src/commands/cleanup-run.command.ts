@@ -1,3 +1,4 @@
+import { queryOne } from '@cargohold/db';
 import { CleanupPolicyService } from '@cargohold/registry';
 import { checkKnownOptions, CliUsageError } from '../cli-args';
 import { CliCommand } from '../cli-command';
@@ -15,12 +16,12 @@ export const cleanupRunCommand: CliCommand = {
     const fullPath = args.positionals[0];
     if (!fullPath) throw new CliUsageError('cleanup:run needs a project full path, e.g. cleanup:run mygroup/myproject');
     const db = await ctx.database();
-    const rows: Array<{ id: number }> = await db.query(`SELECT id FROM projects WHERE full_path = $1`, [fullPath]);
-    if (rows.length === 0) throw new CliUsageError(`no project ${fullPath}`);
+    const project = await queryOne<{ id: number }>(db, `SELECT id FROM projects WHERE full_path = $1`, [fullPath]);
+    if (!project) throw new CliUsageError(`no project ${fullPath}`);
     // The tags it deletes are announced through the context, so the api replicas' manifest caches forget them.
     const run = await ctx.withRegistry(async (registry) => {
       const policies = new CleanupPolicyService(registry);
-      const { runId } = await policies.requestRun(rows[0].id);
+      const { runId } = await policies.requestRun(project.id);
       let current = await policies.execute(runId);
       while (current.status === 'unfinished') current = await policies.execute(runId);
       return current;

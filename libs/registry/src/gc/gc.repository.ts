@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 import { ManifestFacts } from './gc-result';
 
 export interface ManifestUnderReview {
@@ -25,36 +26,38 @@ export class GcRepository {
    * another collector), so they are not offered again.
    */
   async dueManifestReviews(db: EntityManager, skip: number[], limit: number): Promise<number[]> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: number }>(
+      db,
       `SELECT manifest_id AS id FROM gc_manifest_review_queue
         WHERE review_after <= now() AND manifest_id <> ALL($1::bigint[])
         ORDER BY review_after, manifest_id LIMIT $2`,
       [skip, limit],
     );
-    return rows.map((row: { id: number }) => row.id);
+    return rows.map((row) => row.id);
   }
 
   async dueBlobReviews(db: EntityManager, skip: string[], limit: number): Promise<string[]> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ digest: string }>(
+      db,
       `SELECT blob_digest AS digest FROM gc_blob_review_queue
         WHERE review_after <= now() AND blob_digest <> ALL($1::text[])
         ORDER BY review_after, blob_digest LIMIT $2`,
       [skip, limit],
     );
-    return rows.map((row: { digest: string }) => row.digest);
+    return rows.map((row) => row.digest);
   }
 
   /** A manifest's blobs never change after it is written, so they can be read before any lock is taken. */
   async manifestBlobDigests(db: EntityManager, manifestId: number): Promise<string[]> {
-    const rows = await db.query(`SELECT blob_digest AS digest FROM manifest_blobs WHERE manifest_id = $1 ORDER BY blob_digest`, [manifestId]);
-    return rows.map((row: { digest: string }) => row.digest);
+    const rows = await typedQuery<{ digest: string }>(db, `SELECT blob_digest AS digest FROM manifest_blobs WHERE manifest_id = $1 ORDER BY blob_digest`, [manifestId]);
+    return rows.map((row) => row.digest);
   }
 
   /** Locks blob rows in digest order (the order pushes use); returns digest → size of those that exist. */
   async lockBlobs(db: EntityManager, digests: string[]): Promise<Map<string, number>> {
     if (digests.length === 0) return new Map();
-    const rows = await db.query(`SELECT digest, size FROM blobs WHERE digest = ANY($1) ORDER BY digest FOR UPDATE`, [digests]);
-    return new Map(rows.map((row: { digest: string; size: number }) => [row.digest, row.size]));
+    const rows = await typedQuery<{ digest: string; size: number }>(db, `SELECT digest, size FROM blobs WHERE digest = ANY($1) ORDER BY digest FOR UPDATE`, [digests]);
+    return new Map(rows.map((row) => [row.digest, row.size]));
   }
 
   /**
@@ -62,50 +65,52 @@ export class GcRepository {
    * caller can leave the item for a later run instead of waiting while it holds a queue row.
    */
   async tryLockBlob(db: EntityManager, digest: string): Promise<{ size: number } | 'locked' | null> {
-    const rows = await db.query(`SELECT size FROM blobs WHERE digest = $1 FOR UPDATE SKIP LOCKED`, [digest]);
-    if (rows.length > 0) return { size: rows[0].size };
-    const exists = await db.query(`SELECT 1 FROM blobs WHERE digest = $1`, [digest]);
-    return exists.length > 0 ? 'locked' : null;
+    const locked = await queryOne<{ size: number }>(db, `SELECT size FROM blobs WHERE digest = $1 FOR UPDATE SKIP LOCKED`, [digest]);
+    if (locked) return { size: locked.size };
+    return (await queryOne(db, `SELECT 1 FROM blobs WHERE digest = $1`, [digest])) ? 'locked' : null;
   }
 
   async lockManifest(db: EntityManager, manifestId: number): Promise<ManifestUnderReview | null> {
-    const rows = await db.query(
+    return queryOne<ManifestUnderReview>(
+      db,
       `SELECT m.id, m.repository_id AS "repositoryId", r.path AS "repositoryPath", m.digest, m.subject_digest AS "subjectDigest"
          FROM manifests m JOIN repositories r ON r.id = m.repository_id
         WHERE m.id = $1 FOR UPDATE OF m`,
       [manifestId],
     );
-    return rows[0] ?? null;
   }
 
   /** Locks the queue row if it is still due and no other collector holds it. */
   async claimManifestReview(db: EntityManager, manifestId: number): Promise<boolean> {
-    const rows = await db.query(
+    const claimed = await queryOne(
+      db,
       `SELECT manifest_id FROM gc_manifest_review_queue WHERE manifest_id = $1 AND review_after <= now() FOR UPDATE SKIP LOCKED`,
       [manifestId],
     );
-    return rows.length > 0;
+    return claimed !== null;
   }
 
   async claimBlobReview(db: EntityManager, digest: string): Promise<boolean> {
-    const rows = await db.query(
+    const claimed = await queryOne(
+      db,
       `SELECT blob_digest FROM gc_blob_review_queue WHERE blob_digest = $1 AND review_after <= now() FOR UPDATE SKIP LOCKED`,
       [digest],
     );
-    return rows.length > 0;
+    return claimed !== null;
   }
 
   async dropManifestReview(db: EntityManager, manifestId: number): Promise<void> {
-    await db.query(`DELETE FROM gc_manifest_review_queue WHERE manifest_id = $1`, [manifestId]);
+    await execute(db, `DELETE FROM gc_manifest_review_queue WHERE manifest_id = $1`, [manifestId]);
   }
 
   async dropBlobReview(db: EntityManager, digest: string): Promise<void> {
-    await db.query(`DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
+    await execute(db, `DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
   }
 
   /** What keeps a manifest alive, read while its row is locked. */
   async manifestFacts(db: EntityManager, manifest: ManifestUnderReview): Promise<ManifestFacts> {
-    const [row] = await db.query(
+    const [row] = await typedQuery<ManifestFacts>(
+      db,
       `SELECT EXISTS (SELECT 1 FROM tags WHERE manifest_id = $1) AS tagged,
               EXISTS (SELECT 1 FROM manifest_references WHERE child_id = $1) AS "referencedByIndex",
               ($3::text IS NOT NULL AND EXISTS (SELECT 1 FROM manifests WHERE repository_id = $2 AND digest = $3)) AS "subjectExists"`,
@@ -116,18 +121,19 @@ export class GcRepository {
 
   /** Children of an index (they lose a reference when it goes) and referrers whose subject this is. */
   async dependants(db: EntityManager, manifest: ManifestUnderReview): Promise<number[]> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: number }>(
+      db,
       `SELECT child_id AS id FROM manifest_references WHERE parent_id = $1
        UNION
        SELECT id FROM manifests WHERE repository_id = $2 AND subject_digest = $3 AND id <> $1`,
       [manifest.id, manifest.repositoryId, manifest.digest],
     );
-    return rows.map((row: { id: number }) => row.id);
+    return rows.map((row) => row.id);
   }
 
   /** Deletes the manifest; manifest_blobs, manifest_references (as parent) and its queue row cascade. */
   async deleteManifest(db: EntityManager, manifestId: number): Promise<void> {
-    await db.query(`DELETE FROM manifests WHERE id = $1`, [manifestId]);
+    await execute(db, `DELETE FROM manifests WHERE id = $1`, [manifestId]);
   }
 
   /**
@@ -137,7 +143,8 @@ export class GcRepository {
    * the blob also takes, so no new reference can appear meanwhile. Returns how many links went (0 or 1).
    */
   async removeUnusedLink(db: EntityManager, repositoryId: number, digest: string, minAgeSeconds: number): Promise<number> {
-    const rows = await db.query(
+    const [row] = await typedQuery<{ removed: number }>(
+      db,
       `WITH gone AS (
          DELETE FROM repository_blobs rb
           WHERE rb.repository_id = $1 AND rb.blob_digest = $2 AND rb.created_at <= now() - make_interval(secs => $3)
@@ -149,12 +156,13 @@ export class GcRepository {
        SELECT count(*)::int AS removed FROM gone`,
       [repositoryId, digest, minAgeSeconds],
     );
-    return rows[0].removed;
+    return row.removed;
   }
 
   /** What still holds the blob: repository links, and manifests (in any repository) that reference it. */
   async blobHolders(db: EntityManager, digest: string): Promise<{ links: number; manifests: boolean }> {
-    const [row] = await db.query(
+    const [row] = await typedQuery<{ links: number; manifests: boolean }>(
+      db,
       `SELECT (SELECT count(*)::int FROM repository_blobs WHERE blob_digest = $1) AS links,
               EXISTS (SELECT 1 FROM manifest_blobs WHERE blob_digest = $1) AS manifests`,
       [digest],
@@ -164,15 +172,15 @@ export class GcRepository {
 
   /** Deletes the blob row and its queue row; the caller has checked that nothing references it. */
   async deleteBlob(db: EntityManager, digest: string): Promise<void> {
-    await db.query(`DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
-    await db.query(`DELETE FROM blobs WHERE digest = $1`, [digest]);
+    await execute(db, `DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
+    await execute(db, `DELETE FROM blobs WHERE digest = $1`, [digest]);
   }
 
   /** Of the given digests, those with a `blobs` row. */
   async existingBlobs(db: EntityManager, digests: string[]): Promise<Set<string>> {
     if (digests.length === 0) return new Set();
-    const rows = await db.query(`SELECT digest FROM blobs WHERE digest = ANY($1)`, [digests]);
-    return new Set(rows.map((row: { digest: string }) => row.digest));
+    const rows = await typedQuery<{ digest: string }>(db, `SELECT digest FROM blobs WHERE digest = ANY($1)`, [digests]);
+    return new Set(rows.map((row) => row.digest));
   }
 
   /**
@@ -182,23 +190,25 @@ export class GcRepository {
    * True when the placeholder was inserted, i.e. the file really is an orphan.
    */
   async claimOrphan(db: EntityManager, digest: string, size: number): Promise<boolean> {
-    const rows = await db.query(
+    const inserted = await queryOne<{ digest: string }>(
+      db,
       `INSERT INTO blobs (digest, size) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING RETURNING digest`,
       [digest, size],
     );
-    return rows.length > 0;
+    return inserted !== null;
   }
 
   /** Of the given upload ids, those with an `uploads` row. */
   async existingUploads(db: EntityManager, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await db.query(`SELECT id::text AS id FROM uploads WHERE id::text = ANY($1::text[])`, [ids]);
-    return new Set(rows.map((row: { id: string }) => row.id));
+    const rows = await typedQuery<{ id: string }>(db, `SELECT id::text AS id FROM uploads WHERE id::text = ANY($1::text[])`, [ids]);
+    return new Set(rows.map((row) => row.id));
   }
 
   /** Queue sizes for metrics: everything queued, and what of it is due now. */
   async queueDepths(db: EntityManager): Promise<{ manifests: number; manifestsDue: number; blobs: number; blobsDue: number }> {
-    const [row] = await db.query(
+    const [row] = await typedQuery<{ manifests: number; manifestsDue: number; blobs: number; blobsDue: number }>(
+      db,
       `SELECT (SELECT count(*)::int FROM gc_manifest_review_queue) AS manifests,
               (SELECT count(*)::int FROM gc_manifest_review_queue WHERE review_after <= now()) AS "manifestsDue",
               (SELECT count(*)::int FROM gc_blob_review_queue) AS blobs,

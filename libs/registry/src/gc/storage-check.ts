@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { queryOne, typedQuery } from '@cargohold/db';
 import { BlobStore } from '@cargohold/storage';
 import { isOlderThan } from './gc-result';
 
@@ -74,7 +75,8 @@ export class StorageChecker {
     const rows = new Map<string, number>();
     let after = '';
     for (;;) {
-      const page: Array<{ digest: string; size: number }> = await this.db.query(
+      const page = await typedQuery<{ digest: string; size: number }>(
+        this.db,
         `SELECT digest, size FROM blobs WHERE digest > $1 ORDER BY digest LIMIT $2`,
         [after, PAGE],
       );
@@ -86,7 +88,7 @@ export class StorageChecker {
 
   /** Drops findings that a concurrent push or GC explains (row and file appeared or vanished together). */
   private async confirm(report: StorageCheckReport): Promise<StorageCheckReport> {
-    const stillRow = async (digest: string) => (await this.db.query(`SELECT 1 FROM blobs WHERE digest = $1`, [digest])).length > 0;
+    const stillRow = async (digest: string) => (await queryOne(this.db, `SELECT 1 FROM blobs WHERE digest = $1`, [digest])) !== null;
     const missing: string[] = [];
     for (const digest of report.missing) {
       if ((await stillRow(digest)) && !(await this.store.stat(digest))) missing.push(digest);

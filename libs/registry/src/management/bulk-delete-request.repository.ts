@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 import type { BulkDeleteRules } from './bulk-delete-rules';
 
 export interface BulkDeleteRequestRecord {
@@ -15,25 +16,26 @@ const COLUMNS = `id, repository_id AS "repositoryId", params, requested_by AS "r
 /** The `bulk_tag_delete_requests` table: accepted bulk deletes until the worker has run them. */
 export class BulkDeleteRequestRepository {
   async insert(db: EntityManager, repositoryId: number, params: BulkDeleteRules, requestedBy: number | null): Promise<BulkDeleteRequestRecord> {
-    const rows = await db.query(
+    const [request] = await typedQuery<BulkDeleteRequestRecord>(
+      db,
       `INSERT INTO bulk_tag_delete_requests (repository_id, params, requested_by) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
       [repositoryId, JSON.stringify(params), requestedBy],
     );
-    return rows[0];
+    return request;
   }
 
   async find(db: EntityManager, id: number): Promise<BulkDeleteRequestRecord | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM bulk_tag_delete_requests WHERE id = $1`, [id]);
-    return rows[0] ?? null;
+    return queryOne<BulkDeleteRequestRecord>(db, `SELECT ${COLUMNS} FROM bulk_tag_delete_requests WHERE id = $1`, [id]);
   }
 
   async delete(db: EntityManager, id: number): Promise<void> {
-    await db.query(`DELETE FROM bulk_tag_delete_requests WHERE id = $1`, [id]);
+    await execute(db, `DELETE FROM bulk_tag_delete_requests WHERE id = $1`, [id]);
   }
 
   /** Requests untouched for `olderThanSeconds`: their job was never queued, or Redis lost it. */
   async listStranded(db: EntityManager, olderThanSeconds: number, limit: number): Promise<BulkDeleteRequestRecord[]> {
-    return db.query(
+    return typedQuery<BulkDeleteRequestRecord>(
+      db,
       `SELECT ${COLUMNS} FROM bulk_tag_delete_requests WHERE updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT $2`,
       [olderThanSeconds, limit],
     );

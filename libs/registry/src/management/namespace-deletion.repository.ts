@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 
 /** Roots of pending deletes: marked namespaces whose parent is not marked, and marked users. */
 export interface StrandedDeletions {
@@ -16,21 +17,24 @@ const TREE = `WITH RECURSIVE tree AS (
  */
 export class NamespaceDeletionRepository {
   async namespace(db: EntityManager, id: number): Promise<{ id: number; fullPath: string; kind: string; requestedBy: number | null } | null> {
-    const rows = await db.query(
+    return queryOne<{ id: number; fullPath: string; kind: string; requestedBy: number | null }>(
+      db,
       `SELECT id, full_path AS "fullPath", kind, delete_requested_by AS "requestedBy" FROM namespaces WHERE id = $1 AND delete_requested_at IS NOT NULL`,
       [id],
     );
-    return rows[0] ? { ...rows[0], id: Number(rows[0].id), requestedBy: rows[0].requestedBy === null ? null : Number(rows[0].requestedBy) } : null;
   }
 
   async user(db: EntityManager, id: number): Promise<{ id: number; username: string; requestedBy: number | null } | null> {
-    const rows = await db.query(`SELECT id, username, delete_requested_by AS "requestedBy" FROM users WHERE id = $1 AND delete_requested_at IS NOT NULL`, [id]);
-    return rows[0] ? { ...rows[0], id: Number(rows[0].id), requestedBy: rows[0].requestedBy === null ? null : Number(rows[0].requestedBy) } : null;
+    return queryOne<{ id: number; username: string; requestedBy: number | null }>(
+      db,
+      `SELECT id, username, delete_requested_by AS "requestedBy" FROM users WHERE id = $1 AND delete_requested_at IS NOT NULL`,
+      [id],
+    );
   }
 
   async personalNamespaceId(db: EntityManager, userId: number): Promise<number | null> {
-    const rows = await db.query(`SELECT id FROM namespaces WHERE kind = 'user' AND owner_id = $1`, [userId]);
-    return rows[0] ? Number(rows[0].id) : null;
+    const row = await queryOne<{ id: number }>(db, `SELECT id FROM namespaces WHERE kind = 'user' AND owner_id = $1`, [userId]);
+    return row?.id ?? null;
   }
 
   /**
@@ -38,18 +42,20 @@ export class NamespaceDeletionRepository {
    * was authorised before the mark) and returns all of them.
    */
   async scheduleRepositories(db: EntityManager, namespaceId: number): Promise<number[]> {
-    await db.query(
+    await execute(
+      db,
       `${TREE} UPDATE projects SET delete_requested_at = coalesce(delete_requested_at, now()) WHERE namespace_id IN (SELECT id FROM tree)`,
       [namespaceId],
     );
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: number }>(
+      db,
       `${TREE}, scheduled AS (
          UPDATE repositories SET status = 'delete_scheduled', updated_at = now()
           WHERE project_id IN (SELECT id FROM projects WHERE namespace_id IN (SELECT id FROM tree)) AND (status IS NULL OR status = 'delete_failed'))
        SELECT r.id FROM repositories r JOIN projects p ON p.id = r.project_id WHERE p.namespace_id IN (SELECT id FROM tree) ORDER BY r.id`,
       [namespaceId],
     );
-    return rows.map((row: { id: string | number }) => Number(row.id));
+    return rows.map((row) => row.id);
   }
 
   /**
@@ -58,31 +64,36 @@ export class NamespaceDeletionRepository {
    * got in before is seen here ('not_empty': the caller deletes it and comes back).
    */
   async deleteTreeIfEmpty(db: EntityManager, namespaceId: number): Promise<{ outcome: 'deleted' | 'gone' | 'not_empty'; projects: number }> {
-    const tree = await db.query(`${TREE} SELECT id FROM namespaces WHERE id IN (SELECT id FROM tree) FOR UPDATE`, [namespaceId]);
+    const tree = await typedQuery<{ id: number }>(db, `${TREE} SELECT id FROM namespaces WHERE id IN (SELECT id FROM tree) FOR UPDATE`, [namespaceId]);
     if (tree.length === 0) return { outcome: 'gone', projects: 0 };
-    const ids = tree.map((row: { id: string | number }) => Number(row.id));
-    const projects = await db.query(`SELECT id FROM projects WHERE namespace_id = ANY($1) FOR UPDATE`, [ids]);
-    const projectIds = projects.map((row: { id: string | number }) => Number(row.id));
-    const [left] = await db.query(`SELECT EXISTS (SELECT 1 FROM repositories WHERE project_id = ANY($1)) AS "notEmpty"`, [projectIds]);
+    const ids = tree.map((row) => row.id);
+    const projects = await typedQuery<{ id: number }>(db, `SELECT id FROM projects WHERE namespace_id = ANY($1) FOR UPDATE`, [ids]);
+    const projectIds = projects.map((row) => row.id);
+    const [left] = await typedQuery<{ notEmpty: boolean }>(db, `SELECT EXISTS (SELECT 1 FROM repositories WHERE project_id = ANY($1)) AS "notEmpty"`, [projectIds]);
     if (left.notEmpty) return { outcome: 'not_empty', projects: projectIds.length };
     // Memberships have no foreign key (their source is polymorphic); token bots of these projects and groups lose their purpose.
-    await db.query(
+    await execute(
+      db,
       `UPDATE users SET state = 'blocked' WHERE bot AND id IN (
          SELECT user_id FROM members WHERE (source_type = 'project' AND source_id = ANY($1)) OR (source_type = 'namespace' AND source_id = ANY($2)))`,
       [projectIds, ids],
     );
-    await db.query(`DELETE FROM members WHERE (source_type = 'project' AND source_id = ANY($1)) OR (source_type = 'namespace' AND source_id = ANY($2))`, [
+    await execute(db, `DELETE FROM members WHERE (source_type = 'project' AND source_id = ANY($1)) OR (source_type = 'namespace' AND source_id = ANY($2))`, [
       projectIds,
       ids,
     ]);
     // Subgroups and projects go with the root through their cascading foreign keys.
-    await db.query(`DELETE FROM namespaces WHERE id = $1`, [namespaceId]);
+    await execute(db, `DELETE FROM namespaces WHERE id = $1`, [namespaceId]);
     return { outcome: 'deleted', projects: projectIds.length };
   }
 
   async deleteUser(db: EntityManager, userId: number): Promise<boolean> {
-    const rows = await db.query(`WITH gone AS (DELETE FROM users WHERE id = $1 AND delete_requested_at IS NOT NULL RETURNING id) SELECT id FROM gone`, [userId]);
-    return rows.length > 0;
+    const gone = await queryOne<{ id: number }>(
+      db,
+      `WITH gone AS (DELETE FROM users WHERE id = $1 AND delete_requested_at IS NOT NULL RETURNING id) SELECT id FROM gone`,
+      [userId],
+    );
+    return gone !== null;
   }
 
   /** The audit row of the finished delete, in the transaction that removes the rows. */
@@ -93,7 +104,8 @@ export class NamespaceDeletionRepository {
     eventName: string,
     details: Record<string, unknown>,
   ): Promise<void> {
-    await db.query(
+    await execute(
+      db,
       `INSERT INTO audit_events (author_id, author_name, author_kind, entity_type, entity_id, entity_path, event_name, target_type, target_id, target_details, details)
        VALUES ($1, (SELECT username FROM users WHERE id = $1), $2, $3, $4, $5, $6, $3, $8, $5, $7)`,
       [requestedBy, requestedBy === null ? 'system' : 'user', entity.type, entity.id, entity.path, eventName, JSON.stringify(details), String(entity.id)],
@@ -102,19 +114,21 @@ export class NamespaceDeletionRepository {
 
   /** Pending deletes untouched for `olderThanSeconds`: their job was lost or never queued. */
   async listStranded(db: EntityManager, olderThanSeconds: number, limit: number): Promise<StrandedDeletions> {
-    const namespaces = await db.query(
+    const namespaces = await typedQuery<{ id: number }>(
+      db,
       `SELECT n.id FROM namespaces n LEFT JOIN namespaces p ON p.id = n.parent_id
         WHERE n.kind = 'group' AND n.delete_requested_at < now() - make_interval(secs => $1) AND p.delete_requested_at IS NULL
         ORDER BY n.delete_requested_at LIMIT $2`,
       [olderThanSeconds, limit],
     );
-    const users = await db.query(
+    const users = await typedQuery<{ id: number }>(
+      db,
       `SELECT id FROM users WHERE delete_requested_at < now() - make_interval(secs => $1) ORDER BY delete_requested_at LIMIT $2`,
       [olderThanSeconds, limit],
     );
     return {
-      namespaceIds: namespaces.map((row: { id: string | number }) => Number(row.id)),
-      userIds: users.map((row: { id: string | number }) => Number(row.id)),
+      namespaceIds: namespaces.map((row) => row.id),
+      userIds: users.map((row) => row.id),
     };
   }
 }

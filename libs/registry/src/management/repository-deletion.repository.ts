@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { execute, queryOne, typedQuery } from '@cargohold/db';
 
 export type DeletionStatus = 'delete_scheduled' | 'delete_ongoing' | 'delete_failed';
 
@@ -10,7 +11,8 @@ export type DeletionStatus = 'delete_scheduled' | 'delete_ongoing' | 'delete_fai
 export class RepositoryDeletionRepository {
   /** Marks the repository for deletion; false when it is gone. Already scheduled or failed ones are rescheduled. */
   async markScheduled(db: EntityManager, repositoryId: number): Promise<boolean> {
-    const rows = await db.query(
+    const marked = await queryOne<{ id: number }>(
+      db,
       `WITH marked AS (
          UPDATE repositories SET status = 'delete_scheduled', updated_at = now()
           WHERE id = $1 AND (status IS NULL OR status IN ('delete_scheduled', 'delete_failed'))
@@ -18,10 +20,9 @@ export class RepositoryDeletionRepository {
        SELECT id FROM marked`,
       [repositoryId],
     );
-    if (rows.length > 0) return true;
+    if (marked) return true;
     // An ongoing delete is already what was asked for.
-    const ongoing = await db.query(`SELECT 1 FROM repositories WHERE id = $1`, [repositoryId]);
-    return ongoing.length > 0;
+    return (await queryOne(db, `SELECT 1 FROM repositories WHERE id = $1`, [repositoryId])) !== null;
   }
 
   /**
@@ -30,28 +31,31 @@ export class RepositoryDeletionRepository {
    * the mark, or dropped when Redis lost its data).
    */
   async listStranded(db: EntityManager, olderThanSeconds: number, limit: number): Promise<number[]> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: number }>(
+      db,
       `SELECT id FROM repositories
         WHERE status IN ('delete_scheduled', 'delete_ongoing') AND updated_at < now() - make_interval(secs => $1)
         ORDER BY updated_at LIMIT $2`,
       [olderThanSeconds, limit],
     );
-    return rows.map((row: { id: string | number }) => Number(row.id));
+    return rows.map((row) => row.id);
   }
 
   /** Moves a repository that is being deleted to `status`; null when it no longer exists or is not being deleted. */
   async setStatus(db: EntityManager, repositoryId: number, status: DeletionStatus): Promise<string | null> {
-    const rows = await db.query(
+    const changed = await queryOne<{ status: string }>(
+      db,
       `WITH changed AS (
          UPDATE repositories SET status = $2, updated_at = now() WHERE id = $1 AND status IS NOT NULL RETURNING status)
        SELECT status FROM changed`,
       [repositoryId, status],
     );
-    return rows[0]?.status ?? null;
+    return changed?.status ?? null;
   }
 
   async deleteTagsBatch(db: EntityManager, repositoryId: number, limit: number): Promise<number> {
-    const [row] = await db.query(
+    const [row] = await typedQuery<{ n: number }>(
+      db,
       `WITH gone AS (
          DELETE FROM tags WHERE id IN (SELECT id FROM tags WHERE repository_id = $1 LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id)
        SELECT count(*)::int AS n FROM gone`,
@@ -65,7 +69,8 @@ export class RepositoryDeletionRepository {
    * each batch frees the children for the next one. Content addressing rules out cycles.
    */
   async deleteManifestsBatch(db: EntityManager, repositoryId: number, limit: number): Promise<number> {
-    const [row] = await db.query(
+    const [row] = await typedQuery<{ n: number }>(
+      db,
       `WITH victims AS (
          SELECT m.id FROM manifests m
           WHERE m.repository_id = $1
@@ -81,7 +86,8 @@ export class RepositoryDeletionRepository {
 
   /** Removes the repository's links to blobs; returns the digests, which the caller queues for GC review. */
   async unlinkBlobsBatch(db: EntityManager, repositoryId: number, limit: number): Promise<string[]> {
-    const rows = await db.query(
+    const rows = await typedQuery<{ digest: string }>(
+      db,
       `WITH gone AS (
          DELETE FROM repository_blobs
           WHERE repository_id = $1
@@ -90,7 +96,7 @@ export class RepositoryDeletionRepository {
        SELECT blob_digest AS digest FROM gone`,
       [repositoryId, limit],
     );
-    return rows.map((row: { digest: string }) => row.digest);
+    return rows.map((row) => row.digest);
   }
 
   /**
@@ -98,16 +104,16 @@ export class RepositoryDeletionRepository {
    * the same row), so a push that slipped in during the batches is seen here and the caller goes round again.
    */
   async deleteIfEmpty(db: EntityManager, repositoryId: number): Promise<'deleted' | 'gone' | 'not_empty'> {
-    const locked = await db.query(`SELECT id FROM repositories WHERE id = $1 FOR UPDATE`, [repositoryId]);
-    if (locked.length === 0) return 'gone';
-    const [left] = await db.query(
+    if (!(await queryOne(db, `SELECT id FROM repositories WHERE id = $1 FOR UPDATE`, [repositoryId]))) return 'gone';
+    const [left] = await typedQuery<{ notEmpty: boolean }>(
+      db,
       `SELECT EXISTS (SELECT 1 FROM tags WHERE repository_id = $1)
            OR EXISTS (SELECT 1 FROM manifests WHERE repository_id = $1)
            OR EXISTS (SELECT 1 FROM repository_blobs WHERE repository_id = $1) AS "notEmpty"`,
       [repositoryId],
     );
     if (left.notEmpty) return 'not_empty';
-    await db.query(`DELETE FROM repositories WHERE id = $1`, [repositoryId]);
+    await execute(db, `DELETE FROM repositories WHERE id = $1`, [repositoryId]);
     return 'deleted';
   }
 }

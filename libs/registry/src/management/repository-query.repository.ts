@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { queryOne, typedQuery } from '@cargohold/db';
 
 /** A `repositories` row as the management API shows it. */
 export interface RepositoryRecord {
@@ -31,8 +32,7 @@ const COLUMNS = `r.id, r.project_id AS "projectId", r.path, r.name, r.status, r.
 /** Read-side queries over `repositories` for the management API (listings, search, sizes). */
 export class RepositoryQueryRepository {
   async findById(db: EntityManager, id: number): Promise<RepositoryRecord | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM repositories r WHERE r.id = $1`, [id]);
-    return rows[0] ?? null;
+    return queryOne<RepositoryRecord>(db, `SELECT ${COLUMNS} FROM repositories r WHERE r.id = $1`, [id]);
   }
 
   /** One page ordered by id (stable under concurrent pushes), with the total for GitLab's X-Total. */
@@ -48,8 +48,9 @@ export class RepositoryQueryRepository {
       where.push(`r.path ILIKE $${params.length}`);
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const [counted] = await db.query(`SELECT count(*)::int AS total FROM repositories r ${clause}`, params);
-    const items = await db.query(
+    const [counted] = await typedQuery<{ total: number }>(db, `SELECT count(*)::int AS total FROM repositories r ${clause}`, params);
+    const items = await typedQuery<RepositoryRecord>(
+      db,
       `SELECT ${COLUMNS} FROM repositories r ${clause} ORDER BY r.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, limit, offset],
     );
@@ -58,11 +59,12 @@ export class RepositoryQueryRepository {
 
   async tagCounts(db: EntityManager, repositoryIds: number[]): Promise<Map<number, number>> {
     if (repositoryIds.length === 0) return new Map();
-    const rows = await db.query(
+    const rows = await typedQuery<{ id: number; n: number }>(
+      db,
       `SELECT repository_id AS id, count(*)::int AS n FROM tags WHERE repository_id = ANY($1::bigint[]) GROUP BY repository_id`,
       [repositoryIds],
     );
-    return new Map(rows.map((row: { id: number; n: number }) => [row.id, row.n]));
+    return new Map(rows.map((row) => [row.id, row.n]));
   }
 
   /**
@@ -72,30 +74,34 @@ export class RepositoryQueryRepository {
   async tagNames(db: EntityManager, repositoryIds: number[], perRepository: number): Promise<Map<number, string[]>> {
     const names = new Map<number, string[]>(repositoryIds.map((id) => [id, []]));
     if (repositoryIds.length === 0) return names;
-    const rows = await db.query(
+    // r.id comes from a bigint[] parameter unnested: a bigint column, read as a number.
+    const rows = await typedQuery<{ id: number; name: string }>(
+      db,
       `SELECT r.id, t.name
          FROM unnest($1::bigint[]) AS r(id)
          CROSS JOIN LATERAL (SELECT name FROM tags WHERE repository_id = r.id ORDER BY name LIMIT $2) t
         ORDER BY r.id, t.name`,
       [repositoryIds, perRepository],
     );
-    for (const row of rows as Array<{ id: number | string; name: string }>) names.get(Number(row.id))?.push(row.name);
+    for (const row of rows) names.get(row.id)?.push(row.name);
     return names;
   }
 
   /** The repository's deduplicated size: the blobs it holds, each once. */
   async size(db: EntityManager, repositoryId: number): Promise<number> {
-    const [row] = await db.query(
+    const [row] = await typedQuery<{ size: number }>(
+      db,
       `SELECT COALESCE(sum(b.size), 0)::bigint AS size FROM repository_blobs rb JOIN blobs b ON b.digest = rb.blob_digest WHERE rb.repository_id = $1`,
       [repositoryId],
     );
-    return Number(row.size);
+    return row.size;
   }
 
   /** Storage of a set of projects: distinct blobs across all their repositories, plus counts. */
   async usage(db: EntityManager, projectIds: number[]): Promise<RegistryUsage> {
     if (projectIds.length === 0) return { size: 0, repositoriesCount: 0, tagsCount: 0 };
-    const [row] = await db.query(
+    const [row] = await typedQuery<RegistryUsage>(
+      db,
       `WITH repos AS (SELECT id FROM repositories WHERE project_id = ANY($1::bigint[]))
        SELECT
          (SELECT COALESCE(sum(b.size), 0)::bigint FROM blobs b
@@ -104,7 +110,7 @@ export class RepositoryQueryRepository {
          (SELECT count(*)::int FROM tags t WHERE t.repository_id IN (SELECT id FROM repos)) AS "tagsCount"`,
       [projectIds],
     );
-    return { size: Number(row.size), repositoriesCount: row.repositoriesCount, tagsCount: row.tagsCount };
+    return row;
   }
 }
 

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { queryOne, typedQuery } from '@cargohold/db';
 import { escapeLike } from './repository-query.repository';
 
 /** A tag in a listing, with its pull statistics (manifest GETs by its name or by the digest it named). */
@@ -63,14 +64,15 @@ export interface KeysetRequest {
 export class TagQueryRepository {
   async count(db: EntityManager, repositoryId: number, name?: string): Promise<number> {
     const [filter, params] = nameFilter(name, [repositoryId]);
-    const [row] = await db.query(`SELECT count(*)::int AS n FROM tags WHERE repository_id = $1 ${filter}`, params);
+    const [row] = await typedQuery<{ n: number }>(db, `SELECT count(*)::int AS n FROM tags WHERE repository_id = $1 ${filter}`, params);
     return row.n;
   }
 
   /** Offset pagination (GitLab's default for tags). Deep pages cost their offset; keyset pages do not. */
   async page(db: EntityManager, repositoryId: number, limit: number, offset: number, name?: string, order: TagListOrder = BY_NAME): Promise<TagListItem[]> {
     const [filter, params] = nameFilter(name, [repositoryId]);
-    return db.query(
+    return typedQuery<TagListItem>(
+      db,
       `SELECT ${LIST_COLUMNS} FROM tags WHERE repository_id = $1 ${filter} ORDER BY ${orderBy(order)} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, limit, offset],
     );
@@ -84,14 +86,16 @@ export class TagQueryRepository {
       after = `AND name ${request.desc ? '<' : '>'} $${params.length}`;
     }
     params.push(request.limit);
-    return db.query(
+    return typedQuery<TagListItem>(
+      db,
       `SELECT ${LIST_COLUMNS} FROM tags WHERE repository_id = $1 ${filter} ${after} ORDER BY name ${request.desc ? 'DESC' : 'ASC'} LIMIT $${params.length}`,
       params,
     );
   }
 
   async details(db: EntityManager, repositoryId: number, name: string): Promise<TagDetailsRecord | null> {
-    const rows = await db.query(
+    return queryOne<TagDetailsRecord>(
+      db,
       `SELECT t.name, m.digest, m.config_digest AS "configDigest", m.total_size AS "totalSize", t.created_at AS "createdAt",
               t.last_pulled_at AS "lastPulledAt", t.pull_count AS "pullCount",
               m.last_pulled_at AS "manifestLastPulledAt", m.pull_count AS "manifestPullCount"
@@ -99,12 +103,12 @@ export class TagQueryRepository {
         WHERE t.repository_id = $1 AND t.name = $2`,
       [repositoryId, name],
     );
-    return rows[0] ?? null;
   }
 
   /** Every tag of the repository with its push and pull times: retention needs the whole set to order it. */
   async candidates(db: EntityManager, repositoryId: number): Promise<TagCandidate[]> {
-    return db.query(
+    return typedQuery<TagCandidate>(
+      db,
       `SELECT name, manifest_id AS "manifestId", GREATEST(created_at, updated_at) AS "pushedAt", last_pulled_at AS "lastPulledAt",
               pull_count AS "pullCount"
          FROM tags WHERE repository_id = $1`,
@@ -122,7 +126,8 @@ export class TagQueryRepository {
     tags: Array<Pick<TagCandidate, 'name' | 'manifestId'>>,
   ): Promise<{ deleted: number; manifestIds: number[] }> {
     if (tags.length === 0) return { deleted: 0, manifestIds: [] };
-    const rows = await db.query(
+    const counted = await typedQuery<{ manifestId: number; n: number }>(
+      db,
       `WITH gone AS (
          DELETE FROM tags t USING unnest($2::text[], $3::bigint[]) AS v(name, manifest_id)
           WHERE t.repository_id = $1 AND t.name = v.name AND t.manifest_id = v.manifest_id
@@ -130,7 +135,6 @@ export class TagQueryRepository {
        SELECT manifest_id AS "manifestId", count(*)::int AS n FROM gone GROUP BY manifest_id`,
       [repositoryId, tags.map((t) => t.name), tags.map((t) => t.manifestId)],
     );
-    const counted = rows as Array<{ manifestId: number; n: number }>;
     return { deleted: counted.reduce((sum, row) => sum + row.n, 0), manifestIds: counted.map((row) => row.manifestId) };
   }
 }
