@@ -85,6 +85,20 @@ describe('iam repositories (integration)', () => {
     expect((await ctx.members.listEffective(db(), projectSource, { limit: 10, offset: 0 })).items.map((m) => [m.userId, m.accessLevel])).toEqual([[bob.id, 40]]);
     expect(await ctx.projects.memberProjectIds(db(), bob.id, 30)).toEqual([project.id]);
 
+    // The permission facts read the same inheritance, for one project or a whole group at once.
+    const [facts] = await ctx.projectAccess.facts(db(), { owningOneOf: ['top/sub/app/web', 'top/sub/app', 'top/sub'] }, { userId: bob.id });
+    expect(facts).toEqual({
+      projectId: project.id,
+      namespaceId: sub.id,
+      visibility: 'private',
+      registryAccess: 'enabled',
+      pendingDelete: false,
+      userLevel: 40,
+      deployTokenCovers: false,
+      jobTokenAdmitted: false,
+      jobActive: false,
+    });
+    expect((await ctx.projectAccess.facts(db(), { withinGroup: top.id }, { userId: null })).map((f) => [f.projectId, f.userLevel])).toEqual([[project.id, 0]]);
     await env.query(`UPDATE members SET expires_at = current_date - 1 WHERE source_type = 'project'`);
     expect(await ctx.members.effectiveLevel(db(), projectSource, bob.id)).toBe(20);
     expect(await ctx.members.update(db(), topSource, bob.id, { accessLevel: 50 })).toMatchObject({ accessLevel: 50 });

@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { typedQuery } from '@cargohold/db';
 import { ProjectAccessFacts } from '../domain/project-access';
 import { admitsJobsFrom } from './job-token-scope.repository';
 import { activeMembership, ancestorsCte } from './paging';
@@ -75,7 +76,7 @@ export class ProjectAccessRepository {
   async facts(db: EntityManager, selector: ProjectSelector, subject: AccessSubject): Promise<ProjectAccessFacts[]> {
     const { cte, param } = selectedProjects(selector);
     if (Array.isArray(param) && param.length === 0) return [];
-    const rows: ProjectAccessFacts[] = await db.query(FACTS(cte), [
+    return typedQuery<ProjectAccessFacts>(db, FACTS(cte), [
       param,
       subject.userId,
       subject.deployToken?.projectId ?? null,
@@ -83,6 +84,5 @@ export class ProjectAccessRepository {
       subject.job?.projectId ?? null,
       subject.job?.id ?? null,
     ]);
-    return rows;
   }
 }

@@ -14,8 +14,7 @@ const COLUMNS = `id, project_id AS "projectId", path, name, status`;
 /** The `repositories` table: one row per image path inside a project. */
 export class ImageRepositoryRepository {
   async findById(db: EntityManager, id: number): Promise<ImageRepositoryRow | null> {
-    const rows = await db.query(`SELECT ${COLUMNS} FROM repositories WHERE id = $1`, [id]);
-    return rows[0] ?? null;
+    return queryOne<ImageRepositoryRow>(db, `SELECT ${COLUMNS} FROM repositories WHERE id = $1`, [id]);
   }
 
   async findByPath(db: EntityManager, path: string): Promise<ImageRepositoryRow | null> {
