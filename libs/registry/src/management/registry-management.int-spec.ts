@@ -64,8 +64,11 @@ describe('RegistryManagementService and RegistryDeletionService (integration)', 
     expect(usage).toEqual({ size: distinct, repositoriesCount: 2, tagsCount: 6 });
     expect(usage.size).toBeLessThan(2 * blobs); // the shared layer once
 
-    expect(await management.listTags(ids['corp/shop/api'], { limit: 2, offset: 1 })).toEqual({ items: ['v2', 'v3'], total: 3 });
-    expect(await management.listTagsKeyset(ids['corp/shop/api'], { limit: 2, desc: true })).toEqual({ items: ['v3', 'v2'], next: 'v2' });
+    const page = await management.listTags(ids['corp/shop/api'], { limit: 2, offset: 1 });
+    expect({ names: page.items.map((tag) => tag.name), total: page.total }).toEqual({ names: ['v2', 'v3'], total: 3 });
+    expect(page.items[0]).toEqual({ name: 'v2', lastPulledAt: null, pullCount: 0 });
+    const keyset = await management.listTagsKeyset(ids['corp/shop/api'], { limit: 2, desc: true });
+    expect({ names: keyset.items.map((tag) => tag.name), next: keyset.next }).toEqual({ names: ['v3', 'v2'], next: 'v2' });
     expect(await management.tagDetails(ids['corp/shop/api'], 'v1')).toMatchObject({ name: 'v1', digest: expect.stringMatching(/^sha256:/), configDigest: expect.stringMatching(/^sha256:/) });
   });
 
@@ -79,7 +82,7 @@ describe('RegistryManagementService and RegistryDeletionService (integration)', 
     expect((await deletion.strandedBulkDeleteRequests(600)).map((r) => r.id)).toEqual([request.id]);
 
     expect(await deletion.runBulkDeleteRequest(request.id)).toMatchObject({ ran: true, deleted: 2 });
-    expect((await management.listTags(repositoryId, { limit: 10, offset: 0 })).items).toEqual(['v3']);
+    expect((await management.listTags(repositoryId, { limit: 10, offset: 0 })).items.map((tag) => tag.name)).toEqual(['v3']);
     expect(await q(`SELECT count(*)::int AS n FROM bulk_tag_delete_requests`)).toEqual([{ n: 0 }]);
     expect(await deletion.runBulkDeleteRequest(request.id)).toEqual({ ran: false, deleted: 0 }); // a job queued twice
   });
