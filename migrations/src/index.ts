@@ -15,6 +15,7 @@ import { AddJobTokenScopeAndDeploySecrets1763800023000 } from './1763800023000-A
 import { AddPendingDeletions1763800024000 } from './1763800024000-AddPendingDeletions';
 import { AddPullStatistics1763800040000 } from './1763800040000-AddPullStatistics';
 import { AddCleanupPolicyPullRules1763800041000 } from './1763800041000-AddCleanupPolicyPullRules';
+import { AddRegistryStorageLimits1763800044000 } from './1763800044000-AddRegistryStorageLimits';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   AddPendingDeletions1763800024000,
   AddPullStatistics1763800040000,
   AddCleanupPolicyPullRules1763800041000,
+  AddRegistryStorageLimits1763800044000,
 ];

@@ -84,6 +84,22 @@ export interface CleanupFinishedEvent {
   status: 'finished' | 'failed' | 'unfinished';
 }
 
+/**
+ * A push reached a storage limit: `warning` when it took a namespace's usage to 85 % of its limit or above (from
+ * below), `exceeded` when it was refused because it would have gone over (nothing was stored).
+ */
+export interface StorageLimitEvent extends RepositoryEventBase {
+  state: 'warning' | 'exceeded';
+  /** The blob or manifest whose push crossed the mark or was refused. */
+  digest: string;
+  namespace: { kind: 'project' | 'group'; id: number; fullPath: string };
+  limit: number;
+  /** Usage before the push, in bytes. */
+  used: number;
+  /** What the push brings that the top-level namespace does not already store. */
+  needed: number;
+}
+
 /** What an event left in the outbox: the webhook delivery rows to queue once the transaction committed. */
 export interface RecordedEvent {
   deliveryIds: number[];
@@ -98,6 +114,7 @@ export interface RegistryEventSink {
   manifestDeleted(db: EntityManager, event: ManifestDeletedEvent): Promise<RecordedEvent>;
   repositoryDeleted(db: EntityManager, event: RepositoryDeletedEvent): Promise<RecordedEvent>;
   cleanupFinished(db: EntityManager, event: CleanupFinishedEvent): Promise<RecordedEvent>;
+  storageLimit(db: EntityManager, event: StorageLimitEvent): Promise<RecordedEvent>;
   /** After the commit: queues the recorded deliveries. Never throws; with Redis down it gives up quickly. */
   publish(recorded: RecordedEvent): Promise<void>;
 }
@@ -109,5 +126,6 @@ export const NO_REGISTRY_EVENTS: RegistryEventSink = {
   manifestDeleted: async () => NOTHING_RECORDED,
   repositoryDeleted: async () => NOTHING_RECORDED,
   cleanupFinished: async () => NOTHING_RECORDED,
+  storageLimit: async () => NOTHING_RECORDED,
   publish: async () => undefined,
 };

@@ -21,6 +21,7 @@ import { RegistryContext } from './registry-context';
 import { ReferrerDescriptor, ReferrersPage, ReferrersPageRequest, REFERRERS_PAGE_PAYLOAD_BYTES, REFERRERS_PAGE_SIZE } from './referrers-page';
 import { MANIFEST_DELETED_TAGS_LISTED, RegistryEventActor } from './events';
 import { manifestDigestById, tagsOfManifest } from './data/event-facts';
+import { StorageQuotaGuard } from './quota/storage-quota-guard';
 
 export interface PushedManifest {
   digest: string;
@@ -29,7 +30,11 @@ export interface PushedManifest {
 
 /** Manifest push, pull and delete by tag or digest. Payloads are stored and served byte for byte. */
 export class ManifestService {
-  constructor(private readonly ctx: RegistryContext) {}
+  private readonly quota: StorageQuotaGuard;
+
+  constructor(private readonly ctx: RegistryContext) {
+    this.quota = new StorageQuotaGuard(ctx);
+  }
 
   async get(repositoryPath: string, reference: string): Promise<StoredManifest> {
     return (await this.find(repositoryPath, reference, true)) as StoredManifest;
@@ -52,6 +57,9 @@ export class ManifestService {
     }
     const project = await this.ctx.projects.findOwning(this.ctx.db.manager, candidateProjectPaths(repositoryPath));
     if (!project) throw new RegistryError('NAME_UNKNOWN', `no project owns the repository ${repositoryPath}`, { name: repositoryPath });
+
+    // A manifest new to the top-level namespace needs room for its payload: a namespace at its limit takes no new image.
+    await this.quota.admit({ project, repositoryPath, actor: actor ?? ANONYMOUS }, { kind: 'manifest', digest }, payload.length);
 
     const size = totalSize(manifest, payload.length);
     const recorded = await this.ctx.db.transaction(async (db) => {

@@ -7,6 +7,7 @@ import { ProjectLookupRepository } from './data/project.repository';
 import { TagRepository } from './data/tag.repository';
 import { UploadRepository } from './data/upload.repository';
 import { GcRepository } from './gc/gc.repository';
+import { QuotaRepository } from './quota/quota.repository';
 import { NO_REGISTRY_EVENTS, RegistryEventSink } from './events';
 import { ManifestCache, NO_REGISTRY_CHANGES, RegistryChangeNotifier } from './manifest-cache';
 
@@ -44,6 +45,7 @@ export class RegistryContext {
   readonly uploads = new UploadRepository();
   readonly projects = new ProjectLookupRepository();
   readonly gc = new GcRepository();
+  readonly quotas = new QuotaRepository();
   readonly events: RegistryEventSink;
   readonly changes: RegistryChangeNotifier;
   readonly manifestCache: ManifestCache | undefined;

@@ -11,6 +11,8 @@ import { UploadRow } from './data/upload.repository';
 import { HeldLease } from './parked-upload-leases';
 import { PARKED_LEASE_SECONDS, UPLOAD_LEASE_SECONDS, UploadLeases } from './upload-leases';
 import { UploadSizeRecording } from './upload-size-recording';
+import { RegistryEventActor, SYSTEM_ACTOR } from './events';
+import { Admission, StorageQuotaGuard } from './quota/storage-quota-guard';
 
 /** First key of the advisory lock taken while counting a project's upload sessions ("upld"). */
 const UPLOAD_LIMIT_LOCK = 0x75706c64;
@@ -35,6 +37,7 @@ const BLOB_GONE = Symbol('blob gone');
  */
 export class UploadService {
   private readonly leases: UploadLeases;
+  private readonly quota: StorageQuotaGuard;
 
   constructor(
     private readonly ctx: RegistryContext,
@@ -43,6 +46,7 @@ export class UploadService {
     private readonly hashes = new UploadHashCache(),
   ) {
     this.leases = new UploadLeases(ctx);
+    this.quota = new StorageQuotaGuard(ctx);
   }
 
   /** Gives back the leases parked in this process (shutdown), so other replicas can continue those uploads at once. */
@@ -77,7 +81,12 @@ export class UploadService {
   }
 
   /** POST ?digest= with the whole blob as the body. */
-  async uploadMonolithic(repositoryPath: string, digest: string, chunk: UploadChunk): Promise<{ digest: string; size: number }> {
+  async uploadMonolithic(
+    repositoryPath: string,
+    digest: string,
+    chunk: UploadChunk,
+    actor: RegistryEventActor = SYSTEM_ACTOR,
+  ): Promise<{ digest: string; size: number }> {
     const expected = parseDigest(digest);
     const project = await this.owningProject(repositoryPath);
     const id = randomUUID();
@@ -85,7 +94,9 @@ export class UploadService {
     try {
       const { size, hash } = await this.write(id, 0, newHash('sha256'), chunk);
       await this.verify(id, expected, hash);
+      const admission = await this.quota.admit({ project, repositoryPath, actor }, { kind: 'blob', digest: expected.value }, size);
       await this.commit(id, repositoryPath, project, expected.value, size, 'monolithic');
+      await this.quota.settle(admission);
       return { digest: expected.value, size };
     } catch (error) {
       await this.ctx.store.abortUpload(id).catch(() => undefined);
@@ -103,13 +114,21 @@ export class UploadService {
   }
 
   /** PUT ?digest=: the optional last chunk, then digest verification and commit. */
-  async finish(repositoryPath: string, id: string, digest: string, chunk?: UploadChunk): Promise<{ digest: string; size: number }> {
+  async finish(
+    repositoryPath: string,
+    id: string,
+    digest: string,
+    chunk?: UploadChunk,
+    actor: RegistryEventActor = SYSTEM_ACTOR,
+  ): Promise<{ digest: string; size: number }> {
     const expected = parseDigest(digest);
     // The lease covers the last chunk, the digest check and the commit: no other request can write meanwhile.
     const size = await this.withLease(repositoryPath, id, chunk, async (lease) => {
       const upload = lease.row;
+      const project = await this.projectOf(repositoryPath, upload.projectId);
       let size = upload.size;
       let hash: Hash | undefined;
+      let admission: Admission;
       // The lease must outlast the digest check and the commit (sha512 hashes the whole upload again).
       if (chunk) ({ size, hash } = await this.appendTo(lease, chunk, UPLOAD_LEASE_SECONDS));
       try {
@@ -119,11 +138,14 @@ export class UploadService {
         if (!chunk) await this.checkStoredSize(id, size);
         hash ??= await this.hashState(upload.id, size);
         await this.verify(id, expected, hash);
+        // Over a storage limit the upload goes like a bad digest: refused, its bytes and row removed, nothing published.
+        admission = await this.quota.admit({ project, repositoryPath, actor }, { kind: 'blob', digest: expected.value }, size);
       } catch (error) {
         await this.cancel(repositoryPath, id);
         throw error;
       }
-      await this.commit(id, repositoryPath, await this.projectOf(repositoryPath, upload.projectId), expected.value, size, 'session');
+      await this.commit(id, repositoryPath, project, expected.value, size, 'session');
+      await this.quota.settle(admission);
       return { result: size, after: 'done' };
     });
     return { digest: expected.value, size };
@@ -146,19 +168,27 @@ export class UploadService {
    * Links a blob the caller may read in `fromPath` into `repositoryPath` without moving bytes.
    * False when the source does not hold the blob, so the caller falls back to a normal upload.
    */
-  async mount(repositoryPath: string, digest: string, fromPath: string): Promise<boolean> {
+  async mount(repositoryPath: string, digest: string, fromPath: string, actor: RegistryEventActor = SYSTEM_ACTOR): Promise<boolean> {
     const parsed = parseDigest(digest);
     const source = await this.ctx.blobs.findLinked(this.ctx.db.manager, fromPath, parsed.value);
     if (!source) return false;
     const project = await this.owningProject(repositoryPath);
+    // Free within the top-level namespace; from another one it brings the blob's bytes, refused over a limit.
+    const admission = await this.quota.admit({ project, repositoryPath, actor }, { kind: 'blob', digest: parsed.value }, source.size);
+    const mounted = await this.mountLinked(repositoryPath, project, parsed.value);
+    if (mounted) await this.quota.settle(admission);
+    return mounted;
+  }
+
+  private async mountLinked(repositoryPath: string, project: { id: number; fullPath: string }, digest: string): Promise<boolean> {
     // The repository row first, then the blob row: the order an upload's commit and a manifest push take them
     // in. The other order deadlocked against a concurrent upload of the same blob into the same repository
     // (two clients pushing one image through two replicas).
     return this.ctx.db
       .transaction(async (db) => {
         const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
-        if (!(await this.ctx.blobs.lockExisting(db, parsed.value))) throw BLOB_GONE; // GC took it: roll back
-        await this.ctx.blobs.link(db, repository.id, parsed.value);
+        if (!(await this.ctx.blobs.lockExisting(db, digest))) throw BLOB_GONE; // GC took it: roll back
+        await this.ctx.blobs.link(db, repository.id, digest);
         return true;
       })
       .catch((error) => {

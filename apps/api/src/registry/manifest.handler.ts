@@ -9,13 +9,12 @@ import {
   PullStatistics,
   referrersIndex,
   RegistryError,
-  RegistryEventActor,
   TagService,
 } from '@cargohold/registry';
-import { clientAddress } from '../http/client-address';
 import { PublicUrlOf } from '../http/public-url';
 import { header, pageSize, readBody, RegistryRequest, send, sendJson } from './registry-http';
 import { RegistryPrincipal } from './registry-access';
+import { eventActor } from './event-actor';
 
 /** Manifests, tags/list, the catalog and the referrers API. */
 export class ManifestHandler {
@@ -104,13 +103,6 @@ export class ManifestHandler {
     if (page.next !== undefined) headers.Link = `</v2/_catalog?n=${n}&last=${encodeURIComponent(page.next)}>; rel="next"`;
     sendJson(request.res, 200, { repositories: page.items }, headers);
   }
-}
-
-/** Who acted, for registry events: the JWT's actor claim and subject, plus the source address (audit only). */
-function eventActor(request: RegistryRequest, principal: RegistryPrincipal | undefined): RegistryEventActor {
-  const claimed = principal?.actor;
-  const kind = claimed && ['user', 'deploy_token', 'job'].includes(claimed.kind) ? (claimed.kind as RegistryEventActor['kind']) : 'anonymous';
-  return { kind, id: kind === 'anonymous' ? null : (claimed?.id ?? null), name: principal?.subject || null, ipAddress: clientAddress(request.req) };
 }
 
 /**

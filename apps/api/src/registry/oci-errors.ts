@@ -31,6 +31,8 @@ export const OCI_ERRORS: Readonly<{ [C in RegistryErrorCode]: OciWire<C> }> = Ob
   MANIFEST_TOO_LARGE: { status: 413, reportedAs: 'SIZE_INVALID' },
   // A conflict with the repository's state, not a permission problem: 409, as distribution answers.
   MANIFEST_REFERENCED: { status: 409, reportedAs: 'DENIED' },
+  // Harbor and GitLab answer a push over quota with 403 DENIED; the detail carries limit, used and needed.
+  QUOTA_EXCEEDED: { status: 403, reportedAs: 'DENIED' },
 });
 
 export interface OciErrorEntry {

@@ -78,7 +78,7 @@ export class RegistryRouter {
         return this.only(method, ['POST'], () => this.uploads.start(request, route.name, principal));
       case 'upload':
         if (method === 'PATCH') return this.uploads.patch(request, route.name, route.id);
-        if (method === 'PUT') return this.uploads.put(request, route.name, route.id);
+        if (method === 'PUT') return this.uploads.put(request, route.name, route.id, principal);
         if (method === 'GET') return this.uploads.status(request, route.name, route.id);
         if (method === 'DELETE') return this.uploads.cancel(request, route.name, route.id);
         return this.unsupported(method);

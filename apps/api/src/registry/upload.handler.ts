@@ -3,6 +3,7 @@ import { PublicUrlOf } from '../http/public-url';
 import { contentLength, hasBody, header, RegistryRequest, send } from './registry-http';
 import { RegistryPrincipal } from './registry-access';
 import { cutWhenBodyIdle } from './upload-body-idle';
+import { eventActor } from './event-actor';
 
 /** POST/PATCH/PUT/GET/DELETE on /v2/<name>/blobs/uploads/. */
 export class UploadHandler {
@@ -19,14 +20,14 @@ export class UploadHandler {
     const { query, res, req } = request;
     const mount = query.get('mount');
     const from = query.get('from');
-    if (mount && from && principal.can(from, 'pull') && (await this.uploads.mount(name, mount, from))) {
+    if (mount && from && principal.can(from, 'pull') && (await this.uploads.mount(name, mount, from, eventActor(request, principal)))) {
       req.resume();
       send(res, 201, { Location: `${this.publicUrl(req)}/v2/${name}/blobs/${mount}`, 'Docker-Content-Digest': mount });
       return;
     }
     const digest = query.get('digest');
     if (digest && !mount) {
-      const blob = await this.uploads.uploadMonolithic(name, digest, this.chunk(request));
+      const blob = await this.uploads.uploadMonolithic(name, digest, this.chunk(request), eventActor(request, principal));
       send(res, 201, { Location: `${this.publicUrl(req)}/v2/${name}/blobs/${blob.digest}`, 'Docker-Content-Digest': blob.digest });
       return;
     }
@@ -40,7 +41,7 @@ export class UploadHandler {
     this.sendProgress(request, name, id, size);
   }
 
-  async put(request: RegistryRequest, name: string, id: string): Promise<void> {
+  async put(request: RegistryRequest, name: string, id: string, principal: RegistryPrincipal): Promise<void> {
     const digest = request.query.get('digest');
     if (!digest) {
       request.req.resume();
@@ -48,7 +49,7 @@ export class UploadHandler {
     }
     const chunk = hasBody(request.req) ? this.chunk(request) : undefined;
     if (!chunk) request.req.resume();
-    const blob = await this.uploads.finish(name, id, digest, chunk);
+    const blob = await this.uploads.finish(name, id, digest, chunk, eventActor(request, principal));
     send(request.res, 201, {
       Location: `${this.publicUrl(request.req)}/v2/${name}/blobs/${blob.digest}`,
       'Docker-Content-Digest': blob.digest,

@@ -44,7 +44,9 @@ export type RegistryCondition =
   /** A manifest body over MAX_MANIFEST_BYTES: refused before it is read whole or parsed. */
   | 'MANIFEST_TOO_LARGE'
   /** A manifest delete refused because an index still references the manifest. */
-  | 'MANIFEST_REFERENCED';
+  | 'MANIFEST_REFERENCED'
+  /** A push refused because it would take a project or group over its storage limit (detail: limit, used, needed). */
+  | 'QUOTA_EXCEEDED';
 
 export type RegistryErrorCode = OciErrorCode | RegistryCondition;
 
@@ -71,6 +73,7 @@ export const REGISTRY_ERROR_MESSAGES: Readonly<Record<RegistryErrorCode, string>
   UNKNOWN: 'unknown error',
   MANIFEST_TOO_LARGE: 'manifest too large',
   MANIFEST_REFERENCED: 'the manifest is referenced by an index',
+  QUOTA_EXCEEDED: 'storage limit exceeded',
 });
 
 export class RegistryError extends Error {

@@ -7,6 +7,7 @@ import {
   RegistryEventActor,
   RegistryEventSink,
   RepositoryDeletedEvent,
+  StorageLimitEvent,
   TagDeletedEvent,
 } from '../events';
 import { EventOutboxRepository, OutboxPayload } from './event-outbox.repository';
@@ -57,6 +58,18 @@ export class RegistryEventRecorder implements RegistryEventSink {
   cleanupFinished(db: EntityManager, event: CleanupFinishedEvent): Promise<RecordedEvent> {
     const details = { deleted_tags: event.deletedTags, repositories: event.repositories, status: event.status };
     return this.record(db, 'cleanup_finished', event, `project ${event.projectId}`, details, [{ name: 'cleanup_finished', event }]);
+  }
+
+  storageLimit(db: EntityManager, event: StorageLimitEvent): Promise<RecordedEvent> {
+    const name = event.state === 'warning' ? 'storage_limit_warning' : 'storage_limit_exceeded';
+    const details = {
+      namespace_kind: event.namespace.kind,
+      namespace_path: event.namespace.fullPath,
+      limit: event.limit,
+      used: event.used,
+      needed: event.needed,
+    };
+    return this.record(db, name, event, event.repositoryPath, details, [{ name, event }]);
   }
 
   async publish(recorded: RecordedEvent): Promise<void> {

@@ -1,7 +1,14 @@
-import { CleanupFinishedEvent, ManifestPushedEvent, RegistryEventActor, TagDeletedEvent, RepositoryDeletedEvent } from '../events';
+import { CleanupFinishedEvent, ManifestPushedEvent, RegistryEventActor, TagDeletedEvent, RepositoryDeletedEvent, StorageLimitEvent } from '../events';
 
 /** Event names as receivers see them (`event_name`); `object_kind` is always `registry`. */
-export type RegistryHookEvent = 'image_pushed' | 'tag_deleted' | 'repository_deleted' | 'cleanup_finished' | 'test';
+export type RegistryHookEvent =
+  | 'image_pushed'
+  | 'tag_deleted'
+  | 'repository_deleted'
+  | 'cleanup_finished'
+  | 'storage_limit_warning'
+  | 'storage_limit_exceeded'
+  | 'test';
 
 export const REGISTRY_HOOK_HEADER = 'Registry Hook';
 
@@ -25,6 +32,8 @@ export interface RegistryHookPayload {
    * some of them get no `tag_deleted` of their own (only the first MANIFEST_DELETED_TAGS_LISTED by name do).
    */
   manifest_delete?: { tags_count: number; tags_truncated: boolean };
+  /** On `storage_limit_warning` and `storage_limit_exceeded`: the limited namespace and the figures, in bytes. */
+  storage_limit?: { namespace_kind: 'project' | 'group'; namespace_path: string; limit: number; used: number; needed: number };
 }
 
 export type RegistryPayloadEvent =
@@ -32,6 +41,7 @@ export type RegistryPayloadEvent =
   | { name: 'tag_deleted'; event: TagDeletedEvent }
   | { name: 'repository_deleted'; event: RepositoryDeletedEvent }
   | { name: 'cleanup_finished'; event: CleanupFinishedEvent }
+  | { name: 'storage_limit_warning' | 'storage_limit_exceeded'; event: StorageLimitEvent }
   | { name: 'test'; event: ManifestPushedEvent };
 
 /** Builds the JSON body receivers get. `publicUrl` is PUBLIC_URL: its host is the registry host in pull commands. */
@@ -67,6 +77,10 @@ export function buildEventPayload(input: RegistryPayloadEvent, publicUrl: string
   };
   if (input.name === 'cleanup_finished') {
     payload.cleanup = { deleted_tags: input.event.deletedTags, repositories: input.event.repositories, status: input.event.status };
+  }
+  if (input.name === 'storage_limit_warning' || input.name === 'storage_limit_exceeded') {
+    const { namespace, limit, used, needed } = input.event;
+    payload.storage_limit = { namespace_kind: namespace.kind, namespace_path: namespace.fullPath, limit, used, needed };
   }
   if (input.name === 'tag_deleted' && input.event.withManifest) {
     payload.manifest_delete = { tags_count: input.event.withManifest.tagsCount, tags_truncated: input.event.withManifest.tagsTruncated };

@@ -1,0 +1,115 @@
+import { EntityManager } from 'typeorm';
+import { LimitedNamespace } from './storage-quota';
+
+/** What a push brings: a blob (its bytes) or a manifest (its payload), named by digest. */
+export type PushedItem = { kind: 'blob' | 'manifest'; digest: string };
+
+export interface QuotaFacts {
+  /** The item is already stored somewhere in the project's top-level namespace: it costs nothing. */
+  stored: boolean;
+  /** The namespaces that limit the project (limit > 0), project first; empty when stored or unlimited. */
+  limited: LimitedNamespace[];
+}
+
+/**
+ * The project, its ancestor namespaces and their effective limits: the project's own (NULL: the instance default),
+ * each group's own (NULL or 0: none). `depth` orders them project first, then upwards.
+ */
+const CHAIN = `
+  project AS (SELECT id, namespace_id, full_path, registry_storage_limit FROM projects WHERE id = $1),
+  chain AS (
+    SELECT n.id, n.parent_id, n.kind, n.full_path, n.registry_storage_limit, 1 AS depth
+      FROM namespaces n JOIN project p ON n.id = p.namespace_id
+    UNION ALL
+    SELECT n.id, n.parent_id, n.kind, n.full_path, n.registry_storage_limit, c.depth + 1
+      FROM namespaces n JOIN chain c ON n.id = c.parent_id
+  ),
+  limits AS (
+    SELECT 'project' AS kind, p.id, p.full_path,
+           COALESCE(p.registry_storage_limit, (SELECT container_registry_storage_limit FROM application_settings WHERE id = 1), 0) AS lim,
+           0 AS depth
+      FROM project p
+    UNION ALL
+    SELECT 'group', c.id, c.full_path, COALESCE(c.registry_storage_limit, 0), c.depth FROM chain c WHERE c.kind = 'group'
+  ),
+  root AS (SELECT full_path || '/' AS prefix FROM chain WHERE parent_id IS NULL)`;
+
+/**
+ * Deduplicated bytes below a limited namespace, the way RepositoryQueryRepository.usage counts them (the REST
+ * `container_registry_size`): distinct blobs linked to the repositories of the project, or of every project
+ * below the group (full paths nest, so a prefix finds them).
+ */
+const USED = `
+  SELECT COALESCE(sum(b.size), 0)::bigint AS used FROM blobs b
+   WHERE b.digest IN (
+     SELECT rb.blob_digest FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id
+      WHERE r.project_id IN (
+        SELECT p.id FROM projects p
+         WHERE (l.kind = 'project' AND p.id = l.id) OR (l.kind = 'group' AND starts_with(p.full_path, l.full_path || '/'))))`;
+
+/** Storage limits: the facts a push is judged on, and the settings administrators change. */
+export class QuotaRepository {
+  /**
+   * One statement: whether the item is already in the top-level namespace (one index probe by digest), and, when it
+   * is not, each limited namespace with its usage. Nothing is locked and no row is written: concurrent pushes
+   * each see the committed usage (docs/operations.md, "Storage limits", says what that allows).
+   */
+  async facts(db: EntityManager, projectId: number, item: PushedItem): Promise<QuotaFacts> {
+    const stored =
+      item.kind === 'blob'
+        ? `SELECT 1 FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id, root WHERE rb.blob_digest = $2 AND starts_with(r.path, root.prefix)`
+        : `SELECT 1 FROM manifests m JOIN repositories r ON r.id = m.repository_id, root WHERE m.digest = $2 AND starts_with(r.path, root.prefix)`;
+    const [row] = await db.query(
+      `WITH RECURSIVE ${CHAIN},
+       limited AS (SELECT * FROM limits WHERE lim > 0),
+       found AS (SELECT EXISTS (SELECT 1 FROM limited) AND EXISTS (${stored}) AS stored)
+       SELECT (SELECT stored FROM found) AS stored,
+              COALESCE((
+                SELECT json_agg(json_build_object('kind', l.kind, 'id', l.id, 'fullPath', l.full_path, 'limit', l.lim, 'used', u.used) ORDER BY l.depth)
+                  FROM limited l CROSS JOIN LATERAL (${USED}) u
+                 WHERE NOT (SELECT stored FROM found)
+              ), '[]'::json) AS limited`,
+      [projectId, item.digest],
+    );
+    if (!row) return { stored: false, limited: [] };
+    return { stored: row.stored === true, limited: (row.limited as LimitedNamespace[]).map((ns) => ({ ...ns, id: Number(ns.id), limit: Number(ns.limit), used: Number(ns.used) })) };
+  }
+
+  /** The project's own limit (null: the instance default applies) and the one in force (0: none). */
+  async projectLimit(db: EntityManager, projectId: number): Promise<{ own: number | null; effective: number }> {
+    const [row] = await db.query(
+      `SELECT p.registry_storage_limit AS own,
+              COALESCE(p.registry_storage_limit, (SELECT container_registry_storage_limit FROM application_settings WHERE id = 1), 0) AS effective
+         FROM projects p WHERE p.id = $1`,
+      [projectId],
+    );
+    return { own: row?.own ?? null, effective: Number(row?.effective ?? 0) };
+  }
+
+  /** null resets the project to the instance default; 0 exempts it from any project limit. */
+  async setProjectLimit(db: EntityManager, projectId: number, limit: number | null): Promise<void> {
+    await db.query(`UPDATE projects SET registry_storage_limit = $2 WHERE id = $1`, [projectId, limit]);
+  }
+
+  async groupLimit(db: EntityManager, groupId: number): Promise<number> {
+    const [row] = await db.query(`SELECT COALESCE(registry_storage_limit, 0) AS lim FROM namespaces WHERE id = $1`, [groupId]);
+    return Number(row?.lim ?? 0);
+  }
+
+  async setGroupLimit(db: EntityManager, groupId: number, limit: number): Promise<void> {
+    await db.query(`UPDATE namespaces SET registry_storage_limit = $2 WHERE id = $1 AND kind = 'group'`, [groupId, limit]);
+  }
+
+  async defaultLimit(db: EntityManager): Promise<number> {
+    const [row] = await db.query(`SELECT container_registry_storage_limit AS lim FROM application_settings WHERE id = 1`);
+    return Number(row?.lim ?? 0);
+  }
+
+  async setDefaultLimit(db: EntityManager, limit: number): Promise<void> {
+    await db.query(
+      `INSERT INTO application_settings (id, container_registry_storage_limit, updated_at) VALUES (1, $1, now())
+       ON CONFLICT (id) DO UPDATE SET container_registry_storage_limit = $1, updated_at = now()`,
+      [limit],
+    );
+  }
+}
