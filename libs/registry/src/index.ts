@@ -40,3 +40,6 @@ export * from './webhooks/webhook-dispatcher';
 export * from './webhooks/webhook-deliverer';
 export * from './webhooks/webhook-transport';
 export * from './webhooks/registry-event-recorder';
+export * from './quota/storage-quota';
+export * from './quota/storage-limit.service';
+export type { QuotaFacts, PushedItem } from './quota/quota.repository';

@@ -1,4 +1,4 @@
-import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor, ChangeOrigin, IamServices } from '@cargohold/iam';
@@ -14,6 +14,9 @@ import { CreateGroupDto, ListGroupsQuery } from './dto/groups.dto';
 import { ListGroupProjectsQuery, projectListOf } from './dto/projects.dto';
 import { presentGroup } from './presenters/group.presenter';
 import { presentProject } from './presenters/project.presenter';
+import { StorageLimitsRequests } from '../storage-limits/storage-limits.service';
+import { presentGroupStorage } from '../storage-limits/storage-limits.presenter';
+import { GroupStorageLimitDto } from '../storage-limits/storage-limit.dto';
 
 /** `/groups`: groups and nested subgroups. */
 @RestController('groups')
@@ -22,6 +25,7 @@ export class GroupsController {
     private readonly iam: IamServices,
     private readonly deletions: DeletionRequests,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly storageLimits: StorageLimitsRequests,
   ) {}
 
   @Get()
@@ -48,7 +52,17 @@ export class GroupsController {
   @Get(':id')
   @AllowAnonymous()
   async get(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
-    return presentGroup(await this.iam.groups.get(actor, resourceRef(id)), this.config.publicUrl);
+    const { group, level } = await this.iam.access.requireGroup(actor, resourceRef(id));
+    return { ...presentGroup(group, this.config.publicUrl), ...presentGroupStorage(await this.storageLimits.ofGroup(actor, group, level)) };
+  }
+
+  /** GitLab's group edit; only the registry storage limit is editable here (administrators). */
+  @Put(':id')
+  async update(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: GroupStorageLimitDto) {
+    this.storageLimits.assertMaySet(actor);
+    const { group, level } = await this.iam.access.requireGroup(actor, resourceRef(id));
+    if (body.container_registry_storage_limit !== undefined) await this.storageLimits.setForGroup(actor, group, body.container_registry_storage_limit);
+    return { ...presentGroup(group, this.config.publicUrl), ...presentGroupStorage(await this.storageLimits.ofGroup(actor, group, level)) };
   }
 
   @Get(':id/subgroups')

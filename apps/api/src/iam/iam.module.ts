@@ -15,12 +15,13 @@ import { PersonalAccessTokensController } from './personal-access-tokens.control
 import { ProjectsController } from './projects.controller';
 import { GroupAccessTokensController, ProjectAccessTokensController } from './resource-access-tokens.controller';
 import { UsersController } from './users.controller';
+import { StorageLimitsCoreModule } from '../storage-limits/storage-limits-core.module';
 
 /** The identity REST API under /api/v4 (users, groups, projects, members, tokens, CI jobs). */
 @Module({
   // CleanupPolicyCoreModule: GET /projects/:id shows the cleanup policy in force, as GitLab does;
-  // RegistryManagementCoreModule: its `statistics` (container_registry_size).
-  imports: [RestModule, CleanupPolicyCoreModule, RegistryManagementCoreModule, JobsModule],
+  // RegistryManagementCoreModule: its `statistics` (container_registry_size); StorageLimitsCoreModule: storage limits.
+  imports: [RestModule, CleanupPolicyCoreModule, RegistryManagementCoreModule, JobsModule, StorageLimitsCoreModule],
   providers: [ProjectStatisticsService, DeletionRequests],
   controllers: [
     UsersController,

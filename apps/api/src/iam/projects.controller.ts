@@ -15,6 +15,8 @@ import { ProjectStatisticsService } from './project-statistics.service';
 import { CleanupPolicyService, RegistryContext } from '@cargohold/registry';
 import { presentEffective } from '../cleanup/cleanup-policy.presenter';
 import { withPolicyChange } from '../cleanup/cleanup-policy-params';
+import { StorageLimitsRequests } from '../storage-limits/storage-limits.service';
+import { presentProjectStorage } from '../storage-limits/storage-limits.presenter';
 
 /** `/projects`: projects in user namespaces and groups. */
 @RestController('projects')
@@ -25,6 +27,7 @@ export class ProjectsController {
     private readonly cleanupPolicies: CleanupPolicyService,
     private readonly statistics: ProjectStatisticsService,
     private readonly registry: RegistryContext,
+    private readonly storageLimits: StorageLimitsRequests,
   ) {}
 
   @Get()
@@ -63,6 +66,8 @@ export class ProjectsController {
   async update(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateProjectDto) {
     const policyAttributes = body.container_expiration_policy_attributes;
     if (policyAttributes) await withPolicyChange(policyAttributes, (change) => this.cleanupPolicies.validate(change));
+    const storageLimit = body.container_registry_storage_limit;
+    if (storageLimit !== undefined) this.storageLimits.assertMaySet(actor);
     const { project, level } = await this.iam.projects.update(actor, resourceRef(id), {
       name: body.name,
       path: body.path,
@@ -71,8 +76,10 @@ export class ProjectsController {
       containerRegistryAccessLevel: requestedRegistryAccess(body),
     });
     if (policyAttributes) await withPolicyChange(policyAttributes, (change) => this.cleanupPolicies.set({ kind: 'project', id: project.id }, change));
+    if (storageLimit !== undefined) await this.storageLimits.setForProject(actor, project, storageLimit);
     const policy = presentEffective(await this.cleanupPolicies.effectiveForProject(project.id));
-    return { ...presentProject(project, this.config.publicUrl, level), container_expiration_policy: policy };
+    const storage = presentProjectStorage(await this.storageLimits.ofProject(actor, project, level));
+    return { ...presentProject(project, this.config.publicUrl, level), container_expiration_policy: policy, ...storage };
   }
 
   @Get(':id')
@@ -85,6 +92,7 @@ export class ProjectsController {
     return {
       ...presentProject(project, this.config.publicUrl, actor ? level : undefined),
       container_expiration_policy: policy,
+      ...presentProjectStorage(await this.storageLimits.ofProject(actor, project, level)),
       ...(usage ? { statistics: presentProjectStatistics(usage) } : {}),
     };
   }

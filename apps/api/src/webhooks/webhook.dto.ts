@@ -1,6 +1,7 @@
 import { IsIn, IsOptional, IsString, MaxLength, Min, Max } from 'class-validator';
 import { PaginationQuery } from '../rest/pagination';
 import { GitlabBoolean, GitlabInteger } from '../rest/validation';
+import { StorageLimitBytes } from '../storage-limits/storage-limit.dto';
 
 /**
  * GitLab's event flags besides `registry_events`: accepted and stored so GitLab clients and Terraform providers
@@ -90,6 +91,10 @@ export class WebhookEventsQuery extends PaginationQuery {
 export class ApplicationSettingsDto {
   @IsOptional() @GitlabBoolean()
   allow_local_requests_from_web_hooks_and_services?: boolean;
+
+  /** The instance default registry storage limit per project, bytes; 0: none. */
+  @StorageLimitBytes()
+  container_registry_storage_limit?: number;
 }
 
 export class WebhookIdParam {

@@ -8,6 +8,7 @@ import { APP_CONFIG, LOGGER, REGISTRY_EVENT_SINK } from '@cargohold/platform';
 import { RegistryEventRecorder, WebhookDispatcher, WebhookRepository } from '@cargohold/registry';
 import { JobsModule } from '../jobs/jobs.module';
 import { RestModule } from '../rest/rest.module';
+import { StorageLimitsCoreModule } from '../storage-limits/storage-limits-core.module';
 import { ApplicationSettingsController } from './application-settings.controller';
 import { GroupHooksController, ProjectHooksController } from './hooks.controller';
 import { deliveryEnqueuer } from './webhook-jobs';
@@ -19,7 +20,7 @@ import { WebhooksService } from './webhooks.service';
  * matching hook in the change's transaction and queues the deliveries after the commit.
  */
 @Module({
-  imports: [RestModule, JobsModule],
+  imports: [RestModule, JobsModule, StorageLimitsCoreModule],
   controllers: [ProjectHooksController, GroupHooksController, ApplicationSettingsController],
   providers: [
     { provide: WebhookRepository, useFactory: () => new WebhookRepository() },

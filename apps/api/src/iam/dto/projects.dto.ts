@@ -3,6 +3,7 @@ import { AccessLevel, MEMBER_ACCESS_LEVELS, ProjectFilter, ProjectOrder, REGISTR
 import { UpdateWithPolicyDto } from '../../cleanup/cleanup-policy.dto';
 import { PaginationQuery } from '../../rest/pagination';
 import { GitlabBoolean, GitlabInteger } from '../../rest/validation';
+import { StorageLimitBytes } from '../../storage-limits/storage-limit.dto';
 
 export class CreateProjectDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(255)
@@ -48,6 +49,10 @@ export class UpdateProjectDto extends UpdateWithPolicyDto {
   /** Deprecated in GitLab: `false` disables the registry, `true` enables it; the access level wins when both come. */
   @IsOptional() @GitlabBoolean()
   container_registry_enabled?: boolean;
+
+  /** Registry storage limit in bytes (administrators only): 0 for none, null for the instance default. */
+  @StorageLimitBytes()
+  container_registry_storage_limit?: number | null;
 }
 
 export class ListProjectsQuery extends PaginationQuery {

@@ -1,0 +1,20 @@
+import { GroupStorage, ProjectStorage } from '@cargohold/registry';
+
+/**
+ * The storage fields of GET/PUT /projects/:id (extensions, docs/api.md): the project's own limit (null: the instance
+ * default applies), the limit in force and the deduplicated usage, all in bytes.
+ */
+export function presentProjectStorage(storage: ProjectStorage | null) {
+  if (!storage) return {};
+  return {
+    container_registry_storage_limit: storage.ownLimit,
+    container_registry_storage_effective_limit: storage.limit,
+    container_registry_size: storage.used,
+  };
+}
+
+/** The storage fields of GET/PUT /groups/:id: the group's limit (0: none) and the usage of everything below it. */
+export function presentGroupStorage(storage: GroupStorage | null) {
+  if (!storage) return {};
+  return { container_registry_storage_limit: storage.limit, container_registry_size: storage.used };
+}

@@ -1,0 +1,58 @@
+import { DataSource } from 'typeorm';
+import { RepositoryQueryRepository } from '../management/repository-query.repository';
+import { QuotaRepository } from './quota.repository';
+
+export interface ProjectStorage {
+  /** The project's own limit in bytes; null when the instance default applies, 0 for none. */
+  ownLimit: number | null;
+  /** The limit in force for the project itself (own or instance default); 0: none. */
+  limit: number;
+  /** Deduplicated bytes stored (the REST `container_registry_size`). */
+  used: number;
+}
+
+export interface GroupStorage {
+  /** 0: none. */
+  limit: number;
+  used: number;
+}
+
+/**
+ * Reading and setting storage limits with the usage they apply to. Who may do so is decided by the caller (the
+ * api: administrators set, Reporters and up read); limits are bytes, validated at the edge.
+ */
+export class StorageLimitService {
+  private readonly quotas = new QuotaRepository();
+  private readonly repositories = new RepositoryQueryRepository();
+
+  constructor(private readonly db: DataSource) {}
+
+  async project(projectId: number): Promise<ProjectStorage> {
+    const { own, effective } = await this.quotas.projectLimit(this.db.manager, projectId);
+    const usage = await this.repositories.usage(this.db.manager, [projectId]);
+    return { ownLimit: own === null ? null : Number(own), limit: effective, used: usage.size };
+  }
+
+  /** `projectIds`: every project below the group (its usage, deduplicated across them). */
+  async group(groupId: number, projectIds: number[]): Promise<GroupStorage> {
+    const limit = await this.quotas.groupLimit(this.db.manager, groupId);
+    const usage = await this.repositories.usage(this.db.manager, projectIds);
+    return { limit, used: usage.size };
+  }
+
+  setProjectLimit(projectId: number, limit: number | null): Promise<void> {
+    return this.quotas.setProjectLimit(this.db.manager, projectId, limit);
+  }
+
+  setGroupLimit(groupId: number, limit: number): Promise<void> {
+    return this.quotas.setGroupLimit(this.db.manager, groupId, limit);
+  }
+
+  defaultLimit(): Promise<number> {
+    return this.quotas.defaultLimit(this.db.manager);
+  }
+
+  setDefaultLimit(limit: number): Promise<void> {
+    return this.quotas.setDefaultLimit(this.db.manager, limit);
+  }
+}
