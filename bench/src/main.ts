@@ -7,12 +7,13 @@ import { MiB } from './payload';
 import { canPin, CLIENT_CORE, pin, pinServices, SERVER_CORE } from './pinning';
 import { jsonLine, terminalTable, writePerformanceDoc } from './report';
 import { Results } from './results';
+import { quotaManifestPuts } from './quota';
 import { BenchContext, BenchOptions, blobPulls, blobPushes, machineLimits, manifestGets, skopeoCopies, tagLists } from './scenarios';
 import { benchStorage, startBenchStorage } from './storage';
 import { distributionVersion, startCargohold, startDistribution, startHashSink } from './targets';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
-const GROUPS = ['limits', 'push', 'pull', 'manifest', 'tags', 'skopeo'] as const;
+const GROUPS = ['limits', 'push', 'pull', 'manifest', 'tags', 'skopeo', 'quota'] as const;
 type Group = (typeof GROUPS)[number];
 
 function options(quick: boolean): BenchOptions {
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
   if (groups.has('manifest')) await manifestGets(ctx);
   if (groups.has('tags')) await tagLists(ctx);
   if (groups.has('skopeo')) await skopeoCopies(ctx);
+  if (groups.has('quota')) await quotaManifestPuts(ctx);
 
   const info = {
     mode: quick ? ('quick' as const) : ('full' as const),
