@@ -1,5 +1,5 @@
 import { del, enc, get, getAll, getPage, Query } from './client';
-import type { Repository, TagDetails, TagManifest, TagSummary } from './types';
+import type { CleanupPreview, Repository, TagDetails, TagManifest, TagSummary } from './types';
 
 const base = (projectId: number | string) => `/projects/${enc(projectId)}/registry/repositories`;
 
@@ -12,8 +12,14 @@ export function getRepository(repositoryId: number | string) {
   return get<Repository>(`/registry/repositories/${enc(repositoryId)}`, { tags_count: true, size: true });
 }
 
-export function listAllTags(projectId: number | string, repositoryId: number | string) {
-  return getAll<TagSummary>(`${base(projectId)}/${enc(repositoryId)}/tags`);
+/** `query` may carry `order_by`/`sort`, so that a list cut at getAll's limit keeps the tags first in that order. */
+export function listAllTags(projectId: number | string, repositoryId: number | string, query: Query = {}) {
+  return getAll<TagSummary>(`${base(projectId)}/${enc(repositoryId)}/tags`, query);
+}
+
+/** The server's dry run of a cleanup: the policy in force, or the bulk delete rules given in `rules`. */
+export function getCleanupPreview(projectId: number | string, repositoryId: number | string, rules: Query) {
+  return get<CleanupPreview>(`${base(projectId)}/${enc(repositoryId)}/cleanup_preview`, rules);
 }
 
 export function getTag(projectId: number | string, repositoryId: number | string, tag: string) {

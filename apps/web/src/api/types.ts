@@ -64,6 +64,9 @@ export interface TagSummary {
   path: string;
   location: string;
   delete_api_path?: string;
+  /** Ours (pull statistics): absent on servers without them. */
+  last_pulled_at?: string | null;
+  pull_count?: number;
 }
 
 export interface TagDetails extends TagSummary {
@@ -72,6 +75,8 @@ export interface TagDetails extends TagSummary {
   digest: string;
   created_at: string | null;
   total_size: number | null;
+  manifest_last_pulled_at?: string | null;
+  manifest_pull_count?: number;
 }
 
 export interface Descriptor {
@@ -126,8 +131,20 @@ export interface ExpirationPolicy {
   name_regex?: string | null;
   name_regex_delete?: string | null;
   name_regex_keep: string | null;
+  keep_n_recently_pulled?: number | null;
+  keep_pulled_within?: string | null;
   next_run_at?: string | null;
   source?: string;
+}
+
+/** `GET …/repositories/:repository_id/cleanup_preview` (ours): what a run would do to each tag now. */
+export interface CleanupPreview {
+  source: string;
+  judged_at: string;
+  tags_count: number;
+  delete_count: number;
+  keep_count: number;
+  tags: Array<{ name: string; action: 'delete' | 'keep'; kept_by: string[]; pushed_at: string | null; last_pulled_at: string | null; pull_count: number }>;
 }
 
 export interface DeployToken {

@@ -1,11 +1,11 @@
 import { FormEvent, useState } from 'react';
-import { getAll, isMissingEndpoint } from '../api/client';
+import { isMissingEndpoint } from '../api/client';
 import { updateProject } from '../api/projects';
-import { getTag, listAllTags, mapLimit } from '../api/registry';
-import { AccessLevel, ExpirationPolicy, Repository } from '../api/types';
-import { InlineError, Loading, NotAvailable } from '../components/States';
+import { AccessLevel, ExpirationPolicy } from '../api/types';
+import { InlineError, NotAvailable } from '../components/States';
 import { useProject } from './ProjectLayout';
-import { tagsToDelete } from './cleanup-preview';
+import { KEEP_N_RECENTLY_PULLED, KEEP_PULLED_WITHIN, keepNRecentlyPulledProblem, PolicyRules } from './cleanup-preview';
+import { CleanupPreviewPanel } from './CleanupPreviewPanel';
 import { CleanupRuns } from './CleanupRuns';
 
 const CADENCES = [
@@ -24,7 +24,20 @@ const OLDER_THAN = [
   ['90d', '90 days'],
 ];
 
-type Form = Pick<ExpirationPolicy, 'enabled' | 'cadence' | 'keep_n' | 'older_than' | 'name_regex_keep'> & { name_regex_delete: string | null };
+/** keep_n_recently_pulled is kept as typed, so the field can say what is wrong with it before saving. */
+type Form = Pick<ExpirationPolicy, 'enabled' | 'cadence'> & Omit<PolicyRules, 'keep_n_recently_pulled'> & { keep_n_recently_pulled: string };
+
+function formRules(form: Form): PolicyRules {
+  const keep = form.keep_n_recently_pulled.trim();
+  return {
+    keep_n: form.keep_n,
+    older_than: form.older_than,
+    name_regex_delete: form.name_regex_delete,
+    name_regex_keep: form.name_regex_keep || null,
+    keep_n_recently_pulled: keep === '' || keepNRecentlyPulledProblem(keep) ? null : Number(keep),
+    keep_pulled_within: form.keep_pulled_within,
+  };
+}
 
 /** The project's cleanup policy (GitLab's container_expiration_policy) and a preview of what a run would delete now. */
 export function CleanupPolicyPage() {
@@ -38,11 +51,15 @@ function PolicyForm({ initial, projectId, editable, onSaved }: { initial: Expira
   const [form, setForm] = useState<Form>({
     enabled: initial?.enabled ?? false,
     cadence: initial?.cadence ?? '1d',
-    keep_n: initial?.keep_n ?? 10,
-    older_than: initial?.older_than ?? '90d',
+    // A saved null (no such rule, e.g. a policy keeping by pulls alone) stays null; GitLab's defaults only for a new policy.
+    keep_n: initial ? initial.keep_n : 10,
+    older_than: initial ? initial.older_than : '90d',
     name_regex_delete: initial?.name_regex_delete ?? initial?.name_regex ?? '.*',
     name_regex_keep: initial?.name_regex_keep ?? '',
+    keep_n_recently_pulled: initial?.keep_n_recently_pulled ? String(initial.keep_n_recently_pulled) : '',
+    keep_pulled_within: initial?.keep_pulled_within ?? null,
   });
+  const keepPulledProblem = keepNRecentlyPulledProblem(form.keep_n_recently_pulled);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
@@ -54,10 +71,11 @@ function PolicyForm({ initial, projectId, editable, onSaved }: { initial: Expira
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
+    if (keepPulledProblem) return;
     setSaving(true);
     setError(null);
     try {
-      await updateProject(projectId, { container_expiration_policy_attributes: { ...form, name_regex_keep: form.name_regex_keep || null } });
+      await updateProject(projectId, { container_expiration_policy_attributes: { enabled: form.enabled, cadence: form.cadence, ...formRules(form) } });
       setSaved(true);
       onSaved();
     } catch (failure) {
@@ -72,7 +90,10 @@ function PolicyForm({ initial, projectId, editable, onSaved }: { initial: Expira
   return (
     <>
       <h2>Cleanup policy</h2>
-      <p className="sub">Runs on a schedule and deletes tags that match these rules. The tag latest is never deleted.</p>
+      <p className="sub">
+        Runs on a schedule and deletes tags that match these rules. The tag latest is never deleted. A matching tag kept by any keep rule (most recent, newer than the
+        age, most recently pulled, pulled within) stays.
+      </p>
       <p className="meta">
         {initial?.source && <span>Policy in force: {initial.source === 'default' ? 'the default (disabled)' : `set on the ${initial.source}`}</span>}
         {initial?.next_run_at && <span>Next run: {new Date(initial.next_run_at).toLocaleString()}</span>}
@@ -109,11 +130,38 @@ function PolicyForm({ initial, projectId, editable, onSaved }: { initial: Expira
               </option>
             ))}
           </select>
+          <label htmlFor="keep_n_recently_pulled">Keep the most recently pulled (tags per image)</label>
+          <input
+            id="keep_n_recently_pulled"
+            type="number"
+            min={KEEP_N_RECENTLY_PULLED.min}
+            max={KEEP_N_RECENTLY_PULLED.max}
+            step={1}
+            placeholder="(no rule)"
+            aria-invalid={keepPulledProblem ? true : undefined}
+            aria-describedby={keepPulledProblem ? 'keep_n_recently_pulled_problem' : undefined}
+            value={form.keep_n_recently_pulled}
+            onChange={(e) => set('keep_n_recently_pulled', e.target.value)}
+          />
+          {keepPulledProblem && (
+            <p className="inline-error" id="keep_n_recently_pulled_problem">
+              {keepPulledProblem}
+            </p>
+          )}
+          <label htmlFor="keep_pulled_within">Keep tags pulled within</label>
+          <select id="keep_pulled_within" value={form.keep_pulled_within ?? ''} onChange={(e) => set('keep_pulled_within', e.target.value || null)}>
+            <option value="">(no rule)</option>
+            {KEEP_PULLED_WITHIN.map((value) => (
+              <option key={value} value={value}>
+                {value.replace('d', ' days')}
+              </option>
+            ))}
+          </select>
           <label htmlFor="regex_delete">Remove tags matching (regular expression)</label>
           <input id="regex_delete" className="mono" value={form.name_regex_delete ?? ''} onChange={(e) => set('name_regex_delete', e.target.value)} />
           <label htmlFor="regex_keep">Keep tags matching (overrides the above)</label>
           <input id="regex_keep" className="mono" value={form.name_regex_keep ?? ''} onChange={(e) => set('name_regex_keep', e.target.value)} />
-          <button type="submit" className="primary">
+          <button type="submit" className="primary" disabled={Boolean(keepPulledProblem)}>
             {saving ? 'Saving…' : 'Save policy'}
           </button>
         </fieldset>
@@ -124,58 +172,8 @@ function PolicyForm({ initial, projectId, editable, onSaved }: { initial: Expira
         )}
         <InlineError error={error} />
       </form>
-      <Preview projectId={projectId} form={form} />
+      <CleanupPreviewPanel projectId={projectId} rules={formRules(form)} />
       <CleanupRuns projectId={projectId} canRun={editable} />
     </>
-  );
-}
-
-function Preview({ projectId, form }: { projectId: number; form: Form }) {
-  const [result, setResult] = useState<Array<{ repository: Repository; tags: string[]; total: number }> | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const { items } = await getAll<Repository>(`/projects/${projectId}/registry/repositories`);
-      const rows = await mapLimit(items, 2, async (repository) => {
-        const tags = (await listAllTags(projectId, repository.id)).items;
-        const dated = await mapLimit(tags, 6, (tag) => getTag(projectId, repository.id, tag.name).then((d) => ({ name: tag.name, created_at: d.created_at })));
-        return { repository, tags: tagsToDelete(dated, form), total: tags.length };
-      });
-      setResult(rows);
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <section aria-labelledby="preview-title" className="preview">
-      <h3 id="preview-title">Preview</h3>
-      <p className="sub">Which tags these settings would delete if the policy ran now (computed from the current tags).</p>
-      <button type="button" onClick={run} disabled={busy}>
-        {busy ? 'Computing…' : 'Preview deletions'}
-      </button>
-      <InlineError error={error} />
-      {busy && <Loading label="Reading tags…" />}
-      {result && (
-        <div role="status" data-testid="cleanup-preview">
-          {result.length === 0 ? (
-            <p>There are no images in this project.</p>
-          ) : (
-            <ul className="plain-list">
-              {result.map(({ repository, tags, total }) => (
-                <li key={repository.id}>
-                  <strong>{repository.path}</strong>: {tags.length} of {total} tag(s) would be deleted
-                  {tags.length > 0 && <div className="mono small">{tags.join(', ')}</div>}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
-    </section>
   );
 }

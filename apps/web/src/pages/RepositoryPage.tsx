@@ -12,11 +12,11 @@ import { navigate, setQuery, useLocation } from '../router';
 import { useProject } from './ProjectLayout';
 import { ConfirmPanel } from '../components/ConfirmPanel';
 import { TagTable } from './TagTable';
-import { parseSort, TAG_SORTS, TagRow, visibleTags } from './tag-list';
+import { parseSort, serverOrder, TAG_SORTS, TagRow, visibleTags } from './tag-list';
 
 const PER_PAGE = 20;
 
-/** A repository's tags: filter, sort by name or date, pages, and (for those allowed) single and bulk delete. */
+/** A repository's tags: filter, sort by name, date or last pull, pages, and (for those allowed) single and bulk delete. */
 export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
   const { project, accessLevel, canWrite } = useProject();
   const { search } = useLocation();
@@ -25,7 +25,8 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
   const page = Number(search.get('page') ?? '1') || 1;
 
   const repo = useAsync(() => getRepository(repositoryId), [repositoryId]);
-  const tags = useAsync(() => listAllTags(project.id, repositoryId), [project.id, repositoryId]);
+  const order = serverOrder(sort);
+  const tags = useAsync(() => listAllTags(project.id, repositoryId, order), [project.id, repositoryId, order.order_by, order.sort]);
   const [details, setDetails] = useState<Record<string, Partial<TagRow>>>({});
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirm, setConfirm] = useState<{ names: string[] } | { repository: true } | null>(null);

@@ -10,6 +10,7 @@ import { formatBytes, formatDate, projectHref, shortDigest } from '../components
 import { useAsync } from '../components/useAsync';
 import { navigate } from '../router';
 import { useProject } from './ProjectLayout';
+import { lastPulled } from './TagTable';
 
 /** One tag: digest, size, date, pull command, platforms of an index, layers and referrers. */
 export function TagPage({ repositoryId, tag }: { repositoryId: string; tag: string }) {
@@ -75,6 +76,19 @@ export function TagPage({ repositoryId, tag }: { repositoryId: string; tag: stri
         <dd>{formatBytes(details.total_size ?? manifest?.total_size)}</dd>
         <dt>Created</dt>
         <dd>{formatDate(details.created_at)}</dd>
+        {details.pull_count !== undefined && (
+          <>
+            <dt>Last pulled</dt>
+            <dd data-testid="tag-last-pulled">{lastPulled(details)}</dd>
+            <dt>Pulls</dt>
+            <dd data-testid="tag-pull-count">
+              {details.pull_count}
+              {details.manifest_pull_count !== undefined && details.manifest_pull_count !== details.pull_count && (
+                <span className="sub"> (its manifest, by any name or digest: {details.manifest_pull_count})</span>
+              )}
+            </dd>
+          </>
+        )}
         {manifest && (
           <>
             <dt>Media type</dt>

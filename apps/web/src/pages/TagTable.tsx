@@ -35,6 +35,8 @@ export function TagTable({ projectId, repositoryId, rows, selectable, selected, 
           </th>
           <th scope="col">Size</th>
           <th scope="col">Created</th>
+          <th scope="col">Last pulled</th>
+          <th scope="col">Pulls</th>
           <th scope="col">
             <span className="visually-hidden">Actions</span>
           </th>
@@ -54,6 +56,8 @@ export function TagTable({ projectId, repositoryId, rows, selectable, selected, 
             <td className="hide-narrow mono">{row.digest ? shortDigest(row.digest) : row.detailsError ? 'unavailable' : '…'}</td>
             <td>{row.total_size !== undefined ? formatBytes(row.total_size) : '…'}</td>
             <td>{row.created_at !== undefined ? formatDate(row.created_at) : '…'}</td>
+            <td data-testid="last-pulled">{lastPulled(row)}</td>
+            <td data-testid="pull-count">{row.pull_count ?? '—'}</td>
             <td className="actions">
               {canDelete(row) && (
                 <button type="button" className="danger small" onClick={() => onDelete(row.name)} aria-label={`Delete tag ${row.name}`}>
@@ -66,4 +70,10 @@ export function TagTable({ projectId, repositoryId, rows, selectable, selected, 
       </tbody>
     </table>
   );
+}
+
+/** `never` for a tag not pulled since pull statistics exist; `—` when the server has no pull statistics. */
+export function lastPulled(row: { last_pulled_at?: string | null }): string {
+  if (row.last_pulled_at === undefined) return '—';
+  return row.last_pulled_at === null ? 'never' : formatDate(row.last_pulled_at);
 }

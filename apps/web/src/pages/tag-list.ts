@@ -1,14 +1,32 @@
 import type { TagDetails, TagSummary } from '../api/types';
 
 export type TagRow = TagSummary & Partial<TagDetails> & { detailsError?: boolean };
-export type TagSort = 'name_asc' | 'name_desc' | 'created_desc' | 'created_asc';
+export type TagSort = 'name_asc' | 'name_desc' | 'created_desc' | 'created_asc' | 'pulled_desc' | 'pulled_asc';
 
 export const TAG_SORTS: Array<[TagSort, string]> = [
   ['name_asc', 'Name, A to Z'],
   ['name_desc', 'Name, Z to A'],
   ['created_desc', 'Newest first'],
   ['created_asc', 'Oldest first'],
+  ['pulled_desc', 'Last pulled, most recent first'],
+  ['pulled_asc', 'Last pulled, never or longest ago first'],
 ];
+
+/**
+ * The tags list parameters for a sort: by last pull the server orders the tags (order_by=last_pulled_at), so a
+ * list cut at the UI's limit holds the tags first in that order; the other sorts fetch in name order.
+ */
+export function serverOrder(sort: TagSort): Record<string, string> {
+  return sort === 'pulled_desc' || sort === 'pulled_asc' ? { order_by: 'last_pulled_at', sort: sort === 'pulled_desc' ? 'desc' : 'asc' } : {};
+}
+
+/** The API's order by last pull: never pulled before any pull, ties by name; `pulled_desc` is its exact reverse. */
+function byLastPull(a: TagRow, b: TagRow): number {
+  const time = (row: TagRow) => (row.last_pulled_at ? Date.parse(row.last_pulled_at) : Number.NEGATIVE_INFINITY);
+  const [ta, tb] = [time(a), time(b)];
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
 
 export function parseSort(value: string | null): TagSort {
   return TAG_SORTS.some(([key]) => key === value) ? (value as TagSort) : 'name_asc';
@@ -25,6 +43,10 @@ export function visibleTags(rows: TagRow[], filter: string, sort: TagSort): TagR
         return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
       case 'name_desc':
         return a.name < b.name ? 1 : a.name > b.name ? -1 : 0;
+      case 'pulled_asc':
+        return byLastPull(a, b);
+      case 'pulled_desc':
+        return byLastPull(b, a);
       default: {
         const [ta, tb] = [time(a), time(b)];
         if (Number.isNaN(ta) || Number.isNaN(tb)) return Number.isNaN(ta) ? (Number.isNaN(tb) ? 0 : 1) : -1;
