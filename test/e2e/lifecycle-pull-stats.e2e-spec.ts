@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import {
   buildOciLayout,
   createTestDatabase,
+  eventually,
   freePort,
   pushBlob,
   putManifest,
@@ -103,19 +104,6 @@ describe('lifecycle: pull statistics and retention by use', () => {
          FROM repositories r WHERE r.id = tags.repository_id AND r.path = $1 AND tags.name = $2`,
       [repo, tag, hoursAgo * 3600],
     );
-
-  /** Retries `check` until it passes: the api writes its counts every second, the worker runs jobs when it can. */
-  async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        return await check();
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
-  }
 
   it('counts skopeo pulls and GETs by tag or digest, not HEADs; the tags list shows and sorts them', async () => {
     const image = buildOciLayout(path.join(work, 'image'), 'v1', [{ layers: [{ 'app.txt': 'pulled' }] }]);

@@ -1,8 +1,7 @@
-import { Browser, chromium, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { createTestDatabase, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
 import { BOOTSTRAP_TOKEN, RestClient } from './iam-rest-client';
-
-const PASSWORD = 'password-1234';
+import { launchChromium, signedInPage } from './web-ui-browser';
 
 /**
  * Every kind of web_url the REST API hands out opens the right page of the web UI in headless Chromium: a user's
@@ -49,18 +48,8 @@ describe('web UI: the links the API hands out', () => {
       projectNamespace: `${platform.url}/groups/team/backend/platform`,
     });
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    await page.goto(`${platform.url}/`);
-    await page.getByLabel('Username', { exact: true }).fill('lena');
-    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('signed-in-user').waitFor();
+    browser = await launchChromium();
+    page = await signedInPage(browser, platform.url, 'lena');
   }, 120_000);
 
   afterAll(async () => {

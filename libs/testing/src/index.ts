@@ -8,3 +8,4 @@ export * from './registry-session';
 export * from './integration-environment';
 export * from './test-redis';
 export * from './emulators';
+export * from './eventually';
