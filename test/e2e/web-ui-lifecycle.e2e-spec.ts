@@ -147,4 +147,32 @@ describe('web UI: pull statistics and retention by use', () => {
     await eventually(async () => expect(await preview.innerText()).toContain('3 of 4 tag(s) would be deleted'), 10_000);
     expect(await row('a', 'preview-kept-by')).toBe('keep_n_recently_pulled');
   });
+
+  it('the usage pages show storage used against the limit, in the warning colour from 85 %', async () => {
+    const used: number = (await api.get(`/projects/${projectId}`, admin())).body.container_registry_size;
+    expect(used).toBeGreaterThan(0);
+    // The project at 90 % of its limit, its group at 10 % of its own.
+    expect((await api.put(`/projects/${projectId}`, admin(), { container_registry_storage_limit: Math.ceil(used / 0.9) })).status).toBe(200);
+    expect((await api.put('/groups/life', admin(), { container_registry_storage_limit: used * 10 })).status).toBe(200);
+
+    await page.goto(`${platform.url}/projects/${projectId}/usage`);
+    const bar = page.getByTestId('usage-bar');
+    expect(await bar.getAttribute('data-level')).toBe('warning');
+    expect(await page.getByTestId('usage-bar-text').innerText()).toBe(`${used} B of ${Math.ceil(used / 0.9)} B used (${Math.round((used / Math.ceil(used / 0.9)) * 1000) / 10} %)`);
+    expect(await bar.evaluate((element) => getComputedStyle(element.querySelector('.usage-fill')!).backgroundColor)).toBe('rgb(154, 103, 0)');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-usage-bar.png'), fullPage: true });
+
+    // Group figures are shown to the group's Reporters and up.
+    const mila = (await api.get('/users?username=mila', admin())).body[0];
+    expect((await api.post('/groups/life/members', admin(), { user_id: mila.id, access_level: 20 })).status).toBe(201);
+    await page.goto(`${platform.url}/groups/life`);
+    expect(await bar.getAttribute('data-level')).toBe('ok');
+    expect(await page.getByTestId('usage-bar-text').innerText()).toContain('(10 %)');
+
+    // No limit, no bar.
+    expect((await api.put('/groups/life', admin(), { container_registry_storage_limit: 0 })).status).toBe(200);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Subgroups', exact: true }).waitFor();
+    expect(await bar.count()).toBe(0);
+  });
 });

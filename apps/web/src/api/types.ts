@@ -34,6 +34,9 @@ export interface Project {
   permissions?: { project_access: { access_level: number } | null; group_access?: { access_level: number } | null };
   container_expiration_policy?: ExpirationPolicy | null;
   statistics?: { container_registry_size?: number; storage_size?: number };
+  /** Storage limits (ours): the limit in force (`0` none) and the bytes stored, deduplicated. */
+  container_registry_storage_effective_limit?: number;
+  container_registry_size?: number;
 }
 
 export interface Group {
@@ -43,6 +46,9 @@ export interface Group {
   full_path: string;
   description?: string | null;
   visibility: string;
+  /** Storage limits (ours): everything below the group together (`0` none), and what it stores. */
+  container_registry_storage_limit?: number | null;
+  container_registry_size?: number;
 }
 
 export interface Repository {

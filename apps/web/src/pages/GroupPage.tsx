@@ -4,6 +4,7 @@ import type { Group, Project } from '../api/types';
 import { Breadcrumbs } from '../components/Layout';
 import { EmptyState, ErrorState, Loading } from '../components/States';
 import { groupHref, projectHref } from '../components/format';
+import { UsageBar } from '../components/UsageBar';
 import { useAsync } from '../components/useAsync';
 import { Link } from '../router';
 
@@ -35,6 +36,7 @@ export function GroupPage({ groupId }: { groupId: string }) {
       />
       <h1>{group.full_name ?? group.full_path}</h1>
       {group.description && <p>{group.description}</p>}
+      <UsageBar used={group.container_registry_size} limit={group.container_registry_storage_limit} label="Group registry storage used of its limit" />
       <h2>Subgroups</h2>
       {subgroups.length === 0 ? (
         <EmptyState title="No subgroups that you can see" />

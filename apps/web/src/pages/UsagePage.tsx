@@ -3,6 +3,7 @@ import { getRepository, mapLimit } from '../api/registry';
 import type { Repository } from '../api/types';
 import { EmptyState, ErrorState, Loading, NotAvailable } from '../components/States';
 import { formatBytes, projectHref } from '../components/format';
+import { UsageBar } from '../components/UsageBar';
 import { useAsync } from '../components/useAsync';
 import { Link } from '../router';
 import { useProject } from './ProjectLayout';
@@ -25,6 +26,7 @@ export function UsagePage() {
   return (
     <>
       <h2>Storage usage</h2>
+      <UsageBar used={project.container_registry_size ?? projectTotal} limit={project.container_registry_storage_effective_limit} label="Project registry storage used of its limit" />
       <dl className="facts">
         <dt>Container registry</dt>
         <dd data-testid="usage-total">{formatBytes(projectTotal ?? sum)}</dd>
