@@ -16,6 +16,7 @@ import { AddPendingDeletions1763800024000 } from './1763800024000-AddPendingDele
 import { AddPullStatistics1763800040000 } from './1763800040000-AddPullStatistics';
 import { AddCleanupPolicyPullRules1763800041000 } from './1763800041000-AddCleanupPolicyPullRules';
 import { AddRegistryStorageLimits1763800044000 } from './1763800044000-AddRegistryStorageLimits';
+import { CreateDeletedTags1763800047000 } from './1763800047000-CreateDeletedTags';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   AddPullStatistics1763800040000,
   AddCleanupPolicyPullRules1763800041000,
   AddRegistryStorageLimits1763800044000,
+  CreateDeletedTags1763800047000,
 ];

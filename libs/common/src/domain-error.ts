@@ -17,6 +17,8 @@ export type DomainErrorCode =
   | 'FORBIDDEN'
   /** The change collides with existing state (a name taken, a last owner). */
   | 'CONFLICT'
+  /** What is asked for existed but is gone for good (a deleted tag whose manifest was collected). */
+  | 'GONE'
   /** A value fails validation; with `field`, the attribute it belongs to (GitLab's model errors). */
   | 'INVALID'
   /** A request parameter is unusable: the message starts with the parameter's name (GitLab's Grape errors). */

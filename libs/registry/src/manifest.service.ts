@@ -22,6 +22,7 @@ import { ReferrerDescriptor, ReferrersPage, ReferrersPageRequest, REFERRERS_PAGE
 import { MANIFEST_DELETED_TAGS_LISTED, RegistryEventActor } from './events';
 import { manifestDigestById, tagsOfManifest } from './data/event-facts';
 import { StorageQuotaGuard } from './quota/storage-quota-guard';
+import { TagDeletion } from './deleted-tags/tag-deletion';
 
 export interface PushedManifest {
   digest: string;
@@ -117,11 +118,12 @@ export class ManifestService {
     if (!this.ctx.settings.deleteEnabled) throw new RegistryError('UNSUPPORTED', 'deletes are disabled on this registry');
     const ref = parseLookupReference(reference);
     const occurred = (projectId: number) => ({ projectId, repositoryPath, actor: actor ?? ANONYMOUS, occurredAt: new Date() });
+    const deletion: TagDeletion = { how: 'registry', actor: actor ?? ANONYMOUS };
     const recorded = await this.ctx.db.transaction(async (db) => {
       const repository = await this.ctx.repositories.findByPath(db, repositoryPath);
       if (!repository) throw new RegistryError('NAME_UNKNOWN', undefined, { name: repositoryPath });
       if (ref.kind === 'tag') {
-        const manifestId = await this.ctx.tags.delete(db, repository.id, ref.tag);
+        const manifestId = await this.ctx.tags.delete(db, repository.id, ref.tag, deletion);
         if (manifestId === null) throw new RegistryError('MANIFEST_UNKNOWN', undefined, { tag: ref.tag });
         await queueManifestReview(db, [manifestId], this.ctx.settings.gcReviewDelay, 'tag_deleted');
         const digest = await manifestDigestById(db, manifestId);
@@ -137,7 +139,7 @@ export class ManifestService {
       // other manifest here uses, so GC can reclaim them (a link alone keeps a blob alive).
       const gc = this.ctx.gc;
       await gc.lockBlobs(db, await blobDigestsOfManifest(db, existing.id));
-      const deleted = await this.ctx.manifests.delete(db, repository.id, ref.digest.value);
+      const deleted = await this.ctx.manifests.delete(db, repository.id, ref.digest.value, deletion);
       for (const digest of deleted?.blobDigests ?? []) await gc.removeUnusedLink(db, repository.id, digest, 0);
       await queueBlobReview(db, deleted?.blobDigests ?? [], this.ctx.settings.gcReviewDelay, 'manifest_deleted');
       return this.ctx.events.manifestDeleted(db, { ...occurred(repository.projectId), digest: ref.digest.value, mediaType: existing.mediaType, tags: tags.names, tagsCount: tags.count });

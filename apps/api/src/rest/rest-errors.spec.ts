@@ -29,6 +29,8 @@ describe('restErrorFor (GitLab error bodies)', () => {
     expect(restErrorFor(new RetentionRuleError('keepN', 'is invalid'))).toEqual({ status: 400, body: { error: 'keepN is invalid' } });
     expect(restErrorFor(new CleanupPolicyError('cadence', 'must be one of: 1d'))).toEqual({ status: 400, body: { error: 'cadence must be one of: 1d' } });
     expect(restErrorFor(ManagementError.badRequest('the project has no cleanup policy'))).toEqual({ status: 400, body: { message: 'the project has no cleanup policy' } });
+    expect(restErrorFor(ManagementError.conflict('tag v1 exists again'))).toEqual({ status: 409, body: { message: 'tag v1 exists again' } });
+    expect(restErrorFor(ManagementError.gone('the manifest was deleted'))).toEqual({ status: 410, body: { message: '410 Gone - the manifest was deleted' } });
     expect(restErrorFor(new WebhookUrlError('is blocked: Requests to localhost are not allowed'))).toEqual({
       status: 422,
       body: { message: { url: ['is blocked: Requests to localhost are not allowed'] } },

@@ -34,6 +34,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
@@ -75,6 +76,8 @@ function domainError(error: DomainError): RestErrorResponse {
       return { status: 403, body: { message: error.message === 'Forbidden' ? '403 Forbidden' : `403 Forbidden - ${error.message}` } };
     case 'CONFLICT':
       return { status: 409, body: { message: error.message } };
+    case 'GONE':
+      return { status: 410, body: { message: `410 Gone - ${error.message}` } };
     case 'INVALID':
       // GitLab reports model validation as {"message": {"field": ["problem"]}}, other bad requests as "400 Bad request - ...".
       return { status: 400, body: { message: error.field ? { [error.field]: [error.message] } : `400 Bad request - ${error.message}` } };

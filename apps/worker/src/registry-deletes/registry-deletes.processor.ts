@@ -5,6 +5,7 @@ import { Logger } from '@cargohold/common';
 import { JobName, JobPayloads, QueueName } from '@cargohold/jobs';
 import { LOGGER } from '@cargohold/platform';
 import {
+  bulkDeletion,
   BulkDeleteResult,
   NamespaceDeleteResult,
   NamespaceDeletionService,
@@ -76,7 +77,7 @@ export class RegistryDeletesProcessor extends WorkerHost {
   }
 
   private async bulkDeleteTags(job: Job<JobPayloads[JobName.BulkDeleteTags]>): Promise<BulkDeleteResult> {
-    const { repositoryId, params, requestId } = job.data;
+    const { repositoryId, params, requestId, requestedBy } = job.data;
     // A job from before the payload was typed may lack it; no retry can help then.
     if (!params?.nameRegexDelete) throw new UnrecoverableError('bulk delete without name_regex_delete');
     try {
@@ -85,7 +86,7 @@ export class RegistryDeletesProcessor extends WorkerHost {
       const result =
         requestId !== undefined
           ? await this.deletion.runBulkDeleteRequest(requestId)
-          : await this.deletion.bulkDeleteTags(repositoryId, params, new Date(job.timestamp));
+          : await this.deletion.bulkDeleteTags(repositoryId, params, new Date(job.timestamp), bulkDeletion(requestedBy ?? null));
       this.logger.info({ job: job.name, jobId: job.id, repositoryId, ...result }, 'registry bulk tag delete finished');
       return result;
     } catch (error) {

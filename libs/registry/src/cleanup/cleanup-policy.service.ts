@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { NOTHING_RECORDED, RecordedEvent, SYSTEM_ACTOR } from '../events';
 import { RegistryContext } from '../registry-context';
+import { TagDeletion } from '../deleted-tags/tag-deletion';
 import { RegistryDeletionService } from '../management/registry-deletion.service';
 import { ManagementError } from '../management/management-error';
 import { BulkDeleteRules } from '../management/bulk-delete-rules';
@@ -9,6 +10,9 @@ import { CleanupPolicy, CleanupPolicyRules, DEFAULT_POLICY_RULES, nextRunAt, Pol
 import { applyPolicyChange, CleanupPolicyChange } from './cleanup-policy-change';
 import { CleanupPolicyRepository } from './cleanup-policy.repository';
 import { CleanupRun, CleanupRunRepository, PolicySource } from './cleanup-run.repository';
+
+/** Tags a policy run deletes are recorded as deleted by the system, through `cleanup`. */
+const CLEANUP_DELETION: TagDeletion = { how: 'cleanup', actor: SYSTEM_ACTOR };
 
 /** The policy in force for a project, and where it comes from. */
 export interface EffectivePolicy {
@@ -125,7 +129,7 @@ export class CleanupPolicyService {
       await this.runs.markRepositoryStarted(db, repositoryId);
       // A policy without name_regex deletes nothing, as in GitLab.
       const rules = policyRetentionRules(policy);
-      const deleted = rules ? (await this.deletion.bulkDeleteTags(repositoryId, rules, startedAt)).deleted : 0;
+      const deleted = rules ? (await this.deletion.bulkDeleteTags(repositoryId, rules, startedAt, CLEANUP_DELETION)).deleted : 0;
       await this.runs.progress(db, runId, deleted);
     }
     const done = run.repositoriesDone + todo.length >= repositories.length;

@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { execute, queryOne, typedQuery } from '@cargohold/db';
+import { deletionParams, recordDeletedTagsCte } from '../deleted-tags/deleted-tag.repository';
+import { TagDeletion } from '../deleted-tags/tag-deletion';
 
 export interface StoredManifest {
   id: number;
@@ -155,13 +157,19 @@ export class ManifestRepository {
     return row?.id ?? null;
   }
 
-  /** Deletes a manifest and the tags that point to it; returns the digests of blobs it referenced, or null if absent. */
-  async delete(db: EntityManager, repositoryId: number, digest: string): Promise<{ id: number; blobDigests: string[] } | null> {
+  /**
+   * Deletes a manifest and the tags that point to it; returns the digests of blobs it referenced, or null if absent.
+   * The tags are recorded as deleted: listed, and restorable should the same digest be pushed again in time.
+   */
+  async delete(db: EntityManager, repositoryId: number, digest: string, deletion: TagDeletion): Promise<{ id: number; blobDigests: string[] } | null> {
     const found = await queryOne<{ id: number }>(db, `SELECT id FROM manifests WHERE repository_id = $1 AND digest = $2 FOR UPDATE`, [repositoryId, digest]);
     if (!found) return null;
     const { id } = found;
     const blobs = await typedQuery<{ digest: string }>(db, `SELECT blob_digest AS digest FROM manifest_blobs WHERE manifest_id = $1`, [id]);
-    await execute(db, `DELETE FROM tags WHERE manifest_id = $1`, [id]);
+    await execute(db, `WITH gone AS (DELETE FROM tags WHERE manifest_id = $1 RETURNING repository_id, name, manifest_id), ${recordDeletedTagsCte('gone', 2)} SELECT 1`, [
+      id,
+      ...deletionParams(deletion),
+    ]);
     await execute(db, `DELETE FROM manifests WHERE id = $1`, [id]);
     return { id, blobDigests: blobs.map((row) => row.digest) };
   }

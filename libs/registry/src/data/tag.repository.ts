@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { execute, queryOne, typedQuery } from '@cargohold/db';
+import { deletionParams, recordDeletedTagsCte } from '../deleted-tags/deleted-tag.repository';
+import { TagDeletion } from '../deleted-tags/tag-deletion';
 
 /** The `tags` table. Names are COLLATE "C", so ORDER BY name is the lexical order the spec asks for. */
 export class TagRepository {
@@ -29,15 +31,29 @@ export class TagRepository {
     }
   }
 
-  /** Removes a tag; returns the manifest id it pointed to, or null when there was no such tag. */
-  async delete(db: EntityManager, repositoryId: number, name: string): Promise<number | null> {
+  /**
+   * Removes a tag, recording it as deleted (restorable); returns the manifest id it pointed to, or null when
+   * there was no such tag.
+   */
+  async delete(db: EntityManager, repositoryId: number, name: string, deletion: TagDeletion): Promise<number | null> {
     const row = await queryOne<{ manifestId: number }>(
       db,
-      `WITH gone AS (DELETE FROM tags WHERE repository_id = $1 AND name = $2 RETURNING manifest_id)
+      `WITH gone AS (DELETE FROM tags WHERE repository_id = $1 AND name = $2 RETURNING repository_id, name, manifest_id),
+       ${recordDeletedTagsCte('gone', 3)}
        SELECT manifest_id AS "manifestId" FROM gone`,
-      [repositoryId, name],
+      [repositoryId, name, ...deletionParams(deletion)],
     );
     return row?.manifestId ?? null;
+  }
+
+  /** Creates the tag unless the name is taken (a restore never moves a tag); false when it was taken. */
+  async createIfAbsent(db: EntityManager, repositoryId: number, name: string, manifestId: number): Promise<boolean> {
+    const rows = await typedQuery<{ id: number }>(
+      db,
+      `INSERT INTO tags (repository_id, name, manifest_id) VALUES ($1, $2, $3) ON CONFLICT (repository_id, name) DO NOTHING RETURNING id`,
+      [repositoryId, name, manifestId],
+    );
+    return rows.length > 0;
   }
 
   /**

@@ -145,7 +145,13 @@ export class GarbageCollector {
       if (!manifest) return 'done'; // deleted meanwhile; its queue row went with it
       if (!(await this.sql.claimManifestReview(db, id))) return 'skipped';
       result.manifestsReviewed++;
-      const verdict = manifestVerdict(await this.sql.manifestFacts(db, manifest));
+      const facts = await this.sql.manifestFacts(db, manifest, this.options.reviewDelaySeconds);
+      const verdict = manifestVerdict(facts);
+      if (verdict === 'restorable_tag') {
+        // Nothing else queues it when the window ends: look again then.
+        await this.sql.postponeManifestReview(db, id, facts.restorableUntil!);
+        return 'done';
+      }
       if (verdict !== 'dangling') {
         // Whatever takes this away later (tag delete, tag move, index or subject deleted) queues it again.
         await this.sql.dropManifestReview(db, id);

@@ -10,6 +10,13 @@ describe('manifestVerdict', () => {
     expect(manifestVerdict({ tagged: false, referencedByIndex: true, subjectExists: true })).toBe('referenced_by_index');
     expect(manifestVerdict({ tagged: false, referencedByIndex: false, subjectExists: true })).toBe('referrer_of_existing_subject');
   });
+
+  it('keeps a manifest a restorable deleted tag names, after every other reason', () => {
+    const restorableUntil = new Date('2026-01-02T00:00:00Z');
+    expect(manifestVerdict({ tagged: false, referencedByIndex: false, subjectExists: false, restorableUntil })).toBe('restorable_tag');
+    expect(manifestVerdict({ tagged: true, referencedByIndex: false, subjectExists: false, restorableUntil })).toBe('tagged');
+    expect(manifestVerdict({ tagged: false, referencedByIndex: false, subjectExists: false, restorableUntil: null })).toBe('dangling');
+  });
 });
 
 describe('isOlderThan', () => {

@@ -47,13 +47,15 @@ export interface GcOptions {
 }
 
 /** Which decision the manifest recheck reached, and why (logged, and asserted by tests). */
-export type ManifestVerdict = 'tagged' | 'referenced_by_index' | 'referrer_of_existing_subject' | 'dangling';
+export type ManifestVerdict = 'tagged' | 'referenced_by_index' | 'referrer_of_existing_subject' | 'restorable_tag' | 'dangling';
 
 export interface ManifestFacts {
   tagged: boolean;
   referencedByIndex: boolean;
   /** The manifest has a subject and a manifest with that digest exists in the same repository. */
   subjectExists: boolean;
+  /** When the newest restorable deleted tag naming it stops being restorable; null when none does. */
+  restorableUntil?: Date | null;
 }
 
 /** The recheck rule, in one place: a manifest is garbage only when nothing keeps it alive. */
@@ -62,6 +64,8 @@ export function manifestVerdict(facts: ManifestFacts): ManifestVerdict {
   if (facts.referencedByIndex) return 'referenced_by_index';
   // Referrers (signatures, SBOMs) are untagged by nature: they live as long as their subject.
   if (facts.subjectExists) return 'referrer_of_existing_subject';
+  // A deleted tag may still be restored to it within the GC review window (docs/api.md "Deleted tags").
+  if (facts.restorableUntil) return 'restorable_tag';
   return 'dangling';
 }
 

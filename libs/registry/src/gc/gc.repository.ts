@@ -107,16 +107,26 @@ export class GcRepository {
     await execute(db, `DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
   }
 
-  /** What keeps a manifest alive, read while its row is locked. */
-  async manifestFacts(db: EntityManager, manifest: ManifestUnderReview): Promise<ManifestFacts> {
+  /**
+   * What keeps a manifest alive, read while its row is locked. A deleted tag naming it keeps it until its window
+   * (`reviewDelaySeconds`) has passed: a restore share-locks the row, so it cannot slip in between.
+   */
+  async manifestFacts(db: EntityManager, manifest: ManifestUnderReview, reviewDelaySeconds: number): Promise<ManifestFacts> {
     const [row] = await typedQuery<ManifestFacts>(
       db,
       `SELECT EXISTS (SELECT 1 FROM tags WHERE manifest_id = $1) AS tagged,
               EXISTS (SELECT 1 FROM manifest_references WHERE child_id = $1) AS "referencedByIndex",
-              ($3::text IS NOT NULL AND EXISTS (SELECT 1 FROM manifests WHERE repository_id = $2 AND digest = $3)) AS "subjectExists"`,
-      [manifest.id, manifest.repositoryId, manifest.subjectDigest],
+              ($3::text IS NOT NULL AND EXISTS (SELECT 1 FROM manifests WHERE repository_id = $2 AND digest = $3)) AS "subjectExists",
+              (SELECT max(deleted_at) + make_interval(secs => $5) FROM deleted_tags
+                WHERE repository_id = $2 AND digest = $4 AND deleted_at > now() - make_interval(secs => $5)) AS "restorableUntil"`,
+      [manifest.id, manifest.repositoryId, manifest.subjectDigest, manifest.digest, reviewDelaySeconds],
     );
     return row;
+  }
+
+  /** Moves a claimed review to `reviewAfter` (a restorable deleted tag keeps the manifest until then). */
+  async postponeManifestReview(db: EntityManager, manifestId: number, reviewAfter: Date): Promise<void> {
+    await execute(db, `UPDATE gc_manifest_review_queue SET review_after = $2, reason = 'deleted_tag_restorable' WHERE manifest_id = $1`, [manifestId, reviewAfter]);
   }
 
   /** Children of an index (they lose a reference when it goes) and referrers whose subject this is. */

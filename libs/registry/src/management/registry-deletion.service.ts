@@ -4,6 +4,7 @@ import { queueBlobReview } from '../data/blob.repository';
 import { queueManifestReview } from '../data/tag.repository';
 import { RegistryContext } from '../registry-context';
 import { compileRetentionRules, planRetention, RetentionPlan } from '../retention/retention-rules';
+import { TagDeletion } from '../deleted-tags/tag-deletion';
 import { BulkDeleteRules } from './bulk-delete-rules';
 import { RepositoryDeletionRepository } from './repository-deletion.repository';
 import { BulkDeleteRequestRecord, BulkDeleteRequestRepository } from './bulk-delete-request.repository';
@@ -22,6 +23,11 @@ export interface RepositoryDeleteResult {
   tags: number;
   manifests: number;
   blobs: number;
+}
+
+/** A bulk delete asked for through the REST API by `requestedBy` (a user id; null: unknown). */
+export function bulkDeletion(requestedBy: number | null): TagDeletion {
+  return { how: 'bulk_delete', actor: requestedBy === null ? SYSTEM_ACTOR : { kind: 'user', id: requestedBy, name: null } };
 }
 
 /** Rounds of "delete what is left, then try to drop the row" before giving up and letting the job retry. */
@@ -47,7 +53,7 @@ export class RegistryDeletionService {
    * Applies GitLab's bulk delete rules at `now` (the time the request was made, so a retry judges ages the same
    * way). Only tags still pointing where they pointed when judged are deleted; their manifests go to GC review.
    */
-  async bulkDeleteTags(repositoryId: number, rules: BulkDeleteRules, now: Date): Promise<BulkDeleteResult> {
+  async bulkDeleteTags(repositoryId: number, rules: BulkDeleteRules, now: Date, deletion: TagDeletion): Promise<BulkDeleteResult> {
     const repository = await this.repositories.findById(this.ctx.db.manager, repositoryId);
     if (!repository || repository.status !== null) return { ran: false, deleted: 0 };
     const compiled = compileRetentionRules(rules);
@@ -57,7 +63,7 @@ export class RegistryDeletionService {
     for (let start = 0; start < plan.delete.length; start += this.batchSize) {
       const batch = plan.delete.slice(start, start + this.batchSize);
       deleted += await this.ctx.db.transaction(async (db) => {
-        const gone = await this.tags.deleteUnmoved(db, repositoryId, batch);
+        const gone = await this.tags.deleteUnmoved(db, repositoryId, batch, deletion);
         await queueManifestReview(db, gone.manifestIds, this.ctx.settings.gcReviewDelay, 'tag_deleted');
         return gone.deleted;
       });
@@ -73,7 +79,7 @@ export class RegistryDeletionService {
   async runBulkDeleteRequest(requestId: number): Promise<BulkDeleteResult> {
     const request = await this.bulkRequests.find(this.ctx.db.manager, requestId);
     if (!request) return { ran: false, deleted: 0 };
-    const result = await this.bulkDeleteTags(request.repositoryId, request.params, new Date(request.requestedAt));
+    const result = await this.bulkDeleteTags(request.repositoryId, request.params, new Date(request.requestedAt), bulkDeletion(request.requestedBy));
     await this.bulkRequests.delete(this.ctx.db.manager, requestId);
     return result;
   }

@@ -87,7 +87,7 @@ export class RegistryManagementService {
     if (!isValidTag(name)) throw ManagementError.notFound('Tag');
     const repository = await this.findRepository(repositoryId);
     const recorded = await this.ctx.db.transaction(async (db) => {
-      const manifestId = await this.ctx.tags.delete(db, repositoryId, name);
+      const manifestId = await this.ctx.tags.delete(db, repositoryId, name, { how: 'api', actor });
       if (manifestId === null) throw ManagementError.notFound('Tag');
       await queueManifestReview(db, [manifestId], this.ctx.settings.gcReviewDelay, 'tag_deleted');
       const digest = await manifestDigestById(db, manifestId);

@@ -1,5 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { queryOne, typedQuery } from '@cargohold/db';
+import { deletionParams, recordDeletedTagsCte } from '../deleted-tags/deleted-tag.repository';
+import { TagDeletion } from '../deleted-tags/tag-deletion';
 import { escapeLike } from './repository-query.repository';
 
 /** A tag in a listing, with its pull statistics (manifest GETs by its name or by the digest it named). */
@@ -118,12 +120,14 @@ export class TagQueryRepository {
 
   /**
    * Deletes the tags that still point where they pointed when retention judged them: a tag re-pushed in
-   * between is new and stays. Returns how many went and the manifests that lost a tag (for the GC review queue).
+   * between is new and stays. The deleted ones are recorded as deleted (restorable) by the same statement.
+   * Returns how many went and the manifests that lost a tag (for the GC review queue).
    */
   async deleteUnmoved(
     db: EntityManager,
     repositoryId: number,
     tags: Array<Pick<TagCandidate, 'name' | 'manifestId'>>,
+    deletion: TagDeletion,
   ): Promise<{ deleted: number; manifestIds: number[] }> {
     if (tags.length === 0) return { deleted: 0, manifestIds: [] };
     const counted = await typedQuery<{ manifestId: number; n: number }>(
@@ -131,9 +135,10 @@ export class TagQueryRepository {
       `WITH gone AS (
          DELETE FROM tags t USING unnest($2::text[], $3::bigint[]) AS v(name, manifest_id)
           WHERE t.repository_id = $1 AND t.name = v.name AND t.manifest_id = v.manifest_id
-         RETURNING t.manifest_id)
+         RETURNING t.repository_id, t.name, t.manifest_id),
+       ${recordDeletedTagsCte('gone', 4)}
        SELECT manifest_id AS "manifestId", count(*)::int AS n FROM gone GROUP BY manifest_id`,
-      [repositoryId, tags.map((t) => t.name), tags.map((t) => t.manifestId)],
+      [repositoryId, tags.map((t) => t.name), tags.map((t) => t.manifestId), ...deletionParams(deletion)],
     );
     return { deleted: counted.reduce((sum, row) => sum + row.n, 0), manifestIds: counted.map((row) => row.manifestId) };
   }
