@@ -2,7 +2,7 @@ import type { BulkDeleteRules } from '@cargohold/registry';
 
 /** Queue names: stable, kebab-case, shared by the api (producer) and the worker (consumer). */
 export enum QueueName {
-  /** Housekeeping: abandoned upload purge. */
+  /** Housekeeping: abandoned upload purge, stranded work, deleted tag records. */
   Maintenance = 'maintenance',
   /** Deletes asked for through the REST API: bulk tag delete, repository delete, group and user delete. */
   RegistryDeletes = 'registry-deletes',
@@ -18,6 +18,7 @@ export enum QueueName {
 export enum JobName {
   PurgeStaleUploads = 'purge-stale-uploads',
   RequeueStrandedWork = 'requeue-stranded-work',
+  PruneDeletedTags = 'prune-deleted-tags',
   BulkDeleteTags = 'bulk-delete-tags',
   DeleteRepository = 'delete-repository',
   DeleteGroup = 'delete-group',
@@ -33,6 +34,8 @@ export interface JobPayloads {
   [JobName.PurgeStaleUploads]: { olderThanSeconds: number };
   /** Work recorded in the database whose job was never queued (Redis down, a process died in between). */
   [JobName.RequeueStrandedWork]: { olderThanSeconds: number };
+  /** Deleted tag records past their restore window (the window is the worker's GC_REVIEW_DELAY). */
+  [JobName.PruneDeletedTags]: Record<string, never>;
   /**
    * `params`: the rules as the api validated them; `requestId`: the bulk_tag_delete_requests row it runs (absent
    * in jobs queued before those rows existed).
@@ -54,6 +57,7 @@ export interface JobPayloads {
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PurgeStaleUploads]: QueueName.Maintenance,
   [JobName.RequeueStrandedWork]: QueueName.Maintenance,
+  [JobName.PruneDeletedTags]: QueueName.Maintenance,
   [JobName.BulkDeleteTags]: QueueName.RegistryDeletes,
   [JobName.DeleteRepository]: QueueName.RegistryDeletes,
   [JobName.DeleteGroup]: QueueName.RegistryDeletes,

@@ -4,13 +4,17 @@ import { Job } from 'bullmq';
 import { Logger } from '@cargohold/common';
 import { JobName, JobPayloads, QueueName } from '@cargohold/jobs';
 import { LOGGER } from '@cargohold/platform';
-import { RegistryContext, UploadService } from '@cargohold/registry';
+import { DeletedTagService, RegistryContext, UploadService } from '@cargohold/registry';
 import { RequeueResult, StrandedWorkRequeuer } from './stranded-work.requeuer';
 
-/** Housekeeping jobs: removing abandoned upload sessions and their bytes, requeueing work whose job was lost. */
+/**
+ * Housekeeping jobs: removing abandoned upload sessions and their bytes, requeueing work whose job was lost,
+ * pruning deleted tag records past their restore window.
+ */
 @Processor(QueueName.Maintenance)
 export class MaintenanceProcessor extends WorkerHost {
   private readonly uploads: UploadService;
+  private readonly deletedTags: DeletedTagService;
 
   constructor(
     ctx: RegistryContext,
@@ -19,9 +23,10 @@ export class MaintenanceProcessor extends WorkerHost {
   ) {
     super();
     this.uploads = new UploadService(ctx);
+    this.deletedTags = new DeletedTagService(ctx);
   }
 
-  async process(job: Job): Promise<{ purged: number } | RequeueResult> {
+  async process(job: Job): Promise<{ purged: number } | { pruned: number } | RequeueResult> {
     switch (job.name as JobName) {
       case JobName.PurgeStaleUploads: {
         const { olderThanSeconds } = job.data as JobPayloads[JobName.PurgeStaleUploads];
@@ -36,6 +41,11 @@ export class MaintenanceProcessor extends WorkerHost {
       case JobName.RequeueStrandedWork: {
         const { olderThanSeconds } = job.data as JobPayloads[JobName.RequeueStrandedWork];
         return this.stranded.requeue(olderThanSeconds);
+      }
+      case JobName.PruneDeletedTags: {
+        const pruned = await this.deletedTags.prune();
+        if (pruned > 0) this.logger.info({ job: job.name, pruned }, 'deleted tag records pruned');
+        return { pruned };
       }
       default:
         throw new Error(`no handler for job ${job.name} on ${QueueName.Maintenance}`);

@@ -16,6 +16,14 @@ export function strandedCheckEveryMs(strandedAfterSeconds: number): number {
   return Math.min(300, Math.max(5, Math.floor(strandedAfterSeconds / 2))) * 1000;
 }
 
+/**
+ * How often deleted tag records are pruned: once per GC_REVIEW_DELAY, at least every minute and at most every
+ * hour (a record is kept for its window and a grace after it, see pruneAfterSeconds, so nothing is lost by waiting).
+ */
+export function pruneDeletedTagsEveryMs(reviewDelaySeconds: number): number {
+  return Math.min(3600, Math.max(60, reviewDelaySeconds)) * 1000;
+}
+
 /** Registers the recurring maintenance jobs. upsertJobScheduler is idempotent, so every worker replica may call it. */
 @Injectable()
 export class MaintenanceScheduler implements OnApplicationBootstrap {
@@ -35,6 +43,11 @@ export class MaintenanceScheduler implements OnApplicationBootstrap {
       JobName.RequeueStrandedWork,
       { every: strandedCheckEveryMs(this.config.strandedWorkAfter) },
       { name: JobName.RequeueStrandedWork, data: { olderThanSeconds: this.config.strandedWorkAfter }, opts: HOUSEKEEPING_JOB_OPTIONS },
+    );
+    await this.queue.upsertJobScheduler(
+      JobName.PruneDeletedTags,
+      { every: pruneDeletedTagsEveryMs(this.config.gcReviewDelay) },
+      { name: JobName.PruneDeletedTags, data: {}, opts: HOUSEKEEPING_JOB_OPTIONS },
     );
   }
 }
