@@ -23,4 +23,6 @@ const STATUS_DESCRIPTIONS: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden: the role or token scope does not allow it',
   404: 'Project, group, repository or tag not found (or not visible)',
+  409: 'Conflict: the tag name is taken again',
+  410: 'Gone: the deleted tag is past its restore window, or its manifest was deleted',
 };

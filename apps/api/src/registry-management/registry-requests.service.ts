@@ -140,7 +140,7 @@ export class RegistryRequests {
   }
 
   /** The repository, if it belongs to the project and the caller may do `need` there. */
-  private async projectRepository(actor: Actor | null, ref: ResourceRef, repositoryId: number, need: RegistryNeed): Promise<RepositoryRecord> {
+  async projectRepository(actor: Actor | null, ref: ResourceRef, repositoryId: number, need: RegistryNeed): Promise<RepositoryRecord> {
     const { project } = await this.permissions.requireProject(actor, ref, need);
     return this.repositoryOf(project.id, repositoryId);
   }
@@ -161,7 +161,7 @@ export class RegistryRequests {
 }
 
 /** Who asked, as registry events name them (never a secret). */
-function eventActorOf(actor: Actor | null): RegistryEventActor {
+export function eventActorOf(actor: Actor | null): RegistryEventActor {
   if (!actor) return { kind: 'anonymous', id: null, name: null };
   const id = actor.kind === 'deploy_token' ? (actor.deployToken?.id ?? null) : actor.kind === 'job' ? (actor.job?.id ?? null) : actor.userId;
   return { kind: actor.kind, id, name: actor.username };
