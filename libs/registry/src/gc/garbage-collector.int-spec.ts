@@ -181,6 +181,37 @@ describe('GarbageCollector (PostgreSQL, filesystem store)', () => {
     expect(changed).toEqual([['gc/project/dangling']]);
   });
 
+  it('keeps a manifest a restorable deleted tag names until the window ends, then collects it', async () => {
+    const repo = await repository('gc/project/restorable');
+    const layer = await blob(500);
+    await link(repo, layer);
+    const untagged = await manifest(repo, [layer]);
+    await database.query(`INSERT INTO deleted_tags (repository_id, name, digest, how, deleted_at) VALUES ($1, 'v1', $2, 'api', now() - interval '10 minutes')`, [
+      repo,
+      untagged.digest,
+    ]);
+    await queueManifest(untagged.id);
+
+    const kept = await collector({ reviewDelaySeconds: 3600 }).review();
+    expect(kept).toMatchObject({ manifestsReviewed: 1, manifestsDeleted: 0, blobsDeleted: 0 });
+    expect(await manifestIds()).toEqual([untagged.id]);
+    // Reviewed again when the deletion's window ends (nothing else would queue it then).
+    const [queued] = await database.query<{ reason: string; late: boolean; early: boolean }>(
+      `SELECT reason, review_after > now() + interval '49 minutes' AS late, review_after < now() + interval '51 minutes' AS early FROM gc_manifest_review_queue WHERE manifest_id = $1`,
+      [untagged.id],
+    );
+    expect(queued).toEqual({ reason: 'deleted_tag_restorable', late: true, early: true });
+
+    // A deletion in another repository, or one whose window has passed, keeps nothing.
+    const other = await repository('gc/project/elsewhere');
+    await database.query(`UPDATE deleted_tags SET deleted_at = now() - interval '2 hours'`);
+    await database.query(`INSERT INTO deleted_tags (repository_id, name, digest, how) VALUES ($1, 'v1', $2, 'api')`, [other, untagged.digest]);
+    await database.query(`UPDATE gc_manifest_review_queue SET review_after = now() - interval '1 second'`);
+    const collected = await collector({ reviewDelaySeconds: 3600 }).review();
+    expect(collected).toMatchObject({ manifestsReviewed: 1, manifestsDeleted: 1 });
+    expect(await manifestIds()).toEqual([]);
+  });
+
   it('keeps a blob another manifest of the repository still uses when a manifest goes', async () => {
     const repo = await repository('gc/project/shared');
     const shared = await blob();
