@@ -1,6 +1,11 @@
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { chromium } from 'playwright-core';
 import { createTestDatabase, digestOf, RegistrySession, runClient, spawnProcess, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
 import { Auth, enc, RestClient } from './iam-rest-client';
 import { pushImage, waitFor } from './registry-management-fixtures';
+
+const SCREENSHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
 
 /** The review window of this platform; the GC steps move times back in the database instead of waiting. */
 const REVIEW_DELAY = 3600;
@@ -18,6 +23,7 @@ describe('restoring deleted tags', () => {
   let registry: RegistrySession;
   let host: string;
   let developer: { id: number; username: string; auth: Auth };
+  let maintainer: { id: number; username: string; auth: Auth };
   const admin = () => ({ token: platform.adminToken });
   const repositoryIds = new Map<string, number>();
 
@@ -31,7 +37,10 @@ describe('restoring deleted tags', () => {
     for (const path of ['app', 'cleaned']) expect((await api.post('/projects', admin(), { namespace_id: group.body.id, path, name: path })).status).toBe(201);
     developer = await api.createUser(admin(), 'undo-dev');
     const project = await api.get(`/projects/${enc('undo/app')}`, admin());
-    expect((await api.post(`/projects/${project.body.id}/members`, admin(), { user_id: developer.id, access_level: 30 })).status).toBe(201);
+    maintainer = await api.createUser(admin(), 'undo-maint');
+    for (const [user, level] of [[developer, 30], [maintainer, 40]] as const) {
+      expect((await api.post(`/projects/${project.body.id}/members`, admin(), { user_id: user.id, access_level: level })).status).toBe(201);
+    }
     // A hook on the project: a restore must queue the same delivery a push of the tag does.
     expect((await api.put('/application/settings', admin(), { allow_local_requests_from_web_hooks_and_services: true })).status).toBe(200);
     expect((await api.post(`/projects/${project.body.id}/hooks`, admin(), { url: 'http://127.0.0.1:9/hook' })).status).toBe(201);
@@ -183,5 +192,49 @@ describe('restoring deleted tags', () => {
     const gone = await restore(repo, 'v1');
     expect(gone.status).toBe(410);
     expect(gone.body.message).toMatch(/deleted too long ago/);
+  });
+
+  it('web UI: "Recently deleted" lists the tag, a Maintainer restores it with one click, a Developer sees no button', async () => {
+    const repo = 'undo/app/web';
+    const image = await pushImage(registry, repo, ['v1', 'stays']);
+    expect((await api.delete(`${await base(repo)}/tags/v1`, developer.auth)).status).toBe(200);
+    const projectId = (await api.get(`/projects/${enc('undo/app')}`, admin())).body.id;
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const signedIn = async (username: string) => {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+        const page = await context.newPage();
+        page.setDefaultTimeout(20_000);
+        await page.goto(`${platform.url}/`);
+        await page.getByLabel('Username', { exact: true }).fill(username);
+        await page.getByLabel('Password', { exact: true }).fill('password-1234');
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByTestId('signed-in-user').waitFor();
+        await page.goto(`${platform.url}/projects/${projectId}/registry/${await repositoryId(repo)}`);
+        await page.getByRole('link', { name: 'Recently deleted' }).click();
+        await page.getByTestId('deleted-tag-row-v1').waitFor();
+        return page;
+      };
+
+      const asDeveloper = await signedIn(developer.username);
+      expect(await asDeveloper.getByTestId('deleted-tag-row-v1').innerText()).toContain('REST API');
+      expect(await asDeveloper.getByRole('button', { name: 'Restore tag v1' }).count()).toBe(0);
+
+      const page = await signedIn(maintainer.username);
+      const row = page.getByTestId('deleted-tag-row-v1');
+      expect(await row.innerText()).toContain('undo-dev');
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'recently-deleted.png'), fullPage: true });
+      await page.getByRole('button', { name: 'Restore tag v1' }).click();
+      await page.getByRole('status').filter({ hasText: 'Restored v1' }).waitFor();
+      await page.getByText('No recently deleted tags').waitFor();
+    } finally {
+      await browser.close();
+    }
+    expect(await tagsOf(repo)).toEqual(['stays', 'v1']);
+    expect(await pulledDigest(repo, 'v1')).toBe(image.digest);
   });
 });

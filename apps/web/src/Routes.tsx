@@ -2,6 +2,7 @@ import { ReactNode } from 'react';
 import { EmptyState } from './components/States';
 import { AccessTokensPage } from './pages/AccessTokensPage';
 import { CleanupPolicyPage } from './pages/CleanupPolicyPage';
+import { DeletedTagsPage } from './pages/DeletedTagsPage';
 import { DeployTokensPage } from './pages/DeployTokensPage';
 import { GroupPage } from './pages/GroupPage';
 import { GroupsPage } from './pages/GroupsPage';
@@ -23,6 +24,7 @@ const PROJECT_ROUTES: ProjectRoute[] = [
   ['/projects/:id/registry', 'registry', () => <RegistryPage />],
   ['/projects/:id/registry/:repo', 'registry', (p) => <RepositoryPage repositoryId={p.repo} />],
   ['/projects/:id/registry/:repo/tags/:tag', 'registry', (p) => <TagPage repositoryId={p.repo} tag={p.tag} />],
+  ['/projects/:id/registry/:repo/deleted', 'registry', (p) => <DeletedTagsPage repositoryId={p.repo} />],
   ['/projects/:id/cleanup', 'cleanup', () => <CleanupPolicyPage />],
   ['/projects/:id/deploy-tokens', 'deploy-tokens', () => <DeployTokensPage />],
   ['/projects/:id/access-tokens', 'access-tokens', () => <AccessTokensPage />],

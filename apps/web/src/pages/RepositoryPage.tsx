@@ -8,7 +8,7 @@ import { SearchBox } from '../components/SearchBox';
 import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
 import { formatBytes, projectHref } from '../components/format';
 import { useAsync } from '../components/useAsync';
-import { navigate, setQuery, useLocation } from '../router';
+import { Link, navigate, setQuery, useLocation } from '../router';
 import { useProject } from './ProjectLayout';
 import { ConfirmPanel } from '../components/ConfirmPanel';
 import { TagTable } from './TagTable';
@@ -99,6 +99,12 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
       {repo.data && (
         <p className="meta">
           {repo.data.tags_count ?? rows.length} tag(s) · {formatBytes(repo.data.size)} · <CopyField value={repo.data.location} label="image address" />
+          {accessLevel >= AccessLevel.DEVELOPER && (
+            <>
+              {' · '}
+              <Link href={projectHref(project.id, 'registry', repositoryId, 'deleted')}>Recently deleted</Link>
+            </>
+          )}
         </p>
       )}
       {message && (
