@@ -12,9 +12,11 @@ export class CreateDeletedTags1763800047000 implements MigrationInterface {
   name = 'CreateDeletedTags1763800047000';
 
   async up(db: QueryRunner): Promise<void> {
+    // A cleanup run records every tag it deletes, so each index here is paid once per deleted tag: three in all. The
+    // primary key serves the listing (a repository's deletions, newest first) and the prune (a range per repository).
     await db.query(`
       CREATE TABLE IF NOT EXISTS deleted_tags (
-        id bigserial CONSTRAINT pk_deleted_tags PRIMARY KEY,
+        id bigserial NOT NULL,
         repository_id bigint NOT NULL CONSTRAINT fk_deleted_tags_repository_id_repositories REFERENCES repositories (id) ON DELETE CASCADE,
         name text COLLATE "C" NOT NULL,
         digest text NOT NULL,
@@ -22,15 +24,13 @@ export class CreateDeletedTags1763800047000 implements MigrationInterface {
         deleted_by_kind text,
         deleted_by_id bigint,
         deleted_by_name text,
-        deleted_at timestamptz NOT NULL DEFAULT now()
+        deleted_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT pk_deleted_tags PRIMARY KEY (repository_id, deleted_at, id)
       )`);
-    // The listing (a repository's deletions, newest first) and the restore (the newest deletion of a name).
-    await db.query(`CREATE INDEX IF NOT EXISTS ix_deleted_tags_on_repository_id_and_deleted_at ON deleted_tags (repository_id, deleted_at, id)`);
-    await db.query(`CREATE INDEX IF NOT EXISTS ix_deleted_tags_on_repository_id_and_name ON deleted_tags (repository_id, name, deleted_at)`);
+    // The restore: the deletions of one name.
+    await db.query(`CREATE INDEX IF NOT EXISTS ix_deleted_tags_on_repository_id_and_name ON deleted_tags (repository_id, name)`);
     // GC's recheck of a manifest: is a restorable tag still naming it?
     await db.query(`CREATE INDEX IF NOT EXISTS ix_deleted_tags_on_repository_id_and_digest ON deleted_tags (repository_id, digest, deleted_at)`);
-    // The worker's prune, oldest first.
-    await db.query(`CREATE INDEX IF NOT EXISTS ix_deleted_tags_on_deleted_at ON deleted_tags (deleted_at)`);
   }
 
   async down(db: QueryRunner): Promise<void> {

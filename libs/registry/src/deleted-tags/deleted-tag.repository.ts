@@ -42,7 +42,7 @@ export interface DeletedTagRecord {
   nameTaken: boolean;
 }
 
-/** The newest deletion of a tag name, locked for a restore. */
+/** The newest deletion of a tag name, taken out of the records by a restore. */
 export interface DeletedTagToRestore {
   id: number;
   digest: string;
@@ -86,15 +86,20 @@ export class DeletedTagRepository {
   }
 
   /**
-   * The newest deletion of `name` (of `name` at `digest`, when given), locked so two restores of it take turns.
-   * Null when the name was never deleted here (or its record was pruned).
+   * Takes the newest deletion of `name` (of `name` at `digest`, when given) out of the records, locked first so two
+   * restores of it take turns; a restore that then fails rolls back and the record is there again. Null when the
+   * name was never deleted here (or its record was pruned).
    */
-  async lockNewest(db: EntityManager, repositoryId: number, windowSeconds: number, name: string, digest?: string): Promise<DeletedTagToRestore | null> {
+  async takeNewest(db: EntityManager, repositoryId: number, windowSeconds: number, name: string, digest?: string): Promise<DeletedTagToRestore | null> {
     const rows = await db.query(
-      `SELECT id, digest, how, deleted_at AS "deletedAt", deleted_at > now() - ${WINDOW} AS "withinWindow"
-         FROM deleted_tags
-        WHERE repository_id = $1 AND name = $3 AND ($4::text IS NULL OR digest = $4)
-        ORDER BY deleted_at DESC, id DESC LIMIT 1 FOR UPDATE`,
+      `WITH newest AS (
+         SELECT ctid FROM deleted_tags
+          WHERE repository_id = $1 AND name = $3 AND ($4::text IS NULL OR digest = $4)
+          ORDER BY deleted_at DESC, id DESC LIMIT 1 FOR UPDATE),
+       taken AS (
+         DELETE FROM deleted_tags d USING newest WHERE d.ctid = newest.ctid
+         RETURNING d.id, d.digest, d.how, d.deleted_at, d.deleted_at > now() - ${WINDOW} AS within)
+       SELECT id, digest, how, deleted_at AS "deletedAt", within AS "withinWindow" FROM taken`,
       [repositoryId, windowSeconds, name, digest ?? null],
     );
     return rows[0] ?? null;
@@ -112,16 +117,18 @@ export class DeletedTagRepository {
     return rows[0] ?? null;
   }
 
-  async remove(db: EntityManager, id: number): Promise<void> {
-    await db.query(`DELETE FROM deleted_tags WHERE id = $1`, [id]);
-  }
-
-  /** Deletes up to `limit` records older than `olderThanSeconds`, oldest first; returns how many went. */
+  /**
+   * Deletes up to `limit` records older than `olderThanSeconds`; returns how many went. Repository by repository,
+   * each an index range of the primary key (every record's repository exists: the foreign key cascades).
+   */
   async prune(db: EntityManager, olderThanSeconds: number, limit: number): Promise<number> {
     const [row] = await db.query(
       `WITH gone AS (
-         DELETE FROM deleted_tags WHERE id IN (
-           SELECT id FROM deleted_tags WHERE deleted_at < now() - make_interval(secs => $1) ORDER BY deleted_at LIMIT $2)
+         DELETE FROM deleted_tags WHERE ctid = ANY (ARRAY(
+           SELECT old.ctid FROM repositories r,
+                  LATERAL (SELECT ctid FROM deleted_tags d WHERE d.repository_id = r.id AND d.deleted_at < now() - make_interval(secs => $1)
+                           ORDER BY d.deleted_at LIMIT $2) old
+            LIMIT $2))
          RETURNING 1)
        SELECT count(*)::int AS n FROM gone`,
       [olderThanSeconds, limit],

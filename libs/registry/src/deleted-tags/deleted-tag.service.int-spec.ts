@@ -219,16 +219,17 @@ describe('DeletedTagService (PostgreSQL)', () => {
 
   it('prunes records once their window and its grace have passed', async () => {
     const repo = await repository('undo/project/prune');
+    const other = await repository('undo/project/prune-too');
     const after = pruneAfterSeconds(WINDOW);
     expect(after).toBe(2 * WINDOW);
     expect(pruneAfterSeconds(60)).toBe(60 + 3600);
     await database.query(
       `INSERT INTO deleted_tags (repository_id, name, digest, how, deleted_at)
-       SELECT $1::bigint, 'old-' || i, 'sha256:x', 'cleanup', now() - make_interval(secs => $2 + i) FROM generate_series(1, 3) AS i
-       UNION ALL SELECT $1, 'expired-in-grace', 'sha256:x', 'cleanup', now() - make_interval(secs => $2 - 60)`,
-      [repo.id, after],
+       SELECT r, 'old-' || i, 'sha256:x', 'cleanup', now() - make_interval(secs => $3 + i) FROM generate_series(1, 3) AS i, unnest(ARRAY[$1, $2]::bigint[]) AS r
+       UNION ALL SELECT $1, 'expired-in-grace', 'sha256:x', 'cleanup', now() - make_interval(secs => $3 - 60)`,
+      [repo.id, other.id, after],
     );
-    expect(await service.prune()).toBe(3);
+    expect(await service.prune()).toBe(6);
     expect((await database.query<{ name: string }>(`SELECT name FROM deleted_tags`)).map((row) => row.name)).toEqual(['expired-in-grace']);
     expect(await service.prune()).toBe(0);
   });

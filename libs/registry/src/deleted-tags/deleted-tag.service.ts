@@ -63,7 +63,8 @@ export class DeletedTagService {
   async restore(repository: RepositoryRecord, request: RestoreRequest): Promise<RestoredTag> {
     if (!isValidTag(request.name) || repository.status !== null) throw ManagementError.notFound('Deleted tag');
     const { restored, recorded } = await this.ctx.db.transaction(async (db) => {
-      const deletion = await this.deleted.lockNewest(db, repository.id, this.ctx.settings.gcReviewDelay, request.name, request.digest);
+      // Taken out of the records at once; any refusal below rolls the transaction back and puts it back.
+      const deletion = await this.deleted.takeNewest(db, repository.id, this.ctx.settings.gcReviewDelay, request.name, request.digest);
       if (!deletion) throw ManagementError.notFound('Deleted tag');
       if (!deletion.withinWindow) throw ManagementError.gone(`the tag ${request.name} was deleted too long ago to be restored (GC_REVIEW_DELAY)`);
       const target = await this.deleted.lockTarget(db, repository.id, deletion.digest);
@@ -71,7 +72,6 @@ export class DeletedTagService {
       if (!(await this.ctx.tags.createIfAbsent(db, repository.id, request.name, target.id))) {
         throw ManagementError.conflict(`the tag ${request.name} exists again: delete it first to restore the deleted one`);
       }
-      await this.deleted.remove(db, deletion.id);
       const restored: RestoredTag = {
         projectId: repository.projectId,
         repositoryId: repository.id,
