@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { queryOne, typedQuery } from '@cargohold/db';
 import { escapeLike } from '../management/repository-query.repository';
 import { TagDeletion, TagDeletionHow } from './tag-deletion';
 
@@ -66,7 +67,8 @@ export class DeletedTagRepository {
   /** A page of the repository's deletions still within the window (`windowSeconds`), newest first. */
   async list(db: EntityManager, repositoryId: number, windowSeconds: number, page: { limit: number; offset: number }, name?: string): Promise<DeletedTagRecord[]> {
     const [filter, params] = nameFilter(name, [repositoryId, windowSeconds]);
-    return db.query(
+    return typedQuery<DeletedTagRecord>(
+      db,
       `SELECT d.id, d.name, d.digest, d.how, d.deleted_at AS "deletedAt", d.deleted_at + ${WINDOW} AS "restorableUntil",
               d.deleted_by_kind AS "deletedByKind", d.deleted_by_id AS "deletedById",
               coalesce(d.deleted_by_name, u.username) AS "deletedByName",
@@ -81,8 +83,8 @@ export class DeletedTagRepository {
 
   async count(db: EntityManager, repositoryId: number, windowSeconds: number, name?: string): Promise<number> {
     const [filter, params] = nameFilter(name, [repositoryId, windowSeconds]);
-    const [row] = await db.query(`SELECT count(*)::int AS n FROM deleted_tags d WHERE d.repository_id = $1 AND d.deleted_at > now() - ${WINDOW} ${filter}`, params);
-    return row.n;
+    const row = await queryOne<{ n: number }>(db, `SELECT count(*)::int AS n FROM deleted_tags d WHERE d.repository_id = $1 AND d.deleted_at > now() - ${WINDOW} ${filter}`, params);
+    return row?.n ?? 0;
   }
 
   /**
@@ -91,7 +93,8 @@ export class DeletedTagRepository {
    * name was never deleted here (or its record was pruned).
    */
   async takeNewest(db: EntityManager, repositoryId: number, windowSeconds: number, name: string, digest?: string): Promise<DeletedTagToRestore | null> {
-    const rows = await db.query(
+    return queryOne<DeletedTagToRestore>(
+      db,
       `WITH newest AS (
          SELECT ctid FROM deleted_tags
           WHERE repository_id = $1 AND name = $3 AND ($4::text IS NULL OR digest = $4)
@@ -102,7 +105,6 @@ export class DeletedTagRepository {
        SELECT id, digest, how, deleted_at AS "deletedAt", within AS "withinWindow" FROM taken`,
       [repositoryId, windowSeconds, name, digest ?? null],
     );
-    return rows[0] ?? null;
   }
 
   /**
@@ -110,11 +112,11 @@ export class DeletedTagRepository {
    * it either deleted it already (null here) or waits until the restored tag has committed and keeps it.
    */
   async lockTarget(db: EntityManager, repositoryId: number, digest: string): Promise<RestoreTarget | null> {
-    const rows = await db.query(
+    return queryOne<RestoreTarget>(
+      db,
       `SELECT id, media_type AS "mediaType", total_size AS "totalSize" FROM manifests WHERE repository_id = $1 AND digest = $2 FOR SHARE`,
       [repositoryId, digest],
     );
-    return rows[0] ?? null;
   }
 
   /**
@@ -122,7 +124,8 @@ export class DeletedTagRepository {
    * each an index range of the primary key (every record's repository exists: the foreign key cascades).
    */
   async prune(db: EntityManager, olderThanSeconds: number, limit: number): Promise<number> {
-    const [row] = await db.query(
+    const row = await queryOne<{ n: number }>(
+      db,
       `WITH gone AS (
          DELETE FROM deleted_tags WHERE ctid = ANY (ARRAY(
            SELECT old.ctid FROM repositories r,
@@ -133,7 +136,7 @@ export class DeletedTagRepository {
        SELECT count(*)::int AS n FROM gone`,
       [olderThanSeconds, limit],
     );
-    return row.n;
+    return row?.n ?? 0;
   }
 }
 

@@ -1,10 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createDataSource, DataSource, runMigrations } from '@cargohold/db';
-import { FilesystemBlobStore } from '@cargohold/storage';
-import { createTestDatabase, seedProject, TestDatabase } from '@cargohold/testing';
+import { DataSource } from '@cargohold/db';
+import { createIntegrationEnvironment, IntegrationEnvironment, seedProject, TestDatabase } from '@cargohold/testing';
 import { RegistryEventActor, SYSTEM_ACTOR } from '../events';
 import { ManagementError } from '../management/management-error';
 import type { RepositoryRecord } from '../management/repository-query.repository';
@@ -23,31 +19,27 @@ const ALICE: RegistryEventActor = { kind: 'user', id: 7, name: 'alice' };
  * lists, restores (with the real event outbox) and prunes them. Rows are seeded with SQL and read back.
  */
 describe('DeletedTagService (PostgreSQL)', () => {
+  let env: IntegrationEnvironment;
   let database: TestDatabase;
   let dataSource: DataSource;
-  let storeRoot: string;
   let ctx: RegistryContext;
   let service: DeletedTagService;
   let projectId: number;
   let queued: number[][];
 
   beforeAll(async () => {
-    database = await createTestDatabase('ch_int_deleted_tags');
-    await runMigrations(database.url);
-    dataSource = await createDataSource(database.url, { poolSize: 4, applicationName: 'deleted-tags-int-spec' }).initialize();
+    env = await createIntegrationEnvironment();
+    ({ database, dataSource } = env);
     projectId = await seedProject(database, 'undo/project');
-    storeRoot = await mkdtemp(join(tmpdir(), 'deleted-tags-int-'));
     const dispatcher = new WebhookDispatcher(dataSource, new WebhookRepository(), 'http://registry.test', async (ids) => void queued.push(ids), { warn: () => undefined });
-    ctx = new RegistryContext(dataSource, new FilesystemBlobStore(storeRoot), { gcReviewDelay: WINDOW, deleteEnabled: true }, {
+    ctx = new RegistryContext(dataSource, env.store, { gcReviewDelay: WINDOW, deleteEnabled: true }, {
       events: new RegistryEventRecorder(dispatcher, 'http://registry.test'),
     });
     service = new DeletedTagService(ctx);
   });
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await database?.drop();
-    if (storeRoot) await rm(storeRoot, { recursive: true, force: true });
+    await env?.close();
   });
 
   beforeEach(async () => {
