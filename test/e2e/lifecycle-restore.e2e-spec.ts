@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium } from 'playwright-core';
 import { createTestDatabase, digestOf, RegistrySession, runClient, spawnProcess, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
 import { Auth, enc, RestClient } from './iam-rest-client';
 import { pushImage, waitFor } from './registry-management-fixtures';
+import { launchChromium, signedInPage } from './web-ui-browser';
 
 const SCREENSHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
 
@@ -199,20 +199,10 @@ describe('restoring deleted tags', () => {
     const image = await pushImage(registry, repo, ['v1', 'stays']);
     expect((await api.delete(`${await base(repo)}/tags/v1`, developer.auth)).status).toBe(200);
     const projectId = (await api.get(`/projects/${enc('undo/app')}`, admin())).body.id;
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const signedIn = async (username: string) => {
-        const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-        const page = await context.newPage();
-        page.setDefaultTimeout(20_000);
-        await page.goto(`${platform.url}/`);
-        await page.getByLabel('Username', { exact: true }).fill(username);
-        await page.getByLabel('Password', { exact: true }).fill('password-1234');
-        await page.getByRole('button', { name: 'Sign in' }).click();
-        await page.getByTestId('signed-in-user').waitFor();
+        const page = await signedInPage(browser, platform.url, username);
         await page.goto(`${platform.url}/projects/${projectId}/registry/${await repositoryId(repo)}`);
         await page.getByRole('link', { name: 'Recently deleted' }).click();
         await page.getByTestId('deleted-tag-row-v1').waitFor();
