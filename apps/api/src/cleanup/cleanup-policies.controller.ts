@@ -9,16 +9,15 @@ import { CleanupPolicyService, ManagementError, RegistryManagementService } from
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
-import { RepositoryPolicyDto, UpdateWithPolicyDto } from './cleanup-policy.dto';
+import { RepositoryPolicyDto } from './cleanup-policy.dto';
 import { withPolicyChange } from './cleanup-policy-params';
 import { presentRun, presentStored } from './cleanup-policy.presenter';
-import { presentGroup } from '../iam/presenters/group.presenter';
 import { paginate, PaginationQuery } from '../rest/pagination';
 import { queueOrDefer } from '../jobs/queue-or-defer';
 
 /**
  * Cleanup policies as GitLab sets them (per group and per repository; `PUT /projects/:id` with
- * container_expiration_policy_attributes is ProjectsController's), plus group defaults, runs on demand and the run history. Maintainers manage them.
+ * container_expiration_policy_attributes is ProjectsController's, a group's default is GroupsController's), plus runs on demand and the run history. Maintainers manage them.
  */
 @RestController()
 export class CleanupPoliciesController {
@@ -31,20 +30,6 @@ export class CleanupPoliciesController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
-
-  /**
-   * A group's default policy: applies to every project below it that has none of its own. Answers the whole group
-   * entity, as GitLab's PUT does: python-gitlab's group.save() takes the answer as the object's new attributes.
-   */
-  @Put('groups/:id')
-  async updateGroup(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateWithPolicyDto) {
-    const { group } = await this.iam.access.requireGroup(actor, resourceRef(id), AccessLevel.MAINTAINER);
-    const target = { kind: 'group' as const, id: group.id };
-    // Without attributes nothing changes (an empty update must not create a default policy for the group).
-    const attributes = body.container_expiration_policy_attributes;
-    const policy = attributes ? await withPolicyChange(attributes, (change) => this.policies.set(target, change)) : await this.policies.find(target);
-    return { ...presentGroup(group, this.config.publicUrl), container_expiration_policy: policy ? presentStored(policy) : null };
-  }
 
   /** One repository's own policy, overriding its project's (the seeds' `PUT .../registry/repositories/:repository_id`). */
   @Put('projects/:id/registry/repositories/:repository_id')

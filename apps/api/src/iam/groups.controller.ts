@@ -1,7 +1,8 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
-import { Actor, ChangeOrigin, IamServices } from '@cargohold/iam';
+import { AccessLevel, Actor, ChangeOrigin, IamServices } from '@cargohold/iam';
+import { CleanupPolicyService } from '@cargohold/registry';
 import { APP_CONFIG } from '@cargohold/platform';
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { paginate } from '../rest/pagination';
@@ -16,7 +17,9 @@ import { presentGroup } from './presenters/group.presenter';
 import { presentProject } from './presenters/project.presenter';
 import { StorageLimitsRequests } from '../storage-limits/storage-limits.service';
 import { presentGroupStorage } from '../storage-limits/storage-limits.presenter';
-import { GroupStorageLimitDto } from '../storage-limits/storage-limit.dto';
+import { UpdateGroupDto } from '../storage-limits/storage-limit.dto';
+import { withPolicyChange } from '../cleanup/cleanup-policy-params';
+import { presentStored } from '../cleanup/cleanup-policy.presenter';
 
 /** `/groups`: groups and nested subgroups. */
 @RestController('groups')
@@ -26,6 +29,7 @@ export class GroupsController {
     private readonly deletions: DeletionRequests,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly storageLimits: StorageLimitsRequests,
+    private readonly cleanupPolicies: CleanupPolicyService,
   ) {}
 
   @Get()
@@ -56,13 +60,28 @@ export class GroupsController {
     return { ...presentGroup(group, this.config.publicUrl), ...presentGroupStorage(await this.storageLimits.ofGroup(actor, group, level)) };
   }
 
-  /** GitLab's group edit; only the registry storage limit is editable here (administrators). */
+  /**
+   * GitLab's group edit: the group's default cleanup policy (Maintainer+) and the registry storage limit
+   * (administrators). Answers the whole group entity, as GitLab's PUT does: python-gitlab's group.save() takes the
+   * answer as the object's new attributes. The policy is validated before anything changes, so an invalid policy
+   * leaves the group as it was.
+   */
   @Put(':id')
-  async update(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: GroupStorageLimitDto) {
-    this.storageLimits.assertMaySet(actor);
-    const { group, level } = await this.iam.access.requireGroup(actor, resourceRef(id));
-    if (body.container_registry_storage_limit !== undefined) await this.storageLimits.setForGroup(actor, group, body.container_registry_storage_limit);
-    return { ...presentGroup(group, this.config.publicUrl), ...presentGroupStorage(await this.storageLimits.ofGroup(actor, group, level)) };
+  async update(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateGroupDto) {
+    const storageLimit = body.container_registry_storage_limit;
+    if (storageLimit !== undefined) this.storageLimits.assertMaySet(actor);
+    const { group, level } = await this.iam.access.requireGroup(actor, resourceRef(id), AccessLevel.MAINTAINER);
+    const target = { kind: 'group' as const, id: group.id };
+    // Without attributes nothing changes (an empty update must not create a default policy for the group).
+    const attributes = body.container_expiration_policy_attributes;
+    if (attributes) await withPolicyChange(attributes, (change) => this.cleanupPolicies.validate(change));
+    if (storageLimit !== undefined) await this.storageLimits.setForGroup(actor, group, storageLimit);
+    const policy = attributes ? await withPolicyChange(attributes, (change) => this.cleanupPolicies.set(target, change)) : await this.cleanupPolicies.find(target);
+    return {
+      ...presentGroup(group, this.config.publicUrl),
+      container_expiration_policy: policy ? presentStored(policy) : null,
+      ...presentGroupStorage(await this.storageLimits.ofGroup(actor, group, level)),
+    };
   }
 
   @Get(':id/subgroups')
