@@ -58,7 +58,7 @@ export class Layer {
 
   /** The bytes [start, start + length) as a stream of (sub)buffers; nothing is copied. */
   stream(start = 0, length = this.size - start): Readable {
-    const self = this;
+    const chunkAt = (i: number) => this.chunk(i);
     function* bytes(): Generator<Buffer> {
       let at = start;
       const end = start + length;
@@ -66,7 +66,7 @@ export class Layer {
         const index = Math.floor(at / CHUNK);
         const within = at - index * CHUNK;
         const take = Math.min(CHUNK - within, end - at);
-        const chunk = self.chunk(index);
+        const chunk = chunkAt(index);
         yield within === 0 && take === CHUNK ? chunk : chunk.subarray(within, within + take);
         at += take;
       }

@@ -10,9 +10,7 @@ import { BOOTSTRAP_TOKEN, enc, RestClient } from './iam-rest-client';
  */
 async function connect(url: string): Promise<DataSource> {
   const fromDb = { paths: [path.resolve(__dirname, '../../libs/db')] };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(require.resolve('pg', fromDb)).types.setTypeParser(20, (value: string) => Number(value));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { DataSource: DataSourceClass } = require(require.resolve('typeorm', fromDb)) as typeof import('typeorm');
   return new DataSourceClass({ type: 'postgres', url, entities: [], synchronize: false, poolSize: 4 }).initialize();
 }

@@ -20,7 +20,6 @@ import {
 import { enc, RestClient } from './iam-rest-client';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const HOUR = 3600 * 1000;
 
 /**
  * Pull statistics and retention by use (issue 21), end to end: pulls through skopeo and plain GETs are counted

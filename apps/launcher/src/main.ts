@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { createLogger, Logger, serviceStopDeadlineMs, withMallocEnv } from '@cargohold/common';
-import { AppConfig, ConfigError, loadConfig } from '@cargohold/config';
+import { AppConfig, childProcessEnv, ConfigError, loadConfig } from '@cargohold/config';
 import { runMigrations } from '@cargohold/db';
 import { checkPostgres, checkRedis, EmbeddedServers, resolveBackends } from './backends';
 import { Mode, MODES, parseMode, servicesFor } from './modes';
@@ -85,7 +85,7 @@ async function run(mode: Mode, config: AppConfig, logger: Logger, signals: StopS
   if (mode === 'migrate' || stopRequested()) return 0;
 
   const env: NodeJS.ProcessEnv = {
-    ...withMallocEnv(process.env),
+    ...withMallocEnv(childProcessEnv()),
     DATA_DIR: config.dataDir,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,

@@ -26,7 +26,7 @@ describe('pretty log lines (LOG_FORMAT=pretty)', () => {
       process.stdout.write = original;
     }
     expect(written).toHaveLength(1);
-    expect(written[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  worker: started token=\[redacted\] jobs=2\n$/);
+    expect(written[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}worker: started token=\[redacted\] jobs=2\n$/);
   });
 
   it('writes through the destination it is given', () => {

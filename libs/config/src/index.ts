@@ -1,2 +1,3 @@
 export * from './app-config';
 export { EnvironmentVariables } from './environment';
+export { childProcessEnv, executableSearchPath } from './process-environment';

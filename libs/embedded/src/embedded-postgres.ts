@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { childProcessEnv } from '@cargohold/config';
 import {
   commandLine,
   fileExists,
@@ -250,7 +251,7 @@ async function runPgCtl(pkg: PostgresPackage, args: string[], owner: OsUser | un
       ...(owner ?? {}),
       stdio: ['ignore', 'pipe', 'pipe'],
       // Fixed messages language: the log tail we show on failure should be readable English.
-      env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+      env: childProcessEnv({ LC_ALL: 'C', LANG: 'C' }),
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

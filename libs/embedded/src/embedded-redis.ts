@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { executableSearchPath } from '@cargohold/config';
 import type { EmbeddedServer } from './embedded-postgres';
 import {
   commandLine,
@@ -51,7 +52,7 @@ const REDIS_STOP_STEPS: StopStep[] = [
  * orphan of a killed launcher, stopped (SIGTERM: the append-only file is flushed) and started afresh.
  */
 export async function startEmbeddedRedis(dataDir: string, log: (msg: string) => void): Promise<EmbeddedServer> {
-  const binary = await findOnPath('redis-server');
+  const binary = await findOnPath('redis-server', executableSearchPath());
   if (!binary) throw new Error(REDIS_NOT_FOUND_MESSAGE);
 
   const root = path.resolve(dataDir);

@@ -162,8 +162,8 @@ export function lastLines(text: string, lines = 20): string {
   return text.trimEnd().split(/\r?\n/).slice(-lines).join('\n');
 }
 
-/** Finds an executable on PATH like `which`, without spawning anything. */
-export async function findOnPath(name: string, searchPath = process.env.PATH ?? ''): Promise<string | undefined> {
+/** Finds an executable on a PATH-style `searchPath` like `which`, without spawning anything. */
+export async function findOnPath(name: string, searchPath: string): Promise<string | undefined> {
   for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(dir, name);
     try {

@@ -29,7 +29,7 @@ export class HashingStream extends Transform {
 /** Feeds a whole stream into a hash (used to rebuild a hash state from bytes already stored). */
 export async function hashStream(source: Readable, hash: Hash): Promise<number> {
   let bytes = 0;
-  await pipeline(source, async function* (chunks: AsyncIterable<Buffer>) {
+  await pipeline(source, async (chunks: AsyncIterable<Buffer>) => {
     for await (const chunk of chunks) {
       hash.update(chunk);
       bytes += chunk.length;

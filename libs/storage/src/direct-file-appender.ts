@@ -58,7 +58,7 @@ export class DirectFileAppender extends Writable {
    */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const settle = (work: Promise<void> | undefined) => (work ?? Promise.resolve()).catch(() => undefined);
-    settle(this.working)
+    void settle(this.working)
       .then(() => settle(this.writing))
       .then(() => {
         if (!this.released) this.stages.forEach((stage) => this.pool.give(stage));

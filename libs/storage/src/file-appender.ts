@@ -69,7 +69,7 @@ export class FileAppender extends Writable {
   /** Holds 'close' back until the write and the sync in flight have settled (their outcome no longer matters). */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const settle = (work: Promise<void> | undefined) => (work ?? Promise.resolve()).catch(() => undefined);
-    settle(this.writing)
+    void settle(this.writing)
       .then(() => settle(this.syncing))
       .then(() => callback(error));
   }

@@ -67,7 +67,6 @@ interface S3rverInstance {
 }
 
 export async function startTestS3Server(options: TestS3ServerOptions = {}): Promise<TestS3Server> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const S3rver = require('s3rver') as new (options: object) => S3rverInstance;
   const bucket = options.bucket ?? 'test-bucket';
   const directory = mkdtempSync(path.join(tmpdir(), 's3rver-'));

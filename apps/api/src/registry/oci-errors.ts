@@ -1,4 +1,4 @@
-import { OciErrorCode, RegistryCondition, RegistryError, RegistryErrorCode } from '@cargohold/registry';
+import { OciErrorCode, RegistryError, RegistryErrorCode } from '@cargohold/registry';
 
 /** How one registry error code goes on the wire; a condition of ours also names the OCI code it is reported as. */
 type OciWire<C extends RegistryErrorCode> = C extends OciErrorCode ? { status: number } : { status: number; reportedAs: OciErrorCode };

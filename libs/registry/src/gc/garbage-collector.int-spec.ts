@@ -279,7 +279,7 @@ describe('GarbageCollector (PostgreSQL, filesystem store)', () => {
   it('skips a blob whose row a push holds, leaves it queued, and deletes it on a later run', async () => {
     const digest = await blob();
     await queueBlob(digest);
-    const push = await dataSource.createQueryRunner();
+    const push = dataSource.createQueryRunner();
     await push.connect();
     await push.startTransaction();
     try {
