@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Logger } from '@cargohold/common';
 import { APP_CONFIG, LOGGER } from '@cargohold/platform';
-import { AccessLevel, Actor, IamServices, RegistryPermissionService } from '@cargohold/iam';
+import { Actor, IamServices, RegistryPermissionService } from '@cargohold/iam';
 import { cleanupRunJobId, JobName, JobProducer } from '@cargohold/jobs';
 import { CleanupPolicyService, ManagementError, RegistryManagementService } from '@cargohold/registry';
 import { CurrentActor } from '../rest/current-actor.decorator';
