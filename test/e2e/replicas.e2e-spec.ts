@@ -392,7 +392,9 @@ describe.each([filesystem, s3Driver()])('two api and two worker replicas ($name)
     await push(apis[0], 'old', two);
     for (const base of apis) expect([await read(base, d1), await read(base, 'old')]).toEqual([one, two]);
     const deleted = await registry.fetch(`${apis[1]}/v2/${repo}/manifests/${d1}`, { method: 'DELETE' });
-    expect(deleted.status).toBe(202);
+    // d1 is untagged and the workers review every 5 s with GC_REVIEW_DELAY=0: on a slow machine online GC may have
+    // collected it first (404). Either way it must stop being served on both apis, which is what is checked next.
+    expect([202, 404]).toContain(deleted.status);
     expect((await read(apis[1], d1)).slice(0, 3)).toBe('404');
     await served(apis[0], d1, '404');
     const deletedTagged = await registry.fetch(`${apis[0]}/v2/${repo}/manifests/${d2}`, { method: 'DELETE' });
