@@ -154,7 +154,7 @@ describe('platform launcher (pnpm start)', () => {
   }, 200_000);
 
   it.each([
-    [{ STORAGE_DRIVER: 'ftp' }, /^invalid configuration: STORAGE_DRIVER must be one of: filesystem, s3$/],
+    [{ STORAGE_DRIVER: 'ftp' }, /^invalid configuration: STORAGE_DRIVER must be one of: filesystem, s3, azure$/],
     [{ DATABASE_URL: 'mysql://localhost/db' }, /^invalid configuration: DATABASE_URL must be a postgres:\/\/ connection string$/],
     [{ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres', REDIS_URL: 'redis://127.0.0.1:1' }, /^cannot reach Redis at redis:\/\/127\.0\.0\.1:1.*ECONNREFUSED/],
   ])('ends bad configuration %j with one line and exit code 1', async (env, line) => {
