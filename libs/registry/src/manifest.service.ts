@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { typedQuery } from '@cargohold/db';
 import {
   computeDigest,
   findSizeMismatch,
@@ -227,6 +228,6 @@ function readAnnotations(payload: Buffer): Record<string, string> | undefined {
 }
 
 async function blobDigestsOfManifest(db: EntityManager, manifestId: number): Promise<string[]> {
-  const rows = await db.query(`SELECT blob_digest AS digest FROM manifest_blobs WHERE manifest_id = $1 ORDER BY blob_digest`, [manifestId]);
-  return rows.map((row: { digest: string }) => row.digest);
+  const rows = await typedQuery<{ digest: string }>(db, `SELECT blob_digest AS digest FROM manifest_blobs WHERE manifest_id = $1 ORDER BY blob_digest`, [manifestId]);
+  return rows.map((row) => row.digest);
 }

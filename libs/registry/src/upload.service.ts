@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hash } from 'node:crypto';
 import { finished, Readable } from 'node:stream';
 import { isPublishedBlobPresent, UploadNotFoundError, UploadOffsetError } from '@cargohold/storage';
+import { execute } from '@cargohold/db';
 import { candidateProjectPaths, parseDigest, ParsedDigest, RegistryError } from './domain';
 import { ByteRange } from './domain/range';
 import { HashingStream, hashStream, newHash } from './hashing';
@@ -64,7 +65,7 @@ export class UploadService {
         const limit = this.ctx.settings.maxUploadSessionsPerProject ?? 0;
         if (limit > 0) {
           // Serialises session creation per project, so concurrent POSTs cannot overshoot the limit together.
-          await tx.query(`SELECT pg_advisory_xact_lock($1, $2)`, [UPLOAD_LIMIT_LOCK, project.id]);
+          await execute(tx, `SELECT pg_advisory_xact_lock($1, $2)`, [UPLOAD_LIMIT_LOCK, project.id]);
           if ((await this.ctx.uploads.countForProject(tx, project.id)) >= limit) {
             throw new RegistryError('TOOMANYREQUESTS', `the project already has ${limit} open upload sessions; finish or cancel some first`, {
               limit,

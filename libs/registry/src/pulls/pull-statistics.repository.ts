@@ -1,3 +1,4 @@
+import { typedQuery } from '@cargohold/db';
 import { DataSource, EntityManager } from 'typeorm';
 import { PullBatchWriter } from './pull-statistics';
 import { PullBatch, PullBatchSkipped } from './pull-tally';
@@ -61,7 +62,7 @@ export class PullStatisticsRepository implements PullBatchWriter {
 
   private async addToManifests(db: EntityManager, batch: PullBatch): Promise<Row[]> {
     if (batch.manifests.length === 0 && batch.retriedManifests.length === 0) return [];
-    return db.query(MANIFESTS, [
+    return typedQuery<Row>(db, MANIFESTS, [
       ...columns(batch.manifests, 3, (row) => [row.manifestId, row.n, row.at]),
       ...columns(batch.retriedManifests, 3, (row) => [row.id, row.n, row.at]),
     ]);
@@ -69,7 +70,7 @@ export class PullStatisticsRepository implements PullBatchWriter {
 
   private async addToTags(db: EntityManager, batch: PullBatch): Promise<Row[]> {
     if (batch.tagsByName.length + batch.tagsByDigest.length + batch.retriedTags.length === 0) return [];
-    return db.query(TAGS, [
+    return typedQuery<Row>(db, TAGS, [
       ...columns(batch.tagsByName, 4, (row) => [row.manifestId, row.name, row.n, row.at]),
       ...columns(batch.tagsByDigest, 3, (row) => [row.manifestId, row.n, row.at]),
       ...columns(batch.retriedTags, 3, (row) => [row.id, row.n, row.at]),

@@ -1,3 +1,4 @@
+import { execute, queryOne } from '@cargohold/db';
 import { EntityManager } from 'typeorm';
 import { LimitedNamespace } from './storage-quota';
 
@@ -59,7 +60,8 @@ export class QuotaRepository {
       item.kind === 'blob'
         ? `SELECT 1 FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id, root WHERE rb.blob_digest = $2 AND starts_with(r.path, root.prefix)`
         : `SELECT 1 FROM manifests m JOIN repositories r ON r.id = m.repository_id, root WHERE m.digest = $2 AND starts_with(r.path, root.prefix)`;
-    const [row] = await db.query(
+    const row = await queryOne<{ stored: boolean; limited: LimitedNamespace[] }>(
+      db,
       `WITH RECURSIVE ${CHAIN},
        limited AS (SELECT * FROM limits WHERE lim > 0),
        found AS (SELECT EXISTS (SELECT 1 FROM limited) AND EXISTS (${stored}) AS stored)
@@ -72,12 +74,14 @@ export class QuotaRepository {
       [projectId, item.digest],
     );
     if (!row) return { stored: false, limited: [] };
-    return { stored: row.stored === true, limited: (row.limited as LimitedNamespace[]).map((ns) => ({ ...ns, id: Number(ns.id), limit: Number(ns.limit), used: Number(ns.used) })) };
+    return { stored: row.stored === true, limited: row.limited.map((ns) => ({ ...ns, id: Number(ns.id), limit: Number(ns.limit), used: Number(ns.used) })) };
   }
 
   /** The project's own limit (null: the instance default applies) and the one in force (0: none). */
   async projectLimit(db: EntityManager, projectId: number): Promise<{ own: number | null; effective: number }> {
-    const [row] = await db.query(
+    // A bigint column arrives as a number (data-source.ts); json_agg'd bigints above arrive as JSON numbers too.
+    const row = await queryOne<{ own: number | null; effective: number }>(
+      db,
       `SELECT p.registry_storage_limit AS own,
               COALESCE(p.registry_storage_limit, (SELECT container_registry_storage_limit FROM application_settings WHERE id = 1), 0) AS effective
          FROM projects p WHERE p.id = $1`,
@@ -88,25 +92,26 @@ export class QuotaRepository {
 
   /** null resets the project to the instance default; 0 exempts it from any project limit. */
   async setProjectLimit(db: EntityManager, projectId: number, limit: number | null): Promise<void> {
-    await db.query(`UPDATE projects SET registry_storage_limit = $2 WHERE id = $1`, [projectId, limit]);
+    await execute(db, `UPDATE projects SET registry_storage_limit = $2 WHERE id = $1`, [projectId, limit]);
   }
 
   async groupLimit(db: EntityManager, groupId: number): Promise<number> {
-    const [row] = await db.query(`SELECT COALESCE(registry_storage_limit, 0) AS lim FROM namespaces WHERE id = $1`, [groupId]);
+    const row = await queryOne<{ lim: number }>(db, `SELECT COALESCE(registry_storage_limit, 0) AS lim FROM namespaces WHERE id = $1`, [groupId]);
     return Number(row?.lim ?? 0);
   }
 
   async setGroupLimit(db: EntityManager, groupId: number, limit: number): Promise<void> {
-    await db.query(`UPDATE namespaces SET registry_storage_limit = $2 WHERE id = $1 AND kind = 'group'`, [groupId, limit]);
+    await execute(db, `UPDATE namespaces SET registry_storage_limit = $2 WHERE id = $1 AND kind = 'group'`, [groupId, limit]);
   }
 
   async defaultLimit(db: EntityManager): Promise<number> {
-    const [row] = await db.query(`SELECT container_registry_storage_limit AS lim FROM application_settings WHERE id = 1`);
+    const row = await queryOne<{ lim: number }>(db, `SELECT container_registry_storage_limit AS lim FROM application_settings WHERE id = 1`);
     return Number(row?.lim ?? 0);
   }
 
   async setDefaultLimit(db: EntityManager, limit: number): Promise<void> {
-    await db.query(
+    await execute(
+      db,
       `INSERT INTO application_settings (id, container_registry_storage_limit, updated_at) VALUES (1, $1, now())
        ON CONFLICT (id) DO UPDATE SET container_registry_storage_limit = $1, updated_at = now()`,
       [limit],
