@@ -9,12 +9,12 @@ const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining:
 
 type Body = string | Buffer | Readable | null;
 
-async function call(method: string, url: string, headers: Record<string, string>, body: Body = null) {
+export async function call(method: string, url: string, headers: Record<string, string>, body: Body = null) {
   const response = await request(url, { method: method as 'GET', headers, body, dispatcher: agent });
   return response;
 }
 
-async function expectStatus(response: Awaited<ReturnType<typeof call>>, expected: number, what: string): Promise<void> {
+export async function expectStatus(response: Awaited<ReturnType<typeof call>>, expected: number, what: string): Promise<void> {
   if (response.statusCode === expected) return;
   const text = await response.body.text().catch(() => '');
   throw new Error(`${what}: expected ${expected}, got ${response.statusCode} ${text.slice(0, 500)}`);
@@ -77,6 +77,17 @@ export async function pushBytes(target: Target, name: string, bytes: Buffer): Pr
   await expectStatus(response, 201, 'PUT bytes');
   await response.body.dump();
   return digest;
+}
+
+/** docker's upload of one blob: POST for a session, one PATCH with the bytes, an empty PUT ?digest=. */
+export async function uploadDockerStyle(target: Target, name: string, bytes: Buffer, digest: string, auth: Record<string, string>): Promise<void> {
+  const location = await startUpload(target, name, auth);
+  const patch = await call('PATCH', location, { ...auth, 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) }, bytes);
+  await expectStatus(patch, 202, 'PATCH');
+  await patch.body.dump();
+  const put = await call('PUT', withDigest(follow(target.url, patch), digest), { ...auth, 'content-length': '0' });
+  await expectStatus(put, 201, 'PUT after PATCH');
+  await put.body.dump();
 }
 
 /** GETs a blob; with `verify` the client hashes every byte and checks the digest, as docker does. */

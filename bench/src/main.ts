@@ -9,11 +9,12 @@ import { jsonLine, terminalTable, writePerformanceDoc } from './report';
 import { Results } from './results';
 import { quotaManifestPuts } from './quota';
 import { BenchContext, BenchOptions, blobPulls, blobPushes, machineLimits, manifestGets, skopeoCopies, tagLists } from './scenarios';
+import { smallOperations } from './small-ops';
 import { benchStorage, startBenchStorage } from './storage';
 import { distributionVersion, startCargohold, startDistribution, startHashSink } from './targets';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
-const GROUPS = ['limits', 'push', 'pull', 'manifest', 'tags', 'skopeo', 'quota'] as const;
+const GROUPS = ['limits', 'push', 'pull', 'manifest', 'small', 'tags', 'skopeo', 'quota'] as const;
 type Group = (typeof GROUPS)[number];
 
 function options(quick: boolean): BenchOptions {
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   if (groups.has('push')) await blobPushes(ctx);
   if (groups.has('pull')) await blobPulls(ctx);
   if (groups.has('manifest')) await manifestGets(ctx);
+  if (groups.has('small')) await smallOperations(ctx);
   if (groups.has('tags')) await tagLists(ctx);
   if (groups.has('skopeo')) await skopeoCopies(ctx);
   if (groups.has('quota')) await quotaManifestPuts(ctx);

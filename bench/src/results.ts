@@ -99,6 +99,23 @@ export function checkTargets(results: Results): TargetCheck[] {
     checks.push({ target: 'manifest GET by tag: ≥ 5x distribution requests/s', pass: ratio === undefined ? undefined : ratio >= 5, measured: `${fmt(ratio)}x` });
     checks.push({ target: 'manifest GET by tag: p99 < 20 ms with 32 connections', pass: p99 === undefined ? undefined : p99 < 20, measured: `${fmt(p99)} ms` });
   }
+  // Issue 24: the small operations of a CI push. Ratios are oriented so that above 1 is better for us.
+  const ratioTargets: Array<[string, number, string]> = [
+    ['small.push', 1.5, 'small image push: ≤ 0.67x distribution\'s time'],
+    ['tags.create', 2, 'tag creation, 16 concurrent: ≥ 2.0x distribution'],
+    ['blob.head.rps', 5, 'blob HEAD, 32 connections: ≥ 5x distribution requests/s'],
+    ['repush', 2, 're-push of a 5-layer image under a new tag: ≥ 2.0x distribution'],
+    ['mount.rps', 2, 'cross-repository mount: ≥ 2.0x distribution'],
+    ['tags.full', 1, 'tags/list of 10 000 tags in one request: ≥ 1.0x distribution'],
+    ['skopeo.push', 1.2, 'skopeo push: ≥ 1.2x distribution'],
+  ];
+  for (const [id, minimum, target] of ratioTargets) {
+    if (!results.figures.has(id)) continue;
+    const ratio = results.ratio(id);
+    checks.push({ target, pass: ratio === undefined ? undefined : ratio >= minimum, measured: `${fmt(ratio)}x` });
+  }
+  const headP99 = results.value('blob.head.p99', 'cargohold');
+  if (headP99 !== undefined) checks.push({ target: 'blob HEAD: p99 < 10 ms with 32 connections', pass: headP99 < 10, measured: `${fmt(headP99)} ms` });
   const rss = results.value('rss.push1g', 'cargohold');
   if (rss !== undefined) {
     checks.push({ target: 'peak api RSS during a 1 GiB push < 200 MiB', pass: rss === undefined ? undefined : rss < 200, measured: `${fmt(rss, 0)} MiB` });

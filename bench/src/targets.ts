@@ -18,6 +18,8 @@ export interface Target {
   pid: number;
   /** Authorization headers for a scope, as a docker client holds them: fetched once, reused while fresh. */
   auth(scope: string): Promise<Record<string, string>>;
+  /** A new token for a scope, as docker fetches one per push (space-separated scopes ask for several). */
+  freshAuth(scope: string): Promise<Record<string, string>>;
   /** skopeo --creds value, when the server wants credentials. */
   creds?: string;
   /** Setup only: points many new tags at an existing manifest behind the server's back (SQL rows, link files). */
@@ -48,6 +50,14 @@ export async function startCargohold(pinServers: boolean, extraEnv: Record<strin
 
   const basic = `Basic ${Buffer.from(`root:${platform.adminToken}`).toString('base64')}`;
   const tokens = new Map<string, { header: Record<string, string>; at: number }>();
+  const freshAuth = async (scope: string) => {
+    const query = new URLSearchParams({ service: 'container_registry' });
+    for (const one of scope.split(' ')) query.append('scope', one);
+    const response = await fetch(`${platform.url}/jwt/auth?${query}`, { headers: { Authorization: basic } });
+    if (response.status !== 200) throw new Error(`/jwt/auth answered ${response.status}: ${await response.text()}`);
+    const { token } = (await response.json()) as { token: string };
+    return { authorization: `Bearer ${token}` };
+  };
   return {
     key: 'cargohold',
     url: platform.url,
@@ -64,15 +74,12 @@ export async function startCargohold(pinServers: boolean, extraEnv: Record<strin
         [repository, manifestDigest, tags],
       );
     },
+    freshAuth,
     auth: async (scope) => {
       const cached = tokens.get(scope);
       // Tokens live REGISTRY_TOKEN_TTL (300 s); a real client asks again per operation, we at most every minute.
       if (cached && Date.now() - cached.at < 60_000) return cached.header;
-      const query = new URLSearchParams({ service: 'container_registry', scope });
-      const response = await fetch(`${platform.url}/jwt/auth?${query}`, { headers: { Authorization: basic } });
-      if (response.status !== 200) throw new Error(`/jwt/auth answered ${response.status}: ${await response.text()}`);
-      const { token } = (await response.json()) as { token: string };
-      const header = { authorization: `Bearer ${token}` };
+      const header = await freshAuth(scope);
       tokens.set(scope, { header, at: Date.now() });
       return header;
     },
@@ -141,7 +148,7 @@ export async function startDistribution(workDir: string, pinServers: boolean): P
       }
     }
   };
-  return { key: 'distribution', url, host: `127.0.0.1:${port}`, pid: child.pid!, auth: async () => ({}), bulkTag };
+  return { key: 'distribution', url, host: `127.0.0.1:${port}`, pid: child.pid!, auth: async () => ({}), freshAuth: async () => ({}), bulkTag };
 }
 
 /** The loopback limit: a bare node server that receives and sha256-hashes upload bodies (see hash-sink.ts). */
@@ -155,7 +162,7 @@ export async function startHashSink(pinServers: boolean): Promise<Target> {
   const bulkTag = async () => {
     throw new Error('the hash sink has no tags');
   };
-  return { key: 'sink', url, host: `127.0.0.1:${port}`, pid: child.pid!, auth: async () => ({}), bulkTag };
+  return { key: 'sink', url, host: `127.0.0.1:${port}`, pid: child.pid!, auth: async () => ({}), freshAuth: async () => ({}), bulkTag };
 }
 
 /** Spawns a server (taskset execs it, so the pid is the server's), waits until `readyUrl` answers, and registers its stop. */

@@ -1,0 +1,200 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Pool } from 'undici';
+import { call, expectStatus, OCI_MANIFEST, pushBytes, putManifest, uploadDockerStyle } from './blob-client';
+import { BenchContext } from './scenarios';
+import { BENCH_PROJECT, Target } from './targets';
+
+/**
+ * The small operations a CI push is made of (issue 24): a whole small image push, blob HEADs, a re-push of an
+ * existing image under a new tag, cross-repository mounts. Each figure alternates the two registries per run.
+ */
+const SMALL_PUSHES = 40;
+const REPUSHES = 60;
+const MOUNTS = 200;
+const MOUNT_CONCURRENCY = 8;
+const KiB = 1024;
+
+interface Blob {
+  bytes: Buffer;
+  digest: string;
+}
+
+function blob(bytes: Buffer): Blob {
+  return { bytes, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}` };
+}
+
+function manifestOf(config: Blob, layers: Blob[]): string {
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.bytes.length },
+    layers: layers.map((layer) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layer.digest, size: layer.bytes.length })),
+  });
+}
+
+function smallImage(): { config: Blob; layers: Blob[] } {
+  const layers = [blob(randomBytes(4 * KiB)), blob(randomBytes(96 * KiB))];
+  const config = blob(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) }, nonce: randomBytes(8).toString('hex') })));
+  return { config, layers };
+}
+
+async function head(target: Target, name: string, digest: string, auth: Record<string, string>): Promise<number> {
+  const response = await call('HEAD', `${target.url}/v2/${name}/blobs/${digest}`, auth);
+  await response.body.dump();
+  return response.statusCode;
+}
+
+/** docker's sequence for one image whose blobs are new: HEAD each blob (404), upload the missing ones (POST, PATCH, PUT) in parallel, then the manifest. */
+async function pushImageDockerStyle(target: Target, name: string, tag: string, auth: Record<string, string>): Promise<void> {
+  const { config, layers } = smallImage();
+  const blobs = [...layers, config];
+  await Promise.all(
+    blobs.map(async (b) => {
+      if ((await head(target, name, b.digest, auth)) === 200) return;
+      await uploadDockerStyle(target, name, b.bytes, b.digest, auth);
+    }),
+  );
+  await putManifest(target, name, tag, manifestOf(config, layers));
+}
+
+/**
+ * HEAD requests on `connections` keep-alive connections for `seconds` (autocannon's parser waits for the body a
+ * HEAD answer's Content-Length announces, so it cannot measure HEAD): requests/s and the latency p99.
+ */
+async function headLoadOn(origin: string, path: string, headers: Record<string, string>, connections: number, seconds: number) {
+  const pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
+  const latencies: number[] = [];
+  const until = Date.now() + seconds * 1000;
+  const started = process.hrtime.bigint();
+  try {
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (Date.now() < until) {
+          const at = process.hrtime.bigint();
+          const response = await pool.request({ method: 'HEAD', path, headers });
+          await response.body.dump();
+          if (response.statusCode !== 200) throw new Error(`blob HEAD on ${origin}: ${response.statusCode}`);
+          latencies.push(Number(process.hrtime.bigint() - at) / 1e6);
+        }
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+  latencies.sort((a, b) => a - b);
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  return { rps: latencies.length / elapsed, p99: latencies[Math.floor(latencies.length * 0.99)] };
+}
+
+function perOperationMs(started: bigint, count: number): number {
+  return Number(process.hrtime.bigint() - started) / 1e6 / count;
+}
+
+export async function smallOperations(ctx: BenchContext): Promise<void> {
+  const { results, options } = ctx;
+  const targets = [ctx.ours, ctx.distribution];
+  const pushRepo = `${BENCH_PROJECT}/small`;
+  results.define('small.push', `small image push (config + 4 KiB + 96 KiB layers + OCI manifest; HEADs, POST/PATCH/PUT, manifest PUT; reused token), ${SMALL_PUSHES} in a row`, 'ms', {
+    higherIsBetter: false,
+  });
+  results.define('blob.head.rps', `blob HEAD of an existing layer, ${options.manifestConnections} keep-alive connections, ${options.manifestSeconds} s`, 'req/s');
+  results.define('blob.head.p99', 'blob HEAD of an existing layer: latency p99', 'ms', { higherIsBetter: false });
+  results.define('repush', `re-push of an existing 5-layer image under a new tag (GET /v2/, token, 5 HEADs, manifest PUT), ${REPUSHES} in a row`, 'ms', {
+    higherIsBetter: false,
+  });
+  results.define('mount.rps', `cross-repository blob mount, ${MOUNT_CONCURRENCY} concurrent (${MOUNTS} mounts)`, 'req/s');
+
+  // Warm-up (JIT, pools, plans), not recorded.
+  for (const target of targets) {
+    const auth = await target.auth(`repository:${pushRepo}:pull,push`);
+    for (let i = 0; i < 5; i++) await pushImageDockerStyle(target, pushRepo, `warmup-${i}`, auth);
+  }
+
+  // Small image push: one token per run, reused by every request (as docker within one push).
+  for (let run = 0; run < options.runs; run++) {
+    for (const target of targets) {
+      const auth = await target.auth(`repository:${pushRepo}:pull,push`);
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < SMALL_PUSHES; i++) await pushImageDockerStyle(target, pushRepo, `r${run}-${i}`, auth);
+      results.add('small.push', target.key, perOperationMs(started, SMALL_PUSHES));
+    }
+  }
+  ctx.log(progressOf(ctx, 'small.push'));
+
+  // Re-push: an existing 5-layer image under a new tag, as docker does it on every CI build of unchanged content.
+  const repushRepo = `${BENCH_PROJECT}/repush`;
+  const fiveLayers = Array.from({ length: 5 }, () => blob(randomBytes(32 * KiB)));
+  const repushConfig = blob(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', nonce: randomBytes(8).toString('hex') })));
+  const repushManifest = manifestOf(repushConfig, fiveLayers);
+  for (const target of targets) {
+    for (const b of [...fiveLayers, repushConfig]) await pushBytes(target, repushRepo, b.bytes);
+    await putManifest(target, repushRepo, 'base', repushManifest);
+  }
+  for (let run = 0; run < options.runs; run++) {
+    for (const target of targets) {
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < REPUSHES; i++) {
+        const ping = await call('GET', `${target.url}/v2/`, {});
+        await ping.body.dump();
+        const auth = await target.freshAuth(`repository:${repushRepo}:pull,push`);
+        const statuses = await Promise.all(fiveLayers.map((layer) => head(target, repushRepo, layer.digest, auth)));
+        if (statuses.some((status) => status !== 200)) throw new Error(`${target.key} re-push HEAD: ${statuses.join(',')}`);
+        const response = await call('PUT', `${target.url}/v2/${repushRepo}/manifests/r${run}-${i}`, { ...auth, 'content-type': OCI_MANIFEST }, repushManifest);
+        await expectStatus(response, 201, 're-push manifest PUT');
+        await response.body.dump();
+      }
+      results.add('repush', target.key, perOperationMs(started, REPUSHES));
+    }
+  }
+  ctx.log(progressOf(ctx, 'repush'));
+
+  // Blob HEAD of an existing layer under load (docker's "layer already exists" check).
+  const headDigest = fiveLayers[0].digest;
+  const headLoad = async (target: Target, seconds: number) => {
+    const headers = await target.auth(`repository:${repushRepo}:pull`);
+    return headLoadOn(target.url, `/v2/${repushRepo}/blobs/${headDigest}`, headers, options.manifestConnections, seconds);
+  };
+  for (const target of targets) await headLoad(target, 2);
+  for (let run = 0; run < options.runs; run++) {
+    for (const target of targets) {
+      const result = await headLoad(target, options.manifestSeconds);
+      results.add('blob.head.rps', target.key, result.rps);
+      results.add('blob.head.p99', target.key, result.p99);
+    }
+  }
+  ctx.log(progressOf(ctx, 'blob.head.rps'));
+  ctx.log(progressOf(ctx, 'blob.head.p99'));
+
+  // Cross-repository mounts: distinct existing layers of one repository mounted into another.
+  const sourceRepo = `${BENCH_PROJECT}/mount-source`;
+  for (let run = 0; run < options.runs; run++) {
+    for (const target of targets) {
+      const layers = Array.from({ length: MOUNTS }, () => blob(randomBytes(4 * KiB)));
+      for (const layer of layers) await pushBytes(target, sourceRepo, layer.bytes);
+      const destination = `${BENCH_PROJECT}/mount-${run}`;
+      const auth = await target.auth(`repository:${destination}:pull,push repository:${sourceRepo}:pull`);
+      let next = 0;
+      const started = process.hrtime.bigint();
+      await Promise.all(
+        Array.from({ length: MOUNT_CONCURRENCY }, async () => {
+          while (next < layers.length) {
+            const layer = layers[next++];
+            const url = `${target.url}/v2/${destination}/blobs/uploads/?mount=${encodeURIComponent(layer.digest)}&from=${encodeURIComponent(sourceRepo)}`;
+            const response = await call('POST', url, { ...auth, 'content-length': '0' });
+            await expectStatus(response, 201, 'mount');
+            await response.body.dump();
+          }
+        }),
+      );
+      results.add('mount.rps', target.key, MOUNTS / (Number(process.hrtime.bigint() - started) / 1e9));
+    }
+  }
+  ctx.log(progressOf(ctx, 'mount.rps'));
+}
+
+function progressOf(ctx: BenchContext, id: string): string {
+  const figure = ctx.results.figures.get(id)!;
+  const ours = ctx.results.value(id, 'cargohold')!;
+  const theirs = ctx.results.value(id, 'distribution')!;
+  return `${figure.label}: cargohold ${ours.toFixed(2)}, distribution ${theirs.toFixed(2)} ${figure.unit} (${ctx.results.ratio(id)?.toFixed(2)}x)`;
+}
