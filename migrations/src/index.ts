@@ -17,6 +17,7 @@ import { AddPullStatistics1763800040000 } from './1763800040000-AddPullStatistic
 import { AddCleanupPolicyPullRules1763800041000 } from './1763800041000-AddCleanupPolicyPullRules';
 import { AddRegistryStorageLimits1763800044000 } from './1763800044000-AddRegistryStorageLimits';
 import { CreateDeletedTags1763800047000 } from './1763800047000-CreateDeletedTags';
+import { CreateContainerVirtualRegistries1763800050000 } from './1763800050000-CreateContainerVirtualRegistries';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   AddCleanupPolicyPullRules1763800041000,
   AddRegistryStorageLimits1763800044000,
   CreateDeletedTags1763800047000,
+  CreateContainerVirtualRegistries1763800050000,
 ];

@@ -7,3 +7,4 @@ export * from './json-bytes';
 export * from './json-scan';
 export * from './parent-link';
 export * from './domain-error';
+export * from './secret-box';

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { SecretBox } from '@cargohold/common';
 import { AuditTrail } from './audit/audit-trail';
 import { CiJobRepository } from './data/ci-job.repository';
 import { DeployTokenRepository } from './data/deploy-token.repository';
@@ -10,7 +11,6 @@ import { PersonalAccessTokenRepository } from './data/personal-access-token.repo
 import { ProjectAccessRepository } from './data/project-access.repository';
 import { ProjectRepository } from './data/project.repository';
 import { UserRepository } from './data/user.repository';
-import { DeployTokenSecretBox } from './deploy-token-secret-box';
 
 export interface IamSettings {
   /** External base URL (PUBLIC_URL): web_url fields and CI_REGISTRY. */
@@ -18,7 +18,7 @@ export interface IamSettings {
   /** How long a CI job (and so its job token) lives unless finished earlier. */
   jobTimeoutSeconds: number;
   /**
-   * DATA_DIR: where the key sealing `gitlab-deploy-token` secrets lives (deploy-token-secret-box.ts). Unset: such
+   * DATA_DIR: where the key sealing `gitlab-deploy-token` secrets lives (SecretBox, libs/common). Unset: such
    * secrets are not kept, and CI jobs get no CI_DEPLOY_USER / CI_DEPLOY_PASSWORD.
    */
   dataDir?: string;
@@ -39,7 +39,7 @@ export class IamContext {
   readonly ciJobs = new CiJobRepository();
   readonly jobTokenAllowlist = new JobTokenAllowlistRepository();
   readonly jobTokenScope = new JobTokenScopeRepository();
-  readonly deployTokenSecrets: DeployTokenSecretBox | null;
+  readonly deployTokenSecrets: SecretBox | null;
   /** Audit rows of changes, written in the change's own transaction. */
   readonly audit = new AuditTrail();
 
@@ -47,7 +47,7 @@ export class IamContext {
     readonly db: DataSource,
     readonly settings: IamSettings,
   ) {
-    this.deployTokenSecrets = settings.dataDir ? DeployTokenSecretBox.inDataDir(settings.dataDir) : null;
+    this.deployTokenSecrets = settings.dataDir ? SecretBox.inDataDir(settings.dataDir, 'deploy-token-secrets.key') : null;
   }
 
   get manager(): EntityManager {

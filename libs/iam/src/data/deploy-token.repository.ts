@@ -24,7 +24,7 @@ export interface NewDeployToken {
   digest: Buffer;
   scopes: string[];
   expiresAt: Date | null;
-  /** The secret encrypted for CI jobs (DeployTokenSecretBox); only for `gitlab-deploy-token`, null otherwise. */
+  /** The secret encrypted for CI jobs (SecretBox); only for `gitlab-deploy-token`, null otherwise. */
   sealedSecret?: Buffer | null;
 }
 

@@ -203,7 +203,7 @@ export class GarbageCollector {
       // A repository link holds the blob even when no manifest uses it yet: it may be an upload whose manifest
       // is on its way. Links are removed by manifest reviews (and blob/repository deletes), never here.
       const holders = await this.sql.blobHolders(db, digest);
-      if (holders.links > 0 || holders.manifests) {
+      if (holders.links > 0 || holders.manifests || holders.cached) {
         await this.sql.dropBlobReview(db, digest);
         return 'done';
       }

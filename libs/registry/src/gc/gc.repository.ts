@@ -169,12 +169,16 @@ export class GcRepository {
     return row.removed;
   }
 
-  /** What still holds the blob: repository links, and manifests (in any repository) that reference it. */
-  async blobHolders(db: EntityManager, digest: string): Promise<{ links: number; manifests: boolean }> {
-    const [row] = await typedQuery<{ links: number; manifests: boolean }>(
+  /**
+   * What still holds the blob: repository links, manifests (in any repository) that reference it, and pull-through
+   * cache entries (a cached layer or manifest; CacheEntryRepository queues a review when the last entry goes).
+   */
+  async blobHolders(db: EntityManager, digest: string): Promise<{ links: number; manifests: boolean; cached: boolean }> {
+    const [row] = await typedQuery<{ links: number; manifests: boolean; cached: boolean }>(
       db,
       `SELECT (SELECT count(*)::int FROM repository_blobs WHERE blob_digest = $1) AS links,
-              EXISTS (SELECT 1 FROM manifest_blobs WHERE blob_digest = $1) AS manifests`,
+              EXISTS (SELECT 1 FROM manifest_blobs WHERE blob_digest = $1) AS manifests,
+              EXISTS (SELECT 1 FROM container_upstream_cache_entries WHERE digest = $1) AS cached`,
       [digest],
     );
     return row;

@@ -8,36 +8,48 @@ const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 
 /**
- * Keeps the secret of the deploy token named `gitlab-deploy-token` so CI jobs can be given CI_DEPLOY_PASSWORD
- * (the table otherwise holds only digests). AES-256-GCM with a key file in `<DATA_DIR>/keys`, shared by every
- * replica like the registry signing keys; the token's digest is the associated data, so a sealed secret copied
- * onto another row does not open. A database dump alone reveals nothing; DATA_DIR and the database together do,
- * as they do for the signing keys.
+ * Secrets the platform must be able to read back (the `gitlab-deploy-token` secret for CI_DEPLOY_PASSWORD, upstream
+ * registry passwords), sealed with AES-256-GCM. The key is a file in `<DATA_DIR>/keys`, created on first use and
+ * shared by every replica like the registry signing keys, or given by configuration. The caller's associated data
+ * (a token digest, an upstream id) binds a sealed secret to its row, so one copied onto another row does not open.
+ * A database dump alone reveals nothing; the key and the database together do.
  */
-export class DeployTokenSecretBox {
+export class SecretBox {
   private key: Buffer | undefined;
 
-  constructor(private readonly keyFile: string) {}
+  private constructor(
+    private readonly keyFile: string | null,
+    key?: Buffer,
+  ) {
+    if (key && key.length !== KEY_BYTES) throw new Error(`a secret box key must be ${KEY_BYTES} bytes`);
+    this.key = key;
+  }
 
-  static inDataDir(dataDir: string): DeployTokenSecretBox {
-    return new DeployTokenSecretBox(path.join(dataDir, 'keys', 'deploy-token-secrets.key'));
+  /** The key in `<dataDir>/keys/<fileName>`, generated on first use. */
+  static inDataDir(dataDir: string, fileName: string): SecretBox {
+    return new SecretBox(path.join(dataDir, 'keys', fileName));
+  }
+
+  /** A key given by configuration (32 bytes). */
+  static withKey(key: Buffer): SecretBox {
+    return new SecretBox(null, key);
   }
 
   /** `version | iv | tag | ciphertext`. */
-  seal(secret: string, digest: Buffer): Buffer {
+  seal(secret: string, associatedData: Buffer): Buffer {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.loadKey(), iv);
-    cipher.setAAD(digest);
+    cipher.setAAD(associatedData);
     const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
     return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]);
   }
 
   /** The secret, or null when the box cannot open it (another key, another row, damaged). */
-  open(sealed: Buffer, digest: Buffer): string | null {
+  open(sealed: Buffer, associatedData: Buffer): string | null {
     if (sealed.length < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== VERSION) return null;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.loadKey(), sealed.subarray(1, 1 + IV_BYTES));
-      decipher.setAAD(digest);
+      decipher.setAAD(associatedData);
       decipher.setAuthTag(sealed.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES));
       return Buffer.concat([decipher.update(sealed.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
     } catch {
@@ -48,6 +60,7 @@ export class DeployTokenSecretBox {
   /** Reads the key, creating it on first use; 'wx' makes replicas starting together agree on one file. */
   private loadKey(): Buffer {
     if (this.key) return this.key;
+    if (!this.keyFile) throw new Error('a secret box without a key file has its key');
     mkdirSync(path.dirname(this.keyFile), { recursive: true, mode: 0o700 });
     try {
       writeFileSync(this.keyFile, randomBytes(KEY_BYTES).toString('base64'), { mode: 0o600, flag: 'wx' });
