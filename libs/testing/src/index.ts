@@ -9,3 +9,4 @@ export * from './integration-environment';
 export * from './test-redis';
 export * from './emulators';
 export * from './eventually';
+export * from './upstream-distribution';
