@@ -7,6 +7,7 @@ import { MiB } from './payload';
 import { canPin, CLIENT_CORE, pin, pinServices, SERVER_CORE } from './pinning';
 import { jsonLine, terminalTable, writePerformanceDoc } from './report';
 import { Results } from './results';
+import { pullStatisticsCost } from './pull-statistics';
 import { quotaManifestPuts } from './quota';
 import { BenchContext, BenchOptions, blobPulls, blobPushes, machineLimits, manifestGets, skopeoCopies, tagLists } from './scenarios';
 import { smallOperations } from './small-ops';
@@ -14,7 +15,7 @@ import { benchStorage, startBenchStorage } from './storage';
 import { distributionVersion, startCargohold, startDistribution, startHashSink } from './targets';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
-const GROUPS = ['limits', 'push', 'pull', 'manifest', 'small', 'tags', 'skopeo', 'quota'] as const;
+const GROUPS = ['limits', 'push', 'pull', 'manifest', 'small', 'tags', 'skopeo', 'quota', 'pullstats'] as const;
 type Group = (typeof GROUPS)[number];
 
 function options(quick: boolean): BenchOptions {
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   if (groups.has('tags')) await tagLists(ctx);
   if (groups.has('skopeo')) await skopeoCopies(ctx);
   if (groups.has('quota')) await quotaManifestPuts(ctx);
+  if (groups.has('pullstats')) await pullStatisticsCost(ctx, pinned, { ...backend.env, ...apiEnv });
 
   const info = {
     mode: quick ? ('quick' as const) : ('full' as const),

@@ -122,7 +122,7 @@ ${checks.join('\n')}
 
 ## How it was measured
 
-- \`pnpm bench\` (\`BENCH_QUICK=1\` for a short version: one run per figure, shorter load; \`BENCH_ONLY=push,pull,manifest,tags,skopeo,limits\`
+- \`pnpm bench\` (\`BENCH_QUICK=1\` for a short version: one run per figure, shorter load; \`BENCH_ONLY=push,pull,manifest,small,tags,skopeo,limits,quota,pullstats\`
   picks groups) builds the workspace, then starts on loopback: cargohold (the built api and worker with \`LOG_LEVEL=warn\`,
   the machine's PostgreSQL and Redis, a fresh database and Redis prefix, filesystem storage in a temp dir) and CNCF
   distribution (\`docker-registry\`, the Debian package, installed with apt-get when missing; filesystem storage in a temp

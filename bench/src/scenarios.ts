@@ -147,7 +147,7 @@ export async function blobPulls(ctx: BenchContext): Promise<void> {
 }
 
 /** Pushes a one-layer image under `tag` and returns the manifest body. */
-async function pushSmallImage(target: Target, name: string, tag: string): Promise<string> {
+export async function pushSmallImage(target: Target, name: string, tag: string): Promise<string> {
   const layerBytes = randomBytes(4096);
   const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
   const layer = await pushBytes(target, name, layerBytes);
