@@ -14,6 +14,7 @@ import { RegistryManagementModule } from './registry-management/registry-managem
 import { CleanupPoliciesModule } from './cleanup/cleanup-policies.module';
 import { EventsModule } from './events/events.module';
 import { MetadataModule } from './metadata/metadata.module';
+import { VirtualRegistriesModule } from './virtual-registries/virtual-registries.module';
 
 @Module({})
 export class ApiModule {
@@ -33,6 +34,7 @@ export class ApiModule {
         CleanupPoliciesModule,
         EventsModule,
         MetadataModule,
+        VirtualRegistriesModule,
         WebModule,
       ],
       controllers: [HealthController],

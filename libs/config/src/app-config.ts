@@ -53,6 +53,14 @@ export interface AppConfig {
   /** Seconds recorded work (webhook deliveries, repository and bulk tag deletes) may wait for its job before the worker requeues it. */
   strandedWorkAfter: number;
   log: { level: string; format: 'json' | 'pretty' };
+  /** The pull-through cache (virtual registries and the dependency proxy). */
+  pullThrough: {
+    /** UPSTREAM_CREDENTIALS_KEY; undefined: a key file in dataDir/keys. */
+    credentialsKey?: Buffer;
+    dependencyProxyUrl: string;
+    /** Days an unpulled virtual registry cache entry is kept; 0: kept until purged. */
+    virtualRegistryTtlDays: number;
+  };
   /** Webhook delivery: per-attempt timeout and the first retry delay (exponential backoff). */
   webhooks: { timeoutMs: number; retryBaseDelayMs: number };
   /** HTTP edge timeouts, in ms (see docs/operations.md, "Timeouts"). */
@@ -141,6 +149,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTty = p
     bulkDeleteInterval: vars.REGISTRY_BULK_DELETE_INTERVAL ?? 3600,
     strandedWorkAfter: vars.STRANDED_WORK_AFTER ?? 600,
     log: { level: vars.LOG_LEVEL ?? 'info', format: logFormat(vars.LOG_FORMAT, stdoutIsTty) },
+    pullThrough: {
+      credentialsKey: vars.UPSTREAM_CREDENTIALS_KEY ? Buffer.from(vars.UPSTREAM_CREDENTIALS_KEY, 'base64') : undefined,
+      dependencyProxyUrl: (vars.DEPENDENCY_PROXY_UPSTREAM_URL ?? 'https://registry-1.docker.io').replace(/\/+$/, ''),
+      virtualRegistryTtlDays: vars.VIRTUAL_REGISTRY_CACHE_TTL_DAYS ?? 90,
+    },
     webhooks: { timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 10_000, retryBaseDelayMs: vars.WEBHOOK_RETRY_BASE_DELAY_MS ?? 10_000 },
     http: {
       headersTimeoutMs: (vars.HTTP_HEADERS_TIMEOUT ?? 20) * 1000,

@@ -125,6 +125,21 @@ export class EnvironmentVariables {
   @IsOptional() @IntegerSetting(1024, 104857600)
   REST_BODY_LIMIT?: number;
 
+  /**
+   * The key sealing upstream registry passwords (pull-through cache), base64 of 32 bytes. Unset: a key generated once
+   * into DATA_DIR/keys/upstream-credentials.key (every replica must then share DATA_DIR, as for the signing keys).
+   */
+  @IsOptional() @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be the base64 of 32 bytes (44 characters)' })
+  UPSTREAM_CREDENTIALS_KEY?: string;
+
+  /** The registry a group's dependency proxy pulls through: Docker Hub, or one standing in for it. */
+  @IsOptional() @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'must be an http(s) URL' })
+  DEPENDENCY_PROXY_UPSTREAM_URL?: string;
+
+  /** Days a virtual registry cache entry may go unpulled before the worker removes it; 0 keeps them. */
+  @IsOptional() @IntegerSetting(0, 3650)
+  VIRTUAL_REGISTRY_CACHE_TTL_DAYS?: number;
+
   /** First retry delay of a failed webhook delivery, in ms; later retries double it (tests make it short). */
   @IsOptional() @IntegerSetting(10, 3600000)
   WEBHOOK_RETRY_BASE_DELAY_MS?: number;

@@ -53,3 +53,7 @@ export * from './virtual-registries/cache-entry.repository';
 export * from './virtual-registries/dependency-proxy-settings.repository';
 export * from './virtual-registries/upstream-credentials';
 export * from './virtual-registries/pull-through-catalog';
+export * from './virtual-registries/virtual-registry-error';
+export * from './virtual-registries/virtual-registry-limits';
+export * from './virtual-registries/cache-entry-id';
+export * from './virtual-registries/virtual-registry-config.service';

@@ -38,8 +38,14 @@ export class UpstreamRepository {
     return { rows, total };
   }
 
-  async find(db: EntityManager, id: number, kind: UpstreamKind = 'virtual_registry'): Promise<UpstreamRow | null> {
-    return queryOne<UpstreamRow>(db, `SELECT ${upstreamColumns()} FROM container_upstreams WHERE id = $1 AND kind = $2`, [id, kind]);
+  /** An upstream of this kind (null: of any kind). */
+  async find(db: EntityManager, id: number, kind: UpstreamKind | null = 'virtual_registry'): Promise<UpstreamRow | null> {
+    return queryOne<UpstreamRow>(db, `SELECT ${upstreamColumns()} FROM container_upstreams WHERE id = $1 AND ($2::text IS NULL OR kind = $2)`, [id, kind]);
+  }
+
+  /** The group's dependency proxy upstream if it was ever used or configured. */
+  async findDependencyProxy(db: EntityManager, groupId: number): Promise<UpstreamRow | null> {
+    return queryOne<UpstreamRow>(db, `SELECT ${upstreamColumns()} FROM container_upstreams WHERE group_id = $1 AND kind = 'dependency_proxy'`, [groupId]);
   }
 
   /** Upstreams of the group with this URL (the API refuses a second one with the same URL and credentials). */
@@ -105,7 +111,7 @@ export class UpstreamRepository {
 
   /** The group's dependency proxy upstream, created on first use (url NULL: the configured Docker Hub URL applies). */
   async dependencyProxyUpstream(db: EntityManager, groupId: number): Promise<UpstreamRow> {
-    const existing = await queryOne<UpstreamRow>(db, `SELECT ${upstreamColumns()} FROM container_upstreams WHERE group_id = $1 AND kind = 'dependency_proxy'`, [groupId]);
+    const existing = await this.findDependencyProxy(db, groupId);
     if (existing) return existing;
     await typedQuery(
       db,
@@ -114,7 +120,7 @@ export class UpstreamRepository {
        ON CONFLICT (group_id) WHERE kind = 'dependency_proxy' DO NOTHING RETURNING id`,
       [groupId],
     );
-    const created = await queryOne<UpstreamRow>(db, `SELECT ${upstreamColumns()} FROM container_upstreams WHERE group_id = $1 AND kind = 'dependency_proxy'`, [groupId]);
+    const created = await this.findDependencyProxy(db, groupId);
     if (!created) throw new Error(`the dependency proxy upstream of group ${groupId} could not be created`);
     return created;
   }
