@@ -79,7 +79,7 @@ describe('cleanup policies', () => {
     for (const [attributes, message] of [
       [{ cadence: '2d' }, /\[cadence\] must be one of: 1d, 7d, 14d, 1month, 3month/],
       [{ keep_n: 7 }, /\[keep_n\] must be one of: 1, 5, 10, 25, 50, 100/],
-      [{ older_than: '1y' }, /\[older_than\] must be one of: 7d, 14d, 30d, 90d/],
+      [{ older_than: '1y' }, /\[older_than\] must be one of: 7d, 14d, 30d, 60d, 90d/],
       [{ name_regex: '(unclosed' }, /\[name_regex\] is an invalid regexp/],
     ] as const) {
       const response = await api.put(`/projects/${enc('ops/app')}`, admin(), { container_expiration_policy_attributes: attributes });

@@ -29,7 +29,7 @@ describe('cleanup policy parameters (GitLab container_expiration_policy_attribut
   it.each([
     [{ cadence: '2d' }, 'container_expiration_policy_attributes[cadence] must be one of: 1d, 7d, 14d, 1month, 3month'],
     [{ keep_n: 3 }, 'container_expiration_policy_attributes[keep_n] must be one of: 1, 5, 10, 25, 50, 100'],
-    [{ older_than: '60d' }, 'container_expiration_policy_attributes[older_than] must be one of: 7d, 14d, 30d, 90d'],
+    [{ older_than: '45d' }, 'container_expiration_policy_attributes[older_than] must be one of: 7d, 14d, 30d, 60d, 90d'],
   ])('refuses %j naming the GitLab attribute', async (attributes, message) => {
     expect(await refusal(attributes)).toBe(message);
   });

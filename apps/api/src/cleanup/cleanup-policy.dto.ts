@@ -12,9 +12,9 @@ export class CleanupPolicyAttributesDto {
   @IsOptional() @IsString() name_regex?: string | null;
   @IsOptional() @IsString() name_regex_delete?: string | null;
   @IsOptional() @IsString() name_regex_keep?: string | null;
-  /** Ours (retention by use): 1, 5, 10, 25, 50 or 100, as keep_n. */
+  /** Ours (retention by use): an integer from 1 to 100. */
   @IsOptional() @GitlabInteger() keep_n_recently_pulled?: number | null;
-  /** Ours: `7d`, `14d`, `30d` or `90d`, as older_than. */
+  /** Ours: `7d`, `14d`, `30d` or `90d`. */
   @IsOptional() @IsString() keep_pulled_within?: string | null;
 }
 

@@ -79,6 +79,15 @@ describe('CleanupPolicyService and its repositories (integration)', () => {
     expect(await q(`SELECT keep_n FROM cleanup_policies WHERE project_id = $1`, [ids.app])).toEqual([{ keep_n: 50 }]);
   });
 
+  it("stores every older_than GitLab accepts (60d included) and the database refuses any other", async () => {
+    await clearPolicies();
+    for (const olderThan of ['7d', '14d', '30d', '60d', '90d']) {
+      await setPolicy({ kind: 'project', id: ids.app }, { olderThan });
+      expect((await policies.find(fixture.ctx.db.manager, { kind: 'project', id: ids.app }))?.olderThan).toBe(olderThan);
+    }
+    await expect(setPolicy({ kind: 'project', id: ids.app }, { olderThan: '45d' })).rejects.toThrow(/ck_cleanup_policies_older_than/);
+  });
+
   it('schedules each due policy once, even with two schedulers at the same moment, and moves it to its next run', async () => {
     await clearPolicies();
     const now = new Date();

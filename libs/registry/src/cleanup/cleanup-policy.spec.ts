@@ -29,11 +29,15 @@ describe('applyPolicyChange', () => {
     });
   });
 
-  it('takes the pull rules (ours): a count from 1 to 100 and older_than\'s windows, null clearing them', () => {
+  it('takes the pull rules (ours): a count from 1 to 100 and four windows, null clearing them', () => {
     const rules = applyPolicyChange(DEFAULT_POLICY_RULES, { keepNRecentlyPulled: 2, keepPulledWithin: '14d' });
     expect(rules).toMatchObject({ keepNRecentlyPulled: 2, keepPulledWithin: '14d', keepN: 10, olderThan: '90d' });
     expect(applyPolicyChange(DEFAULT_POLICY_RULES, { keepNRecentlyPulled: 100 }).keepNRecentlyPulled).toBe(100);
     expect(applyPolicyChange(rules, { keepNRecentlyPulled: null, keepPulledWithin: null })).toMatchObject({ keepNRecentlyPulled: null, keepPulledWithin: null });
+  });
+
+  it("accepts every one of GitLab's older_than values, 60d included", () => {
+    for (const olderThan of ['7d', '14d', '30d', '60d', '90d']) expect(applyPolicyChange(DEFAULT_POLICY_RULES, { olderThan }).olderThan).toBe(olderThan);
   });
 
   it('clears fields set to null and keeps absent ones', () => {
@@ -44,7 +48,7 @@ describe('applyPolicyChange', () => {
   it.each([
     [{ cadence: '2d' }, 'cadence', 'must be one of: 1d, 7d, 14d, 1month, 3month'],
     [{ keepN: 3 }, 'keepN', 'must be one of: 1, 5, 10, 25, 50, 100'],
-    [{ olderThan: '60d' }, 'olderThan', 'must be one of: 7d, 14d, 30d, 90d'],
+    [{ olderThan: '45d' }, 'olderThan', 'must be one of: 7d, 14d, 30d, 60d, 90d'],
     [{ keepNRecentlyPulled: 0 }, 'keepNRecentlyPulled', 'must be an integer from 1 to 100'],
     [{ keepNRecentlyPulled: 101 }, 'keepNRecentlyPulled', 'must be an integer from 1 to 100'],
     [{ keepPulledWithin: '1d' }, 'keepPulledWithin', 'must be one of: 7d, 14d, 30d, 90d'],

@@ -1,13 +1,13 @@
 /** GitLab's allowed values for a container registry cleanup policy (container_expiration_policy). */
 export const CADENCES = ['1d', '7d', '14d', '1month', '3month'] as const;
 export const KEEP_N_VALUES = [1, 5, 10, 25, 50, 100] as const;
-export const OLDER_THAN_VALUES = ['7d', '14d', '30d', '90d'] as const;
+export const OLDER_THAN_VALUES = ['7d', '14d', '30d', '60d', '90d'] as const;
 /**
  * Retention by use (ours, as Harbor and ECR offer it): any count from 1 to 100 of most recently pulled tags (GitLab's
- * keep_n choices are among them), and older_than's choices of window.
+ * keep_n choices are among them), and four windows (Harbor's and ECR's common ones).
  */
 export const KEEP_N_RECENTLY_PULLED_RANGE = { min: 1, max: 100 } as const;
-export const KEEP_PULLED_WITHIN_VALUES = OLDER_THAN_VALUES;
+export const KEEP_PULLED_WITHIN_VALUES = ['7d', '14d', '30d', '90d'] as const;
 
 export type Cadence = (typeof CADENCES)[number];
 export type PolicyTarget = { kind: 'project'; id: number } | { kind: 'group'; id: number } | { kind: 'repository'; id: number };
