@@ -11,6 +11,7 @@ import { PersonalAccessTokenRepository } from './data/personal-access-token.repo
 import { ProjectAccessRepository } from './data/project-access.repository';
 import { ProjectRepository } from './data/project.repository';
 import { UserRepository } from './data/user.repository';
+import { PullThroughAccessRepository } from './data/pull-through-access.repository';
 
 export interface IamSettings {
   /** External base URL (PUBLIC_URL): web_url fields and CI_REGISTRY. */
@@ -39,6 +40,8 @@ export class IamContext {
   readonly ciJobs = new CiJobRepository();
   readonly jobTokenAllowlist = new JobTokenAllowlistRepository();
   readonly jobTokenScope = new JobTokenScopeRepository();
+  /** Which top-level group a pull-through path (virtual registry, dependency proxy) belongs to. */
+  readonly pullThroughAccess = new PullThroughAccessRepository();
   readonly deployTokenSecrets: SecretBox | null;
   /** Audit rows of changes, written in the change's own transaction. */
   readonly audit = new AuditTrail();

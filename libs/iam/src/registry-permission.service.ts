@@ -15,6 +15,7 @@ import {
   restRegistryAllows,
 } from './domain/project-access';
 import { deployTokenActions, scopeActions } from './domain/registry-actions';
+import { parsePullThroughPath, pullThroughScopeAllows, PullThroughPath } from './domain/pull-through-paths';
 import { VISIBILITIES, Visibility } from './domain/visibility';
 import { AccessService, ResourceRef } from './access.service';
 import { IamContext } from './iam-context';
@@ -66,6 +67,45 @@ export class RegistryPermissionService {
   async effectiveAccessToProjects(actor: Actor | null, projectIds: number[], options: RegistryAccessOptions = ON_REGISTRY): Promise<Map<number, ProjectAccess>> {
     const decided = await this.decide(actor, { ids: [...new Set(projectIds)] }, options);
     return new Map(decided.map((access) => [access.projectId, access]));
+  }
+
+  /**
+   * What the caller may do on a pull-through path (pullThroughActions), else on the project owning the image path
+   * (effectiveAccess). For the token service: one answer for every repository name a client may ask about.
+   */
+  async registryActionsFor(actor: Actor | null, repositoryPath: string): Promise<RegistryAction[]> {
+    const pullThrough = parsePullThroughPath(repositoryPath);
+    if (pullThrough) return this.pullThroughActions(actor, pullThrough);
+    return (await this.actionsFor(actor, repositoryPath))?.actions ?? [];
+  }
+
+  /**
+   * Pulls through a virtual registry or a group's dependency proxy (GitLab): pull only, for members with Guest or
+   * above of the top-level group (users and group access tokens, with read_registry, read_virtual_registry or api),
+   * that group's own deploy tokens (read_registry or read_virtual_registry) and CI job tokens of its projects.
+   * Anonymous callers never pull through the cache, whatever the group's visibility.
+   */
+  async pullThroughActions(actor: Actor | null, path: PullThroughPath): Promise<RegistryAction[]> {
+    if (!actor) return [];
+    const db = this.ctx.manager;
+    const groupId =
+      path.kind === 'virtual_registry'
+        ? await this.ctx.pullThroughAccess.groupOfVirtualRegistry(db, path.registryId)
+        : await this.ctx.pullThroughAccess.topLevelGroupByPath(db, path.groupPath);
+    if (groupId === null) return [];
+    switch (actor.kind) {
+      case 'deploy_token': {
+        const scopes = actor.scopes ?? [];
+        return actor.deployToken?.groupId === groupId && (scopes.includes('read_registry') || scopes.includes('read_virtual_registry')) ? ['pull'] : [];
+      }
+      case 'job':
+        return actor.job && (await this.ctx.pullThroughAccess.projectWithinGroup(db, actor.job.projectId, groupId)) ? ['pull'] : [];
+      case 'user': {
+        if (!pullThroughScopeAllows(actor.scopes)) return [];
+        const group = await this.access.findGroup(groupId);
+        return group && (await this.access.groupLevel(actor, group)) >= AccessLevel.GUEST ? ['pull'] : [];
+      }
+    }
   }
 
   /** The owning project of the image path and what the caller may do on it on `/v2/` (effectiveAccess, narrowed). */

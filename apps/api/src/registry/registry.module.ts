@@ -5,7 +5,11 @@ import { Logger, registryBytes } from '@cargohold/common';
 import { APP_CONFIG, LOGGER, RedisCounters } from '@cargohold/platform';
 import { BatchedRedisHitCounter, PullRateLimiter } from '../limits/pull-rate-limiter';
 import { TokenModule } from '../token/token.module';
-import { BlobService, CatalogService, ManifestService, PullStatistics, RegistryContext, TagService, UploadService } from '@cargohold/registry';
+import { BlobService, CatalogService, ManifestService, PullStatistics, PullThroughCatalog, RegistryContext, TagService, UploadService } from '@cargohold/registry';
+import { PullThroughCoreModule } from '../virtual-registries/pull-through-core.module';
+import { PullThroughHandler } from './pull-through.handler';
+import { PULL_THROUGH_ENGINE, PullThroughEngineModule } from './pull-through-engine.module';
+import { PullThroughEngine } from './pull-through-engine';
 import { BlobHandler } from './blob.handler';
 import { ManifestHandler } from './manifest.handler';
 import { REGISTRY_ACCESS_GUARD, RegistryAccessGuard } from './registry-access';
@@ -17,7 +21,7 @@ import { PULL_STATISTICS, PullStatisticsModule } from './pull-statistics.module'
 
 /** Wires the framework-free registry services (libs/registry), on the process's RegistryContext, into the api's raw /v2/ router. */
 @Module({
-  imports: [TokenModule, PullStatisticsModule],
+  imports: [TokenModule, PullStatisticsModule, PullThroughCoreModule, PullThroughEngineModule],
   providers: [
     {
       provide: REGISTRY_ACCESS_GUARD,
@@ -34,7 +38,7 @@ import { PULL_STATISTICS, PullStatisticsModule } from './pull-statistics.module'
     },
     {
       provide: RegistryRouter,
-      inject: [RegistryContext, UploadService, REGISTRY_ACCESS_GUARD, APP_CONFIG, RedisCounters, LOGGER, PULL_STATISTICS],
+      inject: [RegistryContext, UploadService, REGISTRY_ACCESS_GUARD, APP_CONFIG, RedisCounters, LOGGER, PULL_STATISTICS, PullThroughCatalog, PULL_THROUGH_ENGINE],
       useFactory: (
         ctx: RegistryContext,
         uploads: UploadService,
@@ -43,6 +47,8 @@ import { PULL_STATISTICS, PullStatisticsModule } from './pull-statistics.module'
         counters: RedisCounters,
         logger: Logger,
         pulls: PullStatistics | null,
+        catalog: PullThroughCatalog,
+        engine: PullThroughEngine | null,
       ) =>
         new RegistryRouter(
           guard,
@@ -55,6 +61,7 @@ import { PULL_STATISTICS, PullStatisticsModule } from './pull-statistics.module'
             new BatchedRedisHitCounter(counters, logger),
             logger,
           ),
+          new PullThroughHandler(catalog, engine),
         ),
     },
   ],

@@ -1,10 +1,12 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@cargohold/common';
+import { parsePullThroughPath } from '@cargohold/iam';
 import { parseRepositoryName, RegistryError } from '@cargohold/registry';
 import { clientAddress } from '../http/client-address';
 import { PullRateLimiter, rateLimitHeaders } from '../limits/pull-rate-limiter';
 import { BlobHandler } from './blob.handler';
 import { ManifestHandler } from './manifest.handler';
+import { PullThroughHandler } from './pull-through.handler';
 import { RegistryAccessGuard, RegistryPrincipal } from './registry-access';
 import { RegistryRequest, sendError, sendJson } from './registry-http';
 import { matchRegistryRoute, RegistryRoute, requiredActions } from './registry-routes';
@@ -24,6 +26,8 @@ export class RegistryRouter {
     private readonly blobs: BlobHandler,
     private readonly manifests: ManifestHandler,
     private readonly pullLimiter?: PullRateLimiter,
+    /** Virtual registries and the dependency proxy; without it their paths are ordinary (unknown) repositories. */
+    private readonly pullThrough?: PullThroughHandler,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> {
@@ -51,6 +55,8 @@ export class RegistryRouter {
       }
       // A pull is a manifest GET, as Docker Hub counts them (HEAD, used to check for updates, is free).
       if (route.kind === 'manifest' && request.method === 'GET') await this.limitPull(req, res, decision.principal);
+      const pullThrough = name !== null && this.pullThrough ? parsePullThroughPath(name) : null;
+      if (pullThrough) return await this.pullThrough!.handle(request, route, pullThrough);
       await this.dispatch(request, route, decision.principal);
     } catch (error) {
       sendError(request, error);

@@ -12,3 +12,4 @@ export * from './visibility';
 export * from './event-actions';
 export * from './registry-access-level';
 export * from './project-access';
+export * from './pull-through-paths';

@@ -7,6 +7,8 @@ export const TOKEN_SCOPES = [
   'write_repository',
   'read_registry',
   'write_registry',
+  'read_virtual_registry',
+  'write_virtual_registry',
   'create_runner',
   'manage_runner',
   'k8s_proxy',

@@ -16,7 +16,7 @@ describe('RegistryTokenService scope limit', () => {
     const keys = new SigningKeyRing(dir);
     keys.init();
     // Everything allowed: the largest token a request can produce.
-    const permissions = { actionsFor: async () => ({ actions: ['pull', 'push', 'delete'] }) } as unknown as RegistryPermissionService;
+    const permissions = { registryActionsFor: async () => ['pull', 'push', 'delete'] } as unknown as RegistryPermissionService;
     service = new RegistryTokenService(keys, permissions, 300);
   });
 

@@ -48,8 +48,7 @@ export class RegistryTokenService {
         if (actor?.isAdmin) access.push(entry);
         continue;
       }
-      const permission = await this.permissions.actionsFor(actor, entry.name);
-      const actions = permission ? grantActions(entry.actions, permission.actions) : [];
+      const actions = grantActions(entry.actions, await this.permissions.registryActionsFor(actor, entry.name));
       access.push({ type: 'repository', name: entry.name, actions });
       requested.push({ name: entry.name, actions: entry.actions.includes('*') ? ['pull', 'push', 'delete'] : entry.actions });
     }

@@ -17,6 +17,8 @@ export interface UpstreamTarget {
   credentials: { username: string; password: string } | null;
   /** Docker Hub's rule: a one-segment image name is under `library/` (dependency proxy only). */
   libraryPrefix: boolean;
+  /** Changes whenever url or credentials may have: the engine keys its upstream token cache on it. */
+  updatedAt: Date;
 }
 
 /**
@@ -44,6 +46,12 @@ export class PullThroughCatalog {
     return { groupId: registry.groupId, targets: rows.map((row) => this.target(row)) };
   }
 
+  /** The dependency proxy of the top-level group at `path` (created on first use); null: no such group, or disabled. */
+  async dependencyProxyTargetByPath(path: string): Promise<UpstreamTarget | null> {
+    const groupId = await this.registries.topLevelGroupId(this.db.manager, path);
+    return groupId === null ? null : this.dependencyProxyTarget(groupId);
+  }
+
   /** The group's dependency proxy upstream (created on first use); null when the group disabled its proxy. */
   async dependencyProxyTarget(groupId: number): Promise<UpstreamTarget | null> {
     const settings = await this.dependencyProxySettings.get(this.db.manager, groupId);
@@ -60,6 +68,7 @@ export class PullThroughCatalog {
       cacheValidityHours: row.cacheValidityHours,
       credentials: row.username && password !== null ? { username: row.username, password } : null,
       libraryPrefix: row.kind === 'dependency_proxy',
+      updatedAt: row.updatedAt,
     };
   }
 }

@@ -24,9 +24,14 @@ export class VirtualRegistryRepository {
     await execute(db, `SELECT id FROM namespaces WHERE id = $1 FOR UPDATE`, [groupId]);
   }
 
-  async countByGroup(db: EntityManager, groupId: number): Promise<number> {
-    const [row] = await typedQuery<{ n: number }>(db, `SELECT count(*)::int AS n FROM container_virtual_registries WHERE group_id = $1`, [groupId]);
-    return row.n;
+  /** The top-level group at `path`, as a dependency proxy URL names it (image names are lowercase, paths need not be). */
+  async topLevelGroupId(db: EntityManager, path: string): Promise<number | null> {
+    const row = await queryOne<{ id: number }>(
+      db,
+      `SELECT id FROM namespaces WHERE kind = 'group' AND parent_id IS NULL AND lower(full_path) = lower($1) ORDER BY full_path = $1 DESC LIMIT 1`,
+      [path],
+    );
+    return row?.id ?? null;
   }
 
   async create(db: EntityManager, groupId: number, name: string, description: string): Promise<VirtualRegistryRow> {
