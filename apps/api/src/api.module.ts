@@ -11,6 +11,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { ManifestCacheModule } from './registry/manifest-cache.module';
 import { WebModule } from './web/web.module';
 import { RegistryManagementModule } from './registry-management/registry-management.module';
+import { RegistryProtectionModule } from './registry-protection/registry-protection.module';
 import { CleanupPoliciesModule } from './cleanup/cleanup-policies.module';
 import { EventsModule } from './events/events.module';
 import { MetadataModule } from './metadata/metadata.module';
@@ -31,6 +32,7 @@ export class ApiModule {
         RegistryModule,
         IamModule,
         RegistryManagementModule,
+        RegistryProtectionModule,
         CleanupPoliciesModule,
         EventsModule,
         MetadataModule,

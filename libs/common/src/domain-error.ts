@@ -30,7 +30,9 @@ export type DomainErrorCode =
   /** Refused for now to protect shared capacity; `retryAfterSeconds` says when to come back. */
   | 'TOO_MANY_REQUESTS'
   /** The route does not apply to this kind of caller or credential. */
-  | 'METHOD_NOT_ALLOWED';
+  | 'METHOD_NOT_ALLOWED'
+  /** A protection rule refuses the change (a protected or immutable tag, a protected repository); the message names the rule. */
+  | 'PROTECTED';
 
 export interface DomainErrorOptions {
   /** The attribute a validation failure is about. */

@@ -1,4 +1,5 @@
 import { AccessLevel } from './domain/access-level';
+import { protectionAccessLevel } from './domain/protection-access-level';
 import { Actor, RegistryAction } from './domain/actor';
 import { IamError } from './domain/iam-error';
 import { candidateProjectPaths } from './domain/paths';
@@ -74,9 +75,18 @@ export class RegistryPermissionService {
    * (effectiveAccess). For the token service: one answer for every repository name a client may ask about.
    */
   async registryActionsFor(actor: Actor | null, repositoryPath: string): Promise<RegistryAction[]> {
+    return (await this.registryGrantFor(actor, repositoryPath)).actions;
+  }
+
+  /**
+   * As registryActionsFor, with the level protection rules compare on the owning project (protectionAccessLevel;
+   * null on pull-through paths, which take no pushes), which the token carries as `access[].meta.access_level`.
+   */
+  async registryGrantFor(actor: Actor | null, repositoryPath: string): Promise<{ actions: RegistryAction[]; protectionLevel: number | null }> {
     const pullThrough = parsePullThroughPath(repositoryPath);
-    if (pullThrough) return this.pullThroughActions(actor, pullThrough);
-    return (await this.actionsFor(actor, repositoryPath))?.actions ?? [];
+    if (pullThrough) return { actions: await this.pullThroughActions(actor, pullThrough), protectionLevel: null };
+    const access = await this.effectiveAccess(actor, repositoryPath);
+    return { actions: access?.actions ?? [], protectionLevel: access ? protectionAccessLevel(access) : null };
   }
 
   /**

@@ -100,6 +100,33 @@ export interface StorageLimitEvent extends RepositoryEventBase {
   needed: number;
 }
 
+/** A protection rule was created, changed or removed (REST). */
+export interface ProtectionRuleChangedEvent {
+  projectId: number;
+  actor: RegistryEventActor;
+  occurredAt: Date;
+  change: 'created' | 'updated' | 'deleted';
+  rule: {
+    kind: 'tag' | 'repository';
+    id: number;
+    pattern: string;
+    minimumAccessLevelForPush: string | null;
+    minimumAccessLevelForDelete: string | null;
+  };
+}
+
+/** A push or delete a protection rule refused (recorded in its own short transaction, after the refused one rolled back). */
+export interface ProtectionRefusedEvent extends RepositoryEventBase {
+  action: 'push' | 'delete';
+  reason: 'immutable' | 'protected';
+  tag: string | null;
+  /** The manifest pushed, or deleted by digest, when known. */
+  digest: string | null;
+  /** How it was asked: `/v2/` or the REST API. */
+  via: 'registry' | 'api';
+  message: string;
+}
+
 /** What an event left in the outbox: the webhook delivery rows to queue once the transaction committed. */
 export interface RecordedEvent {
   deliveryIds: number[];
@@ -115,6 +142,8 @@ export interface RegistryEventSink {
   repositoryDeleted(db: EntityManager, event: RepositoryDeletedEvent): Promise<RecordedEvent>;
   cleanupFinished(db: EntityManager, event: CleanupFinishedEvent): Promise<RecordedEvent>;
   storageLimit(db: EntityManager, event: StorageLimitEvent): Promise<RecordedEvent>;
+  protectionRuleChanged(db: EntityManager, event: ProtectionRuleChangedEvent): Promise<RecordedEvent>;
+  protectionRefused(db: EntityManager, event: ProtectionRefusedEvent): Promise<RecordedEvent>;
   /** After the commit: queues the recorded deliveries. Never throws; with Redis down it gives up quickly. */
   publish(recorded: RecordedEvent): Promise<void>;
 }
@@ -127,5 +156,7 @@ export const NO_REGISTRY_EVENTS: RegistryEventSink = {
   repositoryDeleted: async () => NOTHING_RECORDED,
   cleanupFinished: async () => NOTHING_RECORDED,
   storageLimit: async () => NOTHING_RECORDED,
+  protectionRuleChanged: async () => NOTHING_RECORDED,
+  protectionRefused: async () => NOTHING_RECORDED,
   publish: async () => undefined,
 };

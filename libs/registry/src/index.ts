@@ -57,3 +57,8 @@ export * from './virtual-registries/virtual-registry-error';
 export * from './virtual-registries/virtual-registry-limits';
 export * from './virtual-registries/cache-entry-id';
 export * from './virtual-registries/virtual-registry-config.service';
+export * from './protection/protection-rules';
+export * from './protection/protection-error';
+export * from './protection/protection-rule.service';
+export * from './protection/protection-view.service';
+export type { RuleKind } from './protection/protection-rule.repository';

@@ -24,6 +24,9 @@ import { MANIFEST_DELETED_TAGS_LISTED, RegistryEventActor } from './events';
 import { manifestDigestById, tagsOfManifest } from './data/event-facts';
 import { StorageQuotaGuard } from './quota/storage-quota-guard';
 import { TagDeletion } from './deleted-tags/tag-deletion';
+import { ProtectionGuard } from './protection/protection-guard';
+import { ProtectionError } from './protection/protection-error';
+import { ProjectProtection } from './protection/protection-rules';
 
 export interface PushedManifest {
   digest: string;
@@ -33,9 +36,11 @@ export interface PushedManifest {
 /** Manifest push, pull and delete by tag or digest. Payloads are stored and served byte for byte. */
 export class ManifestService {
   private readonly quota: StorageQuotaGuard;
+  private readonly protection: ProtectionGuard;
 
   constructor(private readonly ctx: RegistryContext) {
     this.quota = new StorageQuotaGuard(ctx);
+    this.protection = new ProtectionGuard(ctx);
   }
 
   async get(repositoryPath: string, reference: string): Promise<StoredManifest> {
@@ -46,8 +51,19 @@ export class ManifestService {
     return (await this.find(repositoryPath, reference, false)) as ManifestHead;
   }
 
-  /** `actor` (who pushed) is only passed on to the event sink; authorization happened before. */
-  async put(repositoryPath: string, reference: string, payload: Buffer, contentType: string | undefined, actor?: RegistryEventActor): Promise<PushedManifest> {
+  /**
+   * `actor` (who pushed) is passed on to the event sink; authorization happened before. `accessLevel` is the level
+   * protection rules compare (libs/iam protectionAccessLevel: 60 for administrators): the project's rules are read
+   * inside the transaction, so a rule applies from the push that starts after its creation answered.
+   */
+  async put(
+    repositoryPath: string,
+    reference: string,
+    payload: Buffer,
+    contentType: string | undefined,
+    actor?: RegistryEventActor,
+    accessLevel = 0,
+  ): Promise<PushedManifest> {
     if (payload.length > MAX_MANIFEST_BYTES) {
       throw new RegistryError('MANIFEST_TOO_LARGE', `manifest exceeds the ${MAX_MANIFEST_BYTES} byte limit`);
     }
@@ -64,7 +80,13 @@ export class ManifestService {
     await this.quota.admit({ project, repositoryPath, actor: actor ?? ANONYMOUS }, { kind: 'manifest', digest }, payload.length);
 
     const size = totalSize(manifest, payload.length);
-    const recorded = await this.ctx.db.transaction(async (db) => {
+    const tag = ref.kind === 'tag' ? ref.tag : null;
+    const refused = { projectId: project.id, repositoryPath, actor: actor ?? ANONYMOUS, digest, via: 'registry' as const };
+    const recorded = await this.protection.reported(refused, () => this.ctx.db.transaction(async (db) => {
+      // First, so a refusal costs nothing more: the rules in force now (the protection lock taken shared).
+      const protection = await this.protection.load(db, project.id);
+      const refusal = protection.judgePush(repositoryPath, tag, accessLevel, false);
+      if (refusal) throw ProtectionError.refused(refusal);
       const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
       const blobDigests = referencedBlobs(manifest);
       const blobSizes = await this.ctx.blobs.lockLinkedSizes(db, repository.id, blobDigests);
@@ -90,8 +112,7 @@ export class ManifestService {
         blobDigests,
         childIds: [...children.values()].map((child) => child.id),
       });
-      const untagged =
-        ref.kind === 'tag' ? await this.ctx.tags.upsert(db, repository.id, ref.tag, manifestId) : manifestId;
+      const untagged = tag === null ? manifestId : await this.tagManifest(db, protection, repositoryPath, repository.id, tag, manifestId, accessLevel);
       // A manifest that lost its tag, or arrived without one, is reviewed by GC later; the review rechecks everything.
       if (untagged !== null) await queueManifestReview(db, [untagged], this.ctx.settings.gcReviewDelay, ref.kind === 'tag' ? 'tag_moved' : 'pushed_untagged');
       // The outbox: audit row and webhook deliveries commit with the tag, or not at all (one statement).
@@ -106,7 +127,7 @@ export class ManifestService {
         actor: actor ?? ANONYMOUS,
         occurredAt: new Date(),
       });
-    });
+    }), asRegistryRefusal);
     // Before answering: caches (here at once, other replicas by message) forget the tag's old target.
     if (ref.kind === 'tag') await this.ctx.changes.repositoriesChanged([repositoryPath]);
     // After the commit: queue the deliveries (fails open; the requeuer picks up what is not queued).
@@ -114,18 +135,27 @@ export class ManifestService {
     return { digest, subjectDigest: manifest.subject?.digest };
   }
 
-  /** DELETE by tag removes the tag; DELETE by digest removes the manifest and every tag pointing to it. */
-  async delete(repositoryPath: string, reference: string, actor?: RegistryEventActor): Promise<void> {
+  /**
+   * DELETE by tag removes the tag; DELETE by digest removes the manifest and every tag pointing to it. Protection
+   * rules are judged for the caller at `accessLevel` inside the transaction: a tag delete by its rules, a manifest
+   * delete by the rules of every tag pointing at it (and the repository's).
+   */
+  async delete(repositoryPath: string, reference: string, actor?: RegistryEventActor, accessLevel = 0): Promise<void> {
     if (!this.ctx.settings.deleteEnabled) throw new RegistryError('UNSUPPORTED', 'deletes are disabled on this registry');
     const ref = parseLookupReference(reference);
     const occurred = (projectId: number) => ({ projectId, repositoryPath, actor: actor ?? ANONYMOUS, occurredAt: new Date() });
     const deletion: TagDeletion = { how: 'registry', actor: actor ?? ANONYMOUS };
-    const recorded = await this.ctx.db.transaction(async (db) => {
-      const repository = await this.ctx.repositories.findByPath(db, repositoryPath);
-      if (!repository) throw new RegistryError('NAME_UNKNOWN', undefined, { name: repositoryPath });
+    const repository = await this.ctx.repositories.findByPath(this.ctx.db.manager, repositoryPath);
+    if (!repository) throw new RegistryError('NAME_UNKNOWN', undefined, { name: repositoryPath });
+    const refused = { projectId: repository.projectId, repositoryPath, actor: actor ?? ANONYMOUS, digest: ref.kind === 'digest' ? ref.digest.value : null, via: 'registry' as const };
+    const recorded = await this.protection.reported(refused, () => this.ctx.db.transaction(async (db) => {
+      const protection = await this.protection.load(db, repository.projectId);
       if (ref.kind === 'tag') {
         const manifestId = await this.ctx.tags.delete(db, repository.id, ref.tag, deletion);
         if (manifestId === null) throw new RegistryError('MANIFEST_UNKNOWN', undefined, { tag: ref.tag });
+        // Judged once the tag is known to exist (a missing tag stays a 404); a refusal rolls the delete back.
+        const refusal = protection.judgeDelete(repositoryPath, ref.tag, accessLevel);
+        if (refusal) throw ProtectionError.refused(refusal);
         await queueManifestReview(db, [manifestId], this.ctx.settings.gcReviewDelay, 'tag_deleted');
         const digest = await manifestDigestById(db, manifestId);
         return this.ctx.events.tagDeleted(db, { ...occurred(repository.projectId), tag: ref.tag, digest });
@@ -135,6 +165,7 @@ export class ManifestService {
       if (await this.ctx.manifests.isReferencedByIndex(db, existing.id)) {
         throw new RegistryError('MANIFEST_REFERENCED', 'the manifest is referenced by an index: delete the index first', { digest: ref.digest.value });
       }
+      await this.judgeManifestDelete(db, protection, repositoryPath, existing.id, accessLevel);
       const tags = await tagsOfManifest(db, existing.id, MANIFEST_DELETED_TAGS_LISTED);
       // Blobs before the manifest, the lock order pushes and GC use; then drop the repository's links to blobs no
       // other manifest here uses, so GC can reclaim them (a link alone keeps a blob alive).
@@ -144,9 +175,39 @@ export class ManifestService {
       for (const digest of deleted?.blobDigests ?? []) await gc.removeUnusedLink(db, repository.id, digest, 0);
       await queueBlobReview(db, deleted?.blobDigests ?? [], this.ctx.settings.gcReviewDelay, 'manifest_deleted');
       return this.ctx.events.manifestDeleted(db, { ...occurred(repository.projectId), digest: ref.digest.value, mediaType: existing.mediaType, tags: tags.names, tagsCount: tags.count });
-    });
+    }), asRegistryRefusal);
     await this.ctx.changes.repositoriesChanged([repositoryPath]);
     await this.ctx.events.publish(recorded);
+  }
+
+  /**
+   * Points `tag` at the manifest; returns the manifest it left (for GC review), if any. A tag an immutable rule
+   * covers is created or left alone: pointing it elsewhere is refused, an identical re-push is a no-op.
+   */
+  private async tagManifest(
+    db: EntityManager,
+    protection: ProjectProtection,
+    repositoryPath: string,
+    repositoryId: number,
+    tag: string,
+    manifestId: number,
+    accessLevel: number,
+  ): Promise<number | null> {
+    if (!protection.hasTagRules || !protection.forTag(repositoryPath, tag).immutable) return this.ctx.tags.upsert(db, repositoryId, tag, manifestId);
+    const current = await this.ctx.tags.createOrKeep(db, repositoryId, tag, manifestId);
+    const refusal = protection.judgePush(repositoryPath, tag, accessLevel, current !== manifestId);
+    if (refusal) throw ProtectionError.refused(refusal);
+    return null;
+  }
+
+  /** A delete by digest removes every tag pointing at the manifest: each must be deletable by the caller. */
+  private async judgeManifestDelete(db: EntityManager, protection: ProjectProtection, repositoryPath: string, manifestId: number, accessLevel: number): Promise<void> {
+    if (protection.isEmpty) return;
+    const names = protection.hasTagRules ? await this.ctx.tags.namesOfManifest(db, manifestId) : [];
+    for (const name of [null, ...names]) {
+      const refusal = protection.judgeDelete(repositoryPath, name, accessLevel);
+      if (refusal) throw ProtectionError.refused(refusal);
+    }
   }
 
   /**
@@ -209,6 +270,11 @@ export class ManifestService {
 
 function headOf(manifest: StoredManifest): ManifestHead {
   return { id: manifest.id, digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.payload.length };
+}
+
+/** /v2/ answers a protection refusal with 403 DENIED and the rule's words. */
+function asRegistryRefusal(error: Error): Error {
+  return new RegistryError('PROTECTED', error.message);
 }
 
 const ANONYMOUS: RegistryEventActor = { kind: 'anonymous', id: null, name: null };

@@ -8,6 +8,8 @@ import { TagRepository } from './data/tag.repository';
 import { UploadRepository } from './data/upload.repository';
 import { GcRepository } from './gc/gc.repository';
 import { QuotaRepository } from './quota/quota.repository';
+import { ProtectionRuleRepository } from './protection/protection-rule.repository';
+import { ProtectionPatternCache } from './protection/protection-rules';
 import { NO_REGISTRY_EVENTS, RegistryEventSink } from './events';
 import { ManifestCache, NO_REGISTRY_CHANGES, RegistryChangeNotifier } from './manifest-cache';
 
@@ -46,6 +48,9 @@ export class RegistryContext {
   readonly projects = new ProjectLookupRepository();
   readonly gc = new GcRepository();
   readonly quotas = new QuotaRepository();
+  readonly protectionRules = new ProtectionRuleRepository();
+  /** RE2 patterns of protection rules, compiled once per process. */
+  readonly protectionPatterns = new ProtectionPatternCache();
   readonly events: RegistryEventSink;
   readonly changes: RegistryChangeNotifier;
   readonly manifestCache: ManifestCache | undefined;

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DeletedTagService, RegistryContext } from '@cargohold/registry';
+import { DeletedTagService, ProtectionViewService, RegistryContext } from '@cargohold/registry';
 import { JobsModule } from '../jobs/jobs.module';
 import { RegistryModule } from '../registry/registry.module';
 import { RestModule } from '../rest/rest.module';
@@ -20,6 +20,7 @@ import { RegistryRequests } from './registry-requests.service';
     RegistryRequests,
     DeletedTagRequests,
     { provide: DeletedTagService, inject: [RegistryContext], useFactory: (ctx: RegistryContext) => new DeletedTagService(ctx) },
+    { provide: ProtectionViewService, inject: [RegistryContext], useFactory: (ctx: RegistryContext) => new ProtectionViewService(ctx) },
   ],
   controllers: [ProjectRegistryController, GroupRegistryController, RegistryRepositoriesController, DeletedTagsController],
 })

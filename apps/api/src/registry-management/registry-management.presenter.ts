@@ -1,4 +1,4 @@
-import { RepositoryView, TagDetailsRecord, TagListItem } from '@cargohold/registry';
+import { RepositoryView, TagDetailsRecord, TagListItem, TagProtectionView } from '@cargohold/registry';
 
 /** `host[:port]` of PUBLIC_URL: what `docker pull` takes in front of the image path. */
 export function registryHost(publicUrl: string): string {
@@ -28,13 +28,30 @@ export function presentTag(repositoryPath: string, name: string, publicUrl: stri
   return { name, path: `${repositoryPath}:${name}`, location: `${registryHost(publicUrl)}/${repositoryPath}:${name}` };
 }
 
-/** A tag of the tags list: GitLab's entity plus our pull statistics (docs/api.md, "Pull statistics"). */
-export function presentListedTag(repositoryPath: string, tag: TagListItem, publicUrl: string) {
-  return { ...presentTag(repositoryPath, tag.name, publicUrl), ...presentPulls(tag) };
+/** A tag of the tags list: GitLab's entity plus our pull statistics (docs/api.md, "Pull statistics") and protection. */
+export function presentListedTag(repositoryPath: string, tag: TagListItem & { protection?: TagProtectionView | null }, publicUrl: string) {
+  return { ...presentTag(repositoryPath, tag.name, publicUrl), ...presentPulls(tag), ...presentProtection(tag.protection) };
+}
+
+/**
+ * Our extension (docs/api.md, "Protected tags"): how the tag is protected, null when no rule covers it, with why
+ * this caller may not push or delete it (the web UI disables its delete control with that reason).
+ */
+function presentProtection(view: TagProtectionView | null | undefined) {
+  if (view === undefined) return {};
+  return {
+    protection: view && {
+      minimum_access_level_for_push: view.minimumAccessLevelForPush,
+      minimum_access_level_for_delete: view.minimumAccessLevelForDelete,
+      immutable: view.immutable,
+      push_refused_reason: view.pushRefusal,
+      delete_refused_reason: view.deleteRefusal,
+    },
+  };
 }
 
 /** GitLab's TagDetails: `revision` is the image config's digest (hex), `digest` the manifest's; pull statistics added. */
-export function presentTagDetails(repositoryPath: string, details: TagDetailsRecord, publicUrl: string) {
+export function presentTagDetails(repositoryPath: string, details: TagDetailsRecord & { protection?: TagProtectionView | null }, publicUrl: string) {
   const revision = details.configDigest ? details.configDigest.slice(details.configDigest.indexOf(':') + 1) : null;
   return {
     ...presentTag(repositoryPath, details.name, publicUrl),
@@ -46,6 +63,7 @@ export function presentTagDetails(repositoryPath: string, details: TagDetailsRec
     ...presentPulls(details),
     manifest_last_pulled_at: details.manifestLastPulledAt,
     manifest_pull_count: details.manifestPullCount,
+    ...presentProtection(details.protection),
   };
 }
 

@@ -1,19 +1,33 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from '@cargohold/common';
 import { LOGGER } from '@cargohold/platform';
-import { AccessLevel, Actor, canAdminRegistry, IamError, IamServices, ON_REST, RegistryNeed, RegistryPermissionService, ResourceRef } from '@cargohold/iam';
+import {
+  AccessLevel,
+  Actor,
+  canAdminRegistry,
+  IamError,
+  IamServices,
+  ON_REST,
+  RegistryNeed,
+  RegistryPermissionService,
+  ResourceRef,
+  restProtectionAccessLevel,
+} from '@cargohold/iam';
 import { bulkDeleteJobId, hasLiveJob, JOB_QUEUE, JobName, JobProducer, repositoryDeleteJobId } from '@cargohold/jobs';
 import {
   RegistryEventActor,
   KeysetRequest,
   ManagementError,
   RegistryManagementService,
+  ProtectionViewService,
   RegistryUsage,
   RepositoryExtras,
   RepositoryRecord,
   RepositoryView,
   TagDetailsRecord,
+  TagListItem,
   TagListOrder,
+  TagProtectionView,
 } from '@cargohold/registry';
 import { OffsetPage } from '../rest/pagination';
 import { queueOrDefer } from '../jobs/queue-or-defer';
@@ -25,6 +39,11 @@ export interface ShownRepository {
   repository: RepositoryView;
   /** Whether the caller may delete it: GitLab then adds `delete_api_path`. */
   canAdmin: boolean;
+}
+
+/** A tag as listed with its protection (the REST extension `protection`). */
+export interface Protected {
+  protection: TagProtectionView | null;
 }
 
 export const BULK_DELETE_REFUSED = 'This request has already been made. You can run this at most once an hour for a given container repository';
@@ -41,6 +60,7 @@ export class RegistryRequests {
     private readonly registry: RegistryManagementService,
     private readonly jobs: JobProducer,
     private readonly lease: BulkDeleteLease,
+    private readonly protection: ProtectionViewService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -69,24 +89,34 @@ export class RegistryRequests {
     return { repository: await this.registry.describeRepository(repository, extras), canAdmin: canAdminRegistry(level) };
   }
 
+  /** A page of tags, each with its `protection` for this caller (null when no rule covers it). */
   async tags(actor: Actor | null, ref: ResourceRef, repositoryId: number, page: OffsetPage, name?: string, order?: TagListOrder) {
-    const repository = await this.projectRepository(actor, ref, repositoryId, 'read');
-    return { repository, ...(await this.registry.listTags(repository.id, page, name, order)) };
+    const { repository, level } = await this.projectRepositoryAndLevel(actor, ref, repositoryId, 'read');
+    const found = await this.registry.listTags(repository.id, page, name, order);
+    return { repository, items: await this.withProtection(actor, repository, level, found.items), total: found.total };
   }
 
   async tagsKeyset(actor: Actor | null, ref: ResourceRef, repositoryId: number, request: KeysetRequest) {
-    const repository = await this.projectRepository(actor, ref, repositoryId, 'read');
-    return { repository, ...(await this.registry.listTagsKeyset(repository.id, request)) };
+    const { repository, level } = await this.projectRepositoryAndLevel(actor, ref, repositoryId, 'read');
+    const found = await this.registry.listTagsKeyset(repository.id, request);
+    return { repository, items: await this.withProtection(actor, repository, level, found.items), next: found.next };
   }
 
-  async tagDetails(actor: Actor | null, ref: ResourceRef, repositoryId: number, tag: string): Promise<{ repository: RepositoryRecord; details: TagDetailsRecord }> {
-    const repository = await this.projectRepository(actor, ref, repositoryId, 'read');
-    return { repository, details: await this.registry.tagDetails(repository.id, tag) };
+  async tagDetails(actor: Actor | null, ref: ResourceRef, repositoryId: number, tag: string): Promise<{ repository: RepositoryRecord; details: TagDetailsRecord & Protected }> {
+    const { repository, level } = await this.projectRepositoryAndLevel(actor, ref, repositoryId, 'read');
+    const [details] = await this.withProtection(actor, repository, level, [await this.registry.tagDetails(repository.id, tag)]);
+    return { repository, details };
   }
 
+  /** Refused with the rule's words (403) when a protection rule covers the tag for this caller. */
   async deleteTag(actor: Actor | null, ref: ResourceRef, repositoryId: number, tag: string): Promise<void> {
-    const repository = await this.projectRepository(actor, ref, repositoryId, 'destroy');
-    await this.registry.deleteTag(repository.id, tag, eventActorOf(actor));
+    const { repository, level } = await this.projectRepositoryAndLevel(actor, ref, repositoryId, 'destroy');
+    await this.registry.deleteTag(repository.id, tag, eventActorOf(actor), restProtectionAccessLevel(actor, level));
+  }
+
+  private async withProtection<T extends TagListItem>(actor: Actor | null, repository: RepositoryRecord, level: number, items: T[]): Promise<Array<T & Protected>> {
+    const views = await this.protection.forTags(repository.projectId, repository.path, items.map((item) => item.name), restProtectionAccessLevel(actor, level));
+    return items.map((item) => ({ ...item, protection: views.get(item.name) ?? null }));
   }
 
   /**
@@ -141,8 +171,12 @@ export class RegistryRequests {
 
   /** The repository, if it belongs to the project and the caller may do `need` there. */
   async projectRepository(actor: Actor | null, ref: ResourceRef, repositoryId: number, need: RegistryNeed): Promise<RepositoryRecord> {
-    const { project } = await this.permissions.requireProject(actor, ref, need);
-    return this.repositoryOf(project.id, repositoryId);
+    return (await this.projectRepositoryAndLevel(actor, ref, repositoryId, need)).repository;
+  }
+
+  private async projectRepositoryAndLevel(actor: Actor | null, ref: ResourceRef, repositoryId: number, need: RegistryNeed) {
+    const { project, level } = await this.permissions.requireProject(actor, ref, need);
+    return { repository: await this.repositoryOf(project.id, repositoryId), level };
   }
 
   private async repositoryOf(projectId: number, repositoryId: number): Promise<RepositoryRecord> {

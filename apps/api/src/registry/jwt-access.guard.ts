@@ -46,13 +46,18 @@ function denied(): AccessDecision {
 
 function principalFrom(claims: RegistryClaims): RegistryPrincipal {
   const granted = new Map<string, Set<string>>();
+  const levels = new Map<string, number>();
   for (const entry of claims.access) {
-    if (entry.type === 'repository') granted.set(entry.name, new Set([...(granted.get(entry.name) ?? []), ...entry.actions]));
+    if (entry.type !== 'repository') continue;
+    granted.set(entry.name, new Set([...(granted.get(entry.name) ?? []), ...entry.actions]));
+    const level = entry.meta?.access_level;
+    if (typeof level === 'number') levels.set(entry.name, Math.max(levels.get(entry.name) ?? 0, level));
   }
   return {
     subject: claims.sub || null,
     isAdmin: claims.admin === true && claims.access.some((entry) => entry.type === 'registry'),
     actor: claims.actor,
     can: (repository, action) => granted.get(repository)?.has(action) ?? false,
+    accessLevel: (repository) => levels.get(repository) ?? 0,
   };
 }

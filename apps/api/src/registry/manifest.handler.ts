@@ -52,7 +52,8 @@ export class ManifestHandler {
 
   async put(request: RegistryRequest, name: string, reference: string, principal?: RegistryPrincipal): Promise<void> {
     const payload = await readBody(request.req, MAX_MANIFEST_BYTES);
-    const pushed = await this.manifests.put(name, reference, payload, header(request.req, 'content-type'), eventActor(request, principal));
+    const level = principal?.accessLevel(name) ?? 0;
+    const pushed = await this.manifests.put(name, reference, payload, header(request.req, 'content-type'), eventActor(request, principal), level);
     const headers: Record<string, string> = {
       Location: `${this.publicUrl(request.req)}/v2/${name}/manifests/${pushed.digest}`,
       'Docker-Content-Digest': pushed.digest,
@@ -62,7 +63,7 @@ export class ManifestHandler {
   }
 
   async delete(request: RegistryRequest, name: string, reference: string, principal?: RegistryPrincipal): Promise<void> {
-    await this.manifests.delete(name, reference, eventActor(request, principal));
+    await this.manifests.delete(name, reference, eventActor(request, principal), principal?.accessLevel(name) ?? 0);
     send(request.res, 202);
   }
 

@@ -33,6 +33,8 @@ export const OCI_ERRORS: Readonly<{ [C in RegistryErrorCode]: OciWire<C> }> = Ob
   MANIFEST_REFERENCED: { status: 409, reportedAs: 'DENIED' },
   // Harbor and GitLab answer a push over quota with 403 DENIED; the detail carries limit, used and needed.
   QUOTA_EXCEEDED: { status: 403, reportedAs: 'DENIED' },
+  // GitLab's registry answers a protected or immutable tag with 403 DENIED; the message names the rule.
+  PROTECTED: { status: 403, reportedAs: 'DENIED' },
 });
 
 export interface OciErrorEntry {

@@ -7,6 +7,11 @@ export interface RegistryPrincipal {
   subject: string | null;
   /** The repositories and actions the caller's token grants. */
   can(repository: string, action: RegistryAction): boolean;
+  /**
+   * The level protection rules compare for this caller in the repository's project (the token's
+   * `access[].meta.access_level`; 0 when the token carries none).
+   */
+  accessLevel(repository: string): number;
   /** Whether the caller may list the whole catalog. */
   isAdmin: boolean;
   /** The token's `actor` claim (kind and id of the credential), for registry events and the audit trail. */

@@ -91,6 +91,9 @@ function domainError(error: DomainError): RestErrorResponse {
       return { status: 429, body: { message: `429 Too Many Requests - ${error.message}` }, headers: { 'Retry-After': String(error.retryAfterSeconds ?? 1) } };
     case 'METHOD_NOT_ALLOWED':
       return { status: 405, body: { message: '405 Method Not Allowed' } };
+    case 'PROTECTED':
+      // The rule's own words, so a client (and the web UI) can say why: `tag "v1.2.3" is immutable`.
+      return { status: 403, body: { message: error.message } };
     default:
       return assertNever(error.code);
   }

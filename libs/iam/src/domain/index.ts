@@ -13,3 +13,4 @@ export * from './event-actions';
 export * from './registry-access-level';
 export * from './project-access';
 export * from './pull-through-paths';
+export * from './protection-access-level';

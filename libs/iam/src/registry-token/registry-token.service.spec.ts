@@ -16,7 +16,9 @@ describe('RegistryTokenService scope limit', () => {
     const keys = new SigningKeyRing(dir);
     keys.init();
     // Everything allowed: the largest token a request can produce.
-    const permissions = { registryActionsFor: async () => ['pull', 'push', 'delete'] } as unknown as RegistryPermissionService;
+    const permissions = {
+      registryGrantFor: async () => ({ actions: ['pull', 'push', 'delete'], protectionLevel: 60 }),
+    } as unknown as RegistryPermissionService;
     service = new RegistryTokenService(keys, permissions, 300);
   });
 
@@ -36,6 +38,9 @@ describe('RegistryTokenService scope limit', () => {
     const actor = { kind: 'user' as const, userId: 1, username: 'root', isAdmin: true, scopes: null };
     const issued = await service.issue(actor, max);
     expect(issued.token.length).toBeLessThan(32 * 1024);
+    // Each entry carries the level protection rules compare: 60 for an administrator.
+    const claims = JSON.parse(Buffer.from(issued.token.split('.')[1], 'base64url').toString()) as { access: Array<{ meta?: { access_level: number } }> };
+    expect(claims.access[0].meta).toEqual({ access_level: 60 });
     await expect(service.issue(actor, [...max, scope(99)])).rejects.toMatchObject({ code: IamErrorCode.INVALID });
   });
 });

@@ -48,8 +48,11 @@ export class RegistryTokenService {
         if (actor?.isAdmin) access.push(entry);
         continue;
       }
-      const actions = grantActions(entry.actions, await this.permissions.registryActionsFor(actor, entry.name));
-      access.push({ type: 'repository', name: entry.name, actions });
+      const grant = await this.permissions.registryGrantFor(actor, entry.name);
+      const actions = grantActions(entry.actions, grant.actions);
+      // The level only matters to pushes and deletes (protection rules); a pull-only token carries none.
+      const meta = grant.protectionLevel !== null && actions.some((action) => action !== 'pull') ? { meta: { access_level: grant.protectionLevel } } : {};
+      access.push({ type: 'repository', name: entry.name, actions, ...meta });
       requested.push({ name: entry.name, actions: entry.actions.includes('*') ? ['pull', 'push', 'delete'] : entry.actions });
     }
     const key = this.keys.signingKey();

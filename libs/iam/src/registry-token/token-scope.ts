@@ -5,6 +5,13 @@ export interface AccessEntry {
   type: 'repository' | 'registry';
   name: string;
   actions: string[];
+  /**
+   * As GitLab's token carries `meta` per entry: `access_level` is the level protection rules compare for this
+   * caller in the repository's project (libs/iam protectionAccessLevel; 60 for administrators). The registry reads
+   * the rules themselves inside the push's transaction, so a rule change applies at once; only the caller's level
+   * travels with the token, like its actions.
+   */
+  meta?: { access_level: number };
 }
 
 const KNOWN_ACTIONS = new Set(['pull', 'push', 'delete', '*']);

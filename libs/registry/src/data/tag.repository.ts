@@ -32,6 +32,29 @@ export class TagRepository {
   }
 
   /**
+   * For a tag an immutable rule covers: creates it, or leaves it where it is. Returns the manifest it points to
+   * afterwards (locked until the transaction ends), so the caller can tell an identical re-push from a move.
+   */
+  async createOrKeep(db: EntityManager, repositoryId: number, name: string, manifestId: number): Promise<number> {
+    for (;;) {
+      const existing = await queryOne<{ manifestId: number }>(
+        db,
+        `SELECT manifest_id AS "manifestId" FROM tags WHERE repository_id = $1 AND name = $2 FOR UPDATE`,
+        [repositoryId, name],
+      );
+      if (existing) return existing.manifestId;
+      if (await this.createIfAbsent(db, repositoryId, name, manifestId)) return manifestId;
+      // Created by a concurrent push since the SELECT: read what it points to.
+    }
+  }
+
+  /** Every tag name pointing at the manifest (protection rules judge each before a delete by digest). */
+  async namesOfManifest(db: EntityManager, manifestId: number): Promise<string[]> {
+    const rows = await typedQuery<{ name: string }>(db, `SELECT name FROM tags WHERE manifest_id = $1 ORDER BY name`, [manifestId]);
+    return rows.map((row) => row.name);
+  }
+
+  /**
    * Removes a tag, recording it as deleted (restorable); returns the manifest id it pointed to, or null when
    * there was no such tag.
    */

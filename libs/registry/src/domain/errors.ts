@@ -46,7 +46,9 @@ export type RegistryCondition =
   /** A manifest delete refused because an index still references the manifest. */
   | 'MANIFEST_REFERENCED'
   /** A push refused because it would take a project or group over its storage limit (detail: limit, used, needed). */
-  | 'QUOTA_EXCEEDED';
+  | 'QUOTA_EXCEEDED'
+  /** A push or delete refused by a protection rule (a protected or immutable tag, a protected repository); the message names the rule. */
+  | 'PROTECTED';
 
 export type RegistryErrorCode = OciErrorCode | RegistryCondition;
 
@@ -74,6 +76,7 @@ export const REGISTRY_ERROR_MESSAGES: Readonly<Record<RegistryErrorCode, string>
   MANIFEST_TOO_LARGE: 'manifest too large',
   MANIFEST_REFERENCED: 'the manifest is referenced by an index',
   QUOTA_EXCEEDED: 'storage limit exceeded',
+  PROTECTED: 'refused by a protection rule',
 });
 
 export class RegistryError extends Error {

@@ -8,6 +8,8 @@ import { ManagementError } from './management-error';
 import { RegistryUsage, RepositoryFilter, RepositoryQueryRepository, RepositoryRecord } from './repository-query.repository';
 import { RepositoryDeletionRepository } from './repository-deletion.repository';
 import { BulkDeleteRequestRecord, BulkDeleteRequestRepository } from './bulk-delete-request.repository';
+import { ProtectionGuard } from '../protection/protection-guard';
+import { ProtectionError } from '../protection/protection-error';
 import { KeysetRequest, TagDetailsRecord, TagListItem, TagListOrder, TagQueryRepository } from './tag-query.repository';
 
 export interface RepositoryView extends RepositoryRecord {
@@ -43,7 +45,11 @@ export class RegistryManagementService {
   private readonly deletion = new RepositoryDeletionRepository();
   private readonly bulkDeletes = new BulkDeleteRequestRepository();
 
-  constructor(private readonly ctx: RegistryContext) {}
+  private readonly protection: ProtectionGuard;
+
+  constructor(private readonly ctx: RegistryContext) {
+    this.protection = new ProtectionGuard(ctx);
+  }
 
   async listRepositories(filter: RepositoryFilter, page: OffsetRequest, extras: RepositoryExtras = {}): Promise<{ items: RepositoryView[]; total: number }> {
     const { items, total } = await this.repositories.list(this.ctx.db.manager, filter, page.limit, page.offset);
@@ -82,18 +88,25 @@ export class RegistryManagementService {
     return details;
   }
 
-  /** As DELETE /v2/<name>/manifests/<tag>: the tag row goes, its manifest is queued for GC review. */
-  async deleteTag(repositoryId: number, name: string, actor: RegistryEventActor = SYSTEM_ACTOR): Promise<void> {
+  /**
+   * As DELETE /v2/<name>/manifests/<tag>: the tag row goes, its manifest is queued for GC review. Protection rules
+   * are judged for the caller at `accessLevel` in the transaction (ProtectionError PROTECTED, naming the rule).
+   */
+  async deleteTag(repositoryId: number, name: string, actor: RegistryEventActor = SYSTEM_ACTOR, accessLevel = 0): Promise<void> {
     if (!isValidTag(name)) throw ManagementError.notFound('Tag');
     const repository = await this.findRepository(repositoryId);
-    const recorded = await this.ctx.db.transaction(async (db) => {
+    const where = { projectId: repository.projectId, repositoryPath: repository.path, actor, via: 'api' as const };
+    const recorded = await this.protection.reported(where, () => this.ctx.db.transaction(async (db) => {
+      const protection = await this.protection.load(db, repository.projectId);
       const manifestId = await this.ctx.tags.delete(db, repositoryId, name, { how: 'api', actor });
       if (manifestId === null) throw ManagementError.notFound('Tag');
+      const refusal = protection.judgeDelete(repository.path, name, accessLevel);
+      if (refusal) throw ProtectionError.refused(refusal);
       await queueManifestReview(db, [manifestId], this.ctx.settings.gcReviewDelay, 'tag_deleted');
       const digest = await manifestDigestById(db, manifestId);
       // As /v2/ does: the audit row and webhook deliveries commit with the delete (the outbox).
       return this.ctx.events.tagDeleted(db, { projectId: repository.projectId, repositoryPath: repository.path, actor, occurredAt: new Date(), tag: name, digest });
-    });
+    }));
     await this.ctx.changes.repositoriesChanged([repository.path]);
     await this.ctx.events.publish(recorded);
   }

@@ -3,6 +3,8 @@ import {
   CleanupFinishedEvent,
   ManifestDeletedEvent,
   ManifestPushedEvent,
+  ProtectionRefusedEvent,
+  ProtectionRuleChangedEvent,
   RecordedEvent,
   RegistryEventActor,
   RegistryEventSink,
@@ -70,6 +72,26 @@ export class RegistryEventRecorder implements RegistryEventSink {
       needed: event.needed,
     };
     return this.record(db, name, event, event.repositoryPath, details, [{ name, event }]);
+  }
+
+  protectionRuleChanged(db: EntityManager, event: ProtectionRuleChangedEvent): Promise<RecordedEvent> {
+    const name = `protection_rule_${event.change}` as const;
+    const { rule } = event;
+    const details = {
+      rule_kind: rule.kind,
+      rule_id: rule.id,
+      pattern: rule.pattern,
+      minimum_access_level_for_push: rule.minimumAccessLevelForPush,
+      minimum_access_level_for_delete: rule.minimumAccessLevelForDelete,
+    };
+    return this.record(db, name, event, `${rule.kind} protection rule ${rule.pattern}`, details, [{ name, event }]);
+  }
+
+  protectionRefused(db: EntityManager, event: ProtectionRefusedEvent): Promise<RecordedEvent> {
+    const name = event.action === 'push' ? 'protected_push_refused' : 'protected_delete_refused';
+    const target = event.tag ? `${event.repositoryPath}:${event.tag}` : event.digest ? `${event.repositoryPath}@${event.digest}` : event.repositoryPath;
+    const details = { tag: event.tag, digest: event.digest, reason: event.reason, via: event.via, message: event.message };
+    return this.record(db, name, event, target, details, [{ name, event }]);
   }
 
   async publish(recorded: RecordedEvent): Promise<void> {

@@ -1,4 +1,13 @@
-import { CleanupFinishedEvent, ManifestPushedEvent, RegistryEventActor, TagDeletedEvent, RepositoryDeletedEvent, StorageLimitEvent } from '../events';
+import {
+  CleanupFinishedEvent,
+  ManifestPushedEvent,
+  ProtectionRefusedEvent,
+  ProtectionRuleChangedEvent,
+  RegistryEventActor,
+  TagDeletedEvent,
+  RepositoryDeletedEvent,
+  StorageLimitEvent,
+} from '../events';
 
 /** Event names as receivers see them (`event_name`); `object_kind` is always `registry`. */
 export type RegistryHookEvent =
@@ -8,7 +17,12 @@ export type RegistryHookEvent =
   | 'cleanup_finished'
   | 'storage_limit_warning'
   | 'storage_limit_exceeded'
+  | ProtectionRuleHookEvent
+  | 'protected_push_refused'
+  | 'protected_delete_refused'
   | 'test';
+
+export type ProtectionRuleHookEvent = 'protection_rule_created' | 'protection_rule_updated' | 'protection_rule_deleted';
 
 export const REGISTRY_HOOK_HEADER = 'Registry Hook';
 
@@ -34,6 +48,16 @@ export interface RegistryHookPayload {
   manifest_delete?: { tags_count: number; tags_truncated: boolean };
   /** On `storage_limit_warning` and `storage_limit_exceeded`: the limited namespace and the figures, in bytes. */
   storage_limit?: { namespace_kind: 'project' | 'group'; namespace_path: string; limit: number; used: number; needed: number };
+  /** On `protection_rule_*`: the rule, in the REST API's field names. */
+  protection_rule?: {
+    kind: 'tag' | 'repository';
+    id: number;
+    pattern: string;
+    minimum_access_level_for_push: string | null;
+    minimum_access_level_for_delete: string | null;
+  };
+  /** On `protected_push_refused` and `protected_delete_refused`: why, in the words the caller got. */
+  protection_refusal?: { reason: 'immutable' | 'protected'; via: 'registry' | 'api'; message: string };
 }
 
 export type RegistryPayloadEvent =
@@ -42,6 +66,8 @@ export type RegistryPayloadEvent =
   | { name: 'repository_deleted'; event: RepositoryDeletedEvent }
   | { name: 'cleanup_finished'; event: CleanupFinishedEvent }
   | { name: 'storage_limit_warning' | 'storage_limit_exceeded'; event: StorageLimitEvent }
+  | { name: ProtectionRuleHookEvent; event: ProtectionRuleChangedEvent }
+  | { name: 'protected_push_refused' | 'protected_delete_refused'; event: ProtectionRefusedEvent }
   | { name: 'test'; event: ManifestPushedEvent };
 
 /** Builds the JSON body receivers get. `publicUrl` is PUBLIC_URL: its host is the registry host in pull commands. */
@@ -81,6 +107,19 @@ export function buildEventPayload(input: RegistryPayloadEvent, publicUrl: string
   if (input.name === 'storage_limit_warning' || input.name === 'storage_limit_exceeded') {
     const { namespace, limit, used, needed } = input.event;
     payload.storage_limit = { namespace_kind: namespace.kind, namespace_path: namespace.fullPath, limit, used, needed };
+  }
+  if (input.name === 'protection_rule_created' || input.name === 'protection_rule_updated' || input.name === 'protection_rule_deleted') {
+    const { rule } = input.event;
+    payload.protection_rule = {
+      kind: rule.kind,
+      id: rule.id,
+      pattern: rule.pattern,
+      minimum_access_level_for_push: rule.minimumAccessLevelForPush,
+      minimum_access_level_for_delete: rule.minimumAccessLevelForDelete,
+    };
+  }
+  if (input.name === 'protected_push_refused' || input.name === 'protected_delete_refused') {
+    payload.protection_refusal = { reason: input.event.reason, via: input.event.via, message: input.event.message };
   }
   if (input.name === 'tag_deleted' && input.event.withManifest) {
     payload.manifest_delete = { tags_count: input.event.withManifest.tagsCount, tags_truncated: input.event.withManifest.tagsTruncated };
