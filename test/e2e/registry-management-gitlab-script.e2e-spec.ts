@@ -69,7 +69,7 @@ describe('registry management: GitLab documentation script', () => {
     // GET /projects/:id/registry/repositories/:repository_id/tags/:tag_name
     const details = await curl([`${gitlab}/projects/${project}/registry/repositories/${repository.id}/tags/v01`]);
     expect(details.status).toBe(200);
-    expect(Object.keys(details.body)).toEqual(['name', 'path', 'location', 'revision', 'short_revision', 'digest', 'created_at', 'total_size', 'last_pulled_at', 'pull_count', 'manifest_last_pulled_at', 'manifest_pull_count']);
+    expect(Object.keys(details.body)).toEqual(['name', 'path', 'location', 'revision', 'short_revision', 'digest', 'created_at', 'total_size', 'last_pulled_at', 'pull_count', 'manifest_last_pulled_at', 'manifest_pull_count', 'protection']);
     expect(details.body.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(Date.now() - new Date(details.body.created_at).getTime()).toBeGreaterThan(9 * 86_400_000);
 

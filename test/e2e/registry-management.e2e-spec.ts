@@ -202,8 +202,8 @@ describe('registry management API', () => {
       const page2 = await api.get(`/projects/corp%2Fapp/registry/repositories/${pagedId}/tags?per_page=10&page=2`, rep.auth);
       expect(page2.status).toBe(200);
       expect(page2.body.map((t: { name: string }) => t.name)).toEqual(['t10', 't11', 't12', 't13', 't14', 't15', 't16', 't17', 't18', 't19']);
-      // GitLab's Tag entity, then our pull statistics (never pulled: null and 0).
-      expect(page2.body[0]).toEqual({ name: 't10', path: `${paged}:t10`, location: `${host}/${paged}:t10`, last_pulled_at: null, pull_count: 0 });
+      // GitLab's Tag entity, then our pull statistics (never pulled: null and 0) and protection (no rule: null).
+      expect(page2.body[0]).toEqual({ name: 't10', path: `${paged}:t10`, location: `${host}/${paged}:t10`, last_pulled_at: null, pull_count: 0, protection: null });
       expect(page2.headers.get('x-total')).toBe('25');
       expect(page2.headers.get('x-total-pages')).toBe('3');
       expect(page2.headers.get('x-next-page')).toBe('3');
@@ -253,6 +253,7 @@ describe('registry management API', () => {
         pull_count: 0,
         manifest_last_pulled_at: null,
         manifest_pull_count: 0,
+        protection: null,
       });
       const [row] = await db.query<{ created_at: Date }>(`SELECT created_at FROM tags WHERE repository_id = $1 AND name = 'v1.0.0'`, [id]);
       expect(new Date(details.body.created_at).getTime()).toBe(row.created_at.getTime());
