@@ -30,15 +30,17 @@ export class BlobTee {
     private readonly expectedSize: number | undefined,
   ) {}
 
+  private held: Buffer | null = null;
+
   /**
    * Runs the copy; resolves with the size once every byte is in the upload and the digest matched (the upload is
-   * then ready for publishUpload). Rejects after failing the client's stream and removing the upload.
+   * then ready for publishUpload), the client still short of its last chunk: {@link complete} sends it. Rejects
+   * after failing the client's stream and removing the upload.
    */
   async run(source: Readable): Promise<number> {
     const storage = new PassThrough({ highWaterMark: CHUNK_BUFFER });
     const hash = createHash(algorithmOf(this.digest));
     let size = 0;
-    let held: Buffer | null = null;
     const client = this.client;
     client.on('error', () => undefined);
     const appended = this.store.appendUpload(this.uploadId, 0, storage);
@@ -53,8 +55,8 @@ export class BlobTee {
         }
         const waits: Promise<void>[] = [];
         if (!storage.write(chunk)) waits.push(roomIn(storage));
-        if (held && !client.destroyed && !client.write(held)) waits.push(roomIn(client));
-        held = chunk;
+        if (this.held && !client.destroyed && !client.write(this.held)) waits.push(roomIn(client));
+        this.held = chunk;
         Promise.all(waits).then(() => callback(), callback);
       },
     });
@@ -83,8 +85,16 @@ export class BlobTee {
       await this.store.abortUpload(this.uploadId).catch(() => undefined);
       throw error;
     }
-    if (!client.destroyed) client.end(held ?? undefined);
     return size;
+  }
+
+  /**
+   * Sends the client its last chunk and ends its stream: called once the blob is in the store and recorded, so a
+   * client whose download completed finds it cached on its next request.
+   */
+  complete(): void {
+    if (!this.client.destroyed) this.client.end(this.held ?? undefined);
+    this.held = null;
   }
 }
 

@@ -320,6 +320,10 @@ describe('BlobTee (filesystem store)', () => {
     const chunks: Buffer[] = [];
     tee.client.on('data', (chunk: Buffer) => chunks.push(chunk));
     expect(await tee.run(Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]))).toBe(bytes.length);
+    expect(Buffer.concat(chunks).length).toBeLessThan(bytes.length);
+    const ended = new Promise((resolve) => tee.client.once('end', resolve));
+    tee.complete();
+    await ended;
     expect(Buffer.concat(chunks).equals(bytes)).toBe(true);
     expect(await env.store.uploadSize('tee-ok')).toBe(bytes.length);
   });

@@ -258,9 +258,11 @@ export class PullThroughService {
         }
         this.markDownloaded(target.upstreamId, path);
       } catch (error) {
+        // The bytes were verified when run() resolved: the client gets them even when caching them failed.
         upstreamErrors.inc({ kind: error instanceof UpstreamError ? error.kind : 'invalid' });
         this.logger.warn({ upstreamId: target.upstreamId, image, digest, err: (error as Error).message }, 'pull-through: blob download failed, nothing cached');
       } finally {
+        tee.complete();
         clearInterval(renewal);
         await this.store.abortUpload(uploadId).catch(() => undefined);
         await lease.release().catch(() => undefined);
