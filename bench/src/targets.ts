@@ -34,9 +34,15 @@ export interface CargoholdTarget extends Target {
   workerPid?: number;
 }
 
-export async function startCargohold(pinServers: boolean, extraEnv: Record<string, string> = {}): Promise<CargoholdTarget> {
+export async function startCargohold(
+  pinServers: boolean,
+  extraEnv: Record<string, string> = {},
+  /** Runs on the new database before the platform connects (per-database settings such as log_statement). */
+  prepare?: (db: TestDatabase) => Promise<void>,
+): Promise<CargoholdTarget> {
   const db = await createTestDatabase('ch_bench');
   onCleanup('drop the bench database', () => db.drop());
+  await prepare?.(db);
   // The pull rate limiter stays on (its Redis round trip per manifest GET is part of the cost) with a limit
   // the load cannot reach; its default (5000 per user per 6 h) would refuse most of the manifest figure.
   const env = { LOG_LEVEL: 'warn', PULL_RATE_LIMIT_AUTHENTICATED: '1000000000', ...extraEnv };

@@ -63,16 +63,14 @@ export class UploadService {
     try {
       await this.ctx.db.transaction(async (tx) => {
         const limit = this.ctx.settings.maxUploadSessionsPerProject ?? 0;
-        if (limit > 0) {
-          // Serialises session creation per project, so concurrent POSTs cannot overshoot the limit together.
-          await execute(tx, `SELECT pg_advisory_xact_lock($1, $2)`, [UPLOAD_LIMIT_LOCK, project.id]);
-          if ((await this.ctx.uploads.countForProject(tx, project.id)) >= limit) {
-            throw new RegistryError('TOOMANYREQUESTS', `the project already has ${limit} open upload sessions; finish or cancel some first`, {
-              limit,
-            });
-          }
+        if (limit <= 0) return this.ctx.uploads.create(tx, id, repositoryPath, project.id);
+        // Serialises session creation per project, so concurrent POSTs cannot overshoot the limit together.
+        await execute(tx, `SELECT pg_advisory_xact_lock($1, $2)`, [UPLOAD_LIMIT_LOCK, project.id]);
+        if (!(await this.ctx.uploads.createWithinLimit(tx, id, repositoryPath, project.id, limit))) {
+          throw new RegistryError('TOOMANYREQUESTS', `the project already has ${limit} open upload sessions; finish or cancel some first`, {
+            limit,
+          });
         }
-        await this.ctx.uploads.create(tx, id, repositoryPath, project.id);
       });
     } catch (error) {
       await this.ctx.store.abortUpload(id).catch(() => undefined);
@@ -188,8 +186,7 @@ export class UploadService {
     return this.ctx.db
       .transaction(async (db) => {
         const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
-        if (!(await this.ctx.blobs.lockExisting(db, digest))) throw BLOB_GONE; // GC took it: roll back
-        await this.ctx.blobs.link(db, repository.id, digest);
+        if (!(await this.ctx.blobs.lockAndLink(db, repository.id, digest))) throw BLOB_GONE; // GC took it: roll back
         return true;
       })
       .catch((error) => {
@@ -360,9 +357,8 @@ export class UploadService {
           const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
           await this.ctx.blobs.upsertAndLock(db, digest, size);
           if (!(await isPublishedBlobPresent(this.ctx.store, digest))) throw BLOB_GONE; // deleted since it was published: roll back
-          await this.ctx.blobs.link(db, repository.id, digest);
-          // In the same transaction: once the blob is recorded no request can reach the upload (or write to it).
-          if (kind === 'session') await this.ctx.uploads.delete(db, id);
+          // The session's row goes in the same statement: once the blob is recorded no request can reach the upload.
+          await this.ctx.blobs.link(db, repository.id, digest, kind === 'session' ? id : undefined);
           return true;
         })
         .catch((error) => {

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { execute, queryOne, typedQuery } from '@cargohold/db';
+import { execute, prepared, queryOne, typedQuery } from '@cargohold/db';
 
 export interface LinkedBlob {
   digest: string;
@@ -7,50 +7,86 @@ export interface LinkedBlob {
   mediaType: string | null;
 }
 
+const FIND_LINKED = prepared(
+  'blob_find_linked',
+  `SELECT b.digest, b.size, b.media_type AS "mediaType"
+     FROM repositories r
+     JOIN repository_blobs rb ON rb.repository_id = r.id AND rb.blob_digest = $2
+     JOIN blobs b ON b.digest = rb.blob_digest
+    WHERE r.path = $1 AND r.status IS NULL`,
+);
+
+const UPSERT_AND_LOCK = prepared(
+  'blob_upsert_and_lock',
+  `WITH inserted AS (INSERT INTO blobs (digest, size) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING RETURNING digest),
+        locked AS (SELECT digest FROM blobs WHERE digest = $1 AND NOT EXISTS (SELECT 1 FROM inserted) FOR UPDATE)
+   SELECT EXISTS (SELECT 1 FROM inserted) OR EXISTS (SELECT 1 FROM locked) AS held`,
+);
+
+/**
+ * Linking a blob to a repository: the link row, and the blob's review for GC cancelled (a blob pushed again is no
+ * longer garbage). created_at is refreshed on a re-push: GC keeps links younger than its review delay, so a blob
+ * uploaded again for a manifest that is about to be pushed survives the review of the manifest that last used it.
+ * LINK also ends the upload session it is given, so the session's row goes with the commit that records the blob.
+ */
+const LOCK_AND_LINK = prepared(
+  'blob_lock_and_link',
+  `WITH locked AS (SELECT digest FROM blobs WHERE digest = $2 FOR UPDATE),
+        linked AS (
+          INSERT INTO repository_blobs (repository_id, blob_digest) SELECT $1::bigint, digest FROM locked
+          ON CONFLICT (repository_id, blob_digest) DO UPDATE SET created_at = now() RETURNING blob_digest),
+        unqueued AS (DELETE FROM gc_blob_review_queue WHERE blob_digest IN (SELECT digest FROM locked))
+   SELECT EXISTS (SELECT 1 FROM linked) AS linked`,
+);
+
+const LINK = prepared(
+  'blob_link',
+  `WITH linked AS (
+          INSERT INTO repository_blobs (repository_id, blob_digest) VALUES ($1, $2)
+          ON CONFLICT (repository_id, blob_digest) DO UPDATE SET created_at = now() RETURNING blob_digest),
+        unqueued AS (DELETE FROM gc_blob_review_queue WHERE blob_digest = $2),
+        ended AS (DELETE FROM uploads WHERE id = $3::uuid)
+   SELECT count(*) FROM linked`,
+);
+
 /** The `blobs` and `repository_blobs` tables: which bytes exist, and which repository may serve them. */
 export class BlobRepository {
   /** The hot path of a blob GET/HEAD: one indexed lookup by repository path and digest. */
   async findLinked(db: EntityManager, repositoryPath: string, digest: string): Promise<LinkedBlob | null> {
-    return queryOne<LinkedBlob>(
-      db,
-      `SELECT b.digest, b.size, b.media_type AS "mediaType"
-         FROM repositories r
-         JOIN repository_blobs rb ON rb.repository_id = r.id AND rb.blob_digest = $2
-         JOIN blobs b ON b.digest = rb.blob_digest
-        WHERE r.path = $1 AND r.status IS NULL`,
-      [repositoryPath, digest],
-    );
+    return queryOne<LinkedBlob>(db, FIND_LINKED, [repositoryPath, digest]);
   }
 
   /**
    * Inserts the blob row if needed and locks it until the transaction ends. Garbage collection
    * locks the same row before deleting a blob, so a push that holds this lock always wins.
+   *
+   * One statement: a row this statement inserts is locked by the insert itself; a row that was already there
+   * (the insert did nothing) is locked FOR UPDATE by the `locked` CTE. Neither: the row was locked by GC,
+   * which then deleted it (the lock is granted on a vanished row), so insert again. Without the retry the upload
+   * would move its bytes into place with no row and fail on the link.
    */
   async upsertAndLock(db: EntityManager, digest: string, size: number): Promise<void> {
-    // The row may be locked by GC, which then deletes it: the lock is granted on a vanished row, so insert
-    // again. Without this the upload would move its bytes into place with no row and fail on the link.
     for (;;) {
-      await execute(db, `INSERT INTO blobs (digest, size) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING`, [digest, size]);
-      if (await queryOne<{ digest: string }>(db, `SELECT digest FROM blobs WHERE digest = $1 FOR UPDATE`, [digest])) return;
+      const held = await queryOne<{ held: boolean }>(db, UPSERT_AND_LOCK, [digest, size]);
+      if (held?.held) return;
     }
   }
 
-  /** Locks an existing blob row for a mount; null when the blob no longer exists. */
-  async lockExisting(db: EntityManager, digest: string): Promise<{ size: number } | null> {
-    return queryOne<{ size: number }>(db, `SELECT size FROM blobs WHERE digest = $1 FOR UPDATE`, [digest]);
+  /**
+   * A mount's one statement: locks the existing blob row (as GC locks it before deleting) and links it to the
+   * repository as `link` does; false, with nothing linked, when the blob no longer exists.
+   */
+  async lockAndLink(db: EntityManager, repositoryId: number, digest: string): Promise<boolean> {
+    const row = await queryOne<{ linked: boolean }>(db, LOCK_AND_LINK, [repositoryId, digest]);
+    return row?.linked === true;
   }
 
-  async link(db: EntityManager, repositoryId: number, digest: string): Promise<void> {
-    // created_at is refreshed on a re-push: GC keeps links younger than its review delay, so a blob uploaded
-    // again for a manifest that is about to be pushed survives the review of the manifest that last used it.
-    await execute(
-      db,
-      `INSERT INTO repository_blobs (repository_id, blob_digest) VALUES ($1, $2)
-       ON CONFLICT (repository_id, blob_digest) DO UPDATE SET created_at = now()`,
-      [repositoryId, digest],
-    );
-    // A blob pushed again is no longer garbage.
-    await execute(db, `DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
+  /**
+   * Links a blob (whose row the caller holds locked) to the repository, and, given `uploadId`, ends that upload
+   * session in the same statement (its row goes with the commit that records the blob).
+   */
+  async link(db: EntityManager, repositoryId: number, digest: string, uploadId?: string): Promise<void> {
+    await execute(db, LINK, [repositoryId, digest, uploadId ?? null]);
   }
 
   /** Removes a repository's link to a blob; true when there was one. */

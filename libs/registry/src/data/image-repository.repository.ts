@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { queryOne, typedQuery } from '@cargohold/db';
+import { prepared, queryOne, typedQuery } from '@cargohold/db';
 
 export interface ImageRepositoryRow {
   id: number;
@@ -10,6 +10,16 @@ export interface ImageRepositoryRow {
 }
 
 const COLUMNS = `id, project_id AS "projectId", path, name, status`;
+
+/** Every push's transaction runs it first: prepared. */
+const ENSURE = prepared(
+  'repository_ensure',
+  `WITH existing AS (SELECT ${COLUMNS} FROM repositories WHERE path = $2 FOR KEY SHARE),
+        created AS (
+          INSERT INTO repositories (project_id, path, name) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
+          ON CONFLICT (path) DO NOTHING RETURNING ${COLUMNS})
+   SELECT * FROM existing UNION ALL SELECT * FROM created`,
+);
 
 /** The `repositories` table: one row per image path inside a project. */
 export class ImageRepositoryRepository {
@@ -33,15 +43,7 @@ export class ImageRepositoryRepository {
   async ensure(db: EntityManager, projectId: number, projectPath: string, path: string): Promise<ImageRepositoryRow> {
     const name = path === projectPath ? '' : path.slice(projectPath.length + 1);
     for (;;) {
-      const rows = await typedQuery<ImageRepositoryRow>(
-        db,
-        `WITH existing AS (SELECT ${COLUMNS} FROM repositories WHERE path = $2 FOR KEY SHARE),
-              created AS (
-                INSERT INTO repositories (project_id, path, name) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
-                ON CONFLICT (path) DO NOTHING RETURNING ${COLUMNS})
-         SELECT * FROM existing UNION ALL SELECT * FROM created`,
-        [projectId, path, name],
-      );
+      const rows = await typedQuery<ImageRepositoryRow>(db, ENSURE, [projectId, path, name]);
       // Neither: a concurrent first push created the row after this statement's snapshot; the next one sees it.
       if (rows.length > 0) return rows[0];
     }

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { execute, queryOne, typedQuery } from '@cargohold/db';
+import { execute, prepared, queryOne, typedQuery } from '@cargohold/db';
 
 export interface UploadRow {
   id: string;
@@ -25,6 +25,16 @@ const COLUMNS = `id, repository_path AS "repositoryPath", project_id AS "project
  */
 const NO_FLUSH_WAIT = `no_flush_wait AS (SELECT set_config('synchronous_commit', 'off', true))`;
 
+/** Every PATCH and PUT of a session that is not parked in this process claims it: prepared. */
+const CLAIM = prepared(
+  'upload_claim',
+  `WITH ${NO_FLUSH_WAIT}, claimed AS (
+     UPDATE uploads SET lease_until = now() + make_interval(secs => $3)
+      WHERE id = $1 AND repository_path = $2 AND (lease_until IS NULL OR lease_until < now())
+      RETURNING ${COLUMNS})
+   SELECT claimed.* FROM claimed, no_flush_wait`,
+);
+
 /** The `uploads` table: upload sessions, shared by every api replica. */
 export class UploadRepository {
   async create(db: EntityManager, id: string, repositoryPath: string, projectId: number): Promise<void> {
@@ -43,15 +53,7 @@ export class UploadRepository {
    * Null when the upload is unknown, belongs to another repository, or is leased by another request.
    */
   async claim(db: EntityManager, id: string, repositoryPath: string, leaseSeconds: number): Promise<UploadRow | null> {
-    return queryOne<UploadRow>(
-      db,
-      `WITH ${NO_FLUSH_WAIT}, claimed AS (
-         UPDATE uploads SET lease_until = now() + make_interval(secs => $3)
-          WHERE id = $1 AND repository_path = $2 AND (lease_until IS NULL OR lease_until < now())
-          RETURNING ${COLUMNS})
-       SELECT claimed.* FROM claimed, no_flush_wait`,
-      [id, repositoryPath, leaseSeconds],
-    );
+    return queryOne<UploadRow>(db, CLAIM, [id, repositoryPath, leaseSeconds]);
   }
 
   /**
@@ -106,8 +108,19 @@ export class UploadRepository {
     return rows.map((row) => row.id);
   }
 
-  async countForProject(db: EntityManager, projectId: number): Promise<number> {
-    const [row] = await typedQuery<{ n: number }>(db, `SELECT count(*)::int AS n FROM uploads WHERE project_id = $1`, [projectId]);
-    return row.n;
+  /**
+   * Creates the session when the project holds fewer than `limit` open ones: counting and inserting in one
+   * statement. The caller serialises it per project (an advisory lock taken by an earlier statement of its
+   * transaction, so this statement's snapshot sees every session committed before the lock was granted).
+   */
+  async createWithinLimit(db: EntityManager, id: string, repositoryPath: string, projectId: number, limit: number): Promise<boolean> {
+    const rows = await typedQuery<{ id: string }>(
+      db,
+      `INSERT INTO uploads (id, repository_path, project_id)
+       SELECT $1::uuid, $2::text, $3::bigint WHERE (SELECT count(*) FROM uploads WHERE project_id = $3::bigint) < $4::int
+       RETURNING id`,
+      [id, repositoryPath, projectId, limit],
+    );
+    return rows.length > 0;
   }
 }

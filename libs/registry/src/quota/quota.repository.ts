@@ -1,4 +1,4 @@
-import { execute, queryOne } from '@cargohold/db';
+import { execute, prepared, queryOne } from '@cargohold/db';
 import { EntityManager } from 'typeorm';
 import { LimitedNamespace } from './storage-quota';
 
@@ -48,6 +48,25 @@ const USED = `
         SELECT p.id FROM projects p
          WHERE (l.kind = 'project' AND p.id = l.id) OR (l.kind = 'group' AND starts_with(p.full_path, l.full_path || '/'))))`;
 
+/** The facts statement of every push (a blob's commit or mount, a manifest PUT), one text per kind: prepared. */
+function factsSql(kind: PushedItem['kind']): string {
+  const stored =
+    kind === 'blob'
+      ? `SELECT 1 FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id, root WHERE rb.blob_digest = $2 AND starts_with(r.path, root.prefix)`
+      : `SELECT 1 FROM manifests m JOIN repositories r ON r.id = m.repository_id, root WHERE m.digest = $2 AND starts_with(r.path, root.prefix)`;
+  return `WITH RECURSIVE ${CHAIN},
+       limited AS (SELECT * FROM limits WHERE lim > 0),
+       found AS (SELECT EXISTS (SELECT 1 FROM limited) AND EXISTS (${stored}) AS stored)
+       SELECT (SELECT stored FROM found) AS stored,
+              COALESCE((
+                SELECT json_agg(json_build_object('kind', l.kind, 'id', l.id, 'fullPath', l.full_path, 'limit', l.lim, 'used', u.used) ORDER BY l.depth)
+                  FROM limited l CROSS JOIN LATERAL (${USED}) u
+                 WHERE NOT (SELECT stored FROM found)
+              ), '[]'::json) AS limited`;
+}
+
+const FACTS = { blob: prepared('quota_facts_blob', factsSql('blob')), manifest: prepared('quota_facts_manifest', factsSql('manifest')) };
+
 /** Storage limits: the facts a push is judged on, and the settings administrators change. */
 export class QuotaRepository {
   /**
@@ -56,21 +75,9 @@ export class QuotaRepository {
    * each see the committed usage (docs/operations.md, "Storage limits", says what that allows).
    */
   async facts(db: EntityManager, projectId: number, item: PushedItem): Promise<QuotaFacts> {
-    const stored =
-      item.kind === 'blob'
-        ? `SELECT 1 FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id, root WHERE rb.blob_digest = $2 AND starts_with(r.path, root.prefix)`
-        : `SELECT 1 FROM manifests m JOIN repositories r ON r.id = m.repository_id, root WHERE m.digest = $2 AND starts_with(r.path, root.prefix)`;
     const row = await queryOne<{ stored: boolean; limited: LimitedNamespace[] }>(
       db,
-      `WITH RECURSIVE ${CHAIN},
-       limited AS (SELECT * FROM limits WHERE lim > 0),
-       found AS (SELECT EXISTS (SELECT 1 FROM limited) AND EXISTS (${stored}) AS stored)
-       SELECT (SELECT stored FROM found) AS stored,
-              COALESCE((
-                SELECT json_agg(json_build_object('kind', l.kind, 'id', l.id, 'fullPath', l.full_path, 'limit', l.lim, 'used', u.used) ORDER BY l.depth)
-                  FROM limited l CROSS JOIN LATERAL (${USED}) u
-                 WHERE NOT (SELECT stored FROM found)
-              ), '[]'::json) AS limited`,
+      FACTS[item.kind],
       [projectId, item.digest],
     );
     if (!row) return { stored: false, limited: [] };
