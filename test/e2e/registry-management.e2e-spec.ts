@@ -396,7 +396,11 @@ describe('registry management API', () => {
   it('serves an OpenAPI description of the endpoints at /api/docs', async () => {
     const json = await fetch(`${platform.url}/api/docs-json`);
     expect(json.status).toBe(200);
-    const document = (await json.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const document = (await json.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { responses?: Record<string, { content?: unknown }> }>>;
+      components: { schemas: Record<string, { required?: string[] }> };
+    };
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
@@ -408,6 +412,11 @@ describe('registry management API', () => {
       ]),
     );
     expect(Object.keys(document.paths['/api/v4/projects/{id}/registry/repositories/{repository_id}/tags'])).toEqual(expect.arrayContaining(['get', 'delete']));
+    // The response schemas the web UI's generated types (apps/web/src/api/schema.d.ts) are made from.
+    expect(document.paths['/api/v4/projects/{id}/registry/repositories/{repository_id}/tags'].get.responses?.['200'].content).toEqual({
+      'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/ListedTagEntity' } } },
+    });
+    expect(document.components.schemas.TagDetailsEntity.required).toEqual(expect.arrayContaining(['digest', 'total_size', 'pull_count']));
     expect((await fetch(`${platform.url}/api/docs`)).status).toBe(200);
   });
 

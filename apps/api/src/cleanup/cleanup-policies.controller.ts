@@ -1,4 +1,5 @@
 import { Body, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Logger } from '@cargohold/common';
@@ -12,6 +13,7 @@ import { RestController } from '../rest/rest-controller.decorator';
 import { RepositoryPolicyDto } from './cleanup-policy.dto';
 import { withPolicyChange } from './cleanup-policy-params';
 import { presentRun, presentStored } from './cleanup-policy.presenter';
+import { CleanupRunEntity } from './cleanup-policy.entity';
 import { paginate, PaginationQuery } from '../rest/pagination';
 import { queueOrDefer } from '../jobs/queue-or-defer';
 
@@ -50,6 +52,7 @@ export class CleanupPoliciesController {
   /** Runs the policy in force now (our addition; GitLab only runs on schedule). */
   @Post('projects/:id/registry/cleanup_policy/runs')
   @HttpCode(202)
+  @ApiAcceptedResponse({ type: CleanupRunEntity })
   async runNow(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
     const { project } = await this.permissions.requireProject(actor, resourceRef(id), 'admin');
     const run = await this.policies.requestRun(project.id);
@@ -60,6 +63,7 @@ export class CleanupPoliciesController {
 
   /** The project's runs, newest first, paginated as every GitLab list is (page, per_page, X-Total..., Link). */
   @Get('projects/:id/registry/cleanup_policy/runs')
+  @ApiOkResponse({ type: CleanupRunEntity, isArray: true })
   async runs(
     @CurrentActor() actor: Actor | null,
     @Param('id') id: string,

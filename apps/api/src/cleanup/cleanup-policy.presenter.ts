@@ -1,8 +1,9 @@
 import { BulkDeleteRules, CleanupPolicy, CleanupPolicyRules, CleanupPreview, CleanupRun, EffectivePolicy, PreviewedTag } from '@cargohold/registry';
 import { presentTag } from '../registry-management/registry-management.presenter';
+import { CleanupPolicyEntity, CleanupPreviewEntity, CleanupRunEntity } from './cleanup-policy.entity';
 
 /** GitLab's `container_expiration_policy` entity, plus where the policy in force comes from. */
-export function presentPolicy(rules: CleanupPolicyRules, nextRunAt: Date | null, source: EffectivePolicy['source'], groupId: number | null = null) {
+export function presentPolicy(rules: CleanupPolicyRules, nextRunAt: Date | null, source: EffectivePolicy['source'], groupId: number | null = null): CleanupPolicyEntity {
   return {
     cadence: rules.cadence,
     enabled: rules.enabled,
@@ -19,15 +20,15 @@ export function presentPolicy(rules: CleanupPolicyRules, nextRunAt: Date | null,
   };
 }
 
-export function presentEffective(policy: EffectivePolicy) {
+export function presentEffective(policy: EffectivePolicy): CleanupPolicyEntity {
   return presentPolicy(policy.rules, policy.nextRunAt, policy.source, policy.groupId);
 }
 
-export function presentStored(policy: CleanupPolicy) {
+export function presentStored(policy: CleanupPolicy): CleanupPolicyEntity {
   return presentPolicy(policy, policy.nextRunAt, policy.target.kind);
 }
 
-export function presentRun(run: CleanupRun) {
+export function presentRun(run: CleanupRun): CleanupRunEntity {
   return {
     id: run.id,
     project_id: run.projectId,
@@ -44,7 +45,7 @@ export function presentRun(run: CleanupRun) {
 }
 
 /** A cleanup preview (ours): the rules judged, the counts, and one page of tags with what a run would do to each. */
-export function presentPreview(preview: CleanupPreview, repositoryPath: string, publicUrl: string) {
+export function presentPreview(preview: CleanupPreview, repositoryPath: string, publicUrl: string): CleanupPreviewEntity {
   return {
     source: preview.source,
     rules: preview.rules ? presentRules(preview.rules) : null,
@@ -68,7 +69,7 @@ function presentRules(rules: BulkDeleteRules) {
   };
 }
 
-function presentPreviewedTag(tag: PreviewedTag, repositoryPath: string, publicUrl: string) {
+function presentPreviewedTag(tag: PreviewedTag, repositoryPath: string, publicUrl: string): CleanupPreviewEntity['tags'][number] {
   return {
     ...presentTag(repositoryPath, tag.name, publicUrl),
     action: tag.keptBy.length === 0 ? 'delete' : 'keep',

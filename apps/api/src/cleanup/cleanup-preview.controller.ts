@@ -1,4 +1,5 @@
 import { Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor, RegistryPermissionService } from '@cargohold/iam';
@@ -13,6 +14,7 @@ import { bulkDeleteRules } from '../registry-management/bulk-delete-rules';
 import { BulkDeleteTagsDto } from '../registry-management/dto/registry-management.dto';
 import { CleanupPreviewQuery } from './cleanup-policy.dto';
 import { presentPreview } from './cleanup-policy.presenter';
+import { CleanupPreviewEntity } from './cleanup-policy.entity';
 
 /**
  * `GET /projects/:id/registry/repositories/:repository_id/cleanup_preview` (ours): what a cleanup run of the
@@ -29,6 +31,7 @@ export class CleanupPreviewController {
   ) {}
 
   @Get(':id/registry/repositories/:repository_id/cleanup_preview')
+  @ApiOkResponse({ type: CleanupPreviewEntity })
   @AllowJobToken()
   async preview(
     @CurrentActor() actor: Actor | null,

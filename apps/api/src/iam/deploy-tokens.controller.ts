@@ -1,4 +1,5 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor, ChangeOrigin, IamServices, SourceRef } from '@cargohold/iam';
@@ -10,6 +11,7 @@ import { RestController } from '../rest/rest-controller.decorator';
 import { RequestChangeOrigin } from '../rest/change-origin.decorator';
 import { CreateDeployTokenDto, ListDeployTokensQuery } from './dto/tokens.dto';
 import { presentDeployToken } from './presenters/token.presenter';
+import { DeployTokenEntity } from './presenters/token.entity';
 
 /** Deploy tokens of projects and groups (`/projects/:id/deploy_tokens`, `/groups/:id/deploy_tokens`). */
 abstract class DeployTokensController {
@@ -21,6 +23,7 @@ abstract class DeployTokensController {
   ) {}
 
   @Get(':id/deploy_tokens')
+  @ApiOkResponse({ type: DeployTokenEntity, isArray: true })
   async list(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Query() query: ListDeployTokensQuery) {
     const tokens = await paginate(req, res, query, this.config.publicUrl, (page) =>
       this.iam.deployTokens.list(actor, this.source(id), { active: query.active }, page),
@@ -29,6 +32,7 @@ abstract class DeployTokensController {
   }
 
   @Post(':id/deploy_tokens')
+  @ApiCreatedResponse({ type: DeployTokenEntity })
   async create(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('id') id: string, @Body() body: CreateDeployTokenDto) {
     const token = await this.iam.deployTokens.create(actor, this.source(id), {
       name: body.name,
@@ -40,6 +44,7 @@ abstract class DeployTokensController {
   }
 
   @Get(':id/deploy_tokens/:token_id')
+  @ApiOkResponse({ type: DeployTokenEntity })
   async get(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('token_id', new ParseIdPipe('token_id')) tokenId: number) {
     return presentDeployToken(await this.iam.deployTokens.get(actor, this.source(id), tokenId));
   }

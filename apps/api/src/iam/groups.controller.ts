@@ -1,4 +1,5 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { AccessLevel, Actor, ChangeOrigin, IamServices } from '@cargohold/iam';
@@ -20,6 +21,7 @@ import { presentGroupStorage } from '../storage-limits/storage-limits.presenter'
 import { UpdateGroupDto } from '../storage-limits/storage-limit.dto';
 import { withPolicyChange } from '../cleanup/cleanup-policy-params';
 import { presentStored } from '../cleanup/cleanup-policy.presenter';
+import { GroupDetailEntity, GroupEntity } from './presenters/group.entity';
 
 /** `/groups`: groups and nested subgroups. */
 @RestController('groups')
@@ -33,6 +35,7 @@ export class GroupsController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ type: GroupEntity, isArray: true })
   @AllowAnonymous()
   async list(@CurrentActor() actor: Actor | null, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Query() query: ListGroupsQuery) {
     const groups = await paginate(req, res, query, this.config.publicUrl, (page) =>
@@ -54,6 +57,7 @@ export class GroupsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: GroupDetailEntity })
   @AllowAnonymous()
   async get(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
     const { group, level } = await this.iam.access.requireGroup(actor, resourceRef(id));
@@ -67,6 +71,7 @@ export class GroupsController {
    * leaves the group as it was.
    */
   @Put(':id')
+  @ApiOkResponse({ type: GroupDetailEntity })
   async update(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateGroupDto) {
     const storageLimit = body.container_registry_storage_limit;
     if (storageLimit !== undefined) this.storageLimits.assertMaySet(actor);

@@ -1,4 +1,5 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor, ChangeOrigin, IamError, IamServices, SourceRef } from '@cargohold/iam';
@@ -10,6 +11,7 @@ import { RestController } from '../rest/rest-controller.decorator';
 import { RequestChangeOrigin } from '../rest/change-origin.decorator';
 import { AddMemberDto, UpdateMemberDto } from './dto/members.dto';
 import { presentMember } from './presenters/member.presenter';
+import { MemberEntity } from './presenters/member.entity';
 
 /** The members API, identical for groups and projects; the subclasses only say which. */
 abstract class MembersController {
@@ -21,6 +23,7 @@ abstract class MembersController {
   ) {}
 
   @Get(':id/members')
+  @ApiOkResponse({ type: MemberEntity, isArray: true })
   async list(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Query() query: PaginationQuery) {
     const members = await paginate(req, res, query, this.config.publicUrl, (page) => this.iam.members.list(actor, this.source(id), page));
     return members.map((member) => presentMember(member, this.config.publicUrl));
@@ -28,6 +31,7 @@ abstract class MembersController {
 
   /** Direct and inherited members, each once with the highest level. Declared before `:user_id` so "all" is not an id. */
   @Get(':id/members/all')
+  @ApiOkResponse({ type: MemberEntity, isArray: true })
   async listAll(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Query() query: PaginationQuery) {
     const members = await paginate(req, res, query, this.config.publicUrl, (page) => this.iam.members.listAll(actor, this.source(id), page));
     return members.map((member) => presentMember(member, this.config.publicUrl));
@@ -35,11 +39,13 @@ abstract class MembersController {
 
   /** One user's effective membership, inherited ones included (404 when they have none). */
   @Get(':id/members/all/:user_id')
+  @ApiOkResponse({ type: MemberEntity })
   async getEffective(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('user_id', new ParseIdPipe('user_id')) userId: number) {
     return presentMember(await this.iam.members.getEffective(actor, this.source(id), userId), this.config.publicUrl);
   }
 
   @Get(':id/members/:user_id')
+  @ApiOkResponse({ type: MemberEntity })
   async get(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('user_id', new ParseIdPipe('user_id')) userId: number) {
     return presentMember(await this.iam.members.get(actor, this.source(id), userId), this.config.publicUrl);
   }

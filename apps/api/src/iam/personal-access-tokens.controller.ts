@@ -1,4 +1,5 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor, ChangeOrigin, IamServices } from '@cargohold/iam';
@@ -11,6 +12,7 @@ import { RequestChangeOrigin } from '../rest/change-origin.decorator';
 import { AllowScopes } from '../rest/route-access.decorator';
 import { CreatePersonalAccessTokenDto, ListPersonalAccessTokensQuery, RotateTokenDto } from './dto/tokens.dto';
 import { presentPersonalAccessToken } from './presenters/token.presenter';
+import { PersonalAccessTokenEntity } from './presenters/token.entity';
 
 /** Personal access tokens: administrators create them for users, users for themselves in the web UI; owners list and revoke their own. */
 @RestController()
@@ -21,6 +23,7 @@ export class PersonalAccessTokensController {
   ) {}
 
   @Post('users/:user_id/personal_access_tokens')
+  @ApiCreatedResponse({ type: PersonalAccessTokenEntity })
   async create(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('user_id', new ParseIdPipe('user_id')) userId: number, @Body() body: CreatePersonalAccessTokenDto) {
     const token = await this.iam.personalAccessTokens.createForUser(actor, userId, {
       name: body.name,
@@ -33,6 +36,7 @@ export class PersonalAccessTokensController {
 
   /** The caller's own token: from a web UI session opened with a password (GitLab's UI), never with a token. */
   @Post('user/personal_access_tokens')
+  @ApiCreatedResponse({ type: PersonalAccessTokenEntity })
   async createForSelf(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Body() body: CreatePersonalAccessTokenDto) {
     const token = await this.iam.personalAccessTokens.createForSelf(actor, {
       name: body.name,
@@ -44,6 +48,7 @@ export class PersonalAccessTokensController {
   }
 
   @Get('personal_access_tokens')
+  @ApiOkResponse({ type: PersonalAccessTokenEntity, isArray: true })
   async list(
     @CurrentActor() actor: Actor | null,
     @Req() req: Request,
@@ -58,6 +63,7 @@ export class PersonalAccessTokensController {
 
   // "self" routes come before ":id" so that "self" is never parsed as an id.
   @Get('personal_access_tokens/self')
+  @ApiOkResponse({ type: PersonalAccessTokenEntity })
   async self(@CurrentActor() actor: Actor | null) {
     return presentPersonalAccessToken(await this.iam.personalAccessTokens.self(actor));
   }
@@ -88,6 +94,7 @@ export class PersonalAccessTokensController {
   }
 
   @Get('personal_access_tokens/:id')
+  @ApiOkResponse({ type: PersonalAccessTokenEntity })
   async get(@CurrentActor() actor: Actor | null, @Param('id', new ParseIdPipe('id')) id: number) {
     return presentPersonalAccessToken(await this.iam.personalAccessTokens.get(actor, id));
   }

@@ -1,4 +1,5 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { AccessLevel, Actor, IamServices } from '@cargohold/iam';
@@ -17,6 +18,7 @@ import { presentEffective } from '../cleanup/cleanup-policy.presenter';
 import { withPolicyChange } from '../cleanup/cleanup-policy-params';
 import { StorageLimitsRequests } from '../storage-limits/storage-limits.service';
 import { presentProjectStorage } from '../storage-limits/storage-limits.presenter';
+import { ProjectDetailEntity, ProjectEntity } from './presenters/project.entity';
 
 /** `/projects`: projects in user namespaces and groups. */
 @RestController('projects')
@@ -31,6 +33,7 @@ export class ProjectsController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ type: ProjectEntity, isArray: true })
   @AllowAnonymous()
   async list(@CurrentActor() actor: Actor | null, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Query() query: ListProjectsQuery) {
     const minAccessLevel = query.owned ? AccessLevel.OWNER : (query.min_access_level ?? (query.membership ? AccessLevel.GUEST : undefined));
@@ -63,6 +66,7 @@ export class ProjectsController {
    * changes, so an invalid policy leaves the project as it was.
    */
   @Put(':id')
+  @ApiOkResponse({ type: ProjectDetailEntity })
   async update(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Body() body: UpdateProjectDto) {
     const policyAttributes = body.container_expiration_policy_attributes;
     if (policyAttributes) await withPolicyChange(policyAttributes, (change) => this.cleanupPolicies.validate(change));
@@ -83,6 +87,7 @@ export class ProjectsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: ProjectDetailEntity })
   @AllowAnonymous()
   @AllowJobToken()
   async get(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Query() query: GetProjectQuery) {

@@ -1,4 +1,5 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor, ChangeOrigin, IamServices, SourceRef } from '@cargohold/iam';
@@ -10,6 +11,7 @@ import { RestController } from '../rest/rest-controller.decorator';
 import { RequestChangeOrigin } from '../rest/change-origin.decorator';
 import { CreateResourceAccessTokenDto, RotateTokenDto } from './dto/tokens.dto';
 import { presentResourceAccessToken } from './presenters/token.presenter';
+import { ResourceAccessTokenEntity } from './presenters/token.entity';
 
 /** Project and group access tokens (`/projects/:id/access_tokens`, `/groups/:id/access_tokens`). */
 abstract class ResourceAccessTokensController {
@@ -21,12 +23,14 @@ abstract class ResourceAccessTokensController {
   ) {}
 
   @Get(':id/access_tokens')
+  @ApiOkResponse({ type: ResourceAccessTokenEntity, isArray: true })
   async list(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Query() query: PaginationQuery) {
     const tokens = await paginate(req, res, query, this.config.publicUrl, (page) => this.iam.resourceAccessTokens.list(actor, this.source(id), page));
     return tokens.map((token) => presentResourceAccessToken(token));
   }
 
   @Post(':id/access_tokens')
+  @ApiCreatedResponse({ type: ResourceAccessTokenEntity })
   async create(@CurrentActor() actor: Actor | null, @RequestChangeOrigin() origin: ChangeOrigin, @Param('id') id: string, @Body() body: CreateResourceAccessTokenDto) {
     const token = await this.iam.resourceAccessTokens.create(actor, this.source(id), {
       name: body.name,
@@ -39,6 +43,7 @@ abstract class ResourceAccessTokensController {
   }
 
   @Get(':id/access_tokens/:token_id')
+  @ApiOkResponse({ type: ResourceAccessTokenEntity })
   async get(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('token_id', new ParseIdPipe('token_id')) tokenId: number) {
     return presentResourceAccessToken(await this.iam.resourceAccessTokens.get(actor, this.source(id), tokenId));
   }

@@ -1,5 +1,5 @@
 import { Body, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor, ChangeOrigin } from '@cargohold/iam';
@@ -15,6 +15,7 @@ import { presentDeletedTag } from './deleted-tag.presenter';
 import { ListDeletedTagsQuery, RestoreTagDto } from './dto/deleted-tags.dto';
 import { presentTagDetails } from './registry-management.presenter';
 import { RegistryRequests } from './registry-requests.service';
+import { DeletedTagEntity, TagDetailsEntity } from './registry.entity';
 
 const REPOSITORY = ':id/registry/repositories/:repository_id';
 
@@ -28,6 +29,7 @@ export class DeletedTagsController {
   ) {}
 
   @Get(`${REPOSITORY}/deleted_tags`)
+  @ApiOkResponse({ type: DeletedTagEntity, isArray: true })
   @RegistryApiDoc('List the tags deleted within the GC review window, newest first (Developer)')
   @ApiOffsetPagination()
   async list(
@@ -49,6 +51,7 @@ export class DeletedTagsController {
 
   /** 201 with the tag's details; 409 when the name is taken again, 410 when the window passed or the manifest is gone. */
   @Post(`${REPOSITORY}/tags/:tag_name/restore`)
+  @ApiOkResponse({ type: TagDetailsEntity })
   @HttpCode(201)
   @RegistryApiDoc('Restore a deleted tag to the manifest it pointed to (Maintainer)', [400, 401, 403, 404, 409, 410])
   @ApiCreatedResponse({ description: 'The tag is back' })

@@ -15,6 +15,7 @@ import { BulkDeleteTagsDto, ListRepositoriesQuery, ListTagsQuery } from './dto/r
 import { setKeysetNextLink } from './keyset-link';
 import { presentListedTag, presentRepository, presentTagDetails, presentUsage } from './registry-management.presenter';
 import { RegistryRequests } from './registry-requests.service';
+import { ListedTagEntity, RegistryUsageEntity, RepositoryEntity, TagDetailsEntity } from './registry.entity';
 
 const REPOSITORY = ':id/registry/repositories/:repository_id';
 
@@ -27,6 +28,7 @@ export class ProjectRegistryController {
   ) {}
 
   @Get(':id/registry/repositories')
+  @ApiOkResponse({ type: RepositoryEntity, isArray: true })
   @AllowAnonymous()
   @AllowJobToken()
   @RegistryApiDoc('List the registry repositories of a project')
@@ -50,6 +52,7 @@ export class ProjectRegistryController {
   }
 
   @Get(`${REPOSITORY}/tags`)
+  @ApiOkResponse({ type: ListedTagEntity, isArray: true })
   @AllowAnonymous()
   @AllowJobToken()
   @RegistryApiDoc('List the tags of a registry repository (offset or keyset pagination)')
@@ -103,6 +106,7 @@ export class ProjectRegistryController {
   }
 
   @Get(`${REPOSITORY}/tags/:tag_name`)
+  @ApiOkResponse({ type: TagDetailsEntity })
   @AllowAnonymous()
   @AllowJobToken()
   @RegistryApiDoc('Get the details of a tag')
@@ -135,6 +139,7 @@ export class ProjectRegistryController {
 
   /** Not in GitLab's REST API (it reports `statistics.container_registry_size`); see docs/api.md. */
   @Get(':id/registry/statistics')
+  @ApiOkResponse({ type: RegistryUsageEntity })
   @AllowAnonymous()
   @AllowJobToken()
   @RegistryApiDoc('Registry storage of a project: deduplicated size, repositories and tags')

@@ -1,4 +1,5 @@
 import { RepositoryView, TagDetailsRecord, TagListItem, TagProtectionView } from '@cargohold/registry';
+import { ListedTagEntity, RegistryUsageEntity, RepositoryEntity, TagDetailsEntity, TagEntity, TagProtectionEntity } from './registry.entity';
 
 /** `host[:port]` of PUBLIC_URL: what `docker pull` takes in front of the image path. */
 export function registryHost(publicUrl: string): string {
@@ -6,7 +7,7 @@ export function registryHost(publicUrl: string): string {
 }
 
 /** GitLab's ContainerRegistry::Repository entity, fields in GitLab's order; optional ones only when asked for. */
-export function presentRepository(repository: RepositoryView, publicUrl: string, canAdmin: boolean) {
+export function presentRepository(repository: RepositoryView, publicUrl: string, canAdmin: boolean): RepositoryEntity {
   return {
     id: repository.id,
     name: repository.name,
@@ -24,12 +25,12 @@ export function presentRepository(repository: RepositoryView, publicUrl: string,
 }
 
 /** GitLab's ContainerRegistry::Tag entity. */
-export function presentTag(repositoryPath: string, name: string, publicUrl: string) {
+export function presentTag(repositoryPath: string, name: string, publicUrl: string): TagEntity {
   return { name, path: `${repositoryPath}:${name}`, location: `${registryHost(publicUrl)}/${repositoryPath}:${name}` };
 }
 
 /** A tag of the tags list: GitLab's entity plus our pull statistics (docs/api.md, "Pull statistics") and protection. */
-export function presentListedTag(repositoryPath: string, tag: TagListItem & { protection?: TagProtectionView | null }, publicUrl: string) {
+export function presentListedTag(repositoryPath: string, tag: TagListItem & { protection?: TagProtectionView | null }, publicUrl: string): ListedTagEntity {
   return { ...presentTag(repositoryPath, tag.name, publicUrl), ...presentPulls(tag), ...presentProtection(tag.protection) };
 }
 
@@ -37,7 +38,7 @@ export function presentListedTag(repositoryPath: string, tag: TagListItem & { pr
  * Our extension (docs/api.md, "Protected tags"): how the tag is protected, null when no rule covers it, with why
  * this caller may not push or delete it (the web UI disables its delete control with that reason).
  */
-function presentProtection(view: TagProtectionView | null | undefined) {
+function presentProtection(view: TagProtectionView | null | undefined): { protection?: TagProtectionEntity | null } {
   if (view === undefined) return {};
   return {
     protection: view && {
@@ -51,7 +52,7 @@ function presentProtection(view: TagProtectionView | null | undefined) {
 }
 
 /** GitLab's TagDetails: `revision` is the image config's digest (hex), `digest` the manifest's; pull statistics added. */
-export function presentTagDetails(repositoryPath: string, details: TagDetailsRecord & { protection?: TagProtectionView | null }, publicUrl: string) {
+export function presentTagDetails(repositoryPath: string, details: TagDetailsRecord & { protection?: TagProtectionView | null }, publicUrl: string): TagDetailsEntity {
   const revision = details.configDigest ? details.configDigest.slice(details.configDigest.indexOf(':') + 1) : null;
   return {
     ...presentTag(repositoryPath, details.name, publicUrl),
@@ -72,6 +73,6 @@ function presentPulls(tag: TagListItem) {
 }
 
 /** Storage usage, named after GitLab's `statistics.container_registry_size`. */
-export function presentUsage(usage: { size: number; repositoriesCount: number; tagsCount: number }) {
+export function presentUsage(usage: { size: number; repositoriesCount: number; tagsCount: number }): RegistryUsageEntity {
   return { container_registry_size: usage.size, repositories_count: usage.repositoriesCount, tags_count: usage.tagsCount };
 }

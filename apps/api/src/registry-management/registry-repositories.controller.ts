@@ -1,4 +1,5 @@
 import { Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor } from '@cargohold/iam';
@@ -12,6 +13,7 @@ import { ApiOffsetPagination, RegistryApiDoc } from './api-docs.decorators';
 import { RepositoryDetailsQuery, SearchRepositoriesQuery } from './dto/registry-management.dto';
 import { presentRepository } from './registry-management.presenter';
 import { RegistryRequests } from './registry-requests.service';
+import { RepositoryEntity } from './registry.entity';
 
 /** `/registry/repositories`: one repository by id (GitLab), and image search across projects (ours). */
 @RestController('registry')
@@ -23,6 +25,7 @@ export class RegistryRepositoriesController {
 
   /** Search: every repository the caller can pull from whose path contains `search`, ordered by id. */
   @Get('repositories')
+  @ApiOkResponse({ type: RepositoryEntity, isArray: true })
   @AllowAnonymous()
   @RegistryApiDoc('Find images by path across every project the caller can pull from', [401])
   @ApiOffsetPagination()
@@ -34,6 +37,7 @@ export class RegistryRepositoriesController {
   }
 
   @Get('repositories/:id')
+  @ApiOkResponse({ type: RepositoryEntity })
   @AllowAnonymous()
   @AllowJobToken()
   @RegistryApiDoc('Get a registry repository, optionally with tags, tags_count and size')

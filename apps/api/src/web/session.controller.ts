@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Actor, AuthFailureThrottle, CredentialService, IamError, IamServices } from '@cargohold/iam';
 import { GitlabExceptionFilter } from '../rest/gitlab-exception.filter';
@@ -6,6 +7,7 @@ import { clientAddress, csrfHeader, sessionCookie } from '../rest/request-creden
 import { RestValidationError } from '../rest/rest-errors';
 import { REST_PREFIX } from '../rest/rest-controller.decorator';
 import { WebSessionService } from './web-session.service';
+import { SessionEntity } from './session.entity';
 
 interface SignInBody {
   login?: unknown;
@@ -29,6 +31,7 @@ export class SessionController {
   ) {}
 
   @Post()
+  @ApiOkResponse({ type: SessionEntity })
   async signIn(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: SignInBody) {
     if (!req.is('application/json')) throw IamError.unprocessable('sign-in takes a JSON body');
     const address = clientAddress(req);
@@ -46,6 +49,7 @@ export class SessionController {
 
   /** Who the cookie belongs to, with its CSRF token (same-origin only: no CORS is ever granted). */
   @Get()
+  @ApiOkResponse({ type: SessionEntity })
   async current(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const sessionId = sessionCookie(req);
     const actor = sessionId ? await this.sessions.actorFor(sessionId) : null;
@@ -76,10 +80,10 @@ export class SessionController {
     return actor;
   }
 
-  private async present(actor: Actor, csrfToken: string, expiresAt?: Date) {
+  private async present(actor: Actor, csrfToken: string, expiresAt?: Date): Promise<SessionEntity> {
     const user = await this.iam.ctx.users.findById(this.iam.ctx.manager, actor.userId!);
     return {
-      user: { id: actor.userId, username: actor.username, name: user?.name ?? actor.username, is_admin: actor.isAdmin },
+      user: { id: actor.userId!, username: actor.username, name: user?.name ?? actor.username, is_admin: actor.isAdmin },
       scopes: actor.scopes,
       csrf_token: csrfToken,
       ...(expiresAt ? { expires_at: expiresAt.toISOString() } : {}),

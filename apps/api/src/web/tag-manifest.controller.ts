@@ -1,4 +1,5 @@
 import { Get, Inject, Param } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import { AppConfig } from '@cargohold/config';
 import { Actor, IamError, IamServices, ON_REST, RegistryPermissionService } from '@cargohold/iam';
 import { APP_CONFIG } from '@cargohold/platform';
@@ -8,6 +9,7 @@ import { ParseIdPipe, resourceRef } from '../rest/parse-id.pipe';
 import { RestController } from '../rest/rest-controller.decorator';
 import { AllowAnonymous } from '../rest/route-access.decorator';
 import { presentTagManifest } from './tag-manifest.presenter';
+import { TagManifestEntity } from './tag-manifest.entity';
 
 /**
  * `GET /projects/:id/registry/repositories/:repository_id/tags/:tag_name/manifest`: what the tag page shows
@@ -25,6 +27,7 @@ export class TagManifestController {
   ) {}
 
   @Get(':id/registry/repositories/:repository_id/tags/:tag_name/manifest')
+  @ApiOkResponse({ type: TagManifestEntity })
   @AllowAnonymous()
   async manifest(
     @CurrentActor() actor: Actor | null,

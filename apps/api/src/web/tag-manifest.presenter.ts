@@ -1,11 +1,12 @@
 import { Descriptor, MANIFEST_DETAILS_LIMITS, PlatformDetails, TagManifestDetails } from '@cargohold/registry';
+import { DescriptorEntity, IndexEntryEntity, PlatformDetailsEntity, TagManifestEntity } from './tag-manifest.entity';
 
 /** The tag page's JSON (docs/api.md): snake_case descriptors, an index's platforms, referrers, the raw manifest. */
 export function presentTagManifest(
   details: TagManifestDetails,
   at: { repositoryPath: string; tag: string; host: string },
   canDelete: boolean,
-) {
+): TagManifestEntity {
   const { repositoryPath, tag, host } = at;
   const { manifest } = details;
   return {
@@ -46,7 +47,7 @@ export function presentTagManifest(
   };
 }
 
-function presentDescriptor(descriptor: Descriptor) {
+function presentDescriptor(descriptor: Descriptor): DescriptorEntity {
   return {
     digest: descriptor.digest,
     media_type: descriptor.mediaType,
@@ -56,7 +57,7 @@ function presentDescriptor(descriptor: Descriptor) {
   };
 }
 
-function presentIndexEntry(entry: Descriptor) {
+function presentIndexEntry(entry: Descriptor): IndexEntryEntity {
   const platform = entry.platform;
   return {
     ...presentDescriptor(entry),
@@ -72,7 +73,7 @@ function presentIndexEntry(entry: Descriptor) {
 }
 
 /** `loaded: false` when the child was not read (absent, or past the view's byte budget). */
-function presentPlatform(platform: PlatformDetails) {
+function presentPlatform(platform: PlatformDetails): PlatformDetailsEntity {
   const { child } = platform;
   return {
     ...presentIndexEntry(platform.entry),

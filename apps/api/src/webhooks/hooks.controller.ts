@@ -1,4 +1,5 @@
 import { Body, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor } from '@cargohold/iam';
@@ -11,6 +12,7 @@ import { RestValidationError } from '../rest/rest-errors';
 import { WebhookBodyDto, WebhookEventsQuery } from './webhook.dto';
 import { presentDelivery, presentWebhook } from './webhook.presenter';
 import { HookOwnerKind, WebhooksService } from './webhooks.service';
+import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entity';
 
 const HOOK_ID = new ParseIdPipe('hook_id');
 
@@ -24,12 +26,14 @@ abstract class HooksController {
   ) {}
 
   @Get(':id/hooks')
+  @ApiOkResponse({ type: WebhookEntity, isArray: true })
   async list(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response, @Query() query: PaginationQuery) {
     const hooks = await paginate(req, res, query, this.config.publicUrl, (page) => this.webhooks.list(actor, this.kind, resourceRef(id), page));
     return hooks.map(presentWebhook);
   }
 
   @Get(':id/hooks/:hook_id')
+  @ApiOkResponse({ type: WebhookEntity })
   async get(@CurrentActor() actor: Actor | null, @Param('id') id: string, @Param('hook_id', HOOK_ID) hookId: number) {
     return presentWebhook(await this.webhooks.get(actor, this.kind, resourceRef(id), hookId));
   }
@@ -53,6 +57,7 @@ abstract class HooksController {
 
   /** The delivery log, newest first: event, status, HTTP status, duration and attempts of each delivery. */
   @Get(':id/hooks/:hook_id/events')
+  @ApiOkResponse({ type: WebhookDeliveryEntity, isArray: true })
   async events(
     @CurrentActor() actor: Actor | null,
     @Param('id') id: string,

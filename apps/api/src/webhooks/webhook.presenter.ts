@@ -1,11 +1,12 @@
 import { DeliveryRecord, WebhookRecord } from '@cargohold/registry';
 import { GITLAB_HOOK_FLAGS } from './webhook.dto';
+import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entity';
 
 /** GitLab's push_events defaults to true, every other flag to false. */
 const FLAG_DEFAULTS: Record<string, unknown> = Object.fromEntries(GITLAB_HOOK_FLAGS.map((flag) => [flag, flag === 'push_events']));
 
 /** GitLab's ProjectHook / GroupHook entity plus `registry_events`. The token is never shown, only whether one is set. */
-export function presentWebhook(hook: WebhookRecord) {
+export function presentWebhook(hook: WebhookRecord): WebhookEntity {
   const disabledUntil = hook.disabledUntil && hook.disabledUntil.getTime() > Date.now() ? hook.disabledUntil : null;
   return {
     id: hook.id,
@@ -31,7 +32,7 @@ export function presentWebhook(hook: WebhookRecord) {
 }
 
 /** One row of `GET .../hooks/:hook_id/events`: our delivery log (GitLab's WebHookLog, trimmed to what we record). */
-export function presentDelivery(delivery: DeliveryRecord, url: string) {
+export function presentDelivery(delivery: DeliveryRecord, url: string): WebhookDeliveryEntity {
   return {
     id: delivery.id,
     url,

@@ -1,5 +1,5 @@
 import { ApiError, enc, get, getPage, put, Query } from './client';
-import type { Group, Project } from './types';
+import type { Group, GroupDetail, Member, Project, ProjectDetail } from './types';
 
 export function listProjects(query: Query) {
   return getPage<Project>('/projects', { membership: true, order_by: 'name', sort: 'asc', ...query });
@@ -10,24 +10,24 @@ export function listGroups(query: Query) {
 }
 
 export function getProject(id: string | number, query?: Query) {
-  return get<Project>(`/projects/${enc(id)}`, query);
+  return get<ProjectDetail>(`/projects/${enc(id)}`, query);
 }
 
 export function getGroup(id: string | number) {
-  return get<Group>(`/groups/${enc(id)}`);
+  return get<GroupDetail>(`/groups/${enc(id)}`);
 }
 
 
 export function updateProject(id: string | number, body: Record<string, unknown>) {
-  return put<Project>(`/projects/${enc(id)}`, body);
+  return put<ProjectDetail>(`/projects/${enc(id)}`, body);
 }
 
 /** The caller's effective role in the project, when the API tells it (GitLab's `permissions`), else via members/all. */
 export async function accessLevelIn(project: Project, userId: number): Promise<number> {
-  const fromProject = Math.max(project.permissions?.project_access?.access_level ?? 0, project.permissions?.group_access?.access_level ?? 0);
+  const fromProject = project.permissions?.project_access?.access_level ?? 0;
   if (fromProject > 0) return fromProject;
   try {
-    const member = await get<{ access_level: number }>(`/projects/${enc(project.id)}/members/all/${enc(userId)}`);
+    const member = await get<Member>(`/projects/${enc(project.id)}/members/all/${enc(userId)}`);
     return member.access_level;
   } catch (error) {
     if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return 0;

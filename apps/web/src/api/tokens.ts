@@ -1,5 +1,5 @@
 import { del, enc, getPage, post, Query } from './client';
-import type { AccessToken, DeployToken, Webhook, WebhookDelivery } from './types';
+import type { AccessToken, DeployToken, PersonalAccessToken, Webhook, WebhookDelivery } from './types';
 
 export function listDeployTokens(projectId: number | string, query: Query = {}) {
   return getPage<DeployToken>(`/projects/${enc(projectId)}/deploy_tokens`, { per_page: 100, ...query });
@@ -26,12 +26,12 @@ export function revokeAccessToken(projectId: number | string, tokenId: number) {
 }
 
 export function listPersonalAccessTokens(userId: number, query: Query = {}) {
-  return getPage<AccessToken>('/personal_access_tokens', { user_id: userId, per_page: 100, ...query });
+  return getPage<PersonalAccessToken>('/personal_access_tokens', { user_id: userId, per_page: 100, ...query });
 }
 
 /** The signed-in user's own token; the server accepts this only from a session opened with a password. */
 export function createPersonalAccessToken(body: { name: string; scopes: string[]; expires_at: string }) {
-  return post<AccessToken>('/user/personal_access_tokens', body);
+  return post<PersonalAccessToken>('/user/personal_access_tokens', body);
 }
 
 export function revokePersonalAccessToken(tokenId: number) {

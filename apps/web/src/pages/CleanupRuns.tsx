@@ -1,18 +1,10 @@
 import { useState } from 'react';
 import { getPage, isMissingEndpoint, post } from '../api/client';
+import type { CleanupRun } from '../api/types';
 import { InlineError, Loading } from '../components/States';
 import { formatDate } from '../components/format';
 import { useAsync } from '../components/useAsync';
 
-interface CleanupRun {
-  id: number;
-  status: string;
-  trigger: string;
-  deleted_tags_count: number;
-  error: string | null;
-  scheduled_at: string;
-  finished_at: string | null;
-}
 
 /** Recent runs of the project's cleanup policy, and (for Maintainers) running it now. */
 export function CleanupRuns({ projectId, canRun }: { projectId: number; canRun: boolean }) {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { getRepository } from '../api/registry';
-import { DeletedTag, listDeletedTags, restoreTag } from '../api/deleted-tags';
+import { listDeletedTags, restoreTag } from '../api/deleted-tags';
+import type { DeletedTag } from '../api/types';
 import { AccessLevel } from '../api/types';
 import { Breadcrumbs } from '../components/Layout';
 import { Pagination } from '../components/Pagination';

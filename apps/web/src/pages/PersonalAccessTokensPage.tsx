@@ -1,6 +1,6 @@
 import { FormEvent, useState } from 'react';
 import { createPersonalAccessToken, listPersonalAccessTokens, revokePersonalAccessToken } from '../api/tokens';
-import type { AccessToken } from '../api/types';
+import type { PersonalAccessToken } from '../api/types';
 import { Breadcrumbs } from '../components/Layout';
 import { ScopePicker } from '../components/ScopePicker';
 import { SecretOnce } from '../components/SecretOnce';
@@ -52,7 +52,7 @@ function defaultExpiry(): string {
   return new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
 }
 
-function CreatePersonalAccessToken({ onCreated }: { onCreated: (token: AccessToken) => void }) {
+function CreatePersonalAccessToken({ onCreated }: { onCreated: (token: PersonalAccessToken) => void }) {
   const [name, setName] = useState('');
   const [expiresAt, setExpiresAt] = useState(defaultExpiry());
   const [scopes, setScopes] = useState<string[]>(['read_registry', 'write_registry']);

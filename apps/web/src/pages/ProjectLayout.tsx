@@ -1,6 +1,6 @@
 import { createContext, ReactNode, useContext } from 'react';
 import { accessLevelIn, getProject } from '../api/projects';
-import { AccessLevel, Project, roleName } from '../api/types';
+import { AccessLevel, ProjectDetail, roleName } from '../api/types';
 import { Breadcrumbs } from '../components/Layout';
 import { ErrorState, Loading } from '../components/States';
 import { groupHref, projectHref } from '../components/format';
@@ -20,7 +20,7 @@ const TABS: Array<[ProjectTab, string, string]> = [
 ];
 
 export interface ProjectContextValue {
-  project: Project;
+  project: ProjectDetail;
   /** The caller's effective role (administrators count as Owner). */
   accessLevel: number;
   /** Whether the session may write at all (a read_api token session may not). */

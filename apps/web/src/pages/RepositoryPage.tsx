@@ -55,7 +55,7 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
   const shown = useMemo(() => visibleTags(rows, filter, sort), [rows, filter, sort]);
   const totalPages = Math.max(1, Math.ceil(shown.length / PER_PAGE));
   const current = shown.slice((Math.min(page, totalPages) - 1) * PER_PAGE, Math.min(page, totalPages) * PER_PAGE);
-  const canDelete = (row: TagRow) => canWrite && (Boolean(row.delete_api_path) || accessLevel >= AccessLevel.DEVELOPER);
+  const canDelete = () => canWrite && accessLevel >= AccessLevel.DEVELOPER;
   // The API adds delete_api_path to a repository only for those who may administer it (Maintainers and above).
   const canBulk = canWrite && (Boolean(repo.data?.delete_api_path) || accessLevel >= AccessLevel.MAINTAINER);
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ApiError, isMissingEndpoint } from '../api/client';
 import { deleteTag, getRepository, getTag, getTagManifest } from '../api/registry';
-import { AccessLevel, Descriptor, TagManifest } from '../api/types';
+import { AccessLevel, Descriptor, Referrer, TagManifest } from '../api/types';
 import { ConfirmPanel } from '../components/ConfirmPanel';
 import { CopyField } from '../components/CopyButton';
 import { Breadcrumbs } from '../components/Layout';
@@ -31,7 +31,7 @@ export function TagPage({ repositoryId, tag }: { repositoryId: string; tag: stri
   if (!state.data) return <Loading label="Loading tag…" />;
   const { repository, details, manifest } = state.data;
   const repoHref = projectHref(project.id, 'registry', repositoryId);
-  const canDelete = canWrite && (manifest?.can_delete ?? (Boolean(details.delete_api_path) || accessLevel >= AccessLevel.DEVELOPER));
+  const canDelete = canWrite && (manifest?.can_delete ?? accessLevel >= AccessLevel.DEVELOPER);
   const pull = manifest?.pull_command ?? `docker pull ${details.location}`;
 
   const remove = async () => {
@@ -173,7 +173,7 @@ function ManifestSections({ manifest }: { manifest: TagManifest }) {
   );
 }
 
-function DescriptorTable({ id, title, rows, showType }: { id: string; title: string; rows: Descriptor[]; showType?: boolean }) {
+function DescriptorTable({ id, title, rows, showType }: { id: string; title: string; rows: Array<Descriptor | Referrer>; showType?: boolean }) {
   return (
     <section aria-labelledby={title ? `${id}-title` : undefined}>
       {title && <h3 id={`${id}-title`}>{title}</h3>}
@@ -204,7 +204,7 @@ function DescriptorTable({ id, title, rows, showType }: { id: string; title: str
   );
 }
 
-function describeArtifact(row: Descriptor): string {
+function describeArtifact(row: Descriptor | Referrer): string {
   const type = row.artifact_type ?? '';
   if (/sigstore|cosign|signature|notary/i.test(type)) return `Signature (${type})`;
   if (/spdx|cyclonedx|sbom/i.test(type)) return `SBOM (${type})`;

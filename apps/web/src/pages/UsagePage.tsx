@@ -1,6 +1,6 @@
 import { get, getAll, isMissingEndpoint } from '../api/client';
 import { getRepository, mapLimit } from '../api/registry';
-import type { Repository } from '../api/types';
+import type { RegistryUsage, Repository } from '../api/types';
 import { EmptyState, ErrorState, Loading, NotAvailable } from '../components/States';
 import { formatBytes, projectHref } from '../components/format';
 import { UsageBar } from '../components/UsageBar';
@@ -14,7 +14,7 @@ export function UsagePage() {
   const state = useAsync(async () => {
     const { items, truncated } = await getAll<Repository>(`/projects/${project.id}/registry/repositories`, { tags_count: true });
     const sized = await mapLimit(items, 4, (repo) => getRepository(repo.id).then((full) => ({ ...repo, ...full }), () => repo));
-    const statistics = await get<{ container_registry_size: number }>(`/projects/${project.id}/registry/statistics`).catch(() => null);
+    const statistics = await get<RegistryUsage>(`/projects/${project.id}/registry/statistics`).catch(() => null);
     return { repositories: sized.sort((a, b) => (b.size ?? 0) - (a.size ?? 0)), truncated, registrySize: statistics?.container_registry_size };
   }, [project.id]);
   if (state.error) return isMissingEndpoint(state.error) ? <NotAvailable feature="Registry usage" /> : <ErrorState error={state.error} onRetry={state.reload} />;

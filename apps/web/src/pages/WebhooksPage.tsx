@@ -32,7 +32,6 @@ export function WebhooksPage() {
 }
 
 function events(hook: Webhook): string[] {
-  if (Array.isArray(hook.enabled_events)) return hook.enabled_events;
   return Object.entries(hook)
     .filter(([key, value]) => key.endsWith('_events') && value === true)
     .map(([key]) => key.replace(/_events$/, '').replace(/_/g, ' '));
@@ -77,7 +76,7 @@ function Deliveries({ projectId, hookId }: { projectId: number; hookId: number }
           return (
             <tr key={delivery.id}>
               <td>{formatDate(delivery.created_at)}</td>
-              <td>{delivery.event_name ?? delivery.event ?? delivery.trigger ?? '—'}</td>
+              <td>{delivery.event_name}</td>
               <td>
                 <span className={`badge ${status >= 200 && status < 300 ? 'ok' : 'warning'}`}>{delivery.response_status ?? delivery.status ?? 'no response'}</span>
                 {delivery.last_error && <div className="sub">{delivery.last_error}</div>}

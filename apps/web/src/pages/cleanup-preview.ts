@@ -59,7 +59,11 @@ export function fullMatch(pattern: string | null | undefined): RegExp | null {
  * name_regex_delete and not name_regex_keep; of those, the keep_n newest stay; of the rest, only those older
  * than older_than go. A browser-side estimate for servers without cleanup_preview (it ignores the pull rules).
  */
-export function tagsToDelete(tags: PreviewTag[], policy: Pick<ExpirationPolicy, 'keep_n' | 'older_than' | 'name_regex_delete' | 'name_regex' | 'name_regex_keep'>, now = Date.now()): string[] {
+export function tagsToDelete(
+  tags: PreviewTag[],
+  policy: Pick<ExpirationPolicy, 'keep_n' | 'older_than' | 'name_regex_keep'> & Partial<Pick<ExpirationPolicy, 'name_regex_delete' | 'name_regex'>>,
+  now = Date.now(),
+): string[] {
   const remove = fullMatch(policy.name_regex_delete ?? policy.name_regex);
   if (!remove) return [];
   const keep = fullMatch(policy.name_regex_keep);

@@ -1,7 +1,8 @@
 import { NamespaceRecord } from '@cargohold/iam';
+import { GroupEntity } from './group.entity';
 
 /** GitLab's Group entity. */
-export function presentGroup(group: NamespaceRecord, baseUrl: string) {
+export function presentGroup(group: NamespaceRecord, baseUrl: string): GroupEntity {
   return {
     id: group.id,
     name: group.name,

@@ -1,8 +1,9 @@
 import { MemberRecord } from '@cargohold/iam';
 import { presentUserBasic } from './user.presenter';
+import { MemberEntity } from './member.entity';
 
 /** GitLab's Member entity: the user's basic fields plus the membership. */
-export function presentMember(member: MemberRecord, baseUrl: string) {
+export function presentMember(member: MemberRecord, baseUrl: string): MemberEntity {
   return {
     ...presentUserBasic(member.user, baseUrl),
     access_level: member.accessLevel,

@@ -1,7 +1,8 @@
 import { accessLevelName, ProjectRecord, registryEnabled } from '@cargohold/iam';
+import { ProjectEntity } from './project.entity';
 
 /** GitLab's Project entity (the parts that matter for a container registry platform). */
-export function presentProject(project: ProjectRecord, baseUrl: string, accessLevel?: number) {
+export function presentProject(project: ProjectRecord, baseUrl: string, accessLevel?: number): ProjectEntity {
   const registryHost = new URL(baseUrl).host;
   return {
     id: project.id,

@@ -1,7 +1,8 @@
 import { DeployTokenRecord, PersonalAccessTokenRecord, ResourceAccessTokenRecord } from '@cargohold/iam';
+import { DeployTokenEntity, PersonalAccessTokenEntity, ResourceAccessTokenEntity } from './token.entity';
 
 /** GitLab's PersonalAccessToken entity; `token` only when just created. */
-export function presentPersonalAccessToken(token: PersonalAccessTokenRecord & { token?: string }) {
+export function presentPersonalAccessToken(token: PersonalAccessTokenRecord & { token?: string }): PersonalAccessTokenEntity {
   return {
     id: token.id,
     name: token.name,
@@ -18,12 +19,12 @@ export function presentPersonalAccessToken(token: PersonalAccessTokenRecord & { 
 }
 
 /** Project and group access tokens: a personal access token plus the bot's access level. */
-export function presentResourceAccessToken(token: ResourceAccessTokenRecord & { token?: string }) {
+export function presentResourceAccessToken(token: ResourceAccessTokenRecord & { token?: string }): ResourceAccessTokenEntity {
   return { ...presentPersonalAccessToken(token), access_level: token.accessLevel };
 }
 
 /** GitLab's DeployToken entity; the secret appears only in the creation response. */
-export function presentDeployToken(token: DeployTokenRecord & { token?: string }) {
+export function presentDeployToken(token: DeployTokenRecord & { token?: string }): DeployTokenEntity {
   return {
     id: token.id,
     name: token.name,

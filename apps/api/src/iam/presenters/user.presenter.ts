@@ -1,9 +1,10 @@
 import { UserRecord } from '@cargohold/iam';
+import type { UserBasicEntity } from './member.entity';
 
 type UserLike = Pick<UserRecord, 'id' | 'username' | 'name' | 'state'> & { bot?: boolean };
 
 /** GitLab's UserBasic entity. */
-export function presentUserBasic(user: UserLike, baseUrl: string) {
+export function presentUserBasic(user: UserLike, baseUrl: string): UserBasicEntity {
   return {
     id: user.id,
     username: user.username,
