@@ -9,13 +9,14 @@ import { jsonLine, terminalTable, writePerformanceDoc } from './report';
 import { Results } from './results';
 import { pullStatisticsCost } from './pull-statistics';
 import { quotaManifestPuts } from './quota';
+import { protectionManifestPuts } from './protection';
 import { BenchContext, BenchOptions, blobPulls, blobPushes, machineLimits, manifestGets, skopeoCopies, tagLists } from './scenarios';
 import { smallOperations } from './small-ops';
 import { benchStorage, startBenchStorage } from './storage';
 import { distributionVersion, startCargohold, startDistribution, startHashSink } from './targets';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
-const GROUPS = ['limits', 'push', 'pull', 'manifest', 'small', 'tags', 'skopeo', 'quota', 'pullstats'] as const;
+const GROUPS = ['limits', 'push', 'pull', 'manifest', 'small', 'tags', 'skopeo', 'quota', 'pullstats', 'protection'] as const;
 type Group = (typeof GROUPS)[number];
 
 function options(quick: boolean): BenchOptions {
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
   if (groups.has('tags')) await tagLists(ctx);
   if (groups.has('skopeo')) await skopeoCopies(ctx);
   if (groups.has('quota')) await quotaManifestPuts(ctx);
+  if (groups.has('protection')) await protectionManifestPuts(ctx);
   if (groups.has('pullstats')) await pullStatisticsCost(ctx, pinned, { ...backend.env, ...apiEnv });
 
   const info = {

@@ -26,26 +26,7 @@ export async function quotaManifestPuts(ctx: BenchContext): Promise<void> {
   for (const name of [limited, unlimited]) images.set(name, await pushBase(target, `${name}/app`));
   for (let run = 0; run < options.runs; run++) {
     for (const [name, key] of [[unlimited, 'quota.none'], [limited, 'quota.limited']] as const) {
-      const image = images.get(name)!;
-      const repo = `${name}/app`;
-      let next = 0;
-      const started = process.hrtime.bigint();
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < PUTS) {
-            const i = next++;
-            const manifest = JSON.stringify({
-              schemaVersion: 2,
-              mediaType: OCI_MANIFEST,
-              config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: image.config, size: image.configSize },
-              layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: image.layer, size: image.layerSize }],
-              annotations: { run: String(run), n: String(i), nonce: randomBytes(4).toString('hex') },
-            });
-            await putManifest(target, repo, `r${run}-${i}`, manifest);
-          }
-        }),
-      );
-      results.add(key, 'cargohold', PUTS / (Number(process.hrtime.bigint() - started) / 1e9));
+      results.add(key, 'cargohold', await timeNewManifestPuts(target, `${name}/app`, images.get(name)!, run, PUTS, CONCURRENCY));
     }
   }
   await quotaWholePushes(ctx, images, limited, unlimited);
@@ -53,6 +34,31 @@ export async function quotaManifestPuts(ctx: BenchContext): Promise<void> {
     const figure = results.figures.get(key)!;
     ctx.log(`${figure.label}: ${results.value(key, 'cargohold')!.toFixed(1)} ${figure.unit}`);
   }
+}
+
+/**
+ * `puts` manifest PUTs, `concurrency` at once, each a new manifest (an annotation makes it unique) under a new tag
+ * `r<run>-<n>`; answers PUTs per second.
+ */
+export async function timeNewManifestPuts(target: Target, repo: string, image: BaseImage, run: number, puts: number, concurrency: number): Promise<number> {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < puts) {
+        const i = next++;
+        const manifest = JSON.stringify({
+          schemaVersion: 2,
+          mediaType: OCI_MANIFEST,
+          config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: image.config, size: image.configSize },
+          layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: image.layer, size: image.layerSize }],
+          annotations: { run: String(run), n: String(i), nonce: randomBytes(4).toString('hex') },
+        });
+        await putManifest(target, repo, `r${run}-${i}`, manifest);
+      }
+    }),
+  );
+  return puts / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
 /**
@@ -92,7 +98,7 @@ async function quotaWholePushes(ctx: BenchContext, images: Map<string, BaseImage
 }
 
 /** A project in the administrator's namespace, with `limit` bytes (0: none) set through REST as an administrator would. */
-async function createProject(target: Target, token: string, path: string, limit: number): Promise<string> {
+export async function createProject(target: Target, token: string, path: string, limit: number): Promise<string> {
   const headers = { 'PRIVATE-TOKEN': token, 'Content-Type': 'application/json' };
   const created = await fetch(`${target.url}/api/v4/projects`, { method: 'POST', headers, body: JSON.stringify({ name: path, path }) });
   if (created.status !== 201) throw new Error(`creating project ${path}: ${created.status} ${await created.text()}`);
@@ -102,14 +108,14 @@ async function createProject(target: Target, token: string, path: string, limit:
   return project.path_with_namespace;
 }
 
-interface BaseImage {
+export interface BaseImage {
   config: string;
   layer: string;
   configSize: number;
   layerSize: number;
 }
 
-async function pushBase(target: Target, repo: string): Promise<BaseImage> {
+export async function pushBase(target: Target, repo: string): Promise<BaseImage> {
   const layerBytes = randomBytes(4096);
   const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
   const layer = await pushBytes(target, repo, layerBytes);

@@ -14,6 +14,7 @@ import { AddProjectRegistryAccessLevel1763800022000 } from './1763800022000-AddP
 import { AddJobTokenScopeAndDeploySecrets1763800023000 } from './1763800023000-AddJobTokenScopeAndDeploySecrets';
 import { AddPendingDeletions1763800024000 } from './1763800024000-AddPendingDeletions';
 import { CreateContainerProtectionRules1763800030000 } from './1763800030000-CreateContainerProtectionRules';
+import { AddProtectionSkipCounts1763800031000 } from './1763800031000-AddProtectionSkipCounts';
 import { AddPullStatistics1763800040000 } from './1763800040000-AddPullStatistics';
 import { AddCleanupPolicyPullRules1763800041000 } from './1763800041000-AddCleanupPolicyPullRules';
 import { AddRegistryStorageLimits1763800044000 } from './1763800044000-AddRegistryStorageLimits';
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   AddJobTokenScopeAndDeploySecrets1763800023000,
   AddPendingDeletions1763800024000,
   CreateContainerProtectionRules1763800030000,
+  AddProtectionSkipCounts1763800031000,
   AddPullStatistics1763800040000,
   AddCleanupPolicyPullRules1763800041000,
   AddRegistryStorageLimits1763800044000,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { buildOciLayout, createTestDatabase, Credentials, RegistrySession, runClient, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
+import { buildOciLayout, createTestDatabase, Credentials, eventually, RegistrySession, runClient, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
 import { enc, RestClient } from './iam-rest-client';
 import { pushImage } from './reliability-support';
 
@@ -289,6 +289,58 @@ describe('registry protection rules', () => {
     const maintainer = await user('p-maintainer', projectId, 40);
     expect(await outcome(skopeoPush(layout('paths-prod-2'), 'paths/app/prod/api:1', maintainer.creds))).toBe('ok');
   }, 120_000);
+
+  it('bulk deletes, cleanup policies and repository deletes keep protected and immutable tags, and say so', async () => {
+    const projectId = await project('keep');
+    const maintainer = await user('k-maintainer', projectId, 40);
+    const rules = `/projects/${projectId}/registry/protection/tag/rules`;
+    expect((await api.post(rules, admin(), { tag_name_pattern: '^v' })).status).toBe(201);
+    expect((await api.post(rules, admin(), { tag_name_pattern: '^rel-', minimum_access_level_for_delete: 'owner' })).status).toBe(201);
+    const root = new RegistrySession(platform.url, { username: 'root', password: platform.adminToken });
+    for (const repo of ['keep/app/bulk', 'keep/app/policy']) for (const tag of ['v1.0.0', 'rel-1', 'dev-1', 'dev-2']) await pushImage(platform.url, repo, tag, root.fetch);
+    const repositories = (await api.get(`/projects/${projectId}/registry/repositories`, admin())).body as Array<{ id: number; path: string }>;
+    const idOf = (repoPath: string) => repositories.find((r) => r.path === repoPath)!.id;
+    const tagsOf = async (repo: string) =>
+      (await db.query(`SELECT t.name FROM tags t JOIN repositories r ON r.id = t.repository_id WHERE r.path = $1 ORDER BY t.name`, [repo])).map((row: { name: string }) => row.name);
+
+    // A Maintainer's bulk delete of everything: the immutable tag and the Owner-protected one stay, and it says so.
+    const bulk = await api.request('DELETE', `/projects/${projectId}/registry/repositories/${idOf('keep/app/bulk')}/tags`, maintainer.rest, { name_regex_delete: '.*' });
+    expect(bulk.status).toBe(202);
+    await eventually(async () => expect(await tagsOf('keep/app/bulk')).toEqual(['rel-1', 'v1.0.0']));
+    const said = await eventually(async () => {
+      const rows = await db.query(`SELECT details FROM audit_events WHERE event_name = 'protected_delete_refused' AND target_details = 'keep/app/bulk'`);
+      expect(rows).toHaveLength(1);
+      return rows[0].details;
+    });
+    expect(said).toMatchObject({ via: 'bulk_delete', protected_tags_skipped: 1, immutable_tags_skipped: 1, tags: expect.arrayContaining(['v1.0.0', 'rel-1']) });
+
+    // A cleanup policy deleting everything keeps both too, and its run counts them.
+    expect((await api.put(`/projects/${projectId}`, admin(), { container_expiration_policy_attributes: { enabled: true, name_regex: '.*', keep_n: null, older_than: null } })).status).toBe(200);
+    await api.delete(`/projects/${projectId}/registry/repositories/${idOf('keep/app/bulk')}/tags/rel-1`, admin());
+    const run = await api.post(`/projects/${projectId}/registry/cleanup_policy/runs`, admin());
+    expect(run.status).toBe(202);
+    const finished = await eventually(async () => {
+      const runs = await api.get(`/projects/${projectId}/registry/cleanup_policy/runs`, admin());
+      const found = runs.body.find((r: { id: number; status: string }) => r.id === run.body.id && r.status === 'finished');
+      expect(found).toBeDefined();
+      return found;
+    }, 60_000);
+    expect(await tagsOf('keep/app/policy')).toEqual(['rel-1', 'v1.0.0']);
+    expect(await tagsOf('keep/app/bulk')).toEqual(['v1.0.0']);
+    expect(finished).toMatchObject({ deleted_tags_count: 2, protected_tags_skipped_count: 1, immutable_tags_skipped_count: 2 });
+
+    // A repository holding a tag the caller may not delete is not deleted: immutable for everyone, Owner-protected for a Maintainer.
+    expect(await api.delete(`/projects/${projectId}/registry/repositories/${idOf('keep/app/bulk')}`, admin())).toMatchObject({
+      status: 403,
+      body: { message: 'tag "v1.0.0" is immutable' },
+    });
+    expect((await api.delete(`/projects/${projectId}/registry/repositories/${idOf('keep/app/policy')}`, maintainer.rest)).status).toBe(403);
+    const statuses = await db.query(`SELECT path, status FROM repositories WHERE path LIKE 'keep/app/%' ORDER BY path`);
+    expect(statuses).toEqual([
+      { path: 'keep/app/bulk', status: null },
+      { path: 'keep/app/policy', status: null },
+    ]);
+  }, 180_000);
 
   it('a rule applies to every push that starts after its creation answered, across two api processes', async () => {
     const projectId = await project('race');

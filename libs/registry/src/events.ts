@@ -81,6 +81,9 @@ export interface CleanupFinishedEvent {
   /** Tags deleted by the run, and the repositories it went through. */
   deletedTags: number;
   repositories: number;
+  /** Tags the policy chose that protection rules kept (a delete level set, or immutable). */
+  protectedTagsSkipped: number;
+  immutableTagsSkipped: number;
   status: 'finished' | 'failed' | 'unfinished';
 }
 
@@ -122,9 +125,11 @@ export interface ProtectionRefusedEvent extends RepositoryEventBase {
   tag: string | null;
   /** The manifest pushed, or deleted by digest, when known. */
   digest: string | null;
-  /** How it was asked: `/v2/` or the REST API. */
-  via: 'registry' | 'api';
+  /** How it was asked: `/v2/`, the REST API, or a bulk delete (which kept the tags and deleted the rest). */
+  via: 'registry' | 'api' | 'bulk_delete';
   message: string;
+  /** For a bulk delete: what protection kept. */
+  skipped?: { protected: number; immutable: number; tags: string[] };
 }
 
 /** What an event left in the outbox: the webhook delivery rows to queue once the transaction committed. */

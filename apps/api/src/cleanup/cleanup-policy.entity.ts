@@ -58,6 +58,8 @@ export class CleanupRunEntity {
   @ApiProperty({ enum: ['schedule', 'manual'] }) trigger!: 'schedule' | 'manual';
   @ApiProperty({ enum: ['project', 'group', 'repository'] }) policy_source!: 'project' | 'group' | 'repository';
   @ApiProperty() deleted_tags_count!: number;
+  @ApiProperty({ description: 'Tags the policy chose that protection rules kept from deletion (ours, issue 19).' }) protected_tags_skipped_count!: number;
+  @ApiProperty({ description: 'Tags the policy chose that immutable tag rules kept (ours, issue 19).' }) immutable_tags_skipped_count!: number;
   @ApiProperty() repositories_done!: number;
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
   @ApiProperty({ type: String, format: 'date-time' }) scheduled_at!: string;

@@ -36,6 +36,9 @@ export function presentRun(run: CleanupRun): CleanupRunEntity {
     trigger: run.trigger,
     policy_source: run.policySource,
     deleted_tags_count: run.deletedTags,
+    // Ours (issue #19): tags the policy chose that protection rules kept.
+    protected_tags_skipped_count: run.protectedTagsSkipped,
+    immutable_tags_skipped_count: run.immutableTagsSkipped,
     repositories_done: run.repositoriesDone,
     error: run.error,
     scheduled_at: run.scheduledAt.toISOString(),

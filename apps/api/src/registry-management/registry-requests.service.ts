@@ -124,8 +124,8 @@ export class RegistryRequests {
    * it happen: with Redis down the request still answers, and the stranded-work requeuer queues the job later.
    */
   async deleteRepository(actor: Actor | null, ref: ResourceRef, repositoryId: number): Promise<void> {
-    const repository = await this.projectRepository(actor, ref, repositoryId, 'admin');
-    await this.registry.scheduleRepositoryDelete(repository.id);
+    const { repository, level } = await this.projectRepositoryAndLevel(actor, ref, repositoryId, 'admin');
+    await this.registry.scheduleRepositoryDelete(repository.id, eventActorOf(actor), restProtectionAccessLevel(actor, level));
     // One job per repository at a time; a finished or failed one from an earlier request must not swallow this one.
     const jobId = repositoryDeleteJobId(repository.id);
     await queueOrDefer(this.logger, `repository delete ${repository.id}`, async () => {
@@ -147,7 +147,7 @@ export class RegistryRequests {
     if (!(await this.lease.tryObtain(repository.id))) throw ManagementError.badRequest(BULK_DELETE_REFUSED);
     let recorded;
     try {
-      recorded = await this.registry.requestBulkDelete(repository.id, rules, actor?.userId ?? null);
+      recorded = await this.registry.requestBulkDelete(repository.id, rules, actor?.userId ?? null, restProtectionAccessLevel(actor, level));
     } catch (error) {
       await this.lease.release(repository.id);
       throw error;

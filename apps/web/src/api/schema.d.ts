@@ -1756,9 +1756,13 @@ export interface components {
             /** Format: date-time */
             finished_at: string | null;
             id: number;
+            /** @description Tags the policy chose that immutable tag rules kept (ours, issue 19). */
+            immutable_tags_skipped_count: number;
             /** @enum {string} */
             policy_source: "project" | "group" | "repository";
             project_id: number;
+            /** @description Tags the policy chose that protection rules kept from deletion (ours, issue 19). */
+            protected_tags_skipped_count: number;
             repositories_done: number;
             /** Format: date-time */
             scheduled_at: string;

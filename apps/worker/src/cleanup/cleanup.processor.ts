@@ -53,7 +53,8 @@ export class CleanupProcessor extends WorkerHost {
       const run = await this.policies.execute(runId, REPOSITORIES_PER_JOB);
       cleanupTagsDeleted.inc(run.deletedTags);
       if (run.status === 'unfinished') await this.enqueueRun(projectId, runId, run.repositoriesDone);
-      this.logger.info({ runId, projectId, status: run.status, deletedTags: run.deletedTags }, 'cleanup run progressed');
+      const kept = { protectedTagsSkipped: run.protectedTagsSkipped, immutableTagsSkipped: run.immutableTagsSkipped };
+      this.logger.info({ runId, projectId, status: run.status, deletedTags: run.deletedTags, ...kept }, 'cleanup run progressed');
       return { status: run.status, deletedTags: run.deletedTags };
     } catch (error) {
       // The last attempt marks the run failed so the API shows it; earlier ones let BullMQ retry with backoff.

@@ -145,7 +145,7 @@ describe('CleanupPolicyService and its repositories (integration)', () => {
     expect(run.deletedTags).toBe(3);
     expect(await q(`SELECT reason FROM gc_manifest_review_queue WHERE manifest_id = $1`, [v4Manifest])).toEqual([{ reason: 'tag_deleted' }]);
     expect(await q(`SELECT details FROM audit_events WHERE event_name = 'cleanup_finished'`)).toEqual([
-      { details: { deleted_tags: 3, repositories: 2, status: 'finished' } },
+      { details: { deleted_tags: 3, repositories: 2, status: 'finished', protected_tags_skipped: 0, immutable_tags_skipped: 0 } },
     ]);
     // Executing a finished run again does nothing.
     expect(await service.execute(runId)).toMatchObject({ status: 'finished', deletedTags: 3 });

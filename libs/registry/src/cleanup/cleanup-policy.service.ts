@@ -127,10 +127,10 @@ export class CleanupPolicyService {
     const todo = repositories.slice(run.repositoriesDone, run.repositoriesDone + maxRepositories);
     for (const repositoryId of todo) {
       await this.runs.markRepositoryStarted(db, repositoryId);
-      // A policy without name_regex deletes nothing, as in GitLab.
+      // A policy without name_regex deletes nothing, as in GitLab. Protected and immutable tags stay (level 0).
       const rules = policyRetentionRules(policy);
-      const deleted = rules ? (await this.deletion.bulkDeleteTags(repositoryId, rules, startedAt, CLEANUP_DELETION)).deleted : 0;
-      await this.runs.progress(db, runId, deleted);
+      const result = rules ? await this.deletion.bulkDeleteTags(repositoryId, rules, startedAt, CLEANUP_DELETION, 0) : null;
+      await this.runs.progress(db, runId, result?.deleted ?? 0, result?.skipped);
     }
     const done = run.repositoriesDone + todo.length >= repositories.length;
     return (await this.finish(runId, done ? 'finished' : 'unfinished', done)) as CleanupRun;
@@ -159,6 +159,8 @@ export class CleanupPolicyService {
       occurredAt: new Date(),
       deletedTags: run.deletedTags,
       repositories: run.repositoriesDone,
+      protectedTagsSkipped: run.protectedTagsSkipped,
+      immutableTagsSkipped: run.immutableTagsSkipped,
       status: run.status === 'failed' ? 'failed' : 'finished',
     });
   }

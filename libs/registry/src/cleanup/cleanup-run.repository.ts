@@ -12,6 +12,9 @@ export interface CleanupRun {
   status: CleanupRunStatus;
   trigger: 'schedule' | 'manual';
   deletedTags: number;
+  /** Tags the policy chose that protection rules kept: protected from deletion, and immutable. */
+  protectedTagsSkipped: number;
+  immutableTagsSkipped: number;
   repositoriesDone: number;
   error: string | null;
   scheduledAt: Date;
@@ -20,7 +23,7 @@ export interface CleanupRun {
 }
 
 const COLUMNS = `id, project_id AS "projectId", policy_id AS "policyId", policy_source AS "policySource", status, trigger,
-  deleted_tags AS "deletedTags", repositories_done AS "repositoriesDone", error, scheduled_at AS "scheduledAt",
+  deleted_tags AS "deletedTags", protected_tags_skipped AS "protectedTagsSkipped", immutable_tags_skipped AS "immutableTagsSkipped", repositories_done AS "repositoriesDone", error, scheduled_at AS "scheduledAt",
   started_at AS "startedAt", finished_at AS "finishedAt"`;
 
 /** The `cleanup_policy_runs` table: what each run did, visible through the API. */
@@ -67,11 +70,12 @@ export class CleanupRunRepository {
   }
 
   /** Adds progress after each repository, so a crash loses at most one repository's count. */
-  async progress(db: EntityManager, id: number, deletedTags: number): Promise<void> {
+  async progress(db: EntityManager, id: number, deletedTags: number, skipped: { protected: number; immutable: number } = { protected: 0, immutable: 0 }): Promise<void> {
     await execute(
       db,
-      `UPDATE cleanup_policy_runs SET deleted_tags = deleted_tags + $2, repositories_done = repositories_done + 1 WHERE id = $1`,
-      [id, deletedTags],
+      `UPDATE cleanup_policy_runs SET deleted_tags = deleted_tags + $2, protected_tags_skipped = protected_tags_skipped + $3,
+              immutable_tags_skipped = immutable_tags_skipped + $4, repositories_done = repositories_done + 1 WHERE id = $1`,
+      [id, deletedTags, skipped.protected, skipped.immutable],
     );
   }
 

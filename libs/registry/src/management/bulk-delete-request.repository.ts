@@ -7,19 +7,22 @@ export interface BulkDeleteRequestRecord {
   repositoryId: number;
   params: BulkDeleteRules;
   requestedBy: number | null;
+  /** The requester's protection level (40 Maintainer … 60 administrator); null for a request from before it was recorded. */
+  requesterAccessLevel: number | null;
   /** Ages are judged at this time, however late the job runs. */
   requestedAt: Date;
 }
 
-const COLUMNS = `id, repository_id AS "repositoryId", params, requested_by AS "requestedBy", requested_at AS "requestedAt"`;
+const COLUMNS = `id, repository_id AS "repositoryId", params, requested_by AS "requestedBy", requester_access_level AS "requesterAccessLevel",
+  requested_at AS "requestedAt"`;
 
 /** The `bulk_tag_delete_requests` table: accepted bulk deletes until the worker has run them. */
 export class BulkDeleteRequestRepository {
-  async insert(db: EntityManager, repositoryId: number, params: BulkDeleteRules, requestedBy: number | null): Promise<BulkDeleteRequestRecord> {
+  async insert(db: EntityManager, repositoryId: number, params: BulkDeleteRules, requestedBy: number | null, requesterAccessLevel: number): Promise<BulkDeleteRequestRecord> {
     const [request] = await typedQuery<BulkDeleteRequestRecord>(
       db,
-      `INSERT INTO bulk_tag_delete_requests (repository_id, params, requested_by) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
-      [repositoryId, JSON.stringify(params), requestedBy],
+      `INSERT INTO bulk_tag_delete_requests (repository_id, params, requested_by, requester_access_level) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+      [repositoryId, JSON.stringify(params), requestedBy, requesterAccessLevel],
     );
     return request;
   }

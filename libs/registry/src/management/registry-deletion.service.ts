@@ -10,12 +10,16 @@ import { RepositoryDeletionRepository } from './repository-deletion.repository';
 import { BulkDeleteRequestRecord, BulkDeleteRequestRepository } from './bulk-delete-request.repository';
 import { RepositoryQueryRepository } from './repository-query.repository';
 import { TagCandidate, TagQueryRepository } from './tag-query.repository';
+import { ProtectionGuard } from '../protection/protection-guard';
+import { noSkips, ProtectionSkips, withoutProtected } from '../protection/protection-rules';
 
 export interface BulkDeleteResult {
   /** False when the repository is gone or being deleted: nothing to do. */
   ran: boolean;
   deleted: number;
   kept?: RetentionPlan<TagCandidate>['kept'];
+  /** Tags the rules chose that protection rules kept (protected for the deleter, or immutable). */
+  skipped?: ProtectionSkips;
 }
 
 export interface RepositoryDeleteResult {
@@ -43,33 +47,41 @@ export class RegistryDeletionService {
   private readonly tags = new TagQueryRepository();
   private readonly deletion = new RepositoryDeletionRepository();
   private readonly bulkRequests = new BulkDeleteRequestRepository();
+  private readonly protection: ProtectionGuard;
 
   constructor(
     private readonly ctx: RegistryContext,
     private readonly batchSize = 500,
-  ) {}
+  ) {
+    this.protection = new ProtectionGuard(ctx);
+  }
 
   /**
    * Applies GitLab's bulk delete rules at `now` (the time the request was made, so a retry judges ages the same
    * way). Only tags still pointing where they pointed when judged are deleted; their manifests go to GC review.
+   * Tags a protection rule keeps from a deleter at `protectionLevel` (0: every tag a rule protects from deletion,
+   * as cleanup policies judge) stay and are counted; each batch reads the rules in its own transaction.
    */
-  async bulkDeleteTags(repositoryId: number, rules: BulkDeleteRules, now: Date, deletion: TagDeletion): Promise<BulkDeleteResult> {
+  async bulkDeleteTags(repositoryId: number, rules: BulkDeleteRules, now: Date, deletion: TagDeletion, protectionLevel = 0): Promise<BulkDeleteResult> {
     const repository = await this.repositories.findById(this.ctx.db.manager, repositoryId);
     if (!repository || repository.status !== null) return { ran: false, deleted: 0 };
     const compiled = compileRetentionRules(rules);
     const candidates = await this.tags.candidates(this.ctx.db.manager, repositoryId);
     const plan = planRetention(candidates, compiled, now);
     let deleted = 0;
+    const skipped = noSkips();
     for (let start = 0; start < plan.delete.length; start += this.batchSize) {
-      const batch = plan.delete.slice(start, start + this.batchSize);
+      const chosen = plan.delete.slice(start, start + this.batchSize);
       deleted += await this.ctx.db.transaction(async (db) => {
+        const protection = await this.protection.load(db, repository.projectId);
+        const batch = withoutProtected(protection, repository.path, chosen, protectionLevel, skipped);
         const gone = await this.tags.deleteUnmoved(db, repositoryId, batch, deletion);
         await queueManifestReview(db, gone.manifestIds, this.ctx.settings.gcReviewDelay, 'tag_deleted');
         return gone.deleted;
       });
     }
     if (deleted > 0) await this.ctx.changes.repositoriesChanged([repository.path]);
-    return { ran: true, deleted, kept: plan.kept };
+    return { ran: true, deleted, kept: plan.kept, skipped };
   }
 
   /**
@@ -79,9 +91,35 @@ export class RegistryDeletionService {
   async runBulkDeleteRequest(requestId: number): Promise<BulkDeleteResult> {
     const request = await this.bulkRequests.find(this.ctx.db.manager, requestId);
     if (!request) return { ran: false, deleted: 0 };
-    const result = await this.bulkDeleteTags(request.repositoryId, request.params, new Date(request.requestedAt), bulkDeletion(request.requestedBy));
+    const deletion = bulkDeletion(request.requestedBy);
+    const result = await this.bulkDeleteTags(request.repositoryId, request.params, new Date(request.requestedAt), deletion, request.requesterAccessLevel ?? 0);
+    await this.reportSkipped(request.repositoryId, deletion.actor, result.skipped);
     await this.bulkRequests.delete(this.ctx.db.manager, requestId);
     return result;
+  }
+
+  /** A bulk delete that kept protected tags says so: one `protected_delete_refused` audit row and webhook event. */
+  private async reportSkipped(repositoryId: number, actor: RegistryEventActor, skipped: ProtectionSkips | undefined): Promise<void> {
+    if (!skipped || skipped.protected + skipped.immutable === 0) return;
+    const repository = await this.repositories.findById(this.ctx.db.manager, repositoryId);
+    if (!repository) return;
+    const message = `${skipped.protected} protected and ${skipped.immutable} immutable tags were kept`;
+    const recorded = await this.ctx.db.transaction((db) =>
+      this.ctx.events.protectionRefused(db, {
+        projectId: repository.projectId,
+        repositoryPath: repository.path,
+        actor,
+        occurredAt: new Date(),
+        action: 'delete',
+        reason: skipped.immutable > 0 && skipped.protected === 0 ? 'immutable' : 'protected',
+        tag: null,
+        digest: null,
+        via: 'bulk_delete',
+        message,
+        skipped,
+      }),
+    );
+    await this.ctx.events.publish(recorded);
   }
 
   /** After the last attempt failed: the request is dropped (it is logged), as a failed job is. */

@@ -10,6 +10,8 @@ import { RepositoryDeletionRepository } from './repository-deletion.repository';
 import { BulkDeleteRequestRecord, BulkDeleteRequestRepository } from './bulk-delete-request.repository';
 import { ProtectionGuard } from '../protection/protection-guard';
 import { ProtectionError } from '../protection/protection-error';
+import { ProjectProtection } from '../protection/protection-rules';
+import { EntityManager } from 'typeorm';
 import { KeysetRequest, TagDetailsRecord, TagListItem, TagListOrder, TagQueryRepository } from './tag-query.repository';
 
 export interface RepositoryView extends RepositoryRecord {
@@ -111,9 +113,22 @@ export class RegistryManagementService {
     await this.ctx.events.publish(recorded);
   }
 
-  /** Marks the repository `delete_scheduled`; the caller enqueues the job after this returns (after commit). */
-  async scheduleRepositoryDelete(repositoryId: number): Promise<void> {
-    if (!(await this.deletion.markScheduled(this.ctx.db.manager, repositoryId))) throw ManagementError.notFound('Repository');
+  /**
+   * Marks the repository `delete_scheduled`; the caller enqueues the job after this returns (after commit). Refused
+   * (ProtectionError PROTECTED, naming the rule) when it holds a tag the caller at `accessLevel` may not delete, or a
+   * repository rule keeps it from them: judged in the transaction that marks it.
+   */
+  async scheduleRepositoryDelete(repositoryId: number, actor: RegistryEventActor = SYSTEM_ACTOR, accessLevel = 0): Promise<void> {
+    const found = await this.findRepository(repositoryId);
+    const where = { projectId: found.projectId, repositoryPath: found.path, actor, via: 'api' as const };
+    const marked = await this.protection.reported(where, () =>
+      this.ctx.db.transaction(async (db) => {
+        const protection = await this.protection.load(db, found.projectId);
+        await this.judgeRepositoryDelete(db, protection, found, accessLevel);
+        return this.deletion.markScheduled(db, repositoryId);
+      }),
+    );
+    if (!marked) throw ManagementError.notFound('Repository');
     // A repository being deleted is no longer served (GETs check its status): caches must forget it now.
     const repository = await this.repositories.findById(this.ctx.db.manager, repositoryId);
     await this.ctx.changes.repositoriesChanged(repository ? [repository.path] : 'all');
@@ -122,10 +137,28 @@ export class RegistryManagementService {
   /**
    * Records a bulk tag delete whose rules passed `validateBulkDelete`; the caller queues its job after this
    * returns. The row is what makes it happen: the worker's stranded-work requeuer queues requests whose job is
-   * missing (Redis was down).
+   * missing (Redis was down). `requesterAccessLevel` is the requester's protection level: the worker keeps the tags
+   * a protection rule keeps from them.
    */
-  async requestBulkDelete(repositoryId: number, rules: BulkDeleteRules, requestedBy: number | null): Promise<BulkDeleteRequestRecord> {
-    return this.bulkDeletes.insert(this.ctx.db.manager, repositoryId, rules, requestedBy);
+  async requestBulkDelete(repositoryId: number, rules: BulkDeleteRules, requestedBy: number | null, requesterAccessLevel = 0): Promise<BulkDeleteRequestRecord> {
+    return this.bulkDeletes.insert(this.ctx.db.manager, repositoryId, rules, requestedBy, requesterAccessLevel);
+  }
+
+  /** The repository's own rules, then every tag it holds (read in pages by name): the first refusal is thrown. */
+  private async judgeRepositoryDelete(db: EntityManager, protection: ProjectProtection, repository: RepositoryRecord, accessLevel: number): Promise<void> {
+    if (protection.isEmpty) return;
+    const own = protection.judgeDelete(repository.path, null, accessLevel);
+    if (own) throw ProtectionError.refused(own);
+    if (!protection.hasTagRules) return;
+    for (let after: string | undefined; ; ) {
+      const names = (await this.tags.keysetPage(db, repository.id, { limit: 10_000, desc: false, last: after })).map((tag) => tag.name);
+      for (const name of names) {
+        const refusal = protection.judgeDelete(repository.path, name, accessLevel);
+        if (refusal) throw ProtectionError.refused(refusal);
+      }
+      if (names.length < 10_000) return;
+      after = names[names.length - 1];
+    }
   }
 
   async usage(projectIds: number[]): Promise<RegistryUsage> {

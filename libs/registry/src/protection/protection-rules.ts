@@ -181,6 +181,36 @@ export class ProjectProtection {
   }
 }
 
+/** What a bulk delete or cleanup run kept because of protection rules: counts, and the first names. */
+export interface ProtectionSkips {
+  protected: number;
+  immutable: number;
+  /** The first SKIPPED_TAGS_LISTED names, in the order they were judged. */
+  tags: string[];
+}
+
+export const SKIPPED_TAGS_LISTED = 100;
+
+export function noSkips(): ProtectionSkips {
+  return { protected: 0, immutable: 0, tags: [] };
+}
+
+/**
+ * Splits tags an asynchronous delete chose into those the deleter at `level` may delete and those a rule keeps
+ * (counted into `skips`). Cleanup policies judge at level 0: every tag a rule protects from deletion stays.
+ */
+export function withoutProtected<T extends { name: string }>(protection: ProjectProtection, repositoryPath: string, tags: T[], level: number, skips: ProtectionSkips): T[] {
+  if (protection.isEmpty) return tags;
+  return tags.filter((tag) => {
+    const refusal = protection.judgeDelete(repositoryPath, tag.name, level);
+    if (!refusal) return true;
+    if (refusal.reason === 'immutable') skips.immutable++;
+    else skips.protected++;
+    if (skips.tags.length < SKIPPED_TAGS_LISTED) skips.tags.push(tag.name);
+    return false;
+  });
+}
+
 function strongest(current: EffectiveProtection, rule: { minimumAccessLevelForPush: number | null; minimumAccessLevelForDelete: number | null }, by: 'tag' | 'repository'): EffectiveProtection {
   const push = rule.minimumAccessLevelForPush;
   const del = rule.minimumAccessLevelForDelete;

@@ -58,7 +58,13 @@ export class RegistryEventRecorder implements RegistryEventSink {
   }
 
   cleanupFinished(db: EntityManager, event: CleanupFinishedEvent): Promise<RecordedEvent> {
-    const details = { deleted_tags: event.deletedTags, repositories: event.repositories, status: event.status };
+    const details = {
+      deleted_tags: event.deletedTags,
+      repositories: event.repositories,
+      status: event.status,
+      protected_tags_skipped: event.protectedTagsSkipped,
+      immutable_tags_skipped: event.immutableTagsSkipped,
+    };
     return this.record(db, 'cleanup_finished', event, `project ${event.projectId}`, details, [{ name: 'cleanup_finished', event }]);
   }
 
@@ -90,7 +96,14 @@ export class RegistryEventRecorder implements RegistryEventSink {
   protectionRefused(db: EntityManager, event: ProtectionRefusedEvent): Promise<RecordedEvent> {
     const name = event.action === 'push' ? 'protected_push_refused' : 'protected_delete_refused';
     const target = event.tag ? `${event.repositoryPath}:${event.tag}` : event.digest ? `${event.repositoryPath}@${event.digest}` : event.repositoryPath;
-    const details = { tag: event.tag, digest: event.digest, reason: event.reason, via: event.via, message: event.message };
+    const details = {
+      tag: event.tag,
+      digest: event.digest,
+      reason: event.reason,
+      via: event.via,
+      message: event.message,
+      ...(event.skipped ? { protected_tags_skipped: event.skipped.protected, immutable_tags_skipped: event.skipped.immutable, tags: event.skipped.tags } : {}),
+    };
     return this.record(db, name, event, target, details, [{ name, event }]);
   }
 

@@ -52,10 +52,10 @@ describe('buildRegistryPayload', () => {
 
   it('summarises a cleanup run', () => {
     const payload = buildRegistryPayload(
-      { name: 'cleanup_finished', event: { projectId: 7, actor: { kind: 'system', id: null, name: null }, occurredAt, deletedTags: 12, repositories: 3, status: 'finished' } },
+      { name: 'cleanup_finished', event: { projectId: 7, actor: { kind: 'system', id: null, name: null }, occurredAt, deletedTags: 12, repositories: 3, status: 'finished', protectedTagsSkipped: 2, immutableTagsSkipped: 1 } },
       project,
       'http://127.0.0.1:5000',
     );
-    expect(payload).toMatchObject({ repository: null, tag: null, pull_command: null, cleanup: { deleted_tags: 12, repositories: 3, status: 'finished' } });
+    expect(payload).toMatchObject({ repository: null, tag: null, pull_command: null, cleanup: { deleted_tags: 12, repositories: 3, status: 'finished', protected_tags_skipped: 2, immutable_tags_skipped: 1 } });
   });
 });

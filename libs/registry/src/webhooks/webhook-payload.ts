@@ -40,7 +40,7 @@ export interface RegistryHookPayload {
   actor: { kind: RegistryEventActor['kind']; id: number | null; name: string | null };
   /** `docker pull <registry host>/<path>:<tag>` (or `@<digest>`), null when nothing is left to pull. */
   pull_command: string | null;
-  cleanup?: { deleted_tags: number; repositories: number; status: string };
+  cleanup?: { deleted_tags: number; repositories: number; status: string; protected_tags_skipped: number; immutable_tags_skipped: number };
   /**
    * On a `tag_deleted` whose tag went with a manifest deleted by digest: how many tags went with it, and whether
    * some of them get no `tag_deleted` of their own (only the first MANIFEST_DELETED_TAGS_LISTED by name do).
@@ -57,7 +57,15 @@ export interface RegistryHookPayload {
     minimum_access_level_for_delete: string | null;
   };
   /** On `protected_push_refused` and `protected_delete_refused`: why, in the words the caller got. */
-  protection_refusal?: { reason: 'immutable' | 'protected'; via: 'registry' | 'api'; message: string };
+  protection_refusal?: {
+    reason: 'immutable' | 'protected';
+    via: 'registry' | 'api' | 'bulk_delete';
+    message: string;
+    /** On a bulk delete: what protection kept. */
+    protected_tags_skipped?: number;
+    immutable_tags_skipped?: number;
+    tags?: string[];
+  };
 }
 
 export type RegistryPayloadEvent =
@@ -102,7 +110,14 @@ export function buildEventPayload(input: RegistryPayloadEvent, publicUrl: string
     pull_command: pullable && repositoryPath && reference ? `docker pull ${registryHost}/${repositoryPath}${reference}` : null,
   };
   if (input.name === 'cleanup_finished') {
-    payload.cleanup = { deleted_tags: input.event.deletedTags, repositories: input.event.repositories, status: input.event.status };
+    const { deletedTags, repositories, status, protectedTagsSkipped, immutableTagsSkipped } = input.event;
+    payload.cleanup = {
+      deleted_tags: deletedTags,
+      repositories,
+      status,
+      protected_tags_skipped: protectedTagsSkipped,
+      immutable_tags_skipped: immutableTagsSkipped,
+    };
   }
   if (input.name === 'storage_limit_warning' || input.name === 'storage_limit_exceeded') {
     const { namespace, limit, used, needed } = input.event;
@@ -119,7 +134,13 @@ export function buildEventPayload(input: RegistryPayloadEvent, publicUrl: string
     };
   }
   if (input.name === 'protected_push_refused' || input.name === 'protected_delete_refused') {
-    payload.protection_refusal = { reason: input.event.reason, via: input.event.via, message: input.event.message };
+    const { reason, via, message, skipped } = input.event;
+    payload.protection_refusal = {
+      reason,
+      via,
+      message,
+      ...(skipped ? { protected_tags_skipped: skipped.protected, immutable_tags_skipped: skipped.immutable, tags: skipped.tags } : {}),
+    };
   }
   if (input.name === 'tag_deleted' && input.event.withManifest) {
     payload.manifest_delete = { tags_count: input.event.withManifest.tagsCount, tags_truncated: input.event.withManifest.tagsTruncated };
