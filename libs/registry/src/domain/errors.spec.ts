@@ -8,8 +8,8 @@ describe('REGISTRY_ERROR_MESSAGES', () => {
     expect(REGISTRY_ERROR_MESSAGES.UNKNOWN).toBe('unknown error');
   });
 
-  it('has a message for each of the 19 OCI codes and the 3 conditions, and is frozen', () => {
-    expect(Object.keys(REGISTRY_ERROR_MESSAGES)).toHaveLength(22);
+  it('has a message for each of the 19 OCI codes and the 4 conditions, and is frozen', () => {
+    expect(Object.keys(REGISTRY_ERROR_MESSAGES)).toHaveLength(23);
     expect(Object.isFrozen(REGISTRY_ERROR_MESSAGES)).toBe(true);
   });
 });
