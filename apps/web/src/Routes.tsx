@@ -10,6 +10,7 @@ import { NamespacePage } from './pages/NamespacePage';
 import { PersonalAccessTokensPage } from './pages/PersonalAccessTokensPage';
 import { ProjectLayout, ProjectTab } from './pages/ProjectLayout';
 import { ProjectsPage } from './pages/ProjectsPage';
+import { ProtectionPage } from './pages/ProtectionPage';
 import { RegistryPage } from './pages/RegistryPage';
 import { RepositoryPage } from './pages/RepositoryPage';
 import { TagPage } from './pages/TagPage';
@@ -26,6 +27,7 @@ const PROJECT_ROUTES: ProjectRoute[] = [
   ['/projects/:id/registry/:repo/tags/:tag', 'registry', (p) => <TagPage repositoryId={p.repo} tag={p.tag} />],
   ['/projects/:id/registry/:repo/deleted', 'registry', (p) => <DeletedTagsPage repositoryId={p.repo} />],
   ['/projects/:id/cleanup', 'cleanup', () => <CleanupPolicyPage />],
+  ['/projects/:id/protection', 'protection', () => <ProtectionPage />],
   ['/projects/:id/deploy-tokens', 'deploy-tokens', () => <DeployTokensPage />],
   ['/projects/:id/access-tokens', 'access-tokens', () => <AccessTokensPage />],
   ['/projects/:id/webhooks', 'webhooks', () => <WebhooksPage />],

@@ -104,6 +104,10 @@ export async function put<T>(path: string, body: unknown): Promise<T> {
   return parse<T>(await send('PUT', path, undefined, body));
 }
 
+export async function patch<T>(path: string, body: unknown): Promise<T> {
+  return parse<T>(await send('PATCH', path, undefined, body));
+}
+
 export async function del(path: string, query?: Query): Promise<void> {
   await send('DELETE', path, query);
 }

@@ -18,6 +18,10 @@ export type Member = Schemas['MemberEntity'];
 export type Repository = Schemas['RepositoryEntity'];
 export type TagSummary = Schemas['ListedTagEntity'];
 export type TagDetails = Schemas['TagDetailsEntity'];
+/** How a tag is protected (the most restrictive rules covering it), and why this caller may not push or delete it. */
+export type TagProtection = Schemas['TagProtectionEntity'];
+/** A protection level of the rules API; null: not restricted (both null: immutable). */
+export type ProtectionLevel = NonNullable<TagProtection['minimum_access_level_for_push']>;
 export type DeletedTag = Schemas['DeletedTagEntity'];
 export type Descriptor = Schemas['DescriptorEntity'];
 export type Referrer = Schemas['ReferrerEntity'];

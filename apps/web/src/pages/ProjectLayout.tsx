@@ -8,11 +8,13 @@ import { useAsync } from '../components/useAsync';
 import { Link } from '../router';
 import { useSession } from '../session-context';
 
-export type ProjectTab = 'registry' | 'cleanup' | 'deploy-tokens' | 'access-tokens' | 'webhooks' | 'usage';
+export type ProjectTab = 'registry' | 'cleanup' | 'protection' | 'deploy-tokens' | 'access-tokens' | 'webhooks' | 'usage';
 
-const TABS: Array<[ProjectTab, string, string]> = [
+/** The last field: the least role that sees the tab (the page answers the others too, with a message). */
+const TABS: Array<[ProjectTab, string, string, number?]> = [
   ['registry', 'Container registry', 'registry'],
   ['cleanup', 'Cleanup policy', 'cleanup'],
+  ['protection', 'Protected tags', 'protection', AccessLevel.MAINTAINER],
   ['deploy-tokens', 'Deploy tokens', 'deploy-tokens'],
   ['access-tokens', 'Access tokens', 'access-tokens'],
   ['webhooks', 'Webhooks', 'webhooks'],
@@ -65,7 +67,7 @@ export function ProjectLayout({ projectId, tab, children }: { projectId: string;
         </p>
       </div>
       <nav className="tabs" aria-label="Project">
-        {TABS.map(([key, label, segment]) => (
+        {TABS.filter(([, , , least]) => accessLevel >= (least ?? 0)).map(([key, label, segment]) => (
           <Link key={key} href={projectHref(project.id, segment)} aria-current={key === tab ? 'page' : undefined}>
             {label}
           </Link>

@@ -12,7 +12,7 @@ import { Link, navigate, setQuery, useLocation } from '../router';
 import { useProject } from './ProjectLayout';
 import { ConfirmPanel } from '../components/ConfirmPanel';
 import { TagTable } from './TagTable';
-import { parseSort, serverOrder, TAG_SORTS, TagRow, visibleTags } from './tag-list';
+import { deleteRefusal, parseSort, serverOrder, TAG_SORTS, TagRow, visibleTags } from './tag-list';
 
 const PER_PAGE = 20;
 
@@ -69,9 +69,12 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
         navigate(projectHref(project.id, 'registry'));
         return;
       }
+      // The server's refusal (a protected or immutable tag) is shown as it words it.
       const failures: string[] = [];
-      await mapLimit(confirm.names, 4, (name) => deleteTag(project.id, repositoryId, name).catch(() => failures.push(name)));
-      setMessage(`Deleted ${confirm.names.length - failures.length} of ${confirm.names.length} tag(s).${failures.length ? ` Failed: ${failures.join(', ')}` : ''}`);
+      await mapLimit(confirm.names, 4, (name) =>
+        deleteTag(project.id, repositoryId, name).catch((error: unknown) => failures.push(`${name} (${error instanceof Error ? error.message : String(error)})`)),
+      );
+      setMessage(`Deleted ${confirm.names.length - failures.length} of ${confirm.names.length} tag(s).${failures.length ? ` Failed: ${failures.join('; ')}` : ''}`);
       setSelected(new Set());
       tags.reload();
       repo.reload();
@@ -164,6 +167,7 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
               })
             }
             canDelete={canDelete}
+            refusal={(row) => deleteRefusal(row, accessLevel)}
             onDelete={(name) => setConfirm({ names: [name] })}
           />
           <Pagination label="Tag pages" page={Math.min(page, totalPages)} totalPages={totalPages} onPage={(next) => setQuery({ page: next })} />

@@ -1,6 +1,6 @@
 import { formatBytes, formatDate, projectHref, shortDigest } from '../components/format';
 import { Link } from '../router';
-import type { TagRow } from './tag-list';
+import { protectionSummary, type TagRow } from './tag-list';
 
 interface Props {
   projectId: number;
@@ -10,11 +10,14 @@ interface Props {
   selected: Set<string>;
   onToggle: (name: string, on: boolean) => void;
   canDelete: (row: TagRow) => boolean;
+  /** Why the viewer may not delete a protected or immutable tag (its controls are disabled with it), else null. */
+  refusal: (row: TagRow) => string | null;
   onDelete: (name: string) => void;
 }
 
-export function TagTable({ projectId, repositoryId, rows, selectable, selected, onToggle, canDelete, onDelete }: Props) {
-  const allSelected = rows.length > 0 && rows.every((row) => selected.has(row.name));
+export function TagTable({ projectId, repositoryId, rows, selectable, selected, onToggle, canDelete, refusal, onDelete }: Props) {
+  const deletable = rows.filter((row) => !refusal(row));
+  const allSelected = deletable.length > 0 && deletable.every((row) => selected.has(row.name));
   return (
     <table className="list" aria-label="Tags" data-testid="tags">
       <thead>
@@ -25,7 +28,7 @@ export function TagTable({ projectId, repositoryId, rows, selectable, selected, 
                 type="checkbox"
                 aria-label="Select all tags on this page"
                 checked={allSelected}
-                onChange={(event) => rows.forEach((row) => onToggle(row.name, event.target.checked))}
+                onChange={(event) => deletable.forEach((row) => onToggle(row.name, event.target.checked))}
               />
             </th>
           )}
@@ -43,30 +46,55 @@ export function TagTable({ projectId, repositoryId, rows, selectable, selected, 
         </tr>
       </thead>
       <tbody>
-        {rows.map((row) => (
-          <tr key={row.name} data-testid={`tag-row-${row.name}`}>
-            {selectable && (
-              <td className="check">
-                <input type="checkbox" aria-label={`Select tag ${row.name}`} checked={selected.has(row.name)} onChange={(event) => onToggle(row.name, event.target.checked)} />
-              </td>
-            )}
-            <td>
-              <Link href={projectHref(projectId, 'registry', repositoryId, 'tags', row.name)}>{row.name}</Link>
-            </td>
-            <td className="hide-narrow mono">{row.digest ? shortDigest(row.digest) : row.detailsError ? 'unavailable' : '…'}</td>
-            <td>{row.total_size !== undefined ? formatBytes(row.total_size) : '…'}</td>
-            <td>{row.created_at !== undefined ? formatDate(row.created_at) : '…'}</td>
-            <td data-testid="last-pulled">{lastPulled(row)}</td>
-            <td data-testid="pull-count">{row.pull_count ?? '—'}</td>
-            <td className="actions">
-              {canDelete(row) && (
-                <button type="button" className="danger small" onClick={() => onDelete(row.name)} aria-label={`Delete tag ${row.name}`}>
-                  Delete
-                </button>
+        {rows.map((row) => {
+          const refused = refusal(row);
+          return (
+            <tr key={row.name} data-testid={`tag-row-${row.name}`}>
+              {selectable && (
+                <td className="check">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select tag ${row.name}`}
+                    title={refused ?? undefined}
+                    disabled={refused !== null}
+                    checked={refused === null && selected.has(row.name)}
+                    onChange={(event) => onToggle(row.name, event.target.checked)}
+                  />
+                </td>
               )}
-            </td>
-          </tr>
-        ))}
+              <td>
+                <Link href={projectHref(projectId, 'registry', repositoryId, 'tags', row.name)}>{row.name}</Link>
+                {row.protection && (
+                  <span className={`badge ${row.protection.immutable ? 'immutable' : 'protected'}`} title={protectionSummary(row)} data-testid="protection-badge">
+                    {row.protection.immutable ? 'Immutable' : 'Protected'}
+                  </span>
+                )}
+              </td>
+              <td className="hide-narrow mono">{row.digest ? shortDigest(row.digest) : row.detailsError ? 'unavailable' : '…'}</td>
+              <td>{row.total_size !== undefined ? formatBytes(row.total_size) : '…'}</td>
+              <td>{row.created_at !== undefined ? formatDate(row.created_at) : '…'}</td>
+              <td data-testid="last-pulled">{lastPulled(row)}</td>
+              <td data-testid="pull-count">{row.pull_count ?? '—'}</td>
+              <td className="actions">
+                {canDelete(row) && (
+                  // A disabled button gets no pointer events in every browser: the wrapper carries the tooltip.
+                  <span title={refused ?? undefined} data-testid="delete-refused" data-reason={refused ?? undefined}>
+                    <button
+                      type="button"
+                      className="danger small"
+                      disabled={refused !== null}
+                      onClick={() => onDelete(row.name)}
+                      aria-label={`Delete tag ${row.name}`}
+                      title={refused ?? undefined}
+                    >
+                      Delete
+                    </button>
+                  </span>
+                )}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );

@@ -56,3 +56,30 @@ export function visibleTags(rows: TagRow[], filter: string, sort: TagSort): TagR
   });
   return kept;
 }
+
+const LEVEL_RANK: Record<string, number> = { maintainer: 40, owner: 50, admin: 60 };
+const LEVEL_NAME: Record<string, string> = { maintainer: 'Maintainer', owner: 'Owner', admin: 'Administrator' };
+
+/**
+ * Why the viewer may not delete this tag, or null when they may: the server's own reason for this caller when the
+ * tag carries one, else the viewer's role (administrators rank above Owner) against the tag's delete level;
+ * an immutable tag nobody deletes. The server checks every delete regardless.
+ */
+export function deleteRefusal(row: Pick<TagRow, 'name' | 'protection'>, role: number): string | null {
+  const protection = row.protection;
+  if (!protection) return null;
+  if (protection.delete_refused_reason !== undefined) return protection.delete_refused_reason;
+  if (protection.immutable) return `tag "${row.name}" is immutable`;
+  const level = protection.minimum_access_level_for_delete;
+  if (level && role < LEVEL_RANK[level]) return `tag "${row.name}" is protected: deleting requires ${LEVEL_NAME[level]}`;
+  return null;
+}
+
+/** The badge's tooltip: the effective levels of the rules covering the tag. */
+export function protectionSummary(row: Pick<TagRow, 'protection'>): string {
+  const protection = row.protection;
+  if (!protection) return '';
+  if (protection.immutable) return 'Immutable: nobody may move or delete this tag';
+  const level = (value: string | null) => (value ? LEVEL_NAME[value] : 'no restriction');
+  return `Protected: push needs ${level(protection.minimum_access_level_for_push)}, delete needs ${level(protection.minimum_access_level_for_delete)}`;
+}
