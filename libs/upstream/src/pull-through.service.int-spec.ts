@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { createLogger, SecretBox } from '@cargohold/common';
-import { PullThroughCatalog, RegistryError, UpstreamCredentials, type UpstreamTarget } from '@cargohold/registry';
+import { PullThroughCatalog, RegistryError, UpstreamCredentials } from '@cargohold/registry';
 import {
   createIntegrationEnvironment,
   eventually,
@@ -16,7 +16,7 @@ import {
 import { BlobDigestMismatchError, BlobTee } from './blob-tee';
 import { RedisFetchLeases } from './fetch-leases';
 import { startGatedProxy } from './gated-proxy.spec-helper';
-import { PullThroughService, ServedBlob } from './pull-through.service';
+import { PullThroughService, PullThroughTarget, ServedBlob } from './pull-through.service';
 import { UpstreamRegistryClient } from './upstream-registry.client';
 
 const HOUR = 3_600_000;
@@ -86,9 +86,9 @@ describe('PullThroughService against distribution upstreams (PostgreSQL, Redis, 
   }
 
   /** An upstream row (cache entries reference it) and the target the engine is given for it. */
-  async function target(url: string, cacheValidityHours = 24, credentials: UpstreamTarget['credentials'] = null): Promise<UpstreamTarget> {
+  async function target(url: string, cacheValidityHours = 24, credentials: PullThroughTarget['credentials'] = null): Promise<PullThroughTarget> {
     const row = await catalog.upstreams.create(env.dataSource.manager, { groupId, url, name: url, description: '', cacheValidityHours });
-    return { upstreamId: row.id, groupId, url, cacheValidityHours, credentials, libraryPrefix: false };
+    return { upstreamId: row.id, url, cacheValidityHours, credentials, libraryPrefix: false };
   }
 
   /** An engine as one api replica builds it: its own upstream client, the shared database, store and Redis. */

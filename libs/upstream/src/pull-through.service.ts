@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Logger } from '@cargohold/common';
-import { blobEntryPath, manifestEntryPath, parseReference, PullThroughCatalog, RegistryError, type CacheEntryRow, type UpstreamTarget } from '@cargohold/registry';
+import { blobEntryPath, manifestEntryPath, parseReference, PullThroughCatalog, RegistryError, type CacheEntryRow, type UpstreamTarget as CatalogTarget } from '@cargohold/registry';
 import type { BlobDownload, BlobStore } from '@cargohold/storage';
 import { BlobTee } from './blob-tee';
 import { isDigest } from './digests';
@@ -19,6 +19,9 @@ import {
 import { UpstreamError } from './upstream-error';
 import { UpstreamMeta, UpstreamRegistryClient } from './upstream-registry.client';
 import { UpstreamTarget as ClientTarget } from './upstream-target';
+
+/** What the engine needs of an upstream: the catalog's UpstreamTarget has it, in position order. */
+export type PullThroughTarget = Pick<CatalogTarget, 'upstreamId' | 'url' | 'cacheValidityHours' | 'credentials' | 'libraryPrefix'>;
 
 export interface ServedManifest {
   /** The bytes exactly as the upstream sent them. */
@@ -85,10 +88,10 @@ export class PullThroughService {
   }
 
   /** A manifest by tag or digest through the upstreams (in position order). `accept`: the client's Accept values. */
-  async manifest(targets: UpstreamTarget[], image: string, reference: string, accept: string[]): Promise<ServedManifest> {
+  async manifest(targets: PullThroughTarget[], image: string, reference: string, accept: string[]): Promise<ServedManifest> {
     parseReference(reference);
     const wanted = accept.length > 0 ? accept : DEFAULT_MANIFEST_ACCEPT;
-    const path = (target: UpstreamTarget) => manifestEntryPath(upstreamImage(target, image), reference);
+    const path = (target: PullThroughTarget) => manifestEntryPath(upstreamImage(target, image), reference);
     const cached = await this.cachedEntries(targets, path);
     const usable = cached.filter(({ entry }) => acceptable(wanted, entry.contentType));
     if (isDigest(reference)) {
@@ -153,7 +156,7 @@ export class PullThroughService {
   }
 
   /** The size of a blob, from the cache or an upstream's HEAD (a HEAD caches nothing). */
-  async blobSize(targets: UpstreamTarget[], image: string, digest: string): Promise<number> {
+  async blobSize(targets: PullThroughTarget[], image: string, digest: string): Promise<number> {
     checkDigest(digest);
     for (const { entry } of await this.cachedEntries(targets, (target) => blobEntryPath(upstreamImage(target, image), digest))) {
       if (await this.store.stat(digest)) return entry.size;
@@ -171,9 +174,9 @@ export class PullThroughService {
    * streamed to the client while it is stored. A range of an uncached blob is passed through from the upstream
    * without caching (clients ask for ranges to resume, rarely on a first pull).
    */
-  async blob(targets: UpstreamTarget[], image: string, digest: string, range?: { start: number; end: number }): Promise<ServedBlob> {
+  async blob(targets: PullThroughTarget[], image: string, digest: string, range?: { start: number; end: number }): Promise<ServedBlob> {
     checkDigest(digest);
-    const path = (target: UpstreamTarget) => blobEntryPath(upstreamImage(target, image), digest);
+    const path = (target: PullThroughTarget) => blobEntryPath(upstreamImage(target, image), digest);
     const deadline = this.now() + this.followerWaitMs;
     for (;;) {
       const stored = await this.storedBlob(targets, image, digest, path, range);
@@ -191,7 +194,7 @@ export class PullThroughService {
   }
 
   /** Served from the store: an entry of one of the upstreams, or bytes another path stored whose upstream has them. */
-  private async storedBlob(targets: UpstreamTarget[], image: string, digest: string, path: (target: UpstreamTarget) => string, range?: { start: number; end: number }): Promise<ServedBlob | null> {
+  private async storedBlob(targets: PullThroughTarget[], image: string, digest: string, path: (target: PullThroughTarget) => string, range?: { start: number; end: number }): Promise<ServedBlob | null> {
     const entries = await this.cachedEntries(targets, path);
     if (!(await this.store.stat(digest))) return null;
     let entry = entries[0]?.entry;
@@ -220,8 +223,8 @@ export class PullThroughService {
   }
 
   /** Leader: the first upstream that has the blob is streamed into the store and to this client. */
-  private async download(targets: UpstreamTarget[], image: string, digest: string, lease: { renew(): Promise<boolean>; release(): Promise<void> }): Promise<ServedBlob> {
-    let opened: { target: UpstreamTarget; blob: Awaited<ReturnType<UpstreamRegistryClient['getBlob']>> };
+  private async download(targets: PullThroughTarget[], image: string, digest: string, lease: { renew(): Promise<boolean>; release(): Promise<void> }): Promise<ServedBlob> {
+    let opened: { target: PullThroughTarget; blob: Awaited<ReturnType<UpstreamRegistryClient['getBlob']>> };
     try {
       opened = await this.firstUpstream(targets, digest, async (target) => {
         const blob = await this.client.getBlob(clientTarget(target), upstreamImage(target, image), digest);
@@ -273,7 +276,7 @@ export class PullThroughService {
     return { kind: 'streaming', status: 200, size: blob.size, body: tee.client };
   }
 
-  private async passRange(targets: UpstreamTarget[], image: string, digest: string, range: { start: number; end: number }): Promise<ServedBlob> {
+  private async passRange(targets: PullThroughTarget[], image: string, digest: string, range: { start: number; end: number }): Promise<ServedBlob> {
     return this.firstUpstream(targets, digest, async (target) => {
       const blob = await this.client.getBlob(clientTarget(target), upstreamImage(target, image), digest, range);
       this.observe(target, blob);
@@ -293,7 +296,7 @@ export class PullThroughService {
   }
 
   /** `work` on each upstream in position order until one has it; not found everywhere, or every upstream failed. */
-  private async firstUpstream<T>(targets: UpstreamTarget[], what: string, work: (target: UpstreamTarget) => Promise<T>): Promise<T> {
+  private async firstUpstream<T>(targets: PullThroughTarget[], what: string, work: (target: PullThroughTarget) => Promise<T>): Promise<T> {
     const failures: UpstreamError[] = [];
     for (const target of targets) {
       try {
@@ -311,8 +314,8 @@ export class PullThroughService {
   }
 
   /** The cache entries of `path` of each upstream, in position order. */
-  private async cachedEntries(targets: UpstreamTarget[], path: (target: UpstreamTarget) => string): Promise<Array<{ target: UpstreamTarget; entry: CacheEntryRow }>> {
-    const found: Array<{ target: UpstreamTarget; entry: CacheEntryRow }> = [];
+  private async cachedEntries(targets: PullThroughTarget[], path: (target: PullThroughTarget) => string): Promise<Array<{ target: PullThroughTarget; entry: CacheEntryRow }>> {
+    const found: Array<{ target: PullThroughTarget; entry: CacheEntryRow }> = [];
     for (const target of targets) {
       const entry = await this.catalog.entries.find(this.catalog.db.manager, target.upstreamId, path(target));
       if (entry) found.push({ target, entry });
@@ -320,7 +323,7 @@ export class PullThroughService {
     return found;
   }
 
-  private isValid(target: UpstreamTarget, entry: CacheEntryRow): boolean {
+  private isValid(target: PullThroughTarget, entry: CacheEntryRow): boolean {
     return this.now() < entry.upstreamCheckedAt.getTime() + target.cacheValidityHours * 3_600_000;
   }
 
@@ -347,7 +350,7 @@ export class PullThroughService {
   }
 
   /** Stores manifest bytes at their digest, then records the tag's entry (when by tag) and the digest's. */
-  private async saveManifest(target: UpstreamTarget, image: string, reference: string, fetched: { bytes: Buffer; digest: string; mediaType: string }): Promise<void> {
+  private async saveManifest(target: PullThroughTarget, image: string, reference: string, fetched: { bytes: Buffer; digest: string; mediaType: string }): Promise<void> {
     const uploadId = `pull-through-${randomUUID()}`;
     const publish = async () => {
       if (await this.store.stat(fetched.digest)) return;
@@ -399,7 +402,7 @@ export class PullThroughService {
   }
 
   /** Upstream rate limits, logged and exported. */
-  private observe(target: UpstreamTarget, meta: UpstreamMeta): void {
+  private observe(target: PullThroughTarget, meta: UpstreamMeta): void {
     if (meta.rateLimitRemaining === undefined) return;
     upstreamRateLimitRemaining.set({ upstream: String(target.upstreamId) }, meta.rateLimitRemaining);
     const level = meta.rateLimitRemaining < 10 ? 'warn' : 'debug';
@@ -409,7 +412,7 @@ export class PullThroughService {
 
 class BytesGone extends Error {}
 
-function clientTarget(target: UpstreamTarget): ClientTarget {
+function clientTarget(target: PullThroughTarget): ClientTarget {
   return {
     key: `upstream:${target.upstreamId}`,
     url: target.url,
@@ -418,7 +421,7 @@ function clientTarget(target: UpstreamTarget): ClientTarget {
 }
 
 /** Docker Hub's rule for the dependency proxy: a one-segment name is an official image under `library/`. */
-function upstreamImage(target: UpstreamTarget, image: string): string {
+function upstreamImage(target: PullThroughTarget, image: string): string {
   return target.libraryPrefix && !image.includes('/') ? `library/${image}` : image;
 }
 
