@@ -2,7 +2,7 @@ import type { BulkDeleteRules } from '@cargohold/registry';
 
 /** Queue names: stable, kebab-case, shared by the api (producer) and the worker (consumer). */
 export enum QueueName {
-  /** Housekeeping: abandoned upload purge, stranded work, deleted tag records. */
+  /** Housekeeping: abandoned upload purge, stranded work, deleted tag records, pull-through cache expiry. */
   Maintenance = 'maintenance',
   /** Deletes asked for through the REST API: bulk tag delete, repository delete, group and user delete. */
   RegistryDeletes = 'registry-deletes',
@@ -19,6 +19,7 @@ export enum JobName {
   PurgeStaleUploads = 'purge-stale-uploads',
   RequeueStrandedWork = 'requeue-stranded-work',
   PruneDeletedTags = 'prune-deleted-tags',
+  ExpirePullThroughCache = 'expire-pull-through-cache',
   BulkDeleteTags = 'bulk-delete-tags',
   DeleteRepository = 'delete-repository',
   DeleteGroup = 'delete-group',
@@ -36,6 +37,8 @@ export interface JobPayloads {
   [JobName.RequeueStrandedWork]: { olderThanSeconds: number };
   /** Deleted tag records past their restore window (the window is the worker's GC_REVIEW_DELAY). */
   [JobName.PruneDeletedTags]: Record<string, never>;
+  /** Pull-through cache entries not pulled for their TTL (dependency proxy policy, VIRTUAL_REGISTRY_CACHE_TTL_DAYS). */
+  [JobName.ExpirePullThroughCache]: Record<string, never>;
   /**
    * `params`: the rules as the api validated them; `requestId`: the bulk_tag_delete_requests row it runs (absent
    * in jobs queued before those rows existed).
@@ -58,6 +61,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PurgeStaleUploads]: QueueName.Maintenance,
   [JobName.RequeueStrandedWork]: QueueName.Maintenance,
   [JobName.PruneDeletedTags]: QueueName.Maintenance,
+  [JobName.ExpirePullThroughCache]: QueueName.Maintenance,
   [JobName.BulkDeleteTags]: QueueName.RegistryDeletes,
   [JobName.DeleteRepository]: QueueName.RegistryDeletes,
   [JobName.DeleteGroup]: QueueName.RegistryDeletes,

@@ -62,3 +62,4 @@ export * from './protection/protection-error';
 export * from './protection/protection-rule.service';
 export * from './protection/protection-view.service';
 export type { RuleKind } from './protection/protection-rule.repository';
+export * from './virtual-registries/pull-through-cache-expiry';

@@ -49,5 +49,11 @@ export class MaintenanceScheduler implements OnApplicationBootstrap {
       { every: pruneDeletedTagsEveryMs(this.config.gcReviewDelay) },
       { name: JobName.PruneDeletedTags, data: {}, opts: HOUSEKEEPING_JOB_OPTIONS },
     );
+    // TTLs are whole days: the same cadence (every minute to every hour) removes an entry within an hour of its due.
+    await this.queue.upsertJobScheduler(
+      JobName.ExpirePullThroughCache,
+      { every: pruneDeletedTagsEveryMs(this.config.gcReviewDelay) },
+      { name: JobName.ExpirePullThroughCache, data: {}, opts: HOUSEKEEPING_JOB_OPTIONS },
+    );
   }
 }

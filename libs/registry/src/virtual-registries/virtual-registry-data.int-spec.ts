@@ -9,6 +9,7 @@ import { FilesystemBlobStore } from '@cargohold/storage';
 import { createTestDatabase, seedProject, TestDatabase } from '@cargohold/testing';
 import { GarbageCollector } from '../gc/garbage-collector';
 import { GcRepository } from '../gc/gc.repository';
+import { PullThroughCacheExpiry } from './pull-through-cache-expiry';
 import { PullThroughCatalog } from './pull-through-catalog';
 import { UpstreamCredentials } from './upstream-credentials';
 import { blobEntryPath, manifestEntryPath } from './virtual-registry-rows';
@@ -165,5 +166,23 @@ describe('pull-through cache data (PostgreSQL, filesystem store)', () => {
     expect(await catalog.entries.expire(db(), proxy.id, 90, 100, 0)).toBe(1);
     expect(await database.query(`SELECT digest FROM container_upstream_cache_entries`)).toEqual([{ digest: fresh }]);
     expect(await database.query(`SELECT blob_digest FROM gc_blob_review_queue`)).toEqual([{ blob_digest: digest }]);
+  });
+
+  it('the worker expiry follows each upstream TTL: the group policy for the dependency proxy, the setting for virtual registries', async () => {
+    const [old1, old2] = [await storedBlob(10), await storedBlob(20)];
+    const proxy = await catalog.upstreams.dependencyProxyUpstream(db(), groupId);
+    const virtual = await upstream('http://ttl.test');
+    for (const [upstreamId, digest] of [[proxy.id, old1], [virtual.id, old2]] as const) {
+      await dataSource.transaction((tx) =>
+        catalog.entries.record(tx, { upstreamId, relativePath: blobEntryPath('library/x', digest), digest, contentType: 'application/octet-stream', size: 1 }),
+      );
+    }
+    await database.query(`UPDATE container_upstream_cache_entries SET downloaded_at = now() - interval '40 days'`);
+    await catalog.dependencyProxySettings.update(db(), groupId, { ttlPolicyEnabled: false });
+    expect(await new PullThroughCacheExpiry(dataSource, { virtualRegistryTtlDays: 0, reviewDelaySeconds: 0 }).expire()).toBe(0);
+    expect(await new PullThroughCacheExpiry(dataSource, { virtualRegistryTtlDays: 30, reviewDelaySeconds: 0 }).expire()).toBe(1);
+    await catalog.dependencyProxySettings.update(db(), groupId, { ttlPolicyEnabled: true, ttlDays: 30 });
+    expect(await new PullThroughCacheExpiry(dataSource, { virtualRegistryTtlDays: 30, reviewDelaySeconds: 0 }).expire()).toBe(1);
+    expect(await database.query(`SELECT count(*)::int AS n FROM container_upstream_cache_entries`)).toEqual([{ n: 0 }]);
   });
 });
