@@ -1,12 +1,28 @@
 import { Readable } from 'node:stream';
-import { UpstreamTarget } from '@cargohold/registry';
 import { BlobDownload } from '@cargohold/storage';
 
 /**
- * The pull-through engine as the /v2/ routes use it: libs/upstream's PullThroughService (see
- * /work/wt/_notes/upstream-api.md), declared here by shape so the routes and token scopes stand on their own and the
- * engine plugs in where the api module provides PULL_THROUGH_ENGINE. Upstreams come in position order.
+ * The pull-through engine as the /v2/ routes use it (libs/upstream's PullThroughService, see
+ * /work/wt/_notes/upstream-api.md): declared here by shape so the routes, the token scopes and the cache bookkeeping
+ * stand on their own and the engine plugs in where the api module builds the router.
  */
+export interface PullThroughUpstreamSpec {
+  id: string;
+  /** Stable per url and credentials: the engine caches upstream tokens under it. */
+  key: string;
+  url: string;
+  username?: string;
+  password?: string;
+  cacheValidityHours: number;
+}
+
+export interface PullThroughSourceSpec {
+  /** `vreg:<registry id>` or `dp:<group id>`: the cache namespace. */
+  scope: string;
+  /** In position order: the first that has the image wins. */
+  upstreams: PullThroughUpstreamSpec[];
+}
+
 export interface ServedManifestShape {
   bytes: Buffer;
   digest: string;
@@ -20,7 +36,7 @@ export type ServedBlobShape =
   | { kind: 'streaming'; size?: number; status: 200 | 206; contentRange?: string; body: Readable };
 
 export interface PullThroughEngine {
-  manifest(targets: UpstreamTarget[], image: string, reference: string, accept: string[]): Promise<ServedManifestShape>;
-  blobSize(targets: UpstreamTarget[], image: string, digest: string): Promise<number>;
-  blob(targets: UpstreamTarget[], image: string, digest: string, range?: { start: number; end: number }): Promise<ServedBlobShape>;
+  getManifest(source: PullThroughSourceSpec, image: string, reference: string, accept: string[]): Promise<ServedManifestShape>;
+  getBlob(source: PullThroughSourceSpec, image: string, digest: string, range?: { start: number; end: number }): Promise<ServedBlobShape>;
+  headBlob(source: PullThroughSourceSpec, image: string, digest: string): Promise<{ size: number }>;
 }

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { DomainError, registryBytes } from '@cargohold/common';
 import { PullThroughPath } from '@cargohold/iam';
 import { PullThroughCatalog, RegistryError, UpstreamTarget } from '@cargohold/registry';
-import { PullThroughEngine } from './pull-through-engine';
+import { PullThroughEngine, PullThroughSourceSpec } from './pull-through-engine';
 import { header, RegistryRequest, send } from './registry-http';
 import { RegistryRoute } from './registry-routes';
 
@@ -25,34 +25,33 @@ export class PullThroughHandler {
     if (route.kind !== 'manifest' && route.kind !== 'blob') {
       throw new RegistryError('UNSUPPORTED', 'only manifests and blobs can be pulled through the pull-through cache');
     }
-    const targets = await this.targets(path);
+    const source = await this.source(path);
     if (!this.engine) throw new RegistryError('UNAVAILABLE', 'the pull-through cache is not available on this server');
     try {
-      if (route.kind === 'manifest') await this.manifest(request, targets, path.image, route.reference);
-      else await this.blob(request, targets, path.image, route.digest);
+      if (route.kind === 'manifest') await this.manifest(request, source, path.image, route.reference);
+      else await this.blob(request, source, path.image, route.digest);
     } catch (error) {
       throw ociError(error, route.kind);
     }
   }
 
-  /** The upstreams to try, in position order (the dependency proxy has one: the configured Docker Hub). */
-  private async targets(path: PullThroughPath): Promise<UpstreamTarget[]> {
+  private async source(path: PullThroughPath): Promise<PullThroughSourceSpec> {
     if (path.kind === 'virtual_registry') {
       const found = await this.catalog.registryTargets(path.registryId);
       if (!found) throw new RegistryError('NAME_UNKNOWN', 'no such virtual registry');
-      return found.targets;
+      return { scope: `vreg:${path.registryId}`, upstreams: found.targets.map(upstreamSpec) };
     }
     const target = await this.catalog.dependencyProxyTargetByPath(path.groupPath);
     if (!target) throw new RegistryError('NAME_UNKNOWN', 'the dependency proxy is not enabled for this group');
-    return [target];
+    return { scope: `dp:${target.groupId}`, upstreams: [upstreamSpec(target)] };
   }
 
-  private async manifest(request: RegistryRequest, targets: UpstreamTarget[], image: string, reference: string): Promise<void> {
+  private async manifest(request: RegistryRequest, source: PullThroughSourceSpec, image: string, reference: string): Promise<void> {
     const accept = (header(request.req, 'accept') ?? '')
       .split(',')
       .map((value) => value.trim())
       .filter(Boolean);
-    const served = await this.engine!.manifest(targets, image, reference, accept);
+    const served = await this.engine!.getManifest(source, image, reference, accept);
     const headers: Record<string, string | number> = {
       'Content-Type': served.mediaType,
       'Docker-Content-Digest': served.digest,
@@ -60,22 +59,22 @@ export class PullThroughHandler {
     };
     if (served.warning) {
       headers.Warning = served.warning;
-      request.log.warn({ image, reference, upstreams: targets.map((t) => t.upstreamId) }, 'served a cached manifest past its validity: the upstream failed');
+      request.log.warn({ image, reference, scope: source.scope }, 'served a cached manifest past its validity: the upstream failed');
     }
     if (request.method === 'HEAD') send(request.res, 200, { ...headers, 'Content-Length': served.bytes.length });
     else send(request.res, 200, headers, served.bytes);
   }
 
-  private async blob(request: RegistryRequest, targets: UpstreamTarget[], image: string, digest: string): Promise<void> {
+  private async blob(request: RegistryRequest, source: PullThroughSourceSpec, image: string, digest: string): Promise<void> {
     const { req, res } = request;
     const common = { 'Docker-Content-Digest': digest, ETag: `"${digest}"`, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
     if (request.method === 'HEAD') {
-      const size = await this.engine!.blobSize(targets, image, digest);
+      const { size } = await this.engine!.headBlob(source, image, digest);
       send(res, 200, { ...common, 'Content-Length': size });
       return;
     }
     const range = openRange(header(req, 'range'));
-    const served = await this.engine!.blob(targets, image, digest, range);
+    const served = await this.engine!.getBlob(source, image, digest, range);
     if (served.kind === 'stored') {
       const length = range ? Math.min(range.end, served.size - 1) - range.start + 1 : served.size;
       for (const [key, value] of Object.entries(common)) res.setHeader(key, value);
@@ -108,6 +107,16 @@ function openRange(value: string | undefined): { start: number; end: number } | 
   const start = Number(match[1]);
   const end = match[2] === '' ? Number.MAX_SAFE_INTEGER : Number(match[2]);
   return end >= start ? { start, end } : undefined;
+}
+
+function upstreamSpec(target: UpstreamTarget) {
+  return {
+    id: String(target.upstreamId),
+    key: `upstream:${target.upstreamId}:${target.updatedAt.getTime()}`,
+    url: target.url,
+    ...(target.credentials ? { username: target.credentials.username, password: target.credentials.password } : {}),
+    cacheValidityHours: target.cacheValidityHours,
+  };
 }
 
 /** The engine's domain errors in OCI terms: nothing found upstream is the 404 a registry gives, 429 stays 429. */
