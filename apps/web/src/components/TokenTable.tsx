@@ -1,12 +1,5 @@
-import { ReactNode } from 'react';
+import { Column, DataTable } from './DataTable';
 import { formatDate } from './format';
-import { EmptyState, Loading } from './States';
-
-export interface TokenColumn<T> {
-  header: string;
-  cell: (token: T) => ReactNode;
-  className?: string;
-}
 
 interface TokenRow {
   id: number;
@@ -16,7 +9,7 @@ interface TokenRow {
 }
 
 /** Scopes, expiry and last use: the columns personal and project access tokens share. */
-export function accessTokenColumns<T extends TokenRow & { scopes: string[]; active: boolean; last_used_at?: string | null }>(): Array<TokenColumn<T>> {
+export function accessTokenColumns<T extends TokenRow & { scopes: string[]; active: boolean; last_used_at?: string | null }>(): Array<Column<T>> {
   return [
     { header: 'Scopes', cell: (token) => token.scopes.join(', ') },
     { header: 'Expires', cell: (token) => expiryLabel(token, !token.active) },
@@ -48,46 +41,30 @@ export function TokenTable<T extends TokenRow>({
   /** The table's accessible name; "<Kind>s" by default. */
   label?: string;
   tokens: T[] | undefined;
-  columns: Array<TokenColumn<T>>;
+  columns: Array<Column<T>>;
   canRevoke: (token: T) => boolean;
   onRevoke: (token: T) => void;
 }) {
-  if (!tokens) return <Loading />;
-  if (tokens.length === 0) return <EmptyState title={`No ${label.toLowerCase()}`} />;
   return (
-    <table className="list" aria-label={label}>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          {columns.map((column) => (
-            <th scope="col" key={column.header} className={column.className}>
-              {column.header}
-            </th>
-          ))}
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {tokens.map((token) => (
-          <tr key={token.id}>
-            <td>{token.name}</td>
-            {columns.map((column) => (
-              <td key={column.header} className={column.className}>
-                {column.cell(token)}
-              </td>
-            ))}
-            <td className="actions">
-              {canRevoke(token) && (
-                <button type="button" className="danger small" onClick={() => onRevoke(token)} aria-label={`Revoke ${kind} ${token.name}`}>
-                  Revoke
-                </button>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      label={label}
+      columns={[
+        { header: 'Name', cell: (token) => token.name },
+        ...columns,
+        {
+          header: 'Actions',
+          hideHeader: true,
+          className: 'actions',
+          cell: (token) =>
+            canRevoke(token) && (
+              <button type="button" className="danger small" onClick={() => onRevoke(token)} aria-label={`Revoke ${kind} ${token.name}`}>
+                Revoke
+              </button>
+            ),
+        },
+      ]}
+      rows={tokens}
+      rowKey={(token) => token.id}
+    />
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ApiError, getAll, isMissingEndpoint } from '../api/client';
 import { getCleanupPreview, getTag, listAllTags, mapLimit } from '../api/registry';
 import type { CleanupPreview, Repository } from '../api/types';
+import { Column, DataTable } from '../components/DataTable';
 import { InlineError, Loading } from '../components/States';
 import { PolicyRules, previewParameters, tagsToDelete } from './cleanup-preview';
 import { lastPulled } from './TagTable';
@@ -90,31 +91,22 @@ function RepositoryResult({ entry }: { entry: RepositoryPreview }) {
         {preview.tags_count > preview.tags.length && ` (the first ${preview.tags.length} tags by name are listed)`}
       </p>
       {preview.tags.length > 0 && (
-        <table className="list" aria-label={`Cleanup preview of ${repository.path}`}>
-          <thead>
-            <tr>
-              <th scope="col">Tag</th>
-              <th scope="col">Would be</th>
-              <th scope="col">Kept by</th>
-              <th scope="col">Last pulled</th>
-              <th scope="col">Pulls</th>
-            </tr>
-          </thead>
-          <tbody>
-            {preview.tags.map((tag) => (
-              <tr key={tag.name} data-testid={`preview-tag-${tag.name}`}>
-                <td>{tag.name}</td>
-                <td data-testid="preview-action">{tag.action === 'delete' ? 'deleted' : 'kept'}</td>
-                <td className="mono" data-testid="preview-kept-by">
-                  {tag.kept_by.join(', ') || '—'}
-                </td>
-                <td>{lastPulled(tag)}</td>
-                <td>{tag.pull_count}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label={`Cleanup preview of ${repository.path}`}
+          columns={PREVIEW_COLUMNS}
+          rows={preview.tags}
+          rowKey={(tag) => tag.name}
+          rowTestId={(tag) => `preview-tag-${tag.name}`}
+        />
       )}
     </div>
   );
 }
+
+const PREVIEW_COLUMNS: Array<Column<CleanupPreview['tags'][number]>> = [
+  { header: 'Tag', cell: (tag) => tag.name },
+  { header: 'Would be', testId: 'preview-action', cell: (tag) => (tag.action === 'delete' ? 'deleted' : 'kept') },
+  { header: 'Kept by', className: 'mono', testId: 'preview-kept-by', cell: (tag) => tag.kept_by.join(', ') || '—' },
+  { header: 'Last pulled', cell: (tag) => lastPulled(tag) },
+  { header: 'Pulls', cell: (tag) => tag.pull_count },
+];

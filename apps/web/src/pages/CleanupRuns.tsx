@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { getPage, isMissingEndpoint, post } from '../api/client';
 import type { CleanupRun } from '../api/types';
-import { InlineError, Loading } from '../components/States';
+import { Column, DataTable } from '../components/DataTable';
+import { InlineError } from '../components/States';
 import { formatDate } from '../components/format';
 import { useAsync } from '../components/useAsync';
 
@@ -35,39 +36,32 @@ export function CleanupRuns({ projectId, canRun }: { projectId: number; canRun: 
         )}
       </div>
       <InlineError error={error ?? runs.error} />
-      {!runs.data ? (
-        !runs.error && <Loading />
-      ) : runs.data.items.length === 0 ? (
-        <p className="sub">The policy has not run yet.</p>
-      ) : (
-        <table className="list" aria-labelledby="runs-title">
-          <thead>
-            <tr>
-              <th scope="col">Scheduled</th>
-              <th scope="col">Trigger</th>
-              <th scope="col">Status</th>
-              <th scope="col">Tags deleted</th>
-              <th scope="col" className="hide-narrow">
-                Finished
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.data.items.slice(0, 10).map((run) => (
-              <tr key={run.id}>
-                <td>{formatDate(run.scheduled_at)}</td>
-                <td>{run.trigger}</td>
-                <td>
-                  {run.status}
-                  {run.error && <div className="sub">{run.error}</div>}
-                </td>
-                <td>{run.deleted_tags_count}</td>
-                <td className="hide-narrow">{formatDate(run.finished_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {!(runs.error && !runs.data) && (
+        <DataTable
+          label="Runs"
+          labelledBy="runs-title"
+          columns={RUN_COLUMNS}
+          rows={runs.data?.items.slice(0, 10)}
+          rowKey={(run) => run.id}
+          empty={<p className="sub">The policy has not run yet.</p>}
+        />
       )}
     </section>
   );
 }
+
+const RUN_COLUMNS: Array<Column<CleanupRun>> = [
+  { header: 'Scheduled', cell: (run) => formatDate(run.scheduled_at) },
+  { header: 'Trigger', cell: (run) => run.trigger },
+  {
+    header: 'Status',
+    cell: (run) => (
+      <>
+        {run.status}
+        {run.error && <div className="sub">{run.error}</div>}
+      </>
+    ),
+  },
+  { header: 'Tags deleted', cell: (run) => run.deleted_tags_count },
+  { header: 'Finished', className: 'hide-narrow', cell: (run) => formatDate(run.finished_at) },
+];

@@ -4,8 +4,8 @@ import { listDeletedTags, restoreTag } from '../api/deleted-tags';
 import type { DeletedTag } from '../api/types';
 import { AccessLevel } from '../api/types';
 import { Breadcrumbs } from '../components/Layout';
-import { Pagination } from '../components/Pagination';
-import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
+import { Column, DataTable } from '../components/DataTable';
+import { EmptyState, ErrorState, InlineError } from '../components/States';
 import { formatDate, projectHref, shortDigest } from '../components/format';
 import { useAction } from '../components/useAction';
 import { useAsync } from '../components/useAsync';
@@ -13,7 +13,21 @@ import { setQuery, useLocation } from '../router';
 import { useProject } from './ProjectLayout';
 
 const PER_PAGE = 20;
-const COLUMNS: Array<[label: string, className?: string]> = [['Tag'], ['Digest', 'hide-narrow'], ['Deleted'], ['By', 'hide-narrow'], ['Restorable until']];
+const COLUMNS: Array<Column<DeletedTag>> = [
+  { header: 'Tag', cell: (tag) => tag.name },
+  { header: 'Digest', className: 'hide-narrow mono', cell: (tag) => shortDigest(tag.digest) },
+  {
+    header: 'Deleted',
+    cell: (tag) => (
+      <>
+        {formatDate(tag.deleted_at)}
+        <div className="sub">{HOW[tag.how]}</div>
+      </>
+    ),
+  },
+  { header: 'By', className: 'hide-narrow', cell: (tag) => tag.deleted_by_username ?? (tag.deleted_by_type ? `${tag.deleted_by_type} ${tag.deleted_by}` : 'system') },
+  { header: 'Restorable until', cell: (tag) => formatDate(tag.restorable_until) },
+];
 
 const HOW: Record<DeletedTag['how'], string> = { registry: 'registry API', api: 'REST API', bulk_delete: 'bulk delete', cleanup: 'cleanup policy' };
 const BLOCKED: Record<NonNullable<DeletedTag['restore_blocked_by']>, string> = {
@@ -60,51 +74,35 @@ export function DeletedTagsPage({ repositoryId }: { repositoryId: string }) {
       <InlineError error={restore.error} />
       {deleted.error ? (
         <ErrorState error={deleted.error} onRetry={deleted.reload} />
-      ) : !deleted.data ? (
-        <Loading label="Loading deleted tags…" />
-      ) : deleted.data.items.length === 0 ? (
-        <EmptyState title="No recently deleted tags" />
       ) : (
-        <>
-          <table className="list" aria-label="Deleted tags" data-testid="deleted-tags">
-            <thead>
-              <tr>
-                {COLUMNS.map(([label, className]) => (
-                  <th scope="col" key={label} className={className}>
-                    {label}
-                  </th>
-                ))}
-                <th scope="col" aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {deleted.data.items.map((tag) => (
-                <tr key={tag.id} data-testid={`deleted-tag-row-${tag.name}`}>
-                  <td>{tag.name}</td>
-                  <td className="hide-narrow mono">{shortDigest(tag.digest)}</td>
-                  <td>
-                    {formatDate(tag.deleted_at)}
-                    <div className="sub">{HOW[tag.how]}</div>
-                  </td>
-                  <td className="hide-narrow">{tag.deleted_by_username ?? (tag.deleted_by_type ? `${tag.deleted_by_type} ${tag.deleted_by}` : 'system')}</td>
-                  <td>{formatDate(tag.restorable_until)}</td>
-                  <td className="actions">
-                    {tag.restore_blocked_by ? (
-                      <span className="sub">{BLOCKED[tag.restore_blocked_by]}</span>
-                    ) : (
-                      canRestore && (
-                        <button type="button" className="small" disabled={restore.busy} onClick={() => runRestore(tag)} aria-label={`Restore tag ${tag.name}`}>
-                          Restore
-                        </button>
-                      )
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pagination label="Deleted tag pages" page={page} totalPages={deleted.data.totalPages ?? 1} onPage={(next) => setQuery({ page: next })} />
-        </>
+        <DataTable
+          label="Deleted tags"
+          testId="deleted-tags"
+          columns={[
+            ...COLUMNS,
+            {
+              header: 'Actions',
+              hideHeader: true,
+              className: 'actions',
+              cell: (tag) =>
+                tag.restore_blocked_by ? (
+                  <span className="sub">{BLOCKED[tag.restore_blocked_by]}</span>
+                ) : (
+                  canRestore && (
+                    <button type="button" className="small" disabled={restore.busy} onClick={() => runRestore(tag)} aria-label={`Restore tag ${tag.name}`}>
+                      Restore
+                    </button>
+                  )
+                ),
+            },
+          ]}
+          rows={deleted.data?.items}
+          rowKey={(tag) => tag.id}
+          rowTestId={(tag) => `deleted-tag-row-${tag.name}`}
+          loadingLabel="Loading deleted tags…"
+          empty={<EmptyState title="No recently deleted tags" />}
+          pages={{ label: 'Deleted tag pages', page, totalPages: deleted.data?.totalPages ?? 1, onPage: (next) => setQuery({ page: next }) }}
+        />
       )}
     </>
   );

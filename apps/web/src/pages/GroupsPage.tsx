@@ -1,7 +1,8 @@
 import { listGroups } from '../api/projects';
-import { Pagination } from '../components/Pagination';
+import type { Group } from '../api/types';
+import { Column, DataTable } from '../components/DataTable';
 import { SearchBox } from '../components/SearchBox';
-import { EmptyState, ErrorState, Loading } from '../components/States';
+import { EmptyState, ErrorState } from '../components/States';
 import { groupHref } from '../components/format';
 import { useAsync } from '../components/useAsync';
 import { Link, setQuery, useLocation } from '../router';
@@ -19,36 +20,30 @@ export function GroupsPage() {
       </div>
       {state.error ? (
         <ErrorState error={state.error} onRetry={state.reload} />
-      ) : !state.data ? (
-        <Loading label="Loading groups…" />
-      ) : state.data.items.length === 0 ? (
-        <EmptyState title={term ? 'No group matches your search' : 'No groups you can see'} />
       ) : (
-        <>
-          <table className="list" aria-label="Groups">
-            <thead>
-              <tr>
-                <th scope="col">Group</th>
-                <th scope="col">Visibility</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.items.map((group) => (
-                <tr key={group.id}>
-                  <td>
-                    <Link href={groupHref(group.full_path)}>{group.full_name ?? group.full_path}</Link>
-                    {group.description && <div className="sub">{group.description}</div>}
-                  </td>
-                  <td>
-                    <span className={`badge ${group.visibility}`}>{group.visibility}</span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pagination label="Groups pages" page={page} totalPages={state.data.totalPages ?? 1} onPage={(next) => setQuery({ page: next })} />
-        </>
+        <DataTable
+          label="Groups"
+          columns={GROUP_COLUMNS}
+          rows={state.data?.items}
+          rowKey={(group) => group.id}
+          loadingLabel="Loading groups…"
+          empty={<EmptyState title={term ? 'No group matches your search' : 'No groups you can see'} />}
+          pages={{ label: 'Groups pages', page, totalPages: state.data?.totalPages ?? 1, onPage: (next) => setQuery({ page: next }) }}
+        />
       )}
     </>
   );
 }
+
+const GROUP_COLUMNS: Array<Column<Group>> = [
+  {
+    header: 'Group',
+    cell: (group) => (
+      <>
+        <Link href={groupHref(group.full_path)}>{group.full_name}</Link>
+        {group.description && <div className="sub">{group.description}</div>}
+      </>
+    ),
+  },
+  { header: 'Visibility', cell: (group) => <span className={`badge ${group.visibility}`}>{group.visibility}</span> },
+];

@@ -1,7 +1,8 @@
 import { listProjects } from '../api/projects';
+import type { Project } from '../api/types';
+import { Column, DataTable } from '../components/DataTable';
 import { SearchBox } from '../components/SearchBox';
-import { Pagination } from '../components/Pagination';
-import { EmptyState, ErrorState, Loading } from '../components/States';
+import { EmptyState, ErrorState } from '../components/States';
 import { formatDate, projectHref } from '../components/format';
 import { useAsync } from '../components/useAsync';
 import { Link, setQuery, useLocation } from '../router';
@@ -30,42 +31,35 @@ export function ProjectsPage() {
       </div>
       {state.error ? (
         <ErrorState error={state.error} onRetry={state.reload} />
-      ) : !state.data ? (
-        <Loading label="Loading projects…" />
-      ) : state.data.items.length === 0 ? (
-        <EmptyState title={term ? 'No project matches your search' : 'No projects yet'}>
-          <p>{term ? 'Try another name.' : 'Projects you are a member of appear here. Create one with the REST API (POST /api/v4/projects).'}</p>
-        </EmptyState>
       ) : (
-        <>
-          <table className="list" aria-label="Projects">
-            <thead>
-              <tr>
-                <th scope="col">Project</th>
-                <th scope="col">Visibility</th>
-                <th scope="col" className="hide-narrow">
-                  Created
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.items.map((project) => (
-                <tr key={project.id}>
-                  <td>
-                    <Link href={projectHref(project.id, 'registry')}>{project.name_with_namespace}</Link>
-                    {project.description && <div className="sub">{project.description}</div>}
-                  </td>
-                  <td>
-                    <span className={`badge ${project.visibility}`}>{project.visibility}</span>
-                  </td>
-                  <td className="hide-narrow">{formatDate(project.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pagination label="Projects pages" page={page} totalPages={state.data.totalPages ?? 1} onPage={(next) => setQuery({ page: next })} />
-        </>
+        <DataTable
+          label="Projects"
+          columns={PROJECT_COLUMNS}
+          rows={state.data?.items}
+          rowKey={(project) => project.id}
+          loadingLabel="Loading projects…"
+          empty={
+            <EmptyState title={term ? 'No project matches your search' : 'No projects yet'}>
+              <p>{term ? 'Try another name.' : 'Projects you are a member of appear here. Create one with the REST API (POST /api/v4/projects).'}</p>
+            </EmptyState>
+          }
+          pages={{ label: 'Projects pages', page, totalPages: state.data?.totalPages ?? 1, onPage: (next) => setQuery({ page: next }) }}
+        />
       )}
     </>
   );
 }
+
+const PROJECT_COLUMNS: Array<Column<Project>> = [
+  {
+    header: 'Project',
+    cell: (project) => (
+      <>
+        <Link href={projectHref(project.id, 'registry')}>{project.name_with_namespace}</Link>
+        {project.description && <div className="sub">{project.description}</div>}
+      </>
+    ),
+  },
+  { header: 'Visibility', cell: (project) => <span className={`badge ${project.visibility}`}>{project.visibility}</span> },
+  { header: 'Created', className: 'hide-narrow', cell: (project) => formatDate(project.created_at) },
+];

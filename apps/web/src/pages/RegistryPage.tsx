@@ -2,9 +2,9 @@ import { getAll, isMissingEndpoint } from '../api/client';
 import { getRepository, listRepositories, mapLimit } from '../api/registry';
 import type { Repository } from '../api/types';
 import { CopyField } from '../components/CopyButton';
-import { Pagination } from '../components/Pagination';
+import { Column, DataTable, pageOf } from '../components/DataTable';
 import { SearchBox } from '../components/SearchBox';
-import { EmptyState, ErrorState, Loading, NotAvailable } from '../components/States';
+import { EmptyState, ErrorState, NotAvailable } from '../components/States';
 import { formatBytes, formatDate, projectHref } from '../components/format';
 import { useAsync } from '../components/useAsync';
 import { Link, setQuery, useLocation } from '../router';
@@ -23,8 +23,7 @@ export function RegistryPage() {
       // The project listing has no search parameter: filter the whole list here, then page it.
       const all = await getAll<Repository>(`/projects/${project.id}/registry/repositories`, { tags_count: true });
       const matches = all.items.filter((r) => r.path.toLowerCase().includes(term.toLowerCase()));
-      totalPages = Math.max(1, Math.ceil(matches.length / 20));
-      items = matches.slice((page - 1) * 20, page * 20);
+      ({ rows: items, totalPages } = pageOf(matches, page, 20));
     } else {
       const result = await listRepositories(project.id, { page, per_page: 20 });
       items = result.items;
@@ -47,56 +46,47 @@ export function RegistryPage() {
         ) : (
           <ErrorState error={state.error} onRetry={state.reload} />
         )
-      ) : !state.data ? (
-        <Loading label="Loading images…" />
-      ) : state.data.items.length === 0 ? (
-        term ? (
-          <EmptyState title="No image matches your search" />
-        ) : (
-          <EmptyState title="There are no container images in this project yet">
-            <p>Push one with:</p>
-            <CopyField value={`docker push ${prefix}/image:tag`} label="push command" />
-          </EmptyState>
-        )
       ) : (
-        <>
-          <RepositoryTable repositories={state.data.items} projectId={project.id} />
-          <Pagination label="Image pages" page={page} totalPages={state.data.totalPages ?? 1} onPage={(next) => setQuery({ page: next })} />
-        </>
+        <DataTable
+          label="Images"
+          testId="repositories"
+          columns={repositoryColumns(project.id)}
+          rows={state.data?.items}
+          rowKey={(repo) => repo.id}
+          loadingLabel="Loading images…"
+          empty={
+            term ? (
+              <EmptyState title="No image matches your search" />
+            ) : (
+              <EmptyState title="There are no container images in this project yet">
+                <p>Push one with:</p>
+                <CopyField value={`docker push ${prefix}/image:tag`} label="push command" />
+              </EmptyState>
+            )
+          }
+          pages={{ label: 'Image pages', page, totalPages: state.data?.totalPages ?? 1, onPage: (next) => setQuery({ page: next }) }}
+        />
       )}
     </>
   );
 }
 
-function RepositoryTable({ repositories, projectId }: { repositories: Repository[]; projectId: number }) {
-  return (
-    <table className="list" aria-label="Images" data-testid="repositories">
-      <thead>
-        <tr>
-          <th scope="col">Image</th>
-          <th scope="col">Tags</th>
-          <th scope="col">Size</th>
-          <th scope="col" className="hide-narrow">
-            Created
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {repositories.map((repo) => (
-          <tr key={repo.id}>
-            <td>
-              <Link href={projectHref(projectId, 'registry', repo.id)} data-testid="repository-link">
-                {repo.path}
-              </Link>
-              {repo.status && <span className="badge warning">{repo.status.replace(/_/g, ' ')}</span>}
-              <div className="sub mono">{repo.location}</div>
-            </td>
-            <td>{repo.tags_count ?? '—'}</td>
-            <td>{formatBytes(repo.size)}</td>
-            <td className="hide-narrow">{formatDate(repo.created_at)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+function repositoryColumns(projectId: number): Array<Column<Repository>> {
+  return [
+    {
+      header: 'Image',
+      cell: (repo) => (
+        <>
+          <Link href={projectHref(projectId, 'registry', repo.id)} data-testid="repository-link">
+            {repo.path}
+          </Link>
+          {repo.status && <span className="badge warning">{repo.status.replace(/_/g, ' ')}</span>}
+          <div className="sub mono">{repo.location}</div>
+        </>
+      ),
+    },
+    { header: 'Tags', cell: (repo) => repo.tags_count ?? '—' },
+    { header: 'Size', cell: (repo) => formatBytes(repo.size) },
+    { header: 'Created', className: 'hide-narrow', cell: (repo) => formatDate(repo.created_at) },
+  ];
 }

@@ -3,9 +3,9 @@ import { deleteRepository, deleteTag, getRepository, getTag, listAllTags, mapLim
 import { AccessLevel } from '../api/types';
 import { CopyField } from '../components/CopyButton';
 import { Breadcrumbs } from '../components/Layout';
-import { Pagination } from '../components/Pagination';
+import { pageOf } from '../components/DataTable';
 import { SearchBox } from '../components/SearchBox';
-import { EmptyState, ErrorState, InlineError, Loading } from '../components/States';
+import { ErrorState, InlineError } from '../components/States';
 import { formatBytes, projectHref } from '../components/format';
 import { useAsync } from '../components/useAsync';
 import { Link, navigate, setQuery, useLocation } from '../router';
@@ -53,9 +53,8 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
 
   const rows: TagRow[] = useMemo(() => (tags.data?.items ?? []).map((tag) => ({ ...tag, ...details[tag.name] })), [tags.data, details]);
   const shown = useMemo(() => visibleTags(rows, filter, sort), [rows, filter, sort]);
-  const totalPages = Math.max(1, Math.ceil(shown.length / PER_PAGE));
-  const current = shown.slice((Math.min(page, totalPages) - 1) * PER_PAGE, Math.min(page, totalPages) * PER_PAGE);
-  const canDelete = () => canWrite && accessLevel >= AccessLevel.DEVELOPER;
+  const current = pageOf(shown, page, PER_PAGE);
+  const canDelete = canWrite && accessLevel >= AccessLevel.DEVELOPER;
   // The API adds delete_api_path to a repository only for those who may administer it (Maintainers and above).
   const canBulk = canWrite && (Boolean(repo.data?.delete_api_path) || accessLevel >= AccessLevel.MAINTAINER);
 
@@ -145,17 +144,14 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
       </div>
       {tags.error ? (
         <ErrorState error={tags.error} onRetry={tags.reload} />
-      ) : !tags.data ? (
-        <Loading label="Loading tags…" />
-      ) : shown.length === 0 ? (
-        <EmptyState title={filter ? 'No tag matches the filter' : 'This image has no tags'} />
       ) : (
         <>
-          {tags.data.truncated && <p className="notice">Showing the first {rows.length} tags.</p>}
+          {tags.data?.truncated && <p className="notice">Showing the first {rows.length} tags.</p>}
           <TagTable
             projectId={project.id}
             repositoryId={repositoryId}
-            rows={current}
+            rows={tags.data ? current.rows : undefined}
+            filter={filter}
             selectable={canBulk}
             selected={selected}
             onToggle={(name, on) =>
@@ -166,11 +162,11 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
                 return next;
               })
             }
-            canDelete={canDelete}
+            canDelete={() => canDelete}
             refusal={(row) => deleteRefusal(row, accessLevel)}
             onDelete={(name) => setConfirm({ names: [name] })}
+            pages={{ label: 'Tag pages', page: current.page, totalPages: current.totalPages, onPage: (next) => setQuery({ page: next }) }}
           />
-          <Pagination label="Tag pages" page={Math.min(page, totalPages)} totalPages={totalPages} onPage={(next) => setQuery({ page: next })} />
         </>
       )}
     </>

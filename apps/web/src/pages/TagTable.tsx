@@ -1,3 +1,5 @@
+import { Column, DataTable, TablePages } from '../components/DataTable';
+import { EmptyState } from '../components/States';
 import { formatBytes, formatDate, projectHref, shortDigest } from '../components/format';
 import { Link } from '../router';
 import { protectionSummary, type TagRow } from './tag-list';
@@ -5,7 +7,9 @@ import { protectionSummary, type TagRow } from './tag-list';
 interface Props {
   projectId: number;
   repositoryId: string;
-  rows: TagRow[];
+  rows: TagRow[] | undefined;
+  /** The filter typed, for the empty state. */
+  filter: string;
   selectable: boolean;
   selected: Set<string>;
   onToggle: (name: string, on: boolean) => void;
@@ -13,90 +17,78 @@ interface Props {
   /** Why the viewer may not delete a protected or immutable tag (its controls are disabled with it), else null. */
   refusal: (row: TagRow) => string | null;
   onDelete: (name: string) => void;
+  pages: TablePages;
 }
 
-export function TagTable({ projectId, repositoryId, rows, selectable, selected, onToggle, canDelete, refusal, onDelete }: Props) {
-  const deletable = rows.filter((row) => !refusal(row));
-  const allSelected = deletable.length > 0 && deletable.every((row) => selected.has(row.name));
-  return (
-    <table className="list" aria-label="Tags" data-testid="tags">
-      <thead>
-        <tr>
-          {selectable && (
-            <th scope="col" className="check">
-              <input
-                type="checkbox"
-                aria-label="Select all tags on this page"
-                checked={allSelected}
-                onChange={(event) => deletable.forEach((row) => onToggle(row.name, event.target.checked))}
-              />
-            </th>
+/** An image's tags: digest, size and date as their details arrive, pull statistics, delete buttons and checkboxes. */
+export function TagTable({ projectId, repositoryId, rows, filter, selectable, selected, onToggle, canDelete, refusal, onDelete, pages }: Props) {
+  const columns: Array<Column<TagRow>> = [
+    {
+      header: 'Tag',
+      cell: (row) => (
+        <>
+          <Link href={projectHref(projectId, 'registry', repositoryId, 'tags', row.name)}>{row.name}</Link>
+          {row.protection && (
+            <span className={`badge ${row.protection.immutable ? 'immutable' : 'protected'}`} title={protectionSummary(row)} data-testid="protection-badge">
+              {row.protection.immutable ? 'Immutable' : 'Protected'}
+            </span>
           )}
-          <th scope="col">Tag</th>
-          <th scope="col" className="hide-narrow">
-            Digest
-          </th>
-          <th scope="col">Size</th>
-          <th scope="col">Created</th>
-          <th scope="col">Last pulled</th>
-          <th scope="col">Pulls</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => {
-          const refused = refusal(row);
-          return (
-            <tr key={row.name} data-testid={`tag-row-${row.name}`}>
-              {selectable && (
-                <td className="check">
-                  <input
-                    type="checkbox"
-                    aria-label={`Select tag ${row.name}`}
-                    title={refused ?? undefined}
-                    disabled={refused !== null}
-                    checked={refused === null && selected.has(row.name)}
-                    onChange={(event) => onToggle(row.name, event.target.checked)}
-                  />
-                </td>
-              )}
-              <td>
-                <Link href={projectHref(projectId, 'registry', repositoryId, 'tags', row.name)}>{row.name}</Link>
-                {row.protection && (
-                  <span className={`badge ${row.protection.immutable ? 'immutable' : 'protected'}`} title={protectionSummary(row)} data-testid="protection-badge">
-                    {row.protection.immutable ? 'Immutable' : 'Protected'}
-                  </span>
-                )}
-              </td>
-              <td className="hide-narrow mono">{row.digest ? shortDigest(row.digest) : row.detailsError ? 'unavailable' : '…'}</td>
-              <td>{row.total_size !== undefined ? formatBytes(row.total_size) : '…'}</td>
-              <td>{row.created_at !== undefined ? formatDate(row.created_at) : '…'}</td>
-              <td data-testid="last-pulled">{lastPulled(row)}</td>
-              <td data-testid="pull-count">{row.pull_count ?? '—'}</td>
-              <td className="actions">
-                {canDelete(row) && (
-                  // A disabled button gets no pointer events in every browser: the wrapper carries the tooltip.
-                  <span title={refused ?? undefined} data-testid="delete-refused" data-reason={refused ?? undefined}>
-                    <button
-                      type="button"
-                      className="danger small"
-                      disabled={refused !== null}
-                      onClick={() => onDelete(row.name)}
-                      aria-label={`Delete tag ${row.name}`}
-                      title={refused ?? undefined}
-                    >
-                      Delete
-                    </button>
-                  </span>
-                )}
-              </td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+        </>
+      ),
+    },
+    { header: 'Digest', className: 'hide-narrow mono', cell: (row) => (row.digest ? shortDigest(row.digest) : row.detailsError ? 'unavailable' : '…') },
+    { header: 'Size', cell: (row) => (row.total_size !== undefined ? formatBytes(row.total_size) : '…') },
+    { header: 'Created', cell: (row) => (row.created_at !== undefined ? formatDate(row.created_at) : '…') },
+    { header: 'Last pulled', testId: 'last-pulled', cell: lastPulled },
+    { header: 'Pulls', testId: 'pull-count', cell: (row) => row.pull_count ?? '—' },
+    {
+      header: 'Actions',
+      hideHeader: true,
+      className: 'actions',
+      cell: (row) => {
+        if (!canDelete(row)) return null;
+        const refused = refusal(row);
+        return (
+          // A disabled button gets no pointer events in every browser: the wrapper carries the tooltip.
+          <span title={refused ?? undefined} data-testid="delete-refused" data-reason={refused ?? undefined}>
+            <button
+              type="button"
+              className="danger small"
+              disabled={refused !== null}
+              onClick={() => onDelete(row.name)}
+              aria-label={`Delete tag ${row.name}`}
+              title={refused ?? undefined}
+            >
+              Delete
+            </button>
+          </span>
+        );
+      },
+    },
+  ];
+  return (
+    <DataTable
+      label="Tags"
+      testId="tags"
+      columns={columns}
+      rows={rows}
+      rowKey={(row) => row.name}
+      rowTestId={(row) => `tag-row-${row.name}`}
+      loadingLabel="Loading tags…"
+      empty={<EmptyState title={filter ? 'No tag matches the filter' : 'This image has no tags'} />}
+      selection={
+        selectable
+          ? {
+              isSelected: (row) => selected.has(row.name),
+              onToggle: (row, on) => onToggle(row.name, on),
+              rowLabel: (row) => `Select tag ${row.name}`,
+              allLabel: 'Select all tags on this page',
+              disabledReason: refusal,
+            }
+          : undefined
+      }
+      pages={pages}
+    />
   );
 }
 

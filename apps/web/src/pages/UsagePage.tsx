@@ -6,6 +6,7 @@ import { formatBytes, projectHref } from '../components/format';
 import { UsageBar } from '../components/UsageBar';
 import { useAsync } from '../components/useAsync';
 import { Link } from '../router';
+import { DataTable } from '../components/DataTable';
 import { useProject } from './ProjectLayout';
 
 /** Storage used by the project's images, per repository (each repository's size counts shared layers once). */
@@ -36,36 +37,22 @@ export function UsagePage() {
         <dd>{repositories.reduce((total, repo) => total + (repo.tags_count ?? 0), 0)}</dd>
       </dl>
       {projectTotal === undefined && <p className="sub">Total is the sum of the images' sizes: a layer shared by two images counts in each.</p>}
-      {repositories.length === 0 ? (
-        <EmptyState title="No images, no storage used" />
-      ) : (
-        <table className="list" aria-label="Usage per image">
-          <thead>
-            <tr>
-              <th scope="col">Image</th>
-              <th scope="col">Tags</th>
-              <th scope="col">Size</th>
-              <th scope="col" className="hide-narrow">
-                Share
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {repositories.map((repo) => (
-              <tr key={repo.id}>
-                <td>
-                  <Link href={projectHref(project.id, 'registry', repo.id)}>{repo.path}</Link>
-                </td>
-                <td>{repo.tags_count ?? '—'}</td>
-                <td>{formatBytes(repo.size)}</td>
-                <td className="hide-narrow">
-                  <meter min={0} max={max} value={repo.size ?? 0} aria-label={`${repo.path} share of the largest image`} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        label="Usage per image"
+        columns={[
+          { header: 'Image', cell: (repo) => <Link href={projectHref(project.id, 'registry', repo.id)}>{repo.path}</Link> },
+          { header: 'Tags', cell: (repo) => repo.tags_count ?? '—' },
+          { header: 'Size', cell: (repo) => formatBytes(repo.size) },
+          {
+            header: 'Share',
+            className: 'hide-narrow',
+            cell: (repo) => <meter min={0} max={max} value={repo.size ?? 0} aria-label={`${repo.path} share of the largest image`} />,
+          },
+        ]}
+        rows={repositories}
+        rowKey={(repo) => repo.id}
+        empty={<EmptyState title="No images, no storage used" />}
+      />
     </>
   );
 }

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { isMissingEndpoint } from '../api/client';
 import { listHookEvents, listHooks } from '../api/tokens';
-import type { Webhook } from '../api/types';
+import type { Webhook, WebhookDelivery } from '../api/types';
+import { Column, DataTable } from '../components/DataTable';
 import { EmptyState, ErrorState, Loading, NotAvailable } from '../components/States';
 import { formatDate } from '../components/format';
 import { useAsync } from '../components/useAsync';
@@ -58,34 +59,32 @@ function HookItem({ projectId, hook }: { projectId: number; hook: Webhook }) {
 function Deliveries({ projectId, hookId }: { projectId: number; hookId: number }) {
   const log = useAsync(() => listHookEvents(projectId, hookId), [projectId, hookId]);
   if (log.error) return isMissingEndpoint(log.error) ? <NotAvailable feature="The delivery log" /> : <ErrorState error={log.error} onRetry={log.reload} />;
-  if (!log.data) return <Loading label="Loading deliveries…" />;
-  if (log.data.items.length === 0) return <p className="sub">No deliveries yet.</p>;
   return (
-    <table className="list" aria-label="Deliveries">
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Event</th>
-          <th scope="col">Status</th>
-          <th scope="col">Duration</th>
-        </tr>
-      </thead>
-      <tbody>
-        {log.data.items.map((delivery) => {
-          const status = Number(delivery.response_status);
-          return (
-            <tr key={delivery.id}>
-              <td>{formatDate(delivery.created_at)}</td>
-              <td>{delivery.event_name}</td>
-              <td>
-                <span className={`badge ${status >= 200 && status < 300 ? 'ok' : 'warning'}`}>{delivery.response_status ?? delivery.status ?? 'no response'}</span>
-                {delivery.last_error && <div className="sub">{delivery.last_error}</div>}
-              </td>
-              <td>{delivery.execution_duration != null ? `${Math.round(delivery.execution_duration * 1000)} ms` : '—'}</td>
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <DataTable
+      label="Deliveries"
+      columns={DELIVERY_COLUMNS}
+      rows={log.data?.items}
+      rowKey={(delivery) => delivery.id}
+      loadingLabel="Loading deliveries…"
+      empty={<p className="sub">No deliveries yet.</p>}
+    />
   );
 }
+
+const DELIVERY_COLUMNS: Array<Column<WebhookDelivery>> = [
+  { header: 'When', cell: (delivery) => formatDate(delivery.created_at) },
+  { header: 'Event', cell: (delivery) => delivery.event_name },
+  {
+    header: 'Status',
+    cell: (delivery) => {
+      const status = Number(delivery.response_status);
+      return (
+        <>
+          <span className={`badge ${status >= 200 && status < 300 ? 'ok' : 'warning'}`}>{delivery.response_status ?? delivery.status}</span>
+          {delivery.last_error && <div className="sub">{delivery.last_error}</div>}
+        </>
+      );
+    },
+  },
+  { header: 'Duration', cell: (delivery) => (delivery.execution_duration != null ? `${Math.round(delivery.execution_duration * 1000)} ms` : '—') },
+];
