@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Actor, authorOf, ChangeOrigin, IamServices, ResourceRef } from '@cargohold/iam';
+import { Actor, authorOf, ChangeOrigin, IamServices, ResourceRef, restProtectionAccessLevel } from '@cargohold/iam';
 import { DeletedTagRecord, DeletedTagService, RepositoryRecord, RestoredTag } from '@cargohold/registry';
 import { OffsetPage } from '../rest/pagination';
 import { eventActorOf, RegistryRequests } from './registry-requests.service';
@@ -22,10 +22,11 @@ export class DeletedTagRequests {
   }
 
   async restore(actor: Actor | null, ref: ResourceRef, repositoryId: number, name: string, digest: string | undefined, origin: ChangeOrigin): Promise<RestoredTag> {
-    const repository = await this.requests.projectRepository(actor, ref, repositoryId, 'admin');
+    const { repository, level } = await this.requests.projectRepositoryAndLevel(actor, ref, repositoryId, 'admin');
     return this.deletedTags.restore(repository, {
       name,
       digest,
+      accessLevel: restProtectionAccessLevel(actor, level),
       actor: { ...eventActorOf(actor), ipAddress: origin.ipAddress },
       audit: async (db, restored) => {
         if (!actor) return;

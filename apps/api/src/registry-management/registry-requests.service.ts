@@ -174,7 +174,8 @@ export class RegistryRequests {
     return (await this.projectRepositoryAndLevel(actor, ref, repositoryId, need)).repository;
   }
 
-  private async projectRepositoryAndLevel(actor: Actor | null, ref: ResourceRef, repositoryId: number, need: RegistryNeed) {
+  /** The repository and the caller's level in its project (for protection rules). */
+  async projectRepositoryAndLevel(actor: Actor | null, ref: ResourceRef, repositoryId: number, need: RegistryNeed) {
     const { project, level } = await this.permissions.requireProject(actor, ref, need);
     return { repository: await this.repositoryOf(project.id, repositoryId), level };
   }

@@ -3,6 +3,7 @@ import { DataSource } from '@cargohold/db';
 import { createIntegrationEnvironment, IntegrationEnvironment, seedProject, TestDatabase } from '@cargohold/testing';
 import { RegistryEventActor, SYSTEM_ACTOR } from '../events';
 import { ManagementError } from '../management/management-error';
+import { ProtectionError } from '../protection/protection-error';
 import type { RepositoryRecord } from '../management/repository-query.repository';
 import { TagQueryRepository } from '../management/tag-query.repository';
 import { RegistryContext } from '../registry-context';
@@ -43,7 +44,7 @@ describe('DeletedTagService (PostgreSQL)', () => {
   });
 
   beforeEach(async () => {
-    await database.query(`TRUNCATE deleted_tags, tags, manifests, repositories, audit_events, webhooks CASCADE`);
+    await database.query(`TRUNCATE deleted_tags, tags, manifests, repositories, audit_events, webhooks, container_protection_tag_rules CASCADE`);
     queued = [];
   });
 
@@ -207,6 +208,32 @@ describe('DeletedTagService (PostgreSQL)', () => {
     expect(await tagNames(repo.id)).toEqual([]);
     // A repository being deleted restores nothing.
     expect((await refused(service.restore({ ...repo, status: 'delete_scheduled' }, { name: 'orphan', actor: ALICE }))).code).toBe('NOT_FOUND');
+  });
+
+  it('applies tag protection rules to a restore as to a push: a push level refuses, an immutable rule allows the new tag', async () => {
+    const repo = await repository('undo/project/protected');
+    const image = await manifest(repo.id);
+    for (const name of ['release-1', 'frozen-1']) {
+      await tag(repo.id, name, image.id);
+      await dataSource.transaction((db) => ctx.tags.delete(db, repo.id, name, { how: 'api', actor: ALICE }));
+    }
+    await database.query(
+      `INSERT INTO container_protection_tag_rules (project_id, tag_name_pattern, minimum_access_level_for_push, minimum_access_level_for_delete)
+       VALUES ($1, '^release-', 50, 50), ($1, '^frozen-', NULL, NULL)`,
+      [projectId],
+    );
+    // A Maintainer (40) may not create a tag only Owners may push: refused with the rule's words, nothing restored.
+    const error = await service.restore(repo, { name: 'release-1', actor: ALICE, accessLevel: 40 }).then(() => null, (failure: unknown) => failure);
+    expect(error).toBeInstanceOf(ProtectionError);
+    expect(error).toMatchObject({ code: 'PROTECTED', message: 'tag "release-1" is protected: pushing requires Owner' });
+    expect(await tagNames(repo.id)).toEqual([]);
+    const [refusalAudit] = await database.query<{ event_name: string }>(`SELECT event_name FROM audit_events WHERE event_name = 'protected_push_refused'`);
+    expect(refusalAudit).toBeDefined();
+    // The deletion is still there to restore by someone allowed.
+    expect(await service.restore(repo, { name: 'release-1', actor: ALICE, accessLevel: 50 })).toMatchObject({ name: 'release-1', digest: image.digest });
+    // Immutable: creating the tag is allowed (it does not exist), as a new push of it would be.
+    expect(await service.restore(repo, { name: 'frozen-1', actor: ALICE, accessLevel: 40 })).toMatchObject({ name: 'frozen-1' });
+    expect(await tagNames(repo.id)).toEqual(['frozen-1', 'release-1']);
   });
 
   it('prunes records once their window and its grace have passed', async () => {

@@ -3,6 +3,8 @@ import { isValidTag } from '../domain';
 import { RegistryEventActor } from '../events';
 import { ManagementError } from '../management/management-error';
 import type { RepositoryRecord } from '../management/repository-query.repository';
+import { ProtectionError } from '../protection/protection-error';
+import { ProtectionGuard } from '../protection/protection-guard';
 import { RegistryContext } from '../registry-context';
 import { DeletedTagRecord, DeletedTagRepository } from './deleted-tag.repository';
 import { TagDeletionHow } from './tag-deletion';
@@ -24,6 +26,11 @@ export interface RestoreRequest {
   /** Restore the newest deletion of `name` at this digest rather than the newest deletion of `name`. */
   digest?: string;
   actor: RegistryEventActor;
+  /**
+   * The restorer's protection level (libs/iam restProtectionAccessLevel): a restore creates the tag as a push would,
+   * so a tag protection rule's push level applies to it (0: refused wherever a rule protects pushes).
+   */
+  accessLevel?: number;
   /** Runs in the restore's transaction once the tag is back, so the caller's audit row commits with it or not at all. */
   audit?: (db: EntityManager, restored: RestoredTag) => Promise<void>;
 }
@@ -44,8 +51,11 @@ export function pruneAfterSeconds(reviewDelaySeconds: number): number {
  */
 export class DeletedTagService {
   private readonly deleted = new DeletedTagRepository();
+  private readonly protection: ProtectionGuard;
 
-  constructor(private readonly ctx: RegistryContext) {}
+  constructor(private readonly ctx: RegistryContext) {
+    this.protection = new ProtectionGuard(ctx);
+  }
 
   /** The repository's deletions within the window, newest first, with the total (GitLab's X-Total). */
   async list(repositoryId: number, page: { limit: number; offset: number }, name?: string): Promise<{ items: DeletedTagRecord[]; total: number }> {
@@ -62,7 +72,10 @@ export class DeletedTagService {
    */
   async restore(repository: RepositoryRecord, request: RestoreRequest): Promise<RestoredTag> {
     if (!isValidTag(request.name) || repository.status !== null) throw ManagementError.notFound('Deleted tag');
-    const { restored, recorded } = await this.ctx.db.transaction(async (db) => {
+    const where = { projectId: repository.projectId, repositoryPath: repository.path, actor: request.actor, via: 'api' as const };
+    const { restored, recorded } = await this.protection.reported(where, () => this.ctx.db.transaction(async (db) => {
+      // The rules are read under the project's protection lock, as a push reads them (a rule created meanwhile applies).
+      const protection = await this.protection.load(db, repository.projectId);
       // Taken out of the records at once; any refusal below rolls the transaction back and puts it back.
       const deletion = await this.deleted.takeNewest(db, repository.id, this.ctx.settings.gcReviewDelay, request.name, request.digest);
       if (!deletion) throw ManagementError.notFound('Deleted tag');
@@ -72,6 +85,10 @@ export class DeletedTagService {
       if (!(await this.ctx.tags.createIfAbsent(db, repository.id, request.name, target.id))) {
         throw ManagementError.conflict(`the tag ${request.name} exists again: delete it first to restore the deleted one`);
       }
+      // A restore creates the tag (it never moves one: a taken name is the conflict above), so an immutable rule
+      // allows it as it allows a new tag, and a push level applies as to a push.
+      const refusal = protection.judgePush(repository.path, request.name, request.accessLevel ?? 0, false);
+      if (refusal) throw ProtectionError.refused(refusal);
       const restored: RestoredTag = {
         projectId: repository.projectId,
         repositoryId: repository.id,
@@ -94,7 +111,7 @@ export class DeletedTagService {
         occurredAt: new Date(),
       });
       return { restored, recorded };
-    });
+    }));
     await this.ctx.changes.repositoriesChanged([repository.path]);
     await this.ctx.events.publish(recorded);
     return restored;
