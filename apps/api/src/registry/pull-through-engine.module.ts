@@ -7,9 +7,8 @@ import { PullThroughCatalog } from '@cargohold/registry';
 import type { BlobStore } from '@cargohold/storage';
 import { PullThroughService, RedisFetchLeases, UpstreamRegistryClient } from '@cargohold/upstream';
 import { PullThroughCoreModule } from '../virtual-registries/pull-through-core.module';
-import { PullThroughEngineAdapter } from './pull-through-engine.adapter';
 
-/** The pull-through engine the /v2/ routes ask (PullThroughEngine): libs/upstream's PullThroughService. */
+/** The pull-through engine the /v2/ routes ask: libs/upstream's PullThroughService. */
 export const PULL_THROUGH_ENGINE = Symbol('PULL_THROUGH_ENGINE');
 const UPSTREAM_CLIENT = Symbol('UPSTREAM_CLIENT');
 
@@ -21,7 +20,7 @@ const UPSTREAM_CLIENT = Symbol('UPSTREAM_CLIENT');
       provide: PULL_THROUGH_ENGINE,
       inject: [PullThroughCatalog, BLOB_STORE, UPSTREAM_CLIENT, REDIS, LOGGER, APP_CONFIG],
       useFactory: (catalog: PullThroughCatalog, store: BlobStore, client: UpstreamRegistryClient, redis: Redis, logger: Logger, config: AppConfig) =>
-        new PullThroughEngineAdapter(new PullThroughService(catalog, store, client, new RedisFetchLeases(redis, config.redisPrefix), logger)),
+        new PullThroughService(catalog, store, client, new RedisFetchLeases(redis, config.redisPrefix), logger),
     },
   ],
   exports: [PULL_THROUGH_ENGINE],

@@ -2,9 +2,15 @@ import { pipeline } from 'node:stream/promises';
 import { DomainError, registryBytes } from '@cargohold/common';
 import { PullThroughPath } from '@cargohold/iam';
 import { PullThroughCatalog, RegistryError, UpstreamTarget } from '@cargohold/registry';
-import { PullThroughEngine, PullThroughSourceSpec } from './pull-through-engine';
+import { PullThroughService } from '@cargohold/upstream';
 import { header, RegistryRequest, send } from './registry-http';
 import { RegistryRoute } from './registry-routes';
+
+/** Where a pull goes: the cache namespace (for the log) and the upstreams in position order. */
+interface PullThroughSource {
+  scope: string;
+  targets: UpstreamTarget[];
+}
 
 /**
  * `/v2/virtual_registries/container/<id>/<image>/...` and `/v2/<group>/dependency_proxy/containers/<image>/...`:
@@ -15,7 +21,7 @@ export class PullThroughHandler {
   constructor(
     private readonly catalog: PullThroughCatalog,
     /** null while no engine is wired: every pull answers 503. */
-    private readonly engine: PullThroughEngine | null,
+    private readonly engine: PullThroughService | null,
   ) {}
 
   async handle(request: RegistryRequest, route: RegistryRoute, path: PullThroughPath): Promise<void> {
@@ -35,23 +41,24 @@ export class PullThroughHandler {
     }
   }
 
-  private async source(path: PullThroughPath): Promise<PullThroughSourceSpec> {
+  /** The upstreams in position order, as the catalog gives them to the engine (the engine adds `library/` where due). */
+  private async source(path: PullThroughPath): Promise<PullThroughSource> {
     if (path.kind === 'virtual_registry') {
       const found = await this.catalog.registryTargets(path.registryId);
       if (!found) throw new RegistryError('NAME_UNKNOWN', 'no such virtual registry');
-      return { scope: `vreg:${path.registryId}`, upstreams: found.targets.map(upstreamSpec) };
+      return { scope: `vreg:${path.registryId}`, targets: found.targets };
     }
     const target = await this.catalog.dependencyProxyTargetByPath(path.groupPath);
     if (!target) throw new RegistryError('NAME_UNKNOWN', 'the dependency proxy is not enabled for this group');
-    return { scope: `dp:${target.groupId}`, upstreams: [upstreamSpec(target)] };
+    return { scope: `dp:${target.groupId}`, targets: [target] };
   }
 
-  private async manifest(request: RegistryRequest, source: PullThroughSourceSpec, image: string, reference: string): Promise<void> {
+  private async manifest(request: RegistryRequest, source: PullThroughSource, image: string, reference: string): Promise<void> {
     const accept = (header(request.req, 'accept') ?? '')
       .split(',')
       .map((value) => value.trim())
       .filter(Boolean);
-    const served = await this.engine!.getManifest(source, image, reference, accept);
+    const served = await this.engine!.manifest(source.targets, image, reference, accept);
     const headers: Record<string, string | number> = {
       'Content-Type': served.mediaType,
       'Docker-Content-Digest': served.digest,
@@ -65,16 +72,16 @@ export class PullThroughHandler {
     else send(request.res, 200, headers, served.bytes);
   }
 
-  private async blob(request: RegistryRequest, source: PullThroughSourceSpec, image: string, digest: string): Promise<void> {
+  private async blob(request: RegistryRequest, source: PullThroughSource, image: string, digest: string): Promise<void> {
     const { req, res } = request;
     const common = { 'Docker-Content-Digest': digest, ETag: `"${digest}"`, 'Accept-Ranges': 'bytes', 'Content-Type': 'application/octet-stream' };
     if (request.method === 'HEAD') {
-      const { size } = await this.engine!.headBlob(source, image, digest);
+      const size = await this.engine!.blobSize(source.targets, image, digest);
       send(res, 200, { ...common, 'Content-Length': size });
       return;
     }
     const range = openRange(header(req, 'range'));
-    const served = await this.engine!.getBlob(source, image, digest, range);
+    const served = await this.engine!.blob(source.targets, image, digest, range);
     if (served.kind === 'stored') {
       const length = range ? Math.min(range.end, served.size - 1) - range.start + 1 : served.size;
       for (const [key, value] of Object.entries(common)) res.setHeader(key, value);
@@ -107,16 +114,6 @@ function openRange(value: string | undefined): { start: number; end: number } | 
   const start = Number(match[1]);
   const end = match[2] === '' ? Number.MAX_SAFE_INTEGER : Number(match[2]);
   return end >= start ? { start, end } : undefined;
-}
-
-function upstreamSpec(target: UpstreamTarget) {
-  return {
-    id: String(target.upstreamId),
-    key: `upstream:${target.upstreamId}:${target.updatedAt.getTime()}`,
-    url: target.url,
-    ...(target.credentials ? { username: target.credentials.username, password: target.credentials.password } : {}),
-    cacheValidityHours: target.cacheValidityHours,
-  };
 }
 
 /** The engine's domain errors in OCI terms: nothing found upstream is the 404 a registry gives, 429 stays 429. */

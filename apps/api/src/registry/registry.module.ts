@@ -9,7 +9,7 @@ import { BlobService, CatalogService, ManifestService, PullStatistics, PullThrou
 import { PullThroughCoreModule } from '../virtual-registries/pull-through-core.module';
 import { PullThroughHandler } from './pull-through.handler';
 import { PULL_THROUGH_ENGINE, PullThroughEngineModule } from './pull-through-engine.module';
-import { PullThroughEngine } from './pull-through-engine';
+import { PullThroughService } from '@cargohold/upstream';
 import { BlobHandler } from './blob.handler';
 import { ManifestHandler } from './manifest.handler';
 import { REGISTRY_ACCESS_GUARD, RegistryAccessGuard } from './registry-access';
@@ -48,7 +48,7 @@ import { PULL_STATISTICS, PullStatisticsModule } from './pull-statistics.module'
         logger: Logger,
         pulls: PullStatistics | null,
         catalog: PullThroughCatalog,
-        engine: PullThroughEngine | null,
+        engine: PullThroughService | null,
       ) =>
         new RegistryRouter(
           guard,
