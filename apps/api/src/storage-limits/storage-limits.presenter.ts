@@ -17,8 +17,18 @@ export function presentProjectStorage(
   };
 }
 
-/** The storage fields of GET/PUT /groups/:id: the group's limit (0: none) and the usage of everything below it. */
-export function presentGroupStorage(storage: GroupStorage | null): Pick<GroupDetailEntity, 'container_registry_storage_limit' | 'container_registry_size'> {
+/**
+ * The storage fields of GET/PUT /groups/:id: the group's limit (0: none), its projects' registries, its pull-through
+ * caches (GitLab's `dependency_proxy_size`) and `storage_size`, the two together as the limit counts them.
+ */
+export function presentGroupStorage(
+  storage: GroupStorage | null,
+): Pick<GroupDetailEntity, 'container_registry_storage_limit' | 'container_registry_size' | 'dependency_proxy_size' | 'storage_size'> {
   if (!storage) return {};
-  return { container_registry_storage_limit: storage.limit, container_registry_size: storage.used };
+  return {
+    container_registry_storage_limit: storage.limit,
+    container_registry_size: storage.registrySize,
+    dependency_proxy_size: storage.dependencyProxySize,
+    storage_size: storage.used,
+  };
 }

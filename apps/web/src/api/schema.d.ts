@@ -1831,12 +1831,14 @@ export interface components {
             avatar_url: string | null;
             /** @description PUT only: the group’s default cleanup policy. */
             container_expiration_policy?: components["schemas"]["CleanupPolicyEntity"] | null;
-            /** @description Bytes stored below the group, deduplicated. */
+            /** @description Bytes the registries of the projects below the group store, deduplicated. */
             container_registry_size?: number;
             /** @description Everything below the group together, in bytes (0: none). */
             container_registry_storage_limit?: number;
             /** Format: date-time */
             created_at: string;
+            /** @description Bytes the group’s pull-through caches (virtual registries, dependency proxy) hold, deduplicated. */
+            dependency_proxy_size?: number;
             description: string;
             full_name: string;
             full_path: string;
@@ -1844,6 +1846,8 @@ export interface components {
             name: string;
             parent_id: number | null;
             path: string;
+            /** @description Both together, each distinct blob once: what the group’s storage limit counts. */
+            storage_size?: number;
             /** @enum {string} */
             visibility: "private" | "internal" | "public";
             web_url: string;

@@ -63,7 +63,11 @@ export class NamespaceDeletionRepository {
    * would create a repository in one of them waits (its insert references the row) and then fails, and one that
    * got in before is seen here ('not_empty': the caller deletes it and comes back).
    */
-  async deleteTreeIfEmpty(db: EntityManager, namespaceId: number): Promise<{ outcome: 'deleted' | 'gone' | 'not_empty'; projects: number }> {
+  async deleteTreeIfEmpty(
+    db: EntityManager,
+    namespaceId: number,
+    beforeDrop: (namespaceIds: number[]) => Promise<unknown> = async () => undefined,
+  ): Promise<{ outcome: 'deleted' | 'gone' | 'not_empty'; projects: number }> {
     const tree = await typedQuery<{ id: number }>(db, `${TREE} SELECT id FROM namespaces WHERE id IN (SELECT id FROM tree) FOR UPDATE`, [namespaceId]);
     if (tree.length === 0) return { outcome: 'gone', projects: 0 };
     const ids = tree.map((row) => row.id);
@@ -82,6 +86,7 @@ export class NamespaceDeletionRepository {
       projectIds,
       ids,
     ]);
+    await beforeDrop(ids);
     // Subgroups and projects go with the root through their cascading foreign keys.
     await execute(db, `DELETE FROM namespaces WHERE id = $1`, [namespaceId]);
     return { outcome: 'deleted', projects: projectIds.length };

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { SYSTEM_ACTOR } from '../events';
 import { RegistryContext } from '../registry-context';
+import { CacheEntryRepository } from '../virtual-registries/cache-entry.repository';
 import { NamespaceDeletionRepository, StrandedDeletions } from './namespace-deletion.repository';
 import { RegistryDeletionService } from './registry-deletion.service';
 
@@ -16,11 +17,13 @@ const MAX_ROUNDS = 5;
 /**
  * The worker half of `DELETE /groups/:id` and `DELETE /users/:id`: every registry repository of the marked
  * projects is deleted through the repository-delete path (tags, manifests, blob links to GC review, the
- * `repository_deleted` audit row and webhooks), then the group tree or the user's rows go, with their audit row.
+ * `repository_deleted` audit row and webhooks), then the group tree or the user's rows go, with their audit row
+ * (the groups' pull-through cache entries with them, their blobs queued for GC review like any unlinked blob).
  * Idempotent: each run starts from the rows that are left.
  */
 export class NamespaceDeletionService {
   private readonly rows = new NamespaceDeletionRepository();
+  private readonly cacheEntries = new CacheEntryRepository();
 
   constructor(
     private readonly ctx: RegistryContext,
@@ -69,7 +72,8 @@ export class NamespaceDeletionService {
         if (deleted.outcome === 'deleted') repositories++;
       }
       const { outcome, projects } = await this.ctx.db.transaction(async (db) => {
-        const dropped = await this.rows.deleteTreeIfEmpty(db, namespaceId);
+        // The groups' pull-through caches cascade with them: their entries go first so their blobs are queued for GC.
+        const dropped = await this.rows.deleteTreeIfEmpty(db, namespaceId, (ids) => this.cacheEntries.deleteForGroups(db, ids, this.ctx.settings.gcReviewDelay));
         if (dropped.outcome === 'deleted') await onDeleted(db, { repositories, projects: dropped.projects });
         return dropped;
       });

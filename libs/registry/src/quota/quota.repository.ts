@@ -33,12 +33,14 @@ const CHAIN = `
     UNION ALL
     SELECT 'group', c.id, c.full_path, COALESCE(c.registry_storage_limit, 0), c.depth FROM chain c WHERE c.kind = 'group'
   ),
-  root AS (SELECT full_path || '/' AS prefix FROM chain WHERE parent_id IS NULL)`;
+  root AS (SELECT id, full_path || '/' AS prefix FROM chain WHERE parent_id IS NULL)`;
 
 /**
- * Deduplicated bytes below a limited namespace, the way RepositoryQueryRepository.usage counts them (the REST
+ * Deduplicated bytes below a limited namespace `l`, the way RepositoryQueryRepository.usage counts them (the REST
  * `container_registry_size`): distinct blobs linked to the repositories of the project, or of every project
- * below the group (full paths nest, so a prefix finds them).
+ * below the group (full paths nest, so a prefix finds them); for a group, also the blobs its pull-through caches
+ * hold (virtual registries and the dependency proxy belong to top-level groups). A blob both pushed and cached is
+ * stored once and counted once.
  */
 const USED = `
   SELECT COALESCE(sum(b.size), 0)::bigint AS used FROM blobs b
@@ -46,7 +48,15 @@ const USED = `
      SELECT rb.blob_digest FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id
       WHERE r.project_id IN (
         SELECT p.id FROM projects p
-         WHERE (l.kind = 'project' AND p.id = l.id) OR (l.kind = 'group' AND starts_with(p.full_path, l.full_path || '/'))))`;
+         WHERE (l.kind = 'project' AND p.id = l.id) OR (l.kind = 'group' AND starts_with(p.full_path, l.full_path || '/'))))
+      OR (l.kind = 'group' AND b.digest IN (
+        SELECT e.digest FROM container_upstream_cache_entries e JOIN container_upstreams cu ON cu.id = e.upstream_id WHERE cu.group_id = l.id))`;
+
+/** The same figure for one group, outside a push: what its limit is compared with (GET /groups/:id `storage_size`). */
+const GROUP_USED = `SELECT u.used FROM (SELECT 'group'::text AS kind, id, full_path FROM namespaces WHERE id = $1) l CROSS JOIN LATERAL (${USED}) u`;
+
+/** Bytes the top-level group's pull-through caches already hold cost a push nothing either: they are counted. */
+const CACHED = `SELECT 1 FROM container_upstream_cache_entries e JOIN container_upstreams cu ON cu.id = e.upstream_id, root WHERE e.digest = $2 AND cu.group_id = root.id`;
 
 /** The facts statement of every push (a blob's commit or mount, a manifest PUT), one text per kind: prepared. */
 function factsSql(kind: PushedItem['kind']): string {
@@ -56,7 +66,7 @@ function factsSql(kind: PushedItem['kind']): string {
       : `SELECT 1 FROM manifests m JOIN repositories r ON r.id = m.repository_id, root WHERE m.digest = $2 AND starts_with(r.path, root.prefix)`;
   return `WITH RECURSIVE ${CHAIN},
        limited AS (SELECT * FROM limits WHERE lim > 0),
-       found AS (SELECT EXISTS (SELECT 1 FROM limited) AND EXISTS (${stored}) AS stored)
+       found AS (SELECT EXISTS (SELECT 1 FROM limited) AND (EXISTS (${stored}) OR EXISTS (${CACHED})) AS stored)
        SELECT (SELECT stored FROM found) AS stored,
               COALESCE((
                 SELECT json_agg(json_build_object('kind', l.kind, 'id', l.id, 'fullPath', l.full_path, 'limit', l.lim, 'used', u.used) ORDER BY l.depth)
@@ -100,6 +110,12 @@ export class QuotaRepository {
   /** null resets the project to the instance default; 0 exempts it from any project limit. */
   async setProjectLimit(db: EntityManager, projectId: number, limit: number | null): Promise<void> {
     await execute(db, `UPDATE projects SET registry_storage_limit = $2 WHERE id = $1`, [projectId, limit]);
+  }
+
+  /** Everything the group's limit counts: its projects' blobs and its caches' blobs, each distinct blob once. */
+  async groupUsed(db: EntityManager, groupId: number): Promise<number> {
+    const row = await queryOne<{ used: number }>(db, GROUP_USED, [groupId]);
+    return Number(row?.used ?? 0);
   }
 
   async groupLimit(db: EntityManager, groupId: number): Promise<number> {

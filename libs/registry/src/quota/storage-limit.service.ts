@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { RepositoryQueryRepository } from '../management/repository-query.repository';
+import { CacheEntryRepository } from '../virtual-registries/cache-entry.repository';
 import { QuotaRepository } from './quota.repository';
 
 export interface ProjectStorage {
@@ -14,6 +15,11 @@ export interface ProjectStorage {
 export interface GroupStorage {
   /** 0: none. */
   limit: number;
+  /** Deduplicated bytes of the registries of every project below the group (the REST `container_registry_size`). */
+  registrySize: number;
+  /** Deduplicated bytes the group's pull-through caches hold (virtual registries and the dependency proxy). */
+  dependencyProxySize: number;
+  /** What the limit is compared with: both together, a blob pushed and cached counted once. */
   used: number;
 }
 
@@ -24,6 +30,7 @@ export interface GroupStorage {
 export class StorageLimitService {
   private readonly quotas = new QuotaRepository();
   private readonly repositories = new RepositoryQueryRepository();
+  private readonly cacheEntries = new CacheEntryRepository();
 
   constructor(private readonly db: DataSource) {}
 
@@ -37,7 +44,9 @@ export class StorageLimitService {
   async group(groupId: number, projectIds: number[]): Promise<GroupStorage> {
     const limit = await this.quotas.groupLimit(this.db.manager, groupId);
     const usage = await this.repositories.usage(this.db.manager, projectIds);
-    return { limit, used: usage.size };
+    const dependencyProxySize = Number(await this.cacheEntries.groupUsage(this.db.manager, groupId));
+    const used = await this.quotas.groupUsed(this.db.manager, groupId);
+    return { limit, registrySize: Number(usage.size), dependencyProxySize, used };
   }
 
   setProjectLimit(projectId: number, limit: number | null): Promise<void> {

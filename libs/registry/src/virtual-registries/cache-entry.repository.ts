@@ -116,6 +116,18 @@ export class CacheEntryRepository {
     return gone.length;
   }
 
+  /** Deletes every entry of the groups' upstreams (the groups are being deleted); returns how many went. */
+  async deleteForGroups(db: EntityManager, groupIds: number[], reviewAfterSeconds: number): Promise<number> {
+    if (groupIds.length === 0) return 0;
+    const gone = await typedQuery<{ digest: string }>(
+      db,
+      `DELETE FROM container_upstream_cache_entries WHERE upstream_id IN (SELECT id FROM container_upstreams WHERE group_id = ANY($1::bigint[])) RETURNING digest`,
+      [groupIds],
+    );
+    await queueBlobReview(db, distinct(gone), reviewAfterSeconds, 'cache_entry_removed');
+    return gone.length;
+  }
+
   /** Deletes up to `limit` entries of an upstream not downloaded for `ttlDays`; returns how many went. */
   async expire(db: EntityManager, upstreamId: number, ttlDays: number, limit: number, reviewAfterSeconds: number): Promise<number> {
     const gone = await typedQuery<{ digest: string }>(

@@ -19,7 +19,10 @@ export class GroupEntity {
 /** GET and PUT /groups/:id: the group with its storage limit and usage (when the caller may see them). */
 export class GroupDetailEntity extends GroupEntity {
   @ApiPropertyOptional({ description: 'Everything below the group together, in bytes (0: none).' }) container_registry_storage_limit?: number;
-  @ApiPropertyOptional({ description: 'Bytes stored below the group, deduplicated.' }) container_registry_size?: number;
+  @ApiPropertyOptional({ description: 'Bytes the registries of the projects below the group store, deduplicated.' }) container_registry_size?: number;
+  @ApiPropertyOptional({ description: 'Bytes the group’s pull-through caches (virtual registries, dependency proxy) hold, deduplicated.' })
+  dependency_proxy_size?: number;
+  @ApiPropertyOptional({ description: 'Both together, each distinct blob once: what the group’s storage limit counts.' }) storage_size?: number;
   @ApiPropertyOptional({ type: CleanupPolicyEntity, nullable: true, description: 'PUT only: the group’s default cleanup policy.' })
   container_expiration_policy?: CleanupPolicyEntity | null;
 }
