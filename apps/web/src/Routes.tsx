@@ -15,6 +15,7 @@ import { RegistryPage } from './pages/RegistryPage';
 import { RepositoryPage } from './pages/RepositoryPage';
 import { TagPage } from './pages/TagPage';
 import { UsagePage } from './pages/UsagePage';
+import { VirtualRegistriesPage } from './pages/VirtualRegistriesPage';
 import { WebhooksPage } from './pages/WebhooksPage';
 import { Link, match, useLocation } from './router';
 
@@ -41,7 +42,11 @@ export function Routes() {
   if (path === '/user/access-tokens') return <PersonalAccessTokensPage />;
   // `/groups/team/backend` (GitLab's web_url) and `/groups/team%2Fbackend` (older links) name the same group.
   if (path.startsWith('/groups/') && path.length > '/groups/'.length) {
-    const fullPath = segments(path.slice('/groups'.length)).join('/');
+    const parts = segments(path.slice('/groups'.length));
+    // GitLab's group sub-pages sit after a `-` segment: `/groups/team/-/virtual_registries`.
+    const dash = parts.indexOf('-');
+    const fullPath = (dash < 0 ? parts : parts.slice(0, dash)).join('/');
+    if (dash >= 0 && parts[dash + 1] === 'virtual_registries') return <VirtualRegistriesPage groupId={fullPath} key={fullPath} />;
     return <GroupPage groupId={fullPath} key={fullPath} />;
   }
   for (const [pattern, tab, render] of PROJECT_ROUTES) {

@@ -34,3 +34,13 @@ export async function accessLevelIn(project: Project, userId: number): Promise<n
     throw error;
   }
 }
+
+/** The caller's effective role in a group (inherited included; 0 when they have none). */
+export async function groupAccessLevel(groupId: number, userId: number): Promise<number> {
+  try {
+    return (await get<Member>(`/groups/${enc(groupId)}/members/all/${enc(userId)}`)).access_level;
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 403)) return 0;
+    throw error;
+  }
+}

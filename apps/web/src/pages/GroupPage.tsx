@@ -7,6 +7,7 @@ import { groupHref, projectHref } from '../components/format';
 import { UsageBar } from '../components/UsageBar';
 import { useAsync } from '../components/useAsync';
 import { Link } from '../router';
+import { virtualRegistriesHref } from './VirtualRegistriesPage';
 
 /** A group: its subgroups and the projects directly in it that the user can see (GitLab's group page). */
 export function GroupPage({ groupId }: { groupId: string }) {
@@ -36,6 +37,11 @@ export function GroupPage({ groupId }: { groupId: string }) {
       />
       <h1>{group.full_name ?? group.full_path}</h1>
       {group.description && <p>{group.description}</p>}
+      {group.parent_id === null && (
+        <p>
+          <Link href={virtualRegistriesHref(group.full_path)}>Virtual registries and dependency proxy</Link>
+        </p>
+      )}
       <UsageBar used={group.container_registry_size} limit={group.container_registry_storage_limit} label="Group registry storage used of its limit" />
       <h2>Subgroups</h2>
       {subgroups.length === 0 ? (

@@ -1,7 +1,7 @@
 import { FormEvent, useState } from 'react';
 import type { RuleInput, RuleKind } from '../api/protection';
 import type { ProtectionLevel } from '../api/types';
-import { InlineError } from '../components/States';
+import { FormActions } from '../components/FormActions';
 import { useAction } from '../components/useAction';
 
 const LEVELS: Array<[ProtectionLevel | '', string]> = [
@@ -85,17 +85,7 @@ export function ProtectionRuleForm({ kind, initial, submitLabel, idPrefix, onSub
       </select>
       {kind === 'tag' && !immutable && !push && !remove && <p className="hint">With neither role set, the rule is an immutable rule.</p>}
       {noLevel && <p className="hint">A repository rule needs at least one of the two roles.</p>}
-      <InlineError error={error} />
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy || noLevel}>
-          {submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel} disabled={busy}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions error={error} busy={busy} submitLabel={submitLabel} disabled={noLevel} onCancel={onCancel} />
     </form>
   );
 }
