@@ -93,7 +93,7 @@ describe('PullThroughService against distribution upstreams (PostgreSQL, Redis, 
 
   /** An engine as one api replica builds it: its own upstream client, the shared database, store and Redis. */
   function engine(): PullThroughService {
-    const client = new UpstreamRegistryClient({ connectTimeoutMs: 2_000, idleTimeoutMs: 10_000 });
+    const client = new UpstreamRegistryClient({ connectTimeoutMs: 2_000, idleTimeoutMs: 10_000, allowLocalRequests: async () => true });
     clients.push(client);
     const leases = new RedisFetchLeases(env.redis.redis, env.redis.prefix);
     return new PullThroughService(catalog, env.store, client, leases, logger, { now: () => clock });

@@ -27,7 +27,7 @@ describe.each<UpstreamAuthMode>(['anonymous', 'basic', 'token'])('UpstreamRegist
 
   beforeAll(async () => {
     upstream = await startUpstreamDistribution(mode);
-    client = new UpstreamRegistryClient({ connectTimeoutMs: 2_000, idleTimeoutMs: 5_000 });
+    client = new UpstreamRegistryClient({ connectTimeoutMs: 2_000, idleTimeoutMs: 5_000, allowLocalRequests: async () => true });
     target = mode === 'anonymous' ? { key: 'u1', url: upstream.url } : { key: 'u1', url: upstream.url, username: upstream.username, password: upstream.password };
   });
 
@@ -103,7 +103,7 @@ describe.each<UpstreamAuthMode>(['anonymous', 'basic', 'token'])('UpstreamRegist
   if (mode === 'token') {
     it('caches a token for its lifetime per upstream and repository', async () => {
       await pushUpstreamImage(upstream, 'cached/token', 'v1', [100]);
-      const fresh = new UpstreamRegistryClient();
+      const fresh = new UpstreamRegistryClient({ allowLocalRequests: async () => true });
       try {
         const before = upstream.tokensIssued();
         for (let i = 0; i < 3; i++) await fresh.getManifest(target, 'cached/token', 'v1');
@@ -118,6 +118,33 @@ describe.each<UpstreamAuthMode>(['anonymous', 'basic', 'token'])('UpstreamRegist
   }
 });
 
+describe('UpstreamRegistryClient SSRF guard at connection time', () => {
+  let upstream: UpstreamDistribution;
+  let allowLocal = false;
+  const client = new UpstreamRegistryClient({ connectTimeoutMs: 2_000, allowLocalRequests: async () => allowLocal });
+  afterAll(async () => {
+    await client.close();
+    await upstream?.close();
+  });
+
+  it('refuses a name that resolves to loopback when the connection is made, and a loopback address, unless local requests are allowed', async () => {
+    upstream = await startUpstreamDistribution('anonymous');
+    const image = await pushUpstreamImage(upstream, 'guarded/app', 'v1', [100]);
+    // `localhost` stands for a name that passed the check when the upstream was saved and now resolves to loopback.
+    const byName = { key: 'by-name', url: upstream.url.replace('127.0.0.1', 'localhost') };
+    const byAddress = { key: 'by-address', url: upstream.url };
+    for (const target of [byName, byAddress]) {
+      const refused = await rejection(client.getManifest(target, 'guarded/app', 'v1'));
+      expect(refused.kind).toBe('unavailable');
+      expect(refused.message).toMatch(/is blocked: Requests to localhost are not allowed/);
+    }
+    expect(upstream.requests().filter((line) => /^(GET|HEAD) \/v2\/guarded\/app\/manifests/.test(line))).toEqual([]);
+
+    allowLocal = true;
+    for (const target of [byName, byAddress]) expect((await client.getManifest(target, 'guarded/app', 'v1')).digest).toBe(image.digest);
+  });
+});
+
 describe('UpstreamRegistryClient bounds', () => {
   let upstream: UpstreamDistribution;
   afterAll(async () => upstream?.close());
@@ -125,7 +152,7 @@ describe('UpstreamRegistryClient bounds', () => {
   it('refuses a manifest over the size limit', async () => {
     upstream = await startUpstreamDistribution('anonymous');
     const image = await pushUpstreamImage(upstream, 'big/manifest', 'v1', [100]);
-    const client = new UpstreamRegistryClient({ maxManifestBytes: image.manifest.length - 1 });
+    const client = new UpstreamRegistryClient({ maxManifestBytes: image.manifest.length - 1, allowLocalRequests: async () => true });
     try {
       const error = await client.getManifest({ key: 'u', url: upstream.url }, 'big/manifest', 'v1').catch((failure: unknown) => failure);
       expect(error).toBeInstanceOf(UpstreamError);

@@ -1,5 +1,8 @@
+import { lookup as dnsLookup } from 'node:dns';
 import type { IncomingHttpHeaders } from 'node:http';
+import { isIP, type LookupFunction } from 'node:net';
 import { Readable } from 'node:stream';
+import { assertPublic } from '@cargohold/registry';
 import { Agent, Dispatcher, request } from 'undici';
 import { DEFAULT_MANIFEST_ACCEPT, manifestMediaType } from './media-types';
 import { digestOf, isDigest } from './digests';
@@ -22,6 +25,11 @@ export interface UpstreamClientOptions {
   /** Cached tokens and learnt schemes kept at most (per upstream and repository). */
   authCacheEntries?: number;
   userAgent?: string;
+  /**
+   * Whether upstreams may be loopback, private or link-local addresses (the administrator's
+   * `allow_local_requests_from_web_hooks_and_services`), asked at each new connection. Default: never.
+   */
+  allowLocalRequests?: () => Promise<boolean>;
 }
 
 /** What every upstream answer tells besides its body. */
@@ -74,10 +82,12 @@ export class UpstreamRegistryClient {
   private readonly maxManifestBytes: number;
   private readonly maxRedirects: number;
   private readonly userAgent: string;
+  private readonly allowLocalRequests: () => Promise<boolean>;
 
   constructor(options: UpstreamClientOptions = {}) {
+    this.allowLocalRequests = options.allowLocalRequests ?? (async () => false);
     this.agent = new Agent({
-      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+      connect: { timeout: options.connectTimeoutMs ?? 10_000, lookup: guardedLookup(this.allowLocalRequests) },
       headersTimeout: options.headersTimeoutMs ?? 30_000,
       bodyTimeout: options.idleTimeoutMs ?? 30_000,
       keepAliveTimeout: 30_000,
@@ -172,6 +182,7 @@ export class UpstreamRegistryClient {
     for (let hop = 0; ; hop++) {
       const sent: Record<string, string> = { ...headers, 'user-agent': this.userAgent };
       if (current.origin !== origin) delete sent.authorization;
+      await this.checkLiteralAddress(current);
       const response = await request(current, { method, headers: sent, dispatcher: this.agent }).catch((error: Error) => {
         throw new UpstreamError('unavailable', `the upstream cannot be reached: ${describe(error)}`);
       });
@@ -181,6 +192,20 @@ export class UpstreamRegistryClient {
       if (hop >= this.maxRedirects) throw new UpstreamError('unavailable', `the upstream redirected more than ${this.maxRedirects} times`);
       current = new URL(location, current);
       if (current.protocol !== 'https:' && current.protocol !== 'http:') throw new UpstreamError('invalid', 'the upstream redirected to a URL that is not HTTP');
+    }
+  }
+
+  /**
+   * An address in the URL itself is never looked up (the connection's lookup hook does not run): checked here, for
+   * the upstream, each redirect and each token realm alike.
+   */
+  private async checkLiteralAddress(url: URL): Promise<void> {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (!isIP(host) || (await this.allowLocalRequests())) return;
+    try {
+      assertPublic([host]);
+    } catch (error) {
+      throw new UpstreamError('unavailable', `the upstream cannot be reached: ${(error as Error).message}`);
     }
   }
 
@@ -206,6 +231,26 @@ export class UpstreamRegistryClient {
       throw new UpstreamError('invalid', 'the upstream token server answered with something that is not JSON');
     }
   }
+}
+
+/**
+ * The connections' DNS lookup, SSRF guard part three (part one: the URL checked when the upstream is saved): every
+ * address a name resolves to at connection time must be public unless local requests are allowed, so a name that
+ * re-resolves to a loopback or private address after it was checked (DNS rebinding) is refused, not connected to.
+ */
+function guardedLookup(allowLocalRequests: () => Promise<boolean>): LookupFunction {
+  return ((hostname: string, options: { all?: boolean; family?: number }, callback: (...args: unknown[]) => void) => {
+    dnsLookup(hostname, { ...options, all: true, verbatim: true }, (error, entries) => {
+      if (error) return callback(error);
+      allowLocalRequests()
+        .then((allowLocal) => {
+          if (!allowLocal) assertPublic(entries.map((entry) => entry.address));
+          if (options?.all) callback(null, entries);
+          else callback(null, entries[0].address, entries[0].family);
+        })
+        .catch((refused: Error) => callback(refused));
+    });
+  }) as unknown as LookupFunction;
 }
 
 function acceptHeader(accept: string[]): string {

@@ -3,7 +3,7 @@ import type Redis from 'ioredis';
 import type { Logger } from '@cargohold/common';
 import { AppConfig } from '@cargohold/config';
 import { APP_CONFIG, BLOB_STORE, LOGGER, REDIS } from '@cargohold/platform';
-import { PullThroughCatalog } from '@cargohold/registry';
+import { PullThroughCatalog, WebhookRepository } from '@cargohold/registry';
 import type { BlobStore } from '@cargohold/storage';
 import { PullThroughService, RedisFetchLeases, UpstreamRegistryClient } from '@cargohold/upstream';
 import { PullThroughCoreModule } from '../virtual-registries/pull-through-core.module';
@@ -15,7 +15,15 @@ const UPSTREAM_CLIENT = Symbol('UPSTREAM_CLIENT');
 @Module({
   imports: [PullThroughCoreModule],
   providers: [
-    { provide: UPSTREAM_CLIENT, useFactory: () => new UpstreamRegistryClient() },
+    {
+      provide: UPSTREAM_CLIENT,
+      inject: [PullThroughCatalog],
+      useFactory: (catalog: PullThroughCatalog) => {
+        const settings = new WebhookRepository();
+        // Read at each new upstream connection (pooled connections are reused), so the setting applies at once.
+        return new UpstreamRegistryClient({ allowLocalRequests: () => settings.allowLocalRequests(catalog.db.manager) });
+      },
+    },
     {
       provide: PULL_THROUGH_ENGINE,
       inject: [PullThroughCatalog, BLOB_STORE, UPSTREAM_CLIENT, REDIS, LOGGER, APP_CONFIG],
