@@ -8,6 +8,7 @@ import { canPin, CLIENT_CORE, pin, pinServices, SERVER_CORE } from './pinning';
 import { jsonLine, terminalTable, writePerformanceDoc } from './report';
 import { Results } from './results';
 import { pullStatisticsCost } from './pull-statistics';
+import { pullThroughPulls } from './pull-through';
 import { quotaManifestPuts } from './quota';
 import { protectionManifestPuts } from './protection';
 import { BenchContext, BenchOptions, blobPulls, blobPushes, machineLimits, manifestGets, skopeoCopies, tagLists } from './scenarios';
@@ -16,7 +17,7 @@ import { benchStorage, startBenchStorage } from './storage';
 import { distributionVersion, startCargohold, startDistribution, startHashSink } from './targets';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
-const GROUPS = ['limits', 'push', 'pull', 'manifest', 'small', 'tags', 'skopeo', 'quota', 'pullstats', 'protection'] as const;
+const GROUPS = ['limits', 'push', 'pull', 'manifest', 'small', 'tags', 'skopeo', 'quota', 'pullstats', 'protection', 'pullthrough'] as const;
 type Group = (typeof GROUPS)[number];
 
 function options(quick: boolean): BenchOptions {
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
   if (groups.has('skopeo')) await skopeoCopies(ctx);
   if (groups.has('quota')) await quotaManifestPuts(ctx);
   if (groups.has('protection')) await protectionManifestPuts(ctx);
+  if (groups.has('pullthrough')) await pullThroughPulls(ctx);
   if (groups.has('pullstats')) await pullStatisticsCost(ctx, pinned, { ...backend.env, ...apiEnv });
 
   const info = {

@@ -114,6 +114,17 @@ export function checkTargets(results: Results): TargetCheck[] {
     const ratio = results.ratio(id);
     checks.push({ target, pass: ratio === undefined ? undefined : ratio >= minimum, measured: `${fmt(ratio)}x` });
   }
+  // Issue 20: the pull-through cache. A cached pull is compared with a project pull of the same stored layer.
+  if (results.figures.has('pullthrough.cached.256')) {
+    const cached = results.value('pullthrough.cached.256', 'cargohold');
+    const project = results.value('pullthrough.project.256', 'cargohold');
+    const ratio = cached !== undefined && project ? cached / project : undefined;
+    checks.push({ target: 'cached pull through a virtual registry, 256 MiB: ≥ 0.95x a pull from a project', pass: ratio === undefined ? undefined : ratio >= 0.95, measured: `${fmt(ratio)}x` });
+  }
+  if (results.figures.has('pullthrough.cold.256')) {
+    const ratio = results.ratio('pullthrough.cold.256');
+    checks.push({ target: 'cold pull through a virtual registry, 256 MiB: ≥ 0.8x pulling straight from the upstream', pass: ratio === undefined ? undefined : ratio >= 0.8, measured: `${fmt(ratio)}x` });
+  }
   const headP99 = results.value('blob.head.p99', 'cargohold');
   if (headP99 !== undefined) checks.push({ target: 'blob HEAD: p99 < 10 ms with 32 connections', pass: headP99 < 10, measured: `${fmt(headP99)} ms` });
   const rss = results.value('rss.push1g', 'cargohold');
