@@ -30,7 +30,7 @@ describe('pull-through cache with real clients', () => {
   let groupId: number;
   let hub: UpstreamDistribution;
   const upstreams: UpstreamDistribution[] = [];
-  const registries = new Map<UpstreamAuthMode, number>();
+  let hubRegistryId: number | undefined;
   const work = mkdtempSync(path.join(tmpdir(), 'pull-through-e2e-'));
   const admin = () => ({ token: platform.adminToken });
   const creds = () => ['--creds', `root:${platform.adminToken}`];
@@ -75,6 +75,12 @@ describe('pull-through cache with real clients', () => {
     return registry.body.id;
   }
 
+  /** The hub's virtual registry, made by whichever test needs it first (an upstream URL and credentials are used once per group). */
+  async function hubRegistry(): Promise<number> {
+    hubRegistryId ??= await virtualRegistry('vr-anonymous', hub, 'anonymous');
+    return hubRegistryId;
+  }
+
   /** The manifest bytes a client gets for `reference`, as skopeo reads them (no conversion). */
   async function rawManifest(reference: string, args: string[]): Promise<Buffer> {
     return Buffer.from(await runClient('skopeo', ['inspect', '--raw', '--tls-verify=false', ...args, `docker://${reference}`]), 'utf8');
@@ -85,8 +91,7 @@ describe('pull-through cache with real clients', () => {
     if (upstream !== hub) upstreams.push(upstream);
     const single = await pushLayout(upstream, mode, 'team/app', 'v1', ['amd64']);
     const multi = await pushLayout(upstream, mode, 'team/multi', 'latest', ['amd64', 'arm64']);
-    const id = await virtualRegistry(`vr-${mode}`, upstream, mode);
-    registries.set(mode, id);
+    const id = mode === 'anonymous' ? await hubRegistry() : await virtualRegistry(`vr-${mode}`, upstream, mode);
     const base = `${host}/virtual_registries/container/${id}`;
 
     const manifest = await rawManifest(`${base}/team/app:v1`, creds());
@@ -119,8 +124,7 @@ describe('pull-through cache with real clients', () => {
 
   it('podman pulls a multi-layer image through a virtual registry and through the dependency proxy (library/ rule)', async () => {
     const image = await pushLayout(hub, 'anonymous', 'library/alpine', '3', ['amd64']);
-    // The anonymous test's registry: its upstream is the hub (an upstream URL is used once per group).
-    const id = registries.get('anonymous')!;
+    const id = await hubRegistry();
     const storage = path.join(work, 'podman');
     const podman = (args: string[]) =>
       runClient('podman', ['--root', path.join(storage, 'root'), '--runroot', path.join(storage, 'run'), '--storage-driver', 'vfs', ...args]);
