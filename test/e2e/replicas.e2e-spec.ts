@@ -411,6 +411,26 @@ describe.each([filesystem, s3Driver()])('two api and two worker replicas ($name)
     await served(apis[0], 'live', '404');
   });
 
+  it('stops answering a blob HEAD for a link removed through the other api within a second (blob links are cached too)', async () => {
+    const repo = 'rep/cache/blobs';
+    const digest = await pushBlob(apis[0], repo, randomBytes(2048), registry.fetch);
+    const head = async (base: string) => (await registry.fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'HEAD' })).status;
+    // Both apis answer (and cache) the link, several times over.
+    for (const base of apis) for (let i = 0; i < 3; i++) expect({ base, status: await head(base) }).toEqual({ base, status: 200 });
+    const deleted = await registry.fetch(`${apis[1]}/v2/${repo}/blobs/${digest}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(202);
+    // The api that unlinked it at once; the other within the bound (the cache's TTL is longer: this is the message).
+    expect(await head(apis[1])).toBe(404);
+    const deadline = Date.now() + 1000;
+    let status = await head(apis[0]);
+    while (status !== 404 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = await head(apis[0]);
+    }
+    expect(status).toBe(404);
+    for (const base of apis) expect({ base, again: await head(base) }).toEqual({ base, again: 404 });
+  });
+
   // Cleanup and GC coordinate through PostgreSQL alone (row locks, SKIP LOCKED, deterministic job ids): the same
   // on either driver, so to keep the file fast this part runs on the filesystem only (the S3 driver's deletes
   // are covered by its conformance suite).

@@ -8,10 +8,19 @@ import { RegistryContext } from './registry-context';
 export class BlobService {
   constructor(private readonly ctx: RegistryContext) {}
 
+  /**
+   * The blob as `repositoryPath` links it. From the api's read cache when the link was seen within its TTL (a few
+   * seconds; every unlinking write invalidates the repository): a push HEADs every layer, and a pull GETs each.
+   */
   async stat(repositoryPath: string, digest: string): Promise<LinkedBlob> {
     const parsed = parseDigest(digest);
+    const cache = this.ctx.manifestCache;
+    const hit = cache?.linkedBlob(repositoryPath, parsed.value);
+    if (hit) return hit;
+    const ticket = cache?.begin(repositoryPath);
     const blob = await this.ctx.blobs.findLinked(this.ctx.db.manager, repositoryPath, parsed.value);
     if (!blob) throw new RegistryError('BLOB_UNKNOWN', undefined, { digest: parsed.value });
+    if (cache && ticket !== undefined) cache.setLinkedBlob(repositoryPath, blob, ticket);
     return blob;
   }
 
@@ -34,5 +43,7 @@ export class BlobService {
       return this.ctx.blobs.unlink(db, repository.id, parsed.value, this.ctx.settings.gcReviewDelay);
     });
     if (!deleted) throw new RegistryError('BLOB_UNKNOWN', undefined, { digest: parsed.value });
+    // Before answering: caches (here at once, other replicas by message) stop serving the link.
+    await this.ctx.changes.repositoriesChanged([repositoryPath]);
   }
 }

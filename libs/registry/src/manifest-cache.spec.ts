@@ -26,7 +26,7 @@ describe('ManifestCache', () => {
     expect(cache.byTag('a/c', 'v1')?.digest).toBe('sha256:2');
     cache.invalidate('all');
     expect(cache.byTag('a/c', 'v1')).toBeUndefined();
-    expect(cache.size).toEqual({ manifests: 0, tags: 0, bytes: 0 });
+    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, bytes: 0 });
   });
 
   it('forgets the manifests of a repository whose path starts with the letter t (key prefixes never collide)', () => {
@@ -36,7 +36,7 @@ describe('ManifestCache', () => {
     cache.invalidate(['team/app']);
     expect(cache.byDigest('team/app', 'sha256:1')).toBeUndefined();
     expect(cache.byDigest('team/app', 'sha256:2')).toBeUndefined();
-    expect(cache.size).toEqual({ manifests: 0, tags: 0, bytes: 0 });
+    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, bytes: 0 });
   });
 
   it('does not cache what a read found when the repository was invalidated while it read', () => {
@@ -58,6 +58,42 @@ describe('ManifestCache', () => {
     cache.setEnabled(true);
     cache.set('a/d', 'v1', manifest('sha256:3'), during);
     expect(cache.byTag('a/d', 'v1')).toBeUndefined();
+  });
+
+  it('serves linked blobs per repository until the TTL, and forgets them with the repository', () => {
+    let now = 0;
+    const cache = new ManifestCache({ ttlMs: 1000 }, () => now);
+    const blob = { digest: 'sha256:b1', size: 42, mediaType: null };
+    cache.setLinkedBlob('a/b', blob, cache.begin('a/b'));
+    cache.setLinkedBlob('a/c', { ...blob, size: 7 }, cache.begin('a/c'));
+    expect(cache.linkedBlob('a/b', 'sha256:b1')).toEqual(blob);
+    expect(cache.linkedBlob('a/b', 'sha256:other')).toBeUndefined();
+    // An unlink in a/b (blob or manifest delete, GC, repository delete) is announced for a/b only.
+    cache.invalidate(['a/b']);
+    expect(cache.linkedBlob('a/b', 'sha256:b1')).toBeUndefined();
+    expect(cache.linkedBlob('a/c', 'sha256:b1')?.size).toBe(7);
+    now = 1000;
+    expect(cache.linkedBlob('a/c', 'sha256:b1')).toBeUndefined();
+    expect(cache.size.blobs).toBe(0);
+  });
+
+  it('does not cache a link read while its repository was invalidated, nor while disabled', () => {
+    const cache = new ManifestCache();
+    const blob = { digest: 'sha256:b1', size: 42, mediaType: null };
+    const before = cache.begin('b/c');
+    cache.invalidate(['b/c']); // the link was removed and announced while the read ran
+    cache.setLinkedBlob('b/c', blob, before);
+    expect(cache.linkedBlob('b/c', 'sha256:b1')).toBeUndefined();
+    cache.setEnabled(false);
+    cache.setLinkedBlob('b/c', blob, cache.begin('b/c'));
+    expect(cache.linkedBlob('b/c', 'sha256:b1')).toBeUndefined();
+    cache.setEnabled(true);
+    cache.setLinkedBlob('b/c', blob, cache.begin('b/c'));
+    expect(cache.linkedBlob('b/c', 'sha256:b1')).toEqual(blob);
+    // Blob keys of a path starting with b do not collide with other kinds of keys.
+    cache.set('b/c', 'v1', manifest('sha256:m'), cache.begin('b/c'));
+    cache.invalidate(['b/c']);
+    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, bytes: 0 });
   });
 
   it('serves and stores nothing while disabled', () => {
@@ -89,6 +125,6 @@ describe('ManifestCache', () => {
     expect(cache.byTag('r', 't0')).toBeUndefined();
     expect(cache.byTag('r', 't50000')?.digest).toBe('sha256:1');
     cache.invalidate(['r']);
-    expect(cache.size).toEqual({ manifests: 0, tags: 0, bytes: 0 });
+    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, bytes: 0 });
   });
 });

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 
 /**
- * What manifest GETs may answer from memory, and how writers say that a repository's tags or manifests changed.
+ * What manifest GETs and blob HEADs/GETs may answer from memory, and how writers say that a repository's tags or manifests changed.
  *
  * The registry lib stays framework-free: the cache is a plain class, and the cross-process part (Redis pub/sub
  * in the api, a publisher in the worker) is an implementation of RegistryChangeNotifier that the apps hand to
@@ -44,6 +44,19 @@ interface ManifestEntry {
   expiresAt: number;
 }
 
+/** A blob a repository links (what a blob HEAD or GET answers from): digest, size, media type if recorded. */
+export interface CachedBlob {
+  digest: string;
+  size: number;
+  mediaType: string | null;
+}
+
+interface BlobEntry {
+  path: string;
+  blob: CachedBlob;
+  expiresAt: number;
+}
+
 interface TagEntry {
   path: string;
   digest: string;
@@ -56,17 +69,24 @@ export type CacheTicket = number;
 const SEP = '\u0000';
 /**
  * Key prefixes that no repository path can start with (paths are lowercase letters and digits), so a path's
- * index can tell its tag keys from its manifest keys.
+ * index can tell its tag, manifest and blob keys apart.
  */
 const TAG_KEY = 'T';
 const MANIFEST_KEY = 'M';
+const BLOB_KEY = 'B';
 const manifestKey = (path: string, digest: string) => MANIFEST_KEY + path + SEP + digest;
 const tagKey = (path: string, tag: string) => TAG_KEY + path + SEP + tag;
+const blobKey = (path: string, digest: string) => BLOB_KEY + path + SEP + digest;
 const MAX_TAG_ENTRIES = 50_000;
+const MAX_BLOB_ENTRIES = 100_000;
 
 /**
- * Manifests by (repository path, digest), bounded by payload bytes with LRU eviction, and tag → digest by
- * (repository path, tag), bounded by count. Invalidation is per repository path and drops both.
+ * Manifests by (repository path, digest), bounded by payload bytes with LRU eviction, tag → digest by
+ * (repository path, tag), and linked blobs by (repository path, digest) — what a blob HEAD or GET asks PostgreSQL,
+ * the HEAD every client sends for every layer of every push — both bounded by count. Invalidation is per
+ * repository path and drops all three: every write that unlinks a blob from a repository (blob DELETE, manifest
+ * delete, GC, repository delete) announces the repository, as tag writes do. Only links are cached, never their
+ * absence: a blob pushed a moment ago is found at once.
  *
  * The read-then-set race (a read that started before a write committed must not cache what it read after the
  * invalidation for that write already happened) is guarded by an epoch: `begin(path)` before reading the
@@ -75,6 +95,7 @@ const MAX_TAG_ENTRIES = 50_000;
 export class ManifestCache {
   private readonly manifests: LRUCache<string, ManifestEntry>;
   private readonly tags: LRUCache<string, TagEntry>;
+  private readonly blobs: LRUCache<string, BlobEntry>;
   /** Every key (manifest and tag) cached for a path, so invalidation finds them; kept in step by `dispose`. */
   private readonly keysByPath = new Map<string, Set<string>>();
   private epoch = 0;
@@ -96,34 +117,45 @@ export class ManifestCache {
     };
     this.manifests = new LRUCache<string, ManifestEntry>({ maxSize: this.options.maxBytes, sizeCalculation: (entry) => Math.max(1, entry.manifest.payload.length), dispose: unindex });
     this.tags = new LRUCache<string, TagEntry>({ max: MAX_TAG_ENTRIES, dispose: unindex });
+    this.blobs = new LRUCache<string, BlobEntry>({ max: MAX_BLOB_ENTRIES, dispose: unindex });
   }
 
-  get size(): { manifests: number; tags: number; bytes: number } {
-    return { manifests: this.manifests.size, tags: this.tags.size, bytes: this.manifests.calculatedSize };
+  get size(): { manifests: number; tags: number; blobs: number; bytes: number } {
+    return { manifests: this.manifests.size, tags: this.tags.size, blobs: this.blobs.size, bytes: this.manifests.calculatedSize };
+  }
+
+  /** The blob, if `path` was seen linking it within the TTL and nothing about `path` changed since. */
+  linkedBlob(path: string, digest: string): CachedBlob | undefined {
+    return this.fresh(this.blobs, blobKey(path, digest))?.blob;
+  }
+
+  /** Caches a link a read found (its ticket from `begin`), unless `path` was invalidated since. */
+  setLinkedBlob(path: string, blob: CachedBlob, ticket: CacheTicket): void {
+    if (!this.admits(path, ticket)) return;
+    const key = blobKey(path, blob.digest);
+    this.index(path, key);
+    this.blobs.set(key, { path, blob, expiresAt: this.now() + this.options.ttlMs });
   }
 
   byDigest(path: string, digest: string): CachedManifest | undefined {
-    if (!this.enabled) return undefined;
-    const key = manifestKey(path, digest);
-    const entry = this.manifests.get(key); // LRU: a hit is a use
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.manifests.delete(key);
-      return undefined;
-    }
-    return entry.manifest;
+    return this.fresh(this.manifests, manifestKey(path, digest))?.manifest;
   }
 
   byTag(path: string, tag: string): CachedManifest | undefined {
+    const entry = this.fresh(this.tags, tagKey(path, tag));
+    return entry && this.byDigest(path, entry.digest);
+  }
+
+  /** The entry under `key` while the cache is on and the entry within its TTL (an expired one is dropped). */
+  private fresh<Entry extends { expiresAt: number }>(entries: LRUCache<string, Entry>, key: string): Entry | undefined {
     if (!this.enabled) return undefined;
-    const key = tagKey(path, tag);
-    const entry = this.tags.get(key);
+    const entry = entries.get(key); // LRU: a hit is a use
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
-      this.tags.delete(key);
+      entries.delete(key);
       return undefined;
     }
-    return this.byDigest(path, entry.digest);
+    return entry;
   }
 
   /** Call before reading the database for `path`; pass the ticket to `set`. */
@@ -133,7 +165,7 @@ export class ManifestCache {
 
   /** Caches what a read found, unless `path` was invalidated (or the cache dropped) since `ticket`. */
   set(path: string, tag: string | null, manifest: CachedManifest, ticket: CacheTicket): void {
-    if (!this.enabled || ticket < this.floor || (this.invalidatedAt.get(path) ?? -1) > ticket) return;
+    if (!this.admits(path, ticket)) return;
     if (manifest.payload.length > this.options.maxEntryBytes) return;
     const expiresAt = this.now() + this.options.ttlMs;
     const key = manifestKey(path, manifest.digest);
@@ -154,6 +186,7 @@ export class ManifestCache {
       this.invalidatedAt.set(path, this.epoch);
       for (const key of [...(this.keysByPath.get(path) ?? [])]) {
         if (key.startsWith(TAG_KEY)) this.tags.delete(key);
+        else if (key.startsWith(BLOB_KEY)) this.blobs.delete(key);
         else this.manifests.delete(key);
       }
       this.keysByPath.delete(path);
@@ -176,9 +209,15 @@ export class ManifestCache {
     this.enabled = enabled;
   }
 
+  /** Whether a read that started at `ticket` may cache what it found for `path`. */
+  private admits(path: string, ticket: CacheTicket): boolean {
+    return this.enabled && ticket >= this.floor && (this.invalidatedAt.get(path) ?? -1) <= ticket;
+  }
+
   private clear(): void {
     this.manifests.clear();
     this.tags.clear();
+    this.blobs.clear();
     this.keysByPath.clear();
     this.invalidatedAt.clear();
     this.floor = this.epoch + 1;

@@ -49,6 +49,16 @@ const LINK = prepared(
    SELECT count(*) FROM linked`,
 );
 
+/** Every manifest PUT: the sizes of the blobs it references that the repository links, share-locked against GC. */
+const LOCK_LINKED_SIZES = prepared(
+  'blob_lock_linked_sizes',
+  `SELECT b.digest, b.size FROM blobs b
+     JOIN repository_blobs rb ON rb.blob_digest = b.digest AND rb.repository_id = $1
+    WHERE b.digest = ANY($2)
+    ORDER BY b.digest
+      FOR SHARE OF b, rb`,
+);
+
 /** The `blobs` and `repository_blobs` tables: which bytes exist, and which repository may serve them. */
 export class BlobRepository {
   /** The hot path of a blob GET/HEAD: one indexed lookup by repository path and digest. */
@@ -115,15 +125,7 @@ export class BlobRepository {
    */
   async lockLinkedSizes(db: EntityManager, repositoryId: number, digests: string[]): Promise<Map<string, number>> {
     if (digests.length === 0) return new Map();
-    const rows = await typedQuery<{ digest: string; size: number }>(
-      db,
-      `SELECT b.digest, b.size FROM blobs b
-         JOIN repository_blobs rb ON rb.blob_digest = b.digest AND rb.repository_id = $1
-        WHERE b.digest = ANY($2)
-        ORDER BY b.digest
-          FOR SHARE OF b, rb`,
-      [repositoryId, digests],
-    );
+    const rows = await typedQuery<{ digest: string; size: number }>(db, LOCK_LINKED_SIZES, [repositoryId, digests]);
     return new Map(rows.map((row) => [row.digest, row.size]));
   }
 

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { execute, queryOne, typedQuery } from '@cargohold/db';
+import { execute, prepared, queryOne, typedQuery } from '@cargohold/db';
 import { deletionParams, recordDeletedTagsCte } from '../deleted-tags/deleted-tag.repository';
 import { TagDeletion } from '../deleted-tags/tag-deletion';
 
@@ -57,6 +57,30 @@ export interface ReferrerPageQuery {
   payloadBudget: number;
 }
 
+/** The manifest PUT's statements, run on every push: prepared (parsed and planned once per connection). */
+const LOCK_CHILDREN = prepared(
+  'manifest_lock_children',
+  `SELECT id, digest, octet_length(payload) AS size FROM manifests WHERE repository_id = $1 AND digest = ANY($2) ORDER BY id FOR SHARE`,
+);
+
+const INSERT_OR_LOCK = prepared(
+  'manifest_insert_or_lock',
+  `WITH inserted AS (
+     INSERT INTO manifests (repository_id, digest, media_type, artifact_type, subject_digest, config_digest, total_size, payload)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (repository_id, digest) DO NOTHING
+     RETURNING id),
+   blob_links AS (
+     INSERT INTO manifest_blobs (manifest_id, blob_digest) SELECT inserted.id, d FROM inserted, unnest($9::text[]) AS d
+     ON CONFLICT DO NOTHING),
+   child_links AS (
+     INSERT INTO manifest_references (parent_id, child_id) SELECT inserted.id, c FROM inserted, unnest($10::bigint[]) AS c
+     ON CONFLICT DO NOTHING),
+   existing AS (
+     SELECT id FROM manifests WHERE repository_id = $1 AND digest = $2 AND NOT EXISTS (SELECT 1 FROM inserted) FOR SHARE)
+   SELECT id FROM inserted UNION ALL SELECT id FROM existing`,
+);
+
 /** The `manifests`, `manifest_blobs` and `manifest_references` tables. */
 export class ManifestRepository {
   /** Manifest GET by tag: one indexed query from path and tag to the payload. */
@@ -111,11 +135,7 @@ export class ManifestRepository {
    */
   async lockChildren(db: EntityManager, repositoryId: number, digests: string[]): Promise<Map<string, { id: number; size: number }>> {
     if (digests.length === 0) return new Map();
-    const rows = await typedQuery<{ id: number; digest: string; size: number }>(
-      db,
-      `SELECT id, digest, octet_length(payload) AS size FROM manifests WHERE repository_id = $1 AND digest = ANY($2) ORDER BY id FOR SHARE`,
-      [repositoryId, digests],
-    );
+    const rows = await typedQuery<{ id: number; digest: string; size: number }>(db, LOCK_CHILDREN, [repositoryId, digests]);
     return new Map(rows.map((row) => [row.digest, { id: row.id, size: row.size }]));
   }
 
@@ -137,20 +157,7 @@ export class ManifestRepository {
   private async insertOrLock(db: EntityManager, manifest: NewManifest): Promise<number | null> {
     const row = await queryOne<{ id: number }>(
       db,
-      `WITH inserted AS (
-         INSERT INTO manifests (repository_id, digest, media_type, artifact_type, subject_digest, config_digest, total_size, payload)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (repository_id, digest) DO NOTHING
-         RETURNING id),
-       blob_links AS (
-         INSERT INTO manifest_blobs (manifest_id, blob_digest) SELECT inserted.id, d FROM inserted, unnest($9::text[]) AS d
-         ON CONFLICT DO NOTHING),
-       child_links AS (
-         INSERT INTO manifest_references (parent_id, child_id) SELECT inserted.id, c FROM inserted, unnest($10::bigint[]) AS c
-         ON CONFLICT DO NOTHING),
-       existing AS (
-         SELECT id FROM manifests WHERE repository_id = $1 AND digest = $2 AND NOT EXISTS (SELECT 1 FROM inserted) FOR SHARE)
-       SELECT id FROM inserted UNION ALL SELECT id FROM existing`,
+      INSERT_OR_LOCK,
       [manifest.repositoryId, manifest.digest, manifest.mediaType, manifest.artifactType, manifest.subjectDigest,
         manifest.configDigest, manifest.totalSize, manifest.payload, [...new Set(manifest.blobDigests)], [...new Set(manifest.childIds)]],
     );

@@ -1,7 +1,20 @@
 import { EntityManager } from 'typeorm';
-import { execute, queryOne, typedQuery } from '@cargohold/db';
+import { execute, prepared, queryOne, typedQuery } from '@cargohold/db';
 import { deletionParams, recordDeletedTagsCte } from '../deleted-tags/deleted-tag.repository';
 import { TagDeletion } from '../deleted-tags/tag-deletion';
+
+/** Every push by tag: move the tag (locking it, reading where it pointed) or create it. Prepared. */
+const UPSERT = prepared(
+  'tag_upsert',
+  `WITH previous AS (SELECT id, manifest_id FROM tags WHERE repository_id = $1 AND name = $2 FOR UPDATE),
+        moved AS (
+          UPDATE tags SET manifest_id = $3, updated_at = now() FROM previous WHERE tags.id = previous.id
+          RETURNING previous.manifest_id AS before),
+        created AS (
+          INSERT INTO tags (repository_id, name, manifest_id) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM previous)
+          ON CONFLICT (repository_id, name) DO NOTHING RETURNING NULL::bigint AS before)
+   SELECT before FROM moved UNION ALL SELECT before FROM created`,
+);
 
 /** The `tags` table. Names are COLLATE "C", so ORDER BY name is the lexical order the spec asks for. */
 export class TagRepository {
@@ -13,18 +26,7 @@ export class TagRepository {
     // One round trip: move the tag if it exists (locking it, and reading where it pointed), else create it. When
     // a concurrent push created it after this statement's snapshot, neither happens: the next try moves it.
     for (;;) {
-      const rows = await typedQuery<{ before: number | null }>(
-        db,
-        `WITH previous AS (SELECT id, manifest_id FROM tags WHERE repository_id = $1 AND name = $2 FOR UPDATE),
-              moved AS (
-                UPDATE tags SET manifest_id = $3, updated_at = now() FROM previous WHERE tags.id = previous.id
-                RETURNING previous.manifest_id AS before),
-              created AS (
-                INSERT INTO tags (repository_id, name, manifest_id) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM previous)
-                ON CONFLICT (repository_id, name) DO NOTHING RETURNING NULL::bigint AS before)
-         SELECT before FROM moved UNION ALL SELECT before FROM created`,
-        [repositoryId, name, manifestId],
-      );
+      const rows = await typedQuery<{ before: number | null }>(db, UPSERT, [repositoryId, name, manifestId]);
       if (rows.length === 0) continue;
       const { before } = rows[0];
       return before !== null && before !== manifestId ? before : null;

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { execute, queryOne, typedQuery } from '@cargohold/db';
+import { execute, prepared, queryOne, typedQuery } from '@cargohold/db';
 import { RepositoryProtectionRule, TagProtectionRule } from './protection-rules';
 
 /** First key of the advisory lock that orders rule changes against pushes and deletes ("prot"). */
@@ -31,9 +31,20 @@ type RuleRow<K extends RuleKind> = K extends 'tag' ? TagProtectionRule : Reposit
  * the change committed reads the new rules: once the rule's creation has answered, no push or delete that ignores it
  * can still commit, whichever replica runs it. Pushes do not wait for each other (shared with shared).
  */
+/** Every push and delete runs these two: prepared (parsed and planned once per connection). */
+const LOCK_SHARED = prepared('protection_lock_shared', `SELECT pg_advisory_xact_lock_shared($1, ($2::bigint % 2147483647)::int)`);
+const RULES_OF_PROJECT = prepared(
+  'protection_rules_of_project',
+  `SELECT 'tag' AS kind, id, tag_name_pattern AS pattern, minimum_access_level_for_push AS push, minimum_access_level_for_delete AS del
+     FROM container_protection_tag_rules WHERE project_id = $1
+   UNION ALL
+   SELECT 'repository', id, repository_path_pattern, minimum_access_level_for_push, minimum_access_level_for_delete
+     FROM container_protection_repository_rules WHERE project_id = $1`,
+);
+
 export class ProtectionRuleRepository {
   async lockShared(db: EntityManager, projectId: number): Promise<void> {
-    await execute(db, `SELECT pg_advisory_xact_lock_shared($1, ($2::bigint % 2147483647)::int)`, [PROTECTION_LOCK, projectId]);
+    await execute(db, LOCK_SHARED, [PROTECTION_LOCK, projectId]);
   }
 
   async lockExclusive(db: EntityManager, projectId: number): Promise<void> {
@@ -44,11 +55,7 @@ export class ProtectionRuleRepository {
   async forProject(db: EntityManager, projectId: number): Promise<{ tag: TagProtectionRule[]; repository: RepositoryProtectionRule[] }> {
     const rows = await typedQuery<{ kind: RuleKind; id: number; pattern: string; push: number | null; del: number | null }>(
       db,
-      `SELECT 'tag' AS kind, id, tag_name_pattern AS pattern, minimum_access_level_for_push AS push, minimum_access_level_for_delete AS del
-         FROM container_protection_tag_rules WHERE project_id = $1
-       UNION ALL
-       SELECT 'repository', id, repository_path_pattern, minimum_access_level_for_push, minimum_access_level_for_delete
-         FROM container_protection_repository_rules WHERE project_id = $1`,
+      RULES_OF_PROJECT,
       [projectId],
     );
     const tag: TagProtectionRule[] = [];
