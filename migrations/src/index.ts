@@ -20,6 +20,7 @@ import { AddCleanupPolicyPullRules1763800041000 } from './1763800041000-AddClean
 import { AddRegistryStorageLimits1763800044000 } from './1763800044000-AddRegistryStorageLimits';
 import { CreateDeletedTags1763800047000 } from './1763800047000-CreateDeletedTags';
 import { CreateContainerVirtualRegistries1763800050000 } from './1763800050000-CreateContainerVirtualRegistries';
+import { IndexTagsForListing1763800060000 } from './1763800060000-IndexTagsForListing';
 import { AllowOlderThanSixtyDays1763800065000 } from './1763800065000-AllowOlderThanSixtyDays';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
@@ -46,5 +47,6 @@ export const MIGRATIONS = [
   AddRegistryStorageLimits1763800044000,
   CreateDeletedTags1763800047000,
   CreateContainerVirtualRegistries1763800050000,
+  IndexTagsForListing1763800060000,
   AllowOlderThanSixtyDays1763800065000,
 ];

@@ -24,6 +24,7 @@ export * from './management/registry-deletion.service';
 export * from './management/namespace-deletion.service';
 export type { RepositoryRecord, RepositoryFilter, RegistryUsage } from './management/repository-query.repository';
 export type { TagDetailsRecord, KeysetRequest, TagCandidate, TagListItem, TagListOrder } from './management/tag-query.repository';
+export { TAG_COUNT_LIMIT } from './management/tag-query.repository';
 export type { BulkDeleteRequestRecord } from './management/bulk-delete-request.repository';
 export * from './deleted-tags/tag-deletion';
 export * from './deleted-tags/deleted-tag.service';

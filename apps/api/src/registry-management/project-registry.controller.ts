@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { AppConfig } from '@cargohold/config';
 import { Actor } from '@cargohold/iam';
 import { APP_CONFIG } from '@cargohold/platform';
+import type { TagDetailsRecord, TagListItem } from '@cargohold/registry';
 import { CurrentActor } from '../rest/current-actor.decorator';
 import { MAX_PER_PAGE, DEFAULT_PER_PAGE, paginate } from '../rest/pagination';
 import { ParseIdPipe, resourceRef } from '../rest/parse-id.pipe';
@@ -52,7 +53,7 @@ export class ProjectRegistryController {
   }
 
   @Get(`${REPOSITORY}/tags`)
-  @ApiOkResponse({ type: ListedTagEntity, isArray: true })
+  @ApiOkResponse({ type: ListedTagEntity, isArray: true, description: 'With `details=true` (ours) each tag is a TagDetailsEntity.' })
   @AllowAnonymous()
   @AllowJobToken()
   @RegistryApiDoc('List the tags of a registry repository (offset or keyset pagination)')
@@ -69,20 +70,22 @@ export class ProjectRegistryController {
     const orderBy = query.order_by ?? 'name';
     const sort = query.sort ?? (orderBy === 'name' ? 'asc' : 'desc');
     if (query.pagination === 'keyset') {
-      // A keyset cursor is a tag name: it cannot mark a place in an order by pull time, which moves as tags are pulled.
-      if (orderBy !== 'name') throw new RestValidationError('order_by last_pulled_at is supported with offset pagination only');
+      // A keyset cursor is a tag name: it cannot mark a place in an order by pull or creation time.
+      if (orderBy !== 'name') throw new RestValidationError(`order_by ${orderBy} is supported with offset pagination only`);
+      if (query.details) throw new RestValidationError('details is supported with offset pagination only');
       const perPage = Math.min(query.per_page ?? DEFAULT_PER_PAGE, MAX_PER_PAGE);
       const page = await this.requests.tagsKeyset(actor, ref, repositoryId, { limit: perPage, desc: sort === 'desc', last: query.last, name: query.name });
       if (page.next !== undefined) setKeysetNextLink(req, res, this.config.publicUrl, { perPage, last: page.next, sort });
       return page.items.map((tag) => presentListedTag(page.repository.path, tag, this.config.publicUrl));
     }
+    const listing = { name: query.name, order: { by: orderBy, desc: sort === 'desc' }, details: query.details === true };
     let path = '';
     const tags = await paginate(req, res, query, this.config.publicUrl, async (page) => {
-      const found = await this.requests.tags(actor, ref, repositoryId, page, query.name, { by: orderBy, desc: sort === 'desc' });
+      const found = await this.requests.tags(actor, ref, repositoryId, page, listing);
       path = found.repository.path;
       return found;
     });
-    return tags.map((tag) => presentListedTag(path, tag, this.config.publicUrl));
+    return tags.map((tag) => (isTagDetails(tag) ? presentTagDetails(path, tag, this.config.publicUrl) : presentListedTag(path, tag, this.config.publicUrl)));
   }
 
   /** Parameters may come as a form or JSON body (GitLab's curl examples) or in the query string. */
@@ -146,6 +149,10 @@ export class ProjectRegistryController {
   async statistics(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
     return presentUsage(await this.requests.projectUsage(actor, resourceRef(id)));
   }
+}
+
+function isTagDetails(tag: TagListItem): tag is TagDetailsRecord {
+  return 'digest' in tag;
 }
 
 function definedOnly<T extends object>(value: T | undefined): Partial<T> {

@@ -27,6 +27,7 @@ import {
   TagDetailsRecord,
   TagListItem,
   TagListOrder,
+  TagPage,
   TagProtectionView,
 } from '@cargohold/registry';
 import { OffsetPage } from '../rest/pagination';
@@ -44,6 +45,13 @@ export interface ShownRepository {
 /** A tag as listed with its protection (the REST extension `protection`). */
 export interface Protected {
   protection: TagProtectionView | null;
+}
+
+/** What an offset tag listing asks for: a name filter, an order, and whether each tag carries its details. */
+export interface TagListing {
+  name?: string;
+  order?: TagListOrder;
+  details?: boolean;
 }
 
 export const BULK_DELETE_REFUSED = 'This request has already been made. You can run this at most once an hour for a given container repository';
@@ -90,10 +98,13 @@ export class RegistryRequests {
   }
 
   /** A page of tags, each with its `protection` for this caller (null when no rule covers it). */
-  async tags(actor: Actor | null, ref: ResourceRef, repositoryId: number, page: OffsetPage, name?: string, order?: TagListOrder) {
+  /** A page of tags, each with its `protection` for this caller (null when no rule covers it), and its details when asked. */
+  async tags(actor: Actor | null, ref: ResourceRef, repositoryId: number, page: OffsetPage, listing: TagListing) {
     const { repository, level } = await this.projectRepositoryAndLevel(actor, ref, repositoryId, 'read');
-    const found = await this.registry.listTags(repository.id, page, name, order);
-    return { repository, items: await this.withProtection(actor, repository, level, found.items), total: found.total };
+    const found: TagPage<TagListItem | TagDetailsRecord> = listing.details
+      ? await this.registry.listTags(repository.id, page, listing.name, listing.order, true)
+      : await this.registry.listTags(repository.id, page, listing.name, listing.order);
+    return { repository, items: await this.withProtection(actor, repository, level, found.items), total: found.total, more: found.more };
   }
 
   async tagsKeyset(actor: Actor | null, ref: ResourceRef, repositoryId: number, request: KeysetRequest) {

@@ -43,6 +43,20 @@ describe('pagination', () => {
     expect(headers.Link).toBe('<http://h/api/v4/groups?page=1&per_page=20>; rel="first", <http://h/api/v4/groups?page=1&per_page=20>; rel="last"');
   });
 
+  it('leaves out X-Total, X-Total-Pages and rel="last" for an uncounted list, taking the next page from `more`', () => {
+    const middle = fakeResponse();
+    setPaginationHeaders(req('/api/v4/tags?page=3'), middle.res, offsetPage({ page: 3, per_page: 10 }), null, 'http://h', true);
+    expect(middle.headers).toMatchObject({ 'X-Page': '3', 'X-Per-Page': '10', 'X-Next-Page': '4', 'X-Prev-Page': '2' });
+    expect(middle.headers).not.toHaveProperty('X-Total');
+    expect(middle.headers).not.toHaveProperty('X-Total-Pages');
+    expect(middle.headers.Link).toBe(
+      '<http://h/api/v4/tags?page=2&per_page=10>; rel="prev", <http://h/api/v4/tags?page=4&per_page=10>; rel="next", <http://h/api/v4/tags?page=1&per_page=10>; rel="first"',
+    );
+    const end = fakeResponse();
+    setPaginationHeaders(req('/api/v4/tags'), end.res, offsetPage({ page: 3, per_page: 10 }), null, 'http://h', false);
+    expect(end.headers).toMatchObject({ 'X-Next-Page': '', 'X-Prev-Page': '2' });
+  });
+
   it('pages any list through a fetch callback', async () => {
     const { res, headers } = fakeResponse();
     const items = await paginate(req('/api/v4/things'), res, { page: 2, per_page: 2 }, 'http://h', async ({ limit, offset }) => ({

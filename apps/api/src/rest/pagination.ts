@@ -32,14 +32,16 @@ export function offsetPage(query: PaginationQuery): OffsetPage {
 /**
  * Sets GitLab's offset pagination headers: X-Total, X-Total-Pages, X-Page, X-Per-Page, X-Next-Page,
  * X-Prev-Page (empty when there is none) and Link (prev, next, first, last). Links are built on `baseUrl`
- * (PUBLIC_URL), keeping the request's other query parameters.
+ * (PUBLIC_URL), keeping the request's other query parameters. A `total` of null (a list that does not count past
+ * a bound) leaves out X-Total, X-Total-Pages and rel="last", as GitLab does past 10 000 records; `more` then says
+ * whether there is a next page.
  */
-export function setPaginationHeaders(req: Request, res: Response, page: OffsetPage, total: number, baseUrl: string): void {
-  const totalPages = Math.max(1, Math.ceil(total / page.perPage));
-  const next = page.page < totalPages ? page.page + 1 : null;
-  const prev = page.page > 1 ? Math.min(page.page - 1, totalPages) : null;
-  res.setHeader('X-Total', String(total));
-  res.setHeader('X-Total-Pages', String(totalPages));
+export function setPaginationHeaders(req: Request, res: Response, page: OffsetPage, total: number | null, baseUrl: string, more = false): void {
+  const totalPages = total === null ? null : Math.max(1, Math.ceil(total / page.perPage));
+  const next = (totalPages === null ? more : page.page < totalPages) ? page.page + 1 : null;
+  const prev = page.page > 1 ? Math.min(page.page - 1, totalPages ?? page.page - 1) : null;
+  if (total !== null) res.setHeader('X-Total', String(total));
+  if (totalPages !== null) res.setHeader('X-Total-Pages', String(totalPages));
   res.setHeader('X-Page', String(page.page));
   res.setHeader('X-Per-Page', String(page.perPage));
   res.setHeader('X-Next-Page', next === null ? '' : String(next));
@@ -49,7 +51,7 @@ export function setPaginationHeaders(req: Request, res: Response, page: OffsetPa
     ...(prev !== null ? [link(prev, 'prev')] : []),
     ...(next !== null ? [link(next, 'next')] : []),
     link(1, 'first'),
-    link(totalPages, 'last'),
+    ...(totalPages !== null ? [link(totalPages, 'last')] : []),
   ];
   res.setHeader('Link', links.join(', '));
   appendExposedHeaders(res);
@@ -64,11 +66,11 @@ export async function paginate<T>(
   res: Response,
   query: PaginationQuery,
   baseUrl: string,
-  fetch: (page: OffsetPage) => Promise<{ items: T[]; total: number }>,
+  fetch: (page: OffsetPage) => Promise<{ items: T[]; total: number | null; more?: boolean }>,
 ): Promise<T[]> {
   const page = offsetPage(query);
-  const { items, total } = await fetch(page);
-  setPaginationHeaders(req, res, page, total, baseUrl);
+  const { items, total, more } = await fetch(page);
+  setPaginationHeaders(req, res, page, total, baseUrl, more);
   return items;
 }
 

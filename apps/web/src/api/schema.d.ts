@@ -5050,19 +5050,21 @@ export interface operations {
     ProjectRegistryController_tags: {
         parameters: {
             query?: {
+                /** @description Ours, offset pagination only: each tag also carries its TagDetails (revision, short_revision, digest, created_at, total_size, manifest pulls), read in the page's one query. */
+                details?: boolean;
                 /** @description Keyset pagination: the last tag name of the previous page. */
                 last?: string;
                 /** @description Only tags whose name contains this text (case-insensitive). */
                 name?: string;
-                /** @description name (default), or last_pulled_at (ours; offset pagination only): most recently pulled first with sort=desc (its default), never-pulled tags last. */
-                order_by?: "name" | "last_pulled_at";
+                /** @description name (default); ours, offset pagination only: created_at (newest first with sort=desc, its default; ties by name) or last_pulled_at (most recently pulled first with sort=desc, its default; never-pulled tags last). */
+                order_by?: "name" | "created_at" | "last_pulled_at";
                 /** @description Page number (default 1). */
                 page?: number;
                 /** @description keyset: pages by tag name with a Link rel="next" header (fast at any depth). */
                 pagination?: "keyset" | "offset";
                 /** @description Items per page (default 20, at most 100). */
                 per_page?: number;
-                /** @description The direction of order_by: asc by default for name, desc for last_pulled_at. */
+                /** @description The direction of order_by: asc by default for name, desc for created_at and last_pulled_at. */
                 sort?: "asc" | "desc";
             };
             header?: never;
@@ -5074,6 +5076,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description With `details=true` (ours) each tag is a TagDetailsEntity. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -12,7 +12,7 @@ import { ProtectionGuard } from '../protection/protection-guard';
 import { ProtectionError } from '../protection/protection-error';
 import { ProjectProtection } from '../protection/protection-rules';
 import { EntityManager } from 'typeorm';
-import { KeysetRequest, TagDetailsRecord, TagListItem, TagListOrder, TagQueryRepository } from './tag-query.repository';
+import { KeysetRequest, TAG_COUNT_LIMIT, TagDetailsRecord, TagListItem, TagListOrder, TagQueryRepository } from './tag-query.repository';
 
 export interface RepositoryView extends RepositoryRecord {
   tagsCount?: number;
@@ -30,6 +30,13 @@ export interface RepositoryExtras {
   tags?: boolean;
   tagsCount?: boolean;
   size?: boolean;
+}
+
+/** An offset page of tags: `total` null when more than TAG_COUNT_LIMIT match; `more` when a next page exists. */
+export interface TagPage<T> {
+  items: T[];
+  total: number | null;
+  more: boolean;
 }
 
 export interface OffsetRequest {
@@ -70,10 +77,18 @@ export class RegistryManagementService {
     return view;
   }
 
-  async listTags(repositoryId: number, page: OffsetRequest, name?: string, order?: TagListOrder): Promise<{ items: TagListItem[]; total: number }> {
+  /**
+   * An offset page of tags, with their details when asked (one query either way). `total` is null past
+   * TAG_COUNT_LIMIT matching tags (counting further would scan them all on every page); `more` says whether a
+   * next page exists, from one row read past the page.
+   */
+  async listTags(repositoryId: number, page: OffsetRequest, name?: string, order?: TagListOrder): Promise<TagPage<TagListItem>>;
+  async listTags(repositoryId: number, page: OffsetRequest, name: string | undefined, order: TagListOrder | undefined, details: true): Promise<TagPage<TagDetailsRecord>>;
+  async listTags(repositoryId: number, page: OffsetRequest, name?: string, order?: TagListOrder, details = false): Promise<TagPage<TagListItem>> {
     const db = this.ctx.db.manager;
-    const [items, total] = await Promise.all([this.tags.page(db, repositoryId, page.limit, page.offset, name, order), this.tags.count(db, repositoryId, name)]);
-    return { items, total };
+    const read = details ? this.tags.detailedPage.bind(this.tags) : this.tags.page.bind(this.tags);
+    const [rows, counted] = await Promise.all([read(db, repositoryId, page.limit + 1, page.offset, name, order), this.tags.count(db, repositoryId, name)]);
+    return { items: rows.slice(0, page.limit), total: counted > TAG_COUNT_LIMIT ? null : counted, more: rows.length > page.limit };
   }
 
   /** One keyset page (by name); `next` is the `last` of the following page when there is one. */

@@ -33,6 +33,12 @@ describe('TagQueryRepository ordered by last pull', () => {
     await db.query(`ANALYZE tags`);
   });
 
+  /** The plan of the repository's own SQL: a manager whose query() asks for the plan instead. */
+  async function explain(run: (db: EntityManager) => Promise<unknown>): Promise<string> {
+    const explaining = { query: (sql: string, params: unknown[]) => dataSource.query(`EXPLAIN ${sql}`, params) } as unknown as EntityManager;
+    return ((await run(explaining)) as Array<{ 'QUERY PLAN': string }>).map((row) => row['QUERY PLAN']).join('\n');
+  }
+
   afterAll(async () => {
     await dataSource?.destroy();
     await db?.drop();
@@ -59,6 +65,18 @@ describe('TagQueryRepository ordered by last pull', () => {
       .join('\n');
     expect(plan).toContain('ix_tags_on_repository_id_and_last_pulled_at_and_name');
     expect(plan).not.toMatch(/\bSort\b/);
+  });
+
+  it.each([true, false])('reads a page by creation from ix_tags_on_repository_id_and_created_at_and_name, without a sort (desc: %s)', async (desc) => {
+    const plan = await explain((db) => tags.detailedPage(db, repositoryId, 20, 100, undefined, { by: 'created_at', desc }));
+    expect(plan).toContain('ix_tags_on_repository_id_and_created_at_and_name');
+    expect(plan).not.toMatch(/\bSort\b/);
+  });
+
+  it('counts the tags whose name contains a text (case-insensitive), at most up to the bound + 1', async () => {
+    expect(await tags.count(dataSource.manager, repositoryId, '1234')).toBe(12);
+    expect(await tags.count(dataSource.manager, repositoryId, undefined, 100)).toBe(101);
+    expect(await tags.count(dataSource.manager, repositoryId, 'TAG-0000')).toBe(9);
   });
 
   it('gives retention each tag\'s pull time and count with its push time, in one read', async () => {

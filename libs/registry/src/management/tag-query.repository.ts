@@ -24,19 +24,32 @@ export interface TagDetailsRecord extends TagListItem {
 /**
  * How a tag listing is ordered. By last pull, ties go by name in the same direction and never-pulled tags come
  * first ascending, last descending: the two directions of ix_tags_on_repository_id_and_last_pulled_at_and_name.
+ * By creation, ties go by name too: the two directions of ix_tags_on_repository_id_and_created_at_and_name.
  */
 export interface TagListOrder {
-  by: 'name' | 'last_pulled_at';
+  by: 'name' | 'created_at' | 'last_pulled_at';
   desc: boolean;
 }
 
 const BY_NAME: TagListOrder = { by: 'name', desc: false };
 
-const LIST_COLUMNS = `name, last_pulled_at AS "lastPulledAt", pull_count AS "pullCount"`;
+/**
+ * How many matching tags an offset listing counts at most (GitLab's limit for X-Total): past it the count would
+ * cost a scan of the repository's tags on every page, so the listing says "more" instead.
+ */
+export const TAG_COUNT_LIMIT = 10_000;
+
+const LIST_COLUMNS = `t.name, t.last_pulled_at AS "lastPulledAt", t.pull_count AS "pullCount"`;
+
+/** The columns of TagDetailsRecord: the tag's own and its manifest's (joined as m). */
+const DETAIL_COLUMNS = `${LIST_COLUMNS}, m.digest, m.config_digest AS "configDigest", m.total_size AS "totalSize", t.created_at AS "createdAt",
+       m.last_pulled_at AS "manifestLastPulledAt", m.pull_count AS "manifestPullCount"`;
 
 function orderBy(order: TagListOrder): string {
-  if (order.by === 'name') return `name ${order.desc ? 'DESC' : 'ASC'}`;
-  return order.desc ? 'last_pulled_at DESC NULLS LAST, name DESC' : 'last_pulled_at ASC NULLS FIRST, name ASC';
+  const direction = order.desc ? 'DESC' : 'ASC';
+  if (order.by === 'name') return `t.name ${direction}`;
+  if (order.by === 'created_at') return `t.created_at ${direction}, t.name ${direction}`;
+  return order.desc ? 't.last_pulled_at DESC NULLS LAST, t.name DESC' : 't.last_pulled_at ASC NULLS FIRST, t.name ASC';
 }
 
 /** What retention needs to decide about a tag, and what the delete needs to remove exactly that tag. */
@@ -64,19 +77,39 @@ export interface KeysetRequest {
  * walk ix_tags_on_repository_id_and_name (forward or backward) and a page costs the same at any depth.
  */
 export class TagQueryRepository {
-  async count(db: EntityManager, repositoryId: number, name?: string): Promise<number> {
+  /** The matching tags, counted up to `upTo` (a count past it reads `upTo + 1`): bounded work at any size. */
+  async count(db: EntityManager, repositoryId: number, name?: string, upTo = TAG_COUNT_LIMIT): Promise<number> {
     const [filter, params] = nameFilter(name, [repositoryId]);
-    const [row] = await typedQuery<{ n: number }>(db, `SELECT count(*)::int AS n FROM tags WHERE repository_id = $1 ${filter}`, params);
+    const [row] = await typedQuery<{ n: number }>(
+      db,
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM tags t WHERE t.repository_id = $1 ${filter} LIMIT $${params.length + 1}) counted`,
+      [...params, upTo + 1],
+    );
     return row.n;
   }
 
   /** Offset pagination (GitLab's default for tags). Deep pages cost their offset; keyset pages do not. */
   async page(db: EntityManager, repositoryId: number, limit: number, offset: number, name?: string, order: TagListOrder = BY_NAME): Promise<TagListItem[]> {
-    const [filter, params] = nameFilter(name, [repositoryId]);
-    return typedQuery<TagListItem>(
+    return this.offsetQuery<TagListItem>(db, LIST_COLUMNS, '', { repositoryId, limit, offset, name, order });
+  }
+
+  /** An offset page with each tag's details (digest, size, creation, its manifest's pulls): one query, one row a tag. */
+  async detailedPage(db: EntityManager, repositoryId: number, limit: number, offset: number, name?: string, order: TagListOrder = BY_NAME): Promise<TagDetailsRecord[]> {
+    return this.offsetQuery<TagDetailsRecord>(db, DETAIL_COLUMNS, 'JOIN manifests m ON m.id = t.manifest_id', { repositoryId, limit, offset, name, order });
+  }
+
+  private async offsetQuery<T extends object>(
+    db: EntityManager,
+    columns: string,
+    join: string,
+    page: { repositoryId: number; limit: number; offset: number; name?: string; order: TagListOrder },
+  ): Promise<T[]> {
+    const [filter, params] = nameFilter(page.name, [page.repositoryId]);
+    return typedQuery<T>(
       db,
-      `SELECT ${LIST_COLUMNS} FROM tags WHERE repository_id = $1 ${filter} ORDER BY ${orderBy(order)} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, limit, offset],
+      `SELECT ${columns} FROM tags t ${join} WHERE t.repository_id = $1 ${filter}
+        ORDER BY ${orderBy(page.order)} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, page.limit, page.offset],
     );
   }
 
@@ -85,12 +118,12 @@ export class TagQueryRepository {
     let after = '';
     if (request.last !== undefined) {
       params.push(request.last);
-      after = `AND name ${request.desc ? '<' : '>'} $${params.length}`;
+      after = `AND t.name ${request.desc ? '<' : '>'} $${params.length}`;
     }
     params.push(request.limit);
     return typedQuery<TagListItem>(
       db,
-      `SELECT ${LIST_COLUMNS} FROM tags WHERE repository_id = $1 ${filter} ${after} ORDER BY name ${request.desc ? 'DESC' : 'ASC'} LIMIT $${params.length}`,
+      `SELECT ${LIST_COLUMNS} FROM tags t WHERE t.repository_id = $1 ${filter} ${after} ORDER BY t.name ${request.desc ? 'DESC' : 'ASC'} LIMIT $${params.length}`,
       params,
     );
   }
@@ -98,11 +131,7 @@ export class TagQueryRepository {
   async details(db: EntityManager, repositoryId: number, name: string): Promise<TagDetailsRecord | null> {
     return queryOne<TagDetailsRecord>(
       db,
-      `SELECT t.name, m.digest, m.config_digest AS "configDigest", m.total_size AS "totalSize", t.created_at AS "createdAt",
-              t.last_pulled_at AS "lastPulledAt", t.pull_count AS "pullCount",
-              m.last_pulled_at AS "manifestLastPulledAt", m.pull_count AS "manifestPullCount"
-         FROM tags t JOIN manifests m ON m.id = t.manifest_id
-        WHERE t.repository_id = $1 AND t.name = $2`,
+      `SELECT ${DETAIL_COLUMNS} FROM tags t JOIN manifests m ON m.id = t.manifest_id WHERE t.repository_id = $1 AND t.name = $2`,
       [repositoryId, name],
     );
   }
@@ -147,5 +176,6 @@ export class TagQueryRepository {
 function nameFilter(name: string | undefined, params: unknown[]): [string, unknown[]] {
   if (!name) return ['', params];
   params.push(`%${escapeLike(name)}%`);
-  return [`AND name ILIKE $${params.length}`, params];
+  // Served by the trigram index ix_tags_on_name_trgm when the text is 3 characters or more.
+  return [`AND t.name ILIKE $${params.length}`, params];
 }

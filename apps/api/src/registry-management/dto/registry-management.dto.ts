@@ -37,7 +37,7 @@ export class RepositoryDetailsQuery {
   size?: boolean;
 }
 
-export const TAG_ORDERS = ['name', 'last_pulled_at'] as const;
+export const TAG_ORDERS = ['name', 'created_at', 'last_pulled_at'] as const;
 
 export class ListTagsQuery extends PaginationQuery {
   @ApiPropertyOptional({ enum: ['keyset', 'offset'], description: 'keyset: pages by tag name with a Link rel="next" header (fast at any depth).' })
@@ -46,12 +46,13 @@ export class ListTagsQuery extends PaginationQuery {
 
   @ApiPropertyOptional({
     enum: TAG_ORDERS,
-    description: 'name (default), or last_pulled_at (ours; offset pagination only): most recently pulled first with sort=desc (its default), never-pulled tags last.',
+    description:
+      'name (default); ours, offset pagination only: created_at (newest first with sort=desc, its default; ties by name) or last_pulled_at (most recently pulled first with sort=desc, its default; never-pulled tags last).',
   })
   @IsOptional() @IsIn(TAG_ORDERS)
   order_by?: (typeof TAG_ORDERS)[number];
 
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'The direction of order_by: asc by default for name, desc for last_pulled_at.' })
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'The direction of order_by: asc by default for name, desc for created_at and last_pulled_at.' })
   @IsOptional() @IsIn(['asc', 'desc'])
   sort?: 'asc' | 'desc';
 
@@ -62,6 +63,12 @@ export class ListTagsQuery extends PaginationQuery {
   @ApiPropertyOptional({ description: 'Only tags whose name contains this text (case-insensitive).' })
   @IsOptional() @IsString() @MaxLength(128)
   name?: string;
+
+  @ApiPropertyOptional({
+    description: "Ours, offset pagination only: each tag also carries its TagDetails (revision, short_revision, digest, created_at, total_size, manifest pulls), read in the page's one query.",
+  })
+  @IsOptional() @GitlabBoolean()
+  details?: boolean;
 }
 
 /** GitLab's bulk delete parameters; they may come in the query string or a form/JSON body, as GitLab accepts. */
