@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createTestDatabase, pushBlob, putManifest, RegistrySession, seedProject, startPlatform } from '@cargohold/testing';
+import { writeDocSection as writeSection } from './doc-section';
+import { runGcScaleBench } from './scale-gc';
 
 /**
  * `pnpm bench:scale`: this platform alone at GitLab's scale complaints (no counterpart in distribution):
@@ -115,18 +116,17 @@ function writeDocSection(table: string): void {
   const begin = '<!-- bench:scale begin -->';
   const end = '<!-- bench:scale end -->';
   const section = `${begin}\n## Scale: ${TAGS} tags (\`pnpm bench:scale\`, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC)\n\nTag rows written with SQL; the listing goes through \`GET /projects/:id/registry/repositories/:id/tags\` and the cleanup through the real worker (a policy keeping the 10 newest of ${TAGS} month-old tags).\n\n${table}\n${end}`;
-  let doc = '';
-  try {
-    doc = readFileSync(DOC, 'utf8');
-  } catch {
-    doc = '# Performance\n';
-  }
-  const at = doc.indexOf(begin);
-  doc = at >= 0 ? doc.slice(0, at) + section + doc.slice(doc.indexOf(end) + end.length) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(DOC, doc);
+  writeSection(DOC, begin, end, section);
 }
 
-main().catch((error: unknown) => {
+/** BENCH_SCALE_ONLY=tags or =gc runs one scenario; unset, both. */
+async function all(): Promise<void> {
+  const only = process.env.BENCH_SCALE_ONLY;
+  if (only !== 'gc') await main();
+  if (only === undefined || only === 'gc') await runGcScaleBench();
+}
+
+all().catch((error: unknown) => {
   process.stderr.write(`bench:scale failed: ${(error as Error).stack ?? error}\n`);
   process.exit(1);
 });

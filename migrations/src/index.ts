@@ -22,6 +22,7 @@ import { CreateDeletedTags1763800047000 } from './1763800047000-CreateDeletedTag
 import { CreateContainerVirtualRegistries1763800050000 } from './1763800050000-CreateContainerVirtualRegistries';
 import { IndexTagsForListing1763800060000 } from './1763800060000-IndexTagsForListing';
 import { AllowOlderThanSixtyDays1763800065000 } from './1763800065000-AllowOlderThanSixtyDays';
+import { AddGcReviewIndexes1763800066100 } from './1763800066100-AddGcReviewIndexes';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   CreateContainerVirtualRegistries1763800050000,
   IndexTagsForListing1763800060000,
   AllowOlderThanSixtyDays1763800065000,
+  AddGcReviewIndexes1763800066100,
 ];

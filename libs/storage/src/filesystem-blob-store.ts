@@ -19,6 +19,7 @@ import { FileAppender } from './file-appender';
 import { KeyedMutex } from './keyed-mutex';
 import { ReadBufferPool } from './read-buffer-pool';
 import { closeAll, OpenUploadFiles, UploadHandles } from './open-upload-files';
+import { mapLimit } from './s3-streams';
 import {
   assertDigest,
   assertUploadId,
@@ -118,14 +119,16 @@ export class FilesystemBlobStore implements BlobStore {
   async delete(digests: string[]): Promise<void> {
     // Validate everything first so a bad entry cannot leave the batch half done.
     const files = digests.map((digest) => this.blobPath(digest));
-    for (const file of files) {
+    // A few unlinks in flight: GC deletes hundreds per batch, and one at a time each waits for the file system.
+    await mapLimit(files, DELETES_IN_FLIGHT, async (file) => {
       try {
         await fsp.unlink(file);
       } catch (error) {
         if (!isMissing(error)) throw error;
       }
-      await removeIfEmpty(path.dirname(file));
-    }
+    });
+    // Then each directory once (not once per file): most still hold other blobs and stay.
+    for (const dir of new Set(files.map((file) => path.dirname(file)))) await removeIfEmpty(dir);
   }
 
   async *list(): AsyncIterable<BlobInfo> {
@@ -426,6 +429,9 @@ async function syncDirectory(dir: string): Promise<void> {
 }
 
 /** Removes a directory if it is empty; a racing writer or a missing directory is not an error. */
+/** Unlinks in flight in one delete() call. */
+const DELETES_IN_FLIGHT = 16;
+
 async function removeIfEmpty(dir: string): Promise<void> {
   try {
     await fsp.rmdir(dir);

@@ -1,6 +1,6 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject } from '@nestjs/common';
-import { Job } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { Logger } from '@cargohold/common';
 import { JobName, QueueName } from '@cargohold/jobs';
 import { LOGGER } from '@cargohold/platform';
@@ -9,7 +9,8 @@ import { recordGcResult, recordQueueDepths, startGcRunTimer } from './gc.metrics
 
 /**
  * Bounds one review run, so a run under a steady stream of new garbage still ends (and frees the worker
- * for a graceful shutdown soon); the next scheduled run continues where this one stopped.
+ * for a graceful shutdown soon). A run that stops at the bound queues the next one at once: a backlog of
+ * hundreds of thousands of items drains in back-to-back runs rather than one run a minute.
  */
 export const MAX_ITEMS_PER_RUN = 20_000;
 
@@ -19,19 +20,28 @@ export class GcProcessor extends WorkerHost {
   constructor(
     private readonly collector: GarbageCollector,
     @Inject(LOGGER) private readonly logger: Logger,
+    @InjectQueue(QueueName.Gc) private readonly queue: Queue,
   ) {
     super();
   }
 
   async process(job: Job): Promise<GcResult> {
     switch (job.name as JobName) {
-      case JobName.GcReview:
-        return this.measured(job.name, () => this.collector.review(MAX_ITEMS_PER_RUN));
+      case JobName.GcReview: {
+        const result = await this.measured(job.name, () => this.collector.review(MAX_ITEMS_PER_RUN));
+        if (result.manifestsReviewed + result.blobsReviewed + result.skipped >= MAX_ITEMS_PER_RUN) await this.continueAfter();
+        return result;
+      }
       case JobName.GcSweepOrphans:
         return this.measured(job.name, () => this.collector.sweepOrphans());
       default:
         throw new Error(`no handler for job ${job.name} on ${QueueName.Gc}`);
     }
+  }
+
+  /** Queues the next review run now (a second one, should a retry queue it again, finds nothing left to claim). */
+  private async continueAfter(): Promise<void> {
+    await this.queue.add(JobName.GcReview, {}, { jobId: `${JobName.GcReview}-continued-${Date.now()}`, removeOnComplete: true, removeOnFail: true });
   }
 
   private async measured(name: string, run: () => Promise<GcResult>): Promise<GcResult> {

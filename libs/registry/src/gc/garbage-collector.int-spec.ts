@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { createDataSource, DataSource, runMigrations } from '@cargohold/db';
 import { FilesystemBlobStore } from '@cargohold/storage';
 import { createTestDatabase, seedProject, TestDatabase } from '@cargohold/testing';
+import { BlobRepository } from '../data/blob.repository';
 import { RegistryChangeNotifier } from '../manifest-cache';
 import { GarbageCollector } from './garbage-collector';
 import { GcRepository } from './gc.repository';
@@ -296,6 +297,91 @@ describe('GarbageCollector (PostgreSQL, filesystem store)', () => {
     const later = await collector().review();
     expect(later).toMatchObject({ blobsDeleted: 1, skipped: 0 });
     expect(await stored(digest)).toBe(false);
+  });
+
+  /** Resolves once a session of this database waits for a row lock (the collector queued behind a push). */
+  async function someoneWaitsForALock(): Promise<void> {
+    for (;;) {
+      const [row] = await database.query<{ waiting: number }>(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (row.waiting > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it('batch of blob reviews: a blob a push uploads and links meanwhile is skipped, kept, and its review dropped later', async () => {
+    const repo = await repository('gc/project/racing-upload');
+    const garbage = [await blob(11), await blob(12), await blob(13)];
+    const pushed = await blob(14);
+    for (const digest of [...garbage, pushed]) await queueBlob(digest);
+    const push = dataSource.createQueryRunner();
+    await push.connect();
+    await push.startTransaction();
+    try {
+      // What an upload commit does: lock (or re-create) the blob row, then link it to the repository.
+      await new BlobRepository().upsertAndLock(push.manager, pushed, 14);
+      await new BlobRepository().link(push.manager, repo, pushed);
+      const during = await collector().review();
+      expect(during).toMatchObject({ blobsReviewed: 3, blobsDeleted: 3, bytesReclaimed: 36, skipped: 1 });
+      await push.commitTransaction();
+    } finally {
+      await push.release();
+    }
+
+    expect(await blobRows()).toEqual([pushed]);
+    expect(await stored(pushed)).toBe(true);
+    for (const digest of garbage) expect(await stored(digest)).toBe(false);
+    // The link's commit dropped the review; queued again, the review keeps the linked blob.
+    await queueBlob(pushed);
+    const later = await collector().review();
+    expect(later).toMatchObject({ blobsReviewed: 1, blobsDeleted: 0, skipped: 0 });
+    expect(await blobRows()).toEqual([pushed]);
+    expect(await blobQueue()).toEqual([]);
+    expect(await stored(pushed)).toBe(true);
+  });
+
+  it('batch of manifest reviews: a manifest pushed meanwhile that uses a layer of theirs keeps the layer, its link and its bytes', async () => {
+    const repo = await repository('gc/project/racing-manifest');
+    const layer = await blob(3000);
+    const configs = [await blob(10), await blob(20)];
+    for (const digest of [layer, ...configs]) await link(repo, digest);
+    const untagged = [await manifest(repo, [configs[0], layer]), await manifest(repo, [configs[1], layer])];
+    for (const m of untagged) await queueManifest(m.id);
+    const newConfig = await blob(30);
+    await link(repo, newConfig);
+
+    const push = dataSource.createQueryRunner();
+    await push.connect();
+    await push.startTransaction();
+    let pushedId: number;
+    try {
+      // What a manifest push does: share-lock its blobs and their links, then insert the manifest that uses them.
+      const sizes = await new BlobRepository().lockLinkedSizes(push.manager, repo, [layer, newConfig].sort());
+      expect(sizes.size).toBe(2);
+      const [row] = await push.query(
+        `INSERT INTO manifests (repository_id, digest, media_type, payload) VALUES ($1, $2, 'application/vnd.oci.image.manifest.v1+json', '\\x7b7d') RETURNING id`,
+        [repo, `sha256:${'b'.repeat(64)}`],
+      );
+      pushedId = Number(row.id);
+      await push.query(`INSERT INTO manifest_blobs (manifest_id, blob_digest) VALUES ($1, $2), ($1, $3)`, [pushedId, layer, newConfig]);
+      await push.query(`INSERT INTO tags (repository_id, name, manifest_id) VALUES ($1, 'new', $2)`, [repo, pushedId]);
+      const review = collector().review();
+      await someoneWaitsForALock(); // the batch waits for the layer's row
+      await push.commitTransaction();
+      const result = await review;
+      expect(result).toMatchObject({ manifestsReviewed: 2, manifestsDeleted: 2, linksRemoved: 2, blobsDeleted: 2, bytesReclaimed: 30, skipped: 0 });
+    } finally {
+      await push.release();
+    }
+
+    expect(await manifestIds()).toEqual([pushedId]);
+    expect(await blobRows()).toEqual([layer, newConfig].sort());
+    const links = await database.query<{ blob_digest: string }>(`SELECT blob_digest FROM repository_blobs ORDER BY 1`);
+    expect(links.map((row) => row.blob_digest)).toEqual([layer, newConfig].sort());
+    expect(await stored(layer)).toBe(true);
+    for (const digest of configs) expect(await stored(digest)).toBe(false);
+    expect(await blobQueue()).toEqual([]);
   });
 
   it('carries on after one review fails, leaving that item queued', async () => {

@@ -4,6 +4,7 @@ import { queueBlobReview } from '../data/blob.repository';
 import { queueManifestReview } from '../data/tag.repository';
 import { RegistryChangeNotifier } from '../manifest-cache';
 import { RegistryContext } from '../registry-context';
+import { BatchOutcome, BatchReviewer } from './batch-review';
 import { GcRepository } from './gc.repository';
 import { addGcResults, emptyGcResult, GcOptions, GcResult, manifestVerdict } from './gc-result';
 import { OrphanSweeper } from './orphan-sweeper';
@@ -27,12 +28,19 @@ export interface GcCollaborators {
 
 type Outcome = 'done' | 'skipped';
 
-const DEFAULT_BATCH = 50;
+/**
+ * Items per batch transaction: enough to amortise its statements. A batch of manifests holds the rows of their
+ * blobs, shared layers included, which a push of an image using them waits for: fewer. A batch of blobs holds
+ * only rows nothing references any more.
+ */
+const MANIFEST_BATCH = 200;
+const BLOB_BATCH = 500;
 
 /**
  * Online garbage collection: reviews the queued manifests and blobs while pushes and pulls go on.
  *
- * Every item is rechecked under row locks in its own short transaction, so several collectors (worker
+ * Every item is rechecked under row locks in a short transaction (one per batch of items, BatchReviewer; one per
+ * item when a batch fails), so several collectors (worker
  * replicas, `pnpm cli gc:run`) may run at once, a crash loses nothing (the queue row stays until the
  * transaction that acted on it commits), and a push that references a blob again always wins: pushes lock
  * the same `blobs` row, and the collector deletes nothing that the recheck under that lock finds in use.
@@ -44,6 +52,7 @@ export class GarbageCollector {
   private readonly changes: RegistryChangeNotifier;
   private readonly logger?: GcLogger;
   private readonly sweeper: OrphanSweeper;
+  private readonly batches: BatchReviewer;
 
   constructor(
     collaborators: GcCollaborators,
@@ -55,6 +64,7 @@ export class GarbageCollector {
     this.changes = collaborators.changes;
     this.logger = collaborators.logger;
     this.sweeper = new OrphanSweeper(this.db, this.store, options, this.sql);
+    this.batches = new BatchReviewer(this.db, this.store, this.sql, options);
   }
 
   /** The collector of a process: the registry context's database, store, GC SQL and change notifier. */
@@ -77,13 +87,17 @@ export class GarbageCollector {
     const result = emptyGcResult();
     const manifests = await this.drain<number>(
       (skip, limit) => this.sql.dueManifestReviews(this.db.manager, skip, limit),
+      (ids) => this.batches.reviewManifests(ids),
       (id) => this.reviewManifest(id, result),
+      this.options.batchSize ?? MANIFEST_BATCH,
       maxItems,
       result,
     );
     await this.drain<string>(
       (skip, limit) => this.sql.dueBlobReviews(this.db.manager, skip, limit),
+      (digests) => this.batches.reviewBlobs(digests),
       (digest) => this.reviewBlob(digest, result),
+      this.options.batchSize ?? BLOB_BATCH,
       maxItems - manifests,
       result,
     );
@@ -100,35 +114,57 @@ export class GarbageCollector {
     return this.sweeper.sweep();
   }
 
-  /** Offers due items batch by batch until none is left or the budget is spent; returns how many were handled. */
+  /**
+   * Offers due items batch by batch until none is left or the budget is spent; returns how many were handled.
+   * A batch is reviewed in one transaction; when it fails (a deadlock victim, a storage hiccup, one bad item) it
+   * rolls back and its items are reviewed one by one, so only the failing item stays queued for the next run.
+   */
   private async drain<K>(
     next: (skip: K[], limit: number) => Promise<K[]>,
-    handle: (key: K) => Promise<Outcome>,
+    reviewBatch: (keys: K[]) => Promise<BatchOutcome<K>>,
+    reviewOne: (key: K) => Promise<Outcome>,
+    batchSize: number,
     budget: number,
     result: GcResult,
   ): Promise<number> {
     const skip: K[] = [];
     let handled = 0;
     while (handled < budget) {
-      const batch = await next(skip, Math.min(this.options.batchSize ?? DEFAULT_BATCH, budget - handled));
+      const batch = await next(skip, Math.min(batchSize, budget - handled));
       if (batch.length === 0) break;
-      for (const key of batch) {
-        handled++;
-        let outcome: Outcome;
-        try {
-          outcome = await handle(key);
-        } catch (error) {
-          // A deadlock victim, a storage hiccup: the transaction rolled back, the item stays queued for the next run.
-          this.logger?.warn({ item: String(key), err: error }, 'gc review failed; the item stays queued');
-          outcome = 'skipped';
-        }
-        if (outcome === 'skipped') {
-          skip.push(key);
-          result.skipped++;
-        }
+      handled += batch.length;
+      let outcome: BatchOutcome<K>;
+      try {
+        outcome = await reviewBatch(batch);
+      } catch (error) {
+        this.logger?.warn({ items: batch.length, err: error }, 'gc batch failed; reviewing its items one by one');
+        await this.reviewOneByOne(batch, reviewOne, skip, result);
+        continue;
       }
+      Object.assign(result, addGcResults(result, outcome.result));
+      skip.push(...outcome.skipped);
+      result.skipped += outcome.skipped.length;
+      // After the commit: manifest caches (api replicas) stop serving deleted manifests by digest.
+      if (outcome.changedRepositories.length > 0) await this.changes.repositoriesChanged(outcome.changedRepositories);
     }
     return handled;
+  }
+
+  private async reviewOneByOne<K>(keys: K[], reviewOne: (key: K) => Promise<Outcome>, skip: K[], result: GcResult): Promise<void> {
+    for (const key of keys) {
+      let outcome: Outcome;
+      try {
+        outcome = await reviewOne(key);
+      } catch (error) {
+        // The transaction rolled back; the item stays queued for the next run.
+        this.logger?.warn({ item: String(key), err: error }, 'gc review failed; the item stays queued');
+        outcome = 'skipped';
+      }
+      if (outcome === 'skipped') {
+        skip.push(key);
+        result.skipped++;
+      }
+    }
   }
 
   /**

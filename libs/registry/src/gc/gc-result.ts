@@ -42,7 +42,7 @@ export interface GcOptions {
   reviewDelaySeconds: number;
   /** UPLOAD_PURGE_AGE: seconds an upload without an `uploads` row waits before it is aborted. */
   uploadPurgeAgeSeconds: number;
-  /** Queue items reviewed per candidate query. */
+  /** Queue items reviewed per batch transaction (default: 200 manifests, 500 blobs). */
   batchSize?: number;
 }
 
