@@ -30,7 +30,8 @@ describe('TagQueryRepository ordered by last pull', () => {
          FROM generate_series(1, ${TAGS}) AS i`,
       [repositoryId, manifestId],
     );
-    await db.query(`ANALYZE tags`);
+    // As autovacuum leaves a table after a bulk insert: the visibility map set, so index-only scans skip the heap.
+    await db.query(`VACUUM ANALYZE tags`);
   });
 
   /** The plan of the repository's own SQL: a manager whose query() asks for the plan instead. */
@@ -73,6 +74,37 @@ describe('TagQueryRepository ordered by last pull', () => {
     expect(plan).not.toMatch(/\bSort\b/);
   });
 
+  it('pages by name at any offset, forward and backward, with the name filter, details included', async () => {
+    const name = (i: number) => `tag-${String(i).padStart(5, '0')}`;
+    expect((await tags.page(dataSource.manager, repositoryId, 3, 15_000)).map((tag) => tag.name)).toEqual([name(15_001), name(15_002), name(15_003)]);
+    expect(await tags.page(dataSource.manager, repositoryId, 2, TAGS - 1)).toEqual([{ name: name(TAGS), lastPulledAt: new Date('2025-12-30T14:40:00Z'), pullCount: TAGS }]);
+    expect(await tags.page(dataSource.manager, repositoryId, 2, TAGS)).toEqual([]);
+    expect((await tags.page(dataSource.manager, repositoryId, 2, 1, undefined, { by: 'name', desc: true })).map((tag) => tag.name)).toEqual([name(TAGS - 1), name(TAGS - 2)]);
+    const detailed = await tags.detailedPage(dataSource.manager, repositoryId, 2, 10_000, undefined, { by: 'created_at', desc: false });
+    const byCreation = await db.query<{ name: string }>(`SELECT name FROM tags ORDER BY created_at, name OFFSET 10000 LIMIT 2`);
+    expect(detailed.map((tag) => tag.name)).toEqual(byCreation.map((row) => row.name));
+    expect(detailed[0]).toMatchObject({ digest: `sha256:${'a'.repeat(64)}`, createdAt: expect.any(Date) });
+    // "999" in 09990-09999, 19990-19999 and 00999, 01999 … 19999: 38 names.
+    const expected = (await db.query<{ name: string }>(`SELECT name FROM tags WHERE name LIKE '%999%' ORDER BY name`)).map((row) => row.name);
+    expect(expected).toHaveLength(38);
+    expect((await tags.page(dataSource.manager, repositoryId, 100, 0, '999')).map((tag) => tag.name)).toEqual(expected);
+    expect((await tags.page(dataSource.manager, repositoryId, 5, 36, '999')).map((tag) => tag.name)).toEqual(expected.slice(36));
+  });
+
+  it.each([false, true])('skips an offset by name in an index-only scan and reads only the page from the table, without a sort (desc: %s)', async (desc) => {
+    const explaining = { query: (sql: string, params: unknown[]) => dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params) } as unknown as EntityManager;
+    const [{ 'QUERY PLAN': [{ Plan: plan }] }] = (await tags.page(explaining, repositoryId, 20, 10_000, undefined, { by: 'name', desc })) as unknown as Array<{
+      'QUERY PLAN': Array<{ Plan: PlanNode }>;
+    }>;
+    const nodes = flatten(plan);
+    expect(nodes.some((node) => node['Node Type'] === 'Sort')).toBe(false);
+    const skip = nodes.find((node) => node['Node Type'] === 'Index Only Scan');
+    expect(skip).toMatchObject({ 'Index Name': 'ix_tags_on_repository_id_and_name', 'Actual Rows': 10_020, 'Heap Fetches': 0 });
+    // The table is read for the page's 20 rows only.
+    const read = nodes.find((node) => node['Node Type'] === 'Index Scan');
+    expect((read?.['Actual Rows'] ?? 0) * (read?.['Actual Loops'] ?? 0)).toBe(20);
+  });
+
   it('counts the tags whose name contains a text (case-insensitive), at most up to the bound + 1', async () => {
     expect(await tags.count(dataSource.manager, repositoryId, '1234')).toBe(12);
     expect(await tags.count(dataSource.manager, repositoryId, undefined, 100)).toBe(101);
@@ -85,3 +117,16 @@ describe('TagQueryRepository ordered by last pull', () => {
     expect(candidates.find((tag) => tag.name === 'tag-00010')).toMatchObject({ lastPulledAt: new Date('2025-12-31T23:59:00Z'), pullCount: 10, pushedAt: expect.any(Date) });
   });
 });
+
+interface PlanNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  'Heap Fetches'?: number;
+  Plans?: PlanNode[];
+}
+
+function flatten(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(flatten)];
+}

@@ -45,11 +45,17 @@ const LIST_COLUMNS = `t.name, t.last_pulled_at AS "lastPulledAt", t.pull_count A
 const DETAIL_COLUMNS = `${LIST_COLUMNS}, m.digest, m.config_digest AS "configDigest", m.total_size AS "totalSize", t.created_at AS "createdAt",
        m.last_pulled_at AS "manifestLastPulledAt", m.pull_count AS "manifestPullCount"`;
 
-function orderBy(order: TagListOrder): string {
+/** The ORDER BY of a listing, on the columns of `table` (`t`, or the inner page of an offset query). */
+function orderBy(order: TagListOrder, table = 't'): string {
   const direction = order.desc ? 'DESC' : 'ASC';
-  if (order.by === 'name') return `t.name ${direction}`;
-  if (order.by === 'created_at') return `t.created_at ${direction}, t.name ${direction}`;
-  return order.desc ? 't.last_pulled_at DESC NULLS LAST, t.name DESC' : 't.last_pulled_at ASC NULLS FIRST, t.name ASC';
+  if (order.by === 'name') return `${table}.name ${direction}`;
+  if (order.by === 'created_at') return `${table}.created_at ${direction}, ${table}.name ${direction}`;
+  return order.desc ? `${table}.last_pulled_at DESC NULLS LAST, ${table}.name DESC` : `${table}.last_pulled_at ASC NULLS FIRST, ${table}.name ASC`;
+}
+
+/** The columns an order reads: all of them in the index that serves it, so the skip is an index-only scan. */
+function orderColumns(order: TagListOrder): string {
+  return order.by === 'name' ? 't.name' : `t.name, t.${order.by}`;
 }
 
 /** What retention needs to decide about a tag, and what the delete needs to remove exactly that tag. */
@@ -88,7 +94,14 @@ export class TagQueryRepository {
     return row.n;
   }
 
-  /** Offset pagination (GitLab's default for tags). Deep pages cost their offset; keyset pages do not. */
+  /**
+   * Offset pagination (GitLab's default for tags). The offset is skipped in an inner select of the order's columns
+   * only, all in the index that serves the order (ix_tags_on_repository_id_and_name, …_last_pulled_at_and_name,
+   * …_created_at_and_name), so it runs as an index-only scan without visiting the heap; only the page's rows are
+   * then read from the table (and their manifests joined), in the inner order without a sort. At 1 000 000 tags,
+   * skipping 500 000 fetched every skipped row from the heap in 873 ms; this way 206 ms under the same load
+   * (docs/performance.md). A deep page still costs its offset in index entries; keyset pages do not.
+   */
   async page(db: EntityManager, repositoryId: number, limit: number, offset: number, name?: string, order: TagListOrder = BY_NAME): Promise<TagListItem[]> {
     return this.offsetQuery<TagListItem>(db, LIST_COLUMNS, '', { repositoryId, limit, offset, name, order });
   }
@@ -107,8 +120,11 @@ export class TagQueryRepository {
     const [filter, params] = nameFilter(page.name, [page.repositoryId]);
     return typedQuery<T>(
       db,
-      `SELECT ${columns} FROM tags t ${join} WHERE t.repository_id = $1 ${filter}
-        ORDER BY ${orderBy(page.order)} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      `SELECT ${columns}
+         FROM (SELECT ${orderColumns(page.order)} FROM tags t WHERE t.repository_id = $1 ${filter}
+                ORDER BY ${orderBy(page.order)} LIMIT $${params.length + 1} OFFSET $${params.length + 2}) page
+         JOIN tags t ON t.repository_id = $1 AND t.name = page.name ${join}
+        ORDER BY ${orderBy(page.order, 'page')}`,
       [...params, page.limit, page.offset],
     );
   }
