@@ -109,6 +109,8 @@ describe('pull-through cache lifecycle', () => {
   }
 
   const blobsOf = (image: Pushed) => [image.digest, image.config.digest, ...image.layers.map((layer) => layer.digest)];
+  const bytesOf = (image: Pushed) => image.manifest.length + image.config.bytes.length + image.layers.reduce((sum, layer) => sum + layer.bytes.length, 0);
+  const groupFigures = async () => (await api.get('/groups/mirror', admin())).body as { container_registry_size: number; dependency_proxy_size: number; storage_size: number };
 
   it('tries upstreams in position order: an image only in the second is found; after reordering, the new first wins', async () => {
     const [first, second] = [await newUpstream(), await newUpstream()];
@@ -135,13 +137,14 @@ describe('pull-through cache lifecycle', () => {
     expect(await pull(base, 'team/app', 'v1')).toBe(secondV1.digest);
   });
 
-  it('TTL expiry (the worker job) and both purges remove entries; GC reclaims their blobs and keeps one a project also holds', async () => {
+  it('cached bytes count in the group figures; TTL expiry (the worker job) and both purges remove entries; GC reclaims their blobs and keeps one a project also holds', async () => {
     const upstream = await newUpstream();
     const expiring = await pushUpstreamImage(upstream, 'team/expiring', 'v1', [5000, 6000]);
     const purged = await pushUpstreamImage(upstream, 'team/purged', 'v1', [7000]);
     const proxied = await pushUpstreamImage(hub, 'library/alpine', '3', [8000]);
     const { id, upstreamIds } = await virtualRegistry('lifecycle', [upstream]);
     const base = `virtual_registries/container/${id}`;
+    const cachedBefore: number = (await groupFigures()).dependency_proxy_size;
     expect(await pull(base, 'team/expiring', 'v1')).toBe(expiring.digest);
     expect(await pull(base, 'team/purged', 'v1')).toBe(purged.digest);
     expect(await pull('mirror/dependency_proxy/containers', 'alpine', '3')).toBe(proxied.digest);
@@ -159,6 +162,13 @@ describe('pull-through cache lifecycle', () => {
       layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: shared.digest, size: shared.bytes.length }],
     };
     expect((await putManifest(platform.url, 'mirror/app', 'pinned', projectManifest, OCI_MANIFEST, registry.fetch)).status).toBe(201);
+
+    // The group's figures: the cache's bytes, and the total its limit counts, with the shared layer once.
+    const cachedBytes = [expiring, purged, proxied].reduce((sum, image) => sum + bytesOf(image), 0);
+    const figures = await groupFigures();
+    expect(figures.dependency_proxy_size).toBe(cachedBefore + cachedBytes);
+    expect(figures.container_registry_size).toBeGreaterThanOrEqual(config.length + shared.bytes.length);
+    expect(figures.storage_size).toBe(figures.container_registry_size + figures.dependency_proxy_size - shared.bytes.length);
 
     // TTL: the expiring image's entries were last pulled 91 days ago (VIRTUAL_REGISTRY_CACHE_TTL_DAYS: 90); the worker's job removes them.
     const expiringPaths = (await db.query<{ relative_path: string }>(`SELECT relative_path FROM container_upstream_cache_entries WHERE upstream_id = $1`, [upstreamIds[0]]))
@@ -191,6 +201,9 @@ describe('pull-through cache lifecycle', () => {
     expect(await blobRows([...blobsOf(purged), ...blobsOf(proxied)])).toEqual([]);
     expect(existsSync(blobFile(shared.digest))).toBe(true);
     expect(await pull('mirror', 'app', 'pinned')).toBe(digestOf(JSON.stringify(projectManifest)));
+    const after = await groupFigures();
+    expect(after.dependency_proxy_size).toBe(cachedBefore);
+    expect(after.storage_size).toBe(after.container_registry_size + cachedBefore);
   });
 
   it('a pull reading a blob while it is purged and collected gets every byte; the next pull fetches it again', async () => {
