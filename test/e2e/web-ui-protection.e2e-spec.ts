@@ -232,4 +232,44 @@ describe('web UI: protected and immutable tags', () => {
     const tags = await api.get(`/projects/${projectId}/registry/repositories/${repositoryId}/tags`, admin());
     expect(tags.body.map((tag: { name: string }) => tag.name).sort()).toEqual(['latest', 'scratch', 'v1.0.0']);
   });
+
+  it('the tag page shows the badge and, for a Developer, a disabled delete with the reason', async () => {
+    const page = developerPage;
+    await page.goto(`${platform.url}/projects/${projectId}/registry/${repositoryId}/tags/v1.0.0`);
+    const badge = page.getByTestId('protection-badge');
+    await badge.waitFor();
+    expect(await badge.innerText()).toBe('Protected');
+    expect(await badge.getAttribute('title')).toBe('Protected: push needs Maintainer, delete needs Owner');
+    expect(await page.getByTestId('delete-tag').isDisabled()).toBe(true);
+    expect(await page.getByTestId('delete-tag').getAttribute('title')).toBe('tag "v1.0.0" is protected: deleting requires Owner');
+    await page.goto(`${platform.url}/projects/${projectId}/registry/${repositoryId}/tags/scratch`);
+    await page.getByTestId('tag-digest').waitFor();
+    expect(await page.getByTestId('protection-badge').count()).toBe(0);
+    expect(await page.getByTestId('delete-tag').isDisabled()).toBe(false);
+  });
+
+  it('the cleanup preview keeps protected and immutable tags, as a run does', async () => {
+    const preview = await api.get(`/projects/${projectId}/registry/repositories/${repositoryId}/cleanup_preview?name_regex_delete=.*`, admin());
+    expect(preview.status).toBe(200);
+    expect(preview.body.delete_count).toBe(1);
+    expect(Object.fromEntries(preview.body.tags.map((tag: { name: string; kept_by: string[] }) => [tag.name, tag.kept_by]))).toEqual({
+      latest: ['latest', 'immutable'],
+      scratch: [],
+      'v1.0.0': ['protected'],
+    });
+
+    const page = maintainerPage;
+    await page.goto(`${platform.url}/projects/${projectId}/cleanup`);
+    await page.getByLabel('Keep the most recent', { exact: true }).selectOption('');
+    await page.getByLabel('Remove tags older than').selectOption('');
+    await page.getByLabel('Remove tags matching (regular expression)').fill('.*');
+    await page.getByRole('button', { name: 'Preview deletions' }).click();
+    const panel = page.getByTestId('preview-guarded/app');
+    await panel.waitFor();
+    expect(await panel.innerText()).toContain('1 of 3 tag(s) would be deleted');
+    const action = (tag: string) => panel.getByTestId(`preview-tag-${tag}`).getByTestId('preview-action').innerText();
+    expect(await action('v1.0.0')).toBe('kept: protected');
+    expect(await action('latest')).toBe('kept: immutable');
+    expect(await action('scratch')).toBe('deleted');
+  });
 });

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ListedTagEntity, TagEntity } from '../registry-management/registry.entity';
 
-const RETENTION_REASONS = ['latest', 'name_regex_delete', 'name_regex_keep', 'keep_n', 'older_than', 'keep_n_recently_pulled', 'keep_pulled_within'] as const;
+/** The retention rules that keep a tag, and the protection a run obeys (`protected`, `immutable`). */
+const PREVIEW_REASONS = ['latest', 'name_regex_delete', 'name_regex_keep', 'keep_n', 'older_than', 'keep_n_recently_pulled', 'keep_pulled_within', 'protected', 'immutable'] as const;
 
 /** GitLab's `container_expiration_policy` entity, plus where the policy in force comes from (ours). */
 export class CleanupPolicyEntity {
@@ -31,8 +32,8 @@ class PreviewRulesEntity {
 
 class PreviewedTagEntity extends TagEntity {
   @ApiProperty({ enum: ['delete', 'keep'] }) action!: 'delete' | 'keep';
-  @ApiProperty({ enum: RETENTION_REASONS, isArray: true, description: 'The rules that keep the tag; empty: a run now deletes it.' })
-  kept_by!: readonly (typeof RETENTION_REASONS)[number][];
+  @ApiProperty({ enum: PREVIEW_REASONS, isArray: true, description: 'The rules that keep the tag (protection rules included); empty: a run now deletes it.' })
+  kept_by!: readonly (typeof PREVIEW_REASONS)[number][];
   @ApiProperty({ type: String, format: 'date-time' }) pushed_at!: Date;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) last_pulled_at!: ListedTagEntity['last_pulled_at'];
   @ApiProperty() pull_count!: number;

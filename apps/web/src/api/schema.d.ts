@@ -1969,8 +1969,8 @@ export interface components {
         PreviewedTagEntity: {
             /** @enum {string} */
             action: "delete" | "keep";
-            /** @description The rules that keep the tag; empty: a run now deletes it. */
-            kept_by: ("latest" | "name_regex_delete" | "name_regex_keep" | "keep_n" | "older_than" | "keep_n_recently_pulled" | "keep_pulled_within")[];
+            /** @description The rules that keep the tag (protection rules included); empty: a run now deletes it. */
+            kept_by: ("latest" | "name_regex_delete" | "name_regex_keep" | "keep_n" | "older_than" | "keep_n_recently_pulled" | "keep_pulled_within" | "protected" | "immutable")[];
             /** Format: date-time */
             last_pulled_at: string | null;
             /** @description `host[:port]/<repository path>:<tag>` */

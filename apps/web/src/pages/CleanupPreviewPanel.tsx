@@ -105,8 +105,13 @@ function RepositoryResult({ entry }: { entry: RepositoryPreview }) {
 
 const PREVIEW_COLUMNS: Array<Column<CleanupPreview['tags'][number]>> = [
   { header: 'Tag', cell: (tag) => tag.name },
-  { header: 'Would be', testId: 'preview-action', cell: (tag) => (tag.action === 'delete' ? 'deleted' : 'kept') },
+  { header: 'Would be', testId: 'preview-action', cell: (tag) => (tag.action === 'delete' ? 'deleted' : keptByProtection(tag) ? `kept: ${keptByProtection(tag)}` : 'kept') },
   { header: 'Kept by', className: 'mono', testId: 'preview-kept-by', cell: (tag) => tag.kept_by.join(', ') || '—' },
   { header: 'Last pulled', cell: (tag) => lastPulled(tag) },
   { header: 'Pulls', cell: (tag) => tag.pull_count },
 ];
+
+/** A run never deletes a tag a protection rule covers (it judges at level 0): the preview says so. */
+function keptByProtection(tag: CleanupPreview['tags'][number]): string | undefined {
+  return tag.kept_by.find((reason) => reason === 'protected' || reason === 'immutable');
+}

@@ -10,6 +10,8 @@ import { formatBytes, formatDate, projectHref, shortDigest } from '../components
 import { useAsync } from '../components/useAsync';
 import { navigate } from '../router';
 import { useProject } from './ProjectLayout';
+import { ProtectionBadge } from './ProtectionBadge';
+import { deleteRefusal } from './tag-list';
 import { lastPulled } from './TagTable';
 
 /** One tag: digest, size, date, pull command, platforms of an index, layers and referrers. */
@@ -32,6 +34,8 @@ export function TagPage({ repositoryId, tag }: { repositoryId: string; tag: stri
   const { repository, details, manifest } = state.data;
   const repoHref = projectHref(project.id, 'registry', repositoryId);
   const canDelete = canWrite && (manifest?.can_delete ?? accessLevel >= AccessLevel.DEVELOPER);
+  // A protection rule the caller does not pass: the button stays, disabled, with the reason.
+  const refusal = deleteRefusal({ name: tag, protection: details.protection }, accessLevel);
   const pull = manifest?.pull_command ?? `docker pull ${details.location}`;
 
   const remove = async () => {
@@ -58,9 +62,10 @@ export function TagPage({ repositoryId, tag }: { repositoryId: string; tag: stri
       <div className="section-head">
         <h2>
           {repository?.path ?? 'image'}:<span data-testid="tag-name">{tag}</span>
+          <ProtectionBadge row={details} />
         </h2>
-        {canDelete && (
-          <button type="button" className="danger" onClick={() => setConfirming(true)} data-testid="delete-tag">
+        {(canDelete || (refusal !== null && canWrite && accessLevel >= AccessLevel.DEVELOPER)) && (
+          <button type="button" className="danger" onClick={() => setConfirming(true)} disabled={refusal !== null} title={refusal ?? undefined} data-testid="delete-tag">
             Delete tag
           </button>
         )}

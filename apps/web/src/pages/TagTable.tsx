@@ -2,7 +2,8 @@ import { Column, DataTable, TablePages } from '../components/DataTable';
 import { EmptyState } from '../components/States';
 import { formatBytes, formatDate, projectHref, shortDigest } from '../components/format';
 import { Link } from '../router';
-import { protectionSummary, type TagRow } from './tag-list';
+import { ProtectionBadge } from './ProtectionBadge';
+import type { TagRow } from './tag-list';
 
 interface Props {
   projectId: number;
@@ -28,11 +29,7 @@ export function TagTable({ projectId, repositoryId, rows, filter, selectable, se
       cell: (row) => (
         <>
           <Link href={projectHref(projectId, 'registry', repositoryId, 'tags', row.name)}>{row.name}</Link>
-          {row.protection && (
-            <span className={`badge ${row.protection.immutable ? 'immutable' : 'protected'}`} title={protectionSummary(row)} data-testid="protection-badge">
-              {row.protection.immutable ? 'Immutable' : 'Protected'}
-            </span>
-          )}
+          <ProtectionBadge row={row} />
         </>
       ),
     },

@@ -3,6 +3,7 @@ import { BulkDeleteRules } from '../management/bulk-delete-rules';
 import { TagCandidate, TagQueryRepository } from '../management/tag-query.repository';
 import { RegistryContext } from '../registry-context';
 import { compileRetentionRules, judgeRetention, RetentionReason } from '../retention/retention-rules';
+import { ProtectionGuard } from '../protection/protection-guard';
 import { CleanupPolicyService, EffectivePolicy, policyRetentionRules } from './cleanup-policy.service';
 
 /**
@@ -14,13 +15,19 @@ export const PREVIEW_MAX_TAGS = 200_000;
 /** Every tag's verdict under a policy without name_regex: no name matches, nothing is deleted. */
 const NO_POLICY: readonly RetentionReason[] = Object.freeze(['name_regex_delete']);
 
+/**
+ * Why a previewed tag stays: a retention rule, or a tag protection rule a run obeys (`protected`: a rule restricts
+ * deleting it, which a run, judging at level 0, never passes; `immutable`).
+ */
+export type PreviewReason = RetentionReason | 'protected' | 'immutable';
+
 export interface PreviewedTag extends TagCandidate {
   /** The rules that keep it; empty: a run now would delete it. */
-  keptBy: readonly RetentionReason[];
+  keptBy: readonly PreviewReason[];
 }
 
 export interface CleanupPreviewRequest {
-  repository: { id: number; projectId: number };
+  repository: { id: number; projectId: number; path: string };
   /** Validated bulk delete rules to try; absent: the cleanup policy in force for the repository. */
   rules?: BulkDeleteRules;
   /** Only the tags a run would delete, or only those it would keep. */
@@ -47,11 +54,14 @@ export interface CleanupPreview {
  */
 export class CleanupPreviewService {
   private readonly tags = new TagQueryRepository();
+  private readonly protection: ProtectionGuard;
 
   constructor(
     private readonly ctx: RegistryContext,
     private readonly policies: CleanupPolicyService,
-  ) {}
+  ) {
+    this.protection = new ProtectionGuard(ctx);
+  }
 
   async preview(request: CleanupPreviewRequest, now = new Date()): Promise<CleanupPreview> {
     const { repository } = request;
@@ -63,10 +73,16 @@ export class CleanupPreviewService {
       throw ManagementError.badRequest(`the repository has ${count} tags; a cleanup preview judges at most ${PREVIEW_MAX_TAGS}`);
     }
     const candidates = await this.tags.candidates(db, repository.id);
+    // Protection as a run reads it (at level 0: any rule restricting deletion keeps the tag), in one snapshot.
+    const protection = await this.ctx.db.transaction((tx) => this.protection.load(tx, repository.projectId));
+    const guarded = (tag: TagCandidate, keptBy: readonly RetentionReason[]): readonly PreviewReason[] => {
+      const refusal = protection.isEmpty ? null : protection.judgeDelete(repository.path, tag.name, 0);
+      return refusal ? [...keptBy, refusal.reason] : keptBy;
+    };
     // The rows were read for this request: the verdicts are written onto them rather than copied.
     const judged: PreviewedTag[] = rules
-      ? judgeRetention(candidates, compileRetentionRules(rules), now).map(({ tag, keptBy }) => Object.assign(tag, { keptBy }))
-      : candidates.map((tag) => Object.assign(tag, { keptBy: NO_POLICY }));
+      ? judgeRetention(candidates, compileRetentionRules(rules), now).map(({ tag, keptBy }) => Object.assign(tag, { keptBy: guarded(tag, keptBy) }))
+      : candidates.map((tag) => Object.assign(tag, { keptBy: guarded(tag, NO_POLICY) }));
     const deleteCount = judged.filter((tag) => tag.keptBy.length === 0).length;
     const listed = request.action === undefined ? judged : judged.filter((tag) => (tag.keptBy.length === 0) === (request.action === 'delete'));
     listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
