@@ -17,6 +17,23 @@ export function listAllTags(projectId: number | string, repositoryId: number | s
   return getAll<TagSummary>(`${base(projectId)}/${enc(repositoryId)}/tags`, query);
 }
 
+/**
+ * One page of tags, each with its details, filtered (`name`) and ordered (`order_by`, `sort`) by the server over
+ * every tag of the repository: one request a page. `total` is null past 10 000 matching tags (the server stops
+ * counting there); `nextPage` says whether there is more.
+ */
+export function listTagPage(projectId: number | string, repositoryId: number | string, query: Query) {
+  return getPage<TagDetails>(`${base(projectId)}/${enc(repositoryId)}/tags`, { ...query, details: true });
+}
+
+/**
+ * GitLab's bulk tag delete: the worker deletes every tag whose whole name matches `name_regex_delete`, keeping
+ * `latest` and the tags protection rules keep from the caller; once an hour per repository (Maintainer).
+ */
+export function bulkDeleteTags(projectId: number | string, repositoryId: number | string, nameRegexDelete: string) {
+  return del(`${base(projectId)}/${enc(repositoryId)}/tags`, { name_regex_delete: nameRegexDelete });
+}
+
 /** The server's dry run of a cleanup: the policy in force, or the bulk delete rules given in `rules`. */
 export function getCleanupPreview(projectId: number | string, repositoryId: number | string, rules: Query) {
   return get<CleanupPreview>(`${base(projectId)}/${enc(repositoryId)}/cleanup_preview`, rules);

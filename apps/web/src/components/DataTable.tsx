@@ -28,7 +28,9 @@ export interface RowSelection<T> {
 export interface TablePages {
   label: string;
   page: number;
-  totalPages: number;
+  /** null when the server does not count the list to its end: `hasNext` then says whether there is more. */
+  totalPages: number | null;
+  hasNext?: boolean;
   onPage: (page: number) => void;
 }
 
@@ -107,7 +109,7 @@ export function DataTable<T>({ label, labelledBy, testId, columns, rows, rowKey,
           ))}
         </tbody>
       </table>
-      {pages && <Pagination label={pages.label} page={pages.page} totalPages={pages.totalPages} onPage={pages.onPage} />}
+      {pages && <Pagination label={pages.label} page={pages.page} totalPages={pages.totalPages} hasNext={pages.hasNext} onPage={pages.onPage} />}
     </>
   );
 }

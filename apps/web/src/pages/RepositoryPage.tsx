@@ -1,9 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
-import { deleteRepository, deleteTag, getRepository, getTag, listAllTags, mapLimit } from '../api/registry';
+import { useState } from 'react';
+import { bulkDeleteTags, deleteRepository, deleteTag, getRepository, listTagPage, mapLimit } from '../api/registry';
 import { AccessLevel } from '../api/types';
 import { CopyField } from '../components/CopyButton';
 import { Breadcrumbs } from '../components/Layout';
-import { pageOf } from '../components/DataTable';
 import { SearchBox } from '../components/SearchBox';
 import { ErrorState, InlineError } from '../components/States';
 import { formatBytes, projectHref } from '../components/format';
@@ -12,51 +11,52 @@ import { Link, navigate, setQuery, useLocation } from '../router';
 import { useProject } from './ProjectLayout';
 import { ConfirmPanel } from '../components/ConfirmPanel';
 import { TagTable } from './TagTable';
-import { deleteRefusal, parseSort, serverOrder, TAG_SORTS, TagRow, visibleTags } from './tag-list';
+import { deleteRefusal, filterRegex, parseSort, serverOrder, TAG_SORTS } from './tag-list';
+import { matchingLabel, NO_SELECTION, TagSelection, TagSelectionBar } from './TagSelectionBar';
 
 const PER_PAGE = 20;
 
-/** A repository's tags: filter, sort by name, date or last pull, pages, and (for those allowed) single and bulk delete. */
+type Confirm = { names: string[] } | { matching: string } | { repository: true };
+
+/**
+ * A repository's tags, one server page at a time (one request: names, details and protection): the server
+ * filters by name and sorts by name, date or last pull over every tag; the selection is kept across pages, or
+ * widened to every matching tag (deleted by the server's bulk delete); single delete for those allowed.
+ */
 export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
   const { project, accessLevel, canWrite } = useProject();
   const { search } = useLocation();
   const filter = search.get('filter') ?? '';
   const sort = parseSort(search.get('sort'));
-  const page = Number(search.get('page') ?? '1') || 1;
+  const page = Math.max(1, Number(search.get('page') ?? '1') || 1);
 
   const repo = useAsync(() => getRepository(repositoryId), [repositoryId]);
   const order = serverOrder(sort);
-  const tags = useAsync(() => listAllTags(project.id, repositoryId, order), [project.id, repositoryId, order.order_by, order.sort]);
-  const [details, setDetails] = useState<Record<string, Partial<TagRow>>>({});
-  const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [confirm, setConfirm] = useState<{ names: string[] } | { repository: true } | null>(null);
+  const tags = useAsync(
+    () => listTagPage(project.id, repositoryId, { name: filter, page, per_page: PER_PAGE, ...order }),
+    [project.id, repositoryId, filter, page, order.order_by, order.sort],
+  );
+  const [selection, setSelection] = useState<TagSelection>(NO_SELECTION);
+  const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
   const [message, setMessage] = useState<string | null>(null);
 
-  // Details (digest, size, date) arrive per tag; the list shows names at once and fills in.
-  useEffect(() => {
-    if (!tags.data) return;
-    let live = true;
-    setDetails({});
-    void mapLimit(tags.data.items, 6, async (tag) => {
-      const entry = await getTag(project.id, repositoryId, tag.name).then(
-        (d) => d as Partial<TagRow>,
-        () => ({ detailsError: true }),
-      );
-      if (live) setDetails((previous) => ({ ...previous, [tag.name]: entry }));
-    });
-    return () => {
-      live = false;
-    };
-  }, [tags.data, project.id, repositoryId]);
-
-  const rows: TagRow[] = useMemo(() => (tags.data?.items ?? []).map((tag) => ({ ...tag, ...details[tag.name] })), [tags.data, details]);
-  const shown = useMemo(() => visibleTags(rows, filter, sort), [rows, filter, sort]);
-  const current = pageOf(shown, page, PER_PAGE);
+  const rows = tags.data?.items;
   const canDelete = canWrite && accessLevel >= AccessLevel.DEVELOPER;
   // The API adds delete_api_path to a repository only for those who may administer it (Maintainers and above).
   const canBulk = canWrite && (Boolean(repo.data?.delete_api_path) || accessLevel >= AccessLevel.MAINTAINER);
+  const picked = selection.kind === 'names' ? selection.names : new Set<string>();
+  const selectable = (rows ?? []).filter((row) => deleteRefusal(row, accessLevel) === null);
+  const pageAllSelected = selectable.length > 0 && selectable.every((row) => picked.has(row.name));
+  const morePages = page > 1 || Boolean(tags.data?.nextPage);
+  const toggle = (name: string, on: boolean) =>
+    setSelection((previous) => {
+      const names = new Set(previous.kind === 'names' ? previous.names : []);
+      if (on) names.add(name);
+      else names.delete(name);
+      return { kind: 'names', names };
+    });
 
   const runDelete = async () => {
     if (!confirm) return;
@@ -68,13 +68,18 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
         navigate(projectHref(project.id, 'registry'));
         return;
       }
-      // The server's refusal (a protected or immutable tag) is shown as it words it.
-      const failures: string[] = [];
-      await mapLimit(confirm.names, 4, (name) =>
-        deleteTag(project.id, repositoryId, name).catch((error: unknown) => failures.push(`${name} (${error instanceof Error ? error.message : String(error)})`)),
-      );
-      setMessage(`Deleted ${confirm.names.length - failures.length} of ${confirm.names.length} tag(s).${failures.length ? ` Failed: ${failures.join('; ')}` : ''}`);
-      setSelected(new Set());
+      if ('matching' in confirm) {
+        await bulkDeleteTags(project.id, repositoryId, filterRegex(confirm.matching));
+        setMessage(`Deleting the ${matchingLabel(tags.data?.total ?? null, confirm.matching)} in the background; latest and the tags protected from you are kept.`);
+      } else {
+        // The server's refusal (a protected or immutable tag) is shown as it words it.
+        const failures: string[] = [];
+        await mapLimit(confirm.names, 4, (name) =>
+          deleteTag(project.id, repositoryId, name).catch((error: unknown) => failures.push(`${name} (${error instanceof Error ? error.message : String(error)})`)),
+        );
+        setMessage(`Deleted ${confirm.names.length - failures.length} of ${confirm.names.length} tag(s).${failures.length ? ` Failed: ${failures.join('; ')}` : ''}`);
+      }
+      setSelection(NO_SELECTION);
       tags.reload();
       repo.reload();
     } catch (error) {
@@ -100,7 +105,7 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
       </div>
       {repo.data && (
         <p className="meta">
-          {repo.data.tags_count ?? rows.length} tag(s) · {formatBytes(repo.data.size)} · <CopyField value={repo.data.location} label="image address" />
+          {repo.data.tags_count ?? '?'} tag(s) · {formatBytes(repo.data.size)} · <CopyField value={repo.data.location} label="image address" />
           {accessLevel >= AccessLevel.DEVELOPER && (
             <>
               {' · '}
@@ -117,15 +122,25 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
       <InlineError error={actionError} />
       {confirm && (
         <ConfirmPanel
-          title={'repository' in confirm ? `Delete ${path} and all its tags?` : `Delete ${confirm.names.length} tag(s)?`}
-          detail={'repository' in confirm ? 'Every tag of this image is removed.' : confirm.names.join(', ')}
+          title={confirmTitle(confirm, path, tags.data?.total ?? null)}
+          detail={
+            'repository' in confirm
+              ? 'Every tag of this image is removed.'
+              : 'matching' in confirm
+                ? `The server deletes them in the background (bulk delete, name_regex_delete=${filterRegex(confirm.matching)}), keeping latest and the tags protected from you; once an hour per image.`
+                : confirm.names.join(', ')
+          }
           busy={busy}
           onConfirm={runDelete}
           onCancel={() => setConfirm(null)}
         />
       )}
       <div className="toolbar">
-        <SearchBox label="Filter tags" placeholder="Filter by tag name" value={filter} onSearch={(value) => setQuery({ filter: value, page: null })} />
+        <SearchBox label="Filter tags" placeholder="Filter by tag name" value={filter} onSearch={(value) => {
+            // Picked names stay picked; "every tag matching" meant the old filter's tags.
+            setSelection((previous) => (previous.kind === 'matching' ? NO_SELECTION : previous));
+            setQuery({ filter: value, page: null });
+          }} />
         <label className="inline">
           Sort by{' '}
           <select value={sort} onChange={(event) => setQuery({ sort: event.target.value, page: null })}>
@@ -136,39 +151,42 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
             ))}
           </select>
         </label>
-        {canBulk && selected.size > 0 && (
-          <button type="button" className="danger" onClick={() => setConfirm({ names: [...selected] })} data-testid="delete-selected">
-            Delete selected ({selected.size})
-          </button>
-        )}
       </div>
+      {canBulk && (
+        <TagSelectionBar
+          selection={selection}
+          pageAllSelected={pageAllSelected}
+          morePages={morePages}
+          matching={tags.data?.total ?? null}
+          filter={filter}
+          onSelectMatching={() => setSelection({ kind: 'matching', filter })}
+          onClear={() => setSelection(NO_SELECTION)}
+          onDelete={() => setConfirm(selection.kind === 'matching' ? { matching: selection.filter } : { names: [...selection.names] })}
+        />
+      )}
       {tags.error ? (
         <ErrorState error={tags.error} onRetry={tags.reload} />
       ) : (
-        <>
-          {tags.data?.truncated && <p className="notice">Showing the first {rows.length} tags.</p>}
-          <TagTable
-            projectId={project.id}
-            repositoryId={repositoryId}
-            rows={tags.data ? current.rows : undefined}
-            filter={filter}
-            selectable={canBulk}
-            selected={selected}
-            onToggle={(name, on) =>
-              setSelected((previous) => {
-                const next = new Set(previous);
-                if (on) next.add(name);
-                else next.delete(name);
-                return next;
-              })
-            }
-            canDelete={() => canDelete}
-            refusal={(row) => deleteRefusal(row, accessLevel)}
-            onDelete={(name) => setConfirm({ names: [name] })}
-            pages={{ label: 'Tag pages', page: current.page, totalPages: current.totalPages, onPage: (next) => setQuery({ page: next }) }}
-          />
-        </>
+        <TagTable
+          projectId={project.id}
+          repositoryId={repositoryId}
+          rows={rows}
+          filter={filter}
+          selectable={canBulk}
+          isSelected={(name) => selection.kind === 'matching' || picked.has(name)}
+          onToggle={toggle}
+          canDelete={() => canDelete}
+          refusal={(row) => deleteRefusal(row, accessLevel)}
+          onDelete={(name) => setConfirm({ names: [name] })}
+          pages={{ label: 'Tag pages', page, totalPages: tags.data?.totalPages ?? null, hasNext: Boolean(tags.data?.nextPage), onPage: (next) => setQuery({ page: next }) }}
+        />
       )}
     </>
   );
+}
+
+function confirmTitle(confirm: Confirm, path: string, matching: number | null): string {
+  if ('repository' in confirm) return `Delete ${path} and all its tags?`;
+  if ('matching' in confirm) return `Delete all ${matchingLabel(matching, confirm.matching)}?`;
+  return `Delete ${confirm.names.length} tag(s)?`;
 }

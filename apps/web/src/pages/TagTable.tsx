@@ -12,7 +12,7 @@ interface Props {
   /** The filter typed, for the empty state. */
   filter: string;
   selectable: boolean;
-  selected: Set<string>;
+  isSelected: (name: string) => boolean;
   onToggle: (name: string, on: boolean) => void;
   canDelete: (row: TagRow) => boolean;
   /** Why the viewer may not delete a protected or immutable tag (its controls are disabled with it), else null. */
@@ -21,8 +21,8 @@ interface Props {
   pages: TablePages;
 }
 
-/** An image's tags: digest, size and date as their details arrive, pull statistics, delete buttons and checkboxes. */
-export function TagTable({ projectId, repositoryId, rows, filter, selectable, selected, onToggle, canDelete, refusal, onDelete, pages }: Props) {
+/** An image's tags: digest, size, date, pull statistics, delete buttons and checkboxes. */
+export function TagTable({ projectId, repositoryId, rows, filter, selectable, isSelected, onToggle, canDelete, refusal, onDelete, pages }: Props) {
   const columns: Array<Column<TagRow>> = [
     {
       header: 'Tag',
@@ -33,9 +33,9 @@ export function TagTable({ projectId, repositoryId, rows, filter, selectable, se
         </>
       ),
     },
-    { header: 'Digest', className: 'hide-narrow mono', cell: (row) => (row.digest ? shortDigest(row.digest) : row.detailsError ? 'unavailable' : '…') },
-    { header: 'Size', cell: (row) => (row.total_size !== undefined ? formatBytes(row.total_size) : '…') },
-    { header: 'Created', cell: (row) => (row.created_at !== undefined ? formatDate(row.created_at) : '…') },
+    { header: 'Digest', className: 'hide-narrow mono', testId: 'tag-digest-short', cell: (row) => shortDigest(row.digest) },
+    { header: 'Size', cell: (row) => formatBytes(row.total_size) },
+    { header: 'Created', testId: 'tag-created', cell: (row) => formatDate(row.created_at) },
     { header: 'Last pulled', testId: 'last-pulled', cell: lastPulled },
     { header: 'Pulls', testId: 'pull-count', cell: (row) => row.pull_count ?? '—' },
     {
@@ -76,7 +76,7 @@ export function TagTable({ projectId, repositoryId, rows, filter, selectable, se
       selection={
         selectable
           ? {
-              isSelected: (row) => selected.has(row.name),
+              isSelected: (row) => isSelected(row.name),
               onToggle: (row, on) => onToggle(row.name, on),
               rowLabel: (row) => `Select tag ${row.name}`,
               allLabel: 'Select all tags on this page',

@@ -1,6 +1,7 @@
-import type { TagDetails, TagSummary } from '../api/types';
+import type { TagDetails } from '../api/types';
 
-export type TagRow = TagSummary & Partial<TagDetails> & { detailsError?: boolean };
+/** A row of the tag list: the server's page carries each tag's details (`details=true`). */
+export type TagRow = TagDetails;
 export type TagSort = 'name_asc' | 'name_desc' | 'created_desc' | 'created_asc' | 'pulled_desc' | 'pulled_asc';
 
 export const TAG_SORTS: Array<[TagSort, string]> = [
@@ -12,49 +13,25 @@ export const TAG_SORTS: Array<[TagSort, string]> = [
   ['pulled_asc', 'Last pulled, never or longest ago first'],
 ];
 
-/**
- * The tags list parameters for a sort: by last pull the server orders the tags (order_by=last_pulled_at), so a
- * list cut at the UI's limit holds the tags first in that order; the other sorts fetch in name order.
- */
-export function serverOrder(sort: TagSort): Record<string, string> {
-  return sort === 'pulled_desc' || sort === 'pulled_asc' ? { order_by: 'last_pulled_at', sort: sort === 'pulled_desc' ? 'desc' : 'asc' } : {};
-}
+const ORDER_BY: Record<string, string> = { name: 'name', created: 'created_at', pulled: 'last_pulled_at' };
 
-/** The API's order by last pull: never pulled before any pull, ties by name; `pulled_desc` is its exact reverse. */
-function byLastPull(a: TagRow, b: TagRow): number {
-  const time = (row: TagRow) => (row.last_pulled_at ? Date.parse(row.last_pulled_at) : Number.NEGATIVE_INFINITY);
-  const [ta, tb] = [time(a), time(b)];
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+/** The tags list parameters for a sort: the server orders every tag of the repository, page by page. */
+export function serverOrder(sort: TagSort): { order_by: string; sort: 'asc' | 'desc' } {
+  const [key, direction] = sort.split('_');
+  return { order_by: ORDER_BY[key], sort: direction === 'desc' ? 'desc' : 'asc' };
 }
 
 export function parseSort(value: string | null): TagSort {
   return TAG_SORTS.some(([key]) => key === value) ? (value as TagSort) : 'name_asc';
 }
 
-/** Filter (case-insensitive substring) and sort; tags whose date is not loaded yet sort last. */
-export function visibleTags(rows: TagRow[], filter: string, sort: TagSort): TagRow[] {
-  const needle = filter.trim().toLowerCase();
-  const kept = needle ? rows.filter((row) => row.name.toLowerCase().includes(needle)) : [...rows];
-  const time = (row: TagRow) => (row.created_at ? Date.parse(row.created_at) : Number.NaN);
-  kept.sort((a, b) => {
-    switch (sort) {
-      case 'name_asc':
-        return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-      case 'name_desc':
-        return a.name < b.name ? 1 : a.name > b.name ? -1 : 0;
-      case 'pulled_asc':
-        return byLastPull(a, b);
-      case 'pulled_desc':
-        return byLastPull(b, a);
-      default: {
-        const [ta, tb] = [time(a), time(b)];
-        if (Number.isNaN(ta) || Number.isNaN(tb)) return Number.isNaN(ta) ? (Number.isNaN(tb) ? 0 : 1) : -1;
-        return sort === 'created_desc' ? tb - ta : ta - tb;
-      }
-    }
-  });
-  return kept;
+/**
+ * The bulk delete regex (RE2, matched against the whole name) for the tags the list's filter shows: names that
+ * contain the text, case-insensitive, as the server's `name=` filter; every tag without a filter.
+ */
+export function filterRegex(filter: string): string {
+  const text = filter.trim();
+  return text ? `(?i).*${text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}.*` : '.*';
 }
 
 const LEVEL_RANK: Record<string, number> = { maintainer: 40, owner: 50, admin: 60 };
