@@ -85,17 +85,21 @@ export class TagRepository {
    * The repository at `path` (null when there is none) with up to `limit` of its tag names after `after`, in
    * order: one round trip per tags/list page. The names come back aggregated into one array by PostgreSQL: a
    * page of 10 000 names as one value instead of 10 000 rows took a quarter off tags/list (docs/performance.md).
+   * Prepared (parsed and planned once per connection); two statements, so that `name > $3` stays an index
+   * condition in the generic plan PostgreSQL may switch to after five runs (with `$3 IS NULL OR name > $3` it
+   * could not be, and a page deep in a walk of a million tags would read every name before it).
    */
   async listNamesByPath(db: EntityManager, path: string, limit: number, after?: string): Promise<{ status: string | null; names: string[] } | null> {
-    return queryOne<{ status: string | null; names: string[] }>(
-      db,
-      `SELECT r.status, (SELECT coalesce(array_agg(name), '{}') FROM (
-                SELECT name FROM tags WHERE repository_id = r.id AND ($3::text IS NULL OR name > $3) ORDER BY name LIMIT $2) page) AS names
-         FROM repositories r WHERE r.path = $1`,
-      [path, limit, after ?? null],
-    );
+    return after === undefined ? queryOne(db, LIST_FIRST_NAMES, [path, limit]) : queryOne(db, LIST_NAMES_AFTER, [path, limit, after]);
   }
 }
+
+const listNamesSql = (after: string) =>
+  `SELECT r.status, (SELECT coalesce(array_agg(name), '{}') FROM (
+          SELECT name FROM tags WHERE repository_id = r.id ${after} ORDER BY name LIMIT $2) page) AS names
+     FROM repositories r WHERE r.path = $1`;
+const LIST_FIRST_NAMES = prepared('tags_list_first', listNamesSql(''));
+const LIST_NAMES_AFTER = prepared('tags_list_after', listNamesSql('AND name > $3'));
 
 export async function queueManifestReview(db: EntityManager, manifestIds: number[], delaySeconds: number, reason: string): Promise<void> {
   if (manifestIds.length === 0) return;
