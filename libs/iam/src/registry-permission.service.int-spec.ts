@@ -1,5 +1,5 @@
 import { createDataSource, DataSource, runMigrations } from '@cargohold/db';
-import { createTestDatabase, TestDatabase } from '@cargohold/testing';
+import { countStatements, createTestDatabase, TestDatabase } from '@cargohold/testing';
 import { Actor, IamErrorCode, ON_REST, ProjectAccess } from './domain';
 import { IamContext } from './iam-context';
 import { IamServices } from './iam-services';
@@ -39,15 +39,7 @@ describe('RegistryPermissionService (PostgreSQL)', () => {
     return actor;
   };
   /** Counts the statements `work` sends through the services' EntityManager. */
-  const statements = async <T>(work: () => Promise<T>): Promise<{ result: T; count: number }> => {
-    const spy = jest.spyOn(dataSource.manager, 'query');
-    try {
-      const result = await work();
-      return { result, count: spy.mock.calls.length };
-    } finally {
-      spy.mockRestore();
-    }
-  };
+  const statements = countStatements;
 
   beforeAll(async () => {
     database = await createTestDatabase('ch_int');

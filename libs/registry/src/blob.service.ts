@@ -3,24 +3,17 @@ import { parseDigest, RegistryError } from './domain';
 import { ByteRange } from './domain/range';
 import { LinkedBlob } from './data/blob.repository';
 import { RegistryContext } from './registry-context';
+import { findLinkedBlob } from './linked-blob-lookup';
 
 /** Blob reads and deletes through a repository; a blob is served only by a repository that holds it. */
 export class BlobService {
   constructor(private readonly ctx: RegistryContext) {}
 
-  /**
-   * The blob as `repositoryPath` links it. From the api's read cache when the link was seen within its TTL (a few
-   * seconds; every unlinking write invalidates the repository): a push HEADs every layer, and a pull GETs each.
-   */
+  /** The blob as `repositoryPath` links it (findLinkedBlob: usually from the api's read cache). */
   async stat(repositoryPath: string, digest: string): Promise<LinkedBlob> {
     const parsed = parseDigest(digest);
-    const cache = this.ctx.manifestCache;
-    const hit = cache?.linkedBlob(repositoryPath, parsed.value);
-    if (hit) return hit;
-    const ticket = cache?.begin(repositoryPath);
-    const blob = await this.ctx.blobs.findLinked(this.ctx.db.manager, repositoryPath, parsed.value);
+    const blob = await findLinkedBlob(this.ctx, repositoryPath, parsed.value);
     if (!blob) throw new RegistryError('BLOB_UNKNOWN', undefined, { digest: parsed.value });
-    if (cache && ticket !== undefined) cache.setLinkedBlob(repositoryPath, blob, ticket);
     return blob;
   }
 

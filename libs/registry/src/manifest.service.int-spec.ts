@@ -13,6 +13,7 @@ import {
   sha256,
 } from './registry-integration.spec-helper';
 import { UploadService } from './upload.service';
+import { countStatements } from '@cargohold/testing';
 
 /** ManifestService against PostgreSQL with the real schema: what a push, a pull and a delete leave in the tables. */
 describe('ManifestService (integration)', () => {
@@ -69,6 +70,16 @@ describe('ManifestService (integration)', () => {
     expect(await manifests.head(repo, 'v1')).toEqual({ id: row.id, digest, mediaType: MEDIA_TYPE_OCI_MANIFEST, size: manifest.length });
     await expect(manifests.get(repo, 'v2')).rejects.toMatchObject({ code: 'MANIFEST_UNKNOWN' });
     await expect(manifests.get('acme/shop/none', 'v1')).rejects.toMatchObject({ code: 'MANIFEST_UNKNOWN' });
+  });
+
+  it('pushes a manifest under a new tag in 10 round trips: limits with the owning project, then one transaction of 9', async () => {
+    // What each costs is written down in docs/performance.md; a new statement on this path should be a decision.
+    // 1 quota facts with the owning project; BEGIN; protection lock; rules; repository; blob sizes; manifest; tag;
+    // event outbox; COMMIT.
+    const { manifest } = await pushImageParts(uploads, repo, 'counted');
+    await manifests.put(repo, 'warm', manifest, MEDIA_TYPE_OCI_MANIFEST); // connections and prepared statements warm
+    const { count } = await countStatements(() => manifests.put(repo, 'counted-2', manifest, MEDIA_TYPE_OCI_MANIFEST));
+    expect(count).toBe(10);
   });
 
   it('refuses a manifest whose blobs are missing, of the wrong size or whose digest does not match, writing nothing', async () => {

@@ -17,7 +17,6 @@ import {
 import { BudgetedManifest, ManifestHead, StoredManifest } from './data/manifest.repository';
 import { queueManifestReview } from './data/tag.repository';
 import { queueBlobReview } from './data/blob.repository';
-import { candidateProjectPaths } from './domain/name';
 import { RegistryContext } from './registry-context';
 import { ReferrerDescriptor, ReferrersPage, ReferrersPageRequest, REFERRERS_PAGE_PAYLOAD_BYTES, REFERRERS_PAGE_SIZE } from './referrers-page';
 import { MANIFEST_DELETED_TAGS_LISTED, RegistryEventActor } from './events';
@@ -73,11 +72,9 @@ export class ManifestService {
     if (ref.kind === 'digest' && ref.digest.value !== digest) {
       throw new RegistryError('DIGEST_INVALID', 'the manifest digest does not match the reference', { expected: ref.digest.value, actual: digest });
     }
-    const project = await this.ctx.projects.findOwning(this.ctx.db.manager, candidateProjectPaths(repositoryPath));
-    if (!project) throw new RegistryError('NAME_UNKNOWN', `no project owns the repository ${repositoryPath}`, { name: repositoryPath });
-
-    // A manifest new to the top-level namespace needs room for its payload: a namespace at its limit takes no new image.
-    await this.quota.admit({ project, repositoryPath, actor: actor ?? ANONYMOUS }, { kind: 'manifest', digest }, payload.length);
+    // The owning project (NAME_UNKNOWN without one) and, in the same statement, the storage limits: a manifest new
+    // to the top-level namespace needs room for its payload, so a namespace at its limit takes no new image.
+    const { project } = (await this.quota.admitOwned(repositoryPath, actor ?? ANONYMOUS, { kind: 'manifest', digest }, payload.length)).target;
 
     const size = totalSize(manifest, payload.length);
     const tag = ref.kind === 'tag' ? ref.tag : null;

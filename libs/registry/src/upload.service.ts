@@ -14,6 +14,7 @@ import { PARKED_LEASE_SECONDS, UPLOAD_LEASE_SECONDS, UploadLeases } from './uplo
 import { UploadSizeRecording } from './upload-size-recording';
 import { RegistryEventActor, SYSTEM_ACTOR } from './events';
 import { Admission, StorageQuotaGuard } from './quota/storage-quota-guard';
+import { findLinkedBlob } from './linked-blob-lookup';
 
 /** First key of the advisory lock taken while counting a project's upload sessions ("upld"). */
 const UPLOAD_LIMIT_LOCK = 0x75706c64;
@@ -124,7 +125,6 @@ export class UploadService {
     // The lease covers the last chunk, the digest check and the commit: no other request can write meanwhile.
     const size = await this.withLease(repositoryPath, id, chunk, async (lease) => {
       const upload = lease.row;
-      const project = await this.projectOf(repositoryPath, upload.projectId);
       let size = upload.size;
       let hash: Hash | undefined;
       let admission: Admission;
@@ -138,12 +138,15 @@ export class UploadService {
         hash ??= await this.hashState(upload.id, size);
         await this.verify(id, expected, hash);
         // Over a storage limit the upload goes like a bad digest: refused, its bytes and row removed, nothing published.
-        admission = await this.quota.admit({ project, repositoryPath, actor }, { kind: 'blob', digest: expected.value }, size);
+        // The owning project comes with the limits (one statement); a repository moved to another project meanwhile
+        // cannot receive the upload started for the first.
+        admission = await this.quota.admitOwned(repositoryPath, actor, { kind: 'blob', digest: expected.value }, size);
+        if (admission.target.project.id !== upload.projectId) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 'the repository moved during the upload');
       } catch (error) {
         await this.cancel(repositoryPath, id);
         throw error;
       }
-      await this.commit(id, repositoryPath, project, expected.value, size, 'session');
+      await this.commit(id, repositoryPath, admission.target.project, expected.value, size, 'session');
       await this.quota.settle(admission);
       return { result: size, after: 'done' };
     });
@@ -169,12 +172,11 @@ export class UploadService {
    */
   async mount(repositoryPath: string, digest: string, fromPath: string, actor: RegistryEventActor = SYSTEM_ACTOR): Promise<boolean> {
     const parsed = parseDigest(digest);
-    const source = await this.ctx.blobs.findLinked(this.ctx.db.manager, fromPath, parsed.value);
+    const source = await findLinkedBlob(this.ctx, fromPath, parsed.value);
     if (!source) return false;
-    const project = await this.owningProject(repositoryPath);
     // Free within the top-level namespace; from another one it brings the blob's bytes, refused over a limit.
-    const admission = await this.quota.admit({ project, repositoryPath, actor }, { kind: 'blob', digest: parsed.value }, source.size);
-    const mounted = await this.mountLinked(repositoryPath, project, parsed.value);
+    const admission = await this.quota.admitOwned(repositoryPath, actor, { kind: 'blob', digest: parsed.value }, source.size);
+    const mounted = await this.mountLinked(repositoryPath, admission.target.project, parsed.value);
     if (mounted) await this.quota.settle(admission);
     return mounted;
   }
@@ -385,12 +387,6 @@ export class UploadService {
     if (!project) {
       throw new RegistryError('NAME_UNKNOWN', `no project owns the repository ${repositoryPath}`, { name: repositoryPath });
     }
-    return project;
-  }
-
-  private async projectOf(repositoryPath: string, projectId: number): Promise<{ id: number; fullPath: string }> {
-    const project = await this.owningProject(repositoryPath);
-    if (project.id !== projectId) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 'the repository moved during the upload');
     return project;
   }
 }

@@ -10,3 +10,4 @@ export * from './test-redis';
 export * from './emulators';
 export * from './eventually';
 export * from './upstream-distribution';
+export * from './statement-counter';

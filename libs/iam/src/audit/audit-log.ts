@@ -102,5 +102,6 @@ function loginEntity(actor: Actor): AuditEntry['entity'] {
     return token?.projectId ? { type: 'Project', id: token.projectId } : { type: 'Group', id: token?.groupId ?? null };
   }
   if (actor.kind === 'job' && actor.job) return { type: 'Project', id: actor.job.projectId };
-  return { type: 'User', id: actor.userId };
+  // The username is the User entity's path: no lookup needed for the login's row.
+  return { type: 'User', id: actor.userId, path: actor.username };
 }

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { execute, queryOne, typedQuery } from '@cargohold/db';
+import { execute, prepared, queryOne, typedQuery } from '@cargohold/db';
 import { likePattern, PageRequest, Paged, pagedQuery } from './paging';
 
 export interface PersonalAccessTokenRecord {
@@ -49,6 +49,13 @@ const COLUMNS = `t.id, t.user_id AS "userId", t.name, t.description, t.scopes, t
 /** Bot users that are members of the given source: the owners of its project or group access tokens. */
 const RESOURCE_BOTS = `SELECT m.user_id FROM members m JOIN users b ON b.id = m.user_id AND b.bot WHERE m.source_type = $1 AND m.source_id = $2`;
 
+/** Every request authenticated by an access token (REST, and each registry token) looks it up: prepared. */
+const FIND_BY_DIGEST = prepared(
+  'personal_access_token_by_digest',
+  `SELECT ${COLUMNS}, t.token_digest AS "tokenDigest", u.username, u.is_admin AS "isAdmin", u.state AS "userState", u.bot
+     FROM personal_access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_digest = $1`,
+);
+
 /** The `personal_access_tokens` table; project and group access tokens are rows owned by their bot user. */
 export class PersonalAccessTokenRepository {
   async insert(db: EntityManager, token: NewPersonalAccessToken): Promise<PersonalAccessTokenRecord> {
@@ -66,12 +73,7 @@ export class PersonalAccessTokenRepository {
   }
 
   async findByDigest(db: EntityManager, digest: Buffer): Promise<TokenOwnerRecord | null> {
-    return queryOne<TokenOwnerRecord>(
-      db,
-      `SELECT ${COLUMNS}, t.token_digest AS "tokenDigest", u.username, u.is_admin AS "isAdmin", u.state AS "userState", u.bot
-         FROM personal_access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_digest = $1`,
-      [digest],
-    );
+    return queryOne<TokenOwnerRecord>(db, FIND_BY_DIGEST, [digest]);
   }
 
   async list(db: EntityManager, filter: TokenFilter, page: PageRequest): Promise<Paged<PersonalAccessTokenRecord>> {

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { typedQuery } from '@cargohold/db';
+import { prepared, PreparedSql, typedQuery } from '@cargohold/db';
 import { ProjectAccessFacts } from '../domain/project-access';
 import { admitsJobsFrom } from './job-token-scope.repository';
 import { activeMembership, ancestorsCte } from './paging';
@@ -21,22 +21,21 @@ export interface AccessSubject {
   job?: { id: number; projectId: number };
 }
 
-/** The `selected` CTE (the projects the statement is about) and its parameter $1. */
-function selectedProjects(selector: ProjectSelector): { cte: string; param: number[] | string[] | number } {
-  if ('ids' in selector) return { cte: `selected AS (SELECT * FROM projects WHERE id = ANY($1::bigint[]))`, param: selector.ids };
-  if ('owningOneOf' in selector) {
-    return {
-      cte: `selected AS (SELECT * FROM projects WHERE full_path = ANY($1::text[]) ORDER BY length(full_path) DESC LIMIT 1)`,
-      param: selector.owningOneOf,
-    };
-  }
-  return {
-    cte: `group_tree AS (
+/** The `selected` CTE of each kind of selector (the projects the statement is about, from parameter $1). */
+const SELECTED = {
+  ids: `selected AS (SELECT * FROM projects WHERE id = ANY($1::bigint[]))`,
+  owningOneOf: `selected AS (SELECT * FROM projects WHERE full_path = ANY($1::text[]) ORDER BY length(full_path) DESC LIMIT 1)`,
+  withinGroup: `group_tree AS (
         SELECT id FROM namespaces WHERE id = $1::bigint
         UNION ALL SELECT n.id FROM namespaces n JOIN group_tree t ON n.parent_id = t.id
       ), selected AS (SELECT * FROM projects WHERE namespace_id IN (SELECT id FROM group_tree))`,
-    param: selector.withinGroup,
-  };
+};
+
+/** The statement for a selector and its parameter $1. */
+function selectedProjects(selector: ProjectSelector): { sql: PreparedSql; param: number[] | string[] | number } {
+  if ('ids' in selector) return { sql: FACTS_BY.ids, param: selector.ids };
+  if ('owningOneOf' in selector) return { sql: FACTS_BY.owningOneOf, param: selector.owningOneOf };
+  return { sql: FACTS_BY.withinGroup, param: selector.withinGroup };
 }
 
 /**
@@ -71,12 +70,19 @@ const FACTS = (selected: string) => `WITH RECURSIVE ${selected},
   FROM selected s LEFT JOIN users u ON u.id = $2::bigint AND u.state = 'active'
   ORDER BY s.id`;
 
+/** Every request that names a project runs one of these (a registry token once per repository scope): prepared. */
+const FACTS_BY = {
+  ids: prepared('project_access_facts_by_ids', FACTS(SELECTED.ids)),
+  owningOneOf: prepared('project_access_facts_owning', FACTS(SELECTED.owningOneOf)),
+  withinGroup: prepared('project_access_facts_in_group', FACTS(SELECTED.withinGroup)),
+};
+
 /** Reads the facts of permission decisions (domain/project-access.ts decides from them). */
 export class ProjectAccessRepository {
   async facts(db: EntityManager, selector: ProjectSelector, subject: AccessSubject): Promise<ProjectAccessFacts[]> {
-    const { cte, param } = selectedProjects(selector);
+    const { sql, param } = selectedProjects(selector);
     if (Array.isArray(param) && param.length === 0) return [];
-    return typedQuery<ProjectAccessFacts>(db, FACTS(cte), [
+    return typedQuery<ProjectAccessFacts>(db, sql, [
       param,
       subject.userId,
       subject.deployToken?.projectId ?? null,

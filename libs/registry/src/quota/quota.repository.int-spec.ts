@@ -94,4 +94,19 @@ describe('QuotaRepository (PostgreSQL)', () => {
     expect((await quotas.facts(dataSource.manager, p1, { kind: 'manifest', digest: 'sha256:m' })).stored).toBe(true);
     expect((await quotas.facts(dataSource.manager, p1, { kind: 'manifest', digest: 'sha256:n' })).stored).toBe(false);
   });
+
+  it('reads the same facts for the project owning an image path, found in the same statement (the longest path owns it)', async () => {
+    const nested = await seedProject(database, 'top/a/p1/sub');
+    await quotas.setProjectLimit(dataSource.manager, p1, 1000);
+    await store(p1, 'top/a/p1', 'sha256:a', 100);
+    const candidates = (path: string) => path.split('/').map((_, i, parts) => parts.slice(0, parts.length - i).join('/')).slice(0, -1);
+    const owned = await quotas.factsOfOwner(dataSource.manager, candidates('top/a/p1/img/x'), { kind: 'blob', digest: 'sha256:new' });
+    expect(owned).toEqual({ ...(await facts(p1, 'sha256:new')), project: { id: p1, fullPath: 'top/a/p1' } });
+    expect(owned?.limited).toEqual([{ kind: 'project', id: p1, fullPath: 'top/a/p1', limit: 1000, used: 100 }]);
+    expect((await quotas.factsOfOwner(dataSource.manager, candidates('top/a/p1/sub/img'), { kind: 'blob', digest: 'sha256:a' }))?.project).toEqual({
+      id: nested,
+      fullPath: 'top/a/p1/sub',
+    });
+    expect(await quotas.factsOfOwner(dataSource.manager, candidates('nobody/owns/this'), { kind: 'manifest', digest: 'sha256:m' })).toBeNull();
+  });
 });

@@ -12,12 +12,19 @@ export interface QuotaFacts {
   limited: LimitedNamespace[];
 }
 
+/** The project a push goes into, from $1: its id, or the candidate paths of the image (the longest owns it). */
+const PROJECT_BY = {
+  id: `project AS (SELECT id, namespace_id, full_path, registry_storage_limit FROM projects WHERE id = $1)`,
+  owner: `project AS (SELECT id, namespace_id, full_path, registry_storage_limit FROM projects
+                      WHERE full_path = ANY($1::text[]) ORDER BY length(full_path) DESC LIMIT 1)`,
+};
+type ProjectBy = keyof typeof PROJECT_BY;
+
 /**
  * The project, its ancestor namespaces and their effective limits: the project's own (NULL: the instance default),
  * each group's own (NULL or 0: none). `depth` orders them project first, then upwards.
  */
 const CHAIN = `
-  project AS (SELECT id, namespace_id, full_path, registry_storage_limit FROM projects WHERE id = $1),
   chain AS (
     SELECT n.id, n.parent_id, n.kind, n.full_path, n.registry_storage_limit, 1 AS depth
       FROM namespaces n JOIN project p ON n.id = p.namespace_id
@@ -59,15 +66,16 @@ const GROUP_USED = `SELECT u.used FROM (SELECT 'group'::text AS kind, id, full_p
 const CACHED = `SELECT 1 FROM container_upstream_cache_entries e JOIN container_upstreams cu ON cu.id = e.upstream_id, root WHERE e.digest = $2 AND cu.group_id = root.id`;
 
 /** The facts statement of every push (a blob's commit or mount, a manifest PUT), one text per kind: prepared. */
-function factsSql(kind: PushedItem['kind']): string {
+function factsSql(kind: PushedItem['kind'], projectBy: ProjectBy): string {
   const stored =
     kind === 'blob'
       ? `SELECT 1 FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id, root WHERE rb.blob_digest = $2 AND starts_with(r.path, root.prefix)`
       : `SELECT 1 FROM manifests m JOIN repositories r ON r.id = m.repository_id, root WHERE m.digest = $2 AND starts_with(r.path, root.prefix)`;
-  return `WITH RECURSIVE ${CHAIN},
+  return `WITH RECURSIVE ${PROJECT_BY[projectBy]},${CHAIN},
        limited AS (SELECT * FROM limits WHERE lim > 0),
        found AS (SELECT EXISTS (SELECT 1 FROM limited) AND (EXISTS (${stored}) OR EXISTS (${CACHED})) AS stored)
-       SELECT (SELECT stored FROM found) AS stored,
+       SELECT (SELECT id FROM project) AS "projectId", (SELECT full_path FROM project) AS "projectPath",
+              (SELECT stored FROM found) AS stored,
               COALESCE((
                 SELECT json_agg(json_build_object('kind', l.kind, 'id', l.id, 'fullPath', l.full_path, 'limit', l.lim, 'used', u.used) ORDER BY l.depth)
                   FROM limited l CROSS JOIN LATERAL (${USED}) u
@@ -75,7 +83,24 @@ function factsSql(kind: PushedItem['kind']): string {
               ), '[]'::json) AS limited`;
 }
 
-const FACTS = { blob: prepared('quota_facts_blob', factsSql('blob')), manifest: prepared('quota_facts_manifest', factsSql('manifest')) };
+const FACTS = {
+  id: { blob: prepared('quota_facts_blob', factsSql('blob', 'id')), manifest: prepared('quota_facts_manifest', factsSql('manifest', 'id')) },
+  owner: {
+    blob: prepared('quota_facts_blob_of_owner', factsSql('blob', 'owner')),
+    manifest: prepared('quota_facts_manifest_of_owner', factsSql('manifest', 'owner')),
+  },
+};
+
+interface FactsRow {
+  projectId: number | null;
+  projectPath: string | null;
+  stored: boolean;
+  limited: LimitedNamespace[];
+}
+
+function factsOf(row: FactsRow): QuotaFacts {
+  return { stored: row.stored === true, limited: row.limited.map((ns) => ({ ...ns, id: Number(ns.id), limit: Number(ns.limit), used: Number(ns.used) })) };
+}
 
 /** Storage limits: the facts a push is judged on, and the settings administrators change. */
 export class QuotaRepository {
@@ -85,13 +110,18 @@ export class QuotaRepository {
    * each see the committed usage (docs/operations.md, "Storage limits", says what that allows).
    */
   async facts(db: EntityManager, projectId: number, item: PushedItem): Promise<QuotaFacts> {
-    const row = await queryOne<{ stored: boolean; limited: LimitedNamespace[] }>(
-      db,
-      FACTS[item.kind],
-      [projectId, item.digest],
-    );
-    if (!row) return { stored: false, limited: [] };
-    return { stored: row.stored === true, limited: row.limited.map((ns) => ({ ...ns, id: Number(ns.id), limit: Number(ns.limit), used: Number(ns.used) })) };
+    const row = await queryOne<FactsRow>(db, FACTS.id[item.kind], [projectId, item.digest]);
+    return row ? factsOf(row) : { stored: false, limited: [] };
+  }
+
+  /**
+   * The same facts for the project owning an image path, found in the same statement (a push needs both: one round
+   * trip instead of two). `candidatePaths` as candidateProjectPaths gives them; null when no project owns the path.
+   */
+  async factsOfOwner(db: EntityManager, candidatePaths: string[], item: PushedItem): Promise<(QuotaFacts & { project: { id: number; fullPath: string } }) | null> {
+    const row = await queryOne<FactsRow>(db, FACTS.owner[item.kind], [candidatePaths, item.digest]);
+    if (!row || row.projectId === null || row.projectPath === null) return null;
+    return { ...factsOf(row), project: { id: Number(row.projectId), fullPath: row.projectPath } };
   }
 
   /** The project's own limit (null: the instance default applies) and the one in force (0: none). */

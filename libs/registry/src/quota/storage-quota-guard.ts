@@ -1,7 +1,7 @@
-import { RegistryError } from '../domain';
+import { candidateProjectPaths, RegistryError } from '../domain';
 import { RegistryEventActor, StorageLimitEvent } from '../events';
 import { RegistryContext } from '../registry-context';
-import { PushedItem } from './quota.repository';
+import { PushedItem, QuotaFacts } from './quota.repository';
 import { judgePush, LimitedNamespace, refusalDetail, refusalMessage } from './storage-quota';
 
 /** Where a push happens: the project that owns the repository, and the image path. */
@@ -31,7 +31,20 @@ export class StorageQuotaGuard {
 
   /** Throws QUOTA_EXCEEDED (after recording the refusal's audit row and webhooks) when the push would exceed a limit. */
   async admit(target: PushTarget, item: PushedItem, size: number): Promise<Admission> {
-    const facts = await this.ctx.quotas.facts(this.ctx.db.manager, target.project.id, item);
+    return this.judge(target, await this.ctx.quotas.facts(this.ctx.db.manager, target.project.id, item), item, size);
+  }
+
+  /**
+   * `admit` into the project that owns `repositoryPath`, looked up in the same statement; throws NAME_UNKNOWN when
+   * none does. The admission's target names the project the push goes into.
+   */
+  async admitOwned(repositoryPath: string, actor: RegistryEventActor, item: PushedItem, size: number): Promise<Admission> {
+    const facts = await this.ctx.quotas.factsOfOwner(this.ctx.db.manager, candidateProjectPaths(repositoryPath), item);
+    if (!facts) throw new RegistryError('NAME_UNKNOWN', `no project owns the repository ${repositoryPath}`, { name: repositoryPath });
+    return this.judge({ project: facts.project, repositoryPath, actor }, facts, item, size);
+  }
+
+  private async judge(target: PushTarget, facts: QuotaFacts, item: PushedItem, size: number): Promise<Admission> {
     const needed = facts.stored ? 0 : size;
     const verdict = judgePush(facts.limited, needed);
     if (verdict.refusedBy) {
