@@ -162,7 +162,7 @@ export function VirtualRegistrySection({ registry, host, refusal, onChanged }: P
             confirming.kind === 'upstream'
               ? 'Its cached images go with it; the upstreams after it move up.'
               : confirming.kind === 'purge'
-                ? 'Every cached image of its upstreams goes; the next pulls fetch them again.'
+                ? 'Every cached image of the upstreams only this registry uses goes; the next pulls fetch them again.'
                 : 'Its upstreams that no other registry uses go with it, with their cache.'
           }
           busy={action.busy}
