@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createDataSource, DataSource } from '@cargohold/db';
+import { connectRegistryChangePublisher } from '@cargohold/platform';
 import { GarbageCollector, RegistryContext, StorageChecker } from '@cargohold/registry';
 import { FilesystemBlobStore } from '@cargohold/storage';
 import {
@@ -44,6 +45,7 @@ describe('garbage collection (worker)', () => {
   let creds: string;
   let work: string;
   let gcDb: DataSource;
+  let publisher: Awaited<ReturnType<typeof connectRegistryChangePublisher>> | undefined;
   let respawned: RunningProcess | undefined;
 
   beforeAll(async () => {
@@ -55,10 +57,14 @@ describe('garbage collection (worker)', () => {
     for (const project of ['gc/basic', 'gc/race', 'gc/other', 'gc/crash']) await seedProject(db, project);
     work = mkdtempSync(path.join(tmpdir(), 'gc-e2e-'));
     gcDb = await createDataSource(db.url, { poolSize: 8, applicationName: 'gc-e2e' }).initialize();
+    // The test's collectors announce what they delete, as the worker's and gc:run's do: the api's read cache
+    // (blob links, manifests) must stop answering from what GC removed.
+    publisher = await connectRegistryChangePublisher(platform.env.REDIS_URL, platform.env.REDIS_PREFIX, { warn: () => undefined });
   });
 
   afterAll(async () => {
     await respawned?.stop();
+    await publisher?.close();
     await gcDb?.destroy();
     await platform?.stop();
     await db?.drop();
@@ -70,7 +76,10 @@ describe('garbage collection (worker)', () => {
     (await db.query<{ digest: string }>(`SELECT digest FROM blobs WHERE digest = ANY($1) ORDER BY digest`, [digests])).map((row) => row.digest);
   const store = () => new FilesystemBlobStore(path.join(platform.dataDir, 'storage'));
   const collector = () =>
-    GarbageCollector.forContext(new RegistryContext(gcDb, store(), { gcReviewDelay: 0, deleteEnabled: true }), { reviewDelaySeconds: 0, uploadPurgeAgeSeconds: 86400 });
+    GarbageCollector.forContext(new RegistryContext(gcDb, store(), { gcReviewDelay: 0, deleteEnabled: true }, { changes: publisher?.notifier }), {
+      reviewDelaySeconds: 0,
+      uploadPurgeAgeSeconds: 86400,
+    });
 
   async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, pollMs = 100): Promise<void> {
     const deadline = Date.now() + timeoutMs;

@@ -79,28 +79,32 @@ export class GarbageCollector {
   }
 
   /**
-   * Reviews due manifests, then due blobs (deleting manifests queues their blobs, so this order lets one
-   * run reclaim both). Stops after `maxItems` items so one run cannot go on forever under a steady stream
-   * of new garbage; the next run continues.
+   * Reviews due manifests and, alongside on a second connection, due blobs; then once more the blobs that came
+   * due meanwhile (deleting manifests queues their blobs, so one run reclaims both when the delay allows).
+   * Stops after `maxItems` items so one run cannot go on forever under a steady stream of new garbage; the
+   * next run continues.
    */
   async review(maxItems = Number.POSITIVE_INFINITY): Promise<GcResult> {
     const result = emptyGcResult();
-    const manifests = await this.drain<number>(
+    const budget = { left: maxItems };
+    const skippedBlobs: string[] = [];
+    const blobs = () =>
+      this.drain<string>(
+        (skip, limit) => this.sql.dueBlobReviews(this.db.manager, skip, limit),
+        (digests) => this.batches.reviewBlobs(digests),
+        (digest) => this.reviewBlob(digest, result),
+        { batchSize: this.options.batchSize ?? BLOB_BATCH, budget, skip: skippedBlobs },
+        result,
+      );
+    const manifests = this.drain<number>(
       (skip, limit) => this.sql.dueManifestReviews(this.db.manager, skip, limit),
       (ids) => this.batches.reviewManifests(ids),
       (id) => this.reviewManifest(id, result),
-      this.options.batchSize ?? MANIFEST_BATCH,
-      maxItems,
+      { batchSize: this.options.batchSize ?? MANIFEST_BATCH, budget, skip: [] },
       result,
     );
-    await this.drain<string>(
-      (skip, limit) => this.sql.dueBlobReviews(this.db.manager, skip, limit),
-      (digests) => this.batches.reviewBlobs(digests),
-      (digest) => this.reviewBlob(digest, result),
-      this.options.batchSize ?? BLOB_BATCH,
-      maxItems - manifests,
-      result,
-    );
+    await Promise.all([manifests, blobs()]);
+    await blobs();
     return result;
   }
 
@@ -115,7 +119,7 @@ export class GarbageCollector {
   }
 
   /**
-   * Offers due items batch by batch until none is left or the budget is spent; returns how many were handled.
+   * Offers due items batch by batch until none is left or the budget is spent.
    * A batch is reviewed in one transaction; when it fails (a deadlock victim, a storage hiccup, one bad item) it
    * rolls back and its items are reviewed one by one, so only the failing item stays queued for the next run.
    */
@@ -123,16 +127,15 @@ export class GarbageCollector {
     next: (skip: K[], limit: number) => Promise<K[]>,
     reviewBatch: (keys: K[]) => Promise<BatchOutcome<K>>,
     reviewOne: (key: K) => Promise<Outcome>,
-    batchSize: number,
-    budget: number,
+    /** `budget` may be shared with a drain running alongside; `skip` with a later drain of the same queue. */
+    limits: { batchSize: number; budget: { left: number }; skip: K[] },
     result: GcResult,
-  ): Promise<number> {
-    const skip: K[] = [];
-    let handled = 0;
-    while (handled < budget) {
-      const batch = await next(skip, Math.min(batchSize, budget - handled));
+  ): Promise<void> {
+    const { batchSize, budget, skip } = limits;
+    while (budget.left > 0) {
+      const batch = await next(skip, Math.min(batchSize, budget.left));
       if (batch.length === 0) break;
-      handled += batch.length;
+      budget.left -= batch.length;
       let outcome: BatchOutcome<K>;
       try {
         outcome = await reviewBatch(batch);
@@ -147,7 +150,6 @@ export class GarbageCollector {
       // After the commit: manifest caches (api replicas) stop serving deleted manifests by digest.
       if (outcome.changedRepositories.length > 0) await this.changes.repositoriesChanged(outcome.changedRepositories);
     }
-    return handled;
   }
 
   private async reviewOneByOne<K>(keys: K[], reviewOne: (key: K) => Promise<Outcome>, skip: K[], result: GcResult): Promise<void> {
