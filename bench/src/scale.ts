@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { createTestDatabase, pushBlob, putManifest, RegistrySession, seedProject, startPlatform } from '@cargohold/testing';
 import { writeDocSection as writeSection } from './doc-section';
 import { runGcScaleBench } from './scale-gc';
+import { measureWebTagList, webTagListRow } from './scale-web';
 
 /**
  * `pnpm bench:scale`: this platform alone at GitLab's scale complaints (no counterpart in distribution):
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
       offset.push((await timed(() => fetch(`${base}?per_page=100&page=${page}`, { headers }))).ms);
     }
     log(`keyset p50 ${percentile(keyset, 50).toFixed(1)} ms, offset p50 ${percentile(offset, 50).toFixed(1)} ms`);
+    const web = await measureWebTagList(platform, db, REPO, repositoryId);
     // Offset pages by depth: the first, the middle and the last tenth of the repository.
     const offsetBands = bands(offset);
 
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
       offset_page_ms_by_depth: Object.fromEntries(Object.entries(offsetBands).map(([k, v]) => [k, { p50: percentile(v, 50), p99: percentile(v, 99), pages: v.length }])),
       v2_tags_list_page_ms: Object.fromEntries(Object.entries(walks).map(([k, v]) => [k, { p50: percentile(v, 50), p99: percentile(v, 99), pages: v.length }])),
       cleanup: { status, deleted, seconds, tags_per_second: deleted / seconds },
+      web_tag_list: web,
     };
     const table = [
       `| figure (${TAGS} tags) | value |`,
@@ -132,6 +135,7 @@ async function main(): Promise<void> {
       ...Object.entries(offsetBands).map(([k, v]) => `| REST tag page, offset, ${k} tenth of the repository, p50 / p99 | ${percentile(v, 50).toFixed(1)} / ${percentile(v, 99).toFixed(1)} ms |`),
       ...Object.entries(walks).map(([k, v]) => `| /v2/ tags/list?n=100&last=..., ${v.length} pages from the ${k}, p50 / p99 | ${percentile(v, 50).toFixed(1)} / ${percentile(v, 99).toFixed(1)} ms |`),
       `| cleanup policy run, ${deleted} tags deleted (${status}) | ${seconds.toFixed(1)} s, ${figures.cleanup.tags_per_second.toFixed(0)} tags/s |`,
+      webTagListRow(web, TAGS + 1),
     ].join('\n');
     process.stdout.write(`${table}\nBENCH_SCALE_JSON ${JSON.stringify(figures)}\n`);
     writeDocSection(table);
