@@ -72,14 +72,14 @@ describe('ManifestService (integration)', () => {
     await expect(manifests.get('acme/shop/none', 'v1')).rejects.toMatchObject({ code: 'MANIFEST_UNKNOWN' });
   });
 
-  it('pushes a manifest under a new tag in 10 round trips: limits with the owning project, then one transaction of 9', async () => {
+  it('pushes a manifest under a new tag in 8 round trips: limits with the owning project, then one transaction of 7', async () => {
     // What each costs is written down in docs/performance.md; a new statement on this path should be a decision.
-    // 1 quota facts with the owning project; BEGIN; protection lock; rules; repository; blob sizes; manifest; tag;
-    // event outbox; COMMIT.
+    // Quota facts with the owning project; BEGIN; protection lock; rules + repository + blob sizes (one statement);
+    // manifest; tag; event outbox; COMMIT.
     const { manifest } = await pushImageParts(uploads, repo, 'counted');
     await manifests.put(repo, 'warm', manifest, MEDIA_TYPE_OCI_MANIFEST); // connections and prepared statements warm
     const { count } = await countStatements(() => manifests.put(repo, 'counted-2', manifest, MEDIA_TYPE_OCI_MANIFEST));
-    expect(count).toBe(10);
+    expect(count).toBe(8);
   });
 
   it('refuses a manifest whose blobs are missing, of the wrong size or whose digest does not match, writing nothing', async () => {

@@ -80,13 +80,14 @@ export class ManifestService {
     const tag = ref.kind === 'tag' ? ref.tag : null;
     const refused = { projectId: project.id, repositoryPath, actor: actor ?? ANONYMOUS, digest, via: 'registry' as const };
     const recorded = await this.protection.reported(refused, () => this.ctx.db.transaction(async (db) => {
-      // First, so a refusal costs nothing more: the rules in force now (the protection lock taken shared).
-      const protection = await this.protection.load(db, project.id);
+      // The protection lock (shared) first, then in one statement the rules in force now, the repository and the
+      // linked sizes of the referenced blobs. A refusal rolls back what the statement created.
+      await this.ctx.protectionRules.lockShared(db, project.id);
+      const blobDigests = referencedBlobs(manifest);
+      const { rules, repository, blobSizes } = await this.ctx.manifestPushReads.read(db, project, repositoryPath, blobDigests);
+      const protection = this.protection.judging(rules);
       const refusal = protection.judgePush(repositoryPath, tag, accessLevel, false);
       if (refusal) throw ProtectionError.refused(refusal);
-      const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
-      const blobDigests = referencedBlobs(manifest);
-      const blobSizes = await this.ctx.blobs.lockLinkedSizes(db, repository.id, blobDigests);
       const missingBlobs = blobDigests.filter((blob) => !blobSizes.has(blob));
       if (missingBlobs.length > 0) throw new RegistryError('MANIFEST_BLOB_UNKNOWN', undefined, { digests: missingBlobs });
       const childDigests = referencedManifests(manifest);

@@ -6,6 +6,7 @@ import { ManifestRepository } from './data/manifest.repository';
 import { ProjectLookupRepository } from './data/project.repository';
 import { TagRepository } from './data/tag.repository';
 import { UploadRepository } from './data/upload.repository';
+import { ManifestPushReadRepository } from './data/manifest-push-reads';
 import { GcRepository } from './gc/gc.repository';
 import { QuotaRepository } from './quota/quota.repository';
 import { ProtectionRuleRepository } from './protection/protection-rule.repository';
@@ -49,6 +50,7 @@ export class RegistryContext {
   readonly gc = new GcRepository();
   readonly quotas = new QuotaRepository();
   readonly protectionRules = new ProtectionRuleRepository();
+  readonly manifestPushReads = new ManifestPushReadRepository();
   /** RE2 patterns of protection rules, compiled once per process. */
   readonly protectionPatterns = new ProtectionPatternCache();
   readonly events: RegistryEventSink;

@@ -11,15 +11,18 @@ export interface ImageRepositoryRow {
 
 const COLUMNS = `id, project_id AS "projectId", path, name, status`;
 
-/** Every push's transaction runs it first: prepared. */
-const ENSURE = prepared(
-  'repository_ensure',
-  `WITH existing AS (SELECT ${COLUMNS} FROM repositories WHERE path = $2 FOR KEY SHARE),
+/**
+ * `existing` (the repository at path $2, share-locked) and `created` (inserted for project $1 with name $3 when it
+ * does not exist): one of them has the row, or neither when a concurrent first push created it after the
+ * statement's snapshot. Also part of the manifest PUT's reads (ManifestPushReadRepository).
+ */
+export const ENSURE_REPOSITORY_CTES = `existing AS (SELECT ${COLUMNS} FROM repositories WHERE path = $2 FOR KEY SHARE),
         created AS (
           INSERT INTO repositories (project_id, path, name) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
-          ON CONFLICT (path) DO NOTHING RETURNING ${COLUMNS})
-   SELECT * FROM existing UNION ALL SELECT * FROM created`,
-);
+          ON CONFLICT (path) DO NOTHING RETURNING ${COLUMNS})`;
+
+/** Every blob commit and mount runs it first: prepared. */
+const ENSURE = prepared('repository_ensure', `WITH ${ENSURE_REPOSITORY_CTES} SELECT * FROM existing UNION ALL SELECT * FROM created`);
 
 /** The `repositories` table: one row per image path inside a project. */
 export class ImageRepositoryRepository {

@@ -3,6 +3,7 @@ import { RegistryEventActor } from '../events';
 import { RegistryContext } from '../registry-context';
 import { isProtectionRefusal } from './protection-error';
 import { ProjectProtection } from './protection-rules';
+import { ProjectRules } from './protection-rule.repository';
 
 /** Where a refused push or delete happened, for its audit row and webhooks. */
 export interface RefusalContext {
@@ -23,7 +24,11 @@ export class ProtectionGuard {
 
   async load(db: EntityManager, projectId: number): Promise<ProjectProtection> {
     await this.ctx.protectionRules.lockShared(db, projectId);
-    const rules = await this.ctx.protectionRules.forProject(db, projectId);
+    return this.judging(await this.ctx.protectionRules.forProject(db, projectId));
+  }
+
+  /** For a caller that took the lock itself (lockShared) and read the rules with other things (a manifest PUT). */
+  judging(rules: ProjectRules): ProjectProtection {
     return new ProjectProtection(rules.tag, rules.repository, this.ctx.protectionPatterns);
   }
 

@@ -33,14 +33,39 @@ type RuleRow<K extends RuleKind> = K extends 'tag' ? TagProtectionRule : Reposit
  */
 /** Every push and delete runs these two: prepared (parsed and planned once per connection). */
 const LOCK_SHARED = prepared('protection_lock_shared', `SELECT pg_advisory_xact_lock_shared($1, ($2::bigint % 2147483647)::int)`);
-const RULES_OF_PROJECT = prepared(
-  'protection_rules_of_project',
-  `SELECT 'tag' AS kind, id, tag_name_pattern AS pattern, minimum_access_level_for_push AS push, minimum_access_level_for_delete AS del
+/** Both kinds of rules of project $1 as `ProtectionRuleRow`s (each table's unique index on (project_id, pattern) serves it). */
+export const RULES_OF_PROJECT_SQL = `SELECT 'tag' AS kind, id, tag_name_pattern AS pattern, minimum_access_level_for_push AS push, minimum_access_level_for_delete AS del
      FROM container_protection_tag_rules WHERE project_id = $1
    UNION ALL
    SELECT 'repository', id, repository_path_pattern, minimum_access_level_for_push, minimum_access_level_for_delete
-     FROM container_protection_repository_rules WHERE project_id = $1`,
-);
+     FROM container_protection_repository_rules WHERE project_id = $1`;
+const RULES_OF_PROJECT = prepared('protection_rules_of_project', RULES_OF_PROJECT_SQL);
+
+/** One rule as RULES_OF_PROJECT_SQL reads it. */
+export interface ProtectionRuleRow {
+  kind: RuleKind;
+  id: number;
+  pattern: string;
+  push: number | null;
+  del: number | null;
+}
+
+export interface ProjectRules {
+  tag: TagProtectionRule[];
+  repository: RepositoryProtectionRule[];
+}
+
+/** The project's rules from its ProtectionRuleRows. */
+export function rulesFromRows(projectId: number, rows: readonly ProtectionRuleRow[]): ProjectRules {
+  const tag: TagProtectionRule[] = [];
+  const repository: RepositoryProtectionRule[] = [];
+  for (const row of rows) {
+    const levels = { minimumAccessLevelForPush: row.push, minimumAccessLevelForDelete: row.del };
+    if (row.kind === 'tag') tag.push({ id: Number(row.id), projectId, tagNamePattern: row.pattern, ...levels });
+    else repository.push({ id: Number(row.id), projectId, repositoryPathPattern: row.pattern, ...levels });
+  }
+  return { tag, repository };
+}
 
 export class ProtectionRuleRepository {
   async lockShared(db: EntityManager, projectId: number): Promise<void> {
@@ -52,21 +77,10 @@ export class ProtectionRuleRepository {
   }
 
   /** Both kinds of rules of a project, in one statement (each table's unique index on (project_id, pattern) serves it). */
-  async forProject(db: EntityManager, projectId: number): Promise<{ tag: TagProtectionRule[]; repository: RepositoryProtectionRule[] }> {
-    const rows = await typedQuery<{ kind: RuleKind; id: number; pattern: string; push: number | null; del: number | null }>(
-      db,
-      RULES_OF_PROJECT,
-      [projectId],
-    );
-    const tag: TagProtectionRule[] = [];
-    const repository: RepositoryProtectionRule[] = [];
-    for (const row of rows) {
-      const levels = { minimumAccessLevelForPush: row.push, minimumAccessLevelForDelete: row.del };
-      if (row.kind === 'tag') tag.push({ id: Number(row.id), projectId, tagNamePattern: row.pattern, ...levels });
-      else repository.push({ id: Number(row.id), projectId, repositoryPathPattern: row.pattern, ...levels });
-    }
-    return { tag, repository };
+  async forProject(db: EntityManager, projectId: number): Promise<ProjectRules> {
+    return rulesFromRows(projectId, await typedQuery<ProtectionRuleRow>(db, RULES_OF_PROJECT, [projectId]));
   }
+
 
   async list<K extends RuleKind>(db: EntityManager, kind: K, projectId: number): Promise<RuleRow<K>[]> {
     return typedQuery<RuleRow<K>>(db, `SELECT ${columns(kind)} FROM ${TABLE[kind]} WHERE project_id = $1 ORDER BY id`, [projectId]);
