@@ -28,6 +28,8 @@ export class BlobTee {
     private readonly digest: string,
     /** The upstream's Content-Length, when it sent one: more or fewer bytes is a failure too. */
     private readonly expectedSize: number | undefined,
+    /** Told the length of each chunk taken from the upstream (the bytes-fetched metric). */
+    private readonly onBytes: (bytes: number) => void = () => undefined,
   ) {}
 
   private held: Buffer | null = null;
@@ -49,6 +51,7 @@ export class BlobTee {
       write: (chunk: Buffer, _encoding, callback) => {
         hash.update(chunk);
         size += chunk.length;
+        this.onBytes(chunk.length);
         if (this.expectedSize !== undefined && size > this.expectedSize) {
           callback(new BlobDigestMismatchError(`the upstream sent more than the ${this.expectedSize} bytes it announced`));
           return;

@@ -242,7 +242,7 @@ export class PullThroughService {
     let tee: BlobTee;
     try {
       await this.store.createUpload(uploadId);
-      tee = new BlobTee(this.store, uploadId, digest, blob.size);
+      tee = new BlobTee(this.store, uploadId, digest, blob.size, (bytes) => upstreamBytesFetched.inc(bytes));
     } catch (error) {
       clearInterval(renewal);
       blob.body.destroy();
@@ -252,7 +252,6 @@ export class PullThroughService {
     const path = blobEntryPath(upstreamImage(target, image), digest);
     const done = (async () => {
       try {
-        blob.body.on('data', (chunk: Buffer) => upstreamBytesFetched.inc(chunk.length));
         const size = await tee.run(blob.body);
         await this.store.publishUpload(uploadId, digest);
         const content = { upstreamId: target.upstreamId, relativePath: path, digest, contentType: 'application/octet-stream', size };

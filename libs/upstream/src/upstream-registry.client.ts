@@ -68,6 +68,11 @@ export interface UpstreamBlobHead extends UpstreamMeta {
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+/**
+ * What a response body buffers before undici stops reading the socket (its default: 64 KiB): a blob download keeps
+ * reading from the upstream while the store or the client take a moment.
+ */
+const BODY_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * A client of one kind of server, many instances: OCI Distribution / Docker Registry v2 upstreams. Anonymous, Basic
@@ -183,7 +188,7 @@ export class UpstreamRegistryClient {
       const sent: Record<string, string> = { ...headers, 'user-agent': this.userAgent };
       if (current.origin !== origin) delete sent.authorization;
       await this.checkLiteralAddress(current);
-      const response = await request(current, { method, headers: sent, dispatcher: this.agent }).catch((error: Error) => {
+      const response = await request(current, { method, headers: sent, dispatcher: this.agent, highWaterMark: BODY_BUFFER_BYTES }).catch((error: Error) => {
         throw new UpstreamError('unavailable', `the upstream cannot be reached: ${describe(error)}`);
       });
       const location = header(response.headers, 'location');
