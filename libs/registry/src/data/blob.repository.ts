@@ -50,14 +50,20 @@ const LINK = prepared(
 );
 
 /** Every manifest PUT: the sizes of the blobs it references that the repository links, share-locked against GC. */
-const LOCK_LINKED_SIZES = prepared(
-  'blob_lock_linked_sizes',
-  `SELECT b.digest, b.size FROM blobs b
-     JOIN repository_blobs rb ON rb.blob_digest = b.digest AND rb.repository_id = $1
-    WHERE b.digest = ANY($2)
+/**
+ * The sizes of the blobs `digests` (an array expression) that repository `repositoryId` (an expression) links,
+ * share-locked in digest order: the order GC takes blob rows in. The manifest PUT's reads embed it
+ * (ManifestPushReadRepository).
+ */
+export function lockLinkedSizesSql(repositoryId: string, digests: string): string {
+  return `SELECT b.digest, b.size FROM blobs b
+     JOIN repository_blobs rb ON rb.blob_digest = b.digest AND rb.repository_id = ${repositoryId}
+    WHERE b.digest = ANY(${digests})
     ORDER BY b.digest
-      FOR SHARE OF b, rb`,
-);
+      FOR SHARE OF b, rb`;
+}
+
+const LOCK_LINKED_SIZES = prepared('blob_lock_linked_sizes', lockLinkedSizesSql('$1', '$2'));
 
 /** The `blobs` and `repository_blobs` tables: which bytes exist, and which repository may serve them. */
 export class BlobRepository {

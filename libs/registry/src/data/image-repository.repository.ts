@@ -24,6 +24,11 @@ export const ENSURE_REPOSITORY_CTES = `existing AS (SELECT ${COLUMNS} FROM repos
 /** Every blob commit and mount runs it first: prepared. */
 const ENSURE = prepared('repository_ensure', `WITH ${ENSURE_REPOSITORY_CTES} SELECT * FROM existing UNION ALL SELECT * FROM created`);
 
+/** A repository's name: its path below the project's ('' for the project's own path). */
+export function repositoryNameIn(projectPath: string, path: string): string {
+  return path === projectPath ? '' : path.slice(projectPath.length + 1);
+}
+
 /** The `repositories` table: one row per image path inside a project. */
 export class ImageRepositoryRepository {
   async findById(db: EntityManager, id: number): Promise<ImageRepositoryRow | null> {
@@ -44,7 +49,7 @@ export class ImageRepositoryRepository {
    * waited for the previous one's commit: tag creation ran at half distribution's rate (docs/performance.md).
    */
   async ensure(db: EntityManager, projectId: number, projectPath: string, path: string): Promise<ImageRepositoryRow> {
-    const name = path === projectPath ? '' : path.slice(projectPath.length + 1);
+    const name = repositoryNameIn(projectPath, path);
     for (;;) {
       const rows = await typedQuery<ImageRepositoryRow>(db, ENSURE, [projectId, path, name]);
       // Neither: a concurrent first push created the row after this statement's snapshot; the next one sees it.

@@ -1,8 +1,8 @@
 import { EntityManager } from 'typeorm';
 import { prepared, queryOne } from '@cargohold/db';
 import { ProjectRules, ProtectionRuleRow, rulesFromRows, RULES_OF_PROJECT_SQL } from '../protection/protection-rule.repository';
-import { ENSURE_REPOSITORY_CTES } from './image-repository.repository';
-import { ImageRepositoryRow } from './image-repository.repository';
+import { lockLinkedSizesSql } from './blob.repository';
+import { ENSURE_REPOSITORY_CTES, ImageRepositoryRow, repositoryNameIn } from './image-repository.repository';
 
 /**
  * What a manifest PUT reads once its transaction holds the project's protection lock, in ONE round trip instead
@@ -16,12 +16,7 @@ const PUSH_READS = prepared(
   `WITH rules AS (${RULES_OF_PROJECT_SQL}),
         ${ENSURE_REPOSITORY_CTES},
         repository AS (SELECT * FROM existing UNION ALL SELECT * FROM created),
-        sizes AS (
-          SELECT b.digest, b.size FROM blobs b
-            JOIN repository_blobs rb ON rb.blob_digest = b.digest AND rb.repository_id = (SELECT id FROM repository)
-           WHERE b.digest = ANY($4::text[])
-           ORDER BY b.digest
-             FOR SHARE OF b, rb)
+        sizes AS (${lockLinkedSizesSql('(SELECT id FROM repository)', '$4::text[]')})
    SELECT (SELECT row_to_json(repository) FROM repository) AS repository,
           COALESCE((SELECT json_agg(rules) FROM rules), '[]'::json) AS rules,
           COALESCE((SELECT json_agg(sizes) FROM sizes), '[]'::json) AS sizes`,
@@ -37,7 +32,7 @@ export interface ManifestPushReads {
 export class ManifestPushReadRepository {
   /** The caller's transaction must hold the project's protection lock (ProtectionRuleRepository.lockShared). */
   async read(db: EntityManager, project: { id: number; fullPath: string }, path: string, blobDigests: string[]): Promise<ManifestPushReads> {
-    const name = path === project.fullPath ? '' : path.slice(project.fullPath.length + 1);
+    const name = repositoryNameIn(project.fullPath, path);
     for (;;) {
       const row = await queryOne<{ repository: ImageRepositoryRow | null; rules: ProtectionRuleRow[]; sizes: { digest: string; size: number }[] }>(
         db,
