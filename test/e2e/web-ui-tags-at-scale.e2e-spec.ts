@@ -26,6 +26,8 @@ describe('web UI: the tag list, paged, filtered and sorted by the server', () =>
   let projectId: number;
   let repositoryId: number;
   const tagRequests: string[] = [];
+  /** The queries of the page's `GET /registry/repositories/:id` requests. */
+  const repositoryRequests: string[] = [];
   const admin = () => ({ token: platform.adminToken });
   const digests: Record<string, string> = {};
 
@@ -71,6 +73,7 @@ describe('web UI: the tag list, paged, filtered and sorted by the server', () =>
     page.on('request', (request) => {
       const url = new URL(request.url());
       if (url.pathname.includes(`/registry/repositories/${repositoryId}/tags`)) tagRequests.push(`${url.pathname.slice(url.pathname.indexOf('/tags'))}${url.search}`);
+      if (url.pathname === `/api/v4/registry/repositories/${repositoryId}`) repositoryRequests.push(url.search);
     });
   }, 240_000);
 
@@ -89,6 +92,9 @@ describe('web UI: the tag list, paged, filtered and sorted by the server', () =>
     expect(await page.getByTestId('tag-row-build-01').getByTestId('tag-digest-short').innerText()).toBe(digests.alpha.slice(0, 'sha256:'.length + 12));
     const pages = page.getByRole('navigation', { name: 'Tag pages' });
     expect(await pages.locator('[aria-current="page"]').innerText()).toBe('Page 1 of 3');
+    // The count in the header is the page's X-Total: the repository request asks for the size only, no exact count.
+    expect(await page.getByTestId('tag-count').innerText()).toBe(`${BUILDS + 3} tags`);
+    expect(repositoryRequests).toEqual(['?size=true']);
 
     await pages.getByRole('button', { name: 'Next' }).click();
     await page.getByTestId('tag-row-build-39').waitFor();
@@ -169,5 +175,25 @@ describe('web UI: the tag list, paged, filtered and sorted by the server', () =>
     await eventually(async () => expect(await listed()).toEqual(['alpha', 'latest', 'v1.0']), 30_000);
     const recorded = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deleted_tags WHERE how = 'bulk_delete' AND name LIKE 'build-%'`);
     expect(recorded).toEqual([{ n: BUILDS - 2 }]);
+  });
+
+  it('says "more than 10 000 tags" past what the tag list counts, and counts them exactly when asked', async () => {
+    await db.query(
+      `INSERT INTO tags (repository_id, name, manifest_id, created_at, updated_at)
+       SELECT t.repository_id, 'many-' || lpad(i::text, 5, '0'), t.manifest_id, now(), now() FROM tags t, generate_series(1, 10001) AS i WHERE t.name = 'alpha'`,
+    );
+    repositoryRequests.length = 0;
+    await page.goto(`${platform.url}/projects/${projectId}/registry/${repositoryId}`);
+    await page.getByTestId('tag-row-alpha').waitFor();
+    const count = page.getByTestId('tag-count');
+    await eventually(async () => expect(await count.innerText()).toContain('more than 10 000 tags'), 10_000);
+    expect(await page.getByRole('navigation', { name: 'Tag pages' }).locator('[aria-current="page"]').innerText()).toBe('Page 1');
+    await page.getByTestId('count-tags').click();
+    await eventually(async () => expect(await count.innerText()).toBe('10004 tags'), 10_000);
+    expect(repositoryRequests).toEqual(['?size=true', '?size=true&tags_count=true']);
+    // A filter's matches are counted by the tag list itself.
+    await page.goto(`${platform.url}/projects/${projectId}/registry/${repositoryId}?filter=many-0000`);
+    await page.getByTestId('tag-row-many-00001').waitFor();
+    expect(await count.innerText()).toBe('9 tags matching "many-0000"');
   });
 });

@@ -7,9 +7,12 @@ export function listRepositories(projectId: number | string, query: Query) {
   return getPage<Repository>(base(projectId), { tags_count: true, ...query });
 }
 
-/** GitLab's single-repository endpoint: the only one that reports the deduplicated `size`. */
-export function getRepository(repositoryId: number | string) {
-  return get<Repository>(`/registry/repositories/${enc(repositoryId)}`, { tags_count: true, size: true });
+/**
+ * GitLab's single-repository endpoint: the only one that reports the deduplicated `size`. `tags_count` only when
+ * asked: it is exact, so the server reads every tag of the repository (most of a second at a million tags).
+ */
+export function getRepository(repositoryId: number | string, { tagsCount = false }: { tagsCount?: boolean } = {}) {
+  return get<Repository>(`/registry/repositories/${enc(repositoryId)}`, { size: true, ...(tagsCount ? { tags_count: true } : {}) });
 }
 
 /** `query` may carry `order_by`/`sort`, so that a list cut at getAll's limit keeps the tags first in that order. */

@@ -6,6 +6,7 @@ import { Breadcrumbs } from '../components/Layout';
 import { SearchBox } from '../components/SearchBox';
 import { ErrorState, InlineError } from '../components/States';
 import { formatBytes, projectHref } from '../components/format';
+import { useAction } from '../components/useAction';
 import { useAsync } from '../components/useAsync';
 import { Link, navigate, setQuery, useLocation } from '../router';
 import { useProject } from './ProjectLayout';
@@ -105,7 +106,7 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
       </div>
       {repo.data && (
         <p className="meta">
-          {repo.data.tags_count ?? '?'} tag(s) · {formatBytes(repo.data.size)} · <CopyField value={repo.data.location} label="image address" />
+          <TagCount repositoryId={repositoryId} total={tags.data?.total} filter={filter} /> · {formatBytes(repo.data.size)} · <CopyField value={repo.data.location} label="image address" />
           {accessLevel >= AccessLevel.DEVELOPER && (
             <>
               {' · '}
@@ -182,6 +183,29 @@ export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
         />
       )}
     </>
+  );
+}
+
+/**
+ * How many tags the list holds, from the tag page's own X-Total (the server counts up to 10 000 matching tags), so
+ * that opening a repository never counts all its tags. Past 10 000 and without a filter, "Count" asks for GitLab's
+ * exact `tags_count` (it reads every tag: most of a second at a million).
+ */
+function TagCount({ repositoryId, total, filter }: { repositoryId: string; total: number | null | undefined; filter: string }) {
+  const [exact, setExact] = useState<{ repositoryId: string; count: number } | null>(null);
+  const counting = useAction();
+  if (total === undefined) return <span data-testid="tag-count">… tags</span>;
+  if (total !== null || filter) return <span data-testid="tag-count">{matchingLabel(total, filter)}</span>;
+  if (exact?.repositoryId === repositoryId) return <span data-testid="tag-count">{exact.count} tags</span>;
+  const count = () => counting.run(async () => setExact({ repositoryId, count: (await getRepository(repositoryId, { tagsCount: true })).tags_count ?? 0 }));
+  return (
+    <span data-testid="tag-count">
+      {matchingLabel(null, '')}{' '}
+      <button type="button" className="small" onClick={count} disabled={counting.busy} data-testid="count-tags">
+        {counting.busy ? 'Counting…' : 'Count'}
+      </button>
+      {counting.error !== null && <span role="alert"> (could not count: {counting.error instanceof Error ? counting.error.message : String(counting.error)})</span>}
+    </span>
   );
 }
 

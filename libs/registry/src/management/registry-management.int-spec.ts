@@ -63,6 +63,9 @@ describe('RegistryManagementService and RegistryDeletionService (integration)', 
     const [{ distinct }] = await q<{ distinct: number }>(`SELECT sum(size)::bigint AS distinct FROM blobs`);
     expect(usage).toEqual({ size: distinct, repositoriesCount: 2, tagsCount: 6 });
     expect(usage.size).toBeLessThan(2 * blobs); // the shared layer once
+    // The size alone (project statistics, storage limits): the same bytes without counting the tags.
+    expect(await management.storedSize([projectId])).toBe(usage.size);
+    expect(await management.storedSize([])).toBe(0);
 
     const page = await management.listTags(ids['corp/shop/api'], { limit: 2, offset: 1 });
     expect({ names: page.items.map((tag) => tag.name), total: page.total }).toEqual({ names: ['v2', 'v3'], total: 3 });

@@ -180,6 +180,11 @@ export class RegistryManagementService {
     return this.repositories.usage(this.ctx.db.manager, projectIds);
   }
 
+  /** The projects' deduplicated bytes alone: what `usage` reports as `size`, without counting their tags. */
+  async storedSize(projectIds: number[]): Promise<number> {
+    return this.repositories.storedSize(this.ctx.db.manager, projectIds);
+  }
+
   private async withExtras(items: RepositoryRecord[], extras: RepositoryExtras): Promise<RepositoryView[]> {
     const ids = items.map((item) => item.id);
     const db = this.ctx.db.manager;

@@ -29,6 +29,10 @@ export interface RegistryUsage {
 const COLUMNS = `r.id, r.project_id AS "projectId", r.path, r.name, r.status, r.created_at AS "createdAt",
   r.cleanup_policy_started_at AS "cleanupPolicyStartedAt"`;
 
+/** The distinct blobs' bytes of the repositories in the CTE `repos` (a layer held by two repositories counts once). */
+const STORED_SIZE = `(SELECT COALESCE(sum(b.size), 0)::bigint FROM blobs b
+  WHERE b.digest IN (SELECT rb.blob_digest FROM repository_blobs rb WHERE rb.repository_id IN (SELECT id FROM repos)))`;
+
 /** Read-side queries over `repositories` for the management API (listings, search, sizes). */
 export class RepositoryQueryRepository {
   async findById(db: EntityManager, id: number): Promise<RepositoryRecord | null> {
@@ -97,15 +101,28 @@ export class RepositoryQueryRepository {
     return row.size;
   }
 
-  /** Storage of a set of projects: distinct blobs across all their repositories, plus counts. */
+  /**
+   * The deduplicated bytes of a set of projects alone (`container_registry_size`, storage limits): without the tag
+   * count of `usage`, which reads every tag row of the projects (a sequential scan at a million tags).
+   */
+  async storedSize(db: EntityManager, projectIds: number[]): Promise<number> {
+    if (projectIds.length === 0) return 0;
+    const [row] = await typedQuery<{ size: number }>(
+      db,
+      `WITH repos AS (SELECT id FROM repositories WHERE project_id = ANY($1::bigint[])) SELECT ${STORED_SIZE} AS size`,
+      [projectIds],
+    );
+    return row.size;
+  }
+
+  /** Storage of a set of projects: distinct blobs across all their repositories, plus counts (an exact tag count). */
   async usage(db: EntityManager, projectIds: number[]): Promise<RegistryUsage> {
     if (projectIds.length === 0) return { size: 0, repositoriesCount: 0, tagsCount: 0 };
     const [row] = await typedQuery<RegistryUsage>(
       db,
       `WITH repos AS (SELECT id FROM repositories WHERE project_id = ANY($1::bigint[]))
        SELECT
-         (SELECT COALESCE(sum(b.size), 0)::bigint FROM blobs b
-           WHERE b.digest IN (SELECT rb.blob_digest FROM repository_blobs rb WHERE rb.repository_id IN (SELECT id FROM repos))) AS size,
+         ${STORED_SIZE} AS size,
          (SELECT count(*)::int FROM repos) AS "repositoriesCount",
          (SELECT count(*)::int FROM tags t WHERE t.repository_id IN (SELECT id FROM repos)) AS "tagsCount"`,
       [projectIds],

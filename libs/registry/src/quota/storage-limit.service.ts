@@ -36,17 +36,17 @@ export class StorageLimitService {
 
   async project(projectId: number): Promise<ProjectStorage> {
     const { own, effective } = await this.quotas.projectLimit(this.db.manager, projectId);
-    const usage = await this.repositories.usage(this.db.manager, [projectId]);
-    return { ownLimit: own === null ? null : Number(own), limit: effective, used: usage.size };
+    const used = await this.repositories.storedSize(this.db.manager, [projectId]);
+    return { ownLimit: own === null ? null : Number(own), limit: effective, used };
   }
 
   /** `projectIds`: every project below the group (its usage, deduplicated across them). */
   async group(groupId: number, projectIds: number[]): Promise<GroupStorage> {
     const limit = await this.quotas.groupLimit(this.db.manager, groupId);
-    const usage = await this.repositories.usage(this.db.manager, projectIds);
+    const registrySize = await this.repositories.storedSize(this.db.manager, projectIds);
     const dependencyProxySize = Number(await this.cacheEntries.groupUsage(this.db.manager, groupId));
     const used = await this.quotas.groupUsed(this.db.manager, groupId);
-    return { limit, registrySize: Number(usage.size), dependencyProxySize, used };
+    return { limit, registrySize: Number(registrySize), dependencyProxySize, used };
   }
 
   setProjectLimit(projectId: number, limit: number | null): Promise<void> {

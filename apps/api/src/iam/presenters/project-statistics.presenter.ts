@@ -1,11 +1,10 @@
-import { RegistryUsage } from '@cargohold/registry';
 import { ProjectStatisticsEntity } from './project.entity';
 
 /**
  * GitLab's ProjectStatistics entity. Only the registry holds data here: the git, wiki, LFS, artifact, package,
  * snippet and upload figures are 0, and `storage_size` is the registry's deduplicated size.
  */
-export function presentProjectStatistics(usage: RegistryUsage): ProjectStatisticsEntity {
+export function presentProjectStatistics(usage: { size: number }): ProjectStatisticsEntity {
   return {
     commit_count: 0,
     storage_size: usage.size,
