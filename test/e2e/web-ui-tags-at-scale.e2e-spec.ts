@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { createTestDatabase, eventually, pushBlob, putManifest, RegistrySession, startPlatform, TestDatabase, TestPlatform } from '@cargohold/testing';
 import { RestClient } from './iam-rest-client';
-import { launchChromium, signedInPage } from './web-ui-browser';
+import { launchChromium, PASSWORD, signedInPage } from './web-ui-browser';
 
 const SCREENSHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -28,6 +28,8 @@ describe('web UI: the tag list, paged, filtered and sorted by the server', () =>
   const tagRequests: string[] = [];
   /** The queries of the page's `GET /registry/repositories/:id` requests. */
   const repositoryRequests: string[] = [];
+  /** The page's `GET /projects/:id` requests (the project layout's). */
+  const projectRequests: string[] = [];
   const admin = () => ({ token: platform.adminToken });
   const digests: Record<string, string> = {};
 
@@ -74,6 +76,7 @@ describe('web UI: the tag list, paged, filtered and sorted by the server', () =>
       const url = new URL(request.url());
       if (url.pathname.includes(`/registry/repositories/${repositoryId}/tags`)) tagRequests.push(`${url.pathname.slice(url.pathname.indexOf('/tags'))}${url.search}`);
       if (url.pathname === `/api/v4/registry/repositories/${repositoryId}`) repositoryRequests.push(url.search);
+      if (url.pathname === `/api/v4/projects/${projectId}`) projectRequests.push(url.search);
     });
   }, 240_000);
 
@@ -95,6 +98,8 @@ describe('web UI: the tag list, paged, filtered and sorted by the server', () =>
     // The count in the header is the page's X-Total: the repository request asks for the size only, no exact count.
     expect(await page.getByTestId('tag-count').innerText()).toBe(`${BUILDS + 3} tags`);
     expect(repositoryRequests).toEqual(['?size=true']);
+    // The boot started the project and the tag page beside the session; the page took those answers, sent no others.
+    expect(projectRequests).toEqual(['?statistics=true']);
 
     await pages.getByRole('button', { name: 'Next' }).click();
     await page.getByTestId('tag-row-build-39').waitFor();
@@ -127,6 +132,32 @@ describe('web UI: the tag list, paged, filtered and sorted by the server', () =>
     // The three pushed tags are the oldest; ties by name.
     await eventually(async () => expect((await rowNames()).slice(0, 4)).toEqual(['alpha', 'latest', 'v1.0', 'build-01']), 10_000);
     expect(tagRequests.some((request) => /\/tags\/[^?]/.test(request))).toBe(false);
+  });
+
+  it('opens a deep link (filter, sort, page) with one tag request, and one signed out shows the tags once signed in', async () => {
+    tagRequests.length = 0;
+    await page.goto(`${platform.url}/projects/${projectId}/registry/${repositoryId}?filter=build&sort=created_desc&page=2`);
+    await page.getByTestId('tag-row-build-25').waitFor();
+    expect((await rowNames())[0]).toBe('build-25');
+    expect(tagRequests).toEqual(['/tags?name=build&page=2&per_page=20&order_by=created_at&sort=desc&details=true']);
+
+    // Signed out, the boot's prefetch is answered 404 (a private project): after signing in the page asks again.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    try {
+      const fresh = await context.newPage();
+      const asked: number[] = [];
+      fresh.on('response', (response) => {
+        if (new URL(response.url()).pathname.endsWith(`/registry/repositories/${repositoryId}/tags`)) asked.push(response.status());
+      });
+      await fresh.goto(`${platform.url}/projects/${projectId}/registry/${repositoryId}`);
+      await fresh.getByLabel('Username', { exact: true }).fill('scarlett');
+      await fresh.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await fresh.getByRole('button', { name: 'Sign in' }).click();
+      await fresh.getByTestId('tag-row-build-01').waitFor();
+      expect(asked).toEqual([404, 200]);
+    } finally {
+      await context.close();
+    }
   });
 
   it('keeps the selection across pages, never selects a protected tag, and deletes the picked tags', async () => {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { setUnauthorizedHandler } from './api/client';
+import { dropPrefetched, setUnauthorizedHandler } from './api/client';
 import { currentSession, signOut } from './api/session';
 import type { Session } from './api/types';
 import { Layout } from './components/Layout';
@@ -16,7 +16,11 @@ export function App() {
 
   const boot = useCallback(() => {
     setBootError(null);
-    currentSession().then(setSession, setBootError);
+    currentSession().then((found) => {
+      // Signed out: what the boot prefetched was answered for nobody.
+      if (found === null) dropPrefetched();
+      setSession(found);
+    }, setBootError);
   }, []);
   useEffect(boot, [boot]);
 
@@ -30,6 +34,7 @@ export function App() {
 
   const doSignOut = useCallback(async () => {
     await signOut().catch(() => undefined);
+    dropPrefetched();
     setSession(null);
     navigate('/');
   }, []);

@@ -37,16 +37,48 @@ export function apiPath(path: string, query?: Query): string {
   return `/api/v4${path}${qs ? `?${qs}` : ''}`;
 }
 
+/** How long a prefetched GET waits for the page that asks for it: an answer older than this is not used. */
+const PREFETCH_TTL_MS = 10_000;
+const prefetched = new Map<string, { at: number; response: Promise<Response> }>();
+
+/**
+ * Starts a GET before the page that needs it renders (the boot starts the repository page's requests beside the
+ * session's, not after it): the first `get`/`getPage` of the same path and query within PREFETCH_TTL_MS takes its
+ * answer instead of sending its own. Never sends anything but a GET; an answer nobody takes is dropped.
+ */
+export function prefetch(path: string, query?: Query): void {
+  const url = apiPath(path, query);
+  if (prefetched.has(url)) return;
+  const response = fetch(url, { method: 'GET', headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  response.catch(() => undefined); // taken by the page, or never looked at
+  prefetched.set(url, { at: Date.now(), response });
+}
+
+/** Forgets every prefetched answer (signed out: they were answered for nobody, or for whoever was signed in). */
+export function dropPrefetched(): void {
+  prefetched.clear();
+}
+
+function takePrefetched(url: string): Promise<Response> | undefined {
+  const found = prefetched.get(url);
+  if (!found) return undefined;
+  prefetched.delete(url);
+  return Date.now() - found.at < PREFETCH_TTL_MS ? found.response : undefined;
+}
+
 async function send(method: string, path: string, query?: Query, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  const response = await fetch(apiPath(path, query), {
-    method,
-    headers,
-    credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const url = apiPath(path, query);
+  const early = method === 'GET' ? takePrefetched(url) : undefined;
+  const response = await (early ??
+    fetch(url, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }));
   if (!response.ok) {
     if (response.status === 401 && path !== '/session') onUnauthorized?.();
     throw new ApiError(response.status, await errorMessage(response));

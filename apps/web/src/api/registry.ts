@@ -1,4 +1,4 @@
-import { del, enc, get, getAll, getPage, Query } from './client';
+import { del, enc, get, getAll, getPage, prefetch, Query } from './client';
 import type { CleanupPreview, Repository, TagDetails, TagManifest, TagSummary } from './types';
 
 const base = (projectId: number | string) => `/projects/${enc(projectId)}/registry/repositories`;
@@ -27,6 +27,11 @@ export function listAllTags(projectId: number | string, repositoryId: number | s
  */
 export function listTagPage(projectId: number | string, repositoryId: number | string, query: Query) {
   return getPage<TagDetails>(`${base(projectId)}/${enc(repositoryId)}/tags`, { ...query, details: true });
+}
+
+/** Starts the request listTagPage makes with the same arguments, for it to take (client.ts, `prefetch`). */
+export function prefetchTagPage(projectId: number | string, repositoryId: number | string, query: Query) {
+  prefetch(`${base(projectId)}/${enc(repositoryId)}/tags`, { ...query, details: true });
 }
 
 /**

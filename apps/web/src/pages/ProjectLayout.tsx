@@ -30,6 +30,9 @@ export interface ProjectContextValue {
   reloadProject: () => void;
 }
 
+/** What the layout asks `GET /projects/:id` for (the boot's prefetch asks the same). */
+export const PROJECT_LAYOUT_QUERY = { statistics: true };
+
 const ProjectContext = createContext<ProjectContextValue | null>(null);
 
 export function useProject(): ProjectContextValue {
@@ -42,7 +45,7 @@ export function ProjectLayout({ projectId, tab, children }: { projectId: string;
   const { user, scopes } = useSession();
   const canWrite = scopes === null || scopes.includes('api');
   const state = useAsync(async () => {
-    const project = await getProject(projectId, { statistics: true });
+    const project = await getProject(projectId, PROJECT_LAYOUT_QUERY);
     const accessLevel = user.is_admin ? AccessLevel.OWNER : await accessLevelIn(project, user.id);
     return { project, accessLevel };
   }, [projectId, user.id]);

@@ -12,10 +12,8 @@ import { Link, navigate, setQuery, useLocation } from '../router';
 import { useProject } from './ProjectLayout';
 import { ConfirmPanel } from '../components/ConfirmPanel';
 import { TagTable } from './TagTable';
-import { deleteRefusal, filterRegex, parseSort, serverOrder, TAG_SORTS } from './tag-list';
+import { deleteRefusal, filterRegex, TAG_SORTS, tagListView } from './tag-list';
 import { matchingLabel, NO_SELECTION, TagSelection, TagSelectionBar } from './TagSelectionBar';
-
-const PER_PAGE = 20;
 
 type Confirm = { names: string[] } | { matching: string } | { repository: true };
 
@@ -27,16 +25,10 @@ type Confirm = { names: string[] } | { matching: string } | { repository: true }
 export function RepositoryPage({ repositoryId }: { repositoryId: string }) {
   const { project, accessLevel, canWrite } = useProject();
   const { search } = useLocation();
-  const filter = search.get('filter') ?? '';
-  const sort = parseSort(search.get('sort'));
-  const page = Math.max(1, Number(search.get('page') ?? '1') || 1);
+  const { filter, sort, page, order, query } = tagListView(search);
 
   const repo = useAsync(() => getRepository(repositoryId), [repositoryId]);
-  const order = serverOrder(sort);
-  const tags = useAsync(
-    () => listTagPage(project.id, repositoryId, { name: filter, page, per_page: PER_PAGE, ...order }),
-    [project.id, repositoryId, filter, page, order.order_by, order.sort],
-  );
+  const tags = useAsync(() => listTagPage(project.id, repositoryId, query), [project.id, repositoryId, filter, page, order.order_by, order.sort]);
   const [selection, setSelection] = useState<TagSelection>(NO_SELECTION);
   const [confirm, setConfirm] = useState<Confirm | null>(null);
   const [busy, setBusy] = useState(false);

@@ -25,6 +25,21 @@ export function parseSort(value: string | null): TagSort {
   return TAG_SORTS.some(([key]) => key === value) ? (value as TagSort) : 'name_asc';
 }
 
+/** Tags a page of the repository page shows. */
+export const TAG_PAGE_SIZE = 20;
+
+/**
+ * What the repository page's URL asks for (`?filter=&sort=&page=`) and the tag list query that shows it: the page
+ * and the boot's prefetch build the request from this one place, so the prefetched request is the page's own.
+ */
+export function tagListView(search: URLSearchParams) {
+  const filter = search.get('filter') ?? '';
+  const sort = parseSort(search.get('sort'));
+  const page = Math.max(1, Number(search.get('page') ?? '1') || 1);
+  const order = serverOrder(sort);
+  return { filter, sort, page, order, query: { name: filter, page, per_page: TAG_PAGE_SIZE, ...order } };
+}
+
 /**
  * The bulk delete regex (RE2, matched against the whole name) for the tags the list's filter shows: names that
  * contain the text, case-insensitive, as the server's `name=` filter; every tag without a filter.
