@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Pool } from 'undici';
 import { call, expectStatus, OCI_MANIFEST, pushBytes, putManifest, uploadDockerStyle } from './blob-client';
+import { headLoad } from './head-load';
 import { BenchContext } from './scenarios';
 import { BENCH_PROJECT, Target } from './targets';
 
@@ -55,35 +55,6 @@ async function pushImageDockerStyle(target: Target, name: string, tag: string, a
     }),
   );
   await putManifest(target, name, tag, manifestOf(config, layers));
-}
-
-/**
- * HEAD requests on `connections` keep-alive connections for `seconds` (autocannon's parser waits for the body a
- * HEAD answer's Content-Length announces, so it cannot measure HEAD): requests/s and the latency p99.
- */
-async function headLoadOn(origin: string, path: string, headers: Record<string, string>, connections: number, seconds: number) {
-  const pool = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000 });
-  const latencies: number[] = [];
-  const until = Date.now() + seconds * 1000;
-  const started = process.hrtime.bigint();
-  try {
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        while (Date.now() < until) {
-          const at = process.hrtime.bigint();
-          const response = await pool.request({ method: 'HEAD', path, headers });
-          await response.body.dump();
-          if (response.statusCode !== 200) throw new Error(`blob HEAD on ${origin}: ${response.statusCode}`);
-          latencies.push(Number(process.hrtime.bigint() - at) / 1e6);
-        }
-      }),
-    );
-  } finally {
-    await pool.close();
-  }
-  latencies.sort((a, b) => a - b);
-  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-  return { rps: latencies.length / elapsed, p99: latencies[Math.floor(latencies.length * 0.99)] };
 }
 
 function perOperationMs(started: bigint, count: number): number {
@@ -150,14 +121,15 @@ export async function smallOperations(ctx: BenchContext): Promise<void> {
 
   // Blob HEAD of an existing layer under load (docker's "layer already exists" check).
   const headDigest = fiveLayers[0].digest;
-  const headLoad = async (target: Target, seconds: number) => {
+  const headLoadOf = async (target: Target, seconds: number) => {
     const headers = await target.auth(`repository:${repushRepo}:pull`);
-    return headLoadOn(target.url, `/v2/${repushRepo}/blobs/${headDigest}`, headers, options.manifestConnections, seconds);
+    return headLoad(target.url, `/v2/${repushRepo}/blobs/${headDigest}`, headers, options.manifestConnections, seconds);
   };
-  for (const target of targets) await headLoad(target, 2);
+  for (const target of targets) await headLoadOf(target, 2);
   for (let run = 0; run < options.runs; run++) {
     for (const target of targets) {
-      const result = await headLoad(target, options.manifestSeconds);
+      const result = await headLoadOf(target, options.manifestSeconds);
+      ctx.log(`blob HEAD ${target.key}: ${result.rps.toFixed(0)} req/s, bench client CPU ${(result.clientCpu * 100).toFixed(0)}% of a core`);
       results.add('blob.head.rps', target.key, result.rps);
       results.add('blob.head.p99', target.key, result.p99);
     }

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Actor, AuditLog, AuthFailureThrottle, checkScopeCount, CredentialService, IamError, RegistryTokenService } from '@cargohold/iam';
+import { AuditLog, AuthFailureThrottle, checkScopeCount, CredentialService, IamError, IssuedToken, RegistryTokenService } from '@cargohold/iam';
 import { clientAddress } from '../rest/request-credentials';
 import { TokenExceptionFilter } from './token-exception.filter';
 
@@ -27,22 +27,26 @@ export class JwtAuthController {
     const scopes = (scope === undefined ? [] : Array.isArray(scope) ? scope : [scope]).filter((s): s is string => typeof s === 'string');
     // Cheap checks first: a request that cannot get a token never reaches a password check.
     checkScopeCount(scopes);
-    const actor = await this.authenticate(req);
-    if (actor === null) throw IamError.unauthorized(ACCESS_DENIED);
-    const issued = await this.tokens.issue(actor === 'anonymous' ? null : actor, scopes);
+    const basic = parseBasic(req.headers.authorization);
+    const issued = basic ? await this.issueFor(req, basic, scopes) : await this.tokens.issue(null, scopes);
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).json({ token: issued.token, access_token: issued.token, expires_in: issued.expiresIn, issued_at: issued.issuedAt });
   }
 
-  /** The actor of the Basic credentials; 'anonymous' without any; null when they are refused. */
-  private async authenticate(req: Request): Promise<Actor | 'anonymous' | null> {
-    const basic = parseBasic(req.headers.authorization);
-    if (!basic) return 'anonymous';
+  /**
+   * The token for Basic credentials, or a refusal. The login's audit row is written while the token's grants are
+   * looked up, not before: one round trip and commit off the path of every docker push, and still on record
+   * before the answer leaves.
+   */
+  private async issueFor(req: Request, basic: { username: string; password: string }, scopes: string[]): Promise<IssuedToken> {
     const address = clientAddress(req);
     const actor = await this.throttle.attempt(address, () => this.credentials.authenticateBasic(basic.username, basic.password));
-    // The audit trail gets the name tried and the source address, never the secret.
-    await this.audit.recordLogin({ username: basic.username, actor, ipAddress: address, service: 'container_registry' });
-    return actor;
+    // The audit trail gets the name tried and the source address, never the secret. recordLogin never rejects.
+    const audited = this.audit.recordLogin({ username: basic.username, actor, ipAddress: address, service: 'container_registry' });
+    const issuing: Promise<IssuedToken> = actor === null ? Promise.reject(IamError.unauthorized(ACCESS_DENIED)) : this.tokens.issue(actor, scopes);
+    const [issued] = await Promise.allSettled([issuing, audited]);
+    if (issued.status === 'rejected') throw issued.reason;
+    return issued.value;
   }
 }
 
