@@ -411,6 +411,54 @@ describe.each([filesystem, s3Driver()])('two api and two worker replicas ($name)
     await served(apis[0], 'live', '404');
   });
 
+  it('lists a tag created or deleted through one api from the other within a second (tag lists are cached too)', async () => {
+    const repo = 'rep/cache/list';
+    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', n: 'list' });
+    const configDigest = await pushBlob(apis[0], repo, Buffer.from(config), registry.fetch);
+    const layer = await pushBlob(apis[0], repo, randomBytes(512), registry.fetch);
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: OCI_CONFIG, digest: configDigest, size: config.length },
+      layers: [{ mediaType: OCI_LAYER, digest: layer, size: 512 }],
+    });
+    const push = async (base: string, tag: string) => expect((await putManifest(base, repo, tag, manifest, OCI_MANIFEST, registry.fetch)).status).toBe(201);
+    /** The whole list, walked two names a page (the pages after the first come from the api's cache). */
+    const list = async (base: string) => {
+      const names: string[] = [];
+      let next: string | null = `/v2/${repo}/tags/list?n=2`;
+      while (next) {
+        const response = await registry.fetch(`${base}${next}`);
+        expect(response.status).toBe(200);
+        names.push(...((await response.json()) as { tags: string[] }).tags);
+        next = response.headers.get('link')?.match(/^<([^>]+)>/)?.[1] ?? null;
+      }
+      return names;
+    };
+    const listed = async (base: string, expected: string[]) => {
+      let last: string[] = [];
+      const deadline = Date.now() + 1000;
+      do {
+        last = await list(base);
+        if (JSON.stringify(last) === JSON.stringify(expected)) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      } while (Date.now() < deadline);
+      expect({ at: base, listed: last }).toEqual({ at: base, listed: expected });
+    };
+
+    for (const tag of ['a', 'c', 'e']) await push(apis[0], tag);
+    for (const base of apis) expect(await list(base)).toEqual(['a', 'c', 'e']);
+    // Created through the second api: there at once, on the first within the bound.
+    await push(apis[1], 'b');
+    expect(await list(apis[1])).toEqual(['a', 'b', 'c', 'e']);
+    await listed(apis[0], ['a', 'b', 'c', 'e']);
+    // Deleted through the first api's management API: gone there at once, from the second within the bound.
+    const [{ id: repositoryId }] = await db.query<{ id: number }>(`SELECT id FROM repositories WHERE path = $1`, [repo]);
+    expect((await rest[0].delete(`/projects/${enc('rep/cache')}/registry/repositories/${repositoryId}/tags/c`, admin())).status).toBe(200);
+    expect(await list(apis[0])).toEqual(['a', 'b', 'e']);
+    await listed(apis[1], ['a', 'b', 'e']);
+  });
+
   it('stops answering a blob HEAD for a link removed through the other api within a second (blob links are cached too)', async () => {
     const repo = 'rep/cache/blobs';
     const digest = await pushBlob(apis[0], repo, randomBytes(2048), registry.fetch);

@@ -26,7 +26,7 @@ describe('ManifestCache', () => {
     expect(cache.byTag('a/c', 'v1')?.digest).toBe('sha256:2');
     cache.invalidate('all');
     expect(cache.byTag('a/c', 'v1')).toBeUndefined();
-    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, bytes: 0 });
+    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, tagLists: 0, bytes: 0 });
   });
 
   it('forgets the manifests of a repository whose path starts with the letter t (key prefixes never collide)', () => {
@@ -36,7 +36,7 @@ describe('ManifestCache', () => {
     cache.invalidate(['team/app']);
     expect(cache.byDigest('team/app', 'sha256:1')).toBeUndefined();
     expect(cache.byDigest('team/app', 'sha256:2')).toBeUndefined();
-    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, bytes: 0 });
+    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, tagLists: 0, bytes: 0 });
   });
 
   it('does not cache what a read found when the repository was invalidated while it read', () => {
@@ -93,7 +93,7 @@ describe('ManifestCache', () => {
     // Blob keys of a path starting with b do not collide with other kinds of keys.
     cache.set('b/c', 'v1', manifest('sha256:m'), cache.begin('b/c'));
     cache.invalidate(['b/c']);
-    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, bytes: 0 });
+    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, tagLists: 0, bytes: 0 });
   });
 
   it('serves and stores nothing while disabled', () => {
@@ -125,6 +125,44 @@ describe('ManifestCache', () => {
     expect(cache.byTag('r', 't0')).toBeUndefined();
     expect(cache.byTag('r', 't50000')?.digest).toBe('sha256:1');
     cache.invalidate(['r']);
-    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, bytes: 0 });
+    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, tagLists: 0, bytes: 0 });
+  });
+
+  it("serves a repository's tag list until the TTL, forgets it with the repository, and keeps key kinds apart", () => {
+    let now = 0;
+    const cache = new ManifestCache({ ttlMs: 1000 }, () => now);
+    cache.setTagNameList('l/a', ['a', 'b'], cache.begin('l/a'));
+    cache.setTagNameList('l/b', ['c'], cache.begin('l/b'));
+    cache.set('l/a', 'a', manifest('sha256:1'), cache.begin('l/a'));
+    expect(cache.tagNameList('l/a')).toEqual(['a', 'b']);
+    expect(cache.tagNameList('l/c')).toBeUndefined();
+    cache.invalidate(['l/a']); // a tag of l/a was created, moved or deleted
+    expect(cache.tagNameList('l/a')).toBeUndefined();
+    expect(cache.byTag('l/a', 'a')).toBeUndefined();
+    expect(cache.tagNameList('l/b')).toEqual(['c']);
+    now = 1000;
+    expect(cache.tagNameList('l/b')).toBeUndefined();
+    expect(cache.size).toEqual({ manifests: 0, tags: 0, blobs: 0, tagLists: 0, bytes: 0 });
+  });
+
+  it('does not cache a tag list read while its repository was invalidated, nor while disabled, nor beyond its bound', () => {
+    const cache = new ManifestCache();
+    const before = cache.begin('l/a');
+    cache.invalidate(['l/a']);
+    cache.setTagNameList('l/a', ['stale'], before);
+    expect(cache.tagNameList('l/a')).toBeUndefined();
+    cache.setEnabled(false);
+    cache.setTagNameList('l/a', ['a'], cache.begin('l/a'));
+    expect(cache.tagNameList('l/a')).toBeUndefined();
+    cache.setEnabled(true);
+    // Lists share a bound of 200 000 names: the least recently used go first, and a list over it is never kept.
+    const names = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+    cache.setTagNameList('l/a', names(150_000, 'a'), cache.begin('l/a'));
+    cache.setTagNameList('l/b', names(60_000, 'b'), cache.begin('l/b'));
+    expect(cache.tagNameList('l/a')).toBeUndefined();
+    expect(cache.tagNameList('l/b')).toHaveLength(60_000);
+    cache.setTagNameList('l/c', names(200_001, 'c'), cache.begin('l/c'));
+    expect(cache.tagNameList('l/c')).toBeUndefined();
+    expect(cache.tagNameList('l/b')).toHaveLength(60_000);
   });
 });

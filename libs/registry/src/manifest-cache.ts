@@ -63,22 +63,33 @@ interface TagEntry {
   expiresAt: number;
 }
 
+interface TagNamesEntry {
+  path: string;
+  /** Every tag of the repository, sorted as tags/list answers them. */
+  names: readonly string[];
+  expiresAt: number;
+}
+
 /** A read's ticket: what the invalidation counter was when the read started (see `begin`). */
 export type CacheTicket = number;
 
 const SEP = '\u0000';
 /**
  * Key prefixes that no repository path can start with (paths are lowercase letters and digits), so a path's
- * index can tell its tag, manifest and blob keys apart.
+ * index can tell its tag, manifest, blob and tag-list keys apart.
  */
 const TAG_KEY = 'T';
 const MANIFEST_KEY = 'M';
 const BLOB_KEY = 'B';
+const TAG_NAMES_KEY = 'L';
 const manifestKey = (path: string, digest: string) => MANIFEST_KEY + path + SEP + digest;
 const tagKey = (path: string, tag: string) => TAG_KEY + path + SEP + tag;
 const blobKey = (path: string, digest: string) => BLOB_KEY + path + SEP + digest;
+const tagNamesKey = (path: string) => TAG_NAMES_KEY + path;
 const MAX_TAG_ENTRIES = 50_000;
 const MAX_BLOB_ENTRIES = 100_000;
+/** Tag names kept at most over all repositories' lists (a list counts its length; ~10-20 MiB at this bound). */
+const MAX_LISTED_TAG_NAMES = 200_000;
 
 /**
  * Manifests by (repository path, digest), bounded by payload bytes with LRU eviction, tag → digest by
@@ -96,6 +107,7 @@ export class ManifestCache {
   private readonly manifests: LRUCache<string, ManifestEntry>;
   private readonly tags: LRUCache<string, TagEntry>;
   private readonly blobs: LRUCache<string, BlobEntry>;
+  private readonly tagNames: LRUCache<string, TagNamesEntry>;
   /** Every key (manifest and tag) cached for a path, so invalidation finds them; kept in step by `dispose`. */
   private readonly keysByPath = new Map<string, Set<string>>();
   private epoch = 0;
@@ -118,10 +130,28 @@ export class ManifestCache {
     this.manifests = new LRUCache<string, ManifestEntry>({ maxSize: this.options.maxBytes, sizeCalculation: (entry) => Math.max(1, entry.manifest.payload.length), dispose: unindex });
     this.tags = new LRUCache<string, TagEntry>({ max: MAX_TAG_ENTRIES, dispose: unindex });
     this.blobs = new LRUCache<string, BlobEntry>({ max: MAX_BLOB_ENTRIES, dispose: unindex });
+    this.tagNames = new LRUCache<string, TagNamesEntry>({ maxSize: MAX_LISTED_TAG_NAMES, sizeCalculation: (entry) => Math.max(1, entry.names.length), dispose: unindex });
   }
 
-  get size(): { manifests: number; tags: number; blobs: number; bytes: number } {
-    return { manifests: this.manifests.size, tags: this.tags.size, blobs: this.blobs.size, bytes: this.manifests.calculatedSize };
+  get size(): { manifests: number; tags: number; blobs: number; tagLists: number; bytes: number } {
+    return { manifests: this.manifests.size, tags: this.tags.size, blobs: this.blobs.size, tagLists: this.tagNames.size, bytes: this.manifests.calculatedSize };
+  }
+
+  /**
+   * Every tag name of `path`, sorted, if a read saw the whole list within the TTL and nothing about `path` changed
+   * since: the pages of a tags/list walk after its first come from here. Every tag write announces its repository,
+   * a new tag included, so a cached list never lacks a committed tag for longer than the announcement takes.
+   */
+  tagNameList(path: string): readonly string[] | undefined {
+    return this.fresh(this.tagNames, tagNamesKey(path))?.names;
+  }
+
+  /** Caches a repository's whole tag list (its ticket from `begin`), unless `path` was invalidated since. */
+  setTagNameList(path: string, names: readonly string[], ticket: CacheTicket): void {
+    if (!this.admits(path, ticket) || names.length > MAX_LISTED_TAG_NAMES) return;
+    const key = tagNamesKey(path);
+    this.index(path, key);
+    this.tagNames.set(key, { path, names, expiresAt: this.now() + this.options.ttlMs });
   }
 
   /** The blob, if `path` was seen linking it within the TTL and nothing about `path` changed since. */
@@ -187,6 +217,7 @@ export class ManifestCache {
       for (const key of [...(this.keysByPath.get(path) ?? [])]) {
         if (key.startsWith(TAG_KEY)) this.tags.delete(key);
         else if (key.startsWith(BLOB_KEY)) this.blobs.delete(key);
+        else if (key.startsWith(TAG_NAMES_KEY)) this.tagNames.delete(key);
         else this.manifests.delete(key);
       }
       this.keysByPath.delete(path);
@@ -218,6 +249,7 @@ export class ManifestCache {
     this.manifests.clear();
     this.tags.clear();
     this.blobs.clear();
+    this.tagNames.clear();
     this.keysByPath.clear();
     this.invalidatedAt.clear();
     this.floor = this.epoch + 1;

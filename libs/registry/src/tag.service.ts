@@ -20,20 +20,48 @@ export function effectivePageSize(n: number | undefined, fallback: number): numb
   return Math.min(n ?? fallback, MAX_PAGE_SIZE);
 }
 
+/**
+ * A repository with at most this many tags is read whole by a tags/list without `last` (its first page) and its
+ * names kept in the api's read cache, so the rest of the walk costs no round trip to PostgreSQL; a bigger one is
+ * paged from PostgreSQL, `n` names a request.
+ */
+export const CACHED_TAG_LIST_MAX = 10_000;
+
 /** Tag listing (tags/list) and tag deletion through /v2/. */
 export class TagService {
   constructor(private readonly ctx: RegistryContext) {}
 
   async list(repositoryPath: string, n: number | undefined, last: string | undefined): Promise<Page<string>> {
     const limit = effectivePageSize(n, MAX_PAGE_SIZE);
-    const listed = await this.ctx.tags.listNamesByPath(this.ctx.db.manager, repositoryPath, limit + 1, last);
+    const cache = this.ctx.manifestCache;
+    const cached = cache?.tagNameList(repositoryPath);
+    if (cached) return pageOf(cached, limit, last);
+    const whole = cache !== undefined && last === undefined;
+    const ticket = cache?.begin(repositoryPath);
+    const listed = await this.ctx.tags.listNamesByPath(this.ctx.db.manager, repositoryPath, (whole ? CACHED_TAG_LIST_MAX : limit) + 1, last);
     if (!listed || listed.status !== null) throw new RegistryError('NAME_UNKNOWN', undefined, { name: repositoryPath });
-    if (limit === 0) return { items: [] };
-    const { names } = listed;
-    if (names.length <= limit) return { items: names };
-    const items = names.slice(0, limit);
-    return { items, next: items[items.length - 1] };
+    if (whole && listed.names.length <= CACHED_TAG_LIST_MAX) cache.setTagNameList(repositoryPath, listed.names, ticket!);
+    return pageOf(listed.names, limit, undefined);
   }
+}
+
+/**
+ * The page of `limit` names after `last` of a sorted list. Tag names are ASCII, where JavaScript's string order is
+ * the byte order of the column's "C" collation, so the search agrees with PostgreSQL's `name > $last`.
+ */
+function pageOf(names: readonly string[], limit: number, last: string | undefined): Page<string> {
+  if (limit === 0) return { items: [] };
+  let start = 0;
+  if (last !== undefined) {
+    let end = names.length;
+    while (start < end) {
+      const middle = (start + end) >>> 1;
+      if (names[middle] <= last) start = middle + 1;
+      else end = middle;
+    }
+  }
+  const items = names.slice(start, start + limit);
+  return start + limit < names.length ? { items, next: items[items.length - 1] } : { items };
 }
 
 /** The catalog of repositories, restricted to what the caller may see. */
