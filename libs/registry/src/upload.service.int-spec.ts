@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { createRegistryFixture, RegistryFixture, body, pushBlob, seedRegistryProject, sha256 } from './registry-integration.spec-helper';
 import { UploadService } from './upload.service';
+import { countStatements } from '@cargohold/testing';
 
 /** UploadService against PostgreSQL with the real schema and a filesystem store: rows and bytes, not calls. */
 describe('UploadService (integration)', () => {
@@ -125,6 +126,31 @@ describe('UploadService (integration)', () => {
     // A source that does not hold the blob mounts nothing; the client uploads instead.
     expect(await uploads.mount('acme/app/api', sha256('never pushed'), repo)).toBe(false);
     await expect(pushBlob(uploads, 'nobody/owns/this', 'x')).rejects.toMatchObject({ code: 'NAME_UNKNOWN' });
+  });
+
+  it('mounts in one statement into a new or an existing repository, again without harm, and never a vanished blob', async () => {
+    const digest = await pushBlob(uploads, repo, 'mounted layer');
+    for (const target of ['acme/app/mounted', 'acme/app/mounted']) {
+      // The source's link lookup, the storage-limit facts, then the mount itself: no transaction around it.
+      const { result, count } = await countStatements(() => uploads.mount(target, digest, repo));
+      expect(result).toBe(true);
+      expect(count).toBe(3);
+    }
+    expect(await links(digest)).toEqual([{ path: 'acme/app/mounted' }, { path: repo }]);
+    expect(await fixture.env.query(`SELECT name FROM repositories WHERE path = 'acme/app/mounted'`)).toEqual([{ name: 'mounted' }]);
+    // A blob whose row GC removed after the source's link was read: nothing linked, and the client uploads instead.
+    const gone = sha256('collected meanwhile');
+    const project = { id: projectId, fullPath: 'acme/app' };
+    expect(await fixture.ctx.blobs.mount(fixture.env.dataSource.manager, project, 'acme/app/mounted', gone)).toBe(false);
+    expect(await links(gone)).toEqual([]);
+    // A mount takes the repository row before the blob row (the order uploads and manifest pushes take them in).
+    const plan = await fixture.env.dataSource.transaction(async (tx) => {
+      await fixture.ctx.blobs.mount(tx, project, 'acme/app/mounted', digest);
+      const rows = (await tx.query(`EXPLAIN (COSTS OFF) EXECUTE blob_mount(${projectId}, 'acme/app/mounted', 'mounted', '${digest}')`)) as Array<{ 'QUERY PLAN': string }>;
+      return rows.map((row) => row['QUERY PLAN']).join('\n');
+    });
+    // The blob row is locked (LockRows) only once the repository was evaluated (a one-time filter on it).
+    expect(plan).toMatch(/CTE locked\s+->\s+LockRows\s+InitPlan \d+ \(returns \$\d+\)\s+->\s+CTE Scan on repository\s+->\s+Result\s+One-Time Filter: \$\d+\s+->\s+Index Scan using pk_blobs on blobs/);
   });
 
   it('limits the open sessions of a project and purges stale ones', async () => {

@@ -30,7 +30,7 @@ export interface UploadChunk {
 /** Publishes of one commit before giving up, when each one's blob is deleted again before it is recorded. */
 const COMMIT_ATTEMPTS = 3;
 
-/** Thrown inside a mount's or a commit's transaction to roll it back (nothing created) when the blob vanished meanwhile. */
+/** Thrown inside a commit's transaction to roll it back (nothing created) when the blob vanished meanwhile. */
 const BLOB_GONE = Symbol('blob gone');
 
 /**
@@ -176,25 +176,10 @@ export class UploadService {
     if (!source) return false;
     // Free within the top-level namespace; from another one it brings the blob's bytes, refused over a limit.
     const admission = await this.quota.admitOwned(repositoryPath, actor, { kind: 'blob', digest: parsed.value }, source.size);
-    const mounted = await this.mountLinked(repositoryPath, admission.target.project, parsed.value);
+    // One statement, no transaction: the repository, the blob row locked against GC, the link (BlobRepository.mount).
+    const mounted = await this.ctx.blobs.mount(this.ctx.db.manager, admission.target.project, repositoryPath, parsed.value);
     if (mounted) await this.quota.settle(admission);
     return mounted;
-  }
-
-  private async mountLinked(repositoryPath: string, project: { id: number; fullPath: string }, digest: string): Promise<boolean> {
-    // The repository row first, then the blob row: the order an upload's commit and a manifest push take them
-    // in. The other order deadlocked against a concurrent upload of the same blob into the same repository
-    // (two clients pushing one image through two replicas).
-    return this.ctx.db
-      .transaction(async (db) => {
-        const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
-        if (!(await this.ctx.blobs.lockAndLink(db, repository.id, digest))) throw BLOB_GONE; // GC took it: roll back
-        return true;
-      })
-      .catch((error) => {
-        if (error === BLOB_GONE) return false;
-        throw error;
-      });
   }
 
   /** Removes upload sessions untouched for `olderThanSeconds` (abandoned pushes); returns how many. */

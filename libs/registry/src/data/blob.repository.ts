@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { execute, prepared, queryOne, typedQuery } from '@cargohold/db';
+import { ENSURE_REPOSITORY_CTES, repositoryNameIn } from './image-repository.repository';
 
 export interface LinkedBlob {
   digest: string;
@@ -29,14 +30,25 @@ const UPSERT_AND_LOCK = prepared(
  * uploaded again for a manifest that is about to be pushed survives the review of the manifest that last used it.
  * LINK also ends the upload session it is given, so the session's row goes with the commit that records the blob.
  */
-const LOCK_AND_LINK = prepared(
-  'blob_lock_and_link',
-  `WITH locked AS (SELECT digest FROM blobs WHERE digest = $2 FOR UPDATE),
+/**
+ * A cross-repository mount in one statement, without a transaction around it: the repository ensured (share-locked
+ * or created, ENSURE_REPOSITORY_CTES with $1-$3), then the blob row $4 locked as GC locks it before deleting, then
+ * the link and the blob's GC review cancelled. `locked` filters on the repository, so PostgreSQL evaluates that
+ * first (a one-time filter above the blob scan): the repository row before the blob row, the order an upload's
+ * commit and a manifest push take them in (the other order deadlocked against a concurrent upload of the same blob
+ * into the same repository). `repositories` is 0 when a concurrent first push created the repository after the
+ * statement's snapshot (nothing was written: run it again); `linked` false when the blob no longer exists.
+ */
+const MOUNT = prepared(
+  'blob_mount',
+  `WITH ${ENSURE_REPOSITORY_CTES},
+        repository AS (SELECT id FROM existing UNION ALL SELECT id FROM created),
+        locked AS (SELECT digest FROM blobs WHERE digest = $4 AND EXISTS (SELECT 1 FROM repository) FOR UPDATE),
         linked AS (
-          INSERT INTO repository_blobs (repository_id, blob_digest) SELECT $1::bigint, digest FROM locked
+          INSERT INTO repository_blobs (repository_id, blob_digest) SELECT r.id, l.digest FROM repository r, locked l
           ON CONFLICT (repository_id, blob_digest) DO UPDATE SET created_at = now() RETURNING blob_digest),
         unqueued AS (DELETE FROM gc_blob_review_queue WHERE blob_digest IN (SELECT digest FROM locked))
-   SELECT EXISTS (SELECT 1 FROM linked) AS linked`,
+   SELECT (SELECT count(*) FROM repository)::int AS repositories, EXISTS (SELECT 1 FROM linked) AS linked`,
 );
 
 const LINK = prepared(
@@ -89,12 +101,15 @@ export class BlobRepository {
   }
 
   /**
-   * A mount's one statement: locks the existing blob row (as GC locks it before deleting) and links it to the
-   * repository as `link` does; false, with nothing linked, when the blob no longer exists.
+   * Links blob `digest` into repository `path` (created for the project on its first push, named as
+   * repositoryNameIn says) in one statement; false, with nothing written, when the blob no longer exists.
    */
-  async lockAndLink(db: EntityManager, repositoryId: number, digest: string): Promise<boolean> {
-    const row = await queryOne<{ linked: boolean }>(db, LOCK_AND_LINK, [repositoryId, digest]);
-    return row?.linked === true;
+  async mount(db: EntityManager, project: { id: number; fullPath: string }, path: string, digest: string): Promise<boolean> {
+    const name = repositoryNameIn(project.fullPath, path);
+    for (;;) {
+      const row = await queryOne<{ repositories: number; linked: boolean }>(db, MOUNT, [project.id, path, name, digest]);
+      if (row && row.repositories > 0) return row.linked;
+    }
   }
 
   /**
