@@ -30,6 +30,7 @@ describe('web UI: the tag list, paged, filtered and sorted by the server', () =>
   const repositoryRequests: string[] = [];
   /** The page's `GET /projects/:id` requests (the project layout's). */
   const projectRequests: string[] = [];
+  let sessionRequests = 0;
   const admin = () => ({ token: platform.adminToken });
   const digests: Record<string, string> = {};
 
@@ -77,6 +78,7 @@ describe('web UI: the tag list, paged, filtered and sorted by the server', () =>
       if (url.pathname.includes(`/registry/repositories/${repositoryId}/tags`)) tagRequests.push(`${url.pathname.slice(url.pathname.indexOf('/tags'))}${url.search}`);
       if (url.pathname === `/api/v4/registry/repositories/${repositoryId}`) repositoryRequests.push(url.search);
       if (url.pathname === `/api/v4/projects/${projectId}`) projectRequests.push(url.search);
+      if (url.pathname === '/api/v4/session' && request.method() === 'GET') sessionRequests++;
     });
   }, 240_000);
 
@@ -87,6 +89,7 @@ describe('web UI: the tag list, paged, filtered and sorted by the server', () =>
   });
 
   it('shows each page with one request carrying the details, and pages with Next and Previous', async () => {
+    sessionRequests = 0;
     await page.goto(`${platform.url}/projects/${projectId}/registry/${repositoryId}`);
     await page.getByTestId('tag-row-build-19').waitFor();
     expect(await rowNames()).toEqual(['alpha', ...Array.from({ length: 19 }, (_, i) => build(i + 1))]);
@@ -100,6 +103,7 @@ describe('web UI: the tag list, paged, filtered and sorted by the server', () =>
     expect(repositoryRequests).toEqual(['?size=true']);
     // The boot started the project and the tag page beside the session; the page took those answers, sent no others.
     expect(projectRequests).toEqual(['?statistics=true']);
+    expect(sessionRequests).toBe(1);
 
     await pages.getByRole('button', { name: 'Next' }).click();
     await page.getByTestId('tag-row-build-39').waitFor();
