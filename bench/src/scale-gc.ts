@@ -5,6 +5,7 @@ import { loadavg } from 'node:os';
 import * as path from 'node:path';
 import { createTestDatabase, digestOf, pushBlob, putManifest, RegistrySession, seedProject, spawnProcess, startPlatform, TestDatabase } from '@cargohold/testing';
 import { writeDocSection } from './doc-section';
+import { cpuMs } from './process-usage';
 
 /**
  * `BENCH_SCALE_ONLY=gc pnpm bench:scale`: online GC at scale on the filesystem driver (issue 24). Seeds, with SQL and
@@ -224,13 +225,29 @@ export async function runGcScaleBench(): Promise<void> {
     const before = { pushes: clients.pushes.length, pulls: clients.pulls.length };
     const load = loadavg()[0];
     const started = Date.now();
-    worker = spawnProcess('worker', platform.env);
+    // BENCH_PROFILE_DIR=/some/dir: the worker writes a .cpuprofile there when it stops (open it in Chrome DevTools).
+    // BENCH_SCALE_GC_PGOPTIONS='-c log_min_duration_statement=0 -c log_parameter_max_length=0': the worker's sessions
+    // log every statement with its duration to the server log (pg_stat_statements needs a server restart).
+    const profileDir = process.env.BENCH_PROFILE_DIR;
+    const profiling: Record<string, string> = profileDir ? { BENCH_PROFILE_DIR: path.resolve(profileDir), NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile.js')}` } : {};
+    const pgOptions = process.env.BENCH_SCALE_GC_PGOPTIONS;
+    worker = spawnProcess('worker', { ...platform.env, ...profiling, ...(pgOptions ? { PGOPTIONS: pgOptions } : {}) });
+    const workerPid = worker.child.pid!;
+    // CPU of the worker and of its PostgreSQL backends (the machine is shared: CPU per item is steadier than seconds).
+    const backendCpu = new Map<number, number>();
+    const sampleCpu = async () => {
+      const rows = await db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cargohold-worker'`);
+      for (const { pid } of rows) backendCpu.set(pid, cpuMs(pid) ?? backendCpu.get(pid) ?? 0);
+    };
+    let workerCpu = 0;
     let manifestsDoneAt: number | undefined;
     let remaining = await left();
     let logged = started;
     while ((remaining.manifests > 0 || remaining.blobs > 0) && Date.now() - started < TIMEOUT_S * 1000) {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       remaining = await left();
+      workerCpu = cpuMs(workerPid) ?? workerCpu;
+      await sampleCpu();
       if (remaining.manifests === 0 && manifestsDoneAt === undefined) manifestsDoneAt = Date.now();
       if (Date.now() - logged >= 10_000) {
         logged = Date.now();
@@ -244,13 +261,17 @@ export async function runGcScaleBench(): Promise<void> {
     const broken = await verifyImages(platform.url, platform.adminToken, clients.images);
     const reclaimed = { manifests: MANIFESTS - remaining.manifests, blobs: BLOBS + MANIFESTS - remaining.blobs };
     const done = remaining.manifests === 0 && remaining.blobs === 0;
+    const items = reclaimed.manifests + reclaimed.blobs;
+    const pgCpu = [...backendCpu.values()].reduce((sum, ms) => sum + ms, 0);
+    const perThousand = (ms: number) => ms / items; // ms per item = s per 1 000 items
     log(`${done ? 'done' : 'TIMED OUT'} in ${seconds.toFixed(1)} s; ${broken.length} broken images of ${clients.images.length}; ${clients.errors.length} client errors`);
     for (const error of [...new Set(clients.errors)].slice(0, 10)) log(`  client error: ${error}`);
     for (const image of broken.slice(0, 10)) log(`  broken: ${image}`);
 
     const figures = {
       seeded: { unreferenced_blobs: BLOBS, untagged_manifests: MANIFESTS, released_configs: MANIFESTS },
-      gc: { done, seconds, manifests_done_seconds: manifestsDoneAt ? (manifestsDoneAt - started) / 1000 : null, reclaimed, load_at_start: load },
+      gc: { done, seconds, manifests_done_seconds: manifestsDoneAt ? (manifestsDoneAt - started) / 1000 : null, reclaimed, load_at_start: load, load_at_end: loadavg()[0] },
+      cpu_s: { worker: workerCpu / 1000, worker_pg_backends: pgCpu / 1000, worker_per_1000_items: perThousand(workerCpu), pg_per_1000_items: perThousand(pgCpu) },
       push_ms: { p50: percentile(during.pushes, 50), p99: percentile(during.pushes, 99), max: Math.max(...during.pushes), count: during.pushes.length },
       pull_ms: { p50: percentile(during.pulls, 50), p99: percentile(during.pulls, 99), max: Math.max(...during.pulls), count: during.pulls.length },
       client_errors: clients.errors.length,
@@ -262,6 +283,7 @@ export async function runGcScaleBench(): Promise<void> {
       '| --- | ---: |',
       `| online GC until all reclaimed (${reclaimed.manifests} manifests, ${reclaimed.blobs} blobs; ${done ? 'done' : 'timed out'}) | ${seconds.toFixed(1)} s |`,
       `| of which the manifests | ${figures.gc.manifests_done_seconds?.toFixed(1) ?? '-'} s |`,
+      `| CPU: worker / its PostgreSQL backends (per 1 000 items) | ${(workerCpu / 1000).toFixed(1)} s / ${(pgCpu / 1000).toFixed(1)} s (${perThousand(workerCpu).toFixed(2)} / ${perThousand(pgCpu).toFixed(2)} s) |`,
       `| image push during GC (2 blobs, HEAD, manifest), p50 / p99 / max (${during.pushes.length}) | ${figures.push_ms.p50.toFixed(1)} / ${figures.push_ms.p99.toFixed(1)} / ${figures.push_ms.max.toFixed(1)} ms |`,
       `| image pull during GC (manifest, layer), p50 / p99 / max (${during.pulls.length}) | ${figures.pull_ms.p50.toFixed(1)} / ${figures.pull_ms.p99.toFixed(1)} / ${figures.pull_ms.max.toFixed(1)} ms |`,
       `| client errors; images pushed during GC that no longer pull whole | ${clients.errors.length}; ${broken.length} of ${clients.images.length} |`,

@@ -1,10 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { execute } from '@cargohold/db';
 import { BlobStore } from '@cargohold/storage';
 import { queueBlobReview } from '../data/blob.repository';
 import { queueManifestReview } from '../data/tag.repository';
-import { GcBatchRepository } from './gc-batch.repository';
+import { ClaimedBlob, GcBatchRepository } from './gc-batch.repository';
 import { GcRepository, ManifestUnderReview } from './gc.repository';
-import { emptyGcResult, GcOptions, GcResult, manifestVerdict } from './gc-result';
+import { emptyGcResult, GcLogger, GcOptions, GcResult, manifestVerdict } from './gc-result';
 
 /** What one committed batch did, which of its items it left queued, and which repositories lost manifests. */
 export interface BatchOutcome<K> {
@@ -26,6 +27,7 @@ export class BatchReviewer {
     private readonly store: BlobStore,
     private readonly sql: GcRepository,
     private readonly options: GcOptions,
+    private readonly logger?: GcLogger,
   ) {}
 
   /**
@@ -82,27 +84,70 @@ export class BatchReviewer {
   }
 
   /**
-   * Deletes those of the blobs nothing holds. Claims the queue rows, then tries the blob rows without waiting (a
-   * push holding one wins; the item stays queued). Bytes are deleted inside the transaction, under the row locks,
-   * for the reason GarbageCollector.reviewBlob gives.
+   * Claims up to `limit` due blob reviews (none of `skip`) and deletes those of the blobs nothing holds, in one
+   * transaction of two statements: the claim, which takes the queue rows and tries the blob rows without waiting (a
+   * push holding one wins; the item stays queued), and the delete of the unheld rows. The bytes of what it deleted
+   * are removed after that statement and before COMMIT, still under the row locks, deliberately: a push of the same
+   * digest waits on that lock, then re-inserts the row and finds its bytes gone (and publishes them again). Deleting
+   * the files after COMMIT instead could remove the bytes of such a push. Several batches may run at once: each
+   * claims other queue rows.
+   *
+   * When the delete or a file delete fails, the batch goes back to a savepoint after the claim and reviews its items
+   * one by one, each under its own savepoint, still holding the claim: a failing item stays queued (and is reported
+   * skipped) and no other stream can take the others meanwhile. A failure of the transaction itself rolls everything
+   * back and throws a BlobBatchFailed naming what was claimed (none when the claim failed).
    */
-  async reviewBlobs(digests: string[]): Promise<BatchOutcome<string>> {
-    const result = emptyGcResult();
-    const skipped = await this.db.transaction(async (db) => {
-      const claimed = await this.batch.claimBlobReviews(db, digests);
-      const claimedSet = new Set(claimed);
-      const locked = await this.batch.tryLockBlobs(db, claimed);
-      const unlocked = claimed.filter((digest) => !locked.has(digest));
-      const held = await this.sql.existingBlobs(db, unlocked);
-      const vanished = unlocked.filter((digest) => !held.has(digest));
-      result.blobsReviewed += locked.size + vanished.length;
-      const free = await this.batch.unheldBlobs(db, [...locked.keys()]);
-      await this.store.delete(free);
-      await this.batch.finishBlobReviews(db, [...locked.keys(), ...vanished], free);
-      result.blobsDeleted += free.length;
-      for (const digest of free) result.bytesReclaimed += locked.get(digest)!;
-      return [...digests.filter((digest) => !claimedSet.has(digest)), ...held];
-    });
-    return { result, skipped, changedRepositories: [] };
+  async reviewBlobs(skip: string[], limit: number): Promise<BatchOutcome<string> & { claimed: string[] }> {
+    let claimed: ClaimedBlob[] = [];
+    try {
+      const outcome = await this.db.transaction(async (db) => {
+        claimed = await this.batch.claimBlobBatch(db, skip, limit);
+        const result = emptyGcResult();
+        const locked = new Set(claimed.filter((blob) => blob.size !== null).map((blob) => blob.digest));
+        const reviewed = claimed.filter((blob) => !blob.held).map((blob) => blob.digest);
+        const held = claimed.filter((blob) => blob.held).map((blob) => blob.digest);
+        if (await this.deleteBlobs(db, reviewed, [...locked], result)) return { result, skipped: held };
+        const failed: string[] = [];
+        for (const digest of reviewed) {
+          if (!(await this.deleteBlobs(db, [digest], locked.has(digest) ? [digest] : [], result))) failed.push(digest);
+        }
+        return { result, skipped: [...held, ...failed] };
+      });
+      return { ...outcome, changedRepositories: [], claimed: claimed.map((blob) => blob.digest) };
+    } catch (error) {
+      throw new BlobBatchFailed(claimed.map((blob) => blob.digest), error);
+    }
+  }
+
+  /**
+   * Under a savepoint: drops the reviews of `reviewed`, deletes the rows of those of `locked` nothing holds and then
+   * their files. False (back at the savepoint, nothing counted) when the statement or a file delete failed.
+   */
+  private async deleteBlobs(db: EntityManager, reviewed: string[], locked: string[], result: GcResult): Promise<boolean> {
+    if (reviewed.length === 0) return true;
+    await execute(db, `SAVEPOINT gc_blob_delete`);
+    try {
+      const deleted = await this.batch.deleteUnheldBlobs(db, reviewed, locked);
+      await this.store.delete(deleted.map((blob) => blob.digest));
+      await execute(db, `RELEASE SAVEPOINT gc_blob_delete`);
+      result.blobsReviewed += reviewed.length;
+      result.blobsDeleted += deleted.length;
+      for (const blob of deleted) result.bytesReclaimed += blob.size;
+      return true;
+    } catch (error) {
+      this.logger?.warn({ items: reviewed.length, err: error }, 'gc blob delete failed; the items stay queued unless reviewed one by one');
+      await execute(db, `ROLLBACK TO SAVEPOINT gc_blob_delete`);
+      return false;
+    }
+  }
+}
+
+/** A blob batch whose transaction failed and rolled back; `claimed` are the reviews it had claimed (they stay queued). */
+export class BlobBatchFailed extends Error {
+  constructor(
+    readonly claimed: string[],
+    cause: unknown,
+  ) {
+    super(`gc blob batch failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
 }

@@ -310,7 +310,7 @@ describe('GarbageCollector (PostgreSQL, filesystem store)', () => {
     }
   }
 
-  it('batch of blob reviews: a blob a push uploads and links meanwhile is skipped, kept, and its review dropped later', async () => {
+  it('batch of blob reviews: a blob a push uploads and links meanwhile is passed over, kept, and its review dropped later', async () => {
     const repo = await repository('gc/project/racing-upload');
     const garbage = [await blob(11), await blob(12), await blob(13)];
     const pushed = await blob(14);
@@ -323,7 +323,8 @@ describe('GarbageCollector (PostgreSQL, filesystem store)', () => {
       await new BlobRepository().upsertAndLock(push.manager, pushed, 14);
       await new BlobRepository().link(push.manager, repo, pushed);
       const during = await collector().review();
-      expect(during).toMatchObject({ blobsReviewed: 3, blobsDeleted: 3, bytesReclaimed: 36, skipped: 1 });
+      // The push holds the queue row (its link drops the review), so no batch claims it: not reviewed, not counted.
+      expect(during).toMatchObject({ blobsReviewed: 3, blobsDeleted: 3, bytesReclaimed: 36, skipped: 0 });
       await push.commitTransaction();
     } finally {
       await push.release();
@@ -339,6 +340,84 @@ describe('GarbageCollector (PostgreSQL, filesystem store)', () => {
     expect(await blobRows()).toEqual([pushed]);
     expect(await blobQueue()).toEqual([]);
     expect(await stored(pushed)).toBe(true);
+  });
+
+  it('several blob streams: each review is claimed once, a blob a push holds stays, and the counts add up', async () => {
+    const garbage: string[] = [];
+    for (let i = 0; i < 23; i++) garbage.push(await blob(100 + i));
+    const held = await blob(7);
+    for (const digest of [...garbage, held]) await queueBlob(digest);
+    const claims: string[][] = [];
+    const counting = new Proxy(store, {
+      get: (target, name, receiver) =>
+        name === 'delete'
+          ? async (digests: string[]) => {
+              claims.push(digests);
+              return target.delete(digests);
+            }
+          : Reflect.get(target, name, receiver),
+    });
+    const push = dataSource.createQueryRunner();
+    await push.connect();
+    await push.startTransaction();
+    try {
+      await push.query(`SELECT 1 FROM blobs WHERE digest = $1 FOR SHARE`, [held]);
+      const result = await new GarbageCollector(
+        { db: dataSource, store: counting, sql: new GcRepository(), changes },
+        { reviewDelaySeconds: 0, uploadPurgeAgeSeconds: 3600, batchSize: 4, blobStreams: 3 },
+      ).review();
+      const bytes = garbage.length * 100 + (garbage.length * (garbage.length - 1)) / 2;
+      expect(result).toMatchObject({ blobsReviewed: 23, blobsDeleted: 23, bytesReclaimed: bytes, skipped: 1 });
+    } finally {
+      await push.rollbackTransaction();
+      await push.release();
+    }
+
+    // Every file deleted exactly once, in batches of at most 4.
+    expect(claims.flat().sort()).toEqual([...garbage].sort());
+    expect(Math.max(...claims.map((batch) => batch.length))).toBeLessThanOrEqual(4);
+    expect(await blobRows()).toEqual([held]);
+    expect(await blobQueue()).toEqual([held]);
+    expect(await stored(held)).toBe(true);
+    for (const digest of garbage) expect(await stored(digest)).toBe(false);
+  });
+
+  it('batch of blob reviews: deletes the bytes before COMMIT, while its transaction still holds the row', async () => {
+    const digests = [await blob(10), await blob(20), await blob(30)];
+    for (const digest of digests) await queueBlob(digest);
+    const seen: Array<{ digest: string; rowVisible: boolean; lock: string }> = [];
+    const observing = new Proxy(store, {
+      get: (target, name, receiver) =>
+        name === 'delete'
+          ? async (deleting: string[]) => {
+              // From another session: the row is still there (the delete has not committed) and locked.
+              for (const digest of deleting) {
+                const [row] = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM blobs WHERE digest = $1`, [digest]);
+                let lock = 'free';
+                const probe = dataSource.createQueryRunner();
+                await probe.connect();
+                try {
+                  await probe.startTransaction();
+                  await probe.query(`SELECT 1 FROM blobs WHERE digest = $1 FOR UPDATE NOWAIT`, [digest]);
+                } catch (error) {
+                  lock = (error as { code?: string }).code === '55P03' ? 'held' : String(error);
+                } finally {
+                  await probe.rollbackTransaction().catch(() => undefined);
+                  await probe.release();
+                }
+                seen.push({ digest, rowVisible: row.n === 1, lock });
+              }
+              return target.delete(deleting);
+            }
+          : Reflect.get(target, name, receiver),
+    });
+    const result = await new GarbageCollector({ db: dataSource, store: observing, sql: new GcRepository(), changes }, { reviewDelaySeconds: 0, uploadPurgeAgeSeconds: 3600 }).review();
+
+    expect(result).toMatchObject({ blobsDeleted: 3, bytesReclaimed: 60 });
+    expect(seen.map((entry) => entry.digest).sort()).toEqual([...digests].sort());
+    for (const entry of seen) expect(entry).toMatchObject({ rowVisible: true, lock: 'held' });
+    expect(await blobRows()).toEqual([]);
+    for (const digest of digests) expect(await stored(digest)).toBe(false);
   });
 
   it('batch of manifest reviews: a manifest pushed meanwhile that uses a layer of theirs keeps the layer, its link and its bytes', async () => {

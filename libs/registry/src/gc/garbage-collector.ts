@@ -4,16 +4,12 @@ import { queueBlobReview } from '../data/blob.repository';
 import { queueManifestReview } from '../data/tag.repository';
 import { RegistryChangeNotifier } from '../manifest-cache';
 import { RegistryContext } from '../registry-context';
-import { BatchOutcome, BatchReviewer } from './batch-review';
+import { BatchOutcome, BatchReviewer, BlobBatchFailed } from './batch-review';
 import { GcRepository } from './gc.repository';
-import { addGcResults, emptyGcResult, GcOptions, GcResult, manifestVerdict } from './gc-result';
+import { addGcResults, emptyGcResult, GcLogger, GcOptions, GcResult, manifestVerdict } from './gc-result';
 import { OrphanSweeper } from './orphan-sweeper';
 
-/** The part of a pino logger the collector uses. */
-export interface GcLogger {
-  info(details: object, message: string): void;
-  warn(details: object, message: string): void;
-}
+export type { GcLogger } from './gc-result';
 
 /** What the collector works with; all of it handed in, so a test can give it a real database and store. */
 export interface GcCollaborators {
@@ -35,13 +31,15 @@ type Outcome = 'done' | 'skipped';
  */
 const MANIFEST_BATCH = 200;
 const BLOB_BATCH = 500;
+/** Blob batches in flight at once (each on its own connection): one's file deletes overlap another's statements. */
+const BLOB_STREAMS = 2;
 
 /**
  * Online garbage collection: reviews the queued manifests and blobs while pushes and pulls go on.
  *
  * Every item is rechecked under row locks in a short transaction (one per batch of items, BatchReviewer; one per
- * item when a batch fails), so several collectors (worker
- * replicas, `pnpm cli gc:run`) may run at once, a crash loses nothing (the queue row stays until the
+ * manifest when a manifest batch fails, one savepoint per blob when a blob batch's delete fails), so several
+ * collectors (worker replicas, `pnpm cli gc:run`) may run at once, a crash loses nothing (the queue row stays until the
  * transaction that acted on it commits), and a push that references a blob again always wins: pushes lock
  * the same `blobs` row, and the collector deletes nothing that the recheck under that lock finds in use.
  */
@@ -64,7 +62,7 @@ export class GarbageCollector {
     this.changes = collaborators.changes;
     this.logger = collaborators.logger;
     this.sweeper = new OrphanSweeper(this.db, this.store, options, this.sql);
-    this.batches = new BatchReviewer(this.db, this.store, this.sql, options);
+    this.batches = new BatchReviewer(this.db, this.store, this.sql, options, this.logger);
   }
 
   /** The collector of a process: the registry context's database, store, GC SQL and change notifier. */
@@ -79,23 +77,17 @@ export class GarbageCollector {
   }
 
   /**
-   * Reviews due manifests and, alongside on a second connection, due blobs; then once more the blobs that came
-   * due meanwhile (deleting manifests queues their blobs, so one run reclaims both when the delay allows).
+   * Reviews due manifests and, alongside on other connections, due blobs (BLOB_STREAMS batches at a time); then
+   * once more the blobs that came due meanwhile (deleting manifests queues their blobs, so one run reclaims both
+   * when the delay allows).
    * Stops after `maxItems` items so one run cannot go on forever under a steady stream of new garbage; the
    * next run continues.
    */
   async review(maxItems = Number.POSITIVE_INFINITY): Promise<GcResult> {
     const result = emptyGcResult();
     const budget = { left: maxItems };
-    const skippedBlobs: string[] = [];
-    const blobs = () =>
-      this.drain<string>(
-        (skip, limit) => this.sql.dueBlobReviews(this.db.manager, skip, limit),
-        (digests) => this.batches.reviewBlobs(digests),
-        (digest) => this.reviewBlob(digest, result),
-        { batchSize: this.options.batchSize ?? BLOB_BATCH, budget, skip: skippedBlobs },
-        result,
-      );
+    const skippedBlobs = new Set<string>();
+    const blobs = () => Promise.all(Array.from({ length: this.options.blobStreams ?? BLOB_STREAMS }, () => this.drainBlobs(budget, skippedBlobs, result)));
     const manifests = this.drain<number>(
       (skip, limit) => this.sql.dueManifestReviews(this.db.manager, skip, limit),
       (ids) => this.batches.reviewManifests(ids),
@@ -149,6 +141,36 @@ export class GarbageCollector {
       result.skipped += outcome.skipped.length;
       // After the commit: manifest caches (api replicas) stop serving deleted manifests by digest.
       if (outcome.changedRepositories.length > 0) await this.changes.repositoriesChanged(outcome.changedRepositories);
+    }
+  }
+
+  /**
+   * One stream of blob batches: each batch claims its own due reviews (SKIP LOCKED), so streams running alongside
+   * never offer each other's items, and one stream's file deletes overlap another's statements. Stops when a claim
+   * finds nothing left or the budget is spent. A batch reviews its items one by one itself when its delete fails.
+   */
+  private async drainBlobs(budget: { left: number }, skip: Set<string>, result: GcResult): Promise<void> {
+    const batchSize = this.options.batchSize ?? BLOB_BATCH;
+    while (budget.left > 0) {
+      // Reserved up front so streams running alongside cannot overspend it; what goes unclaimed is given back.
+      const limit = Math.min(batchSize, budget.left);
+      budget.left -= limit;
+      let outcome: Awaited<ReturnType<BatchReviewer['reviewBlobs']>>;
+      try {
+        outcome = await this.batches.reviewBlobs([...skip], limit);
+      } catch (error) {
+        // The transaction itself failed (a lost connection, say): what it claimed stays queued for the next run.
+        const claimed = error instanceof BlobBatchFailed ? error.claimed : [];
+        budget.left += limit - claimed.length;
+        this.logger?.warn({ items: claimed.length, err: error }, 'gc blob batch failed; its items stay queued');
+        if (claimed.length === 0) return; // the claim itself failed: the next run tries again
+        result.skipped += passOver(skip, claimed);
+        continue;
+      }
+      budget.left += limit - outcome.claimed.length;
+      if (outcome.claimed.length === 0) return;
+      Object.assign(result, addGcResults(result, outcome.result));
+      result.skipped += passOver(skip, outcome.skipped);
     }
   }
 
@@ -220,36 +242,14 @@ export class GarbageCollector {
     // Reviewed even when still linked elsewhere: the review rechecks and simply drops what is in use.
     await queueBlobReview(db, digests, this.options.reviewDelaySeconds, 'manifest_deleted');
   }
+}
 
-  /**
-   * Deletes the blob if nothing holds it. The queue row is claimed first (SKIP LOCKED), so the blob row is
-   * only tried without waiting: a push holding it wins, and the item is left for the next run.
-   * The storage delete happens inside the transaction, under the row lock, deliberately: a push of the same
-   * digest waits on that lock, then re-inserts the row and moves its own bytes into place. Deleting the file
-   * after commit instead could remove the bytes of such a push.
-   */
-  private async reviewBlob(digest: string, result: GcResult): Promise<Outcome> {
-    return this.db.transaction(async (db) => {
-      if (!(await this.sql.claimBlobReview(db, digest))) return 'skipped';
-      const blob = await this.sql.tryLockBlob(db, digest);
-      if (blob === 'locked') return 'skipped';
-      result.blobsReviewed++;
-      if (blob === null) {
-        await this.sql.dropBlobReview(db, digest);
-        return 'done';
-      }
-      // A repository link holds the blob even when no manifest uses it yet: it may be an upload whose manifest
-      // is on its way. Links are removed by manifest reviews (and blob/repository deletes), never here.
-      const holders = await this.sql.blobHolders(db, digest);
-      if (holders.links > 0 || holders.manifests || holders.cached) {
-        await this.sql.dropBlobReview(db, digest);
-        return 'done';
-      }
-      await this.store.delete([digest]);
-      await this.sql.deleteBlob(db, digest);
-      result.blobsDeleted++;
-      result.bytesReclaimed += blob.size;
-      return 'done';
-    });
-  }
+/**
+ * Adds items a blob batch left queued to the run's skip set; returns how many were new. A queue row a batch left is
+ * free again once it commits, so another stream's claim may take it before the set has it: counted once all the same.
+ */
+function passOver(skip: Set<string>, digests: string[]): number {
+  const before = skip.size;
+  for (const digest of digests) skip.add(digest);
+  return skip.size - before;
 }

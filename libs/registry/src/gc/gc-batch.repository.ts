@@ -3,6 +3,13 @@ import { execute, typedQuery } from '@cargohold/db';
 import { ManifestUnderReview } from './gc.repository';
 import { ManifestFacts } from './gc-result';
 
+/** A claimed blob review: the blob's size when the claiming transaction holds its row, `held` when another does. */
+export interface ClaimedBlob {
+  digest: string;
+  size: number | null;
+  held: boolean;
+}
+
 /**
  * The collector's set-based SQL: each statement acts on a whole batch of review items, in the lock order of
  * GcRepository (blobs → manifests → queue rows). Where a batch must not wait while it holds rows (manifests and
@@ -52,14 +59,29 @@ export class GcBatchRepository {
     return new Set(rows.map((row) => Number(row.id)));
   }
 
-  async claimBlobReviews(db: EntityManager, digests: string[]): Promise<string[]> {
-    const rows = await typedQuery<{ digest: string }>(
+  /**
+   * Claims up to `limit` due blob reviews (oldest first, none of `skip`) and tries their blob rows, in one statement
+   * and without waiting for either: queue rows another collector (or another stream of this one) holds are not
+   * claimed, and a blob row a push holds is reported `held` and left alone. The queue rows are locked first and the
+   * blob rows only tried, the order GcRepository gives for blob reviews. Returns every claimed digest with its
+   * size when this transaction now holds its blob row; `held` when another does; neither when the row is gone.
+   */
+  async claimBlobBatch(db: EntityManager, skip: string[], limit: number): Promise<ClaimedBlob[]> {
+    const rows = await typedQuery<{ digest: string; size: string | null; held: boolean }>(
       db,
-      `SELECT blob_digest AS digest FROM gc_blob_review_queue
-        WHERE blob_digest = ANY($1::text[]) AND review_after <= now() ORDER BY blob_digest FOR UPDATE SKIP LOCKED`,
-      [digests],
+      `WITH claimed AS MATERIALIZED (
+         SELECT blob_digest FROM gc_blob_review_queue
+          WHERE review_after <= now() AND blob_digest <> ALL($1::text[])
+          ORDER BY review_after, blob_digest LIMIT $2 FOR UPDATE SKIP LOCKED),
+       locked AS MATERIALIZED (
+         SELECT b.digest, b.size FROM blobs b WHERE b.digest IN (SELECT blob_digest FROM claimed) ORDER BY b.digest FOR UPDATE OF b SKIP LOCKED)
+       SELECT c.blob_digest AS digest, l.size,
+              (l.digest IS NULL AND EXISTS (SELECT 1 FROM blobs x WHERE x.digest = c.blob_digest)) AS held
+         FROM claimed c LEFT JOIN locked l ON l.digest = c.blob_digest
+        ORDER BY c.blob_digest`,
+      [skip, limit],
     );
-    return rows.map((row) => row.digest);
+    return rows.map((row) => ({ digest: row.digest, size: row.size === null ? null : Number(row.size), held: row.held }));
   }
 
   /** GcRepository.manifestFacts for many manifests in one statement, read while their rows are locked. */
@@ -135,37 +157,26 @@ export class GcBatchRepository {
     return row.removed;
   }
 
-  /** Locks, without waiting, those of the blob rows nobody else holds; returns digest → size of them. */
-  async tryLockBlobs(db: EntityManager, digests: string[]): Promise<Map<string, number>> {
-    if (digests.length === 0) return new Map();
-    const rows = await typedQuery<{ digest: string; size: string }>(db, `SELECT digest, size FROM blobs WHERE digest = ANY($1::text[]) ORDER BY digest FOR UPDATE SKIP LOCKED`, [
-      digests,
-    ]);
-    return new Map(rows.map((row) => [row.digest, Number(row.size)]));
-  }
-
-  /** Of the given (locked) blobs, those nothing holds: no repository link, no manifest anywhere, no cache entry. */
-  async unheldBlobs(db: EntityManager, digests: string[]): Promise<string[]> {
-    if (digests.length === 0) return [];
-    const rows = await typedQuery<{ digest: string }>(
+  /**
+   * Drops the reviews of `reviewed` and deletes those of the `locked` blob rows (held by the caller's transaction)
+   * that nothing holds: no repository link, no manifest anywhere, no cache entry. Anything that would add such a
+   * reference locks the blob row first, so the check cannot go stale before COMMIT. Returns the deleted blobs; their
+   * bytes must go before the transaction commits (BatchReviewer.reviewBlobs says why).
+   */
+  async deleteUnheldBlobs(db: EntityManager, reviewed: string[], locked: string[]): Promise<Array<{ digest: string; size: number }>> {
+    if (reviewed.length === 0) return [];
+    const rows = await typedQuery<{ digest: string; size: string }>(
       db,
-      `SELECT d AS digest FROM unnest($1::text[]) AS d
-        WHERE NOT EXISTS (SELECT 1 FROM repository_blobs WHERE blob_digest = d)
-          AND NOT EXISTS (SELECT 1 FROM manifest_blobs WHERE blob_digest = d)
-          AND NOT EXISTS (SELECT 1 FROM container_upstream_cache_entries WHERE digest = d)`,
-      [digests],
+      `WITH dropped AS (DELETE FROM gc_blob_review_queue WHERE blob_digest = ANY($1::text[])),
+       gone AS (
+         DELETE FROM blobs b WHERE b.digest = ANY($2::text[])
+            AND NOT EXISTS (SELECT 1 FROM repository_blobs WHERE blob_digest = b.digest)
+            AND NOT EXISTS (SELECT 1 FROM manifest_blobs WHERE blob_digest = b.digest)
+            AND NOT EXISTS (SELECT 1 FROM container_upstream_cache_entries WHERE digest = b.digest)
+         RETURNING b.digest, b.size)
+       SELECT digest, size FROM gone ORDER BY digest`,
+      [reviewed, locked],
     );
-    return rows.map((row) => row.digest);
-  }
-
-  /** Drops the reviews of `reviewed` and deletes the rows of `deleted` (a subset of them) in one statement. */
-  async finishBlobReviews(db: EntityManager, reviewed: string[], deleted: string[]): Promise<void> {
-    if (reviewed.length === 0) return;
-    await execute(
-      db,
-      `WITH dropped AS (DELETE FROM gc_blob_review_queue WHERE blob_digest = ANY($1::text[]))
-       DELETE FROM blobs WHERE digest = ANY($2::text[])`,
-      [reviewed, deleted],
-    );
+    return rows.map((row) => ({ digest: row.digest, size: Number(row.size) }));
   }
 }

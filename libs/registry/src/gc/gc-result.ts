@@ -37,6 +37,12 @@ export function addGcResults(a: GcResult, b: GcResult): GcResult {
   return sum;
 }
 
+/** The part of a pino logger the collector uses. */
+export interface GcLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
 export interface GcOptions {
   /** GC_REVIEW_DELAY: seconds an unreferenced manifest, blob or orphan file waits before it may be deleted. */
   reviewDelaySeconds: number;
@@ -44,6 +50,8 @@ export interface GcOptions {
   uploadPurgeAgeSeconds: number;
   /** Queue items reviewed per batch transaction (default: 200 manifests, 500 blobs). */
   batchSize?: number;
+  /** Blob batches reviewed at once, each in its own transaction (default 2). */
+  blobStreams?: number;
 }
 
 /** Which decision the manifest recheck reached, and why (logged, and asserted by tests). */

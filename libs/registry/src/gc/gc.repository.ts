@@ -36,17 +36,6 @@ export class GcRepository {
     return rows.map((row) => row.id);
   }
 
-  async dueBlobReviews(db: EntityManager, skip: string[], limit: number): Promise<string[]> {
-    const rows = await typedQuery<{ digest: string }>(
-      db,
-      `SELECT blob_digest AS digest FROM gc_blob_review_queue
-        WHERE review_after <= now() AND blob_digest <> ALL($1::text[])
-        ORDER BY review_after, blob_digest LIMIT $2`,
-      [skip, limit],
-    );
-    return rows.map((row) => row.digest);
-  }
-
   /** A manifest's blobs never change after it is written, so they can be read before any lock is taken. */
   async manifestBlobDigests(db: EntityManager, manifestId: number): Promise<string[]> {
     const rows = await typedQuery<{ digest: string }>(db, `SELECT blob_digest AS digest FROM manifest_blobs WHERE manifest_id = $1 ORDER BY blob_digest`, [manifestId]);
@@ -58,16 +47,6 @@ export class GcRepository {
     if (digests.length === 0) return new Map();
     const rows = await typedQuery<{ digest: string; size: number }>(db, `SELECT digest, size FROM blobs WHERE digest = ANY($1) ORDER BY digest FOR UPDATE`, [digests]);
     return new Map(rows.map((row) => [row.digest, row.size]));
-  }
-
-  /**
-   * Locks one blob row without waiting: 'locked' when a push (or another collector) holds it, so the
-   * caller can leave the item for a later run instead of waiting while it holds a queue row.
-   */
-  async tryLockBlob(db: EntityManager, digest: string): Promise<{ size: number } | 'locked' | null> {
-    const locked = await queryOne<{ size: number }>(db, `SELECT size FROM blobs WHERE digest = $1 FOR UPDATE SKIP LOCKED`, [digest]);
-    if (locked) return { size: locked.size };
-    return (await queryOne(db, `SELECT 1 FROM blobs WHERE digest = $1`, [digest])) ? 'locked' : null;
   }
 
   async lockManifest(db: EntityManager, manifestId: number): Promise<ManifestUnderReview | null> {
@@ -90,21 +69,8 @@ export class GcRepository {
     return claimed !== null;
   }
 
-  async claimBlobReview(db: EntityManager, digest: string): Promise<boolean> {
-    const claimed = await queryOne(
-      db,
-      `SELECT blob_digest FROM gc_blob_review_queue WHERE blob_digest = $1 AND review_after <= now() FOR UPDATE SKIP LOCKED`,
-      [digest],
-    );
-    return claimed !== null;
-  }
-
   async dropManifestReview(db: EntityManager, manifestId: number): Promise<void> {
     await execute(db, `DELETE FROM gc_manifest_review_queue WHERE manifest_id = $1`, [manifestId]);
-  }
-
-  async dropBlobReview(db: EntityManager, digest: string): Promise<void> {
-    await execute(db, `DELETE FROM gc_blob_review_queue WHERE blob_digest = $1`, [digest]);
   }
 
   /**
@@ -167,21 +133,6 @@ export class GcRepository {
       [repositoryId, digest, minAgeSeconds],
     );
     return row.removed;
-  }
-
-  /**
-   * What still holds the blob: repository links, manifests (in any repository) that reference it, and pull-through
-   * cache entries (a cached layer or manifest; CacheEntryRepository queues a review when the last entry goes).
-   */
-  async blobHolders(db: EntityManager, digest: string): Promise<{ links: number; manifests: boolean; cached: boolean }> {
-    const [row] = await typedQuery<{ links: number; manifests: boolean; cached: boolean }>(
-      db,
-      `SELECT (SELECT count(*)::int FROM repository_blobs WHERE blob_digest = $1) AS links,
-              EXISTS (SELECT 1 FROM manifest_blobs WHERE blob_digest = $1) AS manifests,
-              EXISTS (SELECT 1 FROM container_upstream_cache_entries WHERE digest = $1) AS cached`,
-      [digest],
-    );
-    return row;
   }
 
   /** Deletes the blob row and its queue row; the caller has checked that nothing references it. */
