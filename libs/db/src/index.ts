@@ -3,3 +3,4 @@ export * from './data-source';
 export * from './errors';
 export * from './migrate';
 export * from './typed-query';
+export * from './opened-transaction';

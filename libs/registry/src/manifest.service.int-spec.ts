@@ -72,14 +72,18 @@ describe('ManifestService (integration)', () => {
     await expect(manifests.get('acme/shop/none', 'v1')).rejects.toMatchObject({ code: 'MANIFEST_UNKNOWN' });
   });
 
-  it('pushes a manifest under a new tag in 8 round trips: limits with the owning project, then one transaction of 7', async () => {
+  it('pushes a manifest under a new tag in 7 round trips: limits with the owning project, then one transaction of 6', async () => {
     // What each costs is written down in docs/performance.md; a new statement on this path should be a decision.
-    // Quota facts with the owning project; BEGIN; protection lock; rules + repository + blob sizes (one statement);
-    // manifest; tag; event outbox; COMMIT.
+    // Quota facts with the owning project; BEGIN with the protection lock (one simple query); rules + repository +
+    // blob sizes (one statement); manifest; tag; event outbox; COMMIT.
     const { manifest } = await pushImageParts(uploads, repo, 'counted');
     await manifests.put(repo, 'warm', manifest, MEDIA_TYPE_OCI_MANIFEST); // connections and prepared statements warm
     const { count } = await countStatements(() => manifests.put(repo, 'counted-2', manifest, MEDIA_TYPE_OCI_MANIFEST));
-    expect(count).toBe(8);
+    expect(count).toBe(7);
+    // The connection went back to the pool outside any transaction, after a refusal too (the ROLLBACK).
+    await expect(manifests.put(repo, 'x', Buffer.from('{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:' + 'c'.repeat(64) + '","size":2},"layers":[]}'), MEDIA_TYPE_OCI_MANIFEST)).rejects.toMatchObject({ code: 'MANIFEST_BLOB_UNKNOWN' });
+    const states = await fixture.env.dataSource.query(`SELECT state FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`);
+    expect((states as Array<{ state: string }>).filter((row) => row.state.startsWith('idle in transaction'))).toEqual([]);
   });
 
   it('refuses a manifest whose blobs are missing, of the wrong size or whose digest does not match, writing nothing', async () => {

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { typedQuery } from '@cargohold/db';
+import { transactionOpenedWith, typedQuery } from '@cargohold/db';
 import {
   computeDigest,
   findSizeMismatch,
@@ -79,10 +79,10 @@ export class ManifestService {
     const size = totalSize(manifest, payload.length);
     const tag = ref.kind === 'tag' ? ref.tag : null;
     const refused = { projectId: project.id, repositoryPath, actor: actor ?? ANONYMOUS, digest, via: 'registry' as const };
-    const recorded = await this.protection.reported(refused, () => this.ctx.db.transaction(async (db) => {
-      // The protection lock (shared) first, then in one statement the rules in force now, the repository and the
-      // linked sizes of the referenced blobs. A refusal rolls back what the statement created.
-      await this.ctx.protectionRules.lockShared(db, project.id);
+    // The protection lock (shared) first, sent with the BEGIN; then in one statement the rules in force now, the
+    // repository and the linked sizes of the referenced blobs. A refusal rolls back what the statement created.
+    const opening = this.ctx.protectionRules.lockSharedSql(project.id);
+    const recorded = await this.protection.reported(refused, () => transactionOpenedWith(this.ctx.db, opening, async (db) => {
       const blobDigests = referencedBlobs(manifest);
       const { rules, repository, blobSizes } = await this.ctx.manifestPushReads.read(db, project, repositoryPath, blobDigests);
       const protection = this.protection.judging(rules);

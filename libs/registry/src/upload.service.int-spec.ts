@@ -128,6 +128,29 @@ describe('UploadService (integration)', () => {
     await expect(pushBlob(uploads, 'nobody/owns/this', 'x')).rejects.toMatchObject({ code: 'NAME_UNKNOWN' });
   });
 
+  it('commits a monolithic upload in 6 statements: repository and blob row in one, then the link', async () => {
+    await pushBlob(uploads, repo, 'warm the connections');
+    const bytes = 'counted upload';
+    const { count } = await countStatements(() => pushBlob(uploads, 'acme/app/counted', bytes));
+    // The owning project (before any byte is read); the storage-limit facts; BEGIN; repository + blob row; link; COMMIT.
+    expect(count).toBe(6);
+    // A session: the owning project; BEGIN with the session-limit lock (one simple query); the row; COMMIT.
+    const started = await countStatements(() => uploads.start(repo));
+    expect(started.count).toBe(4);
+    expect(await uploadRow(started.result.id)).toMatchObject({ repository_path: repo, project_id: projectId, size: 0 });
+    await uploads.cancel(repo, started.result.id);
+    expect(await links(sha256(bytes))).toEqual([{ path: 'acme/app/counted' }]);
+    expect(await fixture.env.query(`SELECT size FROM blobs WHERE digest = $1`, [sha256(bytes)])).toEqual([{ size: bytes.length }]);
+    // The repository row is locked before the blob row (the order mounts and manifest pushes take them in).
+    const plan = await fixture.env.dataSource.transaction(async (tx) => {
+      await fixture.ctx.blobs.ensureRepositoryAndLock(tx, { id: projectId, fullPath: 'acme/app' }, 'acme/app/counted', sha256(bytes), bytes.length);
+      const rows = (await tx.query(`EXPLAIN (COSTS OFF) EXECUTE blob_commit_lock(${projectId}, 'acme/app/counted', 'counted', '${sha256(bytes)}', ${bytes.length})`)) as Array<{ 'QUERY PLAN': string }>;
+      return rows.map((row) => row['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/CTE locked\s+->\s+LockRows\s+InitPlan \d+ \(returns \$\d+\)\s+->\s+CTE Scan on repository/);
+    expect(plan).toMatch(/CTE inserted\s+->\s+Insert on blobs[\s\S]*?InitPlan \d+ \(returns \$\d+\)\s+->\s+CTE Scan on repository/);
+  });
+
   it('mounts in one statement into a new or an existing repository, again without harm, and never a vanished blob', async () => {
     const digest = await pushBlob(uploads, repo, 'mounted layer');
     for (const target of ['acme/app/mounted', 'acme/app/mounted']) {

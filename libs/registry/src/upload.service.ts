@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hash } from 'node:crypto';
 import { finished, Readable } from 'node:stream';
 import { isPublishedBlobPresent, UploadNotFoundError, UploadOffsetError } from '@cargohold/storage';
-import { execute } from '@cargohold/db';
+import { sqlInteger, transactionOpenedWith } from '@cargohold/db';
 import { candidateProjectPaths, parseDigest, ParsedDigest, RegistryError } from './domain';
 import { ByteRange } from './domain/range';
 import { HashingStream, hashStream, newHash } from './hashing';
@@ -62,11 +62,13 @@ export class UploadService {
     const id = randomUUID();
     await this.ctx.store.createUpload(id);
     try {
-      await this.ctx.db.transaction(async (tx) => {
-        const limit = this.ctx.settings.maxUploadSessionsPerProject ?? 0;
+      const limit = this.ctx.settings.maxUploadSessionsPerProject ?? 0;
+      // With a limit, creation is serialised per project (the lock travels with the BEGIN), so concurrent POSTs cannot
+      // overshoot it together. The commit does not wait for its WAL flush: a session lost to a crash is one the client
+      // starts again (BLOB_UPLOAD_UNKNOWN), as with the chunk claims.
+      const opening = `SELECT set_config('synchronous_commit', 'off', true)${limit > 0 ? `, pg_advisory_xact_lock(${UPLOAD_LIMIT_LOCK}, ${sqlInteger(project.id)})` : ''}`;
+      await transactionOpenedWith(this.ctx.db, opening, async (tx) => {
         if (limit <= 0) return this.ctx.uploads.create(tx, id, repositoryPath, project.id);
-        // Serialises session creation per project, so concurrent POSTs cannot overshoot the limit together.
-        await execute(tx, `SELECT pg_advisory_xact_lock($1, $2)`, [UPLOAD_LIMIT_LOCK, project.id]);
         if (!(await this.ctx.uploads.createWithinLimit(tx, id, repositoryPath, project.id, limit))) {
           throw new RegistryError('TOOMANYREQUESTS', `the project already has ${limit} open upload sessions; finish or cancel some first`, {
             limit,
@@ -341,8 +343,8 @@ export class UploadService {
       await this.ctx.store.publishUpload(id, digest);
       const recorded = await this.ctx.db
         .transaction(async (db) => {
-          const repository = await this.ctx.repositories.ensure(db, project.id, project.fullPath, repositoryPath);
-          await this.ctx.blobs.upsertAndLock(db, digest, size);
+          // The repository row, then the blob row inserted or locked against GC: one statement.
+          const repository = await this.ctx.blobs.ensureRepositoryAndLock(db, project, repositoryPath, digest, size);
           if (!(await isPublishedBlobPresent(this.ctx.store, digest))) throw BLOB_GONE; // deleted since it was published: roll back
           // The session's row goes in the same statement: once the blob is recorded no request can reach the upload.
           await this.ctx.blobs.link(db, repository.id, digest, kind === 'session' ? id : undefined);

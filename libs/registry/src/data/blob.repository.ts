@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { execute, prepared, queryOne, typedQuery } from '@cargohold/db';
-import { ENSURE_REPOSITORY_CTES, repositoryNameIn } from './image-repository.repository';
+import { ENSURE_REPOSITORY_CTES, ImageRepositoryRow, repositoryNameIn } from './image-repository.repository';
 
 export interface LinkedBlob {
   digest: string;
@@ -30,6 +30,27 @@ const UPSERT_AND_LOCK = prepared(
  * uploaded again for a manifest that is about to be pushed survives the review of the manifest that last used it.
  * LINK also ends the upload session it is given, so the session's row goes with the commit that records the blob.
  */
+/**
+ * An upload's commit, its first statement: the repository ensured (share-locked or created, ENSURE_REPOSITORY_CTES
+ * with $1-$3), then the blob row $4 inserted with size $5 or, when it exists, locked FOR UPDATE as UPSERT_AND_LOCK
+ * does, both under a one-time filter on the repository so the rows are locked in that order (see MOUNT).
+ * `repository` is null when a concurrent first push created it after the snapshot, `held` false when GC deleted the
+ * blob row this statement waited for: nothing was written in either case, and the statement runs again.
+ */
+const ENSURE_AND_UPSERT = prepared(
+  'blob_commit_lock',
+  `WITH ${ENSURE_REPOSITORY_CTES},
+        repository AS (SELECT * FROM existing UNION ALL SELECT * FROM created),
+        inserted AS (
+          INSERT INTO blobs (digest, size) SELECT $4, $5 WHERE EXISTS (SELECT 1 FROM repository)
+          ON CONFLICT (digest) DO NOTHING RETURNING digest),
+        locked AS (
+          SELECT digest FROM blobs
+           WHERE digest = $4 AND EXISTS (SELECT 1 FROM repository) AND NOT EXISTS (SELECT 1 FROM inserted) FOR UPDATE)
+   SELECT (SELECT row_to_json(repository) FROM repository) AS repository,
+          EXISTS (SELECT 1 FROM inserted) OR EXISTS (SELECT 1 FROM locked) AS held`,
+);
+
 /**
  * A cross-repository mount in one statement, without a transaction around it: the repository ensured (share-locked
  * or created, ENSURE_REPOSITORY_CTES with $1-$3), then the blob row $4 locked as GC locks it before deleting, then
@@ -97,6 +118,18 @@ export class BlobRepository {
     for (;;) {
       const held = await queryOne<{ held: boolean }>(db, UPSERT_AND_LOCK, [digest, size]);
       if (held?.held) return;
+    }
+  }
+
+  /**
+   * The repository ensured and upsertAndLock in one statement (an upload's commit): the repository row,
+   * share-locked or created, then the blob row inserted or locked until the transaction ends.
+   */
+  async ensureRepositoryAndLock(db: EntityManager, project: { id: number; fullPath: string }, path: string, digest: string, size: number): Promise<ImageRepositoryRow> {
+    const name = repositoryNameIn(project.fullPath, path);
+    for (;;) {
+      const row = await queryOne<{ repository: ImageRepositoryRow | null; held: boolean }>(db, ENSURE_AND_UPSERT, [project.id, path, name, digest, size]);
+      if (row?.repository && row.held) return { ...row.repository, id: Number(row.repository.id), projectId: Number(row.repository.projectId) };
     }
   }
 

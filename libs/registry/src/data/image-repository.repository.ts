@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { prepared, queryOne, typedQuery } from '@cargohold/db';
+import { queryOne, typedQuery } from '@cargohold/db';
 
 export interface ImageRepositoryRow {
   id: number;
@@ -12,17 +12,23 @@ export interface ImageRepositoryRow {
 const COLUMNS = `id, project_id AS "projectId", path, name, status`;
 
 /**
+ * The repository a push writes into, created on its first push; concurrent first pushes converge on one row.
  * `existing` (the repository at path $2, share-locked) and `created` (inserted for project $1 with name $3 when it
  * does not exist): one of them has the row, or neither when a concurrent first push created it after the
- * statement's snapshot. Also part of the manifest PUT's reads (ManifestPushReadRepository).
+ * statement's snapshot (the caller runs its statement again). Part of every statement that writes into a
+ * repository: an upload's commit and a mount (BlobRepository), the manifest PUT's reads (ManifestPushReadRepository).
+ *
+ * The row is only share-locked (FOR KEY SHARE) until the caller's transaction ends: that is enough to keep a
+ * repository delete (which takes FOR UPDATE before it checks the repository is empty and removes it) from
+ * passing a push's uncommitted rows, and it lets pushes into one repository commit side by side. An upsert
+ * (ON CONFLICT DO UPDATE) locked the row exclusively, so every manifest PUT and blob commit in a repository
+ * waited for the previous one's commit: tag creation ran at half distribution's rate (docs/performance.md).
  */
 export const ENSURE_REPOSITORY_CTES = `existing AS (SELECT ${COLUMNS} FROM repositories WHERE path = $2 FOR KEY SHARE),
         created AS (
           INSERT INTO repositories (project_id, path, name) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
           ON CONFLICT (path) DO NOTHING RETURNING ${COLUMNS})`;
 
-/** Every blob commit and mount runs it first: prepared. */
-const ENSURE = prepared('repository_ensure', `WITH ${ENSURE_REPOSITORY_CTES} SELECT * FROM existing UNION ALL SELECT * FROM created`);
 
 /** A repository's name: its path below the project's ('' for the project's own path). */
 export function repositoryNameIn(projectPath: string, path: string): string {
@@ -37,24 +43,6 @@ export class ImageRepositoryRepository {
 
   async findByPath(db: EntityManager, path: string): Promise<ImageRepositoryRow | null> {
     return queryOne<ImageRepositoryRow>(db, `SELECT ${COLUMNS} FROM repositories WHERE path = $1`, [path]);
-  }
-
-  /**
-   * The repository a push writes into, created on its first push; concurrent first pushes converge on one row.
-   *
-   * The row is only share-locked (FOR KEY SHARE) until the caller's transaction ends: that is enough to keep a
-   * repository delete (which takes FOR UPDATE before it checks the repository is empty and removes it) from
-   * passing a push's uncommitted rows, and it lets pushes into one repository commit side by side. An upsert
-   * (ON CONFLICT DO UPDATE) locked the row exclusively, so every manifest PUT and blob commit in a repository
-   * waited for the previous one's commit: tag creation ran at half distribution's rate (docs/performance.md).
-   */
-  async ensure(db: EntityManager, projectId: number, projectPath: string, path: string): Promise<ImageRepositoryRow> {
-    const name = repositoryNameIn(projectPath, path);
-    for (;;) {
-      const rows = await typedQuery<ImageRepositoryRow>(db, ENSURE, [projectId, path, name]);
-      // Neither: a concurrent first push created the row after this statement's snapshot; the next one sees it.
-      if (rows.length > 0) return rows[0];
-    }
   }
 
   async listPaths(db: EntityManager, limit: number, after?: string, projectIds?: number[]): Promise<string[]> {

@@ -7,7 +7,7 @@ import { ENSURE_REPOSITORY_CTES, ImageRepositoryRow, repositoryNameIn } from './
 /**
  * What a manifest PUT reads once its transaction holds the project's protection lock, in ONE round trip instead
  * of three: the project's protection rules, the repository (created on its first push, share-locked as
- * ImageRepositoryRepository.ensure does) and the sizes of the referenced blobs the repository links, share-locked
+ * ENSURE_REPOSITORY_CTES says) and the sizes of the referenced blobs the repository links, share-locked
  * in digest order against GC as BlobRepository.lockLinkedSizes does. A repository created by this statement links
  * nothing yet, so its sizes are empty, as they would be read after it. $1 project, $2 path, $3 name, $4 digests.
  */

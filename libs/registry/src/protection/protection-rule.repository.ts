@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { execute, prepared, queryOne, typedQuery } from '@cargohold/db';
+import { execute, prepared, queryOne, sqlInteger, typedQuery } from '@cargohold/db';
 import { RepositoryProtectionRule, TagProtectionRule } from './protection-rules';
 
 /** First key of the advisory lock that orders rule changes against pushes and deletes ("prot"). */
@@ -70,6 +70,11 @@ export function rulesFromRows(projectId: number, rows: readonly ProtectionRuleRo
 export class ProtectionRuleRepository {
   async lockShared(db: EntityManager, projectId: number): Promise<void> {
     await execute(db, LOCK_SHARED, [PROTECTION_LOCK, projectId]);
+  }
+
+  /** lockShared's statement as parameterless SQL, to open a transaction with (transactionOpenedWith). */
+  lockSharedSql(projectId: number): string {
+    return `SELECT pg_advisory_xact_lock_shared(${PROTECTION_LOCK}, (${sqlInteger(projectId)}::bigint % 2147483647)::int)`;
   }
 
   async lockExclusive(db: EntityManager, projectId: number): Promise<void> {
