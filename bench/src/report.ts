@@ -114,7 +114,7 @@ measured by the same client in the same mode and size, verified pulls with one c
 (CPU time of the server process per GiB pushed; cargohold's PostgreSQL work is not in it) it is the sink's CPU:
 what receiving and hashing alone cost.
 ${notesOnFigures.length > 0 ? `\n${notesOnFigures.join('\n')}\n` : ''}
-## Targets (issue 10)
+## Targets (issues 10 and 24)
 
 | target | measured | result |
 | --- | ---: | --- |

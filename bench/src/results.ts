@@ -81,8 +81,9 @@ export function checkTargets(results: Results): TargetCheck[] {
       const label = results.figures.get(id)!.label;
       checks.push({ target: `${label}: ≥ 2.0x distribution`, pass: ratio === undefined ? undefined : ratio >= 2, measured: `${fmt(ratio)}x` });
       checks.push({
-        target: `${label}: ≥ 65% of one core's loopback receive+hash`,
-        pass: fraction === undefined ? undefined : fraction >= 0.65,
+        // Issue 24 raised issue 10's 65 % to 75 %.
+        target: `${label}: ≥ 75% of one core's loopback receive+hash`,
+        pass: fraction === undefined ? undefined : fraction >= 0.75,
         measured: fraction === undefined ? 'n/a' : `${(fraction * 100).toFixed(0)}%`,
       });
     }
@@ -107,7 +108,7 @@ export function checkTargets(results: Results): TargetCheck[] {
     ['repush', 2, 're-push of a 5-layer image under a new tag: ≥ 2.0x distribution'],
     ['mount.rps', 2, 'cross-repository mount: ≥ 2.0x distribution'],
     ['tags.full', 1, 'tags/list of 10 000 tags in one request: ≥ 1.0x distribution'],
-    ['skopeo.push', 1.2, 'skopeo push: ≥ 1.2x distribution'],
+    ['skopeo.push.8', 1.2, 'skopeo push, 5 layers × 8 MiB: ≥ 1.2x distribution'],
   ];
   for (const [id, minimum, target] of ratioTargets) {
     if (!results.figures.has(id)) continue;

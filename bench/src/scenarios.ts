@@ -20,7 +20,8 @@ export interface BenchOptions {
   manifestConnections: number;
   tagCount: number;
   skopeoLayers: number;
-  skopeoLayerMiB: number;
+  /** Layer sizes of the skopeo figures, one image of `skopeoLayers` layers per size. */
+  skopeoLayerSizesMiB: number[];
 }
 
 export interface BenchContext {
@@ -272,25 +273,31 @@ export async function tagLists(ctx: BenchContext): Promise<void> {
 }
 
 export async function skopeoCopies(ctx: BenchContext): Promise<void> {
+  for (const sizeMiB of ctx.options.skopeoLayerSizesMiB) await skopeoCopiesOf(ctx, sizeMiB);
+}
+
+async function skopeoCopiesOf(ctx: BenchContext, layerMiB: number): Promise<void> {
   const { results, options } = ctx;
-  const image = `${options.skopeoLayers} layers × ${options.skopeoLayerMiB} MiB`;
-  results.define('skopeo.push', `skopeo copy push, ${image}`, 's', { higherIsBetter: false });
-  results.define('skopeo.pull', `skopeo copy pull, ${image}`, 's', { higherIsBetter: false });
+  const image = `${options.skopeoLayers} layers × ${layerMiB} MiB`;
+  const pushId = `skopeo.push.${layerMiB}`;
+  const pullId = `skopeo.pull.${layerMiB}`;
+  results.define(pushId, `skopeo copy push, ${image}`, 's', { higherIsBetter: false });
+  results.define(pullId, `skopeo copy pull, ${image}`, 's', { higherIsBetter: false });
   const name = `${BENCH_PROJECT}/skopeo`;
   for (let run = 0; run < options.runs; run++) {
     // A fresh image per run (random, incompressible layers): a registry must receive every byte every time.
     const layout = buildOciLayout(mkdtempSync(path.join(ctx.workDir, 'layout-')), 'bench', [
-      { layers: Array.from({ length: options.skopeoLayers }, (_, i) => ({ [`layer-${i}.bin`]: randomBytes(options.skopeoLayerMiB * MiB) })) },
+      { layers: Array.from({ length: options.skopeoLayers }, (_, i) => ({ [`layer-${i}.bin`]: randomBytes(layerMiB * MiB) })) },
     ]);
     for (const target of [ctx.ours, ctx.distribution]) {
-      const tag = `run${run}-${nonce}`;
+      const tag = `run${run}-${layerMiB}-${nonce}`;
       const ref = `docker://${target.host}/${name}:${tag}`;
       const destCreds = target.creds ? ['--dest-creds', target.creds] : [];
       const srcCreds = target.creds ? ['--src-creds', target.creds] : [];
       settleDisk();
       let started = process.hrtime.bigint();
       await runClient('skopeo', ['copy', '--retry-times', '0', '--dest-tls-verify=false', ...destCreds, `oci:${layout.dir}:bench`, ref]);
-      results.add('skopeo.push', target.key, Number(process.hrtime.bigint() - started) / 1e9);
+      results.add(pushId, target.key, Number(process.hrtime.bigint() - started) / 1e9);
       const out = mkdtempSync(path.join(ctx.workDir, 'pulled-'));
       // Both pulls start from the same page cache (empty): otherwise the one after distribution's push (which
       // filled the cache) and the one after ours (O_DIRECT, which does not) would write skopeo's output into
@@ -299,15 +306,15 @@ export async function skopeoCopies(ctx: BenchContext): Promise<void> {
       try {
         started = process.hrtime.bigint();
         await runClient('skopeo', ['copy', '--retry-times', '0', '--src-tls-verify=false', ...srcCreds, ref, `dir:${out}`]);
-        results.add('skopeo.pull', target.key, Number(process.hrtime.bigint() - started) / 1e9);
+        results.add(pullId, target.key, Number(process.hrtime.bigint() - started) / 1e9);
       } finally {
         rmSync(out, { recursive: true, force: true });
       }
     }
     rmSync(layout.dir, { recursive: true, force: true });
   }
-  ctx.log(progress(results, 'skopeo.push'));
-  ctx.log(progress(results, 'skopeo.pull'));
+  ctx.log(progress(results, pushId));
+  ctx.log(progress(results, pullId));
 }
 
 function label(sizeMiB: number): string {
