@@ -1,7 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { execute } from '@cargohold/db';
 import { BlobStore } from '@cargohold/storage';
-import { queueBlobReview } from '../data/blob.repository';
 import { queueManifestReview } from '../data/tag.repository';
 import { ClaimedBlob, GcBatchRepository } from './gc-batch.repository';
 import { GcRepository, ManifestUnderReview } from './gc.repository';
@@ -43,13 +42,8 @@ export class BatchReviewer {
     const changed = new Set<string>();
     const skipped = await this.db.transaction(async (db) => {
       await this.sql.lockBlobs(db, digests);
-      const locked = await this.batch.tryLockManifests(db, ids);
-      const lockedIds = new Set(locked.map((m) => m.id));
-      const claimed = await this.batch.claimManifestReviews(db, [...lockedIds]);
-      // Not locked and still there: a push holds it. Gone: deleted meanwhile, its queue row with it.
-      const held = await this.batch.existingManifests(db, ids.filter((id) => !lockedIds.has(id)));
-      const left = [...held, ...locked.filter((m) => !claimed.has(m.id)).map((m) => m.id)];
-      const under = locked.filter((m) => claimed.has(m.id));
+      // Left: a push or another collector holds the manifest or its queue row. Gone: deleted meanwhile, queue row too.
+      const { under, left } = await this.batch.lockAndClaimManifests(db, ids);
       result.manifestsReviewed += under.length;
       const facts = await this.batch.manifestFacts(db, under.map((m) => m.id), delay);
       const kept: number[] = [];
@@ -73,14 +67,13 @@ export class BatchReviewer {
   private async deleteManifests(db: EntityManager, dangling: ManifestUnderReview[], lists: Map<number, string[]>, result: GcResult): Promise<void> {
     const delay = this.options.reviewDelaySeconds;
     const ids = dangling.map((m) => m.id);
-    const dependants = await this.batch.dependants(db, ids);
-    await this.batch.deleteManifests(db, ids);
+    const dependants = await this.batch.deleteManifests(db, ids);
     result.manifestsDeleted += ids.length;
     // After the kept items' queue rows were dropped: a child kept by an index deleted here is queued again.
     await queueManifestReview(db, dependants, delay, 'parent_deleted');
     const pairs = dangling.flatMap((m) => lists.get(m.id)!.map((digest) => ({ repositoryId: m.repositoryId, digest })));
-    result.linksRemoved += await this.batch.removeUnusedLinks(db, pairs, delay);
-    await queueBlobReview(db, [...new Set(pairs.map((p) => p.digest))].sort(), delay, 'manifest_deleted');
+    // Reviewed even when still linked elsewhere: the review rechecks and simply drops what is in use.
+    result.linksRemoved += await this.batch.releaseBlobs(db, pairs, delay);
   }
 
   /**

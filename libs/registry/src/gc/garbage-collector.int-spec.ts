@@ -463,6 +463,34 @@ describe('GarbageCollector (PostgreSQL, filesystem store)', () => {
     expect(await blobQueue()).toEqual([]);
   });
 
+  it('batch of manifest reviews: a manifest whose row a push holds is left queued while the rest of the batch goes', async () => {
+    const repo = await repository('gc/project/held-manifest');
+    const configs = [await blob(10), await blob(20)];
+    for (const digest of configs) await link(repo, digest);
+    const [held, free] = [await manifest(repo, [configs[0]]), await manifest(repo, [configs[1]])];
+    for (const m of [held, free]) await queueManifest(m.id);
+    const push = dataSource.createQueryRunner();
+    await push.connect();
+    await push.startTransaction();
+    try {
+      // What a tag PUT or a deleted tag's restore does with an existing manifest: share-lock its row.
+      await push.query(`SELECT 1 FROM manifests WHERE id = $1 FOR SHARE`, [held.id]);
+      const during = await collector().review();
+      expect(during).toMatchObject({ manifestsReviewed: 1, manifestsDeleted: 1, blobsDeleted: 1, bytesReclaimed: 20, skipped: 1 });
+      expect(await manifestIds()).toEqual([held.id]);
+      expect(await manifestQueue()).toEqual([held.id]);
+      expect(await stored(configs[0])).toBe(true);
+    } finally {
+      await push.rollbackTransaction();
+      await push.release();
+    }
+
+    const later = await collector().review();
+    expect(later).toMatchObject({ manifestsDeleted: 1, blobsDeleted: 1, bytesReclaimed: 10, skipped: 0 });
+    expect(await manifestIds()).toEqual([]);
+    expect(await stored(configs[0])).toBe(false);
+  });
+
   it('carries on after one review fails, leaving that item queued', async () => {
     const failing = await blob(10);
     const fine = await blob(20);

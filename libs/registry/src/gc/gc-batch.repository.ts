@@ -29,34 +29,43 @@ export class GcBatchRepository {
     return lists;
   }
 
-  /** Locks, without waiting, those of the manifests nobody else holds; returns them. */
-  async tryLockManifests(db: EntityManager, manifestIds: number[]): Promise<ManifestUnderReview[]> {
-    const rows = await typedQuery<ManifestUnderReview>(
+  /**
+   * Tries the manifest rows without waiting, then, without waiting either, the queue rows of those it locked that are
+   * still due, in one statement (neither waits, so their order cannot deadlock; the caller already holds the blobs).
+   * `under`: locked and claimed, to be rechecked by a later statement (whose snapshot sees everything committed
+   * before these locks were taken). `left`: a push or another collector holds the manifest or its queue row (or the
+   * review is no longer due). A manifest that is gone is in neither: its queue row went with it.
+   */
+  async lockAndClaimManifests(db: EntityManager, manifestIds: number[]): Promise<{ under: ManifestUnderReview[]; left: number[] }> {
+    const rows = await typedQuery<ManifestUnderReview & { claimed: boolean; present: boolean }>(
       db,
-      `SELECT m.id, m.repository_id AS "repositoryId", r.path AS "repositoryPath", m.digest, m.subject_digest AS "subjectDigest"
-         FROM manifests m JOIN repositories r ON r.id = m.repository_id
-        WHERE m.id = ANY($1::bigint[]) ORDER BY m.id FOR UPDATE OF m SKIP LOCKED`,
+      `WITH locked AS MATERIALIZED (
+         SELECT m.id, m.repository_id, m.digest, m.subject_digest FROM manifests m
+          WHERE m.id = ANY($1::bigint[]) ORDER BY m.id FOR UPDATE SKIP LOCKED),
+       claimed AS MATERIALIZED (
+         SELECT q.manifest_id FROM gc_manifest_review_queue q
+          WHERE q.manifest_id IN (SELECT id FROM locked) AND q.review_after <= now() ORDER BY q.manifest_id FOR UPDATE OF q SKIP LOCKED)
+       SELECT i.id, l.repository_id AS "repositoryId", r.path AS "repositoryPath", l.digest, l.subject_digest AS "subjectDigest",
+              (c.manifest_id IS NOT NULL) AS claimed,
+              (l.id IS NOT NULL OR EXISTS (SELECT 1 FROM manifests x WHERE x.id = i.id)) AS present
+         FROM unnest($1::bigint[]) AS i(id)
+         LEFT JOIN locked l ON l.id = i.id
+         LEFT JOIN claimed c ON c.manifest_id = i.id
+         LEFT JOIN repositories r ON r.id = l.repository_id
+        ORDER BY i.id`,
       [manifestIds],
     );
-    return rows.map((row) => ({ ...row, id: Number(row.id), repositoryId: Number(row.repositoryId) }));
-  }
-
-  async existingManifests(db: EntityManager, manifestIds: number[]): Promise<Set<number>> {
-    if (manifestIds.length === 0) return new Set();
-    const rows = await typedQuery<{ id: number }>(db, `SELECT id FROM manifests WHERE id = ANY($1::bigint[])`, [manifestIds]);
-    return new Set(rows.map((row) => Number(row.id)));
-  }
-
-  /** Locks the queue rows still due that no other collector holds; returns their manifest ids. */
-  async claimManifestReviews(db: EntityManager, manifestIds: number[]): Promise<Set<number>> {
-    if (manifestIds.length === 0) return new Set();
-    const rows = await typedQuery<{ id: number }>(
-      db,
-      `SELECT manifest_id AS id FROM gc_manifest_review_queue
-        WHERE manifest_id = ANY($1::bigint[]) AND review_after <= now() ORDER BY manifest_id FOR UPDATE SKIP LOCKED`,
-      [manifestIds],
-    );
-    return new Set(rows.map((row) => Number(row.id)));
+    const under: ManifestUnderReview[] = [];
+    const left: number[] = [];
+    for (const row of rows) {
+      const id = Number(row.id);
+      if (row.claimed) {
+        under.push({ id, repositoryId: Number(row.repositoryId), repositoryPath: row.repositoryPath, digest: row.digest, subjectDigest: row.subjectDigest });
+      } else if (row.present) {
+        left.push(id);
+      }
+    }
+    return { under, left };
   }
 
   /**
@@ -116,30 +125,35 @@ export class GcBatchRepository {
     );
   }
 
-  /** Children of the indexes and referrers of the subjects about to be deleted, except those deleted with them. */
-  async dependants(db: EntityManager, manifestIds: number[]): Promise<number[]> {
+  /**
+   * Deletes the manifests (their blob lists, references as parent and queue rows cascade) and returns what depended
+   * on them: children of the indexes and referrers of the subjects among them, except those deleted with them. One
+   * statement: the dependants are read from its snapshot, before the cascades run.
+   */
+  async deleteManifests(db: EntityManager, manifestIds: number[]): Promise<number[]> {
     const rows = await typedQuery<{ id: number }>(
       db,
-      `SELECT child_id AS id FROM manifest_references WHERE parent_id = ANY($1::bigint[]) AND child_id <> ALL($1::bigint[])
-       UNION
-       SELECT s.id FROM manifests m JOIN manifests s ON s.repository_id = m.repository_id AND s.subject_digest = m.digest
-        WHERE m.id = ANY($1::bigint[]) AND s.id <> ALL($1::bigint[])`,
+      `WITH dependants AS MATERIALIZED (
+         SELECT child_id AS id FROM manifest_references WHERE parent_id = ANY($1::bigint[]) AND child_id <> ALL($1::bigint[])
+         UNION
+         SELECT s.id FROM manifests m JOIN manifests s ON s.repository_id = m.repository_id AND s.subject_digest = m.digest
+          WHERE m.id = ANY($1::bigint[]) AND s.id <> ALL($1::bigint[])),
+       gone AS (DELETE FROM manifests WHERE id = ANY($1::bigint[]))
+       SELECT id FROM dependants ORDER BY id`,
       [manifestIds],
     );
     return rows.map((row) => Number(row.id));
   }
 
-  /** Deletes the manifests; their blob lists, references as parent and queue rows cascade. */
-  async deleteManifests(db: EntityManager, manifestIds: number[]): Promise<void> {
-    await execute(db, `DELETE FROM manifests WHERE id = ANY($1::bigint[])`, [manifestIds]);
-  }
-
   /**
-   * GcRepository.removeUnusedLink for many (repository, blob) pairs in one statement. The caller holds the rows of
-   * all these blobs locked, which every manifest push referencing one of them also takes, so no new reference can
-   * appear meanwhile; the statement runs after the manifests' delete, so it sees them gone.
+   * After the manifests' delete (an earlier statement, so this one sees them gone): removes each (repository, blob)
+   * link that no manifest of the repository uses any more and that is older than `minAgeSeconds` (a fresh link is an
+   * upload waiting for its manifest; GcRepository.removeUnusedLink), and queues every one of the blobs for review
+   * `minAgeSeconds` from now, in one statement. The caller holds the rows of all these blobs locked, which every
+   * manifest push referencing one of them also takes, so no new reference can appear meanwhile. Returns how many
+   * links went.
    */
-  async removeUnusedLinks(db: EntityManager, pairs: Array<{ repositoryId: number; digest: string }>, minAgeSeconds: number): Promise<number> {
+  async releaseBlobs(db: EntityManager, pairs: Array<{ repositoryId: number; digest: string }>, minAgeSeconds: number): Promise<number> {
     if (pairs.length === 0) return 0;
     const [row] = await typedQuery<{ removed: number }>(
       db,
@@ -150,7 +164,11 @@ export class GcBatchRepository {
             AND NOT EXISTS (
               SELECT 1 FROM manifest_blobs mb JOIN manifests m ON m.id = mb.manifest_id
                WHERE mb.blob_digest = rb.blob_digest AND m.repository_id = rb.repository_id)
-         RETURNING 1)
+         RETURNING 1),
+       queued AS (
+         INSERT INTO gc_blob_review_queue (blob_digest, review_after, reason)
+         SELECT d, now() + make_interval(secs => $3), 'manifest_deleted' FROM (SELECT DISTINCT d FROM pairs) AS digests ORDER BY d
+         ON CONFLICT (blob_digest) DO UPDATE SET review_after = EXCLUDED.review_after, reason = EXCLUDED.reason)
        SELECT count(*)::int AS removed FROM gone`,
       [pairs.map((p) => p.repositoryId), pairs.map((p) => p.digest), minAgeSeconds],
     );
