@@ -90,12 +90,24 @@ export class TagRepository {
    * could not be, and a page deep in a walk of a million tags would read every name before it).
    */
   async listNamesByPath(db: EntityManager, path: string, limit: number, after?: string): Promise<{ status: string | null; names: string[] } | null> {
-    return after === undefined ? queryOne(db, LIST_FIRST_NAMES, [path, limit]) : queryOne(db, LIST_NAMES_AFTER, [path, limit, after]);
+    const row = await (after === undefined ? queryOne<ListedNames>(db, LIST_FIRST_NAMES, [path, limit]) : queryOne<ListedNames>(db, LIST_NAMES_AFTER, [path, limit, after]));
+    return row && { status: row.status, names: row.names === '' ? [] : row.names.split(' ') };
   }
 }
 
+interface ListedNames {
+  status: string | null;
+  /** The page's names joined by spaces. */
+  names: string;
+}
+
+/**
+ * The names come as one space-joined text, not a text[]: node-postgres parses an array literal character by
+ * character (15-20 ms for 10 000 names, the whole cost of a cold tags/list walk), a split costs 0.5 ms. Tag names
+ * never contain a space (the reference grammar: letters, digits, `_`, `.`, `-`).
+ */
 const listNamesSql = (after: string) =>
-  `SELECT r.status, (SELECT coalesce(array_agg(name), '{}') FROM (
+  `SELECT r.status, (SELECT coalesce(string_agg(name, ' '), '') FROM (
           SELECT name FROM tags WHERE repository_id = r.id ${after} ORDER BY name LIMIT $2) page) AS names
      FROM repositories r WHERE r.path = $1`;
 const LIST_FIRST_NAMES = prepared('tags_list_first', listNamesSql(''));
