@@ -43,8 +43,11 @@ export class JwtAuthController {
     const actor = await this.throttle.attempt(address, () => this.credentials.authenticateBasic(basic.username, basic.password));
     // The audit trail gets the name tried and the source address, never the secret. recordLogin never rejects.
     const audited = this.audit.recordLogin({ username: basic.username, actor, ipAddress: address, service: 'container_registry' });
-    const issuing: Promise<IssuedToken> = actor === null ? Promise.reject(IamError.unauthorized(ACCESS_DENIED)) : this.tokens.issue(actor, scopes);
-    const [issued] = await Promise.allSettled([issuing, audited]);
+    if (actor === null) {
+      await audited;
+      throw IamError.unauthorized(ACCESS_DENIED);
+    }
+    const [issued] = await Promise.allSettled([this.tokens.issue(actor, scopes), audited]);
     if (issued.status === 'rejected') throw issued.reason;
     return issued.value;
   }

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { execute, prepared, queryOne, typedQuery } from '@cargohold/db';
-import { ENSURE_REPOSITORY_CTES, ImageRepositoryRow, repositoryNameIn } from './image-repository.repository';
+import { ENSURE_REPOSITORY_CTES, ImageRepositoryRow, repositoryFromJson, repositoryNameIn } from './image-repository.repository';
 
 export interface LinkedBlob {
   digest: string;
@@ -25,12 +25,6 @@ const UPSERT_AND_LOCK = prepared(
 );
 
 /**
- * Linking a blob to a repository: the link row, and the blob's review for GC cancelled (a blob pushed again is no
- * longer garbage). created_at is refreshed on a re-push: GC keeps links younger than its review delay, so a blob
- * uploaded again for a manifest that is about to be pushed survives the review of the manifest that last used it.
- * LINK also ends the upload session it is given, so the session's row goes with the commit that records the blob.
- */
-/**
  * An upload's commit, its first statement: the repository ensured (share-locked or created, ENSURE_REPOSITORY_CTES
  * with $1-$3), then the blob row $4 inserted with size $5 or, when it exists, locked FOR UPDATE as UPSERT_AND_LOCK
  * does, both under a one-time filter on the repository so the rows are locked in that order (see MOUNT).
@@ -40,7 +34,6 @@ const UPSERT_AND_LOCK = prepared(
 const ENSURE_AND_UPSERT = prepared(
   'blob_commit_lock',
   `WITH ${ENSURE_REPOSITORY_CTES},
-        repository AS (SELECT * FROM existing UNION ALL SELECT * FROM created),
         inserted AS (
           INSERT INTO blobs (digest, size) SELECT $4, $5 WHERE EXISTS (SELECT 1 FROM repository)
           ON CONFLICT (digest) DO NOTHING RETURNING digest),
@@ -63,7 +56,6 @@ const ENSURE_AND_UPSERT = prepared(
 const MOUNT = prepared(
   'blob_mount',
   `WITH ${ENSURE_REPOSITORY_CTES},
-        repository AS (SELECT id FROM existing UNION ALL SELECT id FROM created),
         locked AS (SELECT digest FROM blobs WHERE digest = $4 AND EXISTS (SELECT 1 FROM repository) FOR UPDATE),
         linked AS (
           INSERT INTO repository_blobs (repository_id, blob_digest) SELECT r.id, l.digest FROM repository r, locked l
@@ -72,6 +64,12 @@ const MOUNT = prepared(
    SELECT (SELECT count(*) FROM repository)::int AS repositories, EXISTS (SELECT 1 FROM linked) AS linked`,
 );
 
+/**
+ * Linking a blob to a repository: the link row, and the blob's review for GC cancelled (a blob pushed again is no
+ * longer garbage). created_at is refreshed on a re-push: GC keeps links younger than its review delay, so a blob
+ * uploaded again for a manifest that is about to be pushed survives the review of the manifest that last used it.
+ * LINK also ends the upload session it is given, so the session's row goes with the commit that records the blob.
+ */
 const LINK = prepared(
   'blob_link',
   `WITH linked AS (
@@ -82,11 +80,10 @@ const LINK = prepared(
    SELECT count(*) FROM linked`,
 );
 
-/** Every manifest PUT: the sizes of the blobs it references that the repository links, share-locked against GC. */
 /**
- * The sizes of the blobs `digests` (an array expression) that repository `repositoryId` (an expression) links,
- * share-locked in digest order: the order GC takes blob rows in. The manifest PUT's reads embed it
- * (ManifestPushReadRepository).
+ * Every manifest PUT: the sizes of the blobs `digests` (an array expression) that repository `repositoryId` (an
+ * expression) links, share-locked in digest order: the order GC takes blob rows in. The manifest PUT's reads embed
+ * it (ManifestPushReadRepository).
  */
 export function lockLinkedSizesSql(repositoryId: string, digests: string): string {
   return `SELECT b.digest, b.size FROM blobs b
@@ -129,7 +126,7 @@ export class BlobRepository {
     const name = repositoryNameIn(project.fullPath, path);
     for (;;) {
       const row = await queryOne<{ repository: ImageRepositoryRow | null; held: boolean }>(db, ENSURE_AND_UPSERT, [project.id, path, name, digest, size]);
-      if (row?.repository && row.held) return { ...row.repository, id: Number(row.repository.id), projectId: Number(row.repository.projectId) };
+      if (row?.repository && row.held) return repositoryFromJson(row.repository);
     }
   }
 

@@ -14,8 +14,8 @@ const COLUMNS = `id, project_id AS "projectId", path, name, status`;
 /**
  * The repository a push writes into, created on its first push; concurrent first pushes converge on one row.
  * `existing` (the repository at path $2, share-locked) and `created` (inserted for project $1 with name $3 when it
- * does not exist): one of them has the row, or neither when a concurrent first push created it after the
- * statement's snapshot (the caller runs its statement again). Part of every statement that writes into a
+ * does not exist), joined in `repository`: one of them has the row, or neither when a concurrent first push created
+ * it after the statement's snapshot (the caller runs its statement again). Part of every statement that writes into a
  * repository: an upload's commit and a mount (BlobRepository), the manifest PUT's reads (ManifestPushReadRepository).
  *
  * The row is only share-locked (FOR KEY SHARE) until the caller's transaction ends: that is enough to keep a
@@ -27,7 +27,13 @@ const COLUMNS = `id, project_id AS "projectId", path, name, status`;
 export const ENSURE_REPOSITORY_CTES = `existing AS (SELECT ${COLUMNS} FROM repositories WHERE path = $2 FOR KEY SHARE),
         created AS (
           INSERT INTO repositories (project_id, path, name) SELECT $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
-          ON CONFLICT (path) DO NOTHING RETURNING ${COLUMNS})`;
+          ON CONFLICT (path) DO NOTHING RETURNING ${COLUMNS}),
+        repository AS (SELECT * FROM existing UNION ALL SELECT * FROM created)`;
+
+/** The `repository` CTE's row as `row_to_json` returns it (bigints as JSON numbers, typed again here). */
+export function repositoryFromJson(row: ImageRepositoryRow): ImageRepositoryRow {
+  return { ...row, id: Number(row.id), projectId: Number(row.projectId) };
+}
 
 
 /** A repository's name: its path below the project's ('' for the project's own path). */

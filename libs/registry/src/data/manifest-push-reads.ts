@@ -2,7 +2,7 @@ import { EntityManager } from 'typeorm';
 import { prepared, queryOne } from '@cargohold/db';
 import { ProjectRules, ProtectionRuleRow, rulesFromRows, RULES_OF_PROJECT_SQL } from '../protection/protection-rule.repository';
 import { lockLinkedSizesSql } from './blob.repository';
-import { ENSURE_REPOSITORY_CTES, ImageRepositoryRow, repositoryNameIn } from './image-repository.repository';
+import { ENSURE_REPOSITORY_CTES, ImageRepositoryRow, repositoryFromJson, repositoryNameIn } from './image-repository.repository';
 
 /**
  * What a manifest PUT reads once its transaction holds the project's protection lock, in ONE round trip instead
@@ -15,7 +15,6 @@ const PUSH_READS = prepared(
   'manifest_push_reads',
   `WITH rules AS (${RULES_OF_PROJECT_SQL}),
         ${ENSURE_REPOSITORY_CTES},
-        repository AS (SELECT * FROM existing UNION ALL SELECT * FROM created),
         sizes AS (${lockLinkedSizesSql('(SELECT id FROM repository)', '$4::text[]')})
    SELECT (SELECT row_to_json(repository) FROM repository) AS repository,
           COALESCE((SELECT json_agg(rules) FROM rules), '[]'::json) AS rules,
@@ -41,8 +40,7 @@ export class ManifestPushReadRepository {
       );
       // No repository: a concurrent first push created it after this statement's snapshot; the next one sees it.
       if (!row?.repository) continue;
-      const repository = { ...row.repository, id: Number(row.repository.id), projectId: Number(row.repository.projectId) };
-      return { rules: rulesFromRows(project.id, row.rules), repository, blobSizes: new Map(row.sizes.map((b) => [b.digest, Number(b.size)])) };
+      return { rules: rulesFromRows(project.id, row.rules), repository: repositoryFromJson(row.repository), blobSizes: new Map(row.sizes.map((b) => [b.digest, Number(b.size)])) };
     }
   }
 }

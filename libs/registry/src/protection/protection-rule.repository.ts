@@ -86,7 +86,6 @@ export class ProtectionRuleRepository {
     return rulesFromRows(projectId, await typedQuery<ProtectionRuleRow>(db, RULES_OF_PROJECT, [projectId]));
   }
 
-
   async list<K extends RuleKind>(db: EntityManager, kind: K, projectId: number): Promise<RuleRow<K>[]> {
     return typedQuery<RuleRow<K>>(db, `SELECT ${columns(kind)} FROM ${TABLE[kind]} WHERE project_id = $1 ORDER BY id`, [projectId]);
   }
