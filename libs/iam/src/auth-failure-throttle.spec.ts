@@ -55,6 +55,31 @@ describe('AuthFailureThrottle', () => {
     expect(counts.has('1.2.3.4')).toBe(false);
   });
 
+  it('leaves the shared count alone on a success from an address it knows no failure of', async () => {
+    const calls: string[] = [];
+    const counts = new Map<string, number>([['5.6.7.8', 3]]);
+    const shared: SharedFailureCounter = {
+      increment: async (key) => {
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        return counts.get(key)!;
+      },
+      clear: async (key) => {
+        calls.push(key);
+        counts.delete(key);
+      },
+    };
+    const options = { freeFailures: 2, baseDelayMs: 100, maxDelayMs: 1000, windowMs: 60_000, maxEntries: 10 };
+    const throttle = new AuthFailureThrottle(options, () => clock, shared);
+    throttle.recordSuccess('5.6.7.8');
+    await new Promise((resolve) => setImmediate(resolve));
+    // No Redis call for the common case (a login with nothing to forget here), and the other replicas' failures stay.
+    expect(calls).toEqual([]);
+    throttle.recordFailure('5.6.7.8');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(counts.get('5.6.7.8')).toBe(4);
+    expect(throttle.penaltyMs('5.6.7.8')).toBe(200);
+  });
+
   it('works on its own when the shared counter fails', async () => {
     const failing: SharedFailureCounter = { increment: async () => Promise.reject(new Error('redis is reconnecting')), clear: async () => Promise.reject(new Error('down')) };
     const throttle = new AuthFailureThrottle({ freeFailures: 1, baseDelayMs: 100, maxDelayMs: 1000, windowMs: 60_000, maxEntries: 10 }, () => clock, failing);

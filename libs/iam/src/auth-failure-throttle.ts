@@ -79,9 +79,14 @@ export class AuthFailureThrottle {
       .catch(() => undefined);
   }
 
+  /**
+   * Forgets `key`'s failures here and, when this process knew of any, across replicas. A success from an address
+   * this process has no failure for (every docker push and pull asks for a token) costs no Redis round trip; failures
+   * only other replicas counted then stay until their window ends, so this is never more lenient than clearing.
+   */
   recordSuccess(key: string): void {
-    this.entries.delete(key);
-    this.shared?.clear(key).catch(() => undefined);
+    const knewFailures = this.entries.delete(key);
+    if (knewFailures) this.shared?.clear(key).catch(() => undefined);
   }
 
   /**

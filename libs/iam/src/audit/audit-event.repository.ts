@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { execute, queryOne } from '@cargohold/db';
+import { execute, prepared, queryOne } from '@cargohold/db';
 import { PageRequest, Paged, pagedQuery } from '../data/paging';
 
 export type AuditEntityType = 'User' | 'Project' | 'Group' | 'Gitlab::Audit::InstanceScope';
@@ -50,6 +50,22 @@ const COLUMNS = `id, author_id AS "authorId", author_name AS "authorName", autho
 const INSERT_COLUMNS =
   'author_id, author_name, author_kind, entity_type, entity_id, entity_path, event_name, target_type, target_id, target_details, details, ip_address';
 
+/**
+ * Prepared: every docker login (/jwt/auth on each push and pull) appends one row, so the statement is parsed and
+ * planned once per connection rather than per login.
+ */
+const INSERT_EVENT = prepared('audit_event_insert', `INSERT INTO audit_events (${INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`);
+
+/** The failed-login counter (FailedLoginWindows): one row per window and key, `details.count` incremented. */
+const INSERT_OR_COUNT_EVENT = prepared(
+  'audit_event_insert_or_count',
+  `INSERT INTO audit_events (${INSERT_COLUMNS}, aggregate_key)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+   ON CONFLICT (aggregate_key) WHERE aggregate_key IS NOT NULL
+   DO UPDATE SET details = audit_events.details
+     || jsonb_build_object('count', COALESCE((audit_events.details->>'count')::bigint, 1) + 1, 'last_at', to_jsonb(now()))`,
+);
+
 /** Parameters $1..$12 for INSERT_COLUMNS; `details` is passed apart because insertOrCount stores it with a count. */
 function insertValues(event: NewAuditEvent, details: Record<string, unknown>): unknown[] {
   return [
@@ -71,12 +87,7 @@ function insertValues(event: NewAuditEvent, details: Record<string, unknown>): u
 /** The append-only `audit_events` table. */
 export class AuditEventRepository {
   async insert(db: EntityManager, event: NewAuditEvent): Promise<void> {
-    await execute(
-      db,
-      `INSERT INTO audit_events (${INSERT_COLUMNS})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      insertValues(event, event.details),
-    );
+    await execute(db, INSERT_EVENT, insertValues(event, event.details));
   }
 
   /**
@@ -84,15 +95,7 @@ export class AuditEventRepository {
    * time: one statement, atomic across replicas (ux_audit_events_on_aggregate_key).
    */
   async insertOrCount(db: EntityManager, event: NewAuditEvent, aggregateKey: string): Promise<void> {
-    await execute(
-      db,
-      `INSERT INTO audit_events (${INSERT_COLUMNS}, aggregate_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (aggregate_key) WHERE aggregate_key IS NOT NULL
-       DO UPDATE SET details = audit_events.details
-         || jsonb_build_object('count', COALESCE((audit_events.details->>'count')::bigint, 1) + 1, 'last_at', to_jsonb(now()))`,
-      [...insertValues(event, { ...event.details, count: 1 }), aggregateKey],
-    );
+    await execute(db, INSERT_OR_COUNT_EVENT, [...insertValues(event, { ...event.details, count: 1 }), aggregateKey]);
   }
 
   /** Newest first; uses ix_audit_events_on_entity_and_created_at or ix_audit_events_on_created_at. */
