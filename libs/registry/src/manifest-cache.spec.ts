@@ -165,4 +165,23 @@ describe('ManifestCache', () => {
     expect(cache.tagNameList('l/c')).toBeUndefined();
     expect(cache.tagNameList('l/b')).toHaveLength(60_000);
   });
+
+  it('remembers a tag list too long to cache for a minute, through invalidations, and not while disabled', () => {
+    let now = 0;
+    const cache = new ManifestCache({ ttlMs: 1000 }, () => now);
+    cache.markTagListTooLong('a/b');
+    expect(cache.tagListTooLong('a/b')).toBe(true);
+    expect(cache.tagListTooLong('a/c')).toBe(false);
+    cache.invalidate(['a/b']);
+    now = 59_999;
+    expect(cache.tagListTooLong('a/b')).toBe(true);
+    now = 60_000;
+    expect(cache.tagListTooLong('a/b')).toBe(false);
+    cache.markTagListTooLong('a/b');
+    cache.setEnabled(false);
+    expect(cache.tagListTooLong('a/b')).toBe(false);
+    cache.markTagListTooLong('a/b');
+    cache.setEnabled(true);
+    expect(cache.tagListTooLong('a/b')).toBe(false);
+  });
 });

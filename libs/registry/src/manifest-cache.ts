@@ -90,6 +90,13 @@ const MAX_TAG_ENTRIES = 50_000;
 const MAX_BLOB_ENTRIES = 100_000;
 /** Tag names kept at most over all repositories' lists (a list counts its length; ~10-20 MiB at this bound). */
 const MAX_LISTED_TAG_NAMES = 200_000;
+/**
+ * How long a repository whose tag list was found too long to cache is remembered as such. Not dropped by tag writes:
+ * the mark only spares the first page of a walk the read of a whole list it cannot keep (the page itself is always
+ * read from PostgreSQL), so a repository that shrank meanwhile is at worst paged uncached for this long.
+ */
+const TOO_LONG_REMEMBERED_MS = 60_000;
+const MAX_TOO_LONG_ENTRIES = 10_000;
 
 /**
  * Manifests by (repository path, digest), bounded by payload bytes with LRU eviction, tag → digest by
@@ -108,6 +115,8 @@ export class ManifestCache {
   private readonly tags: LRUCache<string, TagEntry>;
   private readonly blobs: LRUCache<string, BlobEntry>;
   private readonly tagNames: LRUCache<string, TagNamesEntry>;
+  /** Repositories whose whole tag list was longer than a cached one may be, until when (see TOO_LONG_REMEMBERED_MS). */
+  private readonly tooLongTagLists = new LRUCache<string, number>({ max: MAX_TOO_LONG_ENTRIES });
   /** Every key (manifest and tag) cached for a path, so invalidation finds them; kept in step by `dispose`. */
   private readonly keysByPath = new Map<string, Set<string>>();
   private epoch = 0;
@@ -152,6 +161,20 @@ export class ManifestCache {
     const key = tagNamesKey(path);
     this.index(path, key);
     this.tagNames.set(key, { path, names, expiresAt: this.now() + this.options.ttlMs });
+  }
+
+  /** Whether a read of `path`'s whole tag list found it too long to cache, within TOO_LONG_REMEMBERED_MS. */
+  tagListTooLong(path: string): boolean {
+    const until = this.enabled ? this.tooLongTagLists.get(path) : undefined;
+    if (until === undefined) return false;
+    if (until > this.now()) return true;
+    this.tooLongTagLists.delete(path);
+    return false;
+  }
+
+  /** Remembers that `path` has more tags than a cached list holds, so first pages stop reading its whole list. */
+  markTagListTooLong(path: string): void {
+    if (this.enabled) this.tooLongTagLists.set(path, this.now() + TOO_LONG_REMEMBERED_MS);
   }
 
   /** The blob, if `path` was seen linking it within the TTL and nothing about `path` changed since. */
@@ -250,6 +273,7 @@ export class ManifestCache {
     this.tags.clear();
     this.blobs.clear();
     this.tagNames.clear();
+    this.tooLongTagLists.clear();
     this.keysByPath.clear();
     this.invalidatedAt.clear();
     this.floor = this.epoch + 1;

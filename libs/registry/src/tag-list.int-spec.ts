@@ -110,6 +110,24 @@ describe('TagService.list with the read cache (integration)', () => {
     expect(ctx.manifestCache!.tagNameList(big)).toBeUndefined();
   });
 
+  it('reads a whole list once to learn it is too long: later first pages of that repository read a page only', async () => {
+    ctx.manifestCache!.setEnabled(true); // starts from empty: no list, no mark
+    const read = jest.spyOn(ctx.tags, 'listNamesByPath');
+    try {
+      const expected = (await stored(big)).slice(0, 100);
+      expect((await tags.list(big, 100, undefined)).items).toEqual(expected);
+      expect(ctx.manifestCache!.tagListTooLong(big)).toBe(true);
+      // The mark is not a cached list: a tag write does not drop it, and the pages stay exact.
+      await manifests.put(big, 'a-new-first-tag', manifest, MEDIA_TYPE_OCI_MANIFEST);
+      expect((await tags.list(big, 100, undefined)).items).toEqual(['a-new-first-tag', ...expected.slice(0, 99)]);
+      expect(read.mock.calls.map((call) => call[2])).toEqual([CACHED_TAG_LIST_MAX + 1, 101]);
+      expect(ctx.manifestCache!.tagListTooLong(repo)).toBe(false);
+    } finally {
+      read.mockRestore();
+      await manifests.delete(big, 'a-new-first-tag');
+    }
+  });
+
   it('answers NAME_UNKNOWN for a repository that does not exist, cached or not', async () => {
     await expect(tags.list('list/app/none', 10, undefined)).rejects.toMatchObject({ code: 'NAME_UNKNOWN' });
     await expect(tags.list('list/app/none', 10, 'a')).rejects.toMatchObject({ code: 'NAME_UNKNOWN' });

@@ -36,11 +36,13 @@ export class TagService {
     const cache = this.ctx.manifestCache;
     const cached = cache?.tagNameList(repositoryPath);
     if (cached) return pageOf(cached, limit, last);
-    const whole = cache !== undefined && last === undefined;
+    // A walk's first page reads the whole list to cache it, unless the repository was lately found too long for that.
+    const whole = cache !== undefined && last === undefined && !cache.tagListTooLong(repositoryPath);
     const ticket = cache?.begin(repositoryPath);
     const listed = await this.ctx.tags.listNamesByPath(this.ctx.db.manager, repositoryPath, (whole ? CACHED_TAG_LIST_MAX : limit) + 1, last);
     if (!listed || listed.status !== null) throw new RegistryError('NAME_UNKNOWN', undefined, { name: repositoryPath });
     if (whole && listed.names.length <= CACHED_TAG_LIST_MAX) cache.setTagNameList(repositoryPath, listed.names, ticket!);
+    else if (whole) cache.markTagListTooLong(repositoryPath);
     return pageOf(listed.names, limit, undefined);
   }
 }
