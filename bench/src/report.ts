@@ -143,8 +143,12 @@ ${checks.join('\n')}
   empty PUT (chunked). Pull: GET of the blob, with the client hashing and verifying every byte, and unhashed.
 - Manifest GET by tag: autocannon, 32 keep-alive connections, docker's Accept header and a reused bearer token, after a
   2 s warm-up; requests/s over the whole run, latency p50 and p99.
-- tags/list: the tags are created through the API (one manifest, then PUT by tag, 16 concurrent), then one full
-  list (mean of 5 requests) and a walk following \`Link\` with n=100.
+- Small operations (small push, re-push, blob HEAD, mount) and tag creation: each server first answers a few hundred
+  untimed requests of each kind (100 small pushes, 300 re-pushes, 400 mounts; 2 000 manifest PUTs before tag creation),
+  since a just-started api keeps getting cheaper for its first thousands of requests. Tag creation: 500 new tags per
+  run, 16 concurrent PUTs of one existing manifest, alternating servers like every figure.
+- tags/list: one manifest tagged by API, the rest of the tags (10 000 in all, \`BENCH_TAGS\`) written straight into
+  each server's metadata (SQL rows, link files), then one full list (mean of 5 requests) and a walk following \`Link\` with n=100.
 - skopeo: \`skopeo copy\` of a fresh OCI layout (random, incompressible layers) to each registry and back into a \`dir:\`.
 - Peak RSS: \`VmRSS\` of the server process sampled every 20 ms during the 1 GiB pushes.
 - Limits: sha256 of 1 GiB in one core (\`crypto.createHash\`); a bare node HTTP server on core 1 that receives and hashes
