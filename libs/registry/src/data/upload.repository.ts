@@ -35,6 +35,23 @@ const CLAIM = prepared(
    SELECT claimed.* FROM claimed, no_flush_wait`,
 );
 
+/** Every PATCH records the new size (and keeps its lease): prepared. */
+const ADVANCE = prepared(
+  'upload_advance',
+  `WITH ${NO_FLUSH_WAIT}, moved AS (
+     UPDATE uploads SET size = $3, updated_at = now(), lease_until = now() + make_interval(secs => $4)
+      WHERE id = $1 AND size = $2 RETURNING id)
+   SELECT moved.id FROM moved, no_flush_wait`,
+);
+
+/** Every upload POST opens a session through this (see createWithinLimit): prepared. */
+const CREATE_WITHIN_LIMIT = prepared(
+  'upload_create_within_limit',
+  `INSERT INTO uploads (id, repository_path, project_id)
+   SELECT $1::uuid, $2::text, $3::bigint WHERE (SELECT count(*) FROM uploads WHERE project_id = $3::bigint) < $4::int
+   RETURNING id`,
+);
+
 /** The `uploads` table: upload sessions, shared by every api replica. */
 export class UploadRepository {
   async create(db: EntityManager, id: string, repositoryPath: string, projectId: number): Promise<void> {
@@ -84,14 +101,7 @@ export class UploadRepository {
    * chunk or its commit. False when the size had moved, which a held lease rules out unless it lapsed.
    */
   async advance(db: EntityManager, id: string, from: number, to: number, leaseSeconds: number): Promise<boolean> {
-    const rows = await typedQuery<{ id: string }>(
-      db,
-      `WITH ${NO_FLUSH_WAIT}, moved AS (
-         UPDATE uploads SET size = $3, updated_at = now(), lease_until = now() + make_interval(secs => $4)
-          WHERE id = $1 AND size = $2 RETURNING id)
-       SELECT moved.id FROM moved, no_flush_wait`,
-      [id, from, to, leaseSeconds],
-    );
+    const rows = await typedQuery<{ id: string }>(db, ADVANCE, [id, from, to, leaseSeconds]);
     return rows.length > 0;
   }
 
@@ -114,13 +124,7 @@ export class UploadRepository {
    * transaction, so this statement's snapshot sees every session committed before the lock was granted).
    */
   async createWithinLimit(db: EntityManager, id: string, repositoryPath: string, projectId: number, limit: number): Promise<boolean> {
-    const rows = await typedQuery<{ id: string }>(
-      db,
-      `INSERT INTO uploads (id, repository_path, project_id)
-       SELECT $1::uuid, $2::text, $3::bigint WHERE (SELECT count(*) FROM uploads WHERE project_id = $3::bigint) < $4::int
-       RETURNING id`,
-      [id, repositoryPath, projectId, limit],
-    );
+    const rows = await typedQuery<{ id: string }>(db, CREATE_WITHIN_LIMIT, [id, repositoryPath, projectId, limit]);
     return rows.length > 0;
   }
 }
