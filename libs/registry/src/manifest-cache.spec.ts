@@ -184,4 +184,22 @@ describe('ManifestCache', () => {
     cache.setEnabled(true);
     expect(cache.tagListTooLong('a/b')).toBe(false);
   });
+  it('keeps rank anchors for a minute, drops them with their repository, and not what a read saw across an invalidation', () => {
+    let now = 0;
+    const cache = new ManifestCache({ ttlMs: 1000 }, () => now);
+    const anchors = { spacing: 1000, names: ['a', 'k'], complete: true };
+    cache.setTagRankAnchors('r/a', anchors, cache.begin('r/a'));
+    cache.setTagRankAnchors('r/b', anchors, cache.begin('r/b'));
+    now = 59_999;
+    expect(cache.tagRankAnchors('r/a')).toEqual(anchors);
+    cache.invalidate(['r/a']);
+    expect(cache.tagRankAnchors('r/a')).toBeUndefined();
+    expect(cache.tagRankAnchors('r/b')).toEqual(anchors);
+    const ticket = cache.begin('r/a');
+    cache.invalidate(['r/a']);
+    cache.setTagRankAnchors('r/a', anchors, ticket);
+    expect(cache.tagRankAnchors('r/a')).toBeUndefined();
+    now = 60_000;
+    expect(cache.tagRankAnchors('r/b')).toBeUndefined();
+  });
 });

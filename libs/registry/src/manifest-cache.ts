@@ -70,6 +70,21 @@ interface TagNamesEntry {
   expiresAt: number;
 }
 
+/** Rank anchors of a repository's tag names (see TagRankAnchors): the name at every `spacing`-th rank from 0. */
+export interface TagRankAnchorList {
+  /** Ranks between two anchors: a list is only good for readers of the same spacing. */
+  spacing: number;
+  names: readonly string[];
+  /** The list reaches the repository's last anchor (a longer walk found no more). */
+  complete: boolean;
+}
+
+interface TagRankAnchorsEntry {
+  path: string;
+  anchors: TagRankAnchorList;
+  expiresAt: number;
+}
+
 /** A read's ticket: what the invalidation counter was when the read started (see `begin`). */
 export type CacheTicket = number;
 
@@ -82,10 +97,12 @@ const TAG_KEY = 'T';
 const MANIFEST_KEY = 'M';
 const BLOB_KEY = 'B';
 const TAG_NAMES_KEY = 'L';
+const RANK_ANCHORS_KEY = 'A';
 const manifestKey = (path: string, digest: string) => MANIFEST_KEY + path + SEP + digest;
 const tagKey = (path: string, tag: string) => TAG_KEY + path + SEP + tag;
 const blobKey = (path: string, digest: string) => BLOB_KEY + path + SEP + digest;
 const tagNamesKey = (path: string) => TAG_NAMES_KEY + path;
+const rankAnchorsKey = (path: string) => RANK_ANCHORS_KEY + path;
 const MAX_TAG_ENTRIES = 50_000;
 const MAX_BLOB_ENTRIES = 100_000;
 /** Tag names kept at most over all repositories' lists (a list counts its length; ~10-20 MiB at this bound). */
@@ -96,6 +113,14 @@ const MAX_LISTED_TAG_NAMES = 200_000;
  * read from PostgreSQL), so a repository that shrank meanwhile is at worst paged uncached for this long.
  */
 const TOO_LONG_REMEMBERED_MS = 60_000;
+/**
+ * How long rank anchors live. Longer than the other entries' TTL: like them they are dropped when their repository
+ * is announced, and one that outlived a lost announcement only shifts an offset page by the tags written meanwhile,
+ * which any offset page read a moment earlier would show too.
+ */
+const RANK_ANCHORS_TTL_MS = 60_000;
+/** Repositories whose rank anchors are kept at most (a list is a thousandth of its repository's tag names). */
+const MAX_RANK_ANCHOR_LISTS = 1_000;
 const MAX_TOO_LONG_ENTRIES = 10_000;
 
 /**
@@ -115,6 +140,7 @@ export class ManifestCache {
   private readonly tags: LRUCache<string, TagEntry>;
   private readonly blobs: LRUCache<string, BlobEntry>;
   private readonly tagNames: LRUCache<string, TagNamesEntry>;
+  private readonly rankAnchors: LRUCache<string, TagRankAnchorsEntry>;
   /** Repositories whose whole tag list was longer than a cached one may be, until when (see TOO_LONG_REMEMBERED_MS). */
   private readonly tooLongTagLists = new LRUCache<string, number>({ max: MAX_TOO_LONG_ENTRIES });
   /** Every key (manifest and tag) cached for a path, so invalidation finds them; kept in step by `dispose`. */
@@ -140,6 +166,7 @@ export class ManifestCache {
     this.tags = new LRUCache<string, TagEntry>({ max: MAX_TAG_ENTRIES, dispose: unindex });
     this.blobs = new LRUCache<string, BlobEntry>({ max: MAX_BLOB_ENTRIES, dispose: unindex });
     this.tagNames = new LRUCache<string, TagNamesEntry>({ maxSize: MAX_LISTED_TAG_NAMES, sizeCalculation: (entry) => Math.max(1, entry.names.length), dispose: unindex });
+    this.rankAnchors = new LRUCache<string, TagRankAnchorsEntry>({ max: MAX_RANK_ANCHOR_LISTS, dispose: unindex });
   }
 
   get size(): { manifests: number; tags: number; blobs: number; tagLists: number; bytes: number } {
@@ -161,6 +188,19 @@ export class ManifestCache {
     const key = tagNamesKey(path);
     this.index(path, key);
     this.tagNames.set(key, { path, names, expiresAt: this.now() + this.options.ttlMs });
+  }
+
+  /** The rank anchors of `path`'s tag names, if read within RANK_ANCHORS_TTL_MS and nothing about `path` changed since. */
+  tagRankAnchors(path: string): TagRankAnchorList | undefined {
+    return this.fresh(this.rankAnchors, rankAnchorsKey(path))?.anchors;
+  }
+
+  /** Caches rank anchors (the ticket from `begin` before the read that made them), unless `path` was invalidated since. */
+  setTagRankAnchors(path: string, anchors: TagRankAnchorList, ticket: CacheTicket): void {
+    if (!this.admits(path, ticket)) return;
+    const key = rankAnchorsKey(path);
+    this.index(path, key);
+    this.rankAnchors.set(key, { path, anchors, expiresAt: this.now() + RANK_ANCHORS_TTL_MS });
   }
 
   /** Whether a read of `path`'s whole tag list found it too long to cache, within TOO_LONG_REMEMBERED_MS. */
@@ -241,6 +281,7 @@ export class ManifestCache {
         if (key.startsWith(TAG_KEY)) this.tags.delete(key);
         else if (key.startsWith(BLOB_KEY)) this.blobs.delete(key);
         else if (key.startsWith(TAG_NAMES_KEY)) this.tagNames.delete(key);
+        else if (key.startsWith(RANK_ANCHORS_KEY)) this.rankAnchors.delete(key);
         else this.manifests.delete(key);
       }
       this.keysByPath.delete(path);
@@ -273,6 +314,7 @@ export class ManifestCache {
     this.tags.clear();
     this.blobs.clear();
     this.tagNames.clear();
+    this.rankAnchors.clear();
     this.tooLongTagLists.clear();
     this.keysByPath.clear();
     this.invalidatedAt.clear();

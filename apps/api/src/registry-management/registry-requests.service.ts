@@ -102,8 +102,8 @@ export class RegistryRequests {
   async tags(actor: Actor | null, ref: ResourceRef, repositoryId: number, page: OffsetPage, listing: TagListing) {
     const { repository, level } = await this.projectRepositoryAndLevel(actor, ref, repositoryId, 'read');
     const found: TagPage<TagListItem | TagDetailsRecord> = listing.details
-      ? await this.registry.listTags(repository.id, page, listing.name, listing.order, true)
-      : await this.registry.listTags(repository.id, page, listing.name, listing.order);
+      ? await this.registry.listTags(repository, page, listing.name, listing.order, true)
+      : await this.registry.listTags(repository, page, listing.name, listing.order);
     return { repository, items: await this.withProtection(actor, repository, level, found.items), total: found.total, more: found.more };
   }
 

@@ -12,6 +12,7 @@ import { ProtectionGuard } from '../protection/protection-guard';
 import { ProtectionError } from '../protection/protection-error';
 import { ProjectProtection } from '../protection/protection-rules';
 import { EntityManager } from 'typeorm';
+import { TagRankAnchors } from './tag-rank-anchors';
 import { KeysetRequest, TAG_COUNT_LIMIT, TagDetailsRecord, TagListItem, TagListOrder, TagQueryRepository } from './tag-query.repository';
 
 export interface RepositoryView extends RepositoryRecord {
@@ -39,6 +40,9 @@ export interface TagPage<T> {
   more: boolean;
 }
 
+/** A repository's id, or its id and path: with the path, deep pages by name can use the read cache's rank anchors. */
+export type TagListTarget = number | Pick<RepositoryRecord, 'id' | 'path'>;
+
 export interface OffsetRequest {
   limit: number;
   offset: number;
@@ -53,11 +57,13 @@ export class RegistryManagementService {
   private readonly tags = new TagQueryRepository();
   private readonly deletion = new RepositoryDeletionRepository();
   private readonly bulkDeletes = new BulkDeleteRequestRepository();
+  private readonly rankAnchors: TagRankAnchors;
 
   private readonly protection: ProtectionGuard;
 
   constructor(private readonly ctx: RegistryContext) {
     this.protection = new ProtectionGuard(ctx);
+    this.rankAnchors = new TagRankAnchors(ctx.manifestCache, this.tags);
   }
 
   async listRepositories(filter: RepositoryFilter, page: OffsetRequest, extras: RepositoryExtras = {}): Promise<{ items: RepositoryView[]; total: number }> {
@@ -82,13 +88,22 @@ export class RegistryManagementService {
    * TAG_COUNT_LIMIT matching tags (counting further would scan them all on every page); `more` says whether a
    * next page exists, from one row read past the page.
    */
-  async listTags(repositoryId: number, page: OffsetRequest, name?: string, order?: TagListOrder): Promise<TagPage<TagListItem>>;
-  async listTags(repositoryId: number, page: OffsetRequest, name: string | undefined, order: TagListOrder | undefined, details: true): Promise<TagPage<TagDetailsRecord>>;
-  async listTags(repositoryId: number, page: OffsetRequest, name?: string, order?: TagListOrder, details = false): Promise<TagPage<TagListItem>> {
+  async listTags(repository: TagListTarget, page: OffsetRequest, name?: string, order?: TagListOrder): Promise<TagPage<TagListItem>>;
+  async listTags(repository: TagListTarget, page: OffsetRequest, name: string | undefined, order: TagListOrder | undefined, details: true): Promise<TagPage<TagDetailsRecord>>;
+  async listTags(repository: TagListTarget, page: OffsetRequest, name?: string, order?: TagListOrder, details = false): Promise<TagPage<TagListItem>> {
     const db = this.ctx.db.manager;
-    const read = details ? this.tags.detailedPage.bind(this.tags) : this.tags.page.bind(this.tags);
-    const [rows, counted] = await Promise.all([read(db, repositoryId, page.limit + 1, page.offset, name, order), this.tags.count(db, repositoryId, name)]);
+    const repositoryId = typeof repository === 'number' ? repository : repository.id;
+    const [rows, counted] = await Promise.all([this.tagRows(db, repository, page, name, order, details), this.tags.count(db, repositoryId, name)]);
     return { items: rows.slice(0, page.limit), total: counted > TAG_COUNT_LIMIT ? null : counted, more: rows.length > page.limit };
+  }
+
+  /** The page's rows and one more; by name without a filter, deep pages start at a rank anchor (TagRankAnchors). */
+  private async tagRows(db: EntityManager, repository: TagListTarget, page: OffsetRequest, name: string | undefined, order: TagListOrder | undefined, details: boolean): Promise<TagListItem[]> {
+    const byNameUnfiltered = !name && (order === undefined || (order.by === 'name' && !order.desc));
+    const start = typeof repository !== 'number' && byNameUnfiltered ? await this.rankAnchors.start(db, repository, page.offset) : undefined;
+    const repositoryId = typeof repository === 'number' ? repository : repository.id;
+    if (start) return details ? this.tags.detailedPageFrom(db, repositoryId, page.limit + 1, start) : this.tags.pageFrom(db, repositoryId, page.limit + 1, start);
+    return details ? this.tags.detailedPage(db, repositoryId, page.limit + 1, page.offset, name, order) : this.tags.page(db, repositoryId, page.limit + 1, page.offset, name, order);
   }
 
   /** One keyset page (by name); `next` is the `last` of the following page when there is one. */

@@ -111,17 +111,55 @@ export class TagQueryRepository {
     return this.offsetQuery<TagDetailsRecord>(db, DETAIL_COLUMNS, 'JOIN manifests m ON m.id = t.manifest_id', { repositoryId, limit, offset, name, order });
   }
 
+  /**
+   * As `page`, by name ascending without a filter, starting the skip at `from.name` (a name whose rank is known, see
+   * TagRankAnchors) and skipping `from.skip` names after it: the same rows as `page` at that name's rank plus
+   * `from.skip`, for a skip of at most the anchors' spacing instead of the whole offset.
+   */
+  async pageFrom(db: EntityManager, repositoryId: number, limit: number, from: { name: string; skip: number }): Promise<TagListItem[]> {
+    return this.offsetQuery<TagListItem>(db, LIST_COLUMNS, '', { repositoryId, limit, offset: from.skip, order: BY_NAME, from: from.name });
+  }
+
+  /** As `detailedPage`, from a name of known rank (see pageFrom). */
+  async detailedPageFrom(db: EntityManager, repositoryId: number, limit: number, from: { name: string; skip: number }): Promise<TagDetailsRecord[]> {
+    return this.offsetQuery<TagDetailsRecord>(db, DETAIL_COLUMNS, 'JOIN manifests m ON m.id = t.manifest_id', { repositoryId, limit, offset: from.skip, order: BY_NAME, from: from.name });
+  }
+
+  /**
+   * Rank anchors of a repository's tags in name order: the name `spacing` places after `after` (or the first name,
+   * when `after` is null), then every `spacing`-th name after that, at most `count` names; fewer once the list ends.
+   * One statement: each step skips `spacing` entries of ix_tags_on_repository_id_and_name (index only) from the last.
+   */
+  async rankAnchors(db: EntityManager, repositoryId: number, after: string | null, count: number, spacing: number): Promise<string[]> {
+    const rows = await typedQuery<{ name: string }>(
+      db,
+      `WITH RECURSIVE anchor(name, n) AS (
+         SELECT CASE WHEN $2::text IS NULL
+                     THEN (SELECT t.name FROM tags t WHERE t.repository_id = $1 ORDER BY t.name LIMIT 1)
+                     ELSE (SELECT t.name FROM tags t WHERE t.repository_id = $1 AND t.name > $2::text ORDER BY t.name OFFSET $4::int - 1 LIMIT 1)
+                END, 1
+         UNION ALL
+         SELECT (SELECT t.name FROM tags t WHERE t.repository_id = $1 AND t.name > a.name ORDER BY t.name OFFSET $4::int - 1 LIMIT 1), a.n + 1
+           FROM anchor a WHERE a.name IS NOT NULL AND a.n < $3::int)
+       SELECT name FROM anchor WHERE name IS NOT NULL ORDER BY n`,
+      [repositoryId, after, count, spacing],
+    );
+    return rows.map((row) => row.name);
+  }
+
   private async offsetQuery<T extends object>(
     db: EntityManager,
     columns: string,
     join: string,
-    page: { repositoryId: number; limit: number; offset: number; name?: string; order: TagListOrder },
+    page: { repositoryId: number; limit: number; offset: number; name?: string; order: TagListOrder; from?: string },
   ): Promise<T[]> {
     const [filter, params] = nameFilter(page.name, [page.repositoryId]);
+    if (page.from !== undefined) params.push(page.from);
+    const from = page.from !== undefined ? `AND t.name >= $${params.length}` : '';
     return typedQuery<T>(
       db,
       `SELECT ${columns}
-         FROM (SELECT ${orderColumns(page.order)} FROM tags t WHERE t.repository_id = $1 ${filter}
+         FROM (SELECT ${orderColumns(page.order)} FROM tags t WHERE t.repository_id = $1 ${filter} ${from}
                 ORDER BY ${orderBy(page.order)} LIMIT $${params.length + 1} OFFSET $${params.length + 2}) page
          JOIN tags t ON t.repository_id = $1 AND t.name = page.name ${join}
         ORDER BY ${orderBy(page.order, 'page')}`,
