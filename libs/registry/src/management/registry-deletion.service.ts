@@ -72,15 +72,18 @@ export class RegistryDeletionService {
     const skipped = noSkips();
     for (let start = 0; start < plan.delete.length; start += this.batchSize) {
       const chosen = plan.delete.slice(start, start + this.batchSize);
-      deleted += await this.ctx.db.transaction(async (db) => {
+      const batchDeleted = await this.ctx.db.transaction(async (db) => {
         const protection = await this.protection.load(db, repository.projectId);
         const batch = withoutProtected(protection, repository.path, chosen, protectionLevel, skipped);
         const gone = await this.tags.deleteUnmoved(db, repositoryId, batch, deletion);
         await queueManifestReview(db, gone.manifestIds, this.ctx.settings.gcReviewDelay, 'tag_deleted');
         return gone.deleted;
       });
+      // Announced per batch, not once at the end: a run over a million tags takes seconds, and the apis' cached
+      // tag lists and rank anchors must not describe the repository as it was before its first batch until then.
+      if (batchDeleted > 0) await this.ctx.changes.repositoriesChanged([repository.path]);
+      deleted += batchDeleted;
     }
-    if (deleted > 0) await this.ctx.changes.repositoriesChanged([repository.path]);
     return { ran: true, deleted, kept: plan.kept, skipped };
   }
 
