@@ -145,6 +145,17 @@ describe.each([filesystem, s3Driver()])('two api and two worker replicas ($name)
     }
   }
 
+  /** What `read` answers once it answers `expected`, or after a second (the bound for another api to hear of a write). */
+  async function withinASecond<T>(read: () => Promise<T>, expected: T): Promise<T> {
+    const deadline = Date.now() + 1000;
+    let last = await read();
+    while (JSON.stringify(last) !== JSON.stringify(expected) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      last = await read();
+    }
+    return last;
+  }
+
   /** Pulls by tag over HTTP from one api: the manifest byte for byte, and every blob hashing to its digest. */
   async function expectPullsByHttp(base: string, image: Image): Promise<void> {
     const response = await registry.fetch(`${base}/v2/${image.repo}/manifests/${image.tag}`, { headers: { Accept: OCI_MANIFEST } });
@@ -441,16 +452,7 @@ describe.each([filesystem, s3Driver()])('two api and two worker replicas ($name)
       }
       return names;
     };
-    const listed = async (base: string, expected: string[]) => {
-      let last: string[] = [];
-      const deadline = Date.now() + 1000;
-      do {
-        last = await list(base);
-        if (JSON.stringify(last) === JSON.stringify(expected)) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      } while (Date.now() < deadline);
-      expect({ at: base, listed: last }).toEqual({ at: base, listed: expected });
-    };
+    const listed = async (base: string, expected: string[]) => expect({ at: base, listed: await withinASecond(() => list(base), expected) }).toEqual({ at: base, listed: expected });
 
     for (const tag of ['a', 'c', 'e']) await push(apis[0], tag);
     for (const base of apis) expect(await list(base)).toEqual(['a', 'c', 'e']);
@@ -463,6 +465,38 @@ describe.each([filesystem, s3Driver()])('two api and two worker replicas ($name)
     expect((await rest[0].delete(`/projects/${enc('rep/cache')}/registry/repositories/${repositoryId}/tags/c`, admin())).status).toBe(200);
     expect(await list(apis[0])).toEqual(['a', 'b', 'e']);
     await listed(apis[1], ['a', 'b', 'e']);
+  });
+
+  it('pages a deep REST offset page right on both apis after a tag written through either (rank anchors are cached too)', async () => {
+    const repo = 'rep/cache/ranks';
+    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', n: 'ranks' });
+    const configDigest = await pushBlob(apis[0], repo, Buffer.from(config), registry.fetch);
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: OCI_CONFIG, digest: configDigest, size: config.length }, layers: [] });
+    expect((await putManifest(apis[0], repo, 'latest', manifest, OCI_MANIFEST, registry.fetch)).status).toBe(201);
+    // 6 000 more tags written with SQL: deep enough (offset 5 500) for the apis to page from rank anchors.
+    await db.query(
+      `INSERT INTO tags (repository_id, name, manifest_id)
+       SELECT r.id, 'build-' || lpad(g::text, 5, '0'), t.manifest_id FROM repositories r JOIN tags t ON t.repository_id = r.id AND t.name = 'latest',
+              generate_series(1, 6000) g WHERE r.path = $1`,
+      [repo],
+    );
+    const [{ id: repositoryId }] = await db.query<{ id: number }>(`SELECT id FROM repositories WHERE path = $1`, [repo]);
+    const page = async (client: RestClient) => {
+      const response = await client.get<Array<{ name: string }>>(`/projects/${enc('rep/cache')}/registry/repositories/${repositoryId}/tags?per_page=3&page=1834`, admin());
+      expect(response.status).toBe(200);
+      return response.body.map((tag) => tag.name); // offset 5 499
+    };
+    const paged = async (client: RestClient, expected: string[]) => expect(await withinASecond(() => page(client), expected)).toEqual(expected);
+    for (const client of rest) expect(await page(client)).toEqual(['build-05500', 'build-05501', 'build-05502']);
+    // A tag sorting first, pushed through the second api, shifts every rank by one: there at once, on the first
+    // within the bound (its anchors are dropped by the announcement).
+    expect((await putManifest(apis[1], repo, 'build-00000a', manifest, OCI_MANIFEST, registry.fetch)).status).toBe(201);
+    expect(await page(rest[1])).toEqual(['build-05499', 'build-05500', 'build-05501']);
+    await paged(rest[0], ['build-05499', 'build-05500', 'build-05501']);
+    // Deleted through the first api's management API: shifted back there at once, on the second within the bound.
+    expect((await rest[0].delete(`/projects/${enc('rep/cache')}/registry/repositories/${repositoryId}/tags/build-00000a`, admin())).status).toBe(200);
+    expect(await page(rest[0])).toEqual(['build-05500', 'build-05501', 'build-05502']);
+    await paged(rest[1], ['build-05500', 'build-05501', 'build-05502']);
   });
 
   it('stops answering a blob HEAD for a link removed through the other api within a second (blob links are cached too)', async () => {
