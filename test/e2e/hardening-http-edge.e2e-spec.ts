@@ -368,8 +368,18 @@ describe('hardening: the HTTP edge', () => {
       // The grace period (120 s here) is ample: the upload in flight completes.
       expect(outcome).toEqual({ status: 201 });
 
-      // The listener stopped accepting as soon as the drain began; the process then exits 0.
-      await expect(fetch(`${platform.url}/-/health`)).rejects.toThrow();
+      // The listener stopped accepting as soon as the drain began; the process then exits 0. Asked on a new
+      // connection: fetch may reuse a keep-alive socket of its pool, which says nothing about the listener.
+      const onNewConnection = () =>
+        new Promise<number>((resolve, reject) => {
+          const health = httpRequest(`${platform.url}/-/health`, { agent: false }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          health.on('error', reject);
+          health.end();
+        });
+      await expect(onNewConnection()).rejects.toThrow();
       expect(await api.exited).toBe(0);
 
       const replica = await platform.startApiReplica();
