@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { call, closeAgent, expectStatus, pushBytes, putManifest } from './blob-client';
 import { cleanupOnSignals, onCleanup, runCleanup } from './cleanup';
-import { canPin, CLIENT_CORE, pin, pinServices, SERVER_CORE } from './pinning';
+import { inParallel } from './concurrency';
+import { canPin, CLIENT_CORE, pin, pinServices, processIds, SERVER_CORE } from './pinning';
 import { cpuMs } from './process-usage';
 import { pushSmallImage } from './scenarios';
 import { BENCH_PROJECT, startCargohold, startDistribution, Target } from './targets';
@@ -35,8 +35,7 @@ interface Prepared {
 
 /** Sums the CPU of every process of a name (the postmaster forks a backend per connection; they come and go). */
 function cpuOfProcesses(name: string): number {
-  const pids = spawnSync('pgrep', ['-x', name], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
-  return pids.reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0);
+  return processIds(name).reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0);
 }
 
 async function prepare(op: string, target: Target, round: string): Promise<Prepared> {
@@ -86,12 +85,7 @@ async function measure(target: Target, op: string, round: number): Promise<strin
   const prepared = await prepare(op, target, `r${round}`);
   const before = { server: cpuMs(target.pid) ?? 0, pg: cpuOfProcesses('postgres'), redis: cpuOfProcesses('redis-server'), client: process.cpuUsage() };
   const started = process.hrtime.bigint();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: prepared.concurrency }, async () => {
-      while (next < N) await prepared.run(target, next++);
-    }),
-  );
+  await inParallel(N, prepared.concurrency, (i) => prepared.run(target, i));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const client = process.cpuUsage(before.client);
   const per = (ms: number) => (ms / N).toFixed(3);

@@ -18,10 +18,14 @@ export function pin(pid: number, core: number): void {
   if (result.status !== 0) throw new Error(`taskset failed for pid ${pid}: ${result.stderr}`);
 }
 
-/** The machine's PostgreSQL and Redis processes (pgrep -x), the postmaster included. */
+/** Every process whose name is exactly `name` (pgrep -x). */
+export function processIds(name: string): number[] {
+  return spawnSync('pgrep', ['-x', name], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+}
+
+/** The machine's PostgreSQL and Redis processes, the postmaster included. */
 function servicePids(): number[] {
-  const named = (name: string) => spawnSync('pgrep', ['-x', name], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
-  return [...named('postgres'), ...named('redis-server')];
+  return [...processIds('postgres'), ...processIds('redis-server')];
 }
 
 /**

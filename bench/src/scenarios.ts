@@ -7,6 +7,7 @@ import { buildOciLayout, runClient } from '@cargohold/testing';
 import { DOCKER_ACCEPT, getText, OCI_MANIFEST, pullLayer, pushBytes, pushLayer, PushMode, putManifest } from './blob-client';
 import { diskWrite, dropPageCache, rate, sha256Throughput } from './limits';
 import { Layer, LayerFamily, MiB } from './payload';
+import { inParallel } from './concurrency';
 import { Results } from './results';
 import { cpuMeter, rssMiB, watchPeakRss } from './process-usage';
 import { BENCH_PROJECT, Target } from './targets';
@@ -204,12 +205,7 @@ const TAGS_PER_RUN = 500;
 
 /** PUTs `manifest` under each of `tags`, `concurrency` requests at a time. */
 async function putTags(target: Target, name: string, manifest: string, tags: string[], concurrency: number): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < tags.length) await putManifest(target, name, tags[next++], manifest);
-    }),
-  );
+  await inParallel(tags.length, concurrency, (i) => putManifest(target, name, tags[i], manifest));
 }
 
 export async function tagLists(ctx: BenchContext): Promise<void> {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { call, expectStatus, OCI_MANIFEST, pushBytes, putManifest, uploadDockerStyle } from './blob-client';
+import { inParallel } from './concurrency';
 import { headLoad } from './head-load';
 import { BenchContext } from './scenarios';
 import { BENCH_PROJECT, Target } from './targets';
@@ -74,18 +75,12 @@ async function repush(target: Target, name: string, layers: Blob[], manifest: st
 /** Mounts each of `layers` from `source` into `destination`, `concurrency` at a time. */
 async function mountAll(target: Target, source: string, destination: string, layers: Blob[], concurrency: number): Promise<void> {
   const auth = await target.auth(`repository:${destination}:pull,push repository:${source}:pull`);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < layers.length) {
-        const layer = layers[next++];
-        const url = `${target.url}/v2/${destination}/blobs/uploads/?mount=${encodeURIComponent(layer.digest)}&from=${encodeURIComponent(source)}`;
-        const response = await call('POST', url, { ...auth, 'content-length': '0' });
-        await expectStatus(response, 201, 'mount');
-        await response.body.dump();
-      }
-    }),
-  );
+  await inParallel(layers.length, concurrency, async (i) => {
+    const url = `${target.url}/v2/${destination}/blobs/uploads/?mount=${encodeURIComponent(layers[i].digest)}&from=${encodeURIComponent(source)}`;
+    const response = await call('POST', url, { ...auth, 'content-length': '0' });
+    await expectStatus(response, 201, 'mount');
+    await response.body.dump();
+  });
 }
 
 /**

@@ -142,7 +142,7 @@ export class ManifestCache {
   private readonly tagNames: LRUCache<string, TagNamesEntry>;
   private readonly rankAnchors: LRUCache<string, TagRankAnchorsEntry>;
   /** Repositories whose whole tag list was longer than a cached one may be, until when (see TOO_LONG_REMEMBERED_MS). */
-  private readonly tooLongTagLists = new LRUCache<string, number>({ max: MAX_TOO_LONG_ENTRIES });
+  private readonly tooLongTagLists = new LRUCache<string, { expiresAt: number }>({ max: MAX_TOO_LONG_ENTRIES });
   /** Every key (manifest and tag) cached for a path, so invalidation finds them; kept in step by `dispose`. */
   private readonly keysByPath = new Map<string, Set<string>>();
   private epoch = 0;
@@ -205,16 +205,12 @@ export class ManifestCache {
 
   /** Whether a read of `path`'s whole tag list found it too long to cache, within TOO_LONG_REMEMBERED_MS. */
   tagListTooLong(path: string): boolean {
-    const until = this.enabled ? this.tooLongTagLists.get(path) : undefined;
-    if (until === undefined) return false;
-    if (until > this.now()) return true;
-    this.tooLongTagLists.delete(path);
-    return false;
+    return this.fresh(this.tooLongTagLists, path) !== undefined;
   }
 
   /** Remembers that `path` has more tags than a cached list holds, so first pages stop reading its whole list. */
   markTagListTooLong(path: string): void {
-    if (this.enabled) this.tooLongTagLists.set(path, this.now() + TOO_LONG_REMEMBERED_MS);
+    if (this.enabled) this.tooLongTagLists.set(path, { expiresAt: this.now() + TOO_LONG_REMEMBERED_MS });
   }
 
   /** The blob, if `path` was seen linking it within the TTL and nothing about `path` changed since. */

@@ -92,18 +92,18 @@ export class RegistryManagementService {
   async listTags(repository: TagListTarget, page: OffsetRequest, name: string | undefined, order: TagListOrder | undefined, details: true): Promise<TagPage<TagDetailsRecord>>;
   async listTags(repository: TagListTarget, page: OffsetRequest, name?: string, order?: TagListOrder, details = false): Promise<TagPage<TagListItem>> {
     const db = this.ctx.db.manager;
-    const repositoryId = typeof repository === 'number' ? repository : repository.id;
-    const [rows, counted] = await Promise.all([this.tagRows(db, repository, page, name, order, details), this.tags.count(db, repositoryId, name)]);
+    const target = typeof repository === 'number' ? { id: repository } : repository;
+    const [rows, counted] = await Promise.all([this.tagRows(db, target, page, name, order, details), this.tags.count(db, target.id, name)]);
     return { items: rows.slice(0, page.limit), total: counted > TAG_COUNT_LIMIT ? null : counted, more: rows.length > page.limit };
   }
 
   /** The page's rows and one more; by name without a filter, deep pages start at a rank anchor (TagRankAnchors). */
-  private async tagRows(db: EntityManager, repository: TagListTarget, page: OffsetRequest, name: string | undefined, order: TagListOrder | undefined, details: boolean): Promise<TagListItem[]> {
+  private async tagRows(db: EntityManager, repository: { id: number; path?: string }, page: OffsetRequest, name: string | undefined, order: TagListOrder | undefined, details: boolean): Promise<TagListItem[]> {
     const byNameUnfiltered = !name && (order === undefined || (order.by === 'name' && !order.desc));
-    const start = typeof repository !== 'number' && byNameUnfiltered ? await this.rankAnchors.start(db, repository, page.offset) : undefined;
-    const repositoryId = typeof repository === 'number' ? repository : repository.id;
-    if (start) return details ? this.tags.detailedPageFrom(db, repositoryId, page.limit + 1, start) : this.tags.pageFrom(db, repositoryId, page.limit + 1, start);
-    return details ? this.tags.detailedPage(db, repositoryId, page.limit + 1, page.offset, name, order) : this.tags.page(db, repositoryId, page.limit + 1, page.offset, name, order);
+    const { path } = repository;
+    const start = path !== undefined && byNameUnfiltered ? await this.rankAnchors.start(db, { id: repository.id, path }, page.offset) : undefined;
+    const read = details ? this.tags.detailedPage.bind(this.tags) : this.tags.page.bind(this.tags);
+    return read(db, repository.id, page.limit + 1, start?.skip ?? page.offset, name, order, start?.name);
   }
 
   /** One keyset page (by name); `next` is the `last` of the following page when there is one. */

@@ -101,28 +101,17 @@ export class TagQueryRepository {
    * then read from the table (and their manifests joined), in the inner order without a sort. At 1 000 000 tags,
    * skipping 500 000 fetched every skipped row from the heap in 873 ms; this way 206 ms under the same load
    * (docs/performance.md). A deep page still costs its offset in index entries; keyset pages do not.
+   *
+   * With `from` (by name ascending without a filter: a name whose rank is known, see TagRankAnchors), the skip starts
+   * at that name: the page at its rank plus `offset`, for a skip of at most the anchors' spacing.
    */
-  async page(db: EntityManager, repositoryId: number, limit: number, offset: number, name?: string, order: TagListOrder = BY_NAME): Promise<TagListItem[]> {
-    return this.offsetQuery<TagListItem>(db, LIST_COLUMNS, '', { repositoryId, limit, offset, name, order });
+  async page(db: EntityManager, repositoryId: number, limit: number, offset: number, name?: string, order: TagListOrder = BY_NAME, from?: string): Promise<TagListItem[]> {
+    return this.offsetQuery<TagListItem>(db, LIST_COLUMNS, '', { repositoryId, limit, offset, name, order, from });
   }
 
   /** An offset page with each tag's details (digest, size, creation, its manifest's pulls): one query, one row a tag. */
-  async detailedPage(db: EntityManager, repositoryId: number, limit: number, offset: number, name?: string, order: TagListOrder = BY_NAME): Promise<TagDetailsRecord[]> {
-    return this.offsetQuery<TagDetailsRecord>(db, DETAIL_COLUMNS, 'JOIN manifests m ON m.id = t.manifest_id', { repositoryId, limit, offset, name, order });
-  }
-
-  /**
-   * As `page`, by name ascending without a filter, starting the skip at `from.name` (a name whose rank is known, see
-   * TagRankAnchors) and skipping `from.skip` names after it: the same rows as `page` at that name's rank plus
-   * `from.skip`, for a skip of at most the anchors' spacing instead of the whole offset.
-   */
-  async pageFrom(db: EntityManager, repositoryId: number, limit: number, from: { name: string; skip: number }): Promise<TagListItem[]> {
-    return this.offsetQuery<TagListItem>(db, LIST_COLUMNS, '', { repositoryId, limit, offset: from.skip, order: BY_NAME, from: from.name });
-  }
-
-  /** As `detailedPage`, from a name of known rank (see pageFrom). */
-  async detailedPageFrom(db: EntityManager, repositoryId: number, limit: number, from: { name: string; skip: number }): Promise<TagDetailsRecord[]> {
-    return this.offsetQuery<TagDetailsRecord>(db, DETAIL_COLUMNS, 'JOIN manifests m ON m.id = t.manifest_id', { repositoryId, limit, offset: from.skip, order: BY_NAME, from: from.name });
+  async detailedPage(db: EntityManager, repositoryId: number, limit: number, offset: number, name?: string, order: TagListOrder = BY_NAME, from?: string): Promise<TagDetailsRecord[]> {
+    return this.offsetQuery<TagDetailsRecord>(db, DETAIL_COLUMNS, 'JOIN manifests m ON m.id = t.manifest_id', { repositoryId, limit, offset, name, order, from });
   }
 
   /**

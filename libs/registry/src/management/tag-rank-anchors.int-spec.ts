@@ -30,7 +30,7 @@ describe('TagRankAnchors (integration)', () => {
     const start = await anchors.start(db, repository, offset);
     return {
       start,
-      anchored: start ? await names(tags.pageFrom(db, repository.id, limit, start)) : undefined,
+      anchored: start ? await names(tags.page(db, repository.id, limit, start.skip, undefined, undefined, start.name)) : undefined,
       plain: await names(tags.page(db, repository.id, limit, offset)),
     };
   };
