@@ -95,7 +95,7 @@ describe('QuotaRepository (PostgreSQL)', () => {
     expect((await quotas.facts(dataSource.manager, p1, { kind: 'manifest', digest: 'sha256:n' })).stored).toBe(false);
   });
 
-  it('reads the same facts for the project owning an image path, found in the same statement (the longest path owns it)', async () => {
+  it('reads the same facts for the project owning an image path (the longest path owns it)', async () => {
     const nested = await seedProject(database, 'top/a/p1/sub');
     await quotas.setProjectLimit(dataSource.manager, p1, 1000);
     await store(p1, 'top/a/p1', 'sha256:a', 100);
@@ -108,5 +108,26 @@ describe('QuotaRepository (PostgreSQL)', () => {
       fullPath: 'top/a/p1/sub',
     });
     expect(await quotas.factsOfOwner(dataSource.manager, candidates('nobody/owns/this'), { kind: 'manifest', digest: 'sha256:m' })).toBeNull();
+  });
+
+  it('asks for usage whenever any limit up the chain applies: the instance default, the project, any ancestor group', async () => {
+    await store(p1, 'top/a/p1', 'sha256:a', 100);
+    const candidates = ['top/a/p1/img', 'top/a/p1', 'top/a', 'top'];
+    const limitedKinds = async () => {
+      const owned = await quotas.factsOfOwner(dataSource.manager, candidates, { kind: 'blob', digest: 'sha256:new' });
+      expect(owned?.project).toEqual({ id: p1, fullPath: 'top/a/p1' });
+      expect(await facts(p1, 'sha256:new')).toEqual({ stored: owned?.stored, limited: owned?.limited });
+      return owned?.limited.map((ns) => `${ns.kind}:${ns.fullPath}:${ns.used}`);
+    };
+    expect(await limitedKinds()).toEqual([]);
+    await quotas.setDefaultLimit(dataSource.manager, 2000);
+    expect(await limitedKinds()).toEqual(['project:top/a/p1:100']);
+    await quotas.setProjectLimit(dataSource.manager, p1, 0); // exempt from the default, no group limit yet
+    expect(await limitedKinds()).toEqual([]);
+    await quotas.setGroupLimit(dataSource.manager, await groupId('top'), 5000); // the top-level group only, two levels up
+    expect(await limitedKinds()).toEqual(['group:top:100']);
+    await quotas.setGroupLimit(dataSource.manager, await groupId('top'), 0);
+    await quotas.setGroupLimit(dataSource.manager, await groupId('top/a'), 3000);
+    expect(await limitedKinds()).toEqual(['group:top/a:100']);
   });
 });

@@ -85,11 +85,34 @@ function factsSql(kind: PushedItem['kind'], projectBy: ProjectBy): string {
 
 const FACTS = {
   id: { blob: prepared('quota_facts_blob', factsSql('blob', 'id')), manifest: prepared('quota_facts_manifest', factsSql('manifest', 'id')) },
-  owner: {
-    blob: prepared('quota_facts_blob_of_owner', factsSql('blob', 'owner')),
-    manifest: prepared('quota_facts_manifest_of_owner', factsSql('manifest', 'owner')),
-  },
 };
+
+/**
+ * Every push asks this first: the project and whether any limit applies to it at all (its own or the instance
+ * default, or one of its groups'). Most projects have none, and for them this is the whole answer; only a limited
+ * project runs FACTS too. The facts statement is costly to plan (PostgreSQL re-plans it on every execution: custom
+ * plans, ~0.5 ms measured on the bench machine, more than it takes to run), this one is cheap (docs/performance.md,
+ * "Small operations, round five").
+ */
+function limitedSql(projectBy: ProjectBy): string {
+  return `WITH RECURSIVE ${PROJECT_BY[projectBy]},
+       chain AS (
+         SELECT n.id, n.parent_id, n.kind, n.registry_storage_limit FROM namespaces n JOIN project p ON n.id = p.namespace_id
+         UNION ALL
+         SELECT n.id, n.parent_id, n.kind, n.registry_storage_limit FROM namespaces n JOIN chain c ON n.id = c.parent_id)
+       SELECT p.id AS "projectId", p.full_path AS "projectPath",
+              COALESCE(p.registry_storage_limit, (SELECT container_registry_storage_limit FROM application_settings WHERE id = 1), 0) > 0
+              OR EXISTS (SELECT 1 FROM chain c WHERE c.kind = 'group' AND COALESCE(c.registry_storage_limit, 0) > 0) AS limited
+         FROM project p`;
+}
+
+const LIMITED = { id: prepared('quota_limited', limitedSql('id')), owner: prepared('quota_limited_of_owner', limitedSql('owner')) };
+
+interface LimitedRow {
+  projectId: number;
+  projectPath: string;
+  limited: boolean;
+}
 
 interface FactsRow {
   projectId: number | null;
@@ -102,26 +125,39 @@ function factsOf(row: FactsRow): QuotaFacts {
   return { stored: row.stored === true, limited: row.limited.map((ns) => ({ ...ns, id: Number(ns.id), limit: Number(ns.limit), used: Number(ns.used) })) };
 }
 
+/** The facts of a push no limit applies to. */
+function unlimited(): QuotaFacts {
+  return { stored: false, limited: [] };
+}
+
 /** Storage limits: the facts a push is judged on, and the settings administrators change. */
 export class QuotaRepository {
   /**
-   * One statement: whether the item is already in the top-level namespace (one index probe by digest), and, when it
-   * is not, each limited namespace with its usage. Nothing is locked and no row is written: concurrent pushes
-   * each see the committed usage (docs/operations.md, "Storage limits", says what that allows).
+   * Whether the item is already in the top-level namespace (one index probe by digest), and, when it is not, each
+   * limited namespace with its usage: for a project no limit applies to, one cheap statement says so (LIMITED); for
+   * the others, the facts statement follows. Nothing is locked and no row is written: concurrent pushes each see the
+   * committed usage (docs/operations.md, "Storage limits", says what that allows).
    */
   async facts(db: EntityManager, projectId: number, item: PushedItem): Promise<QuotaFacts> {
-    const row = await queryOne<FactsRow>(db, FACTS.id[item.kind], [projectId, item.digest]);
-    return row ? factsOf(row) : { stored: false, limited: [] };
+    const project = await queryOne<LimitedRow>(db, LIMITED.id, [projectId]);
+    if (!project?.limited) return unlimited();
+    return this.limitedFacts(db, projectId, item);
   }
 
   /**
-   * The same facts for the project owning an image path, found in the same statement (a push needs both: one round
-   * trip instead of two). `candidatePaths` as candidateProjectPaths gives them; null when no project owns the path.
+   * The same facts for the project owning an image path, found by the same first statement. `candidatePaths` as
+   * candidateProjectPaths gives them; null when no project owns the path.
    */
   async factsOfOwner(db: EntityManager, candidatePaths: string[], item: PushedItem): Promise<(QuotaFacts & { project: { id: number; fullPath: string } }) | null> {
-    const row = await queryOne<FactsRow>(db, FACTS.owner[item.kind], [candidatePaths, item.digest]);
-    if (!row || row.projectId === null || row.projectPath === null) return null;
-    return { ...factsOf(row), project: { id: Number(row.projectId), fullPath: row.projectPath } };
+    const row = await queryOne<LimitedRow>(db, LIMITED.owner, [candidatePaths]);
+    if (!row) return null;
+    const project = { id: Number(row.projectId), fullPath: row.projectPath };
+    return { ...(row.limited ? await this.limitedFacts(db, project.id, item) : unlimited()), project };
+  }
+
+  private async limitedFacts(db: EntityManager, projectId: number, item: PushedItem): Promise<QuotaFacts> {
+    const row = await queryOne<FactsRow>(db, FACTS.id[item.kind], [projectId, item.digest]);
+    return row ? factsOf(row) : unlimited();
   }
 
   /** The project's own limit (null: the instance default applies) and the one in force (0: none). */
