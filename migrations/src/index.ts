@@ -23,6 +23,7 @@ import { CreateContainerVirtualRegistries1763800050000 } from './1763800050000-C
 import { IndexTagsForListing1763800060000 } from './1763800060000-IndexTagsForListing';
 import { AllowOlderThanSixtyDays1763800065000 } from './1763800065000-AllowOlderThanSixtyDays';
 import { AddGcReviewIndexes1763800066100 } from './1763800066100-AddGcReviewIndexes';
+import { OpenUploadSessionInOneStatement1763800070000 } from './1763800070000-OpenUploadSessionInOneStatement';
 
 /** Every migration, oldest first. A landed migration is never edited: add a new one. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   IndexTagsForListing1763800060000,
   AllowOlderThanSixtyDays1763800065000,
   AddGcReviewIndexes1763800066100,
+  OpenUploadSessionInOneStatement1763800070000,
 ];

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RegistryError } from './domain';
+import { UploadRow } from './data/upload.repository';
 import { HeldLease, ParkedUploadLeases } from './parked-upload-leases';
 import { RegistryContext } from './registry-context';
 
@@ -54,6 +55,15 @@ export class UploadLeases {
       if (after === 'park') this.parked.park(lease);
       else if (after === 'release') await this.ctx.uploads.release(db, id).catch(() => undefined);
     }
+  }
+
+  /**
+   * Parks the lease a session was opened with (UploadRepository.open), as a chunk parks its lease: the client's
+   * next request on this replica takes it without a claim; nothing coming, it is released like any parked lease.
+   * `endsAt`: when the recorded lease runs out, by a clock read before the session was opened.
+   */
+  parkOpened(row: UploadRow, endsAt: number): void {
+    this.parked.park({ row, endsAt });
   }
 
   /** Forgets a lease parked here for an upload that is gone (cancelled): nothing is left to release. */

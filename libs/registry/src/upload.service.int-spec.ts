@@ -5,6 +5,7 @@ import { text } from 'node:stream/consumers';
 import { createRegistryFixture, RegistryFixture, body, pushBlob, seedRegistryProject, sha256 } from './registry-integration.spec-helper';
 import { UploadService } from './upload.service';
 import { countStatements } from '@cargohold/testing';
+import { createDataSource } from '@cargohold/db';
 
 /** UploadService against PostgreSQL with the real schema and a filesystem store: rows and bytes, not calls. */
 describe('UploadService (integration)', () => {
@@ -134,10 +135,14 @@ describe('UploadService (integration)', () => {
     const { count } = await countStatements(() => pushBlob(uploads, 'acme/app/counted', bytes));
     // The owning project (before any byte is read); the storage-limit facts; BEGIN; repository + blob row; link; COMMIT.
     expect(count).toBe(6);
-    // A session: the owning project; BEGIN with the session-limit lock (one simple query); the row; COMMIT.
+    // A session: the owning project; the session opened under the session-limit lock (one statement, no BEGIN).
     const started = await countStatements(() => uploads.start(repo));
-    expect(started.count).toBe(4);
-    expect(await uploadRow(started.result.id)).toMatchObject({ repository_path: repo, project_id: projectId, size: 0 });
+    expect(started.count).toBe(2);
+    const opened = await uploadRow(started.result.id);
+    expect(opened).toMatchObject({ repository_path: repo, project_id: projectId, size: 0 });
+    expect(opened.lease_until).not.toBeNull(); // leased to its opener, whose first chunk claims nothing:
+    const chunk = await countStatements(() => uploads.append(repo, started.result.id, { body: body('first chunk') }));
+    expect(chunk.count).toBe(1); // the size advance only
     await uploads.cancel(repo, started.result.id);
     expect(await links(sha256(bytes))).toEqual([{ path: 'acme/app/counted' }]);
     expect(await fixture.env.query(`SELECT size FROM blobs WHERE digest = $1`, [sha256(bytes)])).toEqual([{ size: bytes.length }]);
@@ -174,6 +179,32 @@ describe('UploadService (integration)', () => {
     });
     // The blob row is locked (LockRows) only once the repository was evaluated (a one-time filter on it).
     expect(plan).toMatch(/CTE locked\s+->\s+LockRows\s+InitPlan \d+ \(returns \$\d+\)\s+->\s+CTE Scan on repository\s+->\s+Result\s+One-Time Filter: \$\d+\s+->\s+Index Scan using pk_blobs on blobs/);
+  });
+
+  it('opens no more sessions than the limit when many POSTs race, and another replica continues a session opened here', async () => {
+    await fixture.env.query(`DELETE FROM uploads`);
+    // Inserts wait behind a SHARE lock while reads go on, so every POST has counted before any has inserted: without
+    // the per-project lock (and a count taken after it), all of them would see room (checked: 4 sessions, one per pool connection).
+    const blocker = await createDataSource(fixture.env.database.url, { poolSize: 1, applicationName: 'upload-race-spec' }).initialize();
+    const holder = blocker.createQueryRunner();
+    await holder.connect();
+    await holder.query(`BEGIN; LOCK TABLE uploads IN SHARE MODE`);
+    const race = Promise.allSettled(Array.from({ length: 12 }, (_, i) => new UploadService(fixture.ctx).start(i % 2 ? repo : 'acme/app/api')));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await holder.query('COMMIT');
+    await holder.release();
+    await blocker.destroy();
+    const racing = await race;
+    expect(racing.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    expect(racing.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(Array(9).fill('TOOMANYREQUESTS'));
+    expect(await fixture.env.query(`SELECT count(*)::int AS n FROM uploads WHERE project_id = $1`, [projectId])).toEqual([{ n: 3 }]);
+    await fixture.env.query(`DELETE FROM uploads`);
+
+    // The opener parks the session's lease for its own next request; a replica waits for its release, then writes.
+    const { id } = await uploads.start(repo);
+    expect((await new UploadService(fixture.ctx).append(repo, id, { body: body('elsewhere') })).size).toBe(9);
+    expect(readFileSync(uploadFile(id)).toString()).toBe('elsewhere');
+    await uploads.cancel(repo, id);
   });
 
   it('limits the open sessions of a project and purges stale ones', async () => {

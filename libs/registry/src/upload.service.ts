@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Hash } from 'node:crypto';
 import { finished, Readable } from 'node:stream';
 import { isPublishedBlobPresent, UploadNotFoundError, UploadOffsetError } from '@cargohold/storage';
-import { sqlInteger, transactionOpenedWith } from '@cargohold/db';
 import { candidateProjectPaths, parseDigest, ParsedDigest, RegistryError } from './domain';
 import { ByteRange } from './domain/range';
 import { HashingStream, hashStream, newHash } from './hashing';
@@ -63,18 +62,20 @@ export class UploadService {
     await this.ctx.store.createUpload(id);
     try {
       const limit = this.ctx.settings.maxUploadSessionsPerProject ?? 0;
-      // With a limit, creation is serialised per project (the lock travels with the BEGIN), so concurrent POSTs cannot
-      // overshoot it together. The commit does not wait for its WAL flush: a session lost to a crash is one the client
-      // starts again (BLOB_UPLOAD_UNKNOWN), as with the chunk claims.
-      const opening = `SELECT set_config('synchronous_commit', 'off', true)${limit > 0 ? `, pg_advisory_xact_lock(${UPLOAD_LIMIT_LOCK}, ${sqlInteger(project.id)})` : ''}`;
-      await transactionOpenedWith(this.ctx.db, opening, async (tx) => {
-        if (limit <= 0) return this.ctx.uploads.create(tx, id, repositoryPath, project.id);
-        if (!(await this.ctx.uploads.createWithinLimit(tx, id, repositoryPath, project.id, limit))) {
-          throw new RegistryError('TOOMANYREQUESTS', `the project already has ${limit} open upload sessions; finish or cancel some first`, {
-            limit,
-          });
-        }
-      });
+      // One statement: with a limit, openings are counted one at a time per project, so concurrent POSTs cannot
+      // overshoot it together. The session starts leased to this process and the lease is parked here, so the
+      // client's first PATCH (or PUT) on this replica claims nothing (UploadLeases.parkOpened).
+      const openedAt = Date.now();
+      const row = await this.ctx.uploads.open(
+        this.ctx.db.manager,
+        { id, repositoryPath, projectId: project.id },
+        limit > 0 ? { sessions: limit, lockClass: UPLOAD_LIMIT_LOCK } : null,
+        PARKED_LEASE_SECONDS,
+      );
+      if (!row) {
+        throw new RegistryError('TOOMANYREQUESTS', `the project already has ${limit} open upload sessions; finish or cancel some first`, { limit });
+      }
+      this.leases.parkOpened(row, openedAt + PARKED_LEASE_SECONDS * 1000);
     } catch (error) {
       await this.ctx.store.abortUpload(id).catch(() => undefined);
       throw error;

