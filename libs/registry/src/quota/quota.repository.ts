@@ -65,7 +65,7 @@ const GROUP_USED = `SELECT u.used FROM (SELECT 'group'::text AS kind, id, full_p
 /** Bytes the top-level group's pull-through caches already hold cost a push nothing either: they are counted. */
 const CACHED = `SELECT 1 FROM container_upstream_cache_entries e JOIN container_upstreams cu ON cu.id = e.upstream_id, root WHERE e.digest = $2 AND cu.group_id = root.id`;
 
-/** The facts statement of every push (a blob's commit or mount, a manifest PUT), one text per kind: prepared. */
+/** The facts statement of a push into a limited project (a blob's commit or mount, a manifest PUT), one text per kind. */
 function factsSql(kind: PushedItem['kind'], projectBy: ProjectBy): string {
   const stored =
     kind === 'blob'
@@ -83,9 +83,8 @@ function factsSql(kind: PushedItem['kind'], projectBy: ProjectBy): string {
               ), '[]'::json) AS limited`;
 }
 
-const FACTS = {
-  id: { blob: prepared('quota_facts_blob', factsSql('blob', 'id')), manifest: prepared('quota_facts_manifest', factsSql('manifest', 'id')) },
-};
+/** Facts of a limited project by id (the first statement found it): one text per kind, prepared. */
+const FACTS = { blob: prepared('quota_facts_blob', factsSql('blob', 'id')), manifest: prepared('quota_facts_manifest', factsSql('manifest', 'id')) };
 
 /**
  * Every push asks this first: the project and whether any limit applies to it at all (its own or the instance
@@ -115,8 +114,6 @@ interface LimitedRow {
 }
 
 interface FactsRow {
-  projectId: number | null;
-  projectPath: string | null;
   stored: boolean;
   limited: LimitedNamespace[];
 }
@@ -156,7 +153,7 @@ export class QuotaRepository {
   }
 
   private async limitedFacts(db: EntityManager, projectId: number, item: PushedItem): Promise<QuotaFacts> {
-    const row = await queryOne<FactsRow>(db, FACTS.id[item.kind], [projectId, item.digest]);
+    const row = await queryOne<FactsRow>(db, FACTS[item.kind], [projectId, item.digest]);
     return row ? factsOf(row) : unlimited();
   }
 
