@@ -77,6 +77,22 @@ describe('gitlab: group and user deletion, user modification', () => {
     expect(await auditEvents('group_destroyed')).toEqual([expect.objectContaining({ entity_id: String(group.id), entity_path: 'doomed-group' })]);
   });
 
+  it('deletes a project (202) with its images: every blob they linked is queued for GC review', async () => {
+    const group = (await api.post('/groups', owner.auth, { name: 'Short lived', path: 'short-lived' })).body;
+    const project = (await api.post('/projects', owner.auth, { path: 'app', namespace_id: group.id })).body;
+    const images = [await pushImage(registry, 'short-lived/app', ['v1']), await pushImage(registry, 'short-lived/app/worker', ['v1', 'latest'])];
+    const digests = images.flatMap((image) => [image.layerDigest, image.configDigest]);
+    expect(await blobsInReview(digests)).toEqual([]);
+
+    expect(await api.delete(`/projects/${project.id}`, outsider.auth)).toMatchObject({ status: 404 });
+    expect(await blobsInReview(digests)).toEqual([]); // a refused delete queues nothing
+    expect(await api.delete(`/projects/${project.id}`, owner.auth)).toMatchObject({ status: 202, body: { message: '202 Accepted' } });
+    expect((await api.get(`/projects/${project.id}`, owner.auth)).status).toBe(404);
+    expect(await repositoryCount('short-lived')).toBe(0);
+    // The cascade left these blobs linked nowhere: GC reviews them (and keeps any another repository still links).
+    expect((await blobsInReview(digests)).sort()).toEqual([...new Set(digests)].sort());
+  });
+
   it('denies pushes into a project whose group is being deleted', async () => {
     const group = (await api.post('/groups', owner.auth, { name: 'Held', path: 'held-group' })).body;
     await api.post('/projects', owner.auth, { path: 'app', namespace_id: group.id });

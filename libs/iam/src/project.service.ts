@@ -1,3 +1,4 @@
+import { EntityManager } from 'typeorm';
 import { AccessLevel } from './domain/access-level';
 import { Actor } from './domain/actor';
 import { IamError } from './domain/iam-error';
@@ -162,10 +163,17 @@ export class ProjectService {
     return this.ctx.projects.idsWithinGroup(this.ctx.manager, groupId);
   }
 
-  /** Owners (and administrators) delete projects; the database cascades to members, tokens, jobs and repositories. */
-  async delete(actor: Actor | null, ref: ResourceRef): Promise<void> {
+  /**
+   * Owners (and administrators) delete projects; the database cascades to members, tokens, jobs and repositories.
+   * `beforeDelete` runs in the same transaction once the caller is authorised, before the rows go (the registry
+   * queues the project's blobs for GC review there).
+   */
+  async delete(actor: Actor | null, ref: ResourceRef, beforeDelete?: (db: EntityManager, projectId: number) => Promise<void>): Promise<void> {
     requireUser(actor);
     const { project } = await this.access.requireProject(actor, ref, AccessLevel.OWNER);
-    await this.ctx.transaction((db) => this.ctx.projects.delete(db, project.id));
+    await this.ctx.transaction(async (db) => {
+      await beforeDelete?.(db, project.id);
+      await this.ctx.projects.delete(db, project.id);
+    });
   }
 }

@@ -10,6 +10,7 @@ export * from './manifest-details/tag-manifest-details.service';
 export type { ImageRepositoryRow } from './data/image-repository.repository';
 export type { BudgetedManifest } from './data/manifest.repository';
 export * from './tag.service';
+export * from './project-deletion';
 export * from './pulls/pull-statistics';
 export * from './pulls/pull-statistics.repository';
 export type { PullBatch, PullBatchSkipped } from './pulls/pull-tally';

@@ -13,7 +13,7 @@ import { CreateProjectDto, GetProjectQuery, ListProjectsQuery, requestedRegistry
 import { presentProject } from './presenters/project.presenter';
 import { presentProjectStatistics } from './presenters/project-statistics.presenter';
 import { ProjectStatisticsService } from './project-statistics.service';
-import { CleanupPolicyService, RegistryContext } from '@cargohold/registry';
+import { CleanupPolicyService, RegistryContext, registryBeforeProjectDelete } from '@cargohold/registry';
 import { presentEffective } from '../cleanup/cleanup-policy.presenter';
 import { withPolicyChange } from '../cleanup/cleanup-policy-params';
 import { StorageLimitsRequests } from '../storage-limits/storage-limits.service';
@@ -106,7 +106,8 @@ export class ProjectsController {
   @Delete(':id')
   @HttpCode(202)
   async delete(@CurrentActor() actor: Actor | null, @Param('id') id: string) {
-    await this.iam.projects.delete(actor, resourceRef(id));
+    // The project's blobs are queued for GC review in the deleting transaction (the cascade leaves them unlinked).
+    await this.iam.projects.delete(actor, resourceRef(id), registryBeforeProjectDelete(this.registry));
     // The delete cascaded to the project's repositories: manifest caches must stop serving them.
     await this.registry.changes.repositoriesChanged('all');
     return { message: '202 Accepted' };

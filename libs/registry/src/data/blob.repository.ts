@@ -197,3 +197,20 @@ export async function queueBlobReview(db: EntityManager, digests: string[], dela
     [digests, delaySeconds, reason],
   );
 }
+
+/**
+ * Queues for GC review every blob the project's repositories link, in the transaction that is about to delete the
+ * project (its repositories, manifests and links go by cascade, and a blob with no link left is never reviewed
+ * otherwise: its row and bytes would stay forever). The review rechecks every blob under its lock, so one still
+ * linked elsewhere stays.
+ */
+export async function queueBlobReviewOfProject(db: EntityManager, projectId: number, delaySeconds: number): Promise<void> {
+  await execute(
+    db,
+    `INSERT INTO gc_blob_review_queue (blob_digest, review_after, reason)
+     SELECT DISTINCT rb.blob_digest, now() + make_interval(secs => $2), 'project_deleted'
+       FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id WHERE r.project_id = $1
+     ON CONFLICT (blob_digest) DO UPDATE SET review_after = EXCLUDED.review_after, reason = EXCLUDED.reason`,
+    [projectId, delaySeconds],
+  );
+}
