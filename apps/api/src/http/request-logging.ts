@@ -13,6 +13,8 @@ export function beginRequest(req: IncomingMessage, res: ServerResponse, logger: 
   res.once('close', () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     httpRequestDuration.observe({ family, method: req.method ?? 'GET', status: String(res.statusCode) }, seconds);
+    // At the usual levels (warn in production) the access line is off: build nothing for it.
+    if (!log.isLevelEnabled('info')) return;
     // The query string is left out of logs: it may carry credentials in some clients' token requests.
     const path = (req.url ?? '').split('?')[0];
     log.info({ method: req.method, path, client: clientAddress(req), status: res.statusCode, ms: Math.round(seconds * 1000), aborted: !res.writableFinished }, 'request');
