@@ -187,15 +187,19 @@ export class BlobRepository {
   }
 }
 
+/**
+ * Queues (or re-queues) for GC review every digest `source` yields: a FROM item with one column `d`. The review is due
+ * `delay` seconds from now (a parameter reference), for `reason` (one too).
+ */
+function queueBlobReviewSql(source: string, delay: string, reason: string): string {
+  return `INSERT INTO gc_blob_review_queue (blob_digest, review_after, reason)
+     SELECT d, now() + make_interval(secs => ${delay}), ${reason} FROM ${source}
+     ON CONFLICT (blob_digest) DO UPDATE SET review_after = EXCLUDED.review_after, reason = EXCLUDED.reason`;
+}
+
 export async function queueBlobReview(db: EntityManager, digests: string[], delaySeconds: number, reason: string): Promise<void> {
   if (digests.length === 0) return;
-  await execute(
-    db,
-    `INSERT INTO gc_blob_review_queue (blob_digest, review_after, reason)
-     SELECT d, now() + make_interval(secs => $2), $3 FROM unnest($1::text[]) AS d
-     ON CONFLICT (blob_digest) DO UPDATE SET review_after = EXCLUDED.review_after, reason = EXCLUDED.reason`,
-    [digests, delaySeconds, reason],
-  );
+  await execute(db, queueBlobReviewSql('unnest($1::text[]) AS d', '$2', '$3'), [digests, delaySeconds, reason]);
 }
 
 /**
@@ -205,12 +209,6 @@ export async function queueBlobReview(db: EntityManager, digests: string[], dela
  * linked elsewhere stays.
  */
 export async function queueBlobReviewOfProject(db: EntityManager, projectId: number, delaySeconds: number): Promise<void> {
-  await execute(
-    db,
-    `INSERT INTO gc_blob_review_queue (blob_digest, review_after, reason)
-     SELECT DISTINCT rb.blob_digest, now() + make_interval(secs => $2), 'project_deleted'
-       FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id WHERE r.project_id = $1
-     ON CONFLICT (blob_digest) DO UPDATE SET review_after = EXCLUDED.review_after, reason = EXCLUDED.reason`,
-    [projectId, delaySeconds],
-  );
+  const linked = `(SELECT DISTINCT rb.blob_digest AS d FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id WHERE r.project_id = $1) AS linked`;
+  await execute(db, queueBlobReviewSql(linked, '$2', `'project_deleted'`), [projectId, delaySeconds]);
 }

@@ -66,16 +66,15 @@ const GROUP_USED = `SELECT u.used FROM (SELECT 'group'::text AS kind, id, full_p
 const CACHED = `SELECT 1 FROM container_upstream_cache_entries e JOIN container_upstreams cu ON cu.id = e.upstream_id, root WHERE e.digest = $2 AND cu.group_id = root.id`;
 
 /** The facts statement of a push into a limited project (a blob's commit or mount, a manifest PUT), one text per kind. */
-function factsSql(kind: PushedItem['kind'], projectBy: ProjectBy): string {
+function factsSql(kind: PushedItem['kind']): string {
   const stored =
     kind === 'blob'
       ? `SELECT 1 FROM repository_blobs rb JOIN repositories r ON r.id = rb.repository_id, root WHERE rb.blob_digest = $2 AND starts_with(r.path, root.prefix)`
       : `SELECT 1 FROM manifests m JOIN repositories r ON r.id = m.repository_id, root WHERE m.digest = $2 AND starts_with(r.path, root.prefix)`;
-  return `WITH RECURSIVE ${PROJECT_BY[projectBy]},${CHAIN},
+  return `WITH RECURSIVE ${PROJECT_BY.id},${CHAIN},
        limited AS (SELECT * FROM limits WHERE lim > 0),
        found AS (SELECT EXISTS (SELECT 1 FROM limited) AND (EXISTS (${stored}) OR EXISTS (${CACHED})) AS stored)
-       SELECT (SELECT id FROM project) AS "projectId", (SELECT full_path FROM project) AS "projectPath",
-              (SELECT stored FROM found) AS stored,
+       SELECT (SELECT stored FROM found) AS stored,
               COALESCE((
                 SELECT json_agg(json_build_object('kind', l.kind, 'id', l.id, 'fullPath', l.full_path, 'limit', l.lim, 'used', u.used) ORDER BY l.depth)
                   FROM limited l CROSS JOIN LATERAL (${USED}) u
@@ -84,7 +83,7 @@ function factsSql(kind: PushedItem['kind'], projectBy: ProjectBy): string {
 }
 
 /** Facts of a limited project by id (the first statement found it): one text per kind, prepared. */
-const FACTS = { blob: prepared('quota_facts_blob', factsSql('blob', 'id')), manifest: prepared('quota_facts_manifest', factsSql('manifest', 'id')) };
+const FACTS = { blob: prepared('quota_facts_blob', factsSql('blob')), manifest: prepared('quota_facts_manifest', factsSql('manifest')) };
 
 /**
  * Every push asks this first: the project and whether any limit applies to it at all (its own or the instance
@@ -94,15 +93,9 @@ const FACTS = { blob: prepared('quota_facts_blob', factsSql('blob', 'id')), mani
  * "Small operations, round five").
  */
 function limitedSql(projectBy: ProjectBy): string {
-  return `WITH RECURSIVE ${PROJECT_BY[projectBy]},
-       chain AS (
-         SELECT n.id, n.parent_id, n.kind, n.registry_storage_limit FROM namespaces n JOIN project p ON n.id = p.namespace_id
-         UNION ALL
-         SELECT n.id, n.parent_id, n.kind, n.registry_storage_limit FROM namespaces n JOIN chain c ON n.id = c.parent_id)
-       SELECT p.id AS "projectId", p.full_path AS "projectPath",
-              COALESCE(p.registry_storage_limit, (SELECT container_registry_storage_limit FROM application_settings WHERE id = 1), 0) > 0
-              OR EXISTS (SELECT 1 FROM chain c WHERE c.kind = 'group' AND COALESCE(c.registry_storage_limit, 0) > 0) AS limited
-         FROM project p`;
+  // CHAIN's `limits` say which limits apply, as the facts statement reads them; unreferenced, its other CTEs are not run.
+  return `WITH RECURSIVE ${PROJECT_BY[projectBy]},${CHAIN}
+       SELECT p.id AS "projectId", p.full_path AS "projectPath", EXISTS (SELECT 1 FROM limits WHERE lim > 0) AS limited FROM project p`;
 }
 
 const LIMITED = { id: prepared('quota_limited', limitedSql('id')), owner: prepared('quota_limited_of_owner', limitedSql('owner')) };
